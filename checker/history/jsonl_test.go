@@ -72,7 +72,7 @@ func TestWatchRecordsRoundTrip(t *testing.T) {
 
 func TestKindClassification(t *testing.T) {
 	tests := []struct {
-		kind                                    Kind
+		kind                                     Kind
 		read, write, writesValue, deletes, valid bool
 	}{
 		{KindGet, true, false, false, false, true},
