@@ -1,0 +1,122 @@
+package story
+
+import (
+	"fmt"
+	"time"
+)
+
+// Pos is where a statement stands in its story file.
+type Pos struct {
+	File string
+	Line int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+// Story is a parsed story file.
+type Story struct {
+	Name  string
+	Title string
+	File  string
+	// Nodes are the node names of the cluster line, in order (n1 … n5).
+	Nodes     []string
+	Seed      uint64
+	Heartbeat time.Duration
+	Election  time.Duration
+	// LatencyMin and LatencyMax bound one-way network latency.
+	LatencyMin, LatencyMax time.Duration
+	// CheckQuorum and PreVote are on unless the story turns them off (`check-quorum off`).
+	CheckQuorum, PreVote bool
+	Stmts                []Stmt
+}
+
+// Kind is a statement's verb.
+type Kind string
+
+// The statement kinds.
+const (
+	KindStep     Kind = "step"     // a new slide: Text is its caption
+	KindSay      Kind = "say"      // a narrative line
+	KindLet      Kind = "let"      // Alias = Node (resolved when executed)
+	KindCampaign Kind = "campaign" // Node starts an election now
+	KindTransfer Kind = "transfer" // leadership transfer to Node
+	KindFault    Kind = "fault"    // Text is a nemesis fault in its text form
+	KindOp       Kind = "op"       // a client operation
+	KindWait     Kind = "wait"     // wait for Duration, or until Cond (at most Duration)
+	KindExpect   Kind = "expect"   // an assertion
+)
+
+// Stmt is one statement. Which fields are set depends on Kind.
+type Stmt struct {
+	Pos      Pos
+	Kind     Kind
+	Text     string
+	Node     string
+	Nodes    []string
+	Alias    string
+	Duration time.Duration
+	Op       *Op
+	Cond     *Cond
+	Expect   *Expect
+}
+
+// Op is a client operation: `set /message much on leader as w1 async`.
+type Op struct {
+	// Verb: get, qget, set, create, update, cas, delete, cad, mkdir, watch.
+	Verb      string
+	Key       string
+	Value     string
+	PrevValue string
+	PrevIndex uint64
+	TTL       time.Duration
+	HasTTL    bool
+	Recursive bool
+	// On is the node the client talks to ("leader" when not given).
+	On string
+	// Name lets later statements refer to the operation's result.
+	Name string
+	// Async starts the operation and goes on without waiting for its result.
+	Async bool
+}
+
+// Cond is what a wait waits for.
+type Cond struct {
+	// What: "leader" (a leader elected, optionally within Nodes), "role" (Node has Role),
+	// "done" (operation Name completed), "converged" (every live node has the same log).
+	What  string
+	Nodes []string
+	Node  string
+	Role  string
+	Name  string
+}
+
+// LogCell is one row of a slide's log table: `2 wow (uncommitted)`.
+type LogCell struct {
+	Position  int
+	Value     string
+	Committed bool
+}
+
+// Expect is an assertion.
+type Expect struct {
+	// What: "leader", "no-leader", "role", "term", "log", "committed", "available", "unavailable",
+	// "result", "watch", "linearizable".
+	What  string
+	Node  string
+	Nodes []string
+	Role  string
+	Term  uint64
+	// HasTerm says whether a term was given for "leader".
+	HasTerm bool
+	Cells   []LogCell
+	Count   int
+	// Name is the client operation or watch the assertion is about.
+	Name string
+	// Outcome for "result": ok, fail, timeout, not-ok, value, error.
+	Outcome   string
+	Value     string
+	ErrorCode int
+	Cause     string
+	// Events for "watch": `set /a`, `delete /b` in order.
+	Events []string
+}
