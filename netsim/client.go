@@ -1,0 +1,418 @@
+package netsim
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/raftlab/raftlab/checker/history"
+)
+
+// ClientConfig configures the simulated clients.
+type ClientConfig struct {
+	// Count is how many workload clients run; each has one operation outstanding at a time.
+	Count int
+	// Workload is what they ask for (default RegisterWorkload).
+	Workload Workload
+	// Interval is the mean think time between a client's operations, exponentially distributed
+	// (default 100ms).
+	Interval int64
+	// Latency is the one-way client<->node delay (default 1ms + 1ms uniform). Clients sit next to
+	// the nodes: partitions do not cut them off, a crashed or paused node does.
+	Latency Latency
+	// Timeout is how long a client waits for one attempt (default 1s).
+	Timeout int64
+	// Attempts is how many nodes a client tries before giving up on an operation (default 3). A
+	// retried write reuses its request ID, so the cluster applies it at most once.
+	Attempts int
+	// Random makes clients pick a random node for every attempt; otherwise each client sticks to a
+	// node (client i starts on node i mod N) and fails over to the next one on an error.
+	Random bool
+	// Start is when the clients issue their first operations; Stop (if positive) is when they stop
+	// issuing new ones.
+	Start, Stop int64
+}
+
+func (c ClientConfig) withDefaults() (ClientConfig, error) {
+	if c.Count < 0 {
+		return c, fmt.Errorf("netsim: config: %d clients", c.Count)
+	}
+	if c.Workload.Name == "" && len(c.Workload.Keys) == 0 {
+		c.Workload = RegisterWorkload()
+	}
+	if c.Count > 0 {
+		if err := c.Workload.Validate(); err != nil {
+			return c, fmt.Errorf("netsim: config: %w", err)
+		}
+	}
+	if c.Interval <= 0 {
+		c.Interval = 100e6
+	}
+	if c.Latency == (Latency{}) {
+		c.Latency = Latency{Min: 1e6, Spread: 1e6}
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 1e9
+	}
+	if c.Attempts <= 0 {
+		c.Attempts = 3
+	}
+	return c, nil
+}
+
+// CodeError is an error with an etcd error code (100 key not found, 101 compare failed, 401 event
+// index cleared, ...). Process adapters return it from Watch.
+type CodeError struct {
+	Code int
+	Err  error
+}
+
+// Error renders the code and the underlying error.
+func (e *CodeError) Error() string { return fmt.Sprintf("code %d: %v", e.Code, e.Err) }
+
+// Unwrap returns the underlying error.
+func (e *CodeError) Unwrap() error { return e.Err }
+
+// errRefused is the client's view of an attempt that never reached a running node.
+var errRefused = errors.New("netsim: connection refused (node down)")
+
+// errConnLost is the client's view of an attempt whose node crashed before answering.
+var errConnLost = errors.New("netsim: connection lost (node crashed)")
+
+// errTimedOut is the client's view of an attempt that got no answer in time.
+var errTimedOut = errors.New("netsim: client timeout")
+
+// client is one simulated client: a history.Op client number, its own generator and the operation
+// it has outstanding.
+type client struct {
+	id       int
+	rng      *rand.Rand
+	seq      uint64
+	node     int // index into sim.order for sticky clients
+	seen     map[string]lastSeen
+	workload bool
+	call     *call
+}
+
+// call is one operation in progress, possibly over several attempts.
+type call struct {
+	c          *client
+	req        Request
+	op         history.Op
+	attempt    int
+	attempts   int
+	timeout    int64
+	target     uint64
+	fixed      bool // scripted call pinned to one node
+	awaiting   bool // the current attempt may still be answered
+	mayApplied bool // some attempt reached a node without a definite answer
+	done       bool
+	reply      Reply
+	onDone     func(history.Op)
+}
+
+// clientSet runs every simulated client and watcher and keeps the recorded history.
+type clientSet struct {
+	sim      *Sim
+	cfg      ClientConfig
+	clients  []*client
+	pending  map[uint64]*call
+	history  []history.Op
+	watchers []*watcher
+	nextID   int
+}
+
+func newClientSet(s *Sim) *clientSet {
+	return &clientSet{sim: s, cfg: s.cfg.Clients, pending: make(map[uint64]*call)}
+}
+
+func (cs *clientSet) newClient(workload bool) *client {
+	c := &client{id: cs.nextID, rng: cs.sim.childRand(), seen: make(map[string]lastSeen), workload: workload}
+	c.node = c.id
+	cs.nextID++
+	cs.clients = append(cs.clients, c)
+	return c
+}
+
+func (cs *clientSet) start() error {
+	for range cs.cfg.Count {
+		c := cs.newClient(true)
+		first := cs.cfg.Start + int64(c.rng.ExpFloat64()*float64(cs.cfg.Interval))
+		cs.sim.schedule(first, func() { cs.issue(c) })
+	}
+	for _, spec := range cs.sim.cfg.Watches {
+		if err := cs.startWatch(spec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requestID makes request IDs unique per run: client number in the high bits, sequence below.
+func (c *client) requestID() uint64 {
+	c.seq++
+	return uint64(c.id+1)<<40 | c.seq
+}
+
+// issue starts the client's next workload operation.
+func (cs *clientSet) issue(c *client) {
+	if cs.cfg.Stop > 0 && cs.sim.now >= cs.cfg.Stop {
+		return
+	}
+	id := c.requestID()
+	req := cs.cfg.Workload.next(c.rng, c.id, c.seq, c.seen)
+	req.ID = id
+	cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, nil)
+}
+
+func (cs *clientSet) begin(c *client, req Request, target uint64, attempts int, timeout int64, onDone func(history.Op)) *call {
+	k := history.Kind(req.Kind.String())
+	cl := &call{
+		c: c, req: req, attempts: attempts, timeout: timeout, target: target, fixed: target != 0, onDone: onDone,
+		op: history.Op{Client: c.id, Kind: k, Key: req.Key, Value: req.Value, PrevValue: req.PrevValue,
+			PrevIndex: req.PrevIndex, Call: cs.sim.now},
+	}
+	if !req.Kind.IsWrite() {
+		cl.op.Value = ""
+	}
+	c.call = cl
+	cs.pending[req.ID] = cl
+	cs.sim.tracef("call", "-", "c%d id=%d %s %s value=%q prev=%q", c.id, req.ID, req.Kind, req.Key, req.Value, req.PrevValue)
+	cs.attempt(cl)
+	return cl
+}
+
+// pickTarget chooses the node for the next attempt.
+func (cs *clientSet) pickTarget(cl *call) uint64 {
+	if cl.fixed {
+		return cl.target
+	}
+	order := cs.sim.order
+	if cs.cfg.Random {
+		return order[cl.c.rng.IntN(len(order))]
+	}
+	return order[cl.c.node%len(order)]
+}
+
+func (cs *clientSet) attempt(cl *call) {
+	cl.attempt++
+	cl.target = cs.pickTarget(cl)
+	cl.awaiting = true
+	a, target := cl.attempt, cl.target
+	arrive := cs.sim.now + cs.cfg.Latency.draw(cl.c.rng)
+	cs.sim.schedule(arrive, func() { cs.arrive(cl, a, target) })
+	cs.sim.schedule(cs.sim.now+cl.timeout, func() {
+		if cl.attempt == a && cl.awaiting && !cl.done {
+			cs.sim.tracef("timeout", cs.sim.name(target), "c%d id=%d attempt=%d", cl.c.id, cl.req.ID, a)
+			cl.mayApplied = cl.mayApplied || cl.req.Kind.IsWrite()
+			cs.failAttempt(cl, errTimedOut)
+		}
+	})
+}
+
+// arrive hands attempt a of cl to node target.
+func (cs *clientSet) arrive(cl *call, a int, target uint64) {
+	if cl.attempt != a || cl.done {
+		return
+	}
+	h := cs.sim.hosts[target]
+	if h == nil || !h.alive {
+		cs.respond(cl, a, Reply{ID: cl.req.ID, Err: errRefused})
+		return
+	}
+	h.input("request", fmt.Sprintf("c%d id=%d %s %s", cl.c.id, cl.req.ID, cl.req.Kind, cl.req.Key), func() {
+		req := cl.req
+		req.Now = h.localNow()
+		if req.Kind == ReqGet {
+			r := h.proc.Read(req)
+			r.ID = req.ID
+			if cl.attempt == a && !cl.done {
+				cs.respond(cl, a, r)
+			}
+			return
+		}
+		if cl.attempt == a && cl.target == target {
+			cl.mayApplied = cl.mayApplied || req.Kind.IsWrite()
+		}
+		h.proc.Submit(req)
+	})
+}
+
+// reply routes a node's reply back to the client waiting for it, if any.
+func (cs *clientSet) reply(from uint64, r Reply) {
+	cl := cs.pending[r.ID]
+	if cl == nil || cl.done || !cl.awaiting || cl.target != from {
+		cs.sim.tracef("late", cs.sim.name(from), "id=%d", r.ID)
+		return
+	}
+	cs.respond(cl, cl.attempt, r)
+}
+
+// respond delivers r to the client after the client latency.
+func (cs *clientSet) respond(cl *call, a int, r Reply) {
+	at := cs.sim.now + cs.cfg.Latency.draw(cl.c.rng)
+	cs.sim.schedule(at, func() {
+		if cl.attempt != a || cl.done || !cl.awaiting {
+			return
+		}
+		cs.handle(cl, r)
+	})
+}
+
+// nodeDown fails every attempt outstanding at a node that just crashed.
+func (cs *clientSet) nodeDown(id uint64) {
+	for _, c := range cs.clients {
+		cl := c.call
+		if cl != nil && !cl.done && cl.awaiting && cl.target == id {
+			cs.respond(cl, cl.attempt, Reply{ID: cl.req.ID, Err: errConnLost})
+		}
+	}
+}
+
+// handle interprets one answer to the current attempt.
+func (cs *clientSet) handle(cl *call, r Reply) {
+	name := cs.sim.name(cl.target)
+	switch {
+	case r.Err == nil:
+		cs.finish(cl, history.OutcomeOK, r, name)
+	case cl.req.Kind.IsRead() && r.ErrorCode == history.ErrCodeKeyNotFound:
+		r.Found = false
+		cs.finish(cl, history.OutcomeOK, r, name)
+	case r.ErrorCode != 0:
+		cs.finish(cl, history.OutcomeFail, r, name)
+	default:
+		if errors.Is(r.Err, errConnLost) {
+			cl.mayApplied = cl.mayApplied || cl.req.Kind.IsWrite()
+		}
+		cs.sim.tracef("retry", name, "c%d id=%d attempt=%d err=%v", cl.c.id, cl.req.ID, cl.attempt, r.Err)
+		cs.failAttempt(cl, r.Err)
+	}
+}
+
+// failAttempt moves on after an indefinite failure: retry elsewhere or give up.
+func (cs *clientSet) failAttempt(cl *call, err error) {
+	cl.awaiting = false
+	if !cl.fixed {
+		cl.c.node++
+	}
+	if cl.attempt >= cl.attempts {
+		outcome := history.OutcomeUnknown
+		if !cl.mayApplied && cl.req.Kind.IsWrite() {
+			// No attempt ever reached a running node: the write certainly did not happen.
+			outcome = history.OutcomeFail
+		}
+		cs.finish(cl, outcome, Reply{ID: cl.req.ID, Err: err}, "")
+		return
+	}
+	backoff := 10e6 + cl.c.rng.Int64N(40e6)
+	cs.sim.schedule(cs.sim.now+int64(backoff), func() {
+		if !cl.done {
+			cs.attempt(cl)
+		}
+	})
+}
+
+// finish records the operation and lets the client go on.
+func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node string) {
+	cl.done, cl.awaiting = true, false
+	delete(cs.pending, cl.req.ID)
+	op := cl.op
+	op.Return = cs.sim.now
+	op.Outcome = outcome
+	op.Node = node
+	switch outcome {
+	case history.OutcomeOK:
+		op.Index = r.Index
+		if cl.req.Kind.IsRead() {
+			op.Found = r.Found
+			if r.Found {
+				op.Result = r.Value
+			}
+		}
+		cl.c.learn(cl.req, r)
+	case history.OutcomeFail:
+		op.ErrorCode = r.ErrorCode
+	}
+	cl.op, cl.reply = op, r
+	if cl.req.Kind.IsRead() || cl.req.Kind.IsWrite() {
+		cs.history = append(cs.history, op)
+	}
+	cs.sim.tracef("return", node, "c%d id=%d %s %s", cl.c.id, cl.req.ID, outcome, op.ResultString())
+	if cl.onDone != nil {
+		cl.onDone(op)
+	}
+	if cl.c.workload {
+		c := cl.c
+		think := int64(c.rng.ExpFloat64() * float64(cs.cfg.Interval))
+		cs.sim.schedule(cs.sim.now+think, func() { cs.issue(c) })
+	}
+}
+
+// learn remembers what an ok operation showed of its key, for later compare-and-swap operations.
+func (c *client) learn(req Request, r Reply) {
+	switch req.Kind {
+	case ReqGet, ReqQuorumGet:
+		c.seen[req.Key] = lastSeen{value: r.Value, index: r.Index, found: r.Found}
+	case ReqSet, ReqCreate, ReqUpdate, ReqCompareAndSwap:
+		c.seen[req.Key] = lastSeen{value: req.Value, index: r.Index, found: true}
+	case ReqDelete, ReqCompareAndDelete:
+		c.seen[req.Key] = lastSeen{}
+	}
+}
+
+// History returns every completed client operation, in completion order.
+func (s *Sim) History() []history.Op { return append([]history.Op(nil), s.clients.history...) }
+
+// Call is a scripted client operation in progress.
+type Call struct {
+	cl *call
+}
+
+// Done reports whether the operation completed (ok, fail or unknown).
+func (c *Call) Done() bool { return c.cl.done }
+
+// Op is the recorded operation (meaningful once Done).
+func (c *Call) Op() history.Op {
+	return c.cl.op
+}
+
+// Reply is the last answer the operation got (its error for fail and unknown outcomes).
+func (c *Call) Reply() Reply { return c.cl.reply }
+
+// DoOptions tune one scripted operation.
+type DoOptions struct {
+	// Target pins the operation to one node (no failover); 0 lets the client pick and fail over.
+	Target uint64
+	// Timeout per attempt and Attempts (defaults: the client configuration's).
+	Timeout  int64
+	Attempts int
+}
+
+// Do starts one scripted operation from a fresh client (its own history client number). It runs
+// as the simulation runs; poll the returned Call or RunUntil(call.Done, limit).
+func (s *Sim) Do(req Request, opts DoOptions) (*Call, error) {
+	if req.Kind == 0 || req.Kind > ReqMemberRemove {
+		return nil, fmt.Errorf("netsim: do: unknown request kind %d", req.Kind)
+	}
+	if req.Key == "" && req.Kind <= ReqCompareAndDelete {
+		return nil, errors.New("netsim: do: empty key")
+	}
+	if opts.Target != 0 {
+		if _, err := s.host(opts.Target); err != nil {
+			return nil, fmt.Errorf("netsim: do: %w", err)
+		}
+	}
+	cs := s.clients
+	if opts.Timeout <= 0 {
+		opts.Timeout = cs.cfg.Timeout
+	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = cs.cfg.Attempts
+		if opts.Target != 0 {
+			opts.Attempts = 1
+		}
+	}
+	c := cs.newClient(false)
+	req.ID = c.requestID()
+	return &Call{cl: cs.begin(c, req, opts.Target, opts.Attempts, opts.Timeout, nil)}, nil
+}

@@ -1,0 +1,51 @@
+// Package netsim is raftlab's deterministic discrete-event simulator. It runs real nodes (through
+// the Process seam; the core/node adapter is the production one) over a simulated network, clock and
+// disk, drives simulated clients that record histories for the checker, and reports what the nodes
+// do to observers.
+//
+// # Determinism
+//
+// A run is a pure function of (Config, Seed, code). There is one virtual clock (int64 ns since the
+// start of the run) and one event queue ordered by (time, sequence number); the clock jumps from one
+// event to the next, so idle time costs nothing. One PCG generator is seeded from Config.Seed and
+// every other generator (network, each disk, each node, each client) is derived from it at creation.
+// Nothing here reads the wall clock, starts a goroutine, or lets map iteration order reach an output.
+//
+// # Trace
+//
+// Every event writes one line to the trace; the running FNV-1a 64 hash of all lines is TraceHash, and
+// equal seeds give equal hashes. A line has fixed columns:
+//
+//	  SSSSSS.NNNNNNNNN KIND     NODE DETAIL
+//	       1.503129871 send     n1   n1->n3 MsgApp t2 log=2/7 c7 e1 at=1504100000
+//
+// SSSSSS.NNNNNNNNN is virtual time (seconds, nanoseconds); KIND is at most 8 characters, left
+// aligned in 8; NODE is the node concerned ("n3") or "-", left aligned in 4; DETAIL is free text.
+// Kinds: boot, crash, pause, resume, hold (input queued on a paused node), skew, tick is not traced
+// (ticks are implied by their effects), recv (message handed to a node), send, lose, dup, drop
+// (cut or receiver down), persist, synced, diskerr, role, request, call, return, retry, timeout,
+// late (reply nobody waits for), watch, watchend, watcherr, cut, connect, part, isolate, heal, net,
+// note (scenario annotations), failure (a simulator-level error such as a failed restart).
+//
+// # Network
+//
+// Each directed link has a latency (minimum plus a uniform or exponential spread), a loss, a
+// duplication and a reordering probability. Messages that are not reordered keep FIFO order per
+// link, like a TCP stream; a reordered message gets an extra random delay and may overtake. Cut links
+// drop messages at send time and in flight. Partitions of any shape are sets of cut directed links.
+//
+// # Nodes
+//
+// Each node ticks every TickInterval of its own clock (offset and drift are per node), receives
+// messages, and has its persist batches written to its Disk at once and completed (fsync, then
+// Persisted) after the disk latency; a crash in between drops what was not synced. Crash drops the
+// process and every unsynced write; Restart recovers from the disk; Pause holds every input until
+// Resume.
+//
+// # Clients
+//
+// Workload clients issue one operation at a time with exponential think times, retry on another node
+// after a timeout or error with the same request ID, and record each operation as a history.Op with
+// call and return in virtual time and outcome ok, fail or unknown. Watchers keep a stream open and
+// record history.WatchRecord, reconnecting from the next index after their stream breaks.
+package netsim

@@ -1,0 +1,60 @@
+package netsim
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestEventQueueOrdersByTimeThenSequence(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var q eventQueue
+	for i := range 1000 {
+		q.push(event{at: rng.Int64N(50), seq: uint64(i)})
+	}
+	require.Equal(t, 1000, q.Len())
+	prev := q.pop()
+	for q.Len() > 0 {
+		e := q.pop()
+		require.True(t, e.at > prev.at || (e.at == prev.at && e.seq > prev.seq),
+			"event (%d,%d) popped after (%d,%d)", e.at, e.seq, prev.at, prev.seq)
+		prev = e
+	}
+}
+
+func TestRunSkipsIdleTimeAndStopsAtUntil(t *testing.T) {
+	s := newFakeSim(t, Config{Seed: 1, Nodes: 1, NewProcess: newFakeProcess, NewDisk: fakeConfig(1, 1).NewDisk,
+		SampleInterval: -1, TickInterval: 1e9})
+	var fired []int64
+	s.At(5e9, func() { fired = append(fired, s.Now()) })
+	s.At(3e9+7, func() { fired = append(fired, s.Now()) })
+	s.Run(4e9)
+	require.Equal(t, []int64{3e9 + 7}, fired)
+	require.Equal(t, int64(4e9), s.Now())
+	// One tick per virtual second: a 4 s run costs a handful of events, not 4e9 steps.
+	require.Less(t, s.Steps(), uint64(10))
+	s.Run(5e9)
+	require.Equal(t, []int64{3e9 + 7, 5e9}, fired)
+}
+
+func TestRunUntilStopsWhenPredicateHolds(t *testing.T) {
+	s := newFakeSim(t, fakeConfig(1, 3))
+	ok := s.RunUntil(func() bool { return len(fake(s, 1).ticks) >= 5 }, 10e9)
+	require.True(t, ok)
+	require.Len(t, fake(s, 1).ticks, 5)
+	require.Equal(t, 5*s.Config().TickInterval, s.Now())
+
+	limit := s.Now() + 1e9
+	ok = s.RunUntil(func() bool { return false }, limit)
+	require.False(t, ok)
+	require.Equal(t, limit, s.Now())
+	require.Len(t, fake(s, 1).ticks, 15)
+}
+
+func TestStepReportsEmptyQueue(t *testing.T) {
+	s := newFakeSim(t, fakeConfig(1, 1))
+	require.True(t, s.Step())
+	s.queue = eventQueue{}
+	require.False(t, s.Step())
+}

@@ -1,0 +1,296 @@
+package netsim
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// DefaultEpoch is the unix time (ns) that virtual time 0 maps to on every node's clock:
+// 2026-01-01T00:00:00Z, so TTL expirations look like real dates.
+const DefaultEpoch int64 = 1767225600 * 1e9
+
+// Config describes one simulated run. Zero values get the defaults noted on each field.
+type Config struct {
+	// Seed makes the run: same seed, same config, same code ⇒ the same trace hash.
+	Seed uint64
+	// Nodes is the cluster size (default 3); nodes are n1..nN with IDs 1..N.
+	Nodes int
+	// TickInterval is each node's tick length in ns of its own clock (default 100ms).
+	TickInterval int64
+	// Epoch is the unix time (ns) of virtual time 0 (default DefaultEpoch).
+	Epoch int64
+	// Link is every link's initial configuration (default 1ms + 1ms uniform latency, no faults).
+	Link LinkConfig
+	// DiskLatency is the time between handing out a persist batch and its completion
+	// (default 1ms + 1ms uniform).
+	DiskLatency Latency
+	// NewProcess builds (and rebuilds at restart) each node's process. Required.
+	NewProcess ProcessFactory
+	// NewDisk builds each node's disk. Required.
+	NewDisk DiskFactory
+	// Clients configures the simulated clients (none when Count is 0).
+	Clients ClientConfig
+	// Watches are stream watchers opened at the start of the run.
+	Watches []WatchSpec
+	// SampleInterval is how often per-node samples are taken for reports (default 100ms; negative = never).
+	SampleInterval int64
+	// Trace, when set, receives every trace line as it is produced.
+	Trace io.Writer
+	// DescribeEntry renders a log entry for display (default: "term/index type len").
+	DescribeEntry func(raft.Entry) string
+	// Observers receive role, commit, apply, log and restart notifications.
+	Observers []Observer
+}
+
+func (c *Config) withDefaults() (Config, error) {
+	out := *c
+	if out.Nodes == 0 {
+		out.Nodes = 3
+	}
+	if out.Nodes < 0 {
+		return out, fmt.Errorf("netsim: config: %d nodes", out.Nodes)
+	}
+	if out.TickInterval <= 0 {
+		out.TickInterval = 100e6
+	}
+	if out.Epoch == 0 {
+		out.Epoch = DefaultEpoch
+	}
+	if out.Link == (LinkConfig{}) {
+		out.Link = LinkConfig{Latency: Latency{Min: 1e6, Spread: 1e6}}
+	}
+	if err := out.Link.Validate(); err != nil {
+		return out, fmt.Errorf("netsim: config: %w", err)
+	}
+	if out.DiskLatency == (Latency{}) {
+		out.DiskLatency = Latency{Min: 1e6, Spread: 1e6}
+	}
+	if out.NewProcess == nil {
+		return out, errors.New("netsim: config: NewProcess is required")
+	}
+	if out.NewDisk == nil {
+		return out, errors.New("netsim: config: NewDisk is required")
+	}
+	if out.SampleInterval == 0 {
+		out.SampleInterval = 100e6
+	}
+	if out.DescribeEntry == nil {
+		out.DescribeEntry = defaultDescribeEntry
+	}
+	cc, err := out.Clients.withDefaults()
+	if err != nil {
+		return out, err
+	}
+	out.Clients = cc
+	return out, nil
+}
+
+func defaultDescribeEntry(e raft.Entry) string {
+	return fmt.Sprintf("%d/%d type=%d len=%d", e.Term, e.Index, e.Type, len(e.Data))
+}
+
+// Sim is one deterministic simulated run: a virtual clock, an event queue, one seeded generator from
+// which every other generator is derived, the network, the nodes, their disks and the clients. It is
+// single-threaded: every method must be called from the goroutine that runs it.
+type Sim struct {
+	cfg      Config
+	now      int64
+	seq      uint64
+	steps    uint64
+	queue    eventQueue
+	rng      *rand.Rand
+	tracer   *tracer
+	net      *Network
+	hosts    map[uint64]*host
+	order    []uint64 // node IDs ascending
+	members  []MemberSpec
+	clients  *clientSet
+	samples  []Sample
+	failures []string
+}
+
+// New builds a simulation and starts every node (no event has run yet).
+func New(cfg Config) (*Sim, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Sim{cfg: c, rng: rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)), hosts: make(map[uint64]*host)}
+	s.tracer = newTracer(c.Trace)
+	s.net = newNetwork(s, s.childRand(), c.Link)
+	for i := 1; i <= c.Nodes; i++ {
+		id := uint64(i)
+		s.members = append(s.members, MemberSpec{ID: id, Name: fmt.Sprintf("n%d", i)})
+	}
+	s.clients = newClientSet(s)
+	for _, m := range s.members {
+		if err := s.addHost(m, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.clients.start(); err != nil {
+		return nil, err
+	}
+	if c.SampleInterval > 0 {
+		s.schedule(0, s.sample)
+	}
+	return s, nil
+}
+
+// childRand derives a new independent generator from the run's generator.
+func (s *Sim) childRand() *rand.Rand {
+	return rand.New(rand.NewPCG(s.rng.Uint64(), s.rng.Uint64()))
+}
+
+// Now is the virtual time in ns since the start of the run.
+func (s *Sim) Now() int64 { return s.now }
+
+// Rand is the run's generator, for faults and scenarios that need randomness.
+func (s *Sim) Rand() *rand.Rand { return s.rng }
+
+// Net is the simulated network.
+func (s *Sim) Net() *Network { return s.net }
+
+// Config is the run's configuration with defaults filled in.
+func (s *Sim) Config() Config { return s.cfg }
+
+// Steps is how many events have run.
+func (s *Sim) Steps() uint64 { return s.steps }
+
+// TraceHash is the FNV-1a 64 hash of every trace line so far.
+func (s *Sim) TraceHash() uint64 { return s.tracer.hash.Sum64() }
+
+// TraceLines is how many trace lines were produced.
+func (s *Sim) TraceLines() uint64 { return s.tracer.lines }
+
+// TraceErr is the first error of the trace writer, if any.
+func (s *Sim) TraceErr() error { return s.tracer.err }
+
+// Note adds a line of kind "note" to the trace (scenarios use it to mark their steps).
+func (s *Sim) Note(text string) { s.tracef("note", "-", "%s", text) }
+
+// Failures are problems the simulator hit that are not the system's fault (a process factory or
+// disk that returned an error); tests should require it empty.
+func (s *Sim) Failures() []string { return s.failures }
+
+func (s *Sim) fail(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	s.failures = append(s.failures, fmt.Sprintf("%d: %s", s.now, msg))
+	s.tracef("failure", "-", "%s", msg)
+}
+
+func (s *Sim) tracef(kind, node, format string, args ...any) {
+	s.tracer.line(s.now, kind, node, fmt.Sprintf(format, args...))
+}
+
+// schedule queues fn at virtual time at (never in the past).
+func (s *Sim) schedule(at int64, fn func()) {
+	if at < s.now {
+		at = s.now
+	}
+	s.seq++
+	s.queue.push(event{at: at, seq: s.seq, fn: fn})
+}
+
+// At queues fn at virtual time at (clamped to now). Scenarios and nemesis schedules use it.
+func (s *Sim) At(at int64, fn func()) { s.schedule(at, fn) }
+
+// After queues fn d ns from now.
+func (s *Sim) After(d int64, fn func()) { s.schedule(s.now+d, fn) }
+
+// Step runs the next event; it returns false when the queue is empty.
+func (s *Sim) Step() bool {
+	if s.queue.Len() == 0 {
+		return false
+	}
+	e := s.queue.pop()
+	s.now = e.at
+	s.steps++
+	e.fn()
+	return true
+}
+
+// Run runs every event up to and including virtual time until, then sets the clock to until.
+// Idle time costs nothing: the clock jumps from one event to the next.
+func (s *Sim) Run(until int64) {
+	for s.queue.Len() > 0 && s.queue.peek().at <= until {
+		s.Step()
+	}
+	if s.now < until {
+		s.now = until
+	}
+}
+
+// RunFor runs d ns of virtual time from now.
+func (s *Sim) RunFor(d int64) { s.Run(s.now + d) }
+
+// RunUntil runs events until pred holds (checked before each event and at the end) or virtual time
+// would pass limit. It reports whether pred holds.
+func (s *Sim) RunUntil(pred func() bool, limit int64) bool {
+	for {
+		if pred() {
+			return true
+		}
+		if s.queue.Len() == 0 || s.queue.peek().at > limit {
+			if s.now < limit {
+				s.now = limit
+			}
+			return pred()
+		}
+		s.Step()
+	}
+}
+
+// name is the display name of a node ID ("n3").
+func (s *Sim) name(id uint64) string {
+	if h := s.hosts[id]; h != nil {
+		return h.name
+	}
+	return fmt.Sprintf("n%d", id)
+}
+
+// NodeID returns the ID of the node called name.
+func (s *Sim) NodeID(name string) (uint64, error) {
+	for _, id := range s.order {
+		if s.hosts[id].name == name {
+			return id, nil
+		}
+	}
+	return 0, fmt.Errorf("netsim: no node named %q", name)
+}
+
+// Name returns the display name of node id.
+func (s *Sim) Name(id uint64) string { return s.name(id) }
+
+// Nodes returns every node ID ever started, ascending.
+func (s *Sim) Nodes() []uint64 { return append([]uint64(nil), s.order...) }
+
+func (s *Sim) describeMessage(m raft.Message) string {
+	out := fmt.Sprintf("%s->%s %s t%d", s.name(m.From), s.name(m.To), m.Type, m.Term)
+	switch m.Type {
+	case raft.MsgApp, raft.MsgVote, raft.MsgPreVote:
+		out += fmt.Sprintf(" log=%d/%d c%d e%d", m.LogTerm, m.Index, m.Commit, len(m.Entries))
+	case raft.MsgAppResp:
+		out += fmt.Sprintf(" i%d", m.Index)
+		if m.Reject {
+			out += fmt.Sprintf(" reject hint=%d", m.RejectHint)
+		}
+	case raft.MsgVoteResp, raft.MsgPreVoteResp:
+		if m.Reject {
+			out += " reject"
+		}
+	case raft.MsgHeartbeat:
+		out += fmt.Sprintf(" c%d", m.Commit)
+	case raft.MsgSnap:
+		if m.Snapshot != nil {
+			out += fmt.Sprintf(" snap=%d/%d", m.Snapshot.Metadata.Term, m.Snapshot.Metadata.Index)
+		}
+	case raft.MsgProp:
+		out += fmt.Sprintf(" e%d", len(m.Entries))
+	}
+	return out
+}
