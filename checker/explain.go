@@ -1,0 +1,48 @@
+package checker
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/raftlab/raftlab/checker/history"
+)
+
+// explainKey describes why a key's history is not linearizable: how far the longest linearization got,
+// the state it reached, and the first operation (by return time) it could not place.
+func explainKey(key keyOps, timeout time.Duration) string {
+	model := v2Model()
+	model.Partition = nil
+	_, info := porcupine.CheckOperationsVerbose(model, key.ops, timeout)
+	var longest []int
+	if parts := info.PartialLinearizations(); len(parts) > 0 {
+		for _, seq := range parts[0] {
+			if len(seq) > len(longest) {
+				longest = seq
+			}
+		}
+	}
+	placed := make([]bool, len(key.ops))
+	state := keyState{}
+	for _, id := range longest {
+		placed[id] = true
+		_, state = step(state, key.ops[id].Input.(*history.Op))
+	}
+	blocked := -1
+	for i, o := range key.ops {
+		if placed[i] || o.Return == math.MaxInt64 {
+			continue
+		}
+		if blocked < 0 || o.Return < key.ops[blocked].Return {
+			blocked = i
+		}
+	}
+	msg := fmt.Sprintf("key %s: not linearizable (%d ops); the longest linearization places %d of them and leaves the key %s",
+		key.name, len(key.ops), len(longest), describeState(state))
+	if blocked >= 0 {
+		msg += "; no legal point for: " + key.ops[blocked].Input.(*history.Op).String()
+	}
+	return msg
+}
