@@ -16,8 +16,8 @@
 // Every event writes one line to the trace; the running FNV-1a 64 hash of all lines is TraceHash, and
 // equal seeds give equal hashes. A line has fixed columns:
 //
-//	  SSSSSS.NNNNNNNNN KIND     NODE DETAIL
-//	       1.503129871 send     n1   n1->n3 MsgApp t2 log=2/7 c7 e1 at=1504100000
+//	SSSSSS.NNNNNNNNN KIND     NODE DETAIL
+//	     1.503129871 send     n1   n1->n3 MsgApp t2 log=2/7 c7 e1 at=1504100000
 //
 // SSSSSS.NNNNNNNNN is virtual time (seconds, nanoseconds); KIND is at most 8 characters, left
 // aligned in 8; NODE is the node concerned ("n3") or "-", left aligned in 4; DETAIL is free text.

@@ -80,13 +80,13 @@ type Link struct{ From, To uint64 }
 
 // NetStats counts what the network did to messages.
 type NetStats struct {
-	Sent       uint64
-	Delivered  uint64
-	Lost       uint64 // dropped by the loss probability
-	Cut        uint64 // dropped because the link was cut (at send or delivery time)
+	Sent        uint64
+	Delivered   uint64
+	Lost        uint64 // dropped by the loss probability
+	Cut         uint64 // dropped because the link was cut (at send or delivery time)
 	Undelivered uint64 // the receiver was down
-	Duplicated uint64
-	Reordered  uint64
+	Duplicated  uint64
+	Reordered   uint64
 }
 
 // Network carries raft messages between simulated nodes over directed links.
