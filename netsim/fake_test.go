@@ -22,12 +22,12 @@ type fakeProcess struct {
 	out       Output
 	ticks     []int64
 	received  map[uint64]int
-	recvOrder []uint64 // Index field of each received heartbeat, in arrival order
+	perSender map[uint64][]uint64 // Index field (sender's tick number) of each heartbeat, in arrival order
 	hsCommit  uint64
 }
 
 func newFakeProcess(spec ProcessSpec) (Process, error) {
-	p := &fakeProcess{spec: spec, values: make(map[string]string), received: make(map[uint64]int)}
+	p := &fakeProcess{spec: spec, values: make(map[string]string), received: make(map[uint64]int), perSender: make(map[uint64][]uint64)}
 	for _, m := range spec.Members {
 		if m.ID != spec.ID {
 			p.peers = append(p.peers, m.ID)
@@ -53,7 +53,7 @@ func (p *fakeProcess) Tick(now int64) {
 
 func (p *fakeProcess) Step(m raft.Message) {
 	p.received[m.From]++
-	p.recvOrder = append(p.recvOrder, m.Index)
+	p.perSender[m.From] = append(p.perSender[m.From], m.Index)
 }
 
 // Submit appends a write ("k" + value, key is one byte) and persists it before answering.
@@ -169,3 +169,15 @@ func (d *fakeDisk) Recover() (*Durable, error) {
 
 func (d *fakeDisk) FailSync(err error)      { d.failSync = err }
 func (d *fakeDisk) SetCapacity(bytes int64) {}
+
+// pendingValue is the value of key written by a request not yet persisted ("" if none).
+func (p *fakeProcess) pendingValue(key string) string {
+	for _, reqs := range [][]Request{p.batch, p.pending} {
+		for _, r := range reqs {
+			if r.Key == key {
+				return r.Value
+			}
+		}
+	}
+	return ""
+}
