@@ -1,0 +1,53 @@
+// Package transport is raftlab's TCP peer transport: it carries raft.Message values between the
+// members of one cluster in the real server (cmd/kvd). The simulator (netsim) replaces it.
+//
+// # Streams
+//
+// Every member keeps one outbound TCP stream per peer, opened lazily by the first message to that
+// peer, and accepts one inbound stream from each peer. A stream is one-way: the dialer writes frames,
+// the acceptor reads them and hands every message to Config.Handler. A writer goroutine per peer
+// drains that peer's queue and writes everything pending as one frame (or a few, when the batch would
+// exceed the frame limit) with a single write. When a stream fails, the messages in hand and in the
+// queue are dropped (Raft retransmits), the peer is reported by Unreachable, and the next dial waits
+// for an exponential backoff with jitter.
+//
+// # Handshake
+//
+// The dialer opens a stream with a fixed 36-byte hello, all integers big-endian:
+//
+//	magic      [8]byte  "raftlab1"
+//	version    uint32   ProtocolVersion
+//	cluster ID uint64
+//	from ID    uint64   the dialing member
+//	to ID      uint64   the member the dialer means to reach
+//
+// The acceptor answers with
+//
+//	status     uint8    0 accepted, 1 refused
+//	max frame  uint32   the largest frame payload the acceptor will read (the dialer splits batches to fit)
+//	reason len uint16   at most 512
+//	reason     [reason len]byte  why the stream was refused (empty when accepted)
+//
+// A stream is refused when the magic or version differ, when the cluster IDs differ, or when the hello
+// is addressed to another member ID. Both sides log the reason; the dialer returns a *RefusedError and
+// keeps backing off.
+//
+// # Frames
+//
+// After the handshake the stream is a sequence of frames:
+//
+//	length  uint32 big-endian: the payload size in bytes, 1 ≤ length ≤ the receiver's limit
+//	payload msgpack array of messages
+//
+// Each message is a msgpack array of 12 elements, in this order: Type, From, To, Term, LogTerm, Index,
+// Commit, Entries, Snapshot, Reject, RejectHint, Context. Integers are msgpack unsigned integers (any
+// width is accepted, and non-negative signed integers too), Reject is a msgpack bool, Context is bin or
+// nil. Entries is nil or an array of entries, each an array of 4: Term, Index, Type, Data (bin or nil).
+// Snapshot is nil or an array of 2: Metadata, Data; Metadata is an array of 3: Index, Term, ConfState;
+// ConfState is an array of 2: Voters, Learners, each nil or an array of unsigned integers. A nil value
+// and an empty one are kept apart, so every message survives the trip unchanged.
+//
+// DecodeFrame never panics on any input, refuses a frame longer than its limit before reading it, and
+// checks every count against the bytes that remain before it allocates, so the memory a frame can make
+// it allocate grows only linearly with the frame's actual length.
+package transport
