@@ -1,0 +1,260 @@
+package checker
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// Monitor checks Raft's safety invariants as a run goes, from observations the simulator feeds it.
+// It is a plain value with no clock or goroutines: times are whatever the caller passes (virtual ns).
+// The zero value is not ready; use NewMonitor.
+type Monitor struct {
+	leaders     map[uint64]roleSeen // term -> first node seen leading it
+	leading     map[uint64]uint64   // node -> term it currently leads
+	newLeader   map[uint64]roleSeen // node -> term and time of an election whose log is yet to be checked
+	commits     map[uint64]uint64   // node -> last commit index seen since it (re)started
+	lastApplied map[uint64]uint64   // node -> last index applied since it (re)started
+	applied     map[uint64]entrySeen
+	logEntries  map[termIndex]logSeen
+	committed   map[uint64]entrySeen // index -> the entry some node reported committed there
+	acked       map[string]uint64    // key -> highest acknowledged write index
+	deletes     map[string]bool      // keys some client tried to delete
+	violations  []string
+}
+
+// roleSeen is who (or, in newLeader, which term) and when.
+type roleSeen struct {
+	node uint64
+	at   int64
+}
+
+type entrySeen struct {
+	node, term, hash uint64
+	at               int64
+}
+
+type termIndex struct{ term, index uint64 }
+
+type logSeen struct {
+	node, hash, prevTerm uint64
+	hasPrev              bool
+	at                   int64
+}
+
+// NewMonitor returns a monitor with nothing observed.
+func NewMonitor() *Monitor {
+	return &Monitor{
+		leaders:     map[uint64]roleSeen{},
+		leading:     map[uint64]uint64{},
+		newLeader:   map[uint64]roleSeen{},
+		commits:     map[uint64]uint64{},
+		lastApplied: map[uint64]uint64{},
+		applied:     map[uint64]entrySeen{},
+		logEntries:  map[termIndex]logSeen{},
+		committed:   map[uint64]entrySeen{},
+		acked:       map[string]uint64{},
+		deletes:     map[string]bool{},
+	}
+}
+
+func (m *Monitor) violate(at int64, format string, args ...interface{}) {
+	m.violations = append(m.violations, fmt.Sprintf("t=%d: ", at)+fmt.Sprintf(format, args...))
+}
+
+// Violations returns every invariant broken so far, in the order observed, each with its time, the
+// node(s) and what broke.
+func (m *Monitor) Violations() []string {
+	return append([]string(nil), m.violations...)
+}
+
+// ObserveRole records node's role in term. Election safety: at most one leader per term. When isLeader
+// is true, the next ObserveLog of node is checked for leader completeness.
+func (m *Monitor) ObserveRole(node, term uint64, isLeader bool, at int64) {
+	if !isLeader {
+		delete(m.leading, node)
+		delete(m.newLeader, node)
+		return
+	}
+	if m.leading[node] == term {
+		return
+	}
+	m.leading[node] = term
+	m.newLeader[node] = roleSeen{node: term, at: at}
+	first, ok := m.leaders[term]
+	if !ok {
+		m.leaders[term] = roleSeen{node: node, at: at}
+		return
+	}
+	if first.node != node {
+		m.violate(at, "election safety: two leaders in term %d: node %d (since t=%d) and node %d", term, first.node, first.at, node)
+	}
+}
+
+// ObserveRestart records that node crashed and restarted: it leads nothing, and its commit and apply
+// progress may be re-learned from scratch.
+func (m *Monitor) ObserveRestart(node uint64, at int64) {
+	delete(m.leading, node)
+	delete(m.newLeader, node)
+	delete(m.commits, node)
+	delete(m.lastApplied, node)
+}
+
+// ObserveCommit records node's commit index. While a node stays up its commit index never goes back.
+func (m *Monitor) ObserveCommit(node, commitIndex uint64, at int64) {
+	if prev, ok := m.commits[node]; ok && commitIndex < prev {
+		m.violate(at, "commit index of node %d went back from %d to %d", node, prev, commitIndex)
+	}
+	m.commits[node] = commitIndex
+}
+
+// ObserveApply records that node applied the entry at index with term and a hash of its data (any
+// hash, the same function for every node; EntryHash will do). State-machine safety: no two nodes
+// apply different entries at one index, and a node applies in increasing index order while up.
+func (m *Monitor) ObserveApply(node, index, term uint64, dataHash uint64, at int64) {
+	if last, ok := m.lastApplied[node]; ok && index <= last {
+		m.violate(at, "node %d applied index %d after index %d", node, index, last)
+	}
+	m.lastApplied[node] = index
+	seen := entrySeen{node: node, term: term, hash: dataHash, at: at}
+	first, ok := m.applied[index]
+	if !ok {
+		m.applied[index] = seen
+	} else if first.term != term || first.hash != dataHash {
+		m.violate(at, "state-machine safety: node %d applied %s at index %d, but node %d applied %s there at t=%d",
+			node, describeEntry(term, dataHash), index, first.node, describeEntry(first.term, first.hash), first.at)
+	}
+	if c, ok := m.committed[index]; ok && c.term != term {
+		m.violate(at, "state-machine safety: node %d applied term %d at index %d, but node %d committed term %d there at t=%d",
+			node, term, index, c.node, c.term, c.at)
+	}
+}
+
+func describeEntry(term, hash uint64) string { return fmt.Sprintf("term %d (data %016x)", term, hash) }
+
+// ObserveLog records node's log (its entries after the last snapshot, in index order) and commit
+// index. It checks log matching (an index and term identify the same data and the same history before
+// it in every log), that entries once committed never change, and, on the first call after node became
+// leader, leader completeness: the new leader's log holds every entry committed before.
+func (m *Monitor) ObserveLog(node uint64, entries []raft.Entry, commit uint64, at int64) {
+	for i, e := range entries {
+		seen := logSeen{node: node, hash: EntryHash(e.Data), at: at}
+		if i > 0 {
+			seen.prevTerm, seen.hasPrev = entries[i-1].Term, true
+		}
+		m.matchLog(e, seen)
+		if e.Index <= commit {
+			m.commit(node, e, seen.hash, at)
+		}
+	}
+	if elected, ok := m.newLeader[node]; ok {
+		delete(m.newLeader, node)
+		m.checkCompleteness(node, elected.node, elected.at, entries, at)
+	}
+}
+
+func (m *Monitor) matchLog(e raft.Entry, seen logSeen) {
+	key := termIndex{term: e.Term, index: e.Index}
+	first, ok := m.logEntries[key]
+	switch {
+	case !ok:
+		m.logEntries[key] = seen
+	case first.hash != seen.hash:
+		m.violate(seen.at, "log matching: node %d has different data at index %d term %d than node %d had at t=%d",
+			seen.node, e.Index, e.Term, first.node, first.at)
+	case seen.hasPrev && first.hasPrev && first.prevTerm != seen.prevTerm:
+		m.violate(seen.at, "log matching: node %d has term %d before index %d term %d, node %d had term %d at t=%d",
+			seen.node, seen.prevTerm, e.Index, e.Term, first.node, first.prevTerm, first.at)
+	case seen.hasPrev && !first.hasPrev:
+		first.prevTerm, first.hasPrev = seen.prevTerm, true
+		m.logEntries[key] = first
+	}
+}
+
+func (m *Monitor) commit(node uint64, e raft.Entry, hash uint64, at int64) {
+	first, ok := m.committed[e.Index]
+	if !ok {
+		m.committed[e.Index] = entrySeen{node: node, term: e.Term, hash: hash, at: at}
+		return
+	}
+	if first.term != e.Term || first.hash != hash {
+		m.violate(at, "committed entry changed: node %d has %s committed at index %d, node %d had %s at t=%d",
+			node, describeEntry(e.Term, hash), e.Index, first.node, describeEntry(first.term, first.hash), first.at)
+	}
+}
+
+func (m *Monitor) checkCompleteness(node, term uint64, electedAt int64, entries []raft.Entry, at int64) {
+	var first, last uint64
+	if len(entries) > 0 {
+		first, last = entries[0].Index, entries[len(entries)-1].Index
+	}
+	indexes := make([]uint64, 0, len(m.committed))
+	for index := range m.committed {
+		indexes = append(indexes, index)
+	}
+	sort.Slice(indexes, func(i, j int) bool { return indexes[i] < indexes[j] })
+	for _, index := range indexes {
+		c := m.committed[index]
+		if c.at > electedAt || (len(entries) > 0 && index < first) {
+			continue // committed later, or compacted into the leader's snapshot
+		}
+		if len(entries) == 0 || index > last {
+			m.violate(at, "leader completeness: node %d leads term %d without index %d (term %d), committed by node %d at t=%d",
+				node, term, index, c.term, c.node, c.at)
+			return
+		}
+		pos := index - first
+		if pos >= uint64(len(entries)) || entries[pos].Index != index {
+			continue // the caller's slice is not contiguous; nothing sound to say
+		}
+		if have := entries[pos]; have.Term != c.term {
+			m.violate(at, "leader completeness: node %d leads term %d with term %d at index %d, but term %d was committed there by node %d at t=%d",
+				node, term, have.Term, index, c.term, c.node, c.at)
+			return
+		}
+	}
+}
+
+// AckedWrite records that a client got a success for a write (including a delete) of key at index.
+func (m *Monitor) AckedWrite(key string, index uint64) {
+	if index > m.acked[key] {
+		m.acked[key] = index
+	}
+}
+
+// DeleteAttempted records that some client tried to delete key (whatever the outcome), which excuses
+// the key's absence at the end.
+func (m *Monitor) DeleteAttempted(key string) { m.deletes[key] = true }
+
+// FinalState checks, at the end of a run, that no acknowledged write was lost: each key's last
+// acknowledged write is still there or was overwritten by a later one (a higher index). A key that is
+// missing counts as lost unless a delete of it was attempted. lookup reads the final store (of any
+// up-to-date node).
+func (m *Monitor) FinalState(lookup func(key string) (value string, index uint64, found bool)) {
+	keys := make([]string, 0, len(m.acked))
+	for k := range m.acked {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		acked := m.acked[key]
+		_, index, found := lookup(key)
+		switch {
+		case !found && !m.deletes[key]:
+			m.violations = append(m.violations, fmt.Sprintf("end: acknowledged write of %s at index %d lost: the key is gone", key, acked))
+		case found && index < acked:
+			m.violations = append(m.violations, fmt.Sprintf("end: acknowledged write of %s at index %d lost: the key holds index %d", key, acked, index))
+		}
+	}
+}
+
+// EntryHash is FNV-1a over data: a convenient dataHash for ObserveApply.
+func EntryHash(data []byte) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for _, b := range data {
+		h = (h ^ uint64(b)) * prime
+	}
+	return h
+}
