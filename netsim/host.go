@@ -340,6 +340,8 @@ type NodeInfo struct {
 	Status Status
 	// ClockOffset is how far the node's clock is from virtual time plus the epoch, in ns.
 	ClockOffset int64
+	// DriftPPM is the node's clock drift in parts per million.
+	DriftPPM int64
 }
 
 // Info describes node id.
@@ -349,7 +351,7 @@ func (s *Sim) Info(id uint64) (NodeInfo, error) {
 		return NodeInfo{}, err
 	}
 	info := NodeInfo{ID: id, Name: h.name, Alive: h.alive, Paused: h.paused, Restarts: h.restarts,
-		ClockOffset: h.localNow() - s.cfg.Epoch - s.now}
+		ClockOffset: h.localNow() - s.cfg.Epoch - s.now, DriftPPM: h.driftPPM}
 	if h.alive {
 		info.Status = h.proc.Status()
 	}
