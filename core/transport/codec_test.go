@@ -202,3 +202,24 @@ func FuzzDecodeFrame(f *testing.F) {
 		require.Equal(t, msgs, again)
 	})
 }
+
+func TestFrameSizeHintCoversTheEncoding(t *testing.T) {
+	for _, msgs := range [][]raft.Message{nil, {heartbeat(1, 2, 3)}, fullMessages(1, 2), benchBatch()} {
+		assert.GreaterOrEqual(t, frameSizeHint(msgs), len(encodeFrame(t, msgs)))
+	}
+}
+
+// Entry lists of consecutive messages share allocations, yet each is clipped to its own length.
+func TestDecodedEntryListsDoNotShareCapacity(t *testing.T) {
+	msgs := benchBatch()[:3]
+	got, err := DecodeFrame(bytes.NewReader(encodeFrame(t, msgs)), 0)
+	require.NoError(t, err)
+	_ = append(got[0].Entries, raft.Entry{Term: 99})
+	assert.Equal(t, msgs, got)
+	frame := encodeFrame(t, benchBatch())
+	allocs := testing.AllocsPerRun(10, func() {
+		_, err := DecodeFrame(bytes.NewReader(frame), 0)
+		require.NoError(t, err)
+	})
+	assert.Less(t, allocs, float64(len(benchBatch())), "fewer allocations than messages")
+}

@@ -110,10 +110,32 @@ func decodeBatch(payload []byte) ([]raft.Message, error) {
 	return msgs, nil
 }
 
+// entrySlabLen is how many entries the decoder allocates at once for the small entry lists of
+// consecutive messages, so that a batch of MsgApp costs a few allocations instead of one each.
+const entrySlabLen = 64
+
 // decoder reads the msgpack subset the encoder writes. Every method checks bounds first.
 type decoder struct {
-	b   []byte
-	off int
+	b    []byte
+	off  int
+	slab []raft.Entry // unused entries, handed out with their capacity clipped
+}
+
+// newEntries returns n zeroed entries. Small requests share a slab no larger than the remaining
+// bytes could fill, so the allocation bound stays linear in the frame length.
+func (d *decoder) newEntries(n int) []raft.Entry {
+	if n == 0 {
+		return []raft.Entry{} // empty, not nil: the encoder keeps the two apart
+	}
+	if n > len(d.slab) {
+		if n >= entrySlabLen {
+			return make([]raft.Entry, n)
+		}
+		d.slab = make([]raft.Entry, max(n, min(entrySlabLen, d.remaining()/minEntryBytes)))
+	}
+	es := d.slab[:n:n]
+	d.slab = d.slab[n:]
+	return es
 }
 
 func (d *decoder) errorf(format string, args ...any) error {
@@ -338,7 +360,7 @@ func (d *decoder) entries() ([]raft.Entry, error) {
 	if err != nil || isNil {
 		return nil, err
 	}
-	es := make([]raft.Entry, n)
+	es := d.newEntries(n)
 	for i := range es {
 		e := &es[i]
 		if err := d.fixedArray("entry", entryFields); err != nil {

@@ -49,7 +49,7 @@ const (
 // msgpack batch. It makes a single Write call. It fails with ErrFrameTooLarge if the payload does
 // not fit in 32 bits.
 func EncodeFrame(w io.Writer, msgs []raft.Message) error {
-	frame, err := appendFrame(nil, msgs)
+	frame, err := appendFrame(make([]byte, 0, frameSizeHint(msgs)), msgs)
 	if err != nil {
 		return err
 	}
@@ -67,6 +67,25 @@ func appendFrame(dst []byte, msgs []raft.Message) ([]byte, error) {
 		dst = appendMessage(dst, &msgs[i])
 	}
 	return finishFrame(dst, start, len(msgs))
+}
+
+// frameSizeHint returns an upper estimate of the encoded size of a frame holding msgs, so that
+// EncodeFrame allocates once.
+func frameSizeHint(msgs []raft.Message) int {
+	const maxUint, maxHeader = 9, 5
+	n := frameHeaderLen + batchHeaderLen
+	for i := range msgs {
+		m := &msgs[i]
+		n += maxHeader + 8*maxUint + 3*maxHeader + len(m.Context)
+		for j := range m.Entries {
+			n += maxHeader + 3*maxUint + maxHeader + len(m.Entries[j].Data)
+		}
+		if s := m.Snapshot; s != nil {
+			cs := s.Metadata.ConfState
+			n += 4*maxHeader + 2*maxUint + maxUint*(len(cs.Voters)+len(cs.Learners)) + maxHeader + len(s.Data)
+		}
+	}
+	return n
 }
 
 // beginFrame reserves room for the frame length and the batch array header.
