@@ -324,8 +324,8 @@ func TestCheckVisualizesViolations(t *testing.T) {
 	require.NotEmpty(t, v.VisualizationPath)
 	html, err := os.ReadFile(v.VisualizationPath)
 	require.NoError(t, err)
-	assert.Contains(t, string(html), jsonText(t, `qget() -> "1"@1`), "the stale read is described")
-	assert.NotContains(t, string(html), jsonText(t, `set("x")`), "only the failing key is drawn")
+	assert.Contains(t, string(html), jsonText(t, `qget(/a) -> "1"@1`), "the stale read is described")
+	assert.NotContains(t, string(html), jsonText(t, `set(/b, "x")`), "only the failing key is drawn")
 
 	none := Check(ops[:2], Options{VisualizeDir: t.TempDir()})
 	assert.Empty(t, none.VisualizationPath, "nothing to show without a violation")

@@ -195,20 +195,18 @@ func describeState(s keyState) string {
 	return fmt.Sprintf("%q@%d", s.Value, s.Index)
 }
 
-// describeOp renders an operation for the visualisation.
+// describeOp renders an operation for the visualisation, e.g. `cas(/a, "1" -> "2") -> ok@7`.
 func describeOp(op *history.Op) string {
-	req := string(op.Kind)
+	args := op.Key
 	switch {
 	case op.Kind == history.KindCAS:
-		req += fmt.Sprintf("(%s -> %q)", describeCompare(op), op.Value)
+		args += fmt.Sprintf(", %s -> %q", describeCompare(op), op.Value)
 	case op.Kind == history.KindCAD:
-		req += "(" + describeCompare(op) + ")"
+		args += ", " + describeCompare(op)
 	case op.Kind.WritesValue():
-		req += fmt.Sprintf("(%q)", op.Value)
-	default:
-		req += "()"
+		args += fmt.Sprintf(", %q", op.Value)
 	}
-	return req + " -> " + op.ResultString()
+	return string(op.Kind) + "(" + args + ") -> " + op.ResultString()
 }
 
 func describeCompare(op *history.Op) string {
