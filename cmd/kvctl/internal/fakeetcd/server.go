@@ -1,0 +1,488 @@
+package fakeetcd
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is one fake etcd cluster's state behind an http.Handler. It is safe for concurrent
+// use.
+type Server struct {
+	mu          sync.Mutex
+	store       *store
+	changed     chan struct{}
+	members     []Member
+	removed     map[string]bool
+	leaderID    string
+	nextID      uint64
+	healthy     bool
+	unavailable bool
+	user, pass  string
+	requests    []string
+	clusterID   string
+	raftTerm    uint64
+}
+
+// New returns a healthy one-member fake whose first write gets index startIndex+1.
+func New(startIndex uint64) *Server {
+	return &Server{
+		store:     newStore(startIndex),
+		changed:   make(chan struct{}),
+		removed:   map[string]bool{},
+		nextID:    0xa000,
+		healthy:   true,
+		clusterID: "c8730d66636ff140",
+		raftTerm:  2,
+	}
+}
+
+// SetMembers replaces the member list; leaderID names the leader ("" = during election).
+func (s *Server) SetMembers(members []Member, leaderID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.members = append([]Member(nil), members...)
+	s.leaderID = leaderID
+}
+
+// Members returns a copy of the current member list.
+func (s *Server) Members() []Member {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Member(nil), s.members...)
+}
+
+// SetHealthy sets what /health answers.
+func (s *Server) SetHealthy(healthy bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.healthy = healthy
+}
+
+// SetUnavailable makes every /v2 request fail with 500 "Raft Internal Error", as a member
+// without a leader answers.
+func (s *Server) SetUnavailable(unavailable bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unavailable = unavailable
+}
+
+// RequireAuth makes the keys API demand these basic-auth credentials.
+func (s *Server) RequireAuth(user, pass string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user, s.pass = user, pass
+}
+
+// Index returns the current etcd index.
+func (s *Server) Index() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store.index
+}
+
+// Requests lists the requests seen so far as "METHOD /path?query".
+func (s *Server) Requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.requests...)
+}
+
+// Handler serves the fake's HTTP API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v2/keys", s.serveKeys)
+	mux.HandleFunc("/v2/keys/", s.serveKeys)
+	mux.HandleFunc("/v2/members", s.serveMembers)
+	mux.HandleFunc("/v2/members/", s.serveMembers)
+	mux.HandleFunc("/health", s.serveHealth)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		line := r.Method + " " + r.URL.Path
+		if r.URL.RawQuery != "" {
+			line += "?" + r.URL.RawQuery
+		}
+		s.requests = append(s.requests, line)
+		unavailable := s.unavailable
+		s.mu.Unlock()
+		if unavailable && strings.HasPrefix(r.URL.Path, "/v2/") {
+			writeKeyError(w, &storeError{300, "etcdserver: request timed out"}, 0)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// serveHealth answers /health like etcd 3.5.
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	healthy := s.healthy
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if healthy {
+		_, _ = w.Write([]byte(`{"health":"true","reason":""}`))
+		return
+	}
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write([]byte(`{"health":"false","reason":"RAFT NO LEADER"}` + "\n"))
+}
+
+// writeJSON writes a JSON body followed by a newline.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte(`{"message":"fakeetcd: cannot encode answer"}`)
+	}
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// writeKeyError writes a keys API error with X-Etcd-Index = its index.
+func writeKeyError(w http.ResponseWriter, e *storeError, index uint64) {
+	if e.code == 300 || e.code == 110 || (e.code >= 200 && e.code < 300) {
+		index = 0
+	}
+	w.Header().Set("X-Etcd-Index", strconv.FormatUint(index, 10))
+	writeJSON(w, errorStatus(e.code), wireError{ErrorCode: e.code, Message: errorMessage(e.code), Cause: e.cause, Index: index})
+}
+
+// successHeaders sets the headers of a successful key answer.
+func (s *Server) successHeaders(w http.ResponseWriter, index uint64) {
+	w.Header().Set("X-Etcd-Cluster-Id", s.clusterID)
+	w.Header().Set("X-Etcd-Index", strconv.FormatUint(index, 10))
+	w.Header().Set("X-Raft-Index", strconv.FormatUint(index+100, 10))
+	w.Header().Set("X-Raft-Term", strconv.FormatUint(s.raftTerm, 10))
+}
+
+// keyOf extracts the cleaned key from a keys URL.
+func keyOf(r *http.Request) string {
+	return path.Clean("/" + strings.TrimPrefix(r.URL.Path, "/v2/keys"))
+}
+
+// serveKeys is the /v2/keys handler.
+func (s *Server) serveKeys(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeKeyError(w, &storeError{210, err.Error()}, 0)
+		return
+	}
+	s.mu.Lock()
+	user, pass := s.user, s.pass
+	s.mu.Unlock()
+	if user != "" {
+		u, p, ok := r.BasicAuth()
+		if !ok || u != user || p != pass {
+			writeKeyError(w, &storeError{110, "Insufficient credentials"}, 0)
+			return
+		}
+	}
+	key := keyOf(r)
+	switch r.Method {
+	case http.MethodGet:
+		if r.Form.Get("wait") == "true" {
+			s.serveWatch(w, r, key)
+			return
+		}
+		s.serveGet(w, r, key)
+	case http.MethodPut, http.MethodPost:
+		s.serveWrite(w, r, key)
+	case http.MethodDelete:
+		s.serveDelete(w, r, key)
+	default:
+		w.Header().Set("Allow", "HEAD,GET,PUT,POST,DELETE")
+		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+func (s *Server) serveGet(w http.ResponseWriter, r *http.Request, key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev, err := s.store.get(key, r.Form.Get("recursive") == "true", r.Form.Get("sorted") == "true")
+	if err != nil {
+		writeKeyError(w, err, s.store.index)
+		return
+	}
+	s.successHeaders(w, s.store.index)
+	writeJSON(w, http.StatusOK, ev)
+}
+
+// parseWrite reads a write's parameters from the merged form.
+func parseWrite(r *http.Request) (writeOptions, *storeError) {
+	o := writeOptions{value: r.Form.Get("value"), prevValue: r.Form.Get("prevValue")}
+	if _, ok := r.Form["prevValue"]; ok && o.prevValue == "" {
+		return o, &storeError{201, `"prevValue" cannot be empty`}
+	}
+	if v := r.Form.Get("dir"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return o, &storeError{209, `invalid value for "dir"`}
+		}
+		o.dir = b
+	}
+	if v := r.Form.Get("prevIndex"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return o, &storeError{203, `invalid value for "prevIndex"`}
+		}
+		o.prevIndex = n
+	}
+	if v := r.Form.Get("prevExist"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return o, &storeError{209, "invalid value for prevExist"}
+		}
+		o.prevExist = strconv.FormatBool(b)
+	}
+	if v := r.Form.Get("ttl"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 63)
+		if err != nil {
+			return o, &storeError{202, `invalid value for "ttl"`}
+		}
+		o.ttl, o.hasTTL = int64(n), true
+		exp := time.Now().Add(time.Duration(n) * time.Second).UTC()
+		o.expiration = exp.Format(time.RFC3339Nano)
+	}
+	return o, nil
+}
+
+func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, key string) {
+	o, perr := parseWrite(r)
+	if perr != nil {
+		writeKeyError(w, perr, 0)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ev *wireEvent
+	var created bool
+	var err *storeError
+	if r.Method == http.MethodPost {
+		ev, err = s.store.createInOrder(key, o)
+		created = true
+	} else {
+		ev, created, err = s.store.put(key, o)
+	}
+	if err != nil {
+		writeKeyError(w, err, s.store.index)
+		return
+	}
+	s.notify()
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	s.successHeaders(w, s.store.index)
+	writeJSON(w, status, ev)
+}
+
+func (s *Server) serveDelete(w http.ResponseWriter, r *http.Request, key string) {
+	var prevIndex uint64
+	if v := r.URL.Query().Get("prevIndex"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			writeKeyError(w, &storeError{203, `invalid value for "prevIndex"`}, 0)
+			return
+		}
+		prevIndex = n
+	}
+	q := r.URL.Query()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev, err := s.store.remove(key, q.Get("dir") == "true", q.Get("recursive") == "true", q.Get("prevValue"), prevIndex)
+	if err != nil {
+		writeKeyError(w, err, s.store.index)
+		return
+	}
+	s.notify()
+	s.successHeaders(w, s.store.index)
+	writeJSON(w, http.StatusOK, ev)
+}
+
+// notify wakes every blocked watcher. The caller holds s.mu.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// serveWatch answers a wait=true GET: at once from history, or after flushing the headers it
+// blocks until a matching event or until the client goes away.
+func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, key string) {
+	var waitIndex uint64
+	if v := r.Form.Get("waitIndex"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			writeKeyError(w, &storeError{203, `invalid value for "waitIndex"`}, 0)
+			return
+		}
+		waitIndex = n
+	}
+	recursive := r.Form.Get("recursive") == "true"
+
+	s.mu.Lock()
+	if waitIndex == 0 {
+		waitIndex = s.store.index + 1
+	}
+	registered := s.store.index
+	ev, err := s.store.firstEvent(key, recursive, waitIndex)
+	if err != nil {
+		writeKeyError(w, err, s.store.index)
+		s.mu.Unlock()
+		return
+	}
+	s.successHeaders(w, registered)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	for ev == nil {
+		changed := s.changed
+		s.mu.Unlock()
+		select {
+		case <-changed:
+		case <-r.Context().Done():
+			return
+		}
+		s.mu.Lock()
+		ev, _ = s.store.firstEvent(key, recursive, waitIndex)
+	}
+	s.mu.Unlock()
+	b, merr := json.Marshal(ev)
+	if merr != nil {
+		return
+	}
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// serveMembers is the /v2/members handler.
+func (s *Server) serveMembers(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w.Header().Set("X-Etcd-Cluster-Id", s.clusterID)
+	id := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/v2/members"), "/")
+	switch {
+	case r.Method == http.MethodGet && id == "":
+		writeJSON(w, http.StatusOK, map[string][]Member{"members": s.members})
+	case r.Method == http.MethodGet && id == "leader":
+		for _, m := range s.members {
+			if m.ID == s.leaderID {
+				writeJSON(w, http.StatusOK, m)
+				return
+			}
+		}
+		writeMembersError(w, http.StatusServiceUnavailable, "During election")
+	case r.Method == http.MethodPost && id == "":
+		s.addMember(w, r)
+	case r.Method == http.MethodDelete && id != "":
+		s.removeMember(w, id)
+	case r.Method == http.MethodPut && id != "":
+		s.updateMember(w, r, id)
+	default:
+		w.Header().Set("Allow", "GET,POST,DELETE,PUT")
+		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// writeMembersError writes {"message":...} without a trailing newline, as etcd does.
+func writeMembersError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(map[string]string{"message": msg})
+	_, _ = w.Write(b)
+}
+
+// readPeerURLs decodes a {"peerURLs": [...]} body, answering the error itself when it fails.
+func readPeerURLs(w http.ResponseWriter, r *http.Request) ([]string, bool) {
+	if ct := r.Header.Get("Content-Type"); strings.Split(ct, ";")[0] != "application/json" {
+		writeMembersError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Bad Content-Type %s, accept application/json", ct))
+		return nil, false
+	}
+	var body struct {
+		PeerURLs []string `json:"peerURLs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeMembersError(w, http.StatusBadRequest, err.Error())
+		return nil, false
+	}
+	if len(body.PeerURLs) == 0 {
+		writeMembersError(w, http.StatusBadRequest, "no valid URLs given")
+		return nil, false
+	}
+	return body.PeerURLs, true
+}
+
+// peerURLTaken tells whether another member already uses one of the URLs.
+func (s *Server) peerURLTaken(urls []string, except string) bool {
+	for _, m := range s.members {
+		if m.ID == except {
+			continue
+		}
+		for _, have := range m.PeerURLs {
+			for _, want := range urls {
+				if have == want {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
+	urls, ok := readPeerURLs(w, r)
+	if !ok {
+		return
+	}
+	if s.peerURLTaken(urls, "") {
+		writeMembersError(w, http.StatusConflict, "membership: peerURL exists")
+		return
+	}
+	s.nextID++
+	m := Member{ID: strconv.FormatUint(s.nextID, 16), PeerURLs: urls, ClientURLs: []string{}}
+	s.members = append(s.members, m)
+	s.store.index++
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) removeMember(w http.ResponseWriter, id string) {
+	if s.removed[id] {
+		writeMembersError(w, http.StatusGone, "Member permanently removed: "+id)
+		return
+	}
+	for i, m := range s.members {
+		if m.ID == id {
+			s.members = append(s.members[:i], s.members[i+1:]...)
+			s.removed[id] = true
+			s.store.index += 2
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	writeMembersError(w, http.StatusNotFound, "No such member: "+id)
+}
+
+func (s *Server) updateMember(w http.ResponseWriter, r *http.Request, id string) {
+	urls, ok := readPeerURLs(w, r)
+	if !ok {
+		return
+	}
+	for i, m := range s.members {
+		if m.ID != id {
+			continue
+		}
+		if s.peerURLTaken(urls, id) {
+			writeMembersError(w, http.StatusConflict, "membership: peerURL exists")
+			return
+		}
+		s.members[i].PeerURLs = urls
+		s.store.index++
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeMembersError(w, http.StatusNotFound, "No such member: "+id)
+}
