@@ -1,8 +1,8 @@
 package netsim
 
 import (
-	"fmt"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
