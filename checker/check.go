@@ -93,10 +93,19 @@ type keyOps struct {
 }
 
 // classify splits valid ops into the porcupine histories (quorum reads and writes, with unknown writes
-// stretched to +inf and unknown reads and meaningless failures dropped) and the local reads.
+// stretched to +inf and unknown reads and meaningless failures dropped) and the local reads. An unknown
+// write gets a row of its own in the visualisation (after the clients' rows), so that its endless box
+// does not hide its client's later operations.
 func classify(ops []history.Op) ([]porcupine.Operation, []*history.Op) {
 	var lin []porcupine.Operation
 	var local []*history.Op
+	clients := 0
+	for i := range ops {
+		if ops[i].Client >= clients {
+			clients = ops[i].Client + 1
+		}
+	}
+	extraRow := clients
 	for i := range ops {
 		op := &ops[i]
 		if op.Kind == history.KindGet {
@@ -108,13 +117,33 @@ func classify(ops []history.Op) ([]porcupine.Operation, []*history.Op) {
 		if !modelled(op) {
 			continue
 		}
-		ret := op.Return
-		if op.Outcome == history.OutcomeUnknown {
-			ret = math.MaxInt64
+		row, ret := op.Client, op.Return
+		note := fmt.Sprintf("client %d", op.Client)
+		if op.Node != "" {
+			note += ", answered by " + op.Node
 		}
-		lin = append(lin, porcupine.Operation{ClientId: op.Client, Input: op, Call: op.Call, Return: ret, Metadata: op.Node})
+		if op.Outcome == history.OutcomeUnknown {
+			row, ret = extraRow, math.MaxInt64
+			extraRow++
+			note += fmt.Sprintf(", outcome unknown (gave up at %d)", op.Return)
+		}
+		lin = append(lin, porcupine.Operation{ClientId: row, Input: op, Call: op.Call, Return: ret, Metadata: note})
 	}
 	return lin, local
+}
+
+// PorcupineHistory converts a history into the porcupine operations V2Model checks: quorum reads and
+// writes, with unknown-outcome writes given Return = +inf, and unknown reads, local reads and failures
+// that say nothing about the state left out. Invalid ops are left out too.
+func PorcupineHistory(ops []history.Op) []porcupine.Operation {
+	valid := make([]history.Op, 0, len(ops))
+	for _, op := range ops {
+		if op.Validate() == nil {
+			valid = append(valid, op)
+		}
+	}
+	lin, _ := classify(valid)
+	return lin
 }
 
 // answered reports whether a read got a usable answer: a value, or "not found".
@@ -174,7 +203,7 @@ func checkKeys(keys []keyOps, timeout time.Duration) []porcupine.CheckResult {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	model := v2Model()
+	model := V2Model()
 	model.Partition = nil
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -238,7 +267,7 @@ func visualize(keys []keyOps, opts Options) (string, error) {
 	for _, k := range keys {
 		all = append(all, k.ops...)
 	}
-	model := v2Model()
+	model := V2Model()
 	_, info := porcupine.CheckOperationsVerbose(model, all, opts.Timeout)
 	if err := os.MkdirAll(opts.VisualizeDir, 0o755); err != nil {
 		return "", fmt.Errorf("create %s: %w", opts.VisualizeDir, err)

@@ -2,11 +2,13 @@ package checker
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/anishathalye/porcupine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -327,6 +329,8 @@ func TestCheckVisualizesViolations(t *testing.T) {
 	assert.Contains(t, string(html), jsonText(t, `qget(/a) -> "1"@1`), "the stale read is described")
 	assert.NotContains(t, string(html), jsonText(t, `set(/b, "x")`), "only the failing key is drawn")
 
+	assert.Contains(t, string(html), "client 1", "operations are labelled with their client")
+
 	none := Check(ops[:2], Options{VisualizeDir: t.TempDir()})
 	assert.Empty(t, none.VisualizationPath, "nothing to show without a violation")
 
@@ -340,4 +344,20 @@ func jsonText(t *testing.T, s string) string {
 	b, err := json.Marshal(s)
 	require.NoError(t, err)
 	return strings.Trim(string(b), `"`)
+}
+
+func TestPorcupineHistoryWithV2Model(t *testing.T) {
+	ops := []history.Op{
+		okSet(0, "/a", "1", 0, 10, 1),
+		unknownWrite(1, history.KindSet, "/a", "2", 20, 30),
+		read(2, get, "/a", "1", 40, 50, 1),
+		read(2, qget, "/a", "2", 60, 70, 3),
+		{Client: 0, Kind: "bogus", Key: "/a", Outcome: ok},
+	}
+	lin := PorcupineHistory(ops)
+	require.Len(t, lin, 3, "the local read and the invalid op are left out")
+	assert.Equal(t, int64(math.MaxInt64), lin[1].Return, "the unknown write may take effect any time")
+	assert.True(t, porcupine.CheckOperations(V2Model(), lin))
+	assert.False(t, porcupine.CheckOperations(V2Model(), []porcupine.Operation{lin[0], lin[2]}),
+		"without the unknown write the read of 2 is impossible")
 }

@@ -13,7 +13,7 @@ import (
 // explainKey describes why a key's history is not linearizable: how far the longest linearization got,
 // the state it reached, and the first operation (by return time) it could not place.
 func explainKey(key keyOps, timeout time.Duration) string {
-	model := v2Model()
+	model := V2Model()
 	model.Partition = nil
 	_, info := porcupine.CheckOperationsVerbose(model, key.ops, timeout)
 	var longest []int

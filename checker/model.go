@@ -219,8 +219,10 @@ func describeCompare(op *history.Op) string {
 	return fmt.Sprintf("@%d", op.PrevIndex)
 }
 
-// v2Model is the porcupine model of one key: operations are *history.Op inputs (outputs unused).
-func v2Model() porcupine.Model {
+// V2Model returns the porcupine model of the v2 key space, partitioned by key. Inputs are *history.Op
+// (outputs are unused); PorcupineHistory builds such operations. Check uses it; it is exported for
+// callers that want to run porcupine or draw a history themselves.
+func V2Model() porcupine.Model {
 	return porcupine.Model{
 		Partition: partitionByKey,
 		Init:      func() interface{} { return keyState{} },
@@ -232,10 +234,8 @@ func v2Model() porcupine.Model {
 		DescribeOperation: func(input, _ interface{}) string { return describeOp(input.(*history.Op)) },
 		DescribeState:     func(state interface{}) string { return describeState(state.(keyState)) },
 		DescribeOperationMetadata: func(info interface{}) string {
-			if node, ok := info.(string); ok && node != "" {
-				return "answered by " + node
-			}
-			return ""
+			note, _ := info.(string)
+			return note
 		},
 	}
 }
