@@ -37,6 +37,7 @@ type RefusedError struct {
 	Reason string
 }
 
+// Error returns the reason prefixed by what happened.
 func (e *RefusedError) Error() string { return "transport: stream refused: " + e.Reason }
 
 func writeHello(w io.Writer, h hello) error {

@@ -108,8 +108,10 @@ func (t *Transport) RemovePeer(id uint64) {
 	}
 }
 
-// Send queues msgs for their peers (Message.To) and returns at once. A message to an unknown peer,
-// or one that does not fit its peer's queue, is dropped and counted; Raft retransmits.
+// Send queues msgs for their peers (Message.To) and returns at once; consecutive pending messages
+// to one peer go out in one write. A message that does not fit its peer's queue is dropped, counted
+// in MessagesDropped and the peer reported by Unreachable; a message to an unknown peer (or to this
+// member) is dropped with a debug log. Raft retransmits either way.
 func (t *Transport) Send(msgs []raft.Message) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
