@@ -1,0 +1,323 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+)
+
+func stepLeader(r *raft, m Message) error {
+	switch m.Type {
+	case MsgBeat:
+		r.bcastHeartbeat(r.readOnly.lastPendingContext())
+		return nil
+	case MsgCheckQuorum:
+		if !r.quorumActive() {
+			r.becomeFollower(r.term, None)
+		}
+		for id, pr := range r.prs {
+			pr.recentActive = id == r.id
+		}
+		return nil
+	case MsgProp:
+		return r.leaderPropose(m)
+	case MsgReadIndex:
+		return r.leaderReadIndex(m)
+	case MsgTransferLeader:
+		r.leaderTransfer(m.From)
+		return nil
+	}
+
+	pr := r.prs[m.From]
+	if pr == nil {
+		return nil // a response from a node that is no longer a member
+	}
+	switch m.Type {
+	case MsgAppResp:
+		pr.recentActive = true
+		if m.Reject {
+			r.handleAppendReject(m, pr)
+		} else {
+			r.handleAppendAck(m, pr)
+		}
+	case MsgHeartbeatResp:
+		pr.recentActive = true
+		pr.probeSent = false
+		if pr.state == ProgressReplicate && pr.inflights.full() {
+			pr.inflights.freeFirstOne()
+		}
+		if pr.match < r.log.lastIndex() {
+			r.sendAppend(m.From)
+		}
+		if len(m.Context) > 0 {
+			r.confirmRead(m.From, m.Context)
+		}
+	case MsgSnapStatus:
+		if pr.state != ProgressSnapshot {
+			return nil
+		}
+		if m.Reject {
+			pr.pendingSnapshot = 0
+		}
+		pr.becomeProbe()
+		// Wait for a MsgAppResp or a heartbeat response before probing again.
+		pr.probeSent = true
+	case MsgUnreachable:
+		if pr.state == ProgressReplicate {
+			pr.becomeProbe()
+		}
+	}
+	return nil
+}
+
+func (r *raft) leaderPropose(m Message) error {
+	if len(m.Entries) == 0 {
+		return fmt.Errorf("%w: empty proposal", ErrProposalDropped)
+	}
+	if r.prs[r.id] == nil {
+		return fmt.Errorf("%w: this node was removed from the cluster", ErrProposalDropped)
+	}
+	if r.leadTransferee != None {
+		return fmt.Errorf("%w: leadership transfer to %d in progress", ErrProposalDropped, r.leadTransferee)
+	}
+	for i, e := range m.Entries {
+		if e.Type != EntryConfChange {
+			continue
+		}
+		if r.pendingConfIndex > r.log.applied {
+			return ErrConfChangePending
+		}
+		r.pendingConfIndex = r.log.lastIndex() + uint64(i) + 1
+	}
+	if !r.appendEntry(m.Entries...) {
+		return fmt.Errorf("%w: too many uncommitted bytes", ErrProposalDropped)
+	}
+	r.bcastAppend()
+	return nil
+}
+
+func (r *raft) handleAppendReject(m Message, pr *progress) {
+	next := m.RejectHint
+	if m.LogTerm > 0 {
+		// Skip every entry of ours whose term is above the follower's term at the hint: none of
+		// them can match.
+		next, _ = r.log.findConflictByTerm(m.RejectHint, m.LogTerm)
+	}
+	if pr.maybeDecrTo(m.Index, next) {
+		if pr.state == ProgressReplicate {
+			pr.becomeProbe()
+		}
+		r.sendAppend(m.From)
+	}
+}
+
+func (r *raft) handleAppendAck(m Message, pr *progress) {
+	wasPaused := pr.isPaused()
+	if !pr.maybeUpdate(m.Index) {
+		return
+	}
+	switch {
+	case pr.state == ProgressProbe:
+		pr.becomeReplicate()
+	case pr.state == ProgressSnapshot && pr.match >= pr.pendingSnapshot:
+		pr.becomeProbe()
+		pr.becomeReplicate()
+	case pr.state == ProgressReplicate:
+		pr.inflights.freeLE(m.Index)
+	}
+	if r.maybeCommit() {
+		r.bcastAppend()
+	} else if wasPaused {
+		r.sendAppend(m.From)
+	}
+	// Fill the pipeline.
+	for r.maybeSendAppend(m.From, false) {
+	}
+	if m.From == r.leadTransferee && pr.match == r.log.lastIndex() {
+		r.sendTimeoutNow(m.From)
+	}
+}
+
+// maybeCommit advances the commit index to the highest index stored on a quorum of voters, if
+// that entry is of the current term (Figure 8; see Bugs.CommitPreviousTermByCounting).
+func (r *raft) maybeCommit() bool {
+	if len(r.voters) == 0 {
+		return false
+	}
+	matches := make([]uint64, 0, len(r.voters))
+	for _, id := range r.voters {
+		if pr := r.prs[id]; pr != nil {
+			matches = append(matches, pr.match)
+		} else {
+			matches = append(matches, 0)
+		}
+	}
+	sort.Slice(matches, func(i, j int) bool { return matches[i] > matches[j] })
+	mci := matches[r.quorum()-1]
+	if !r.log.maybeCommit(mci, r.term, r.bugs.CommitPreviousTermByCounting) {
+		return false
+	}
+	if len(r.pendingReadIndexMsgs) > 0 {
+		r.releasePendingReads()
+	}
+	return true
+}
+
+func (r *raft) committedEntryInCurrentTerm() bool {
+	return r.log.termOrZero(r.log.committed) == r.term
+}
+
+func (r *raft) bcastAppend() {
+	for _, id := range r.peerIDs() {
+		r.sendAppend(id)
+	}
+}
+
+func (r *raft) sendAppend(to uint64) { r.maybeSendAppend(to, true) }
+
+// maybeSendAppend sends a MsgApp (or a MsgSnap when the entries are compacted) to a peer unless it
+// is paused. An empty MsgApp goes out only if sendIfEmpty (it carries the commit index).
+func (r *raft) maybeSendAppend(to uint64, sendIfEmpty bool) bool {
+	pr := r.prs[to]
+	if pr == nil || pr.isPaused() {
+		return false
+	}
+	prevIndex := pr.next - 1
+	prevTerm, errTerm := r.log.term(prevIndex)
+	ents, errEnts := r.log.entries(pr.next, r.maxMsgSize)
+	if len(ents) == 0 && errEnts == nil && !sendIfEmpty {
+		return false
+	}
+	if errTerm != nil || errEnts != nil {
+		return r.sendSnapshot(to, pr)
+	}
+	r.send(Message{To: to, Type: MsgApp, Index: prevIndex, LogTerm: prevTerm, Entries: ents, Commit: r.log.committed})
+	if n := len(ents); n > 0 {
+		last := ents[n-1].Index
+		switch pr.state {
+		case ProgressReplicate:
+			pr.next = last + 1
+			pr.inflights.add(last)
+		case ProgressProbe:
+			pr.probeSent = true
+		}
+	}
+	return true
+}
+
+func (r *raft) sendSnapshot(to uint64, pr *progress) bool {
+	if !pr.recentActive {
+		return false
+	}
+	snap, err := r.log.snapshot()
+	if err != nil || snap.IsEmpty() {
+		return false
+	}
+	r.send(Message{To: to, Type: MsgSnap, Snapshot: &snap})
+	pr.becomeSnapshot(snap.Metadata.Index)
+	return true
+}
+
+func (r *raft) bcastHeartbeat(ctx []byte) {
+	for _, id := range r.peerIDs() {
+		pr := r.prs[id]
+		r.send(Message{To: id, Type: MsgHeartbeat, Commit: min(pr.match, r.log.committed), Context: ctx})
+	}
+}
+
+// quorumActive reports whether a quorum of voters (counting self) was heard from recently.
+func (r *raft) quorumActive() bool {
+	active := 0
+	for _, id := range r.voters {
+		if id == r.id {
+			active++
+		} else if pr := r.prs[id]; pr != nil && pr.recentActive {
+			active++
+		}
+	}
+	return active >= r.quorum()
+}
+
+func (r *raft) leaderTransfer(transferee uint64) {
+	pr := r.prs[transferee]
+	if pr == nil || pr.isLearner {
+		return
+	}
+	if r.leadTransferee != None {
+		if r.leadTransferee == transferee {
+			return
+		}
+		r.leadTransferee = None
+	}
+	if transferee == r.id {
+		return
+	}
+	// The transfer must finish within an election timeout (tickHeartbeat aborts it).
+	r.electionElapsed = 0
+	r.leadTransferee = transferee
+	if pr.match == r.log.lastIndex() {
+		r.sendTimeoutNow(transferee)
+	} else {
+		r.sendAppend(transferee)
+	}
+}
+
+func (r *raft) sendTimeoutNow(to uint64) { r.send(Message{To: to, Type: MsgTimeoutNow}) }
+
+// ErrReadIndexEmptyContext is returned by ReadIndex for an empty request context.
+var ErrReadIndexEmptyContext = errors.New("raft: read index needs a non-empty request context")
+
+func (r *raft) leaderReadIndex(m Message) error {
+	if len(m.Context) == 0 {
+		return ErrReadIndexEmptyContext
+	}
+	if !r.committedEntryInCurrentTerm() {
+		// Our commit index may be stale until our own no-op commits: defer.
+		r.pendingReadIndexMsgs = append(r.pendingReadIndexMsgs, m)
+		return nil
+	}
+	r.readOnly.add(r.log.committed, m)
+	r.confirmRead(r.id, m.Context)
+	r.bcastHeartbeat(m.Context)
+	return nil
+}
+
+// confirmRead counts a heartbeat acknowledgement for the read with ctx and serves every read that
+// a voter quorum has now confirmed.
+func (r *raft) confirmRead(from uint64, ctx []byte) {
+	acks := r.readOnly.recvAck(from, ctx)
+	if acks == nil {
+		return
+	}
+	n := 0
+	for _, id := range r.voters {
+		if acks[id] {
+			n++
+		}
+	}
+	if n < r.quorum() {
+		return
+	}
+	for _, rs := range r.readOnly.advance(ctx) {
+		r.respondRead(rs.req, rs.index)
+	}
+}
+
+func (r *raft) respondRead(req Message, index uint64) {
+	if req.From == None || req.From == r.id {
+		r.readStates = append(r.readStates, ReadState{Index: index, RequestCtx: req.Context})
+		return
+	}
+	r.send(Message{To: req.From, Type: MsgReadIndexResp, Index: index, Context: req.Context})
+}
+
+func (r *raft) releasePendingReads() {
+	if !r.committedEntryInCurrentTerm() || r.state != RoleLeader {
+		return
+	}
+	msgs := r.pendingReadIndexMsgs
+	r.pendingReadIndexMsgs = nil
+	for _, m := range msgs {
+		_ = r.leaderReadIndex(m)
+	}
+}

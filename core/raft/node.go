@@ -1,0 +1,229 @@
+package raft
+
+import "fmt"
+
+// Ready is a batch of work for the host. See the package documentation for the order in which
+// the host must handle it.
+type Ready struct {
+	// SoftState is the new leader/role, or nil if unchanged.
+	SoftState *SoftState
+	// HardState is the new term/vote/commit, or empty if unchanged.
+	HardState HardState
+	// ReadStates are read-index requests that may be served once Index is applied.
+	ReadStates []ReadState
+	// Entries must be persisted before Messages are sent.
+	Entries []Entry
+	// Snapshot must be persisted and applied to the state machine (empty if none).
+	Snapshot Snapshot
+	// CommittedEntries must be applied to the state machine, in order.
+	CommittedEntries []Entry
+	// Messages must be sent after Entries, HardState and Snapshot are durable.
+	Messages []Message
+	// MustSync says whether the persisted state must be fsynced before Messages go out.
+	MustSync bool
+}
+
+// PeerProgress is the leader's replication state for one member.
+type PeerProgress struct {
+	ID           uint64
+	Match        uint64
+	Next         uint64
+	State        ProgressState
+	IsLearner    bool
+	RecentActive bool
+	Inflight     int
+}
+
+// Status is a snapshot of a node's state for observation.
+type Status struct {
+	ID        uint64
+	HardState HardState
+	SoftState SoftState
+	Applied   uint64
+	ConfState ConfState
+	// Progress is set on the leader only, sorted by ID.
+	Progress       []PeerProgress
+	LeadTransferee uint64
+}
+
+// Node is one Raft participant as a pure state machine driven by Tick, Step and the proposal
+// methods, with output collected through Ready/Advance. It is NOT safe for concurrent use and
+// starts no goroutines.
+type Node struct {
+	r         *raft
+	prevSoft  SoftState
+	prevHard  HardState
+	readyLast uint64 // last committed index handed out by Ready
+}
+
+// NewNode creates a node from its config, restoring term, vote, commit and membership from
+// Config.Storage.
+func NewNode(c Config) (*Node, error) {
+	r, err := newRaft(&c)
+	if err != nil {
+		return nil, err
+	}
+	return &Node{r: r, prevSoft: r.softState(), prevHard: r.hardState()}, nil
+}
+
+// Tick advances logical time by one tick (elections, heartbeats, check-quorum).
+func (n *Node) Tick() { n.r.tick() }
+
+// Campaign starts an election now (with pre-vote if enabled). A learner or removed node cannot
+// campaign and gets an error.
+func (n *Node) Campaign() error {
+	if !n.r.promotable() {
+		return fmt.Errorf("raft: node %d is not a voter and cannot campaign", n.r.id)
+	}
+	return n.r.Step(Message{From: n.r.id, Type: MsgHup})
+}
+
+// Step hands the node a message received from the network. Message types that only the node
+// itself generates are refused with ErrStepLocalMsg, and responses from unknown peers with
+// ErrStepPeerNotFound.
+func (n *Node) Step(m Message) error {
+	switch m.Type {
+	case MsgHup, MsgBeat, MsgUnreachable, MsgSnapStatus, MsgCheckQuorum:
+		return fmt.Errorf("%w: %s", ErrStepLocalMsg, m.Type)
+	case MsgAppResp, MsgVoteResp, MsgPreVoteResp, MsgHeartbeatResp:
+		if n.r.prs[m.From] == nil {
+			return fmt.Errorf("%w: %s from %d", ErrStepPeerNotFound, m.Type, m.From)
+		}
+	}
+	return n.r.Step(m)
+}
+
+// Propose proposes data to be appended to the log. On a follower it is forwarded to the leader
+// (nil return: forwarded, not yet accepted). See the errors in the package documentation.
+func (n *Node) Propose(data []byte) error {
+	return n.r.Step(Message{From: n.r.id, Type: MsgProp, Entries: []Entry{{Type: EntryNormal, Data: data}}})
+}
+
+// ProposeConfChange proposes a membership change, under the same rules as Propose. The leader
+// refuses it with ErrConfChangePending while an earlier change is not yet applied.
+func (n *Node) ProposeConfChange(cc ConfChange) error {
+	if err := validateConfChange(cc); err != nil {
+		return err
+	}
+	return n.r.Step(Message{From: n.r.id, Type: MsgProp, Entries: []Entry{{Type: EntryConfChange, Data: EncodeConfChange(cc)}}})
+}
+
+// ApplyConfChange applies a committed membership change; the host calls it when it applies an
+// EntryConfChange entry. It returns the resulting configuration.
+func (n *Node) ApplyConfChange(cc ConfChange) ConfState { return n.r.applyConfChange(cc) }
+
+// ReadIndex requests a linearizable read point; the answer is a ReadState carrying rctx in a later
+// Ready. On a follower the request is forwarded to the leader.
+func (n *Node) ReadIndex(rctx []byte) error {
+	if len(rctx) == 0 {
+		return ErrReadIndexEmptyContext
+	}
+	return n.r.Step(Message{From: None, Type: MsgReadIndex, Context: append([]byte(nil), rctx...)})
+}
+
+// TransferLeadership asks the leader to hand leadership to transferee. It is forwarded when this
+// node is a follower and ignored when no leader is known.
+func (n *Node) TransferLeadership(transferee uint64) {
+	_ = n.r.Step(Message{Type: MsgTransferLeader, From: transferee})
+}
+
+// ReportUnreachable tells the leader that the last message to id was lost.
+func (n *Node) ReportUnreachable(id uint64) {
+	_ = n.r.Step(Message{Type: MsgUnreachable, From: id})
+}
+
+// ReportSnapshot tells the leader whether the snapshot sent to id was installed (failed=false).
+func (n *Node) ReportSnapshot(id uint64, failed bool) {
+	_ = n.r.Step(Message{Type: MsgSnapStatus, From: id, Reject: failed})
+}
+
+// HasReady reports whether Ready has anything for the host.
+func (n *Node) HasReady() bool {
+	r := n.r
+	if r.softState() != n.prevSoft {
+		return true
+	}
+	if hs := r.hardState(); !hs.IsEmpty() && hs != n.prevHard {
+		return true
+	}
+	return r.log.unstable.snapshot != nil || len(r.log.unstable.entries) > 0 || len(r.msgs) > 0 ||
+		len(r.readStates) > 0 || r.log.hasNextCommittedEnts()
+}
+
+// Ready returns the pending work and marks messages, read states and committed entries as handed
+// out. Entries and Snapshot stay pending until Advance.
+func (n *Node) Ready() Ready {
+	r := n.r
+	rd := Ready{
+		Entries:          r.log.unstable.entries,
+		CommittedEntries: r.log.nextCommittedEnts(),
+		Messages:         r.msgs,
+		ReadStates:       r.readStates,
+	}
+	if ss := r.softState(); ss != n.prevSoft {
+		rd.SoftState = &ss
+		n.prevSoft = ss
+	}
+	if hs := r.hardState(); hs != n.prevHard {
+		rd.HardState = hs
+		rd.MustSync = hs.Term != n.prevHard.Term || hs.Vote != n.prevHard.Vote
+		n.prevHard = hs
+	}
+	if s := r.log.unstable.snapshot; s != nil {
+		rd.Snapshot = *s
+		rd.MustSync = true
+	}
+	if len(rd.Entries) > 0 {
+		rd.MustSync = true
+	}
+	if k := len(rd.CommittedEntries); k > 0 {
+		r.log.applying = rd.CommittedEntries[k-1].Index
+	}
+	r.msgs = nil
+	r.readStates = nil
+	return rd
+}
+
+// Advance tells the node that the host finished rd: it is durable, sent and applied.
+func (n *Node) Advance(rd Ready) {
+	r := n.r
+	if !rd.Snapshot.IsEmpty() {
+		r.log.unstable.stableSnapTo(rd.Snapshot.Metadata.Index)
+		r.log.appliedTo(rd.Snapshot.Metadata.Index)
+	}
+	if k := len(rd.Entries); k > 0 {
+		e := rd.Entries[k-1]
+		r.log.unstable.stableTo(e.Index, e.Term)
+	}
+	if k := len(rd.CommittedEntries); k > 0 {
+		r.log.appliedTo(rd.CommittedEntries[k-1].Index)
+		if r.state == RoleLeader {
+			r.reduceUncommittedSize(rd.CommittedEntries)
+		}
+	}
+}
+
+// Status reports the node's current state.
+func (n *Node) Status() Status {
+	r := n.r
+	st := Status{
+		ID:             r.id,
+		HardState:      r.hardState(),
+		SoftState:      r.softState(),
+		Applied:        r.log.applied,
+		ConfState:      r.confState(),
+		LeadTransferee: r.leadTransferee,
+	}
+	if r.state == RoleLeader {
+		for _, id := range append(r.peerIDs(), r.id) {
+			pr := r.prs[id]
+			if pr == nil {
+				continue
+			}
+			st.Progress = append(st.Progress, PeerProgress{ID: id, Match: pr.match, Next: pr.next, State: pr.state,
+				IsLearner: pr.isLearner, RecentActive: pr.recentActive, Inflight: pr.inflights.count()})
+		}
+		sortProgress(st.Progress)
+	}
+	return st
+}
