@@ -35,6 +35,7 @@ type peer struct {
 	addrs        []string
 	addrsChanged bool
 	lastErr      error
+	current      net.Conn // the stream the writer owns, for the watcher to recognise
 	connected    bool
 	rtt          time.Duration
 
@@ -274,6 +275,7 @@ func (p *peer) install(conn net.Conn, remoteMax int, rtt time.Duration) {
 	p.dead = make(chan struct{})
 	p.unwatch = context.AfterFunc(p.ctx, func() { _ = conn.Close() })
 	p.mu.Lock()
+	p.current = conn
 	p.connected = true
 	p.rtt = rtt
 	p.mu.Unlock()
@@ -282,13 +284,22 @@ func (p *peer) install(conn net.Conn, remoteMax int, rtt time.Duration) {
 }
 
 // watch reads the outbound stream, on which the acceptor never writes after the handshake, so that
-// a stream the other side closed is noticed before the next write. It closes dead when the read
-// ends.
+// a stream the other side closed is noticed at once rather than by a later write. When the read
+// ends it closes dead, and if the writer still owns conn, reports the peer unreachable.
 func (p *peer) watch(conn net.Conn, dead chan<- struct{}) {
 	defer p.t.wg.Done()
 	defer close(dead)
 	var b [1]byte
 	_, _ = conn.Read(b[:])
+	p.mu.Lock()
+	broken := p.current == conn
+	if broken {
+		p.connected = false
+	}
+	p.mu.Unlock()
+	if broken {
+		p.t.markUnreachable(p.id)
+	}
 }
 
 func (p *peer) closeConn() {
@@ -299,6 +310,7 @@ func (p *peer) closeConn() {
 	_ = p.conn.Close()
 	p.conn = nil
 	p.mu.Lock()
+	p.current = nil
 	p.connected = false
 	p.mu.Unlock()
 }

@@ -164,6 +164,24 @@ func TestReceiverResetsStreamOnForgedSender(t *testing.T) {
 	assert.Zero(t, b.inbox.len(), "a frame with a forged message is refused whole")
 }
 
+func TestNewStreamFromAPeerReplacesItsOldOne(t *testing.T) {
+	b := startNode(t, 2, 7, "", nil)
+	old, _ := rawStream(t, b, 7, 1)
+	current, _ := rawStream(t, b, 7, 1)
+	requireClosedByPeer(t, old)
+	require.NoError(t, EncodeFrame(current, []raft.Message{heartbeat(1, 2, 4)}))
+	require.Eventually(t, func() bool { return b.inbox.len() == 1 }, waitFor, pollEvery)
+}
+
+func TestSilentInboundStreamTimesOut(t *testing.T) {
+	b := startNode(t, 2, 7, "", func(c *Config) { c.DialTimeout = 20 * time.Millisecond })
+	conn, err := net.Dial("tcp", b.addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	requireClosedByPeer(t, conn)
+	assert.Contains(t, b.log.String(), "inbound stream failed before its hello")
+}
+
 func TestHandshakeRefusals(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -215,8 +233,10 @@ func TestReconnectAfterListenerRestarts(t *testing.T) {
 	require.Eventually(t, func() bool { return b.inbox.len() == 1 }, waitFor, pollEvery)
 
 	require.NoError(t, b.Close())
+	require.Eventually(t, func() bool { return !a.Stats()[2].Connected }, waitFor, pollEvery,
+		"the closed stream is noticed without sending")
+	assert.Equal(t, []uint64{2}, a.Unreachable())
 	sendUntil(t, a, heartbeat(1, 2, 2), func() bool { return a.Stats()[2].Failures >= 1 })
-	assert.Contains(t, a.Unreachable(), uint64(2))
 
 	restarted := startNode(t, 2, 7, b.addr, nil)
 	sendUntil(t, a, heartbeat(1, 2, 3), func() bool { return restarted.inbox.len() > 0 })
