@@ -248,4 +248,3 @@ func (nw *network) logOf(id uint64) []string {
 	}
 	return out
 }
-
