@@ -11,7 +11,8 @@ import (
 // genHistory builds a linearizable history by running a sequential register map: every client issues
 // operations back to back with random gaps, each operation takes effect at a random point inside its
 // interval, and the effects are applied in the order of those points. unknownPct percent of the
-// operations get an unknown outcome; an unknown write takes effect half of the time.
+// operations get an unknown outcome; an unknown write takes effect half of the time, and then half of
+// the time only after the client gave up on it.
 func genHistory(seed int64, n, clients, keys int, unknownPct int) []history.Op {
 	rng := rand.New(rand.NewSource(seed))
 	type planned struct {
@@ -36,7 +37,11 @@ func genHistory(seed int64, n, clients, keys int, unknownPct int) []history.Op {
 		if unknown {
 			op.Outcome = history.OutcomeUnknown
 		}
-		plan = append(plan, planned{op: op, point: point, effective: !unknown || rng.Intn(2) == 0})
+		effective := !unknown || rng.Intn(2) == 0
+		if unknown && effective && rng.Intn(2) == 0 {
+			point = ret + rng.Int63n(1000) // takes effect after the client gave up
+		}
+		plan = append(plan, planned{op: op, point: point, effective: effective})
 	}
 	sort.SliceStable(plan, func(i, j int) bool { return plan[i].point < plan[j].point })
 	type node struct {

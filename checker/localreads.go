@@ -14,37 +14,66 @@ import (
 // was called; stale reads are facts, not violations. It returns the violations, the stale-read facts
 // (the first few) and the number of stale reads.
 func checkLocalReads(ops []history.Op, local []*history.Op) (problems, stale []string, staleCount int) {
-	byKey := map[string][]*history.Op{}
-	for i := range ops {
-		if op := &ops[i]; op.Kind.IsWrite() && op.Outcome != history.OutcomeFail {
-			byKey[op.Key] = append(byKey[op.Key], op)
-		}
-	}
-	completed := map[string][]*history.Op{} // ok writes with an index, by return time
-	for key, ws := range byKey {
-		var done []*history.Op
-		for _, w := range ws {
-			if w.Outcome == history.OutcomeOK && w.Index != 0 {
-				done = append(done, w)
-			}
-		}
-		sort.SliceStable(done, func(i, j int) bool { return done[i].Return < done[j].Return })
-		completed[key] = done
-	}
+	keys := indexWrites(ops)
 	var invented, old problemList
 	for _, r := range local {
-		writes := byKey[r.Key]
-		if r.Outcome == history.OutcomeOK && r.Found && !writtenBefore(writes, r) {
+		kw := keys[r.Key]
+		if kw == nil {
+			kw = &keyWrites{}
+		}
+		if r.Outcome == history.OutcomeOK && r.Found && !kw.wroteBefore(r) {
 			invented.add(fmt.Sprintf("local read %s returned a value no write of %s produced", describeLocal(r), r.Key))
 			continue
 		}
-		if latest := latestCompleted(completed[r.Key], r.Call); latest != nil && isStale(r, latest, writes) {
+		if latest := kw.latestCompleted(r.Call); latest != nil && kw.isStale(r, latest) {
 			old.add(fmt.Sprintf("stale read: %s, but %s had completed before it was called", describeLocal(r), latest))
 		}
 	}
 	invented.flush(&problems, "invented local reads")
 	old.flush(&stale, "stale reads")
 	return problems, stale, old.total
+}
+
+// keyWrites indexes the writes of one key (those that succeeded or may have) for the local-read checks.
+type keyWrites struct {
+	byValue map[string][]*history.Op // value-writing ops, by the value written
+	deletes []*history.Op            // deletions
+	done    []*history.Op            // ok writes with an index, by return time
+	highest []*history.Op            // highest[i]: the highest-indexed write in done[:i+1]
+}
+
+func indexWrites(ops []history.Op) map[string]*keyWrites {
+	keys := map[string]*keyWrites{}
+	for i := range ops {
+		w := &ops[i]
+		if !w.Kind.IsWrite() || w.Outcome == history.OutcomeFail {
+			continue
+		}
+		kw := keys[w.Key]
+		if kw == nil {
+			kw = &keyWrites{byValue: map[string][]*history.Op{}}
+			keys[w.Key] = kw
+		}
+		if w.Kind.Deletes() {
+			kw.deletes = append(kw.deletes, w)
+		} else {
+			kw.byValue[w.Value] = append(kw.byValue[w.Value], w)
+		}
+		if w.Outcome == history.OutcomeOK && w.Index != 0 {
+			kw.done = append(kw.done, w)
+		}
+	}
+	for _, kw := range keys {
+		sort.SliceStable(kw.done, func(i, j int) bool { return kw.done[i].Return < kw.done[j].Return })
+		kw.highest = make([]*history.Op, len(kw.done))
+		for i, w := range kw.done {
+			kw.highest[i] = w
+			if i > 0 && kw.highest[i-1].Index > w.Index {
+				kw.highest[i] = kw.highest[i-1]
+			}
+		}
+	}
+	return keys
 }
 
 func describeLocal(r *history.Op) string {
@@ -55,11 +84,11 @@ func describeLocal(r *history.Op) string {
 	return s
 }
 
-// writtenBefore reports whether some write of r's key that was called before r returned wrote the value
+// wroteBefore reports whether some write of the key that was called before r returned wrote the value
 // r read (at r's index, when both are known).
-func writtenBefore(writes []*history.Op, r *history.Op) bool {
-	for _, w := range writes {
-		if !w.Kind.WritesValue() || w.Value != r.Result || w.Call > r.Return {
+func (kw *keyWrites) wroteBefore(r *history.Op) bool {
+	for _, w := range kw.byValue[r.Result] {
+		if w.Call > r.Return {
 			continue
 		}
 		if r.Index == 0 || w.Index == 0 || w.Outcome != history.OutcomeOK || w.Index == r.Index {
@@ -70,23 +99,20 @@ func writtenBefore(writes []*history.Op, r *history.Op) bool {
 }
 
 // latestCompleted is the highest-indexed ok write that returned before t.
-func latestCompleted(done []*history.Op, t int64) *history.Op {
-	n := sort.Search(len(done), func(i int) bool { return done[i].Return >= t })
-	var latest *history.Op
-	for _, w := range done[:n] {
-		if latest == nil || w.Index > latest.Index {
-			latest = w
-		}
+func (kw *keyWrites) latestCompleted(t int64) *history.Op {
+	n := sort.Search(len(kw.done), func(i int) bool { return kw.done[i].Return >= t })
+	if n == 0 {
+		return nil
 	}
-	return latest
+	return kw.highest[n-1]
 }
 
 // isStale reports whether r shows an older state than latest, which completed before r was called.
-func isStale(r, latest *history.Op, writes []*history.Op) bool {
+func (kw *keyWrites) isStale(r, latest *history.Op) bool {
 	if r.Outcome == history.OutcomeOK && r.Found {
 		seen := r.Index
 		if seen == 0 {
-			seen = indexOfValue(writes, r.Result)
+			seen = kw.indexOfValue(r.Result)
 		}
 		return seen != 0 && seen < latest.Index
 	}
@@ -94,25 +120,20 @@ func isStale(r, latest *history.Op, writes []*history.Op) bool {
 	if latest.Kind.Deletes() {
 		return false
 	}
-	for _, w := range writes {
-		if w.Kind.Deletes() && w.Call <= r.Return && (w.Outcome == history.OutcomeUnknown || w.Index == 0 || w.Index > latest.Index) {
+	for _, w := range kw.deletes {
+		if w.Call <= r.Return && (w.Outcome == history.OutcomeUnknown || w.Index == 0 || w.Index > latest.Index) {
 			return false
 		}
 	}
 	return true
 }
 
-// indexOfValue is the index of the only ok write of value, or zero when there is none or several.
-func indexOfValue(writes []*history.Op, value string) uint64 {
-	var index uint64
-	for _, w := range writes {
-		if !w.Kind.WritesValue() || w.Value != value {
-			continue
-		}
-		if w.Outcome != history.OutcomeOK || w.Index == 0 || index != 0 {
-			return 0
-		}
-		index = w.Index
+// indexOfValue is the index of the only write of value when it is an ok write with a known index, or
+// zero when that cannot be told.
+func (kw *keyWrites) indexOfValue(value string) uint64 {
+	ws := kw.byValue[value]
+	if len(ws) != 1 || ws[0].Outcome != history.OutcomeOK {
+		return 0
 	}
-	return index
+	return ws[0].Index
 }
