@@ -123,7 +123,13 @@ func TestWritesReplaceTheTTL(t *testing.T) {
 			exp, ok := s.NextExpiration()
 			assert.Equal(t, c.next != 0, ok)
 			assert.Equal(t, c.next, exp)
-			assert.Empty(t, s.ApplyExpired(t0 + 6*sec - 1)[:0])
+			expired := s.ApplyExpired(t0 + 6*sec)
+			if c.next == 0 || c.next > t0+6*sec {
+				assert.Empty(t, expired, "the old expiry must not fire")
+			} else {
+				require.Len(t, expired, 1)
+				assert.Equal(t, "/k", expired[0].Node.Key)
+			}
 		})
 	}
 }
