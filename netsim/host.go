@@ -233,12 +233,14 @@ func (s *Sim) Restart(id uint64) error {
 		return fmt.Errorf("netsim: restart %s: already running", h.name)
 	}
 	h.restarts++
+	// Observers hear of the restart first: the recovered node's first status may show a commit
+	// index below the one it had before the crash, which is fine across a restart.
+	for _, o := range s.cfg.Observers {
+		o.OnRestart(id, s.now)
+	}
 	if err := h.boot(); err != nil {
 		s.fail("%v", err)
 		return err
-	}
-	for _, o := range s.cfg.Observers {
-		o.OnRestart(id, s.now)
 	}
 	return nil
 }
@@ -393,4 +395,19 @@ func (s *Sim) DescribeLog(id uint64) []string {
 		out = append(out, fmt.Sprintf("%d %d %s", e.Index, e.Term, s.cfg.DescribeEntry(e)))
 	}
 	return out
+}
+
+// Invoke runs fn against node id's live process as one input (traced as kind with detail), then
+// handles the process's outputs as after any other input. Adapters use it for operations the
+// Process interface does not name (campaign, leadership transfer). A paused node runs it on resume.
+func (s *Sim) Invoke(id uint64, kind, detail string, fn func(Process)) error {
+	h, err := s.host(id)
+	if err != nil {
+		return err
+	}
+	if !h.alive {
+		return fmt.Errorf("netsim: %s %s: node is down", kind, h.name)
+	}
+	h.input(kind, detail, func() { fn(h.proc) })
+	return nil
 }

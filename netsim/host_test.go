@@ -137,3 +137,16 @@ func TestLeaderAndInfo(t *testing.T) {
 	_, err = s.Info(9)
 	require.Error(t, err)
 }
+
+func TestInvokeRunsAgainstTheLiveProcessAndDrainsOutputs(t *testing.T) {
+	s := newFakeSim(t, fakeConfig(1, 2))
+	require.NoError(t, s.Invoke(2, "poke", "", func(p Process) {
+		p.Submit(Request{ID: 77, Kind: ReqSet, Key: "z", Value: "9"})
+	}))
+	require.Equal(t, 1, fakeDiskOf(t, s, 2).saves, "the persist batch was handled at once")
+	s.Run(100 * ms)
+	require.Equal(t, "9", fake(s, 2).values["z"])
+	require.NoError(t, s.Crash(2))
+	require.Error(t, s.Invoke(2, "poke", "", func(Process) {}))
+	require.Error(t, s.Invoke(5, "poke", "", func(Process) {}))
+}
