@@ -13,6 +13,7 @@ import (
 type Monitor struct {
 	leaders     map[uint64]roleSeen // term -> first node seen leading it
 	leading     map[uint64]uint64   // node -> term it currently leads
+	terms       map[uint64]uint64   // node -> highest term seen since it (re)started
 	newLeader   map[uint64]roleSeen // node -> term and time of an election whose log is yet to be checked
 	commits     map[uint64]uint64   // node -> last commit index seen since it (re)started
 	lastApplied map[uint64]uint64   // node -> last index applied since it (re)started
@@ -48,6 +49,7 @@ func NewMonitor() *Monitor {
 	return &Monitor{
 		leaders:     map[uint64]roleSeen{},
 		leading:     map[uint64]uint64{},
+		terms:       map[uint64]uint64{},
 		newLeader:   map[uint64]roleSeen{},
 		commits:     map[uint64]uint64{},
 		lastApplied: map[uint64]uint64{},
@@ -69,9 +71,15 @@ func (m *Monitor) Violations() []string {
 	return append([]string(nil), m.violations...)
 }
 
-// ObserveRole records node's role in term. Election safety: at most one leader per term. When isLeader
-// is true, the next ObserveLog of node is checked for leader completeness.
+// ObserveRole records node's role in term. Election safety: at most one leader per term. A node's term
+// never goes back while it is up. When isLeader is true, the next ObserveLog of node is checked for
+// leader completeness.
 func (m *Monitor) ObserveRole(node, term uint64, isLeader bool, at int64) {
+	if prev, ok := m.terms[node]; ok && term < prev {
+		m.violate(at, "term of node %d went back from %d to %d", node, prev, term)
+	} else {
+		m.terms[node] = term
+	}
 	if !isLeader {
 		delete(m.leading, node)
 		delete(m.newLeader, node)
@@ -92,9 +100,10 @@ func (m *Monitor) ObserveRole(node, term uint64, isLeader bool, at int64) {
 	}
 }
 
-// ObserveRestart records that node crashed and restarted: it leads nothing, and its commit and apply
-// progress may be re-learned from scratch.
+// ObserveRestart records that node crashed and restarted: it leads nothing, and its term, commit and
+// apply progress may be re-learned from scratch.
 func (m *Monitor) ObserveRestart(node uint64, at int64) {
+	delete(m.terms, node)
 	delete(m.leading, node)
 	delete(m.newLeader, node)
 	delete(m.commits, node)

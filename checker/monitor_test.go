@@ -34,6 +34,15 @@ func TestMonitor(t *testing.T) {
 			m.ObserveRole(1, 3, true, 10)
 			m.ObserveRole(2, 3, true, 15)
 		}, "t=15: election safety: two leaders in term 3: node 1 (since t=10) and node 2"},
+		{"term going back", func(m *Monitor) {
+			m.ObserveRole(1, 4, false, 10)
+			m.ObserveRole(1, 3, false, 20)
+		}, "t=20: term of node 1 went back from 4 to 3"},
+		{"term re-learned after a restart", func(m *Monitor) {
+			m.ObserveRole(1, 4, false, 10)
+			m.ObserveRestart(1, 15)
+			m.ObserveRole(1, 3, false, 20)
+		}, ""},
 		{"commit only moves forward", func(m *Monitor) {
 			m.ObserveCommit(1, 3, 10)
 			m.ObserveCommit(1, 5, 20)
