@@ -1,0 +1,8 @@
+// Package memfs is a deterministic in-memory file system for the simulator and for tests of
+// package wal. Every file keeps the bytes last made durable by Sync apart from the bytes written
+// since; every directory keeps the entries last made durable by SyncDir apart from later creates,
+// renames and removes. Crash throws away everything not durable (optionally keeping a torn prefix
+// of the unsynced writes, the amount chosen by the caller's seeded generator). Faults: FailSync,
+// SetCapacity (ENOSPC) and Corrupt. There are no goroutines and no clock; an FS must be used from
+// one goroutine at a time.
+package memfs

@@ -1,0 +1,61 @@
+package memfs
+
+import (
+	"fmt"
+	"os"
+	"sort"
+)
+
+// Crash simulates a power loss: every open file is closed, every directory goes back to its last
+// SyncDir'ed entries and every file to its last synced bytes. With torn not nil, a file with
+// unsynced writes keeps torn(n) of its n unsynced bytes (clamped to [0, n]), written in order, so a
+// seeded generator decides how much of an interrupted write reached the platter. Files are visited
+// in path order, so the calls to torn are deterministic.
+func (fs *FS) Crash(torn func(n int) int) {
+	for _, f := range fs.open {
+		f.closed = true
+	}
+	fs.open = nil
+	paths := make([]string, 0, len(fs.durable))
+	for p := range fs.durable {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	names := make(map[string]*inode, len(paths))
+	crashed := map[*inode]bool{}
+	for _, p := range paths {
+		ino := fs.durable[p]
+		if !crashed[ino] {
+			crashed[ino] = true
+			ino.crash(torn)
+		}
+		names[p] = ino
+	}
+	fs.names = names
+}
+
+// FailSync makes every later File.Sync and SyncDir fail with err (for example syscall.EIO),
+// without making anything durable. FailSync(nil) heals the disk.
+func (fs *FS) FailSync(err error) { fs.syncErr = err }
+
+// SetCapacity limits the total size of all files to bytes; a write or truncate that would exceed it
+// fails with an error wrapping syscall.ENOSPC and writes nothing. A negative capacity means unlimited.
+func (fs *FS) SetCapacity(bytes int64) { fs.capacity = bytes }
+
+// Corrupt flips every bit of the byte at offset in name, both in what readers see and on the
+// durable image, as silent media corruption would.
+func (fs *FS) Corrupt(name string, offset int64) error {
+	name = clean(name)
+	ino, ok := fs.names[name]
+	if !ok {
+		return pathErr("corrupt", name, os.ErrNotExist)
+	}
+	if offset < 0 || offset >= int64(len(ino.data)) {
+		return fmt.Errorf("memfs: corrupt %s at %d: offset outside the file of %d bytes", name, offset, len(ino.data))
+	}
+	ino.data[offset] ^= 0xff
+	if offset < int64(len(ino.synced)) {
+		ino.synced[offset] ^= 0xff
+	}
+	return nil
+}
