@@ -334,9 +334,12 @@ func TestCheckVisualizesViolations(t *testing.T) {
 	none := Check(ops[:2], Options{VisualizeDir: t.TempDir()})
 	assert.Empty(t, none.VisualizationPath, "nothing to show without a violation")
 
-	always := Check(ops[:2], Options{VisualizeDir: t.TempDir(), VisualizeAlways: true})
+	withUnknown := append(ops[:2:2], unknownWrite(1, history.KindSet, "/a", "3", 5, 15))
+	always := Check(withUnknown, Options{VisualizeDir: t.TempDir(), VisualizeAlways: true})
 	require.NotEmpty(t, always.VisualizationPath)
-	assert.FileExists(t, always.VisualizationPath)
+	html, err = os.ReadFile(always.VisualizationPath)
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "outcome unknown (gave up at 15)")
 }
 
 // jsonText is s as it appears inside a JSON string (porcupine embeds its data as JSON).
