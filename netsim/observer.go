@@ -16,7 +16,7 @@ type Observer interface {
 	// OnApply: node applied the entry at index (dataHash is FNV-1a 64 of its Data).
 	OnApply(node, index, term, dataHash uint64, at int64)
 	// OnLog: node's raft log (after its snapshot) and commit index; sent when a node becomes leader
-	// and at every sample.
+	// and every Config.LogInterval.
 	OnLog(node uint64, entries []raft.Entry, commit uint64, at int64)
 	// OnCrash: node crashed.
 	OnCrash(node uint64, at int64)
@@ -124,14 +124,23 @@ func (s *Sim) sample() {
 		if h.alive {
 			st := h.proc.Status()
 			sm.Role, sm.Term, sm.Commit, sm.Applied = st.Role, st.Term, st.Commit, st.Applied
-			if len(s.cfg.Observers) > 0 {
-				log := h.proc.LogEntries()
-				for _, o := range s.cfg.Observers {
-					o.OnLog(id, log, st.Commit, s.now)
-				}
-			}
 		}
 		s.samples = append(s.samples, sm)
 	}
 	s.schedule(s.now+s.cfg.SampleInterval, s.sample)
+}
+
+// sampleLogs hands every live node's log to the observers.
+func (s *Sim) sampleLogs() {
+	for _, id := range s.order {
+		h := s.hosts[id]
+		if !h.alive {
+			continue
+		}
+		log, commit := h.proc.LogEntries(), h.proc.Status().Commit
+		for _, o := range s.cfg.Observers {
+			o.OnLog(id, log, commit, s.now)
+		}
+	}
+	s.schedule(s.now+s.cfg.LogInterval, s.sampleLogs)
 }

@@ -38,6 +38,9 @@ type Config struct {
 	Watches []WatchSpec
 	// SampleInterval is how often per-node samples are taken for reports (default 100ms; negative = never).
 	SampleInterval int64
+	// LogInterval is how often observers get every node's whole log through OnLog (default 1s;
+	// negative = only when a node becomes leader). Log checks cost time in proportion to log length.
+	LogInterval int64
 	// Trace, when set, receives every trace line as it is produced.
 	Trace io.Writer
 	// DescribeEntry renders a log entry for display (default: "term/index type len").
@@ -77,6 +80,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.SampleInterval == 0 {
 		out.SampleInterval = 100e6
+	}
+	if out.LogInterval == 0 {
+		out.LogInterval = 1e9
 	}
 	if out.DescribeEntry == nil {
 		out.DescribeEntry = defaultDescribeEntry
@@ -137,6 +143,9 @@ func New(cfg Config) (*Sim, error) {
 	}
 	if c.SampleInterval > 0 {
 		s.schedule(0, s.sample)
+	}
+	if c.LogInterval > 0 && len(c.Observers) > 0 {
+		s.schedule(c.LogInterval, s.sampleLogs)
 	}
 	return s, nil
 }
