@@ -123,7 +123,10 @@ func (nw *network) handleReady(id uint64) bool {
 // stabilize runs Ready handling and message delivery until nothing is left.
 func (nw *network) stabilize() {
 	for round := 0; ; round++ {
-		require.Less(nw.t, round, 100000, "network did not stabilize")
+		if round >= 2000 {
+			n := len(nw.trace)
+			nw.t.Fatalf("network did not stabilize: %v", nw.trace[max(0, n-12):])
+		}
 		progress := false
 		for _, id := range nw.ids {
 			if nw.handleReady(id) {
@@ -247,4 +250,36 @@ func (nw *network) logOf(id uint64) []string {
 		}
 	}
 	return out
+}
+
+// logData returns the payloads of the normal entries in a node's log.
+func (nw *network) logData(id uint64) []string {
+	l := nw.node(id).log
+	ents, err := l.slice(l.firstIndex(), l.lastIndex()+1, noLimit)
+	require.NoError(nw.t, err)
+	var out []string
+	for _, e := range ents {
+		if e.Type == EntryNormal && len(e.Data) > 0 {
+			out = append(out, string(e.Data))
+		}
+	}
+	return out
+}
+
+// restart simulates a crash and restart: the node loses its volatile state and is rebuilt from
+// its storage, keeping the options it was created with.
+func (nw *network) restart(id uint64, opts ...configOpt) {
+	old := nw.nodes[id]
+	c := testConfig(id, nil, nw.storage[id])
+	c.Peers = old.r.voters
+	c.Learners = old.r.learners
+	c.Applied = old.r.log.applied
+	c.MaxSizePerMsg = old.r.maxMsgSize
+	c.PreVote, c.CheckQuorum, c.Bugs = old.r.preVote, old.r.checkQuorum, old.r.bugs
+	for _, o := range opts {
+		o(&c)
+	}
+	n, err := NewNode(c)
+	require.NoError(nw.t, err)
+	nw.nodes[id] = n
 }

@@ -94,8 +94,8 @@ func (pr *progress) maybeDecrTo(rejected, hint uint64) bool {
 		pr.next = pr.match + 1
 		return true
 	}
-	if pr.next-1 != rejected {
-		return false // stale: not the probe we sent last
+	if pr.next-1 != rejected || rejected <= pr.match {
+		return false // stale: not the probe we sent last, or below what the peer acknowledged
 	}
 	pr.next = max(min(rejected, hint+1), pr.match+1, 1)
 	pr.probeSent = false

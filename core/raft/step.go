@@ -35,13 +35,18 @@ func (r *raft) Step(m Message) error {
 			}
 		}
 	case m.Term < r.term:
-		if (r.checkQuorum || r.preVote) && (m.Type == MsgHeartbeat || m.Type == MsgApp) {
+		if m.Type == MsgHeartbeat || m.Type == MsgApp {
 			// A stale leader (e.g. one that was partitioned away) learns our term from this
 			// response and steps down; without it, it would keep a node that ignores its
 			// higher-term pre-votes from ever being elected.
 			r.send(Message{To: m.From, Type: MsgAppResp})
-		} else if m.Type == MsgPreVote {
-			r.send(Message{To: m.From, Term: r.term, Type: MsgPreVoteResp, Reject: true})
+		} else if m.Type == MsgPreVote || m.Type == MsgVote {
+			// Figure 2: reply false if term < currentTerm; our term makes the candidate step down.
+			respType := MsgVoteResp
+			if m.Type == MsgPreVote {
+				respType = MsgPreVoteResp
+			}
+			r.send(Message{To: m.From, Term: r.term, Type: respType, Reject: true})
 		}
 		return nil
 	}
