@@ -121,6 +121,7 @@ func (h *host) tick(inc uint64) {
 		return
 	}
 	now := h.localNow()
+	h.sim.tracef("tick", h.name, "clock=%d", now)
 	h.proc.Tick(now)
 	h.afterInput()
 	h.scheduleTick()
