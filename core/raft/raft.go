@@ -253,11 +253,11 @@ func (r *raft) becomeLeader() {
 		pr.becomeReplicate()
 		pr.recentActive = true
 	}
-	// A conf change anywhere in the uncommitted tail may still be pending: be conservative. This
-	// also makes a new leader commit an entry of its own term (the no-op) before it accepts a
-	// conf change, which the single-server change algorithm needs (Ongaro's 2015 erratum).
-	r.pendingConfIndex = r.log.lastIndex()
+	// A conf change anywhere in the uncommitted tail may still be pending: be conservative. Counting
+	// the no-op also makes a new leader commit an entry of its own term before it accepts a conf
+	// change, which the single-server change algorithm needs (Ongaro's 2015 erratum).
 	r.appendEntry(Entry{Type: EntryNoop})
+	r.pendingConfIndex = r.log.lastIndex()
 }
 
 // appendEntry appends proposals to the leader's log; false means the uncommitted limit was hit.
