@@ -1,0 +1,128 @@
+package wal
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// The msgpack payloads. Arrays, not maps: smaller and faster, and the order is the format.
+
+type segmentHeader struct {
+	_struct    bool `codec:",toarray"` //nolint:unused // codec directive
+	Seq        uint64
+	FirstIndex uint64
+	PrevCRC    uint32
+}
+
+type wireEntry struct {
+	_struct bool `codec:",toarray"` //nolint:unused // codec directive
+	Term    uint64
+	Index   uint64
+	Type    uint8
+	Data    []byte
+}
+
+type wireHardState struct {
+	_struct bool `codec:",toarray"` //nolint:unused // codec directive
+	Term    uint64
+	Vote    uint64
+	Commit  uint64
+}
+
+// snapshotMarker says that the snapshot file of (Term, Index) was durable when it was logged.
+type snapshotMarker struct {
+	_struct bool `codec:",toarray"` //nolint:unused // codec directive
+	Term    uint64
+	Index   uint64
+}
+
+type wireSnapshot struct {
+	_struct  bool `codec:",toarray"` //nolint:unused // codec directive
+	Term     uint64
+	Index    uint64
+	Voters   []uint64
+	Learners []uint64
+	Data     []byte
+}
+
+// newHandle returns the msgpack handle of the WAL formats: binary strings, bounded preallocation.
+func newHandle() *codec.MsgpackHandle {
+	h := &codec.MsgpackHandle{WriteExt: true}
+	h.MaxInitLen = 4096
+	return h
+}
+
+func encodePayload(h *codec.MsgpackHandle, v any) ([]byte, error) {
+	var b []byte
+	if err := codec.NewEncoderBytes(&b, h).Encode(v); err != nil {
+		return nil, fmt.Errorf("wal: encode %T: %w", v, err)
+	}
+	return b, nil
+}
+
+func decodePayload(h *codec.MsgpackHandle, payload []byte, v any) error {
+	if err := codec.NewDecoderBytes(payload, h).Decode(v); err != nil {
+		return fmt.Errorf("decode %T: %w", v, err)
+	}
+	return nil
+}
+
+func toWireEntries(ents []raft.Entry) []wireEntry {
+	out := make([]wireEntry, len(ents))
+	for i, e := range ents {
+		out[i] = wireEntry{Term: e.Term, Index: e.Index, Type: uint8(e.Type), Data: e.Data}
+	}
+	return out
+}
+
+func fromWireEntries(ws []wireEntry) []raft.Entry {
+	out := make([]raft.Entry, len(ws))
+	for i, w := range ws {
+		out[i] = raft.Entry{Term: w.Term, Index: w.Index, Type: raft.EntryType(w.Type), Data: w.Data}
+	}
+	return out
+}
+
+// record is a decoded record: exactly one of the fields matching typ is set.
+type record struct {
+	typ       recordType
+	crc       uint32
+	header    segmentHeader
+	metadata  []byte
+	entries   []raft.Entry
+	hardState raft.HardState
+	snapshot  snapshotMarker
+}
+
+// parseRecord decodes the frame at the start of buf and its payload. It never panics.
+func parseRecord(h *codec.MsgpackHandle, buf []byte) (record, int, error) {
+	raw, size, err := decodeFrame(buf)
+	if err != nil {
+		return record{}, size, err
+	}
+	rec := record{typ: raw.typ, crc: raw.crc}
+	switch raw.typ {
+	case recordSegmentHeader:
+		err = decodePayload(h, raw.payload, &rec.header)
+	case recordMetadata:
+		err = decodePayload(h, raw.payload, &rec.metadata)
+	case recordEntries:
+		var ws []wireEntry
+		err = decodePayload(h, raw.payload, &ws)
+		rec.entries = fromWireEntries(ws)
+	case recordHardState:
+		var hs wireHardState
+		err = decodePayload(h, raw.payload, &hs)
+		rec.hardState = raft.HardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit}
+	case recordSnapshot:
+		err = decodePayload(h, raw.payload, &rec.snapshot)
+	default:
+		err = fmt.Errorf("unknown record type %d", raw.typ)
+	}
+	if err != nil {
+		return record{}, size, fmt.Errorf("%s record with a valid CRC: %w", raw.typ, err)
+	}
+	return rec, size, nil
+}

@@ -1,0 +1,65 @@
+package wal
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// startSegment durably creates segment seq, whose first entry will be firstIndex, and makes it the
+// current one. Its prologue (segment header chained to the previous CRC, metadata, hard state,
+// retained snapshot markers) lets replay begin at this segment once older ones are released.
+// The file appears under its final name only complete and fsynced.
+func (w *WAL) startSegment(seq, firstIndex uint64) error {
+	prologue, err := w.frameRecord(nil, recordSegmentHeader, segmentHeader{Seq: seq, FirstIndex: firstIndex, PrevCRC: w.lastCRC})
+	if err == nil {
+		prologue, err = w.frameRecord(prologue, recordMetadata, w.metadata)
+	}
+	if err == nil && !w.hardState.IsEmpty() {
+		hs := w.hardState
+		prologue, err = w.frameRecord(prologue, recordHardState, wireHardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit})
+	}
+	for _, m := range w.markers {
+		if err == nil {
+			prologue, err = w.frameRecord(prologue, recordSnapshot, m)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
+	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync); err != nil {
+		return err
+	}
+	if !w.opts.NoSync {
+		w.stats.Syncs += 2
+	}
+	path := filepath.Join(w.dir, seg.name)
+	f, err := w.fs.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if _, err := f.Seek(0, 2); err != nil {
+		f.Close()
+		return fmt.Errorf("seek %s: %w", path, err)
+	}
+	if w.file != nil {
+		if err := w.file.Close(); err != nil {
+			f.Close()
+			return fmt.Errorf("close %s: %w", w.currentPath(), err)
+		}
+	}
+	w.file, w.fileSize, w.unsynced = f, int64(len(prologue)), false
+	w.segments = append(w.segments, seg)
+	w.stats.Segments = len(w.segments)
+	return nil
+}
+
+// cut starts the next segment after the current one was fsynced.
+func (w *WAL) cut() error {
+	last := w.segments[len(w.segments)-1]
+	if err := w.startSegment(last.seq+1, w.lastIndex+1); err != nil {
+		return w.fail(fmt.Errorf("start segment %d: %w", last.seq+1, err))
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package wal
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// Snapshot file layout: magic, CRC-32C of the body, body length (uint64 LE), body (msgpack).
+var snapshotMagic = []byte("RLSNAP1\n")
+
+const snapshotHeaderLen = 8 + 4 + 8
+
+func encodeSnapshotFile(h *codec.MsgpackHandle, snap raft.Snapshot) ([]byte, error) {
+	body, err := encodePayload(h, wireSnapshot{
+		Term: snap.Metadata.Term, Index: snap.Metadata.Index,
+		Voters: snap.Metadata.ConfState.Voters, Learners: snap.Metadata.ConfState.Learners,
+		Data: snap.Data,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, snapshotHeaderLen+len(body))
+	out = append(out, snapshotMagic...)
+	out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(body, castagnoli))
+	out = binary.LittleEndian.AppendUint64(out, uint64(len(body)))
+	return append(out, body...), nil
+}
+
+func decodeSnapshotFile(h *codec.MsgpackHandle, b []byte) (raft.Snapshot, error) {
+	if len(b) < snapshotHeaderLen || !bytes.Equal(b[:8], snapshotMagic) {
+		return raft.Snapshot{}, fmt.Errorf("bad snapshot header")
+	}
+	body := b[snapshotHeaderLen:]
+	if binary.LittleEndian.Uint64(b[12:]) != uint64(len(body)) {
+		return raft.Snapshot{}, fmt.Errorf("snapshot length field says %d bytes, file has %d", binary.LittleEndian.Uint64(b[12:]), len(body))
+	}
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[8:]) {
+		return raft.Snapshot{}, fmt.Errorf("snapshot CRC mismatch")
+	}
+	var w wireSnapshot
+	if err := decodePayload(h, body, &w); err != nil {
+		return raft.Snapshot{}, err
+	}
+	return raft.Snapshot{
+		Metadata: raft.SnapshotMetadata{Index: w.Index, Term: w.Term,
+			ConfState: raft.ConfState{Voters: w.Voters, Learners: w.Learners}},
+		Data: w.Data,
+	}, nil
+}
+
+// readFile reads a whole file.
+func readFile(fs FS, name string) ([]byte, error) {
+	size, err := fs.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fs.OpenFile(name, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, size)
+	if _, err := f.ReadAt(buf, 0); err != nil && !(err == io.EOF && size == 0) {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// writeFileDurably writes name through a temp file: write, fsync, rename, fsync the directory.
+// When it returns nil the file is durable under its final name; otherwise it may be absent.
+func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool) error {
+	final := filepath.Join(dir, name)
+	tmp := final + tempSuffix
+	f, err := fs.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", tmp, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if !noSync {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return fmt.Errorf("fsync %s: %w", tmp, err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp, err)
+	}
+	if err := fs.Rename(tmp, final); err != nil {
+		return fmt.Errorf("rename %s: %w", tmp, err)
+	}
+	if noSync {
+		return nil
+	}
+	if err := fs.SyncDir(dir); err != nil {
+		return fmt.Errorf("fsync dir %s: %w", dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package wal
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// SaveSnapshot durably writes the snapshot file (CRC-checked, fsynced, directory fsynced), then
+// logs a snapshot record and syncs the log. It then releases what no longer matters: the log is
+// kept back to the previous snapshot (so a damaged newest snapshot can still fall back to it),
+// older segments and older snapshot files are deleted.
+func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
+	if err := w.usable(); err != nil {
+		return err
+	}
+	if snap.IsEmpty() {
+		return fmt.Errorf("%w: empty snapshot", ErrInvalid)
+	}
+	m := snapshotMarker{Term: snap.Metadata.Term, Index: snap.Metadata.Index}
+	if n := len(w.markers); n > 0 && m.Index <= w.markers[n-1].Index {
+		return fmt.Errorf("%w: snapshot at %d is not newer than the snapshot at %d", ErrInvalid, m.Index, w.markers[n-1].Index)
+	}
+	data, err := encodeSnapshotFile(w.h, snap)
+	if err != nil {
+		return err
+	}
+	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync); err != nil {
+		return w.fail(fmt.Errorf("write snapshot: %w", err))
+	}
+	if !w.opts.NoSync {
+		w.stats.Syncs += 2
+	}
+	if err := w.appendRecord(recordSnapshot, m); err != nil {
+		return err
+	}
+	w.markers = append(w.markers, m)
+	w.lastIndex = max(w.lastIndex, m.Index)
+	if err := w.Sync(); err != nil {
+		return err
+	}
+	w.stats.Snapshots++
+	return w.release()
+}
+
+// release deletes the segments whose entries all precede the previous snapshot and the snapshot
+// files older than it.
+func (w *WAL) release() error {
+	if len(w.markers) < 2 {
+		return nil
+	}
+	w.markers = w.markers[len(w.markers)-2:]
+	keepFrom := w.markers[0].Index + 1
+	removed := 0
+	for removed+1 < len(w.segments) && w.segments[removed+1].firstIndex <= keepFrom {
+		if err := w.fs.Remove(filepath.Join(w.dir, w.segments[removed].name)); err != nil {
+			break
+		}
+		removed++
+	}
+	w.segments = w.segments[removed:]
+	w.stats.Segments = len(w.segments)
+	_, snaps, _, err := listDir(w.fs, w.dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range snaps {
+		if s.index < w.markers[0].Index {
+			if err := w.fs.Remove(filepath.Join(w.dir, s.name)); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if !w.opts.NoSync {
+		if err := w.fs.SyncDir(w.dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("wal: release old files: %w", err)
+	}
+	return nil
+}
+
+// chooseSnapshot picks the newest snapshot that is logged, loads with a valid CRC and is covered
+// by the log; with none logged, the log must start at index 1.
+func chooseSnapshot(fs FS, h *codec.MsgpackHandle, dir string, st *logState, onDisk []snapshotFile) (raft.Snapshot, error) {
+	markers := append([]snapshotMarker(nil), st.markers...)
+	sort.Slice(markers, func(i, j int) bool { return markers[i].Index > markers[j].Index })
+	var problems []string
+	for _, m := range markers {
+		name := snapshotName(m.Term, m.Index)
+		if !st.covers(m.Index) {
+			problems = append(problems, fmt.Sprintf("%s: the log (entries %d..%d) does not continue it", name, st.start, st.next-1))
+			continue
+		}
+		snap, err := loadSnapshot(fs, h, filepath.Join(dir, name))
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if snap.Metadata.Index != m.Index || snap.Metadata.Term != m.Term {
+			problems = append(problems, fmt.Sprintf("%s: holds term %d index %d", name, snap.Metadata.Term, snap.Metadata.Index))
+			continue
+		}
+		return snap, nil
+	}
+	if st.covers(0) {
+		return raft.Snapshot{}, nil
+	}
+	if len(problems) == 0 {
+		problems = append(problems, "no snapshot is logged")
+	}
+	return raft.Snapshot{}, fmt.Errorf("%w: %s: the log starts at entry %d and no usable snapshot precedes it (%d snapshot files on disk): %s",
+		ErrCorrupt, dir, st.start, len(onDisk), strings.Join(problems, "; "))
+}
+
+func loadSnapshot(fs FS, h *codec.MsgpackHandle, path string) (raft.Snapshot, error) {
+	b, err := readFile(fs, path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return raft.Snapshot{}, fmt.Errorf("%s: missing", path)
+		}
+		return raft.Snapshot{}, fmt.Errorf("%s: %w", path, err)
+	}
+	snap, err := decodeSnapshotFile(h, b)
+	if err != nil {
+		return raft.Snapshot{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return snap, nil
+}
