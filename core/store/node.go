@@ -38,14 +38,6 @@ func (n *node) sortedChildren() []*node {
 	return out
 }
 
-// userKey is the key etcd shows for a path: the root has none.
-func userKey(p string) string {
-	if p == "/" {
-		return ""
-	}
-	return p
-}
-
 // extern renders the node. list adds the (non-hidden) children; deep makes those children list
 // their own children too (a recursive GET). now is only used for the ttl field.
 func (n *node) extern(now int64, list, deep bool) *NodeExtern {
@@ -69,12 +61,4 @@ func (n *node) extern(now int64, list, deep bool) *NodeExtern {
 		e.TTL = ttlSeconds(n.expiration, now)
 	}
 	return e
-}
-
-// under reports whether p lies strictly below dir ("/" contains everything but itself).
-func under(p, dir string) bool {
-	if dir == "/" {
-		return p != "/"
-	}
-	return len(p) > len(dir) && p[len(dir)] == '/' && strings.HasPrefix(p, dir)
 }

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"path"
-	"strings"
-	"sync"
-)
+import "sync"
 
 // namespace is one tree of the store: the user key space or the hidden internal one.
 type namespace struct {
@@ -60,88 +56,6 @@ func (s *Store) NextExpiration() (int64, bool) {
 		return n.expiration, true
 	}
 	return 0, false
-}
-
-// cleanKey normalises a key the way etcd does: path.Clean("/" + key).
-func cleanKey(key string) string {
-	if len(key) > 0 && key[0] == '/' && !strings.Contains(key, "//") && !strings.Contains(key, "/.") &&
-		(len(key) == 1 || key[len(key)-1] != '/') {
-		return key
-	}
-	return path.Clean("/" + key)
-}
-
-// lookup finds the node at p (clean). A missing segment gives 100 with the first missing prefix as
-// cause; a file in the middle gives 104 with that file's path.
-func (s *Store) lookup(ns *namespace, p string) (*node, *Error) {
-	cur := ns.root
-	if p == "/" {
-		return cur, nil
-	}
-	for end := 1; end <= len(p); end++ {
-		if end < len(p) && p[end] != '/' {
-			continue
-		}
-		if !cur.dir {
-			return nil, NewError(EcodeNotDir, cur.path, s.index)
-		}
-		child, ok := cur.children[p[len(cur.path)+boolInt(cur.path != "/"):end]]
-		if !ok {
-			return nil, NewError(EcodeKeyNotFound, p[:end], s.index)
-		}
-		cur = child
-	}
-	return cur, nil
-}
-
-// boolInt is 1 for true.
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// ensureDir returns the directory at p, creating missing directories with the next index. A file on
-// the way gives 104 before anything is created (once one directory is missing, everything below it
-// is new too).
-func (s *Store) ensureDir(ns *namespace, p string) (*node, *Error) {
-	cur := ns.root
-	if p == "/" {
-		return cur, nil
-	}
-	for end := 1; end <= len(p); end++ {
-		if end < len(p) && p[end] != '/' {
-			continue
-		}
-		name := p[len(cur.path)+boolInt(cur.path != "/") : end]
-		child, ok := cur.children[name]
-		if !ok {
-			child = &node{path: p[:end], name: name, parent: cur, dir: true, children: map[string]*node{},
-				createdIndex: s.index + 1, modifiedIndex: s.index + 1, heapIndex: -1}
-			cur.children[name] = child
-		} else if !child.dir {
-			return nil, NewError(EcodeNotDir, child.path, s.index)
-		}
-		cur = child
-	}
-	return cur, nil
-}
-
-// detach removes n and its subtree from the tree and the TTL queue.
-func (s *Store) detach(n *node) {
-	if n.parent != nil {
-		delete(n.parent.children, n.name)
-	}
-	s.dropTTL(n)
-}
-
-// dropTTL takes n and all its descendants off the TTL queue.
-func (s *Store) dropTTL(n *node) {
-	s.ttl.drop(n)
-	for _, c := range n.children {
-		s.dropTTL(c)
-	}
 }
 
 // commit records a successful mutation at the new index: history, then live watchers. A refresh is

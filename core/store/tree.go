@@ -1,0 +1,75 @@
+package store
+
+// lookup finds the node at p (clean). A missing segment gives 100 with the first missing prefix as
+// cause; a file in the middle gives 104 with that file's path.
+func (s *Store) lookup(ns *namespace, p string) (*node, *Error) {
+	cur := ns.root
+	if p == "/" {
+		return cur, nil
+	}
+	for end := 1; end <= len(p); end++ {
+		if end < len(p) && p[end] != '/' {
+			continue
+		}
+		if !cur.dir {
+			return nil, NewError(EcodeNotDir, cur.path, s.index)
+		}
+		child, ok := cur.children[segmentBelow(cur, p, end)]
+		if !ok {
+			return nil, NewError(EcodeKeyNotFound, p[:end], s.index)
+		}
+		cur = child
+	}
+	return cur, nil
+}
+
+// segmentBelow is the segment of p that ends at end and names a child of dir (p[:end] is that
+// child's path).
+func segmentBelow(dir *node, p string, end int) string {
+	if dir.path == "/" {
+		return p[1:end]
+	}
+	return p[len(dir.path)+1 : end]
+}
+
+// ensureDir returns the directory at p, creating missing directories with the next index. A file on
+// the way gives 104 before anything is created (once one directory is missing, everything below it
+// is new too).
+func (s *Store) ensureDir(ns *namespace, p string) (*node, *Error) {
+	cur := ns.root
+	if p == "/" {
+		return cur, nil
+	}
+	for end := 1; end <= len(p); end++ {
+		if end < len(p) && p[end] != '/' {
+			continue
+		}
+		name := segmentBelow(cur, p, end)
+		child, ok := cur.children[name]
+		if !ok {
+			child = &node{path: p[:end], name: name, parent: cur, dir: true, children: map[string]*node{},
+				createdIndex: s.index + 1, modifiedIndex: s.index + 1, heapIndex: -1}
+			cur.children[name] = child
+		} else if !child.dir {
+			return nil, NewError(EcodeNotDir, child.path, s.index)
+		}
+		cur = child
+	}
+	return cur, nil
+}
+
+// detach removes n and its subtree from the tree and the TTL queue.
+func (s *Store) detach(n *node) {
+	if n.parent != nil {
+		delete(n.parent.children, n.name)
+	}
+	s.dropTTL(n)
+}
+
+// dropTTL takes n and all its descendants off the TTL queue.
+func (s *Store) dropTTL(n *node) {
+	s.ttl.drop(n)
+	for _, c := range n.children {
+		s.dropTTL(c)
+	}
+}

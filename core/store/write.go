@@ -1,0 +1,148 @@
+package store
+
+import "fmt"
+
+// set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept.
+func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
+	if key == "/" {
+		return nil, s.rootReadOnly()
+	}
+	old, err := s.lookup(ns, key)
+	if err != nil && (err.ErrorCode != EcodeKeyNotFound || r.Refresh) {
+		return nil, err
+	}
+	if old != nil && old.dir {
+		return nil, NewError(EcodeNotFile, key, s.index)
+	}
+	value := r.Value
+	if r.Refresh {
+		value = old.value
+	}
+	parent, err := s.ensureDir(ns, parentOf(key))
+	if err != nil {
+		return nil, err
+	}
+	var prev *NodeExtern
+	if old != nil {
+		prev = old.extern(r.Time, false, false)
+		s.detach(old)
+	}
+	e := s.place(parent, key, r.Dir, value, r, ActionSet)
+	e.PrevNode = prev
+	e.Refresh = r.Refresh
+	s.commit(ns, e)
+	return e, nil
+}
+
+// create adds a new key (create) or a new in-order child of key (POST).
+func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Event, *Error) {
+	if inOrder {
+		key = childPath(key, fmt.Sprintf("%020d", s.index+1))
+	}
+	if key == "/" {
+		return nil, s.rootReadOnly()
+	}
+	parent, err := s.ensureDir(ns, parentOf(key))
+	if err != nil {
+		return nil, err
+	}
+	if _, exists := parent.children[baseOf(key)]; exists {
+		return nil, NewError(EcodeNodeExist, key, s.index)
+	}
+	e := s.place(parent, key, r.Dir, r.Value, r, ActionCreate)
+	s.commit(ns, e)
+	return e, nil
+}
+
+// place creates the node at key under parent with the next index and returns its event.
+func (s *Store) place(parent *node, key string, dir bool, value string, r *Request, action string) *Event {
+	next := s.index + 1
+	n := &node{path: key, name: baseOf(key), parent: parent, dir: dir, createdIndex: next, modifiedIndex: next,
+		expires: r.expiring(), expiration: r.Expiration, heapIndex: -1}
+	if dir {
+		n.children = map[string]*node{}
+	} else {
+		n.value = value
+	}
+	parent.children[n.name] = n
+	s.ttl.track(n)
+	e := &Event{Action: action, Node: n.extern(r.Time, false, false)}
+	return e
+}
+
+// update changes an existing node's value and TTL, keeping its createdIndex. A directory may be
+// updated (its TTL changes) as long as no value is given; this is the pre-3.x behaviour, chosen on
+// purpose over v3.5's "Raft Internal Error" quirk.
+func (s *Store) update(ns *namespace, key string, r *Request) (*Event, *Error) {
+	if key == "/" {
+		return nil, s.rootReadOnly()
+	}
+	n, err := s.lookup(ns, key)
+	if err != nil {
+		return nil, err
+	}
+	if n.dir && r.Value != "" {
+		return nil, NewError(EcodeNotFile, key, s.index)
+	}
+	value := r.Value
+	if r.Refresh {
+		value = n.value
+	}
+	return s.rewrite(ns, n, value, r, ActionUpdate), nil
+}
+
+// compareAndSwap changes an existing file when prevValue and/or prevIndex match.
+func (s *Store) compareAndSwap(ns *namespace, key string, r *Request) (*Event, *Error) {
+	if key == "/" {
+		return nil, s.rootReadOnly()
+	}
+	n, err := s.lookup(ns, key)
+	if err != nil {
+		return nil, err
+	}
+	if n.dir {
+		return nil, NewError(EcodeNotFile, key, s.index)
+	}
+	if cause, ok := compare(n, r.PrevValue, r.PrevIndex); !ok {
+		return nil, NewError(EcodeTestFailed, cause, s.index)
+	}
+	value := r.Value
+	if r.Refresh {
+		value = n.value
+	}
+	return s.rewrite(ns, n, value, r, ActionCompareAndSwap), nil
+}
+
+// rewrite writes value and the request's TTL into n at the next index and commits the event.
+func (s *Store) rewrite(ns *namespace, n *node, value string, r *Request, action string) *Event {
+	prev := n.extern(r.Time, false, false)
+	n.modifiedIndex = s.index + 1
+	if !n.dir {
+		n.value = value
+	}
+	n.expires, n.expiration = r.expiring(), r.Expiration
+	if !n.expires {
+		n.expiration = 0
+	}
+	s.ttl.track(n)
+	e := &Event{Action: action, Node: n.extern(r.Time, false, false), PrevNode: prev, Refresh: r.Refresh}
+	s.commit(ns, e)
+	return e
+}
+
+// compare checks prevValue (when non-empty) and prevIndex (when non-zero) against n and returns
+// etcd's cause text on mismatch.
+func compare(n *node, prevValue string, prevIndex uint64) (string, bool) {
+	valueOK := prevValue == "" || n.value == prevValue
+	indexOK := prevIndex == 0 || n.modifiedIndex == prevIndex
+	switch {
+	case valueOK && indexOK:
+		return "", true
+	case indexOK:
+		return fmt.Sprintf("[%s != %s]", prevValue, n.value), false
+	case valueOK:
+		return fmt.Sprintf("[%d != %d]", prevIndex, n.modifiedIndex), false
+	default:
+		return fmt.Sprintf("[%s != %s] [%d != %d]", prevValue, n.value, prevIndex, n.modifiedIndex), false
+	}
+}
