@@ -2,7 +2,8 @@ package store
 
 // Get reads key (action "get"). A directory lists its non-hidden children, and with recursive the
 // whole subtree. Children are always in byte order of their keys, so sorted changes nothing (etcd's
-// unsorted order is undefined; byte order keeps replicas identical). now is only used for ttl fields.
+// unsorted order is undefined; byte order keeps replicas identical). now is only used for ttl fields
+// (0 leaves them out).
 // The event's EtcdIndex is the current index.
 func (s *Store) Get(key string, recursive, sorted bool, now int64) (*Event, error) {
 	s.mu.Lock()

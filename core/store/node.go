@@ -39,7 +39,8 @@ func (n *node) sortedChildren() []*node {
 }
 
 // extern renders the node. list adds the (non-hidden) children; deep makes those children list
-// their own children too (a recursive GET). now is only used for the ttl field.
+// their own children too (a recursive GET). now is only used for the ttl field; 0 means "no clock"
+// and leaves ttl out (expiration is still shown).
 func (n *node) extern(now int64, list, deep bool) *NodeExtern {
 	e := &NodeExtern{Key: userKey(n.path), ModifiedIndex: n.modifiedIndex, CreatedIndex: n.createdIndex}
 	if n.dir {
@@ -58,7 +59,9 @@ func (n *node) extern(now int64, list, deep bool) *NodeExtern {
 	}
 	if n.expires {
 		e.Expiration = expirationTime(n.expiration)
-		e.TTL = ttlSeconds(n.expiration, now)
+		if now != 0 {
+			e.TTL = ttlSeconds(n.expiration, now)
+		}
 	}
 	return e
 }

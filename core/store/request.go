@@ -63,8 +63,8 @@ type Request struct {
 	// HasTTL distinguishes "no ttl" (permanent) from an expiration.
 	HasTTL bool
 	// Time is the proposer's clock in unix nanoseconds. For OpSync it is the cutoff; for the other
-	// ops it is only used to compute the ttl field of the returned event (0 leaves ttl relative to
-	// the unix epoch, so the HTTP layer should always set it when the request has a TTL).
+	// ops it is only used to compute the ttl fields of the returned event (ttl = ceil((expiration -
+	// Time) / 1s)), so the HTTP layer should set it whenever it sets Expiration. 0 leaves ttl out.
 	Time int64
 }
 

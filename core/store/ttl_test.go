@@ -172,3 +172,13 @@ func TestRefresh(t *testing.T) {
 		})
 	}
 }
+
+func TestNoClockLeavesTTLOut(t *testing.T) {
+	s := New()
+	e := mustApply(t, s, Request{Op: OpSet, Key: "/t", Value: "a", HasTTL: true, Expiration: t0 + 5*sec})
+	assert.Equal(t, `{"action":"set","node":{"key":"/t","value":"a","expiration":"2023-11-14T22:13:25Z","modifiedIndex":1,"createdIndex":1}}`, jsonOf(t, e))
+	g, err := s.Get("/t", false, false, 0)
+	require.NoError(t, err)
+	assert.Zero(t, g.Node.TTL)
+	require.NotNil(t, g.Node.Expiration)
+}
