@@ -63,6 +63,8 @@ func TestApplySetAndCreate(t *testing.T) {
 			want: `{"action":"set","node":{"key":"/foo","value":"b","modifiedIndex":2,"createdIndex":2},"prevNode":{"key":"/foo","value":"a","modifiedIndex":1,"createdIndex":1}}`},
 		{name: "set directory ignores value", req: Request{Op: OpSet, Key: "/d", Dir: true, Value: "x"}, created: true,
 			want: `{"action":"set","node":{"key":"/d","dir":true,"modifiedIndex":1,"createdIndex":1}}`},
+		{name: "set directory over file replaces it", setup: []Request{set("/f", "v")}, req: mkdir("/f"),
+			want: `{"action":"set","node":{"key":"/f","dir":true,"modifiedIndex":2,"createdIndex":2},"prevNode":{"key":"/f","value":"v","modifiedIndex":1,"createdIndex":1}}`},
 		{name: "set file over directory", setup: []Request{mkdir("/d")}, req: set("/d", "x"),
 			code: EcodeNotFile, cause: "/d", index: 1},
 		{name: "set directory over directory", setup: []Request{mkdir("/d")}, req: mkdir("/d"),
@@ -212,5 +214,13 @@ func TestStatusCodesOfStoreErrors(t *testing.T) {
 	for _, c := range cases {
 		_, err := s.Apply(c.req)
 		assert.Equal(t, c.status, storeErr(t, err).StatusCode(), "%+v", c.req)
+	}
+}
+
+func TestOpString(t *testing.T) {
+	names := map[Op]string{OpSet: "set", OpCreate: "create", OpUpdate: "update", OpCompareAndSwap: "compareAndSwap",
+		OpDelete: "delete", OpCompareAndDelete: "compareAndDelete", OpCreateInOrder: "createInOrder", OpSync: "sync", 42: "op(42)"}
+	for op, want := range names {
+		assert.Equal(t, want, op.String())
 	}
 }
