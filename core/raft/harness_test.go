@@ -48,8 +48,9 @@ type network struct {
 	// drop filters messages (true = drop) in addition to cut links.
 	drop  func(Message) bool
 	queue []Message
-	// trace records every delivered message.
-	trace []string
+	// trace records every delivered message unless noTrace.
+	trace   []string
+	noTrace bool
 }
 
 type configOpt func(*Config)
@@ -155,7 +156,9 @@ func (nw *network) deliver(m Message) {
 	if n == nil {
 		return
 	}
-	nw.trace = append(nw.trace, m.String())
+	if !nw.noTrace {
+		nw.trace = append(nw.trace, m.String())
+	}
 	_ = n.Step(m)
 	if m.Type == MsgSnap {
 		if lead := nw.nodes[m.From]; lead != nil {

@@ -144,7 +144,7 @@ func (r *raft) maybeCommit() bool {
 	if len(r.voters) == 0 {
 		return false
 	}
-	matches := make([]uint64, 0, len(r.voters))
+	matches := r.matchBuf[:0]
 	for _, id := range r.voters {
 		if pr := r.prs[id]; pr != nil {
 			matches = append(matches, pr.match)
@@ -153,6 +153,7 @@ func (r *raft) maybeCommit() bool {
 		}
 	}
 	sort.Slice(matches, func(i, j int) bool { return matches[i] > matches[j] })
+	r.matchBuf = matches
 	mci := matches[r.quorum()-1]
 	if !r.log.maybeCommit(mci, r.term, r.bugs.CommitPreviousTermByCounting) {
 		return false

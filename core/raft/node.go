@@ -215,7 +215,8 @@ func (n *Node) Status() Status {
 		LeadTransferee: r.leadTransferee,
 	}
 	if r.state == RoleLeader {
-		for _, id := range append(r.peerIDs(), r.id) {
+		ids := append(append([]uint64(nil), r.peerIDs()...), r.id)
+		for _, id := range ids {
 			pr := r.prs[id]
 			if pr == nil {
 				continue

@@ -219,3 +219,21 @@ func TestCommitOnlyChangeNeedsNoSync(t *testing.T) {
 	assert.False(t, rd.MustSync)
 	assert.Len(t, rd.CommittedEntries, 2)
 }
+
+func TestRestartValidation(t *testing.T) {
+	s := newStorageWith(t, 1, 1)
+	require.NoError(t, s.SetHardState(HardState{Term: 1, Commit: 5}))
+	_, err := NewNode(testConfig(1, []uint64{1}, s))
+	require.ErrorIs(t, err, ErrInvalidConfig, "commit beyond the log")
+
+	s = newStorageWith(t, 1, 1, 1)
+	_, err = s.CreateSnapshot(2, &ConfState{Voters: []uint64{1, 2}}, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Compact(2))
+	require.NoError(t, s.SetHardState(HardState{Term: 1, Commit: 1}))
+	n, err := NewNode(testConfig(1, nil, s))
+	require.NoError(t, err)
+	st := n.Status()
+	assert.Equal(t, uint64(2), st.HardState.Commit, "the snapshot point is committed")
+	assert.Equal(t, []uint64{1, 2}, st.ConfState.Voters, "membership comes from the snapshot")
+}

@@ -31,7 +31,10 @@ type raft struct {
 	prs map[uint64]*progress
 	// voters and learners are the current configuration, sorted.
 	voters, learners []uint64
-	isLearner        bool
+	// peers is every member but self, sorted; matchBuf is scratch space for maybeCommit.
+	peers     []uint64
+	matchBuf  []uint64
+	isLearner bool
 
 	votes map[uint64]bool
 	msgs  []Message
@@ -97,10 +100,11 @@ func newRaft(c *Config) (*raft, error) {
 	}
 	r.setConf(cs)
 	if !hs.IsEmpty() {
-		if hs.Commit < log.committed || hs.Commit > log.lastIndex() {
-			return nil, fmt.Errorf("%w: hard state commit %d outside log [%d, %d]", ErrInvalidConfig, hs.Commit, log.committed, log.lastIndex())
+		if hs.Commit > log.lastIndex() {
+			return nil, fmt.Errorf("%w: hard state commit %d beyond last index %d", ErrInvalidConfig, hs.Commit, log.lastIndex())
 		}
-		log.committed = hs.Commit
+		// A commit below the snapshot point is stale: the snapshot itself is committed.
+		log.committed = max(hs.Commit, log.committed)
 		r.term = hs.Term
 		r.vote = hs.Vote
 	}
@@ -128,6 +132,13 @@ func (r *raft) setConf(cs ConfState) {
 		r.prs[id] = r.keepOrNewProgress(old[id], next, true)
 	}
 	r.isLearner = r.prs[r.id] != nil && r.prs[r.id].isLearner
+	r.peers = r.peers[:0]
+	for id := range r.prs {
+		if id != r.id {
+			r.peers = append(r.peers, id)
+		}
+	}
+	sort.Slice(r.peers, func(i, j int) bool { return r.peers[i] < r.peers[j] })
 }
 
 func (r *raft) keepOrNewProgress(pr *progress, next uint64, learner bool) *progress {
@@ -151,17 +162,8 @@ func (r *raft) promotable() bool {
 	return pr != nil && !pr.isLearner && r.log.unstable.snapshot == nil
 }
 
-// peerIDs returns every tracked peer except self, sorted.
-func (r *raft) peerIDs() []uint64 {
-	ids := make([]uint64, 0, len(r.prs))
-	for id := range r.prs {
-		if id != r.id {
-			ids = append(ids, id)
-		}
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return ids
-}
+// peerIDs returns every tracked peer except self, sorted. The slice is shared: do not modify it.
+func (r *raft) peerIDs() []uint64 { return r.peers }
 
 func (r *raft) quorum() int { return len(r.voters)/2 + 1 }
 
