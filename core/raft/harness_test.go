@@ -16,6 +16,9 @@ func (s seededRand) Intn(n int) int { return s.r.Intn(n) }
 
 func newRand(seed int64) Rand { return seededRand{rand.New(rand.NewSource(seed))} }
 
+// snapshotMarker is the type of the pseudo-entry the harness records when a node applies a snapshot.
+const snapshotMarker EntryType = 100
+
 const (
 	testElection  = 10
 	testHeartbeat = 1
@@ -101,7 +104,7 @@ func (nw *network) handleReady(id uint64) bool {
 	s := nw.storage[id]
 	if !rd.Snapshot.IsEmpty() {
 		require.NoError(nw.t, s.ApplySnapshot(rd.Snapshot))
-		nw.applied[id] = []Entry{{Index: rd.Snapshot.Metadata.Index, Term: rd.Snapshot.Metadata.Term, Data: rd.Snapshot.Data}}
+		nw.applied[id] = append(nw.applied[id], Entry{Type: snapshotMarker, Index: rd.Snapshot.Metadata.Index, Term: rd.Snapshot.Metadata.Term, Data: rd.Snapshot.Data})
 	}
 	require.NoError(nw.t, s.Append(rd.Entries))
 	if !rd.HardState.IsEmpty() {
@@ -234,7 +237,7 @@ func (nw *network) leaders() []uint64 {
 func (nw *network) data(id uint64) []string {
 	var out []string
 	for _, e := range nw.applied[id] {
-		if e.Type == EntryNormal && len(e.Data) > 0 {
+		if (e.Type == EntryNormal || e.Type == snapshotMarker) && len(e.Data) > 0 {
 			out = append(out, string(e.Data))
 		}
 	}

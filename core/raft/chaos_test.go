@@ -1,0 +1,174 @@
+package raft
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// chaosStats summarizes one chaos run.
+type chaosStats struct {
+	terms, appliedIndexes, proposals int
+}
+
+// runChaos drives a 5-node cluster through random partitions, message loss, reordering, restarts
+// and compactions, and checks Raft's safety properties after every step: at most one leader per
+// term, and every index is applied with the same entry everywhere. It returns the first violation.
+func runChaos(t *testing.T, seed int64, opts ...configOpt) (chaosStats, error) {
+	rng := rand.New(rand.NewSource(seed))
+	nw := newNetwork(t, 5, opts...)
+	nw.noTrace = true
+	nw.drop = func(m Message) bool { return rng.Intn(10) == 0 }
+	leaderOf := map[uint64]uint64{}
+	appliedAt := map[uint64]Entry{}
+	seen := map[uint64]int{}
+	check := func() error {
+		for _, id := range nw.ids {
+			r := nw.node(id)
+			if r.state == RoleLeader {
+				if l, ok := leaderOf[r.term]; ok && l != id {
+					return fmt.Errorf("two leaders in term %d: %d and %d", r.term, l, id)
+				}
+				leaderOf[r.term] = id
+			}
+			for _, e := range nw.applied[id][seen[id]:] {
+				if e.Type == snapshotMarker {
+					continue
+				}
+				if prev, ok := appliedAt[e.Index]; ok && (prev.Term != e.Term || !bytes.Equal(prev.Data, e.Data)) {
+					return fmt.Errorf("index %d applied as %v and as %v", e.Index, prev, e)
+				}
+				appliedAt[e.Index] = e
+			}
+			seen[id] = len(nw.applied[id])
+		}
+		return nil
+	}
+	stats := func() chaosStats { return chaosStats{len(leaderOf), len(appliedAt), 0} }
+	proposals := 0
+	for step := 0; step < 400; step++ {
+		switch a := rng.Intn(100); {
+		case a < 50:
+			nw.tickShuffled(rng)
+		case a < 75:
+			id := nw.ids[rng.Intn(len(nw.ids))]
+			proposals++
+			_ = nw.nodes[id].Propose([]byte(fmt.Sprint("v", proposals)))
+			nw.stabilizeShuffled(rng)
+		case a < 82:
+			nw.heal()
+			perm := rng.Perm(len(nw.ids))
+			k := 1 + rng.Intn(2)
+			var minority, majority []uint64
+			for i, p := range perm {
+				if i < k {
+					minority = append(minority, nw.ids[p])
+				} else {
+					majority = append(majority, nw.ids[p])
+				}
+			}
+			nw.partition(minority, majority)
+		case a < 90:
+			nw.heal()
+		case a < 95:
+			id := nw.ids[rng.Intn(len(nw.ids))]
+			nw.stabilizeShuffled(rng)
+			nw.restart(id)
+		default:
+			id := nw.ids[rng.Intn(len(nw.ids))]
+			snap, err := nw.storage[id].Snapshot()
+			require.NoError(t, err)
+			if nw.nodes[id].Status().Applied > snap.Metadata.Index+2 {
+				nw.compact(id, "")
+			}
+		}
+		if err := check(); err != nil {
+			return stats(), err
+		}
+	}
+	// Heal and let the cluster settle: every node catches up with the leader.
+	nw.heal()
+	nw.drop = nil
+	nw.tick(6 * testElection)
+	if err := check(); err != nil {
+		return stats(), err
+	}
+	ls := nw.leaders()
+	if len(ls) != 1 {
+		return stats(), fmt.Errorf("after healing: leaders %v", ls)
+	}
+	for _, id := range nw.ids {
+		if got, want := nw.node(id).log.committed, nw.node(ls[0]).log.committed; got != want {
+			return stats(), fmt.Errorf("after healing: node %d committed %d, leader %d", id, got, want)
+		}
+	}
+	st := stats()
+	st.proposals = proposals
+	return st, nil
+}
+
+func TestChaosSafety(t *testing.T) {
+	for seed := int64(1); seed <= 12; seed++ {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			var opts []configOpt
+			if seed%2 == 0 {
+				opts = append(opts, withPreVote)
+			}
+			if seed%3 != 0 {
+				opts = append(opts, withCheckQuorum)
+			}
+			st, err := runChaos(t, seed, opts...)
+			require.NoError(t, err)
+			assert.Positive(t, st.appliedIndexes, "the run made progress")
+			t.Logf("terms %d, applied indexes %d, proposals %d", st.terms, st.appliedIndexes, st.proposals)
+		})
+	}
+}
+
+// The chaos driver is strong enough to catch a deliberate safety bug.
+func TestChaosDetectsVoteWithoutLogCheck(t *testing.T) {
+	violations := 0
+	for seed := int64(1); seed <= 10; seed++ {
+		if _, err := runChaos(t, seed, func(c *Config) { c.Bugs.VoteWithoutLogCheck = true }); err != nil {
+			violations++
+		}
+	}
+	assert.Positive(t, violations)
+}
+
+// tickShuffled ticks every node once, then delivers with random reordering.
+func (nw *network) tickShuffled(rng *rand.Rand) {
+	for _, id := range nw.ids {
+		nw.nodes[id].Tick()
+	}
+	nw.stabilizeShuffled(rng)
+}
+
+// stabilizeShuffled is stabilize with the message queue shuffled before each delivery round.
+func (nw *network) stabilizeShuffled(rng *rand.Rand) {
+	for round := 0; round < 2000; round++ {
+		progress := false
+		for _, id := range nw.ids {
+			if nw.handleReady(id) {
+				progress = true
+			}
+		}
+		if len(nw.queue) > 0 {
+			progress = true
+			msgs := nw.queue
+			nw.queue = nil
+			rng.Shuffle(len(msgs), func(i, j int) { msgs[i], msgs[j] = msgs[j], msgs[i] })
+			for _, m := range msgs {
+				nw.deliver(m)
+			}
+		}
+		if !progress {
+			return
+		}
+	}
+	nw.t.Fatal("network did not stabilize")
+}
