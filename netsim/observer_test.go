@@ -14,7 +14,7 @@ type recordingObserver struct {
 }
 
 func (o *recordingObserver) OnRole(node, term uint64, role raft.Role, at int64) { o.roles++ }
-func (o *recordingObserver) OnCommit(node, commit uint64, at int64)              { o.commits++ }
+func (o *recordingObserver) OnCommit(node, commit uint64, at int64)             { o.commits++ }
 func (o *recordingObserver) OnApply(node, index, term, hash uint64, at int64) {
 	o.applies++
 	o.applied[node] = append(o.applied[node], index)
