@@ -1,0 +1,237 @@
+package node
+
+import (
+	"fmt"
+
+	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/store"
+)
+
+// clusterVersion is what the members API and /version report once the cluster is formed.
+const clusterVersion = "3.5.0"
+
+// seedInitialMembers writes the bootstrap membership into the store's internal namespace exactly as
+// etcd's bootstrap does (member added, attributes published, cluster version set), identically on
+// every replica.
+func (n *Node) seedInitialMembers() error {
+	for _, m := range n.cfg.InitialMembers {
+		mm := cloneMember(m)
+		n.members.members[m.ID] = &mm
+		if _, err := n.store.SetInternal(memberDir(m.ID)+"/raftAttributes", raftAttributesJSON(m, false)); err != nil {
+			return fmt.Errorf("node: seed member %x: %w", m.ID, err)
+		}
+	}
+	for _, m := range n.cfg.InitialMembers {
+		if _, err := n.store.SetInternal(memberDir(m.ID)+"/attributes", attributesJSON(m)); err != nil {
+			return fmt.Errorf("node: seed member %x attributes: %w", m.ID, err)
+		}
+	}
+	if _, err := n.store.SetInternal("/version", clusterVersion); err != nil {
+		return fmt.Errorf("node: seed cluster version: %w", err)
+	}
+	return nil
+}
+
+func (n *Node) applyEntry(e raft.Entry) {
+	if e.Index <= n.applied {
+		return
+	}
+	n.applied = e.Index
+	switch e.Type {
+	case raft.EntryNormal:
+		if len(e.Data) == 0 {
+			return
+		}
+		var env envelope
+		if err := n.codec.decode(e.Data, &env); err != nil {
+			// Every replica decodes the same bytes, so skipping is deterministic; it can only
+			// come from a bug, and the lab's monitors will see the missing effect.
+			return
+		}
+		n.applyNormal(env)
+	case raft.EntryConfChange:
+		cc, err := raft.DecodeConfChange(e.Data)
+		if err != nil {
+			return
+		}
+		var env envelope
+		if len(cc.Context) > 0 {
+			if err := n.codec.decode(cc.Context, &env); err != nil {
+				return
+			}
+		}
+		n.applyConfChange(cc, env)
+	}
+}
+
+func (n *Node) applyNormal(env envelope) {
+	if r, ok := n.dedup.lookup(env.ID); ok && env.ID != 0 {
+		n.resolve(env.ID, r, nil)
+		return
+	}
+	var r appliedResult
+	switch env.Kind {
+	case envWrite, envSync:
+		ev, err := n.store.Apply(env.Write)
+		r = appliedResult{Event: ev, Err: storeErr(err), EtcdIndex: n.store.Index()}
+	case envPublish:
+		r = n.applyPublish(env.Member)
+	case envMemberUpdate:
+		r = n.applyMemberUpdate(env.Member)
+	default:
+		r = appliedResult{Err: fmt.Errorf("%w: unknown entry kind %d", ErrBadRequest, env.Kind)}
+	}
+	n.dedup.remember(env.ID, r)
+	var m *Member
+	if env.Kind == envPublish || env.Kind == envMemberUpdate {
+		mm := cloneMember(env.Member)
+		m = &mm
+	}
+	n.resolve(env.ID, r, m)
+}
+
+// storeErr keeps a nil *store.Error from turning into a non-nil error interface.
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if se, ok := err.(*store.Error); ok && se == nil {
+		return nil
+	}
+	return err
+}
+
+func (n *Node) applyPublish(m Member) appliedResult {
+	cur, ok := n.members.members[m.ID]
+	if !ok {
+		return appliedResult{Err: ErrIDNotFound, EtcdIndex: n.store.Index()}
+	}
+	cur.Name = m.Name
+	cur.ClientURLs = append([]string(nil), m.ClientURLs...)
+	if _, err := n.store.SetInternal(memberDir(m.ID)+"/attributes", attributesJSON(*cur)); err != nil {
+		return appliedResult{Err: err, EtcdIndex: n.store.Index()}
+	}
+	return appliedResult{EtcdIndex: n.store.Index()}
+}
+
+func (n *Node) applyMemberUpdate(m Member) appliedResult {
+	if err := n.members.validateUpdate(m.ID, m.PeerURLs); err != nil {
+		return appliedResult{Err: err, EtcdIndex: n.store.Index()}
+	}
+	cur := n.members.members[m.ID]
+	cur.PeerURLs = append([]string(nil), m.PeerURLs...)
+	if _, err := n.store.SetInternal(memberDir(m.ID)+"/raftAttributes", raftAttributesJSON(*cur, n.members.learners[m.ID])); err != nil {
+		return appliedResult{Err: err, EtcdIndex: n.store.Index()}
+	}
+	return appliedResult{EtcdIndex: n.store.Index()}
+}
+
+// submitConfChange validates a membership change against the applied membership and proposes it.
+func (n *Node) submitConfChange(req Request) {
+	var cc raft.ConfChange
+	var err error
+	switch req.Kind {
+	case KindMemberAdd:
+		cc, err = raft.ConfChange{Type: raft.ConfChangeAddNode, NodeID: req.Member.ID}, n.members.validateAdd(req.Member)
+	case KindMemberAddLearner:
+		cc, err = raft.ConfChange{Type: raft.ConfChangeAddLearner, NodeID: req.Member.ID}, n.members.validateAdd(req.Member)
+	case KindMemberPromote:
+		cc, err = raft.ConfChange{Type: raft.ConfChangeAddNode, NodeID: req.MemberID}, n.members.validatePromote(req.MemberID)
+	case KindMemberRemove:
+		cc, err = raft.ConfChange{Type: raft.ConfChangeRemoveNode, NodeID: req.MemberID}, n.members.validateRemove(req.MemberID)
+	}
+	if err == nil && cc.NodeID == 0 {
+		err = fmt.Errorf("%w: member ID 0", ErrBadRequest)
+	}
+	if err != nil {
+		n.reply(Reply{ID: req.ID, Err: err})
+		return
+	}
+	env := envelope{ID: req.ID, Member: req.Member}
+	if cc.Context, err = n.codec.encode(&env); err != nil {
+		n.reply(Reply{ID: req.ID, Err: err})
+		return
+	}
+	if err := n.raft.ProposeConfChange(cc); err != nil {
+		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
+		return
+	}
+	n.wait(req, n.waiters)
+}
+
+// applyConfChange applies a committed membership change. A change that is no longer valid (the
+// member was added or removed meanwhile) is applied as a no-op on every replica alike.
+func (n *Node) applyConfChange(cc raft.ConfChange, env envelope) {
+	if r, ok := n.dedup.lookup(env.ID); ok && env.ID != 0 {
+		n.conf = n.raft.ApplyConfChange(raft.ConfChange{Type: cc.Type, NodeID: raft.None})
+		n.resolve(env.ID, r, nil)
+		return
+	}
+	var err error
+	switch {
+	case cc.Type == raft.ConfChangeAddNode && n.members.learners[cc.NodeID]:
+		err = n.members.validatePromote(cc.NodeID)
+	case cc.Type == raft.ConfChangeAddNode || cc.Type == raft.ConfChangeAddLearner:
+		m := env.Member
+		m.ID = cc.NodeID
+		err = n.members.validateAdd(m)
+	case cc.Type == raft.ConfChangeRemoveNode:
+		err = n.members.validateRemove(cc.NodeID)
+	}
+	if err != nil {
+		n.conf = n.raft.ApplyConfChange(raft.ConfChange{Type: cc.Type, NodeID: raft.None})
+		r := appliedResult{Err: err, EtcdIndex: n.store.Index()}
+		n.dedup.remember(env.ID, r)
+		n.resolve(env.ID, r, nil)
+		return
+	}
+	n.conf = n.raft.ApplyConfChange(cc)
+	var member *Member
+	switch cc.Type {
+	case raft.ConfChangeAddNode, raft.ConfChangeAddLearner:
+		member = n.applyMemberAdded(cc, env.Member)
+	case raft.ConfChangeRemoveNode:
+		n.applyMemberRemoved(cc.NodeID)
+	}
+	r := appliedResult{EtcdIndex: n.store.Index()}
+	n.dedup.remember(env.ID, r)
+	n.resolve(env.ID, r, member)
+	if n.selfRemoved {
+		// The removal itself was answered above; everything else waiting here can never be.
+		n.failAll(ErrRemoved)
+	}
+}
+
+func (n *Node) applyMemberAdded(cc raft.ConfChange, m Member) *Member {
+	learner := cc.Type == raft.ConfChangeAddLearner
+	if cur, ok := n.members.members[cc.NodeID]; ok { // promotion of a learner
+		delete(n.members.learners, cc.NodeID)
+		_, _ = n.store.SetInternal(memberDir(cc.NodeID)+"/raftAttributes", raftAttributesJSON(*cur, false))
+		out := cloneMember(*cur)
+		return &out
+	}
+	mm := cloneMember(m)
+	mm.ID = cc.NodeID
+	mm.Name, mm.ClientURLs = "", nil // unstarted until it publishes its attributes
+	n.members.members[mm.ID] = &mm
+	if learner {
+		n.members.learners[mm.ID] = true
+	}
+	_, _ = n.store.SetInternal(memberDir(mm.ID)+"/raftAttributes", raftAttributesJSON(mm, learner))
+	// A joining member starts from a snapshot, never from a log prefix written for another
+	// bootstrap: every replica snapshots and compacts here (deterministically, at this index).
+	n.forceSnap = true
+	out := cloneMember(mm)
+	return &out
+}
+
+func (n *Node) applyMemberRemoved(id uint64) {
+	delete(n.members.members, id)
+	delete(n.members.learners, id)
+	n.members.removed[id] = true
+	_, _ = n.store.DeleteInternal(memberDir(id), true)
+	_, _ = n.store.SetInternal(removedMemberPath(id), "removed")
+	if id == n.cfg.ID {
+		n.selfRemoved = true
+	}
+}

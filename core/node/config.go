@@ -1,0 +1,123 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// Member is one cluster member as the members API shows it.
+type Member struct {
+	ID         uint64
+	Name       string
+	PeerURLs   []string
+	ClientURLs []string
+}
+
+// Bugs are deliberate protocol bugs the lab switches on to prove that it can see them. All false in
+// production.
+type Bugs struct {
+	Raft raft.Bugs
+	// AckBeforeDurable releases messages (votes, append acknowledgements) and applies entries
+	// before the host has made the batch durable.
+	AckBeforeDurable bool
+	// LocalQuorumReads serves quorum=true reads from local state without a read-index round.
+	LocalQuorumReads bool
+}
+
+// Config configures a Node. Zero values get the defaults noted on each field.
+type Config struct {
+	ID        uint64
+	ClusterID uint64
+	// InitialMembers is the bootstrap membership of a new cluster (every replica must be given the
+	// same list). A node joining an existing cluster sets Join and leaves it as the current members.
+	InitialMembers []Member
+	// Join marks a node added at runtime: it starts with no configuration and waits for the leader.
+	Join bool
+	// ElectionTicks (default 10) and HeartbeatTicks (default 1) are in ticks.
+	ElectionTicks  int
+	HeartbeatTicks int
+	// TickInterval is the host's tick length in nanoseconds (default 100ms). It converts TTL
+	// checks (every SyncInterval) into ticks.
+	TickInterval int64
+	// SyncInterval is how often the leader checks for expired TTL keys (default 500ms, like etcd).
+	SyncInterval int64
+	// SnapshotCount: a snapshot is taken every SnapshotCount applied entries (default 10000).
+	SnapshotCount uint64
+	// SnapshotCatchUpEntries are kept in the log after a snapshot for slow followers (default 5000).
+	SnapshotCatchUpEntries uint64
+	// RequestTimeoutTicks: a waiting request is answered with ErrTimeout after this many ticks
+	// (default 5s + 2 election timeouts, as etcd).
+	RequestTimeoutTicks int
+	// MaxRequestBytes is the largest encoded request accepted (default 1.5 MiB, as etcd).
+	MaxRequestBytes int
+	// DedupWindow is how many applied request IDs each replica remembers (default 20000).
+	DedupWindow int
+	// MaxSizePerMsg and MaxInflightMsgs tune replication batching (defaults 1 MiB, 256).
+	MaxSizePerMsg   uint64
+	MaxInflightMsgs int
+	// DisableCheckQuorum and DisablePreVote turn off those Raft extensions (on by default). The lab
+	// turns them off to replay the talk's slides exactly.
+	DisableCheckQuorum bool
+	DisablePreVote     bool
+	// Rand is the only randomness (election timeouts). Required.
+	Rand raft.Rand
+	Bugs Bugs
+}
+
+const (
+	defaultTickInterval = int64(100e6)
+	defaultSyncInterval = int64(500e6)
+)
+
+func (c *Config) withDefaults() (Config, error) {
+	out := *c
+	if out.ID == 0 {
+		return out, errors.New("node: config: ID must be non-zero")
+	}
+	if out.Rand == nil {
+		return out, errors.New("node: config: Rand is required")
+	}
+	if out.ElectionTicks == 0 {
+		out.ElectionTicks = 10
+	}
+	if out.HeartbeatTicks == 0 {
+		out.HeartbeatTicks = 1
+	}
+	if out.HeartbeatTicks >= out.ElectionTicks {
+		return out, fmt.Errorf("node: config: heartbeat ticks (%d) must be below election ticks (%d)", out.HeartbeatTicks, out.ElectionTicks)
+	}
+	if out.TickInterval <= 0 {
+		out.TickInterval = defaultTickInterval
+	}
+	if out.SyncInterval <= 0 {
+		out.SyncInterval = defaultSyncInterval
+	}
+	if out.SnapshotCount == 0 {
+		out.SnapshotCount = 10000
+	}
+	if out.SnapshotCatchUpEntries == 0 {
+		out.SnapshotCatchUpEntries = 5000
+	}
+	if out.RequestTimeoutTicks == 0 {
+		timeout := int64(5e9) + 2*int64(out.ElectionTicks)*out.TickInterval
+		out.RequestTimeoutTicks = int(timeout / out.TickInterval)
+	}
+	if out.MaxRequestBytes == 0 {
+		out.MaxRequestBytes = 1536 * 1024
+	}
+	if out.DedupWindow == 0 {
+		out.DedupWindow = 20000
+	}
+	if out.MaxSizePerMsg == 0 {
+		out.MaxSizePerMsg = 1 << 20
+	}
+	if out.MaxInflightMsgs == 0 {
+		out.MaxInflightMsgs = 256
+	}
+	if !out.Join && len(out.InitialMembers) == 0 {
+		return out, errors.New("node: config: a new cluster needs InitialMembers")
+	}
+	return out, nil
+}

@@ -1,0 +1,36 @@
+// Package node is one raftlab member as an event-driven state machine: it glues the Raft core
+// (core/raft), the etcd v2 key space (core/store) and the host's durable storage together.
+//
+// The same code runs in the deterministic simulator (netsim) and in the real server (cmd/kvd). It
+// never starts goroutines, reads a clock or touches a file: the host drives it.
+//
+// Inputs:
+//   - Tick(now): one logical tick; now is the host's clock in unix nanoseconds (TTL expiry uses it).
+//   - Step(msg): a Raft message from a peer.
+//   - Submit(req): a client request; its Reply comes out later, matched by req.ID.
+//   - Persisted(seq, err): the host finished writing persist batch seq (or failed to).
+//
+// Outputs, drained with Ready():
+//   - Persist: at most one batch in flight. The host writes it (entries, hard state, snapshot) and
+//     fsyncs when MustSync, then calls Persisted.
+//   - Messages: safe to send now. Every message that depends on a persist batch (a granted vote, an
+//     append acknowledgement) is released only after that batch was reported Persisted.
+//   - Replies: results for submitted requests.
+//
+// The ordering contract, per Raft Ready: persist (host) → Persisted → messages released → committed
+// entries applied to the store → waiters answered → raft.Advance. While a batch is being persisted,
+// new proposals and messages keep accumulating inside raft, so the next batch carries all of them:
+// that is the group commit.
+//
+// Request IDs make every proposal idempotent: the ID travels in the log entry, and each replica keeps
+// a bounded, deterministic table of recently applied IDs and their results. A proposal duplicated by
+// the network, forwarded twice or retried by a client after a timeout is applied at most once, and a
+// retry gets the result of that one application.
+//
+// Membership: the initial members are seeded into the store's internal namespace identically on every
+// replica (member added, attributes published, cluster version: etcd's index arithmetic, so a fresh
+// 3-member cluster hands out index 8 to the first user write). Runtime changes travel as Raft
+// configuration changes; every replica takes a snapshot and compacts its log when it applies an added
+// member, so a joining node is always caught up from a snapshot rather than from a log whose prefix
+// assumes a different bootstrap.
+package node

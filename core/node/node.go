@@ -1,0 +1,567 @@
+package node
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/store"
+)
+
+// DurableState is what the host recovered from its storage on restart.
+type DurableState struct {
+	HardState raft.HardState
+	Snapshot  raft.Snapshot
+	Entries   []raft.Entry
+}
+
+// Node is one member. It is not safe for concurrent use: the host calls it from one goroutine.
+type Node struct {
+	cfg     Config
+	codec   *codecs
+	raft    *raft.Node
+	storage *raft.MemoryStorage
+	store   *store.Store
+	dedup   *dedupTable
+	members *membership
+
+	tick     uint64
+	now      int64
+	soft     raft.SoftState
+	hard     raft.HardState
+	applied  uint64
+	snapshot uint64 // index of the last snapshot taken or installed
+	conf     raft.ConfState
+
+	// persistence hand-off
+	seq       uint64
+	inFlight  bool
+	pending   *raft.Ready
+	localSnap *raft.Snapshot
+	forceSnap bool
+
+	// waiting requests
+	waiters   map[uint64]*waiter
+	reads     map[uint64]*waiter
+	readQueue []pendingRead
+	deadlines []deadline
+
+	out          Output
+	failed       error
+	selfRemoved  bool
+	lastSyncTick uint64
+}
+
+type waiter struct {
+	req      Request
+	resolved bool
+}
+
+type pendingRead struct {
+	index uint64
+	id    uint64
+}
+
+type deadline struct {
+	tick uint64
+	id   uint64
+}
+
+// New builds a node: a fresh one when durable is nil, otherwise one restarted from what the host
+// recovered from its storage.
+func New(cfg Config, durable *DurableState) (*Node, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{
+		cfg:     c,
+		codec:   newCodecs(),
+		storage: raft.NewMemoryStorage(),
+		store:   store.New(),
+		dedup:   newDedupTable(c.DedupWindow),
+		members: newMembership(),
+		waiters: make(map[uint64]*waiter),
+		reads:   make(map[uint64]*waiter),
+	}
+	var peers []uint64
+	if !c.Join {
+		peers = memberIDs(c.InitialMembers)
+	}
+	if durable != nil && !durable.Snapshot.IsEmpty() {
+		if err := n.storage.ApplySnapshot(durable.Snapshot); err != nil {
+			return nil, fmt.Errorf("node: restore snapshot: %w", err)
+		}
+		if err := n.restoreSnapshotData(durable.Snapshot.Data); err != nil {
+			return nil, err
+		}
+		n.applied = durable.Snapshot.Metadata.Index
+		n.snapshot = n.applied
+		n.conf = durable.Snapshot.Metadata.ConfState
+	} else if !c.Join {
+		if err := n.seedInitialMembers(); err != nil {
+			return nil, err
+		}
+	}
+	if durable != nil {
+		if len(durable.Entries) > 0 {
+			if err := n.storage.Append(durable.Entries); err != nil {
+				return nil, fmt.Errorf("node: restore entries: %w", err)
+			}
+		}
+		if !durable.HardState.IsEmpty() {
+			if err := n.storage.SetHardState(durable.HardState); err != nil {
+				return nil, fmt.Errorf("node: restore hard state: %w", err)
+			}
+			n.hard = durable.HardState
+		}
+	}
+	rn, err := raft.NewNode(raft.Config{
+		ID:              c.ID,
+		Peers:           peers,
+		ElectionTick:    c.ElectionTicks,
+		HeartbeatTick:   c.HeartbeatTicks,
+		Storage:         n.storage,
+		Applied:         n.applied,
+		MaxSizePerMsg:   c.MaxSizePerMsg,
+		MaxInflightMsgs: c.MaxInflightMsgs,
+		PreVote:         !c.DisablePreVote,
+		CheckQuorum:     !c.DisableCheckQuorum,
+		Rand:            c.Rand,
+		Bugs:            c.Bugs.Raft,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("node: start raft: %w", err)
+	}
+	n.raft = rn
+	if len(n.conf.Voters) == 0 && len(n.conf.Learners) == 0 {
+		n.conf = rn.Status().ConfState
+	}
+	n.process()
+	return n, nil
+}
+
+func memberIDs(ms []Member) []uint64 {
+	ids := make([]uint64, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+// Tick advances logical time by one tick; now is the host's clock in unix nanoseconds.
+func (n *Node) Tick(now int64) {
+	n.now = now
+	n.tick++
+	if n.stopped() {
+		return
+	}
+	n.raft.Tick()
+	n.expireWaiters()
+	n.maybeProposeSync()
+	n.process()
+}
+
+// Step feeds a message from a peer.
+func (n *Node) Step(m raft.Message) {
+	if n.stopped() {
+		return
+	}
+	// Errors from Step concern stale or foreign messages; raft has already ignored them.
+	_ = n.raft.Step(m)
+	n.process()
+}
+
+// Submit hands a client request to the node. Its reply comes out of Ready, matched by ID.
+func (n *Node) Submit(req Request) {
+	if err := n.stopErr(); err != nil {
+		n.reply(Reply{ID: req.ID, Err: err})
+		return
+	}
+	switch req.Kind {
+	case KindWrite:
+		n.submitWrite(req)
+	case KindQuorumGet:
+		n.submitQuorumGet(req)
+	case KindMemberAdd, KindMemberAddLearner, KindMemberPromote, KindMemberRemove:
+		n.submitConfChange(req)
+	case KindMemberUpdate, KindMemberPublish:
+		n.submitMemberRecord(req)
+	default:
+		n.reply(Reply{ID: req.ID, Err: fmt.Errorf("%w: unknown request kind %d", ErrBadRequest, req.Kind)})
+	}
+	n.process()
+}
+
+func (n *Node) submitWrite(req Request) {
+	if r, ok := n.dedup.lookup(req.ID); ok {
+		n.replyResult(req.ID, r)
+		return
+	}
+	n.propose(req, envelope{ID: req.ID, Kind: envWrite, Write: req.Write})
+}
+
+func (n *Node) submitMemberRecord(req Request) {
+	kind := envPublish
+	if req.Kind == KindMemberUpdate {
+		kind = envMemberUpdate
+		if err := n.members.validateUpdate(req.MemberID, req.Member.PeerURLs); err != nil {
+			n.reply(Reply{ID: req.ID, Err: err})
+			return
+		}
+		req.Member.ID = req.MemberID
+	}
+	n.propose(req, envelope{ID: req.ID, Kind: kind, Member: req.Member})
+}
+
+// propose encodes env, proposes it and registers a waiter for req.
+func (n *Node) propose(req Request, env envelope) {
+	data, err := n.codec.encode(&env)
+	if err != nil {
+		n.reply(Reply{ID: req.ID, Err: fmt.Errorf("%w: %w", ErrBadRequest, err)})
+		return
+	}
+	if len(data) > n.cfg.MaxRequestBytes {
+		n.reply(Reply{ID: req.ID, Err: ErrTooLarge})
+		return
+	}
+	if err := n.raft.Propose(data); err != nil {
+		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
+		return
+	}
+	n.wait(req, n.waiters)
+}
+
+func (n *Node) submitQuorumGet(req Request) {
+	if n.cfg.Bugs.LocalQuorumReads {
+		n.answerRead(req)
+		return
+	}
+	ctx := make([]byte, 8)
+	binary.BigEndian.PutUint64(ctx, req.ID)
+	if err := n.raft.ReadIndex(ctx); err != nil {
+		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
+		return
+	}
+	n.wait(req, n.reads)
+}
+
+func (n *Node) wait(req Request, in map[uint64]*waiter) {
+	in[req.ID] = &waiter{req: req}
+	n.deadlines = append(n.deadlines, deadline{tick: n.tick + uint64(n.cfg.RequestTimeoutTicks), id: req.ID})
+}
+
+func proposalError(err error) error {
+	var nl *raft.NotLeaderError
+	switch {
+	case errors.As(err, &nl):
+		return ErrNoLeader
+	case errors.Is(err, raft.ErrConfChangePending):
+		return ErrConfPending
+	case errors.Is(err, raft.ErrProposalDropped):
+		return ErrDropped
+	}
+	return fmt.Errorf("etcdserver: %w", err)
+}
+
+// expireWaiters answers every request whose deadline passed with ErrTimeout. Deadlines are
+// appended in tick order, so the queue is sorted.
+func (n *Node) expireWaiters() {
+	i := 0
+	for ; i < len(n.deadlines) && n.deadlines[i].tick <= n.tick; i++ {
+		id := n.deadlines[i].id
+		if w, ok := n.waiters[id]; ok {
+			delete(n.waiters, id)
+			n.reply(Reply{ID: w.req.ID, Err: ErrTimeout})
+		}
+		if w, ok := n.reads[id]; ok {
+			delete(n.reads, id)
+			n.reply(Reply{ID: w.req.ID, Err: ErrTimeout})
+		}
+	}
+	n.deadlines = n.deadlines[i:]
+}
+
+// maybeProposeSync lets the leader expire TTL keys through the log: the entry carries the leader's
+// clock, so every replica expires the same keys at the same index.
+func (n *Node) maybeProposeSync() {
+	if n.soft.Role != raft.RoleLeader {
+		return
+	}
+	every := uint64(n.cfg.SyncInterval / n.cfg.TickInterval)
+	if every == 0 {
+		every = 1
+	}
+	if n.tick-n.lastSyncTick < every {
+		return
+	}
+	n.lastSyncTick = n.tick
+	exp, ok := n.store.NextExpiration()
+	if !ok || exp > n.now {
+		return
+	}
+	env := envelope{Kind: envSync, Write: store.Request{Op: store.OpSync, Time: n.now}}
+	data, err := n.codec.encode(&env)
+	if err != nil {
+		return
+	}
+	// A refused sync is retried at the next interval.
+	_ = n.raft.Propose(data)
+}
+
+// Ready drains the node's outputs.
+func (n *Node) Ready() Output {
+	out := n.out
+	n.out = Output{}
+	return out
+}
+
+// Persisted tells the node that the host wrote persist batch seq (err == nil) or could not. After a
+// storage failure the node stops: it never acknowledges anything it could not make durable.
+func (n *Node) Persisted(seq uint64, err error) {
+	if !n.inFlight || seq != n.seq {
+		return
+	}
+	if err != nil {
+		n.fail(fmt.Errorf("%w: %w", ErrStorage, err))
+		return
+	}
+	n.inFlight = false
+	rd := n.pending
+	n.pending = nil
+	if rd != nil && !n.cfg.Bugs.AckBeforeDurable {
+		n.finish(*rd)
+	}
+	n.process()
+}
+
+func (n *Node) fail(err error) {
+	n.failed = err
+	n.pending = nil
+	n.out.Messages = nil
+	n.failAll(err)
+}
+
+func (n *Node) failAll(err error) {
+	for _, d := range n.deadlines {
+		if w, ok := n.waiters[d.id]; ok {
+			delete(n.waiters, d.id)
+			n.reply(Reply{ID: w.req.ID, Err: err})
+		}
+		if w, ok := n.reads[d.id]; ok {
+			delete(n.reads, d.id)
+			n.reply(Reply{ID: w.req.ID, Err: err})
+		}
+	}
+	n.deadlines = nil
+	n.readQueue = nil
+}
+
+func (n *Node) stopped() bool { return n.stopErr() != nil }
+
+func (n *Node) stopErr() error {
+	if n.failed != nil {
+		return n.failed
+	}
+	if n.selfRemoved {
+		return ErrRemoved
+	}
+	return nil
+}
+
+// process turns raft Ready batches into outputs until raft has nothing more or a batch must first
+// be made durable.
+func (n *Node) process() {
+	for !n.stopped() && !n.inFlight {
+		if n.localSnap != nil {
+			n.emitPersist(&PersistBatch{Snapshot: *n.localSnap, MustSync: true}, nil)
+			n.localSnap = nil
+			return
+		}
+		if !n.raft.HasReady() {
+			return
+		}
+		rd := n.raft.Ready()
+		if rd.SoftState != nil {
+			n.soft = *rd.SoftState
+		}
+		if !rd.HardState.IsEmpty() {
+			n.hard = rd.HardState
+		}
+		if !rd.HardState.IsEmpty() || len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() {
+			n.emitPersist(&PersistBatch{
+				HardState: n.hard,
+				Entries:   rd.Entries,
+				Snapshot:  rd.Snapshot,
+				MustSync:  rd.MustSync,
+			}, &rd)
+			if n.cfg.Bugs.AckBeforeDurable {
+				n.finish(rd)
+			}
+			return
+		}
+		n.finish(rd)
+	}
+}
+
+func (n *Node) emitPersist(b *PersistBatch, rd *raft.Ready) {
+	n.seq++
+	b.Seq = n.seq
+	n.out.Persist = b
+	n.inFlight = true
+	n.pending = rd
+}
+
+// finish completes one Ready after its batch is durable: storage, messages, apply, reads, advance.
+func (n *Node) finish(rd raft.Ready) {
+	if !rd.Snapshot.IsEmpty() {
+		if err := n.installSnapshot(rd.Snapshot); err != nil {
+			n.fail(err)
+			return
+		}
+	}
+	if len(rd.Entries) > 0 {
+		if err := n.storage.Append(rd.Entries); err != nil {
+			n.fail(fmt.Errorf("node: append to memory log: %w", err))
+			return
+		}
+	}
+	if !rd.HardState.IsEmpty() {
+		if err := n.storage.SetHardState(rd.HardState); err != nil {
+			n.fail(fmt.Errorf("node: set hard state: %w", err))
+			return
+		}
+	}
+	n.out.Messages = append(n.out.Messages, rd.Messages...)
+	for _, e := range rd.CommittedEntries {
+		n.applyEntry(e)
+	}
+	for _, rs := range rd.ReadStates {
+		if len(rs.RequestCtx) == 8 {
+			n.readQueue = append(n.readQueue, pendingRead{index: rs.Index, id: binary.BigEndian.Uint64(rs.RequestCtx)})
+		}
+	}
+	n.raft.Advance(rd)
+	n.serveReads()
+	n.maybeSnapshot()
+}
+
+// serveReads answers quorum reads whose read index has been applied locally.
+func (n *Node) serveReads() {
+	kept := n.readQueue[:0]
+	for _, pr := range n.readQueue {
+		if pr.index > n.applied {
+			kept = append(kept, pr)
+			continue
+		}
+		if w, ok := n.reads[pr.id]; ok {
+			delete(n.reads, pr.id)
+			n.answerRead(w.req)
+		}
+	}
+	n.readQueue = kept
+}
+
+func (n *Node) answerRead(req Request) {
+	ev, err := n.store.Get(req.Key, req.Recursive, req.Sorted, req.Now)
+	n.reply(Reply{ID: req.ID, Event: ev, Err: err, EtcdIndex: n.store.Index()})
+}
+
+func (n *Node) reply(r Reply) {
+	r.RaftIndex = n.hard.Commit
+	r.RaftTerm = n.hard.Term
+	if r.EtcdIndex == 0 && r.Err == nil {
+		r.EtcdIndex = n.store.Index()
+	}
+	n.out.Replies = append(n.out.Replies, r)
+}
+
+func (n *Node) replyResult(id uint64, r appliedResult) {
+	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex})
+}
+
+// resolve answers the waiter of request id, if this node holds one.
+func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
+	w, ok := n.waiters[id]
+	if !ok {
+		return
+	}
+	delete(n.waiters, id)
+	n.reply(Reply{ID: w.req.ID, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
+}
+
+// Get serves a default (local, possibly stale) read, as etcd does without quorum=true.
+func (n *Node) Get(key string, recursive, sorted bool, now int64) (*store.Event, error) {
+	return n.store.Get(key, recursive, sorted, now)
+}
+
+// Watch registers a local watcher on the store.
+func (n *Node) Watch(key string, recursive, stream bool, sinceIndex uint64) (*store.Watcher, error) {
+	return n.store.Watch(key, recursive, stream, sinceIndex)
+}
+
+// Store exposes the node's key space for read-only inspection (stats, the lab's final checks).
+func (n *Node) Store() *store.Store { return n.store }
+
+// Status reports the node's current view.
+func (n *Node) Status() Status {
+	st := n.raft.Status()
+	return Status{
+		ID:        n.cfg.ID,
+		Term:      st.HardState.Term,
+		Vote:      st.HardState.Vote,
+		Lead:      st.SoftState.Lead,
+		Role:      st.SoftState.Role,
+		Commit:    st.HardState.Commit,
+		Applied:   n.applied,
+		EtcdIndex: n.store.Index(),
+		Members:   n.members.list(),
+		Learners:  append([]uint64(nil), n.conf.Learners...),
+		Removed:   n.selfRemoved,
+		Failed:    n.failed,
+	}
+}
+
+// LogEntries returns the log entries this node holds in memory after its last snapshot.
+func (n *Node) LogEntries() []raft.Entry {
+	first, err := n.storage.FirstIndex()
+	if err != nil {
+		return nil
+	}
+	last, err := n.storage.LastIndex()
+	if err != nil || last < first {
+		return nil
+	}
+	ents, err := n.storage.Entries(first, last+1, ^uint64(0))
+	if err != nil {
+		return nil
+	}
+	return ents
+}
+
+// Campaign makes this node start an election now (stories use it to pick a leader).
+func (n *Node) Campaign() {
+	if n.stopped() {
+		return
+	}
+	_ = n.raft.Campaign()
+	n.process()
+}
+
+// TransferLeadership asks the leader to hand over to transferee.
+func (n *Node) TransferLeadership(transferee uint64) {
+	if n.stopped() {
+		return
+	}
+	n.raft.TransferLeadership(transferee)
+	n.process()
+}
+
+// ReportUnreachable tells raft that a peer could not be reached (real transport).
+func (n *Node) ReportUnreachable(id uint64) {
+	if n.stopped() {
+		return
+	}
+	n.raft.ReportUnreachable(id)
+}

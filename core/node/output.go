@@ -1,0 +1,29 @@
+package node
+
+import "github.com/raftlab/raftlab/core/raft"
+
+// Output is everything the host must act on, drained by Ready.
+type Output struct {
+	// Persist is the batch to make durable, or nil. At most one is in flight: the next one comes
+	// only after Persisted was called for this one.
+	Persist *PersistBatch
+	// Messages are safe to send now, in order.
+	Messages []raft.Message
+	// Replies answer submitted requests.
+	Replies []Reply
+}
+
+// PersistBatch is what the host must write before calling Persisted(Seq, err). Order: the snapshot
+// first (when not empty), then the hard state and the entries, then an fsync when MustSync.
+type PersistBatch struct {
+	Seq       uint64
+	HardState raft.HardState
+	Entries   []raft.Entry
+	Snapshot  raft.Snapshot
+	MustSync  bool
+}
+
+// IsEmpty reports whether the batch writes nothing.
+func (b *PersistBatch) IsEmpty() bool {
+	return b.HardState.IsEmpty() && len(b.Entries) == 0 && b.Snapshot.IsEmpty()
+}

@@ -1,0 +1,169 @@
+package node
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/store"
+)
+
+// snapshotData is the replicated state a snapshot carries besides raft's metadata.
+type snapshotData struct {
+	Store    []byte
+	Members  []Member
+	Learners []uint64
+	Removed  []uint64
+	Dedup    []dedupRecord
+}
+
+// dedupRecord is one remembered request result in snapshot form.
+type dedupRecord struct {
+	ID        uint64
+	Event     []byte // JSON of *store.Event, empty when nil
+	ErrJSON   []byte // JSON of *store.Error when the error was a store error
+	ErrText   string // any other error's text
+	EtcdIndex uint64
+}
+
+func (n *Node) encodeSnapshotData() ([]byte, error) {
+	st, err := n.store.Save()
+	if err != nil {
+		return nil, fmt.Errorf("node: save store: %w", err)
+	}
+	sd := snapshotData{Store: st, Members: n.members.list(), Removed: n.members.removedIDs()}
+	for _, id := range n.members.ids() {
+		if n.members.learners[id] {
+			sd.Learners = append(sd.Learners, id)
+		}
+	}
+	for _, id := range n.dedup.ids() {
+		r, _ := n.dedup.lookup(id)
+		rec := dedupRecord{ID: id, EtcdIndex: r.EtcdIndex}
+		if r.Event != nil {
+			if rec.Event, err = json.Marshal(r.Event); err != nil {
+				return nil, fmt.Errorf("node: snapshot dedup event: %w", err)
+			}
+		}
+		if se, ok := r.Err.(*store.Error); ok {
+			if rec.ErrJSON, err = json.Marshal(se); err != nil {
+				return nil, fmt.Errorf("node: snapshot dedup error: %w", err)
+			}
+		} else if r.Err != nil {
+			rec.ErrText = r.Err.Error()
+		}
+		sd.Dedup = append(sd.Dedup, rec)
+	}
+	return n.codec.encode(&sd)
+}
+
+// restoreSnapshotData replaces the replicated state with a snapshot's. On error nothing changes.
+func (n *Node) restoreSnapshotData(data []byte) error {
+	var sd snapshotData
+	if err := n.codec.decode(data, &sd); err != nil {
+		return fmt.Errorf("node: corrupt snapshot: %w", err)
+	}
+	st := store.New()
+	if err := st.Recovery(sd.Store); err != nil {
+		return fmt.Errorf("node: restore store from snapshot: %w", err)
+	}
+	dd := newDedupTable(n.cfg.DedupWindow)
+	for _, rec := range sd.Dedup {
+		r := appliedResult{EtcdIndex: rec.EtcdIndex}
+		if len(rec.Event) > 0 {
+			r.Event = &store.Event{}
+			if err := json.Unmarshal(rec.Event, r.Event); err != nil {
+				return fmt.Errorf("node: corrupt snapshot dedup event: %w", err)
+			}
+		}
+		switch {
+		case len(rec.ErrJSON) > 0:
+			se := &store.Error{}
+			if err := json.Unmarshal(rec.ErrJSON, se); err != nil {
+				return fmt.Errorf("node: corrupt snapshot dedup error: %w", err)
+			}
+			r.Err = se
+		case rec.ErrText != "":
+			r.Err = restoredError(rec.ErrText)
+		}
+		dd.remember(rec.ID, r)
+	}
+	ms := newMembership()
+	for _, m := range sd.Members {
+		mm := cloneMember(m)
+		ms.members[m.ID] = &mm
+	}
+	for _, id := range sd.Learners {
+		ms.learners[id] = true
+	}
+	for _, id := range sd.Removed {
+		ms.removed[id] = true
+	}
+	n.store, n.dedup, n.members = st, dd, ms
+	return nil
+}
+
+// restoredError maps a remembered error text back to the sentinel it came from.
+func restoredError(text string) error {
+	for _, e := range []error{ErrIDExists, ErrPeerURLExists, ErrIDNotFound, ErrIDRemoved, ErrNotLearner, ErrBadRequest} {
+		if e.Error() == text {
+			return e
+		}
+	}
+	return fmt.Errorf("%s", text)
+}
+
+// installSnapshot applies a snapshot received from the leader.
+func (n *Node) installSnapshot(snap raft.Snapshot) error {
+	if err := n.restoreSnapshotData(snap.Data); err != nil {
+		return err
+	}
+	if err := n.storage.ApplySnapshot(snap); err != nil {
+		return fmt.Errorf("node: install snapshot: %w", err)
+	}
+	n.applied = snap.Metadata.Index
+	n.snapshot = snap.Metadata.Index
+	n.conf = snap.Metadata.ConfState
+	if n.members.removed[n.cfg.ID] {
+		n.selfRemoved = true
+	}
+	return nil
+}
+
+// maybeSnapshot takes a snapshot every SnapshotCount applied entries (and whenever a member was
+// added), compacts the in-memory log and queues the snapshot for the host to persist.
+func (n *Node) maybeSnapshot() {
+	if !n.forceSnap && n.applied-n.snapshot < n.cfg.SnapshotCount {
+		return
+	}
+	if n.applied <= n.snapshot {
+		n.forceSnap = false
+		return
+	}
+	data, err := n.encodeSnapshotData()
+	if err != nil {
+		n.fail(err)
+		return
+	}
+	conf := n.conf
+	snap, err := n.storage.CreateSnapshot(n.applied, &conf, data)
+	if err != nil {
+		n.fail(fmt.Errorf("node: create snapshot: %w", err))
+		return
+	}
+	compactTo := n.applied
+	if !n.forceSnap && compactTo > n.cfg.SnapshotCatchUpEntries {
+		compactTo -= n.cfg.SnapshotCatchUpEntries
+	} else if !n.forceSnap {
+		compactTo = 0
+	}
+	if compactTo > 0 {
+		if err := n.storage.Compact(compactTo); err != nil {
+			n.fail(fmt.Errorf("node: compact log: %w", err))
+			return
+		}
+	}
+	n.snapshot = n.applied
+	n.forceSnap = false
+	n.localSnap = &snap
+}
