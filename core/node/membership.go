@@ -108,7 +108,7 @@ func (ms *membership) checkURLsFree(self uint64, urls []string) error {
 }
 
 // Internal store paths, as etcd keeps them in its hidden namespace.
-func memberDir(id uint64) string        { return "/members/" + strconv.FormatUint(id, 16) }
+func memberDir(id uint64) string         { return "/members/" + strconv.FormatUint(id, 16) }
 func removedMemberPath(id uint64) string { return "/removed_members/" + strconv.FormatUint(id, 16) }
 
 type raftAttributes struct {
