@@ -1,0 +1,86 @@
+package reports
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestTimelineWritesTermsFaultsRolesAndNodes(t *testing.T) {
+	run := partitionRun()
+	dir, _ := writeReport(t, run)
+	texts := svgTexts(t, filepath.Join(dir, svgName(FigureTimeline)))
+
+	terms := map[uint64]bool{}
+	for _, smp := range run.Samples {
+		if smp.Term > 0 {
+			terms[smp.Term] = true
+		}
+	}
+	assert.Len(t, terms, 2, "fixture goes from term 1 to term 2")
+	for term := range terms {
+		assert.Contains(t, texts, fmt.Sprintf("t%d", term))
+	}
+	for _, f := range run.Faults {
+		assert.Contains(t, texts, f.Label)
+	}
+	for _, role := range roleOrder {
+		assert.Contains(t, texts, role, "role legend")
+	}
+	for _, n := range run.Nodes {
+		assert.Contains(t, texts, n.Name, "lane label")
+	}
+	assert.Contains(t, texts, "virtual time (s)")
+}
+
+func TestTimelineSkipsOverlappingTermLabels(t *testing.T) {
+	run := Run{Nodes: []NodeInfo{{ID: 1, Name: "n1"}}}
+	// Terms change every microsecond for a while: far too close to label each.
+	for i := range 50 {
+		run.Samples = append(run.Samples, Sample{At: int64(i) * 1000, Node: 1, Role: RoleCandidate, Term: uint64(i + 1)})
+	}
+	run.Samples = append(run.Samples,
+		Sample{At: 10 * s, Node: 1, Role: RoleLeader, Term: 99},
+		Sample{At: 20 * s, Node: 1, Role: RoleLeader, Term: 99, Commit: 1},
+	)
+	dir, _ := writeReport(t, run)
+	texts := svgTexts(t, filepath.Join(dir, svgName(FigureTimeline)))
+	assert.Contains(t, texts, "t1")
+	assert.NotContains(t, texts, "t2", "crowded label skipped")
+	assert.Contains(t, texts, "t99")
+}
+
+func TestCommitFigureHasALineAndLegendPerNode(t *testing.T) {
+	run := partitionRun()
+	dir, _ := writeReport(t, run)
+	texts := svgTexts(t, filepath.Join(dir, svgName(FigureCommit)))
+	for _, n := range run.Nodes {
+		assert.Contains(t, texts, n.Name)
+	}
+	assert.Contains(t, texts, "commit index")
+}
+
+func TestLatencyFigureDistinguishesOutcomes(t *testing.T) {
+	run := partitionRun()
+	dir, _ := writeReport(t, run)
+	texts := svgTexts(t, filepath.Join(dir, svgName(FigureLatency)))
+	for _, outcome := range []string{OutcomeOK, OutcomeFail, OutcomeUnknown} {
+		assert.Contains(t, texts, outcome, "legend entry")
+	}
+	assert.Contains(t, texts, "latency (ms)")
+
+	run.Ops = run.Ops[:1] // a single ok op: no fail or unknown entries
+	dir, _ = writeReport(t, run)
+	texts = svgTexts(t, filepath.Join(dir, svgName(FigureLatency)))
+	assert.Contains(t, texts, OutcomeOK)
+	assert.NotContains(t, texts, OutcomeFail)
+	assert.NotContains(t, texts, OutcomeUnknown)
+}
+
+func TestHistogramAndThroughputAxes(t *testing.T) {
+	dir, _ := writeReport(t, partitionRun())
+	assert.Contains(t, svgTexts(t, filepath.Join(dir, svgName(FigureLatencyHist))), "latency (ms)")
+	assert.Contains(t, svgTexts(t, filepath.Join(dir, svgName(FigureThroughput))), "ops per virtual second")
+}

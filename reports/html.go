@@ -1,0 +1,36 @@
+package reports
+
+import (
+	"bytes"
+	_ "embed" // templates and stylesheet are embedded
+	"fmt"
+	"html/template"
+)
+
+var (
+	//go:embed index.html.tmpl
+	indexTemplateText string
+	//go:embed sweep.html.tmpl
+	sweepTemplateText string
+	//go:embed style.css
+	styleSheet string
+)
+
+// render executes one of the embedded templates over data. The stylesheet
+// is our own embedded file and is passed as trusted CSS.
+func render(name, text, title string, data any) ([]byte, error) {
+	tmpl, err := template.New(name).Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("reports: parse %s: %w", name, err)
+	}
+	page := struct {
+		Title string
+		CSS   template.CSS
+		Page  any
+	}{Title: title, CSS: template.CSS(styleSheet), Page: data}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, page); err != nil {
+		return nil, fmt.Errorf("reports: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}

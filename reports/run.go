@@ -1,0 +1,134 @@
+package reports
+
+// Run is everything a report shows about one lab run; the lab fills it in.
+// Times are virtual nanoseconds since the start of the run.
+type Run struct {
+	// Title is the report heading, e.g. the scenario name.
+	Title string
+	// Story is the scenario text or a one-paragraph description.
+	Story string
+	// Seed is the seed the run used.
+	Seed int64
+	// TraceHash is the hash of the run's trace, printed so replays can be compared.
+	TraceHash string
+	// ReplayCommand is the exact shell command that replays the run.
+	ReplayCommand string
+	// Nodes lists the cluster members in lane order.
+	Nodes []NodeInfo
+	// Samples are observations of each node's role, term and commit index.
+	Samples []Sample
+	// Faults are the nemesis windows (partitions, crashes, pauses, ...).
+	Faults []FaultWindow
+	// Ops are the client operations with their call and return times.
+	Ops []OpPoint
+	// Steps are slide-like snapshots of every node's log.
+	Steps []Step
+	// Narrative are the narrative lines the lab printed.
+	Narrative []string
+	// Verdict is the linearizability verdict.
+	Verdict Verdict
+	// Assertions are the story's assertions with their outcome.
+	Assertions []Assertion
+}
+
+// NodeInfo names one cluster member.
+type NodeInfo struct {
+	ID   uint64
+	Name string
+}
+
+// Roles a Sample or a NodeLog may carry.
+const (
+	RoleLeader       = "leader"
+	RoleFollower     = "follower"
+	RoleCandidate    = "candidate"
+	RolePreCandidate = "pre-candidate"
+	RoleDown         = "down"
+	RolePaused       = "paused"
+)
+
+// Sample is one observation of a node: from At on, until the node's next
+// sample, it had this role, term and commit index.
+type Sample struct {
+	At     int64
+	Node   uint64
+	Role   string
+	Term   uint64
+	Commit uint64
+}
+
+// FaultWindow is a span of virtual time during which a fault was active.
+// Nodes lists the affected nodes; it may be empty for cluster-wide faults.
+type FaultWindow struct {
+	Start, End int64
+	Label      string
+	Nodes      []uint64
+}
+
+// Outcomes an OpPoint may carry.
+const (
+	OutcomeOK      = "ok"
+	OutcomeFail    = "fail"
+	OutcomeUnknown = "unknown"
+)
+
+// OpPoint is one client operation. For an unknown outcome Return is when the
+// client gave up; a Return before Call (e.g. 0) means it never returned and
+// is drawn at the end of the run.
+type OpPoint struct {
+	Client  int
+	Kind    string
+	Call    int64
+	Return  int64
+	Outcome string
+}
+
+// Step is a slide-like snapshot of every node's log at one moment.
+type Step struct {
+	At      int64
+	Caption string
+	Logs    []NodeLog
+}
+
+// NodeLog is one node's log as shown in a Step.
+type NodeLog struct {
+	Node    uint64
+	Name    string
+	Role    string
+	Term    uint64
+	Commit  uint64
+	Entries []LogCell
+}
+
+// LogCell is one log entry as shown in a Step table.
+type LogCell struct {
+	Index, Term uint64
+	Text        string
+	Committed   bool
+}
+
+// Verdict is the outcome of the linearizability check.
+type Verdict struct {
+	Linearizable bool
+	Summary      string
+	Problems     []string
+	// VisualizationFile is porcupine's HTML visualisation, relative to the
+	// report directory; "" when there is none.
+	VisualizationFile string
+}
+
+// Assertion is one assertion of a story and whether it held.
+type Assertion struct {
+	Line   int
+	Text   string
+	Passed bool
+	Detail string
+}
+
+// Files are the paths Write produced.
+type Files struct {
+	// Index is the path of index.html.
+	Index string
+	// Figures are the paths of every figure file, PNG and SVG, in a fixed order.
+	Figures []string
+}

@@ -1,0 +1,90 @@
+package reports
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWriteSweepLinksEveryRunReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sweep")
+	rows := []SweepRow{
+		{Seed: 1, Passed: true, Ops: 120, VirtualSeconds: 7, Dir: "seed-1", Replay: "labd replay -seed 1"},
+		{Seed: 2, Passed: false, Ops: 98, VirtualSeconds: 6.5, Dir: "runs/seed-2/", Replay: `labd replay -seed 2 -note "x<y"`, Problems: []string{"stale read of /k", "term went backwards"}},
+		{Seed: 3, Passed: true, Ops: 0, VirtualSeconds: 0, Replay: "labd replay -seed 3"},
+	}
+	for _, r := range rows {
+		if r.Dir == "" {
+			continue
+		}
+		run := partitionRun()
+		run.Seed = r.Seed
+		_, err := Write(filepath.Join(dir, filepath.FromSlash(r.Dir)), run)
+		require.NoError(t, err)
+	}
+
+	out, err := WriteSweep(dir, "chaos sweep <nightly>", rows)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, IndexFile), out)
+	page := readFile(t, out)
+
+	requireLinksResolve(t, dir, page)
+	links := linksOf(page)
+	assert.Len(t, links, 2, "one link per row with a report dir")
+	assert.Contains(t, links, "seed-1/index.html")
+	assert.Contains(t, links, "runs/seed-2/index.html")
+
+	assert.Contains(t, page, "<h1>chaos sweep &lt;nightly&gt;</h1>")
+	assert.Contains(t, page, `<div class="verdict fail" id="summary">2 of 3 seeds passed</div>`)
+	assert.Equal(t, 1, strings.Count(page, `<tr class="failed">`))
+	assert.Contains(t, page, "labd replay -seed 2 -note &#34;x&lt;y&#34;")
+	for _, p := range rows[1].Problems {
+		assert.Contains(t, page, "<div>"+p+"</div>")
+	}
+}
+
+func TestWriteSweepAllPassedIsGreen(t *testing.T) {
+	out, err := WriteSweep(t.TempDir(), "", []SweepRow{{Seed: 9, Passed: true}})
+	require.NoError(t, err)
+	page := readFile(t, out)
+	assert.Contains(t, page, `<div class="verdict pass" id="summary">1 of 1 seeds passed</div>`)
+	assert.Contains(t, page, "<title>Seed sweep</title>", "default title")
+}
+
+func TestWriteSweepWithoutRows(t *testing.T) {
+	dir := t.TempDir()
+	out, err := WriteSweep(dir, "nothing ran", nil)
+	require.NoError(t, err)
+	page := readFile(t, out)
+	assert.Contains(t, page, "<p>No runs.</p>")
+	assert.Empty(t, linksOf(page))
+}
+
+func TestWriteSweepRejectsLinksOutsideTheSweep(t *testing.T) {
+	for _, bad := range []string{"https://example.com/run", "../elsewhere", "/abs/run"} {
+		t.Run(bad, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "sweep")
+			_, err := WriteSweep(dir, "t", []SweepRow{{Seed: 4, Dir: bad}})
+			require.ErrorIs(t, err, ErrInvalidRun)
+			assert.ErrorContains(t, err, "seed 4")
+			_, statErr := os.Stat(dir)
+			assert.True(t, os.IsNotExist(statErr))
+		})
+	}
+}
+
+func TestRunLink(t *testing.T) {
+	tests := []struct{ dir, want string }{
+		{"", ""},
+		{"seed-1", "seed-1/index.html"},
+		{"seed-1/", "seed-1/index.html"},
+		{"seed-1/report.html", "seed-1/report.html"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, runLink(tt.dir), tt.dir)
+	}
+}
