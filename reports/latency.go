@@ -70,7 +70,7 @@ func latencyPlot(ops []OpPoint, end int64) (*plot.Plot, error) {
 	}
 	fixXRange(p, end)
 	p.Y.Min = 0
-	padTop(p)
+	padTop(p, legendHeadroomFraction)
 	return p, nil
 }
 
@@ -100,6 +100,6 @@ func latencyHistPlot(ops []OpPoint, end int64) (*plot.Plot, error) {
 	h.LineStyle.Width = vg.Points(0.5)
 	p.Add(h)
 	p.Y.Min = 0
-	padTop(p)
+	padTop(p, headroomFraction)
 	return p, nil
 }

@@ -18,19 +18,28 @@ func newTimePlot(title, yLabel string) *plot.Plot {
 	return p
 }
 
-// fixXRange pins the X axis to [0, end] seconds so all time figures line up.
+// fixXRange pins the X axis to [0, end] seconds so all time figures line
+// up; a run that never left time zero gets a one-second axis.
 func fixXRange(p *plot.Plot, end int64) {
 	p.X.Min = 0
-	p.X.Max = max(seconds(end), 1e-9)
+	p.X.Max = seconds(end)
+	if end <= 0 {
+		p.X.Max = 1
+	}
 }
 
-// headroomFraction is the share of the Y range added above the data so
-// the tallest point does not touch the title.
-const headroomFraction = 0.08
+// Shares of the Y range added above the data: enough that the tallest point
+// does not touch the title, or, with a legend in the top corner, that the
+// legend (which has no background) sits above the data.
+const (
+	headroomFraction       = 0.08
+	legendHeadroomFraction = 0.3
+)
 
-// padTop adds headroom above the data of a plot whose Y range is set.
-func padTop(p *plot.Plot) {
-	p.Y.Max += (p.Y.Max - p.Y.Min) * headroomFraction
+// padTop adds a fraction of the Y range as headroom above the data of a
+// plot whose Y range is set.
+func padTop(p *plot.Plot, fraction float64) {
+	p.Y.Max += (p.Y.Max - p.Y.Min) * fraction
 }
 
 // note is a plotter that writes a message in the middle of the data area,

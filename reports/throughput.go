@@ -72,6 +72,6 @@ func throughputPlot(ops []OpPoint, end int64) (*plot.Plot, error) {
 	}
 	fixXRange(p, end)
 	p.Y.Min = 0
-	padTop(p)
+	padTop(p, headroomFraction)
 	return p, nil
 }

@@ -160,3 +160,22 @@ func TestCheckRelativeLink(t *testing.T) {
 		})
 	}
 }
+
+func TestFixXRange(t *testing.T) {
+	tests := []struct {
+		name    string
+		end     int64
+		wantMax float64
+	}{
+		{"run length in seconds", 2500 * ms, 2.5},
+		{"time zero only gets one second", 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newTimePlot("x", "y")
+			fixXRange(p, tt.end)
+			assert.Equal(t, 0.0, p.X.Min)
+			assert.InDelta(t, tt.wantMax, p.X.Max, 1e-12)
+		})
+	}
+}
