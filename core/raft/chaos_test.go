@@ -18,7 +18,7 @@ type chaosStats struct {
 // runChaos drives a 5-node cluster through random partitions, message loss, reordering, restarts
 // and compactions, and checks Raft's safety properties after every step: at most one leader per
 // term, and every index is applied with the same entry everywhere. It returns the first violation.
-func runChaos(t *testing.T, seed int64, opts ...configOpt) (chaosStats, error) {
+func runChaos(t *testing.T, seed int64, withMembership bool, opts ...configOpt) (chaosStats, error) {
 	rng := rand.New(rand.NewSource(seed))
 	nw := newNetwork(t, 5, opts...)
 	nw.noTrace = true
@@ -34,6 +34,9 @@ func runChaos(t *testing.T, seed int64, opts ...configOpt) (chaosStats, error) {
 					return fmt.Errorf("two leaders in term %d: %d and %d", r.term, l, id)
 				}
 				leaderOf[r.term] = id
+			}
+			if seen[id] > len(nw.applied[id]) {
+				seen[id] = 0 // restarted: its state machine is rebuilt
 			}
 			for _, e := range nw.applied[id][seen[id]:] {
 				if e.Type == snapshotMarker {
@@ -78,6 +81,9 @@ func runChaos(t *testing.T, seed int64, opts ...configOpt) (chaosStats, error) {
 			id := nw.ids[rng.Intn(len(nw.ids))]
 			nw.stabilizeShuffled(rng)
 			nw.restart(id)
+		case a < 97 && withMembership:
+			nw.chaosConfChange(rng)
+			nw.stabilizeShuffled(rng)
 		default:
 			id := nw.ids[rng.Intn(len(nw.ids))]
 			snap, err := nw.storage[id].Snapshot()
@@ -101,7 +107,7 @@ func runChaos(t *testing.T, seed int64, opts ...configOpt) (chaosStats, error) {
 	if len(ls) != 1 {
 		return stats(), fmt.Errorf("after healing: leaders %v", ls)
 	}
-	for _, id := range nw.ids {
+	for _, id := range nw.node(ls[0]).peerIDs() {
 		if got, want := nw.node(id).log.committed, nw.node(ls[0]).log.committed; got != want {
 			return stats(), fmt.Errorf("after healing: node %d committed %d, leader %d", id, got, want)
 		}
@@ -121,7 +127,7 @@ func TestChaosSafety(t *testing.T) {
 			if seed%3 != 0 {
 				opts = append(opts, withCheckQuorum)
 			}
-			st, err := runChaos(t, seed, opts...)
+			st, err := runChaos(t, seed, seed > 6, opts...)
 			require.NoError(t, err)
 			assert.Positive(t, st.appliedIndexes, "the run made progress")
 			t.Logf("terms %d, applied indexes %d, proposals %d", st.terms, st.appliedIndexes, st.proposals)
@@ -133,7 +139,7 @@ func TestChaosSafety(t *testing.T) {
 func TestChaosDetectsVoteWithoutLogCheck(t *testing.T) {
 	violations := 0
 	for seed := int64(1); seed <= 10; seed++ {
-		if _, err := runChaos(t, seed, func(c *Config) { c.Bugs.VoteWithoutLogCheck = true }); err != nil {
+		if _, err := runChaos(t, seed, false, func(c *Config) { c.Bugs.VoteWithoutLogCheck = true }); err != nil {
 			violations++
 		}
 	}
@@ -171,4 +177,36 @@ func (nw *network) stabilizeShuffled(rng *rand.Rand) {
 		}
 	}
 	nw.t.Fatal("network did not stabilize")
+}
+
+// chaosConfChange asks the current leader (if any) for a random membership change: remove a
+// member (keeping at least three voters), add a fresh voter or learner, or promote a learner.
+func (nw *network) chaosConfChange(rng *rand.Rand) {
+	ls := nw.leaders()
+	if len(ls) == 0 {
+		return
+	}
+	lead := nw.node(ls[rng.Intn(len(ls))])
+	cs := lead.confState()
+	switch op := rng.Intn(3); {
+	case op == 0 && len(cs.Voters) > 3:
+		victim := cs.Voters[rng.Intn(len(cs.Voters))]
+		_ = nw.nodes[lead.id].ProposeConfChange(ConfChange{Type: ConfChangeRemoveNode, NodeID: victim})
+	case op == 1 && len(cs.Learners) > 0:
+		_ = nw.nodes[lead.id].ProposeConfChange(ConfChange{Type: ConfChangeAddNode, NodeID: cs.Learners[0]})
+	default:
+		id := nw.ids[len(nw.ids)-1] + 1
+		learner := rng.Intn(2) == 0
+		typ := ConfChangeAddNode
+		voters, learners := append(append([]uint64(nil), cs.Voters...), id), cs.Learners
+		if learner {
+			typ = ConfChangeAddLearner
+			voters, learners = cs.Voters, append(append([]uint64(nil), cs.Learners...), id)
+		}
+		if nw.nodes[lead.id].ProposeConfChange(ConfChange{Type: typ, NodeID: id}) == nil {
+			nw.addNode(id, voters, learners, func(c *Config) {
+				c.PreVote, c.CheckQuorum = lead.preVote, lead.checkQuorum
+			})
+		}
+	}
 }

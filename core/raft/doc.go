@@ -45,6 +45,27 @@
 //
 // A leader that applies its own removal steps down. Vote requests from non-members are ignored.
 //
+// The bootstrap configuration (Config.Peers/Learners of a fresh node) is not written to the log.
+// Hence a joining node must either be started with Peers set to the current voters (including
+// itself) and Learners likewise, or learn the configuration from a snapshot. A node started with
+// no configuration at all never campaigns and does not filter votes until a snapshot gives it a
+// complete configuration: the configuration it derives by replaying conf changes alone is
+// missing the bootstrap members, and campaigning on it could elect a second leader.
+//
+// # Restart
+//
+// Raft restores term, vote and commit from Storage.InitialState and the configuration from the
+// snapshot's ConfState (or Peers/Learners when there is no snapshot). Conf changes after that
+// point are re-applied by the host when it re-applies the committed entries after
+// Config.Applied, so Config.Applied must be the index of the state the host actually restored
+// (normally the snapshot index), not a later one.
+//
+// # Lost messages
+//
+// Raft tolerates any message loss. A snapshot that is never reported with ReportSnapshot and
+// never acknowledged is presumed lost after an election timeout of heartbeat answers, and the
+// follower is probed again.
+//
 // # Deliberate bugs
 //
 // Config.Bugs switches on known safety violations for the simulation lab only.

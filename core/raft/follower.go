@@ -127,5 +127,6 @@ func (r *raft) restore(s Snapshot) bool {
 	}
 	r.log.restore(s)
 	r.setConf(md.ConfState)
+	r.confKnown = true
 	return true
 }

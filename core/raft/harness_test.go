@@ -48,6 +48,8 @@ type network struct {
 	applied map[uint64][]Entry
 	reads   map[uint64][]ReadState
 	cut     map[[2]uint64]bool
+	// boot is each node's first config: a restart reuses it, as a host reuses its bootstrap settings.
+	boot map[uint64]Config
 	// drop filters messages (true = drop) in addition to cut links.
 	drop  func(Message) bool
 	queue []Message
@@ -69,6 +71,7 @@ func newNetwork(t testing.TB, n int, opts ...configOpt) *network {
 	nw := &network{
 		t: t, nodes: map[uint64]*Node{}, storage: map[uint64]*MemoryStorage{},
 		applied: map[uint64][]Entry{}, reads: map[uint64][]ReadState{}, cut: map[[2]uint64]bool{},
+		boot: map[uint64]Config{},
 	}
 	for _, id := range ids {
 		nw.addNode(id, ids, nil, opts...)
@@ -88,6 +91,7 @@ func (nw *network) addNode(id uint64, peers, learners []uint64, opts ...configOp
 	require.NoError(nw.t, err)
 	nw.nodes[id] = n
 	nw.storage[id] = s
+	nw.boot[id] = c
 	nw.ids = append(nw.ids, id)
 	sort.Slice(nw.ids, func(i, j int) bool { return nw.ids[i] < nw.ids[j] })
 }
@@ -272,20 +276,23 @@ func (nw *network) logData(id uint64) []string {
 	return out
 }
 
-// restart simulates a crash and restart: the node loses its volatile state and is rebuilt from
-// its storage, keeping the options it was created with.
+// restart simulates a crash and restart: the node loses its volatile state, including its
+// state machine, and is rebuilt from its storage: the state machine from the snapshot, then the
+// committed entries after it are applied again.
 func (nw *network) restart(id uint64, opts ...configOpt) {
-	old := nw.nodes[id]
-	c := testConfig(id, nil, nw.storage[id])
-	c.Peers = old.r.voters
-	c.Learners = old.r.learners
-	c.Applied = old.r.log.applied
-	c.MaxSizePerMsg = old.r.maxMsgSize
-	c.PreVote, c.CheckQuorum, c.Bugs = old.r.preVote, old.r.checkQuorum, old.r.bugs
+	c := nw.boot[id]
+	snap, err := nw.storage[id].Snapshot()
+	require.NoError(nw.t, err)
+	c.Applied = snap.Metadata.Index
+	c.Rand = newRand(int64(id) + 1000)
 	for _, o := range opts {
 		o(&c)
 	}
 	n, err := NewNode(c)
 	require.NoError(nw.t, err)
 	nw.nodes[id] = n
+	nw.applied[id] = nil
+	if !snap.IsEmpty() {
+		nw.applied[id] = []Entry{{Type: snapshotMarker, Index: snap.Metadata.Index, Term: snap.Metadata.Term, Data: snap.Data}}
+	}
 }

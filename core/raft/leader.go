@@ -43,6 +43,15 @@ func stepLeader(r *raft, m Message) error {
 	case MsgHeartbeatResp:
 		pr.recentActive = true
 		pr.probeSent = false
+		if pr.state == ProgressSnapshot {
+			pr.snapshotWait++
+			if pr.snapshotWait*r.heartbeatTimeout >= r.electionTimeout {
+				// No MsgAppResp and no ReportSnapshot for an election timeout: the snapshot
+				// was lost. Probe again (which sends a new snapshot if still needed).
+				pr.pendingSnapshot = 0
+				pr.becomeProbe()
+			}
+		}
 		if pr.state == ProgressReplicate && pr.inflights.full() {
 			pr.inflights.freeFirstOne()
 		}

@@ -207,3 +207,38 @@ func TestConfChangeCodec(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidConfChange, "%v", b)
 	}
 }
+
+// A node started without any configuration cannot know the bootstrap members (they are not in
+// the log), so whatever it derives from applied conf changes is incomplete: it must never
+// campaign on it, until a snapshot gives it a complete configuration.
+func TestJoinerWithoutConfigurationNeverCampaigns(t *testing.T) {
+	nw := newNetwork(t, 3)
+	nw.campaign(1)
+	nw.addNode(4, nil, nil)
+	require.NoError(t, nw.confChange(1, ConfChange{Type: ConfChangeAddNode, NodeID: 4}))
+	nw.tick(2 * testHeartbeat)
+	assert.Equal(t, []uint64{4}, nw.nodes[4].Status().ConfState.Voters, "only the change it replayed")
+	nw.isolate(4)
+	nw.tickNode(4, 5*testElection)
+	assert.Equal(t, RoleFollower, nw.node(4).state, "a quorum of one would be a split brain")
+	require.Error(t, nw.nodes[4].Campaign())
+	// It still votes for members it does not know about.
+	nw.heal()
+	nw.isolate(1)
+	nw.campaign(2)
+	assert.Equal(t, RoleLeader, nw.node(2).state)
+
+}
+
+func TestJoinerLearnsConfigurationFromSnapshot(t *testing.T) {
+	nw := newNetwork(t, 3)
+	nw.campaign(1)
+	nw.addNode(4, nil, nil)
+	nw.isolate(4)
+	require.NoError(t, nw.confChange(1, ConfChange{Type: ConfChangeAddNode, NodeID: 4}))
+	nw.compact(1, "img") // node 4 will need the snapshot
+	nw.heal()
+	nw.tick(2 * testHeartbeat)
+	assert.Equal(t, []uint64{1, 2, 3, 4}, nw.nodes[4].Status().ConfState.Voters)
+	assert.NoError(t, nw.nodes[4].Campaign())
+}

@@ -36,6 +36,9 @@ type progress struct {
 	recentActive bool
 	// probeSent pauses a probing peer after one MsgApp until it answers or a heartbeat round ends.
 	probeSent bool
+	// snapshotWait counts heartbeat answers received while a snapshot is in flight; the snapshot
+	// is presumed lost after an election timeout's worth (the host may never report it).
+	snapshotWait int
 	inflights *inflights
 	isLearner bool
 }
@@ -47,6 +50,7 @@ func newProgress(next uint64, window int, learner bool) *progress {
 func (pr *progress) resetState(s ProgressState) {
 	pr.probeSent = false
 	pr.pendingSnapshot = 0
+	pr.snapshotWait = 0
 	pr.state = s
 	pr.inflights.reset()
 }

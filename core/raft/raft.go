@@ -35,6 +35,10 @@ type raft struct {
 	peers     []uint64
 	matchBuf  []uint64
 	isLearner bool
+	// confKnown is false for a node started with no configuration (no Peers, no snapshot): the
+	// bootstrap configuration is not in the log, so the configuration it derives by applying conf
+	// changes is incomplete until a snapshot brings a full one. Such a node never campaigns.
+	confKnown bool
 
 	votes map[uint64]bool
 	msgs  []Message
@@ -99,6 +103,7 @@ func newRaft(c *Config) (*raft, error) {
 		heartbeatTimeout:   c.HeartbeatTick,
 	}
 	r.setConf(cs)
+	r.confKnown = len(cs.Voters) > 0 || len(cs.Learners) > 0
 	if !hs.IsEmpty() {
 		if hs.Commit > log.lastIndex() {
 			return nil, fmt.Errorf("%w: hard state commit %d beyond last index %d", ErrInvalidConfig, hs.Commit, log.lastIndex())
@@ -159,7 +164,7 @@ func (r *raft) isMember(id uint64) bool { return r.prs[id] != nil }
 // promotable reports whether this node may campaign: it is a voter and has no pending snapshot.
 func (r *raft) promotable() bool {
 	pr := r.prs[r.id]
-	return pr != nil && !pr.isLearner && r.log.unstable.snapshot == nil
+	return r.confKnown && pr != nil && !pr.isLearner && r.log.unstable.snapshot == nil
 }
 
 // peerIDs returns every tracked peer except self, sorted. The slice is shared: do not modify it.

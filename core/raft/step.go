@@ -7,7 +7,7 @@ import "bytes"
 func (r *raft) Step(m Message) error {
 	// A node outside our configuration must not disrupt it (for example a removed node that keeps
 	// campaigning).
-	if (m.Type == MsgVote || m.Type == MsgPreVote) && len(r.prs) > 0 && !r.isMember(m.From) {
+	if (m.Type == MsgVote || m.Type == MsgPreVote) && r.confKnown && !r.isMember(m.From) {
 		return nil
 	}
 	switch {
