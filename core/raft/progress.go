@@ -39,8 +39,8 @@ type progress struct {
 	// snapshotWait counts heartbeat answers received while a snapshot is in flight; the snapshot
 	// is presumed lost after an election timeout's worth (the host may never report it).
 	snapshotWait int
-	inflights *inflights
-	isLearner bool
+	inflights    *inflights
+	isLearner    bool
 }
 
 func newProgress(next uint64, window int, learner bool) *progress {
