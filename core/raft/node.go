@@ -82,9 +82,29 @@ func (n *Node) Campaign() error {
 // itself generates are refused with ErrStepLocalMsg, and responses from unknown peers with
 // ErrStepPeerNotFound.
 func (n *Node) Step(m Message) error {
+	if m.From == None || (m.To != None && m.To != n.r.id) {
+		return fmt.Errorf("%w: %s from %d to %d at node %d", ErrInvalidMessage, m.Type, m.From, m.To, n.r.id)
+	}
 	switch m.Type {
 	case MsgHup, MsgBeat, MsgUnreachable, MsgSnapStatus, MsgCheckQuorum:
 		return fmt.Errorf("%w: %s", ErrStepLocalMsg, m.Type)
+	case MsgProp, MsgReadIndex, MsgTransferLeader:
+		if m.Term != 0 {
+			return fmt.Errorf("%w: forwarded %s must not carry a term", ErrInvalidMessage, m.Type)
+		}
+	case MsgSnap:
+		if m.Snapshot == nil || m.Snapshot.IsEmpty() {
+			return fmt.Errorf("%w: MsgSnap without a snapshot", ErrInvalidMessage)
+		}
+	default:
+		if m.Type > MsgCheckQuorum {
+			return fmt.Errorf("%w: unknown type %d", ErrInvalidMessage, m.Type)
+		}
+		if m.Term == 0 {
+			return fmt.Errorf("%w: %s without a term", ErrInvalidMessage, m.Type)
+		}
+	}
+	switch m.Type {
 	case MsgAppResp, MsgVoteResp, MsgPreVoteResp, MsgHeartbeatResp:
 		if n.r.prs[m.From] == nil {
 			return fmt.Errorf("%w: %s from %d", ErrStepPeerNotFound, m.Type, m.From)

@@ -237,3 +237,25 @@ func TestRestartValidation(t *testing.T) {
 	assert.Equal(t, uint64(2), st.HardState.Commit, "the snapshot point is committed")
 	assert.Equal(t, []uint64{1, 2}, st.ConfState.Voters, "membership comes from the snapshot")
 }
+
+func TestStepRejectsMalformedMessages(t *testing.T) {
+	tests := []struct {
+		name string
+		m    Message
+	}{
+		{"no sender", Message{Type: MsgApp, Term: 1}},
+		{"addressed to another node", Message{Type: MsgApp, From: 2, To: 3, Term: 1}},
+		{"forwarded proposal with a term", Message{Type: MsgProp, From: 2, Term: 5, Entries: []Entry{{}}}},
+		{"snapshot message without snapshot", Message{Type: MsgSnap, From: 2, Term: 5}},
+		{"unknown type", Message{Type: 99, From: 2, Term: 5}},
+		{"append without term", Message{Type: MsgApp, From: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			nw := newNetwork(t, 3)
+			before := nw.nodes[1].Status()
+			require.ErrorIs(t, nw.nodes[1].Step(tt.m), ErrInvalidMessage)
+			assert.Equal(t, before, nw.nodes[1].Status(), "nothing changed")
+		})
+	}
+}

@@ -17,6 +17,9 @@ var ErrStepLocalMsg = errors.New("raft: cannot step local message from the netwo
 // ErrStepPeerNotFound is returned when a response comes from a peer the node does not track.
 var ErrStepPeerNotFound = errors.New("raft: cannot step response from unknown peer")
 
+// ErrInvalidMessage is returned when Step gets a malformed message; the node state is unchanged.
+var ErrInvalidMessage = errors.New("raft: invalid message")
+
 type stepFunc func(r *raft, m Message) error
 
 // raft is the protocol state machine. Every input is a Message through Step or a tick.
