@@ -2,10 +2,13 @@ package reports
 
 import (
 	"fmt"
+	"image/color"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTimelineWritesTermsFaultsRolesAndNodes(t *testing.T) {
@@ -83,4 +86,46 @@ func TestHistogramAndThroughputAxes(t *testing.T) {
 	dir, _ := writeReport(t, partitionRun())
 	assert.Contains(t, svgTexts(t, filepath.Join(dir, svgName(FigureLatencyHist))), "latency (ms)")
 	assert.Contains(t, svgTexts(t, filepath.Join(dir, svgName(FigureThroughput))), "ops per virtual second")
+}
+
+// svgFill is how an opaque colour appears as a fill in gonum's SVG output.
+func svgFill(c color.Color) string {
+	r, g, b, _ := c.RGBA()
+	return fmt.Sprintf("fill:#%02X%02X%02X", r>>8, g>>8, b>>8)
+}
+
+func TestTimelineColoursSegmentsByRole(t *testing.T) {
+	run := partitionRun()
+	dir, _ := writeReport(t, run)
+	svg := readFile(t, filepath.Join(dir, svgName(FigureTimeline)))
+
+	lanes := lanesOf(run)
+	perRole := map[string]int{}
+	for _, seg := range segmentsOf(run.Samples, lanes, runEnd(run)) {
+		perRole[seg.role]++
+	}
+	require.NotZero(t, perRole[RoleLeader])
+	require.NotZero(t, perRole[RolePaused])
+	for _, role := range roleOrder {
+		// One swatch in the legend plus one rectangle per segment.
+		assert.Equal(t, 1+perRole[role], strings.Count(svg, svgFill(roleColor(role))+`"`), role)
+	}
+}
+
+func TestTimelineShadesFaultsAndOutlinesAffectedNodes(t *testing.T) {
+	run := partitionRun()
+	affected := 0
+	for _, f := range run.Faults {
+		affected += len(f.Nodes)
+	}
+	dir, _ := writeReport(t, run)
+	svg := readFile(t, filepath.Join(dir, svgName(FigureTimeline)))
+	assert.Equal(t, len(run.Faults), strings.Count(svg, "fill-opacity:"), "one translucent band per fault")
+	assert.Equal(t, affected, strings.Count(svg, "stroke-dasharray:"), "one dashed outline per affected lane")
+
+	run.Faults = nil
+	dir, _ = writeReport(t, run)
+	svg = readFile(t, filepath.Join(dir, svgName(FigureTimeline)))
+	assert.Zero(t, strings.Count(svg, "fill-opacity:"))
+	assert.Zero(t, strings.Count(svg, "stroke-dasharray:"))
 }

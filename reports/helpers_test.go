@@ -6,6 +6,7 @@ import (
 	"html"
 	"image/png"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -112,7 +113,11 @@ var linkPattern = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
 func linksOf(page string) []string {
 	var links []string
 	for _, m := range linkPattern.FindAllStringSubmatch(page, -1) {
-		links = append(links, html.UnescapeString(m[1]))
+		link := html.UnescapeString(m[1])
+		if unescaped, err := url.PathUnescape(link); err == nil {
+			link = unescaped
+		}
+		links = append(links, link)
 	}
 	return links
 }
