@@ -73,8 +73,10 @@ const (
 )
 
 // OpPoint is one client operation. For an unknown outcome Return is when the
-// client gave up; a Return before Call (e.g. 0) means it never returned and
-// is drawn at the end of the run.
+// client gave up; a Return before Call (e.g. 0) or math.MaxInt64 means it
+// never returned: its latency is drawn as lasting until the end of the run
+// and it does not stretch the time axis. Ok and fail ops must have
+// Return >= Call.
 type OpPoint struct {
 	Client  int
 	Kind    string
@@ -90,7 +92,8 @@ type Step struct {
 	Logs    []NodeLog
 }
 
-// NodeLog is one node's log as shown in a Step.
+// NodeLog is one node's log as shown in a Step. Name may be "" (the name
+// from Run.Nodes is used) and so may Role (not shown).
 type NodeLog struct {
 	Node    uint64
 	Name    string

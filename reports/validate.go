@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-// ErrInvalidRun is wrapped by every error Write returns for bad input.
+// ErrInvalidRun is wrapped by every error Write and WriteSweep return for bad
+// input.
 var ErrInvalidRun = errors.New("reports: invalid run")
 
 // validate rejects a Run whose data the report could only draw wrongly.

@@ -22,8 +22,10 @@ const (
 
 // Write creates dir (and parents) and writes the report of run into it:
 // index.html plus every figure as PNG and SVG. The same run always yields
-// the same bytes. Invalid input returns an error wrapping ErrInvalidRun
-// before anything is written.
+// the same bytes; existing files of the same names are replaced. Invalid
+// input returns an error wrapping ErrInvalidRun before anything is written.
+// Write keeps no shared state, so reports may be written concurrently into
+// different directories.
 func Write(dir string, run Run) (Files, error) {
 	if err := validate(run); err != nil {
 		return Files{}, err
