@@ -1,0 +1,21 @@
+package realnode
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/raftlab/raftlab/netsim"
+)
+
+// NewDisk returns the disk factory for opts.Disk.
+func NewDisk(opts Options) netsim.DiskFactory {
+	return func(id uint64, name string, rng *rand.Rand) (netsim.Disk, error) {
+		switch opts.Disk {
+		case DiskMemory:
+			return newMemDisk(), nil
+		case DiskWAL:
+			return newWALDisk(name, rng, opts), nil
+		}
+		return nil, fmt.Errorf("realnode: unknown disk kind %d", opts.Disk)
+	}
+}

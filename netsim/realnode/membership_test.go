@@ -1,0 +1,44 @@
+package realnode
+
+import (
+	"testing"
+
+	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/netsim"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMemberAddJoinsAndCatchesUp(t *testing.T) {
+	s, mon := newCluster(t, netsim.Config{Seed: 5, Nodes: 3,
+		Clients: netsim.ClientConfig{Count: 2, Workload: netsim.KeysWorkload(3)}}, Options{})
+	require.True(t, s.RunUntil(leaderElected(s), 5*second))
+	s.RunFor(2 * second)
+	id, call, err := s.AddMember("n4")
+	require.NoError(t, err)
+	require.Equal(t, uint64(4), id)
+	require.True(t, s.RunUntil(call.Done, s.Now()+5*second))
+	require.Nil(t, call.Reply().Err)
+	s.RunFor(3 * second)
+	lead, _ := s.Leader()
+	require.NotZero(t, lead)
+	want := Store(s, lead).Index()
+	require.True(t, s.RunUntil(func() bool { st := Store(s, 4); return st != nil && st.Index() >= want }, s.Now()+5*second),
+		"the new member catches up")
+	members := Node(s, lead).Status().Members
+	require.Len(t, members, 4)
+
+	_, _, err = s.AddMember("n4")
+	require.Error(t, err, "names are unique")
+
+	rm, err := s.RemoveMember(2)
+	require.NoError(t, err)
+	require.True(t, s.RunUntil(rm.Done, s.Now()+5*second))
+	require.Nil(t, rm.Reply().Err)
+	s.RunFor(2 * second)
+	lead, _ = s.Leader()
+	require.Len(t, Node(s, lead).Status().Members, 3)
+	require.Empty(t, mon.Violations())
+	for _, op := range s.History() {
+		require.NotEqual(t, history.Kind("member-add"), op.Kind, "membership calls stay out of the key-space history")
+	}
+}

@@ -1,0 +1,49 @@
+package realnode
+
+import (
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/netsim"
+)
+
+// DiskKind chooses the storage under each simulated node.
+type DiskKind uint8
+
+const (
+	// DiskWAL writes every batch with core/wal onto a core/wal/memfs file system (the default).
+	DiskWAL DiskKind = iota
+	// DiskMemory keeps batches in memory with the same synced/unsynced split, without the WAL's
+	// encoding; it is faster and isolates the node from WAL bugs.
+	DiskMemory
+)
+
+// Options tune the real nodes of a simulated cluster. Zero values get core/node's defaults.
+type Options struct {
+	// ClusterID of the cluster (default 0x1000).
+	ClusterID uint64
+	// ElectionTicks and HeartbeatTicks in ticks of netsim's TickInterval.
+	ElectionTicks, HeartbeatTicks int
+	// RequestTimeoutTicks bounds how long a node waits for a proposal before answering ErrTimeout.
+	RequestTimeoutTicks int
+	// SnapshotCount and SnapshotCatchUpEntries control log compaction.
+	SnapshotCount, SnapshotCatchUpEntries uint64
+	// DisablePreVote and DisableCheckQuorum switch the Raft protections off (stories reproduce the
+	// slides with check-quorum off).
+	DisablePreVote, DisableCheckQuorum bool
+	// Bugs are deliberate protocol bugs to prove the lab sees them.
+	Bugs node.Bugs
+	// Disk chooses the storage (default DiskWAL).
+	Disk DiskKind
+	// TornWrites makes a crash keep a random prefix of the last unsynced write (WAL disk only).
+	TornWrites bool
+	// SegmentSize of WAL segments (default 32 KiB: small, because memfs copies a whole file at
+	// every fsync).
+	SegmentSize int64
+}
+
+// Configure returns cfg with NewProcess, NewDisk and DescribeEntry set to run real nodes.
+func Configure(cfg netsim.Config, opts Options) netsim.Config {
+	cfg.NewProcess = NewProcess(opts)
+	cfg.NewDisk = NewDisk(opts)
+	cfg.DescribeEntry = node.DescribeEntry
+	return cfg
+}

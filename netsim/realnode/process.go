@@ -1,0 +1,253 @@
+package realnode
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/store"
+	"github.com/raftlab/raftlab/netsim"
+)
+
+// raftRand adapts a seeded math/rand/v2 generator to raft.Rand.
+type raftRand struct{ next func(int) int }
+
+func (r raftRand) Intn(n int) int { return r.next(n) }
+
+// member builds the node.Member of a simulated node; URLs are names, never dialled.
+func member(m netsim.MemberSpec) node.Member {
+	return node.Member{
+		ID: m.ID, Name: m.Name,
+		PeerURLs:   []string{"http://" + m.Name + ":2380"},
+		ClientURLs: []string{"http://" + m.Name + ":2379"},
+	}
+}
+
+// NewProcess returns a factory that starts a core/node.Node per simulated node.
+func NewProcess(opts Options) netsim.ProcessFactory {
+	return func(spec netsim.ProcessSpec) (netsim.Process, error) {
+		members := make([]node.Member, 0, len(spec.Members))
+		for _, m := range spec.Members {
+			members = append(members, member(m))
+		}
+		clusterID := opts.ClusterID
+		if clusterID == 0 {
+			clusterID = 0x1000
+		}
+		cfg := node.Config{
+			ID: spec.ID, ClusterID: clusterID, InitialMembers: members, Join: spec.Join,
+			ElectionTicks: opts.ElectionTicks, HeartbeatTicks: opts.HeartbeatTicks,
+			TickInterval: spec.TickInterval, SnapshotCount: opts.SnapshotCount,
+			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
+			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
+			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs,
+		}
+		var durable *node.DurableState
+		if d := spec.Durable; d != nil {
+			durable = &node.DurableState{HardState: d.HardState, Snapshot: d.Snapshot, Entries: d.Entries}
+		}
+		n, err := node.New(cfg, durable)
+		if err != nil {
+			return nil, fmt.Errorf("realnode: start %s: %w", spec.Name, err)
+		}
+		return &Process{n: n}, nil
+	}
+}
+
+// Process is the netsim.Process of one real node.
+type Process struct {
+	n *node.Node
+}
+
+// Node is the real node inside.
+func (p *Process) Node() *node.Node { return p.n }
+
+// Tick implements netsim.Process.
+func (p *Process) Tick(now int64) { p.n.Tick(now) }
+
+// Step implements netsim.Process.
+func (p *Process) Step(m raft.Message) { p.n.Step(m) }
+
+// Submit translates the request and hands it to the node.
+func (p *Process) Submit(req netsim.Request) {
+	nr := node.Request{ID: req.ID, Key: req.Key, Now: req.Now}
+	switch req.Kind {
+	case netsim.ReqQuorumGet:
+		nr.Kind = node.KindQuorumGet
+	case netsim.ReqMemberAdd:
+		nr.Kind = node.KindMemberAdd
+		nr.Member = member(req.Member)
+	case netsim.ReqMemberRemove:
+		nr.Kind = node.KindMemberRemove
+		nr.MemberID = req.MemberID
+	default:
+		w, err := writeRequest(req)
+		if err != nil {
+			// Answered like any other refused request: a definite failure of a malformed request.
+			p.n.Submit(node.Request{ID: req.ID, Kind: 0})
+			return
+		}
+		nr.Kind = node.KindWrite
+		nr.Write = w
+	}
+	p.n.Submit(nr)
+}
+
+// writeRequest maps a key-space write to the store request the HTTP layer would build.
+func writeRequest(req netsim.Request) (store.Request, error) {
+	w := store.Request{Key: req.Key, Value: req.Value, PrevValue: req.PrevValue, PrevIndex: req.PrevIndex}
+	switch req.Kind {
+	case netsim.ReqSet:
+		w.Op = store.OpSet
+	case netsim.ReqCreate:
+		w.Op = store.OpCreate
+	case netsim.ReqUpdate:
+		w.Op = store.OpUpdate
+	case netsim.ReqCompareAndSwap:
+		w.Op = store.OpCompareAndSwap
+	case netsim.ReqDelete:
+		w.Op = store.OpDelete
+	case netsim.ReqCompareAndDelete:
+		w.Op = store.OpCompareAndDelete
+	default:
+		return w, fmt.Errorf("realnode: %s is not a write", req.Kind)
+	}
+	if req.TTL > 0 && w.Op != store.OpDelete && w.Op != store.OpCompareAndDelete {
+		w.HasTTL = true
+		w.Expiration = req.Now + req.TTL
+	}
+	return w, nil
+}
+
+// Read serves a local read.
+func (p *Process) Read(req netsim.Request) netsim.Reply {
+	ev, err := p.n.Get(req.Key, false, false, req.Now)
+	return reply(req.ID, ev, err)
+}
+
+// reply turns a node answer into the simulator's neutral reply.
+func reply(id uint64, ev *store.Event, err error) netsim.Reply {
+	r := netsim.Reply{ID: id, Err: err}
+	var se *store.Error
+	if errors.As(err, &se) {
+		r.ErrorCode = se.ErrorCode
+		return r
+	}
+	if err != nil {
+		return r
+	}
+	if ev != nil && ev.Node != nil {
+		r.Index = ev.Node.ModifiedIndex
+		if ev.Action != "delete" && ev.Action != "compareAndDelete" && ev.Action != "expire" {
+			r.Found = true
+			if ev.Node.Value != nil {
+				r.Value = *ev.Node.Value
+			}
+		}
+	}
+	return r
+}
+
+// Watch opens a stream watcher on the node's store.
+func (p *Process) Watch(key string, recursive bool, sinceIndex uint64) (netsim.WatchStream, error) {
+	w, err := p.n.Watch(key, recursive, true, sinceIndex)
+	if err != nil {
+		var se *store.Error
+		if errors.As(err, &se) {
+			return nil, &netsim.CodeError{Code: se.ErrorCode, Err: err}
+		}
+		return nil, err
+	}
+	return &watchStream{w: w}, nil
+}
+
+// Ready translates the node's outputs.
+func (p *Process) Ready() netsim.Output {
+	out := p.n.Ready()
+	var o netsim.Output
+	if b := out.Persist; b != nil {
+		o.Persist = &netsim.PersistBatch{Seq: b.Seq, HardState: b.HardState, Entries: b.Entries, Snapshot: b.Snapshot, MustSync: b.MustSync}
+	}
+	o.Messages = out.Messages
+	for _, r := range out.Replies {
+		o.Replies = append(o.Replies, reply(r.ID, r.Event, r.Err))
+	}
+	return o
+}
+
+// Persisted implements netsim.Process.
+func (p *Process) Persisted(seq uint64, err error) { p.n.Persisted(seq, err) }
+
+// Status implements netsim.Process.
+func (p *Process) Status() netsim.Status {
+	st := p.n.Status()
+	return netsim.Status{Term: st.Term, Lead: st.Lead, Role: st.Role, Commit: st.Commit, Applied: st.Applied,
+		EtcdIndex: st.EtcdIndex, Failed: st.Failed}
+}
+
+// LogEntries implements netsim.Process.
+func (p *Process) LogEntries() []raft.Entry { return p.n.LogEntries() }
+
+// watchStream polls a store watcher's channel without blocking.
+type watchStream struct {
+	w *store.Watcher
+}
+
+// Poll drains the events queued on the watcher's channel.
+func (s *watchStream) Poll() ([]netsim.WatchEvent, bool) {
+	var out []netsim.WatchEvent
+	for {
+		select {
+		case ev, ok := <-s.w.EventChan():
+			if !ok {
+				return out, true
+			}
+			e := netsim.WatchEvent{Action: ev.Action}
+			if ev.Node != nil {
+				e.Key, e.Index, e.Dir = ev.Node.Key, ev.Node.ModifiedIndex, ev.Node.Dir
+			}
+			out = append(out, e)
+		default:
+			return out, false
+		}
+	}
+}
+
+// Close removes the watcher.
+func (s *watchStream) Close() { s.w.Remove() }
+
+// Node returns the real node running as sim's node id, or nil while it is down.
+func Node(sim *netsim.Sim, id uint64) *node.Node {
+	if p, ok := sim.Process(id).(*Process); ok {
+		return p.n
+	}
+	return nil
+}
+
+// Store returns the key space of sim's node id, or nil while it is down.
+func Store(sim *netsim.Sim, id uint64) *store.Store {
+	if n := Node(sim, id); n != nil {
+		return n.Store()
+	}
+	return nil
+}
+
+// Campaign makes node id start an election now.
+func Campaign(sim *netsim.Sim, id uint64) error {
+	return sim.Invoke(id, "campaign", "", func(p netsim.Process) {
+		if rp, ok := p.(*Process); ok {
+			rp.n.Campaign()
+		}
+	})
+}
+
+// TransferLeadership asks the leader, node id, to hand leadership to node to.
+func TransferLeadership(sim *netsim.Sim, id, to uint64) error {
+	return sim.Invoke(id, "transfer", "to n"+strconv.FormatUint(to, 10), func(p netsim.Process) {
+		if rp, ok := p.(*Process); ok {
+			rp.n.TransferLeadership(to)
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package realnode
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/raftlab/raftlab/core/wal"
+	"github.com/raftlab/raftlab/core/wal/memfs"
+	"github.com/raftlab/raftlab/netsim"
+)
+
+// walDir is where each simulated node keeps its WAL on its own file system.
+const walDir = "/data/member/wal"
+
+// walDisk is DiskWAL: the node's batches go through the real core/wal onto a memfs file system
+// whose Crash drops (or tears) everything not fsynced.
+type walDisk struct {
+	fs       *memfs.FS
+	opts     wal.Options
+	w        *wal.WAL
+	metadata []byte
+	rng      *rand.Rand
+	torn     bool
+	// TornTails counts recoveries that found and cut a torn last record.
+	tornTails int
+}
+
+// defaultSegmentSize keeps simulated segments small: memfs copies a whole file at every fsync, so
+// the cost of a sync grows with the segment.
+const defaultSegmentSize = 32 << 10
+
+func newWALDisk(name string, rng *rand.Rand, opts Options) *walDisk {
+	segment := opts.SegmentSize
+	if segment <= 0 {
+		segment = defaultSegmentSize
+	}
+	return &walDisk{
+		fs: memfs.New(), opts: wal.Options{SegmentSize: segment},
+		metadata: []byte("raftlab simulated member " + name), rng: rng, torn: opts.TornWrites,
+	}
+}
+
+// Save writes the batch in the order core/node asks for: snapshot first, then hard state and
+// entries. The WAL is created on the first batch.
+func (d *walDisk) Save(b *netsim.PersistBatch) error {
+	if d.w == nil {
+		w, err := wal.Create(d.fs, walDir, d.metadata, d.opts)
+		if err != nil {
+			return fmt.Errorf("realnode: create wal: %w", err)
+		}
+		d.w = w
+	}
+	if !b.Snapshot.IsEmpty() {
+		if err := d.w.SaveSnapshot(b.Snapshot); err != nil {
+			return fmt.Errorf("realnode: save snapshot: %w", err)
+		}
+	}
+	if b.HardState.IsEmpty() && len(b.Entries) == 0 {
+		return nil
+	}
+	if err := d.w.Save(b.HardState, b.Entries); err != nil {
+		return fmt.Errorf("realnode: wal save: %w", err)
+	}
+	return nil
+}
+
+// Sync fsyncs the WAL.
+func (d *walDisk) Sync() error {
+	if d.w == nil {
+		return nil
+	}
+	if err := d.w.Sync(); err != nil {
+		return fmt.Errorf("realnode: wal sync: %w", err)
+	}
+	return nil
+}
+
+// Crash drops the open WAL (a crash closes nothing) and every unsynced byte; with torn writes the
+// disk's generator decides how much of the last unsynced write survives.
+func (d *walDisk) Crash() {
+	d.w = nil
+	var torn func(int) int
+	if d.torn {
+		torn = func(n int) int { return d.rng.IntN(n + 1) }
+	}
+	d.fs.Crash(torn)
+}
+
+// Recover opens and replays the WAL, nil if the node never created one.
+func (d *walDisk) Recover() (*netsim.Durable, error) {
+	if !wal.Exists(d.fs, walDir) {
+		return nil, nil
+	}
+	w, rec, err := wal.Open(d.fs, walDir, d.opts)
+	if err != nil {
+		return nil, fmt.Errorf("realnode: open wal: %w", err)
+	}
+	d.w = w
+	if rec.TornTail {
+		d.tornTails++
+	}
+	return &netsim.Durable{HardState: rec.HardState, Snapshot: rec.Snapshot, Entries: rec.Entries, Metadata: rec.Metadata}, nil
+}
+
+// FailSync makes every later fsync fail with err (nil heals the disk).
+func (d *walDisk) FailSync(err error) { d.fs.FailSync(err) }
+
+// SetCapacity bounds the file system to bytes (negative = unbounded).
+func (d *walDisk) SetCapacity(bytes int64) { d.fs.SetCapacity(bytes) }
+
+// FS is the node's simulated file system (for inspection and corruption tests).
+func (d *walDisk) FS() *memfs.FS { return d.fs }
