@@ -49,7 +49,7 @@ func (w *WAL) startSegment(seq, firstIndex uint64) error {
 			return fmt.Errorf("close %s: %w", w.currentPath(), err)
 		}
 	}
-	w.file, w.fileSize, w.unsynced = f, int64(len(prologue)), false
+	w.file, w.fileSize, w.prologueSize, w.unsynced = f, int64(len(prologue)), int64(len(prologue)), false
 	w.segments = append(w.segments, seg)
 	w.stats.Segments = len(w.segments)
 	return nil

@@ -109,3 +109,18 @@ func TestLargeBatchIsSplitIntoRecords(t *testing.T) {
 	_, rec := reopen(t, fs, wal.Options{})
 	requireEntries(t, ents, rec.Entries)
 }
+
+func TestSegmentsAreCutOnlyAfterNewData(t *testing.T) {
+	fs := memfs.New()
+	w := createWAL(t, fs, wal.Options{SegmentSize: 1})
+	require.NoError(t, w.Save(raft.HardState{}, entries(1, 1, 1)))
+	require.NoError(t, w.Sync())
+	require.Equal(t, 2, w.Stats().Segments, "a full segment is cut after the fsync")
+	for i := 0; i < 3; i++ {
+		require.NoError(t, w.Sync())
+	}
+	require.Equal(t, 2, w.Stats().Segments, "a segment holding only its prologue is never cut")
+	require.NoError(t, w.Close())
+	_, rec := reopen(t, fs, wal.Options{})
+	requireEntries(t, entries(1, 1, 1), rec.Entries)
+}

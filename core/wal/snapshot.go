@@ -57,15 +57,20 @@ func (w *WAL) release() error {
 	}
 	w.markers = w.markers[len(w.markers)-2:]
 	keepFrom := w.markers[0].Index + 1
-	removed := 0
-	for removed+1 < len(w.segments) && w.segments[removed+1].firstIndex <= keepFrom {
-		if err := w.fs.Remove(filepath.Join(w.dir, w.segments[removed].name)); err != nil {
-			break
+	// Oldest first, each removal made durable before the next, so a crash leaves a contiguous
+	// run of segments.
+	for len(w.segments) > 1 && w.segments[1].firstIndex <= keepFrom {
+		if err := w.fs.Remove(filepath.Join(w.dir, w.segments[0].name)); err != nil {
+			return fmt.Errorf("wal: release %s: %w", w.segments[0].name, err)
 		}
-		removed++
+		if !w.opts.NoSync {
+			if err := w.fs.SyncDir(w.dir); err != nil {
+				return w.fail(fmt.Errorf("fsync dir %s: %w", w.dir, err))
+			}
+		}
+		w.segments = w.segments[1:]
+		w.stats.Segments = len(w.segments)
 	}
-	w.segments = w.segments[removed:]
-	w.stats.Segments = len(w.segments)
 	_, snaps, _, err := listDir(w.fs, w.dir)
 	if err != nil {
 		return err

@@ -74,8 +74,10 @@ type WAL struct {
 
 	segments []segmentFile
 	file     File
-	// fileSize is the size of the current segment including buffered bytes.
-	fileSize int64
+	// fileSize is the size of the current segment including buffered bytes; prologueSize is the
+	// part of it written when the segment was started (0 for a segment reopened by Open).
+	fileSize     int64
+	prologueSize int64
 	buf      []byte
 	lastCRC  uint32
 	// unsynced says bytes were written or buffered since the last fsync.
@@ -237,7 +239,7 @@ func (w *WAL) Sync() error {
 		}
 		w.unsynced = false
 	}
-	if w.fileSize >= w.opts.SegmentSize {
+	if w.fileSize >= w.opts.SegmentSize && w.fileSize > w.prologueSize {
 		return w.cut()
 	}
 	return nil
