@@ -78,8 +78,8 @@ type WAL struct {
 	// part of it written when the segment was started (0 for a segment reopened by Open).
 	fileSize     int64
 	prologueSize int64
-	buf      []byte
-	lastCRC  uint32
+	buf          []byte
+	lastCRC      uint32
 	// unsynced says bytes were written or buffered since the last fsync.
 	unsynced bool
 
