@@ -1,0 +1,114 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/store"
+)
+
+// errEmptyReply is what a reply with neither an event nor an error is reported as.
+var errEmptyReply = errors.New("received response with no Event/Watcher")
+
+// serveKeys is /v2/keys[/...] (ETCD_V2_API.md §3).
+func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r.Method, http.MethodHead, http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete) {
+		return
+	}
+	h.clusterIDHeader(w)
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes)
+	}
+	p, perr := h.parseKeyParams(r)
+	if perr != nil {
+		writeStoreError(w, perr)
+		return
+	}
+	switch {
+	case p.wait:
+		h.serveWatch(w, r, p)
+	case r.Method == http.MethodGet && p.quorum:
+		h.doKeys(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,
+			Sorted: p.sorted, Now: p.now}, false)
+	case r.Method == http.MethodGet || r.Method == http.MethodHead:
+		h.serveLocalGet(w, p)
+	default:
+		h.doKeys(w, r, node.Request{Kind: node.KindWrite, Write: writeRequest(r.Method, p)}, p.noValueOnSuccess)
+	}
+}
+
+// serveLocalGet answers a GET or HEAD from the local store.
+func (h *handler) serveLocalGet(w http.ResponseWriter, p keyParams) {
+	ev, err := h.backend.Get(p.key, p.recursive, p.sorted, p.now)
+	if err != nil {
+		h.writeKeyError(w, err)
+		return
+	}
+	st := h.status()
+	writeKeyEvent(w, ev, ev.EtcdIndex, st.Commit, st.Term, false)
+}
+
+// doKeys submits req through the backend and writes the reply.
+func (h *handler) doKeys(w http.ResponseWriter, r *http.Request, req node.Request, noValueOnSuccess bool) {
+	rep, err := h.backend.Do(r.Context(), req)
+	if err == nil {
+		err = rep.Err
+	}
+	if req.Kind == node.KindWrite {
+		h.metrics.countProposal(err)
+	}
+	if err != nil {
+		h.writeKeyError(w, err)
+		return
+	}
+	if rep.Event == nil {
+		h.writeKeyError(w, errEmptyReply)
+		return
+	}
+	index := rep.EtcdIndex
+	if index == 0 {
+		index = rep.Event.EtcdIndex
+	}
+	writeKeyEvent(w, rep.Event, index, rep.RaftIndex, rep.RaftTerm, noValueOnSuccess)
+}
+
+// writeKeyEvent writes a successful key response: 201 for a create or a set of a new key, else 200,
+// with the index headers. noValueOnSuccess reduces set/create/update/CAS bodies to the action.
+func writeKeyEvent(w http.ResponseWriter, ev *store.Event, etcdIndex, raftIndex, raftTerm uint64, noValueOnSuccess bool) {
+	setIndexHeaders(w.Header(), etcdIndex, raftIndex, raftTerm)
+	code := http.StatusOK
+	if ev.IsCreated() {
+		code = http.StatusCreated
+	}
+	if noValueOnSuccess && hidesValue(ev.Action) {
+		ev = &store.Event{Action: ev.Action}
+	}
+	_ = writeJSONLine(w, code, ev) // a failed write means the client went away
+}
+
+// hidesValue reports whether noValueOnSuccess applies to action.
+func hidesValue(action string) bool {
+	switch action {
+	case store.ActionSet, store.ActionCreate, store.ActionUpdate, store.ActionCompareAndSwap:
+		return true
+	}
+	return false
+}
+
+// setIndexHeaders sets X-Etcd-Index, X-Raft-Index and X-Raft-Term.
+func setIndexHeaders(hdr http.Header, etcdIndex, raftIndex, raftTerm uint64) {
+	hdr.Set("X-Etcd-Index", strconv.FormatUint(etcdIndex, 10))
+	hdr.Set("X-Raft-Index", strconv.FormatUint(raftIndex, 10))
+	hdr.Set("X-Raft-Term", strconv.FormatUint(raftTerm, 10))
+}
+
+// status reads the backend's status and notes leader changes for /metrics.
+func (h *handler) status() node.Status {
+	st := h.backend.Status()
+	if prev := h.lastLeader.Swap(st.Lead); prev != st.Lead && st.Lead != 0 {
+		h.metrics.leaderChanges.Add(1)
+	}
+	return st
+}

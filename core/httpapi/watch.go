@@ -1,0 +1,41 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// serveWatch is GET ?wait=true (ETCD_V2_API.md §6): headers are flushed at once, then one event
+// (or, with stream, every event as one JSON line) until the client goes away or the store drops
+// the watcher.
+func (h *handler) serveWatch(w http.ResponseWriter, r *http.Request, p keyParams) {
+	wa, err := h.backend.Watch(p.key, p.recursive, p.stream, p.waitIndex)
+	if err != nil {
+		h.writeKeyError(w, err)
+		return
+	}
+	defer wa.Remove()
+	st := h.status()
+	w.Header().Set("Content-Type", "application/json")
+	setIndexHeaders(w.Header(), wa.StartIndex(), st.Commit, st.Term)
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+	enc := json.NewEncoder(w)
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case ev, ok := <-wa.EventChan():
+			if !ok {
+				return
+			}
+			if err := enc.Encode(ev); err != nil || !p.stream {
+				return
+			}
+			if err := rc.Flush(); err != nil {
+				return
+			}
+		}
+	}
+}
