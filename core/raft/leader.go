@@ -14,10 +14,9 @@ func stepLeader(r *raft, m Message) error {
 	case MsgCheckQuorum:
 		if !r.quorumActive() {
 			r.becomeFollower(r.term, None)
+			return nil
 		}
-		for id, pr := range r.prs {
-			pr.recentActive = id == r.id
-		}
+		r.resetRecentActive()
 		return nil
 	case MsgProp:
 		return r.leaderPropose(m)
@@ -77,6 +76,21 @@ func stepLeader(r *raft, m Message) error {
 		}
 	}
 	return nil
+}
+
+// resetRecentActive starts a new activity window. A peer that stayed silent for the whole last
+// window goes back to probing, so that the leader stops pipelining into a black hole.
+func (r *raft) resetRecentActive() {
+	for id, pr := range r.prs {
+		if id == r.id {
+			pr.recentActive = true
+			continue
+		}
+		if !pr.recentActive && pr.state == ProgressReplicate {
+			pr.becomeProbe()
+		}
+		pr.recentActive = false
+	}
 }
 
 func (r *raft) leaderPropose(m Message) error {

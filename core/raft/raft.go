@@ -324,6 +324,8 @@ func (r *raft) tickHeartbeat() {
 		r.electionElapsed = 0
 		if r.checkQuorum {
 			_ = r.Step(Message{From: r.id, Type: MsgCheckQuorum})
+		} else if r.state == RoleLeader {
+			r.resetRecentActive()
 		}
 		if r.state == RoleLeader && r.leadTransferee != None {
 			r.leadTransferee = None // the transfer timed out

@@ -192,3 +192,41 @@ func TestBacktrackingDivergentTails(t *testing.T) {
 		})
 	}
 }
+
+// A blackhole peer swallows everything sent to it and is never heard from. The others keep committing,
+// and the leader does not flood it: after an election timeout of silence the peer is probed, with
+// at most one MsgApp per heartbeat.
+func TestBlackholePeer(t *testing.T) {
+	for _, cq := range []bool{true, false} {
+		t.Run(map[bool]string{true: "check-quorum", false: "no-check-quorum"}[cq], func(t *testing.T) {
+			var opts []configOpt
+			if cq {
+				opts = append(opts, withCheckQuorum)
+			}
+			nw := newNetwork(t, 3, opts...)
+			nw.campaign(1)
+			sentToHole := 0
+			nw.drop = func(m Message) bool {
+				if m.To == 3 && m.Type == MsgApp {
+					sentToHole++
+				}
+				return m.To == 3 || m.From == 3
+			}
+			run := func(ticks int) {
+				for i := 0; i < ticks; i++ {
+					require.NoError(t, nw.nodes[1].Propose([]byte("x")))
+					nw.tick(1)
+				}
+			}
+			run(2 * testElection)
+			sentToHole = 0
+			const ticks = 3 * testElection
+			run(ticks)
+			assert.Equal(t, []uint64{1}, nw.leaders(), "a quorum (1, 2) is still there")
+			assert.Len(t, nw.data(2), 2*testElection+ticks)
+			pr := progressOf(nw.nodes[1].Status(), 3)
+			assert.Equal(t, ProgressProbe, pr.State)
+			assert.LessOrEqual(t, sentToHole, ticks/testHeartbeat, "probing is paced by heartbeats")
+		})
+	}
+}
