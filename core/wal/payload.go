@@ -54,6 +54,28 @@ func newHandle() *codec.MsgpackHandle {
 	return h
 }
 
+// payloadEncoder reuses one encoder and one output buffer across records. The slice encode
+// returns is valid until the next call.
+type payloadEncoder struct {
+	enc *codec.Encoder
+	out []byte
+}
+
+func newPayloadEncoder(h *codec.MsgpackHandle) *payloadEncoder {
+	e := &payloadEncoder{}
+	e.enc = codec.NewEncoderBytes(&e.out, h)
+	return e
+}
+
+func (e *payloadEncoder) encode(v any) ([]byte, error) {
+	e.out = e.out[:0]
+	e.enc.ResetBytes(&e.out)
+	if err := e.enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("wal: encode %T: %w", v, err)
+	}
+	return e.out, nil
+}
+
 func encodePayload(h *codec.MsgpackHandle, v any) ([]byte, error) {
 	var b []byte
 	if err := codec.NewEncoderBytes(&b, h).Encode(v); err != nil {

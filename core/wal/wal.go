@@ -65,6 +65,7 @@ type WAL struct {
 	dir  string
 	opts Options
 	h    *codec.MsgpackHandle
+	enc  *payloadEncoder
 
 	metadata  []byte
 	hardState raft.HardState
@@ -88,6 +89,11 @@ type WAL struct {
 	stats  Stats
 }
 
+func newWAL(fs FS, dir string, opts Options) *WAL {
+	h := newHandle()
+	return &WAL{fs: fs, dir: dir, opts: opts.withDefaults(), h: h, enc: newPayloadEncoder(h)}
+}
+
 // Create makes a new WAL in dir (created if needed) whose every segment carries metadata.
 // The first segment is durable when Create returns.
 func Create(fs FS, dir string, metadata []byte, opts Options) (*WAL, error) {
@@ -100,7 +106,8 @@ func Create(fs FS, dir string, metadata []byte, opts Options) (*WAL, error) {
 	if err := fs.SyncDir(filepath.Dir(dir)); err != nil && !opts.NoSync {
 		return nil, fmt.Errorf("wal: fsync parent of %s: %w", dir, err)
 	}
-	w := &WAL{fs: fs, dir: dir, opts: opts.withDefaults(), h: newHandle(), metadata: append([]byte{}, metadata...)}
+	w := newWAL(fs, dir, opts)
+	w.metadata = append([]byte{}, metadata...)
 	if err := w.startSegment(0, 1); err != nil {
 		return nil, fmt.Errorf("wal: create %s: %w", dir, err)
 	}
@@ -122,7 +129,7 @@ func Open(fs FS, dir string, opts Options) (*WAL, *Recovered, error) {
 			return nil, nil, fmt.Errorf("wal: remove leftover %s: %w", name, err)
 		}
 	}
-	w := &WAL{fs: fs, dir: dir, opts: opts.withDefaults(), h: newHandle()}
+	w := newWAL(fs, dir, opts)
 	rep, err := replaySegments(fs, w.h, dir, segs)
 	if err != nil {
 		return nil, nil, err
@@ -298,7 +305,7 @@ func (w *WAL) currentPath() string {
 
 // frameRecord encodes v, frames it onto buf and advances the CRC chain.
 func (w *WAL) frameRecord(buf []byte, typ recordType, v any) ([]byte, error) {
-	payload, err := encodePayload(w.h, v)
+	payload, err := w.enc.encode(v)
 	if err != nil {
 		return buf, err
 	}
