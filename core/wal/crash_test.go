@@ -2,7 +2,9 @@ package wal_test
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -134,7 +136,7 @@ func TestZeroFilledTailIsTorn(t *testing.T) {
 	w := createWAL(t, fs, wal.Options{})
 	require.NoError(t, w.Save(raft.HardState{}, entries(1, 1, 5)))
 	require.NoError(t, w.Close())
-	f, err := fs.OpenFile(lastSegment(t, fs), 1|1024, 0) // O_WRONLY|O_APPEND
+	f, err := fs.OpenFile(lastSegment(t, fs), os.O_WRONLY|os.O_APPEND, 0)
 	require.NoError(t, err)
 	_, err = f.Write(make([]byte, 100))
 	require.NoError(t, err)
@@ -260,4 +262,58 @@ func TestFailedSnapshotWriteFailsTheWAL(t *testing.T) {
 	_, rec := reopen(t, fs, wal.Options{})
 	require.True(t, rec.Snapshot.IsEmpty(), "a snapshot whose file never became durable is not used")
 	requireEntries(t, entries(1, 1, 10), rec.Entries)
+}
+
+func TestSegmentFromAnotherLogBreaksTheChain(t *testing.T) {
+	fs := memfs.New()
+	buildLog(t, fs, 12)
+	segs := filesWithSuffix(t, fs, ".wal")
+	require.Greater(t, len(segs), 2)
+	victim := filepath.Join(testDir, segs[1])
+
+	// A second log with the same shape but other data: its segment has the same name.
+	other := memfs.New()
+	w := createWAL(t, other, wal.Options{SegmentSize: 250})
+	for b := 0; b < 8; b++ {
+		require.NoError(t, w.Save(raft.HardState{Term: 5}, entries(2, uint64(b*3+1), uint64(b*3+3))))
+		require.NoError(t, w.Sync())
+	}
+	require.Contains(t, filesWithSuffix(t, other, ".wal"), segs[1])
+	foreign := readFile(t, other, victim)
+
+	f, err := fs.OpenFile(victim, os.O_WRONLY|os.O_TRUNC, 0)
+	require.NoError(t, err)
+	_, err = f.Write(foreign)
+	require.NoError(t, err)
+	require.NoError(t, f.Sync())
+	_, _, err = wal.Open(fs, testDir, wal.Options{})
+	require.ErrorIs(t, err, wal.ErrCorrupt)
+	require.ErrorContains(t, err, victim+" at byte offset 0")
+	require.ErrorContains(t, err, "chains to CRC")
+}
+
+func TestCreateIsDurableAndLeftoversAreCleaned(t *testing.T) {
+	fs := memfs.New()
+	createWAL(t, fs, wal.Options{})
+	leftover, err := fs.OpenFile(filepath.Join(testDir, "0000000000000001-0000000000000001.wal.tmp"), os.O_CREATE|os.O_WRONLY, 0o600)
+	require.NoError(t, err)
+	require.NoError(t, leftover.Sync())
+	require.NoError(t, fs.SyncDir(testDir))
+	fs.Crash(nil)
+
+	w, rec := reopen(t, fs, wal.Options{})
+	require.Empty(t, rec.Entries)
+	require.True(t, rec.HardState.IsEmpty())
+	require.Empty(t, filesWithSuffix(t, fs, ".tmp"), "a half-made segment from a crash is removed")
+	require.NoError(t, w.Close())
+}
+
+func readFile(t *testing.T, fs wal.FS, name string) []byte {
+	t.Helper()
+	f, err := fs.OpenFile(name, os.O_RDONLY, 0)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, f.Close()) }()
+	b, err := io.ReadAll(f)
+	require.NoError(t, err)
+	return b
 }
