@@ -36,7 +36,7 @@ func TestCrashKeepsSyncedAndDropsUnsynced(t *testing.T) {
 	require.NoError(t, w.Save(hs, entries(1, 1, 10)))
 	require.NoError(t, w.Sync())
 	require.NoError(t, w.Save(raft.HardState{Term: 2, Vote: 2, Commit: 9}, entries(2, 11, 20)))
-	fs.Crash(nil)
+	fs.Crash()
 
 	w, rec := reopen(t, fs, wal.Options{SegmentSize: 300})
 	requireEntries(t, entries(1, 1, 10), rec.Entries)
@@ -78,7 +78,7 @@ func TestCrashWithTornWritesNeverLosesSyncedData(t *testing.T) {
 				saved = append(saved, ents...)
 				next = ents[len(ents)-1].Index + 1
 			}
-			fs.Crash(func(n int) int { return rng.IntN(n + 1) })
+			fs.CrashTorn(func(n int) int { return rng.IntN(n + 1) })
 
 			_, rec := reopen(t, fs, wal.Options{})
 			require.GreaterOrEqual(t, len(rec.Entries), syncedCount, "no synced entry is lost")
@@ -99,7 +99,7 @@ func saveTornLastRecord(t *testing.T, keep int) (fs *memfs.FS, recordLen int) {
 	require.NoError(t, w.Save(raft.HardState{}, entries(1, 11, 12)))
 	require.NoError(t, w.Sync())
 	recordLen = int(size(t, fs, lastSegment(t, fs)) - before)
-	fs.Crash(func(n int) int {
+	fs.CrashTorn(func(n int) int {
 		require.Equal(t, recordLen, n, "only the last record is unsynced")
 		return keep
 	})
@@ -119,7 +119,7 @@ func TestTornLastRecordAtEveryByteOffset(t *testing.T) {
 		// The repaired log takes new appends, and a crash right after still recovers them.
 		require.NoError(t, w.Save(raft.HardState{Term: 2, Commit: 11}, entries(2, 11, 11)))
 		require.NoError(t, w.Sync())
-		fs.Crash(nil)
+		fs.Crash()
 		_, rec = reopen(t, fs, wal.Options{})
 		requireEntries(t, append(entries(1, 1, 10), entries(2, 11, 11)...), rec.Entries)
 		require.False(t, rec.TornTail)
@@ -227,7 +227,7 @@ func TestFailedFsyncFailsTheWAL(t *testing.T) {
 	require.ErrorIs(t, w.SaveSnapshot(snapshotAt(1, 2)), wal.ErrFailed)
 	require.ErrorIs(t, w.Close(), wal.ErrFailed)
 
-	fs.Crash(nil)
+	fs.Crash()
 	_, rec := reopen(t, fs, wal.Options{})
 	requireEntries(t, entries(1, 1, 3), rec.Entries)
 	require.Equal(t, raft.HardState{Term: 1}, rec.HardState)
@@ -246,7 +246,7 @@ func TestDiskFullFailsTheWAL(t *testing.T) {
 	require.ErrorIs(t, w.Save(raft.HardState{}, entries(2, 7, 7)), wal.ErrFailed)
 
 	fs.SetCapacity(-1)
-	fs.Crash(nil)
+	fs.Crash()
 	_, rec := reopen(t, fs, wal.Options{})
 	requireEntries(t, entries(1, 1, 3), rec.Entries)
 }
@@ -258,7 +258,7 @@ func TestFailedSnapshotWriteFailsTheWAL(t *testing.T) {
 	fs.FailSync(syscall.EIO)
 	require.ErrorIs(t, w.SaveSnapshot(snapshotAt(1, 5)), wal.ErrFailed)
 	fs.FailSync(nil)
-	fs.Crash(nil)
+	fs.Crash()
 	_, rec := reopen(t, fs, wal.Options{})
 	require.True(t, rec.Snapshot.IsEmpty(), "a snapshot whose file never became durable is not used")
 	requireEntries(t, entries(1, 1, 10), rec.Entries)
@@ -299,7 +299,7 @@ func TestCreateIsDurableAndLeftoversAreCleaned(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, leftover.Sync())
 	require.NoError(t, fs.SyncDir(testDir))
-	fs.Crash(nil)
+	fs.Crash()
 
 	w, rec := reopen(t, fs, wal.Options{})
 	require.Empty(t, rec.Entries)

@@ -7,11 +7,14 @@ import (
 )
 
 // Crash simulates a power loss: every open file is closed, every directory goes back to its last
-// SyncDir'ed entries and every file to its last synced bytes. With torn not nil, a file with
-// unsynced writes keeps torn(n) of its n unsynced bytes (clamped to [0, n]), written in order, so a
-// seeded generator decides how much of an interrupted write reached the platter. Files are visited
-// in path order, so the calls to torn are deterministic.
-func (fs *FS) Crash(torn func(n int) int) {
+// SyncDir'ed entries and every file to its last synced bytes.
+func (fs *FS) Crash() { fs.CrashTorn(nil) }
+
+// CrashTorn is Crash, except that a file with unsynced writes keeps torn(n) of its n unsynced
+// bytes (clamped to [0, n]), applied in write order, so a seeded generator decides how much of an
+// interrupted write reached the platter. A file truncated since its last Sync keeps nothing
+// unsynced. Files are visited in path order, so the calls to torn are deterministic.
+func (fs *FS) CrashTorn(torn func(n int) int) {
 	for _, f := range fs.open {
 		f.closed = true
 	}

@@ -19,13 +19,12 @@ type file struct {
 	closed   bool
 }
 
-func (f *file) check(op string, needWrite bool) error {
+// check fails if the handle is closed or was not opened for the access op needs.
+func (f *file) check(op string, write bool) error {
 	switch {
 	case f.closed:
 		return pathErr(op, f.name, os.ErrClosed)
-	case needWrite && !f.writable:
-		return pathErr(op, f.name, syscall.EBADF)
-	case !needWrite && !f.readable && (op == "read"):
+	case write && !f.writable, !write && !f.readable:
 		return pathErr(op, f.name, syscall.EBADF)
 	}
 	return nil

@@ -41,7 +41,7 @@ func TestCrashKeepsOnlySyncedData(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "durable-lost", readAll(t, fs, "/d/a"))
 
-	fs.Crash(nil)
+	fs.Crash()
 	require.Equal(t, "durable", readAll(t, fs, "/d/a"))
 	_, err = f.Write([]byte("x"))
 	require.ErrorIs(t, err, os.ErrClosed, "handles opened before the crash are dead")
@@ -58,7 +58,7 @@ func TestCrashTornPrefix(t *testing.T) {
 		_, err = f.Write([]byte("fg"))
 		require.NoError(t, err)
 		var offered int
-		fs.Crash(func(n int) int { offered = n; return keep })
+		fs.CrashTorn(func(n int) int { offered = n; return keep })
 		require.Equal(t, 5, offered, "torn sees every unsynced byte")
 		want := "abcdefg"[:2+min(keep, 5)]
 		require.Equal(t, want, readAll(t, fs, "/a"))
@@ -82,7 +82,7 @@ func TestCrashDropsUnsyncedDirectoryChanges(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"fresh", "new"}, names)
 
-	fs.Crash(nil)
+	fs.Crash()
 	names, err = fs.ReadDir("/d")
 	require.NoError(t, err)
 	require.Equal(t, []string{"gone", "old"}, names)
@@ -91,7 +91,7 @@ func TestCrashDropsUnsyncedDirectoryChanges(t *testing.T) {
 	// After SyncDir the same changes survive.
 	require.NoError(t, fs.Rename("/d/old", "/d/new"))
 	require.NoError(t, fs.SyncDir("/d"))
-	fs.Crash(nil)
+	fs.Crash()
 	names, err = fs.ReadDir("/d")
 	require.NoError(t, err)
 	require.Equal(t, []string{"gone", "new"}, names)
@@ -103,7 +103,7 @@ func TestFailSync(t *testing.T) {
 	fs.FailSync(syscall.EIO)
 	require.ErrorIs(t, f.Sync(), syscall.EIO)
 	require.ErrorIs(t, fs.SyncDir("/"), syscall.EIO)
-	fs.Crash(nil)
+	fs.Crash()
 	_, err := fs.Stat("/a")
 	require.ErrorIs(t, err, os.ErrNotExist, "a failed sync made nothing durable")
 	fs.FailSync(nil)
@@ -135,7 +135,7 @@ func TestCorrupt(t *testing.T) {
 	require.NoError(t, fs.Corrupt("/a", 1))
 	got := readAll(t, fs, "/a")
 	require.Equal(t, byte('b')^0xff, got[1])
-	fs.Crash(nil)
+	fs.Crash()
 	require.Equal(t, got, readAll(t, fs, "/a"), "corruption is on the durable image too")
 	require.Error(t, fs.Corrupt("/a", 3))
 	require.ErrorIs(t, fs.Corrupt("/missing", 0), os.ErrNotExist)
@@ -180,4 +180,33 @@ func TestOpenFlagsAndSeek(t *testing.T) {
 	require.NoError(t, tr.Close())
 	require.ErrorIs(t, tr.Close(), os.ErrClosed)
 	require.Empty(t, readAll(t, fs, "/a"))
+}
+
+func TestCrashTornAfterTruncateKeepsOnlySynced(t *testing.T) {
+	fs := New()
+	f := create(t, fs, "/a", "abcdef")
+	require.NoError(t, f.Sync())
+	require.NoError(t, fs.SyncDir("/"))
+	require.NoError(t, f.Truncate(2))
+	_, err := f.Write([]byte("XY"))
+	require.NoError(t, err)
+	fs.CrashTorn(func(n int) int { return n })
+	require.Equal(t, "abcdef", readAll(t, fs, "/a"))
+}
+
+func TestAccessModes(t *testing.T) {
+	fs := New()
+	create(t, fs, "/a", "x")
+	wo, err := fs.OpenFile("/a", os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = wo.Read(make([]byte, 1))
+	require.ErrorIs(t, err, syscall.EBADF)
+	ro, err := fs.OpenFile("/a", os.O_RDONLY, 0)
+	require.NoError(t, err)
+	require.ErrorIs(t, ro.Truncate(0), syscall.EBADF)
+	n, err := ro.Read(make([]byte, 4))
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	_, err = ro.Read(make([]byte, 4))
+	require.ErrorIs(t, err, io.EOF)
 }
