@@ -12,7 +12,7 @@ import (
 
 // chaosStats summarizes one chaos run.
 type chaosStats struct {
-	terms, appliedIndexes, proposals int
+	terms, appliedIndexes, proposals, reads int
 }
 
 // runChaos drives a 5-node cluster through random partitions, message loss, reordering, restarts
@@ -26,8 +26,25 @@ func runChaos(t *testing.T, seed int64, withMembership bool, opts ...configOpt) 
 	leaderOf := map[uint64]uint64{}
 	appliedAt := map[uint64]Entry{}
 	seen := map[uint64]int{}
+	// readFloor[ctx] is the highest index committed anywhere when the read was requested: a
+	// linearizable read point must not be below it.
+	readFloor := map[string]uint64{}
+	readsSeen := map[uint64]int{}
+	maxCommitted := func() uint64 {
+		var c uint64
+		for _, id := range nw.ids {
+			c = max(c, nw.node(id).log.committed)
+		}
+		return c
+	}
 	check := func() error {
 		for _, id := range nw.ids {
+			for _, rs := range nw.reads[id][readsSeen[id]:] {
+				if floor := readFloor[string(rs.RequestCtx)]; rs.Index < floor {
+					return fmt.Errorf("read %q on %d at index %d, but %d was committed before it was issued", rs.RequestCtx, id, rs.Index, floor)
+				}
+			}
+			readsSeen[id] = len(nw.reads[id])
 			r := nw.node(id)
 			if r.state == RoleLeader {
 				if l, ok := leaderOf[r.term]; ok && l != id {
@@ -51,12 +68,31 @@ func runChaos(t *testing.T, seed int64, withMembership bool, opts ...configOpt) 
 		}
 		return nil
 	}
-	stats := func() chaosStats { return chaosStats{len(leaderOf), len(appliedAt), 0} }
+	stats := func() chaosStats {
+		reads := 0
+		for _, rs := range nw.reads {
+			reads += len(rs)
+		}
+		return chaosStats{terms: len(leaderOf), appliedIndexes: len(appliedAt), reads: reads}
+	}
 	proposals := 0
 	for step := 0; step < 400; step++ {
 		switch a := rng.Intn(100); {
+		case a < 45:
+			for k := 1 + rng.Intn(4); k > 0; k-- {
+				nw.tickShuffled(rng)
+			}
+		case a < 48:
+			id := nw.ids[rng.Intn(len(nw.ids))]
+			ctx := fmt.Sprint("read", step)
+			readFloor[ctx] = maxCommitted()
+			_ = nw.nodes[id].ReadIndex([]byte(ctx))
+			nw.stabilizeShuffled(rng)
 		case a < 50:
-			nw.tickShuffled(rng)
+			if ls := nw.leaders(); len(ls) > 0 {
+				nw.nodes[ls[0]].TransferLeadership(nw.ids[rng.Intn(len(nw.ids))])
+				nw.stabilizeShuffled(rng)
+			}
 		case a < 75:
 			id := nw.ids[rng.Intn(len(nw.ids))]
 			proposals++
@@ -65,6 +101,14 @@ func runChaos(t *testing.T, seed int64, withMembership bool, opts ...configOpt) 
 		case a < 82:
 			nw.heal()
 			perm := rng.Perm(len(nw.ids))
+			if ls := nw.leaders(); len(ls) > 0 && rng.Intn(2) == 0 {
+				// Often cut the leader off with the minority: the interesting case.
+				for i, p := range perm {
+					if nw.ids[p] == ls[0] {
+						perm[0], perm[i] = perm[i], perm[0]
+					}
+				}
+			}
 			k := 1 + rng.Intn(2)
 			var minority, majority []uint64
 			for i, p := range perm {
@@ -130,7 +174,7 @@ func TestChaosSafety(t *testing.T) {
 			st, err := runChaos(t, seed, seed > 6, opts...)
 			require.NoError(t, err)
 			assert.Positive(t, st.appliedIndexes, "the run made progress")
-			t.Logf("terms %d, applied indexes %d, proposals %d", st.terms, st.appliedIndexes, st.proposals)
+			t.Logf("terms %d, applied indexes %d, proposals %d, reads %d", st.terms, st.appliedIndexes, st.proposals, st.reads)
 		})
 	}
 }
