@@ -2,6 +2,7 @@ package netsim
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -54,5 +55,21 @@ func TestTraceLinesHaveFixedColumns(t *testing.T) {
 		require.Equal(t, byte(' '), l[16], "%q", l)
 		require.Equal(t, byte(' '), l[25], "%q", l)
 		require.Equal(t, byte(' '), l[30], "%q", l)
+	}
+}
+
+func TestTraceHeaderMatchesItsDocumentedFormat(t *testing.T) {
+	tests := []struct {
+		at         int64
+		kind, node string
+	}{
+		{0, "boot", "n1"},
+		{1_503_129_871, "send", "n12"},
+		{123456_000_000_007, "watchend", "-"},
+		{999_999_999, "longerkind", "n1234"},
+	}
+	for _, tt := range tests {
+		want := fmt.Sprintf("%6d.%09d %-8s %-4s ", tt.at/1e9, tt.at%1e9, tt.kind, tt.node)
+		require.Equal(t, want, string(appendHeader(nil, tt.at, tt.kind, tt.node)))
 	}
 }

@@ -3,6 +3,7 @@ package netsim
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/raftlab/raftlab/core/raft"
 )
@@ -121,7 +122,7 @@ func (h *host) tick(inc uint64) {
 		return
 	}
 	now := h.localNow()
-	h.sim.tracef("tick", h.name, "clock=%d", now)
+	h.sim.tracer.line(h.sim.now, "tick", h.name, "clock="+strconv.FormatInt(now, 10))
 	h.proc.Tick(now)
 	h.afterInput()
 	h.scheduleTick()
@@ -138,7 +139,7 @@ func (h *host) input(kind, detail string, fn func()) {
 		h.sim.tracef("hold", h.name, "%s %s", kind, detail)
 		return
 	}
-	h.sim.tracef(kind, h.name, "%s", detail)
+	h.sim.tracer.line(h.sim.now, kind, h.name, detail)
 	fn()
 	h.afterInput()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/raftlab/raftlab/core/raft"
 )
@@ -117,6 +118,7 @@ type Sim struct {
 	clients  *clientSet
 	samples  []Sample
 	failures []string
+	msgBuf   []byte
 }
 
 // New builds a simulation and starts every node (no event has run yet).
@@ -279,27 +281,59 @@ func (s *Sim) Name(id uint64) string { return s.name(id) }
 func (s *Sim) Nodes() []uint64 { return append([]uint64(nil), s.order...) }
 
 func (s *Sim) describeMessage(m raft.Message) string {
-	out := fmt.Sprintf("%s->%s %s t%d", s.name(m.From), s.name(m.To), m.Type, m.Term)
+	return string(s.appendMessage(nil, m))
+}
+
+// appendMessage appends the one-line description of m used in the trace:
+// "n1->n3 MsgApp t2 log=2/7 c7 e1".
+func (s *Sim) appendMessage(b []byte, m raft.Message) []byte {
+	u := func(b []byte, prefix string, v uint64) []byte {
+		b = append(b, prefix...)
+		return strconv.AppendUint(b, v, 10)
+	}
+	b = append(b, s.name(m.From)...)
+	b = append(b, "->"...)
+	b = append(b, s.name(m.To)...)
+	b = append(b, ' ')
+	b = append(b, m.Type.String()...)
+	b = u(b, " t", m.Term)
 	switch m.Type {
 	case raft.MsgApp, raft.MsgVote, raft.MsgPreVote:
-		out += fmt.Sprintf(" log=%d/%d c%d e%d", m.LogTerm, m.Index, m.Commit, len(m.Entries))
+		b = u(b, " log=", m.LogTerm)
+		b = u(b, "/", m.Index)
+		b = u(b, " c", m.Commit)
+		b = u(b, " e", uint64(len(m.Entries)))
 	case raft.MsgAppResp:
-		out += fmt.Sprintf(" i%d", m.Index)
+		b = u(b, " i", m.Index)
 		if m.Reject {
-			out += fmt.Sprintf(" reject hint=%d", m.RejectHint)
+			b = u(b, " reject hint=", m.RejectHint)
 		}
 	case raft.MsgVoteResp, raft.MsgPreVoteResp:
 		if m.Reject {
-			out += " reject"
+			b = append(b, " reject"...)
 		}
 	case raft.MsgHeartbeat:
-		out += fmt.Sprintf(" c%d", m.Commit)
+		b = u(b, " c", m.Commit)
 	case raft.MsgSnap:
 		if m.Snapshot != nil {
-			out += fmt.Sprintf(" snap=%d/%d", m.Snapshot.Metadata.Term, m.Snapshot.Metadata.Index)
+			b = u(b, " snap=", m.Snapshot.Metadata.Term)
+			b = u(b, "/", m.Snapshot.Metadata.Index)
 		}
 	case raft.MsgProp:
-		out += fmt.Sprintf(" e%d", len(m.Entries))
+		b = u(b, " e", uint64(len(m.Entries)))
 	}
-	return out
+	return b
+}
+
+// traceMessage writes one message line: kind, node, an optional prefix, the message and, when
+// at >= 0, its delivery time.
+func (s *Sim) traceMessage(kind, node, prefix string, m raft.Message, at int64) {
+	b := append(s.msgBuf[:0], prefix...)
+	b = s.appendMessage(b, m)
+	if at >= 0 {
+		b = append(b, " at="...)
+		b = strconv.AppendInt(b, at, 10)
+	}
+	s.msgBuf = b
+	s.tracer.lineBytes(s.now, kind, node, b)
 }

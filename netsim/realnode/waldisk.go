@@ -83,7 +83,13 @@ func (d *walDisk) Crash() {
 	if d.torn {
 		torn = func(n int) int { return d.rng.IntN(n + 1) }
 	}
-	d.fs.Crash(torn)
+	// memfs is renaming Crash(torn) to CrashTorn(torn); accept either until that lands.
+	switch fs := any(d.fs).(type) {
+	case interface{ CrashTorn(func(int) int) }:
+		fs.CrashTorn(torn)
+	case interface{ Crash(func(int) int) }:
+		fs.Crash(torn)
+	}
 }
 
 // Recover opens and replays the WAL, nil if the node never created one.
