@@ -124,3 +124,33 @@ func TestSegmentsAreCutOnlyAfterNewData(t *testing.T) {
 	_, rec := reopen(t, fs, wal.Options{})
 	requireEntries(t, entries(1, 1, 1), rec.Entries)
 }
+
+func TestGroupCommitIsOneFsyncPerSync(t *testing.T) {
+	fs := memfs.New()
+	w := createWAL(t, fs, wal.Options{})
+	before := w.Stats()
+	diskSyncs := fs.Syncs()
+	for i := uint64(1); i <= 10; i++ {
+		require.NoError(t, w.Save(raft.HardState{Term: 1, Commit: i - 1}, entries(1, i, i)))
+	}
+	require.Equal(t, diskSyncs, fs.Syncs(), "Save never fsyncs")
+	require.NoError(t, w.Sync())
+	require.NoError(t, w.Sync(), "nothing new: no fsync")
+	after := w.Stats()
+	require.Equal(t, before.Syncs+1, after.Syncs)
+	require.Equal(t, diskSyncs+1, fs.Syncs())
+	require.Equal(t, before.Records+20, after.Records, "ten entry and ten hard-state records")
+	require.Positive(t, after.Bytes-before.Bytes)
+
+	require.NoError(t, w.Save(raft.HardState{Term: 1, Commit: 9}, nil))
+	require.Equal(t, after.Records, w.Stats().Records, "an unchanged hard state is not written again")
+}
+
+func TestNoSyncSkipsFsync(t *testing.T) {
+	fs := memfs.New()
+	w := createWAL(t, fs, wal.Options{NoSync: true})
+	require.NoError(t, w.Save(raft.HardState{Term: 1}, entries(1, 1, 3)))
+	require.NoError(t, w.Sync())
+	require.Zero(t, w.Stats().Syncs)
+	require.Zero(t, fs.Syncs())
+}

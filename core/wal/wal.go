@@ -103,8 +103,10 @@ func Create(fs FS, dir string, metadata []byte, opts Options) (*WAL, error) {
 	if err := fs.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("wal: create dir %s: %w", dir, err)
 	}
-	if err := fs.SyncDir(filepath.Dir(dir)); err != nil && !opts.NoSync {
-		return nil, fmt.Errorf("wal: fsync parent of %s: %w", dir, err)
+	if !opts.NoSync {
+		if err := fs.SyncDir(filepath.Dir(dir)); err != nil {
+			return nil, fmt.Errorf("wal: fsync parent of %s: %w", dir, err)
+		}
 	}
 	w := newWAL(fs, dir, opts)
 	w.metadata = append([]byte{}, metadata...)
