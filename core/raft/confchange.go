@@ -39,6 +39,7 @@ func DecodeConfChange(b []byte) (ConfChange, error) {
 	return cc, nil
 }
 
+// String names the change type.
 func (t ConfChangeType) String() string {
 	switch t {
 	case ConfChangeAddNode:

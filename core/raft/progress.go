@@ -14,6 +14,7 @@ const (
 	ProgressSnapshot
 )
 
+// String names the replication state.
 func (s ProgressState) String() string {
 	switch s {
 	case ProgressProbe:

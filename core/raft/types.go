@@ -90,6 +90,7 @@ var messageTypeNames = [...]string{
 	"MsgReadIndexResp", "MsgTransferLeader", "MsgUnreachable", "MsgSnapStatus", "MsgCheckQuorum",
 }
 
+// String names the message type, e.g. "MsgApp".
 func (t MessageType) String() string {
 	if int(t) < len(messageTypeNames) {
 		return messageTypeNames[t]
@@ -148,6 +149,7 @@ type ReadState struct {
 // Role is a node's part in the protocol.
 type Role uint8
 
+// The roles. RolePreCandidate is a follower running a pre-vote (Config.PreVote).
 const (
 	RoleFollower Role = iota
 	RoleCandidate
@@ -155,6 +157,7 @@ const (
 	RolePreCandidate
 )
 
+// String names the role.
 func (r Role) String() string {
 	switch r {
 	case RoleFollower:
@@ -203,6 +206,7 @@ type NotLeaderError struct {
 	Leader uint64
 }
 
+// Error implements error.
 func (e *NotLeaderError) Error() string {
 	if e.Leader == None {
 		return "raft: not leader (no leader known)"
