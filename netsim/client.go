@@ -397,6 +397,12 @@ func (s *Sim) Do(req Request, opts DoOptions) (*Call, error) {
 	if req.Key == "" && req.Kind <= ReqCompareAndDelete {
 		return nil, errors.New("netsim: do: empty key")
 	}
+	if req.Kind == ReqMemberAdd && (req.Member.ID == 0 || req.Member.Name == "") {
+		return nil, errors.New("netsim: do: member add needs the member's ID and name")
+	}
+	if req.Kind == ReqMemberRemove && req.MemberID == 0 {
+		return nil, errors.New("netsim: do: member remove needs a member ID")
+	}
 	if opts.Target != 0 {
 		if _, err := s.host(opts.Target); err != nil {
 			return nil, fmt.Errorf("netsim: do: %w", err)

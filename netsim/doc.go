@@ -1,7 +1,15 @@
-// Package netsim is raftlab's deterministic discrete-event simulator. It runs real nodes (through
-// the Process seam; the core/node adapter is the production one) over a simulated network, clock and
-// disk, drives simulated clients that record histories for the checker, and reports what the nodes
-// do to observers.
+// Package netsim is raftlab's deterministic discrete-event simulator. It runs real nodes over a
+// simulated network, clock and disk, drives simulated clients that record histories for the
+// checker, and reports what the nodes do to observers.
+//
+// The engine drives nodes through the small Process and Disk seams; netsim/realnode supplies the
+// production ones (core/node.Node, and core/wal on a crashable memfs disk):
+//
+//	sim, err := netsim.New(realnode.Configure(netsim.Config{Seed: 7, Nodes: 5,
+//		Clients: netsim.ClientConfig{Count: 10, Workload: netsim.KeysWorkload(10)}}, realnode.Options{}))
+//	sim.Run(60e9)                      // one virtual minute
+//	ops := sim.History()               // for checker.Check
+//	fmt.Printf("%016x\n", sim.TraceHash())
 //
 // # Determinism
 //
