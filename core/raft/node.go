@@ -114,7 +114,8 @@ func (n *Node) Step(m Message) error {
 }
 
 // Propose proposes data to be appended to the log. On a follower it is forwarded to the leader
-// (nil return: forwarded, not yet accepted). See the errors in the package documentation.
+// (nil return: forwarded, not yet accepted). See the errors in the package documentation. Raft
+// keeps data as given: the caller must not modify it afterwards.
 func (n *Node) Propose(data []byte) error {
 	return n.r.Step(Message{From: n.r.id, Type: MsgProp, Entries: []Entry{{Type: EntryNormal, Data: data}}})
 }
@@ -133,7 +134,9 @@ func (n *Node) ProposeConfChange(cc ConfChange) error {
 func (n *Node) ApplyConfChange(cc ConfChange) ConfState { return n.r.applyConfChange(cc) }
 
 // ReadIndex requests a linearizable read point; the answer is a ReadState carrying rctx in a later
-// Ready. On a follower the request is forwarded to the leader.
+// Ready. On a follower the request is forwarded to the leader. A request can go unanswered (the
+// leader lost its leadership or the network lost a message): the host must time out and retry
+// with a fresh context. Contexts must be unique among outstanding requests.
 func (n *Node) ReadIndex(rctx []byte) error {
 	if len(rctx) == 0 {
 		return ErrReadIndexEmptyContext
