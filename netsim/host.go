@@ -95,7 +95,13 @@ func (h *host) boot() error {
 // localNow is this node's clock at the current virtual time (unix ns).
 func (h *host) localNow() int64 {
 	v := h.sim.now
-	return h.sim.cfg.Epoch + h.clockOffset + v + v*h.driftPPM/1e6
+	return h.sim.cfg.Epoch + h.clockOffset + v + drift(v, h.driftPPM)
+}
+
+// drift is how far a clock running ppm parts per million fast has moved ahead after v ns, computed
+// without overflowing for runs of many virtual days.
+func drift(v, ppm int64) int64 {
+	return v/1e6*ppm + v%1e6*ppm/1e6
 }
 
 // tickGap is the virtual time one tick of this node's clock takes.
@@ -293,7 +299,7 @@ func (s *Sim) SkewClock(id uint64, offset int64, driftPPM int64) error {
 	}
 	// Keep the node's clock continuous across a drift change: fold the old drift into the offset.
 	v := s.now
-	h.clockOffset += offset + v*h.driftPPM/1e6 - v*driftPPM/1e6
+	h.clockOffset += offset + drift(v, h.driftPPM) - drift(v, driftPPM)
 	h.driftPPM = driftPPM
 	s.tracef("skew", h.name, "offset=%d drift=%dppm", h.clockOffset, driftPPM)
 	return nil

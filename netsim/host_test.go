@@ -150,3 +150,11 @@ func TestInvokeRunsAgainstTheLiveProcessAndDrainsOutputs(t *testing.T) {
 	require.Error(t, s.Invoke(2, "poke", "", func(Process) {}))
 	require.Error(t, s.Invoke(5, "poke", "", func(Process) {}))
 }
+
+func TestDriftDoesNotOverflowOnLongRuns(t *testing.T) {
+	week := int64(7 * 24 * 3600 * 1e9)
+	require.Equal(t, week/10, drift(week, 100000), "10% fast for a week")
+	require.Equal(t, -week/10, drift(week, -100000))
+	require.Equal(t, int64(1), drift(1e6, 1))
+	require.Zero(t, drift(999_999, 1))
+}
