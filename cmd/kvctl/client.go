@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/raftlab/raftlab/core/v2client"
+)
+
+// defaultDialTimeout bounds connection setup, as in etcdctl.
+const defaultDialTimeout = 30 * time.Second
+
+// newClient builds the client from the global flags. Unless --no-sync is given (or sync is
+// false) it first lists the members and switches to their client URLs, as etcdctl does. On
+// failure it has already printed the error and returns the exit code.
+func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
+	g := &cx.app.global
+	if fileOrEnv(g.discoverySRV, "ETCDCTL_DISCOVERY_SRV", cx.app.getenv) != "" {
+		return nil, cx.app.fail(exitBadArgs, errors.New("--discovery-srv is not supported by kvctl; use --endpoints")), false
+	}
+	httpClient, err := cx.httpClient()
+	if err != nil {
+		fmt.Fprintln(cx.app.stderr, err.Error())
+		return nil, exitError, false
+	}
+	opts := v2client.Options{Timeout: g.timeout, HTTPClient: httpClient}
+	if user := fileOrEnv(g.username, "ETCDCTL_USERNAME", cx.app.getenv); user != "" {
+		opts.Username, opts.Password, err = cx.credentials(user)
+		if err != nil {
+			fmt.Fprintln(cx.app.stderr, err.Error())
+			return nil, exitError, false
+		}
+	}
+	endpoints := g.endpointList(cx.app.getenv)
+	c, err := v2client.New(endpoints, opts)
+	if err != nil {
+		fmt.Fprintln(cx.app.stderr, err.Error())
+		return nil, exitError, false
+	}
+	if g.debug {
+		fmt.Fprintf(cx.app.stderr, "start to sync cluster using endpoints(%s)\n", strings.Join(c.Endpoints(), ","))
+	}
+	if sync && !g.noSync {
+		ctx, cancel := cx.totalTimeoutContext()
+		err := c.Sync(ctx)
+		cancel()
+		switch {
+		case errors.Is(err, v2client.ErrNoEndpoints):
+			fmt.Fprintf(cx.app.stderr, "etcd cluster has no published client endpoints.\n")
+			fmt.Fprintf(cx.app.stderr, "Try '--no-sync' if you want to access non-published client endpoints(%s).\n", strings.Join(c.Endpoints(), ","))
+			return nil, cx.app.fail(exitServerError, err), false
+		case err != nil && isConnectionError(err):
+			return nil, cx.app.fail(exitBadConnection, err), false
+		}
+		// Any other sync failure is ignored, as etcdctl does: the command itself will report.
+		if g.debug {
+			fmt.Fprintf(cx.app.stderr, "got endpoints(%s) after sync\n", strings.Join(c.Endpoints(), ","))
+		}
+	}
+	if g.debug {
+		fmt.Fprintf(cx.app.stderr, "Cluster-Endpoints: %s\n", strings.Join(c.Endpoints(), ", "))
+	}
+	return c, exitSuccess, true
+}
+
+// credentials splits "user:password", or asks for the password on stderr and reads one line
+// of stdin when there is no colon.
+func (cx *cmdContext) credentials(flagValue string) (string, string, error) {
+	if user, pass, ok := strings.Cut(flagValue, ":"); ok {
+		return user, pass, nil
+	}
+	fmt.Fprint(cx.app.stderr, "Password: ")
+	line, err := bufio.NewReader(cx.app.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", "", fmt.Errorf("read password: %w", err)
+	}
+	return flagValue, strings.TrimRight(line, "\r\n"), nil
+}
+
+// httpClient builds the keep-alive HTTP client with the TLS files and the dial timeout.
+func (cx *cmdContext) httpClient() (*http.Client, error) {
+	g := &cx.app.global
+	getenv := cx.app.getenv
+	dialTimeout := defaultDialTimeout
+	if g.totalTimeout != 0 && g.totalTimeout < dialTimeout {
+		dialTimeout = g.totalTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	tr.MaxIdleConnsPerHost = 64
+
+	certFile := fileOrEnv(g.certFile, "ETCDCTL_CERT_FILE", getenv)
+	keyFile := fileOrEnv(g.keyFile, "ETCDCTL_KEY_FILE", getenv)
+	caFile := fileOrEnv(g.caFile, "ETCDCTL_CA_FILE", getenv)
+	if certFile != "" || keyFile != "" || caFile != "" {
+		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+		if certFile != "" || keyFile != "" {
+			cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+			if err != nil {
+				return nil, fmt.Errorf("load client certificate: %w", err)
+			}
+			cfg.Certificates = []tls.Certificate{cert}
+		}
+		if caFile != "" {
+			pem, err := os.ReadFile(caFile)
+			if err != nil {
+				return nil, fmt.Errorf("read CA file: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("no certificate found in CA file %s", caFile)
+			}
+			cfg.RootCAs = pool
+		}
+		tr.TLSClientConfig = cfg
+	}
+	return &http.Client{Transport: tr}, nil
+}
+
+// isConnectionError tells whether err means the cluster could not be reached at all (every
+// attempt failed to dial or read, or timed out), as etcdctl decides whether to exit with 2.
+func isConnectionError(err error) bool {
+	var ce *v2client.ClusterError
+	if errors.As(err, &ce) {
+		for _, e := range ce.Errors {
+			if !isConnectionError(e) {
+				return false
+			}
+		}
+		return len(ce.Errors) > 0
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		if op.Op == "dial" || op.Op == "read" {
+			return true
+		}
+		return isConnectionError(op.Err)
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// clusterDetail returns a cluster error's per-endpoint lines, or "" for other errors.
+func clusterDetail(err error) string {
+	var ce *v2client.ClusterError
+	if errors.As(err, &ce) {
+		return ce.Detail()
+	}
+	return ""
+}
+
+// totalTimeoutContext bounds a whole command (except watches) by --total-timeout.
+func (cx *cmdContext) totalTimeoutContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(cx.app.ctx, cx.app.global.totalTimeout)
+}

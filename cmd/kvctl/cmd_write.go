@@ -1,0 +1,148 @@
+package main
+
+import (
+	"flag"
+	"time"
+
+	"github.com/raftlab/raftlab/core/v2client"
+)
+
+func setCommand() *command {
+	return &command{
+		name: "set", usage: "set the value of a key", argsUsage: "<key> <value>",
+		setup: func(fs *flag.FlagSet) action {
+			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
+			swapValue := fs.String("swap-with-value", "", "previous value")
+			swapIndex := fs.Int("swap-with-index", 0, "previous index")
+			return func(cx *cmdContext) int {
+				return cx.writeValue(v2client.SetOptions{TTL: seconds(*ttl), PrevValue: *swapValue, PrevIndex: nonNegative(*swapIndex)})
+			}
+		},
+	}
+}
+
+func mkCommand() *command {
+	return &command{
+		name: "mk", usage: "make a new key with a given value", argsUsage: "<key> <value>",
+		setup: func(fs *flag.FlagSet) action {
+			inOrder := fs.Bool("in-order", false, "create in-order key under directory <key>")
+			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
+			return func(cx *cmdContext) int {
+				if *inOrder {
+					return cx.createInOrder(seconds(*ttl))
+				}
+				return cx.writeValue(v2client.SetOptions{TTL: seconds(*ttl), PrevExist: v2client.PrevNoExist})
+			}
+		},
+	}
+}
+
+func updateCommand() *command {
+	return &command{
+		name: "update", usage: "update an existing key with a given value", argsUsage: "<key> <value>",
+		setup: func(fs *flag.FlagSet) action {
+			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
+			return func(cx *cmdContext) int {
+				return cx.writeValue(v2client.SetOptions{TTL: seconds(*ttl), PrevExist: v2client.PrevExist})
+			}
+		},
+	}
+}
+
+func mkdirCommand() *command {
+	return dirCommand("mkdir", "make a new directory", v2client.PrevNoExist)
+}
+
+func setdirCommand() *command {
+	return dirCommand("setdir", "create a new directory or update an existing directory TTL", v2client.PrevIgnore)
+}
+
+func updatedirCommand() *command {
+	return dirCommand("updatedir", "update an existing directory", v2client.PrevExist)
+}
+
+// dirCommand builds mkdir, setdir and updatedir, which differ only in prevExist.
+func dirCommand(name, usage, prevExist string) *command {
+	return &command{
+		name: name, usage: usage, argsUsage: "<key>",
+		setup: func(fs *flag.FlagSet) action {
+			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
+			return func(cx *cmdContext) int {
+				key, ok := cx.key()
+				if !ok {
+					return cx.app.fail(exitBadArgs, errKeyRequired)
+				}
+				c, code, ok := cx.newClient(true)
+				if !ok {
+					return code
+				}
+				ctx, cancel := cx.totalTimeoutContext()
+				resp, err := c.Set(ctx, key, "", v2client.SetOptions{TTL: seconds(*ttl), Dir: true, PrevExist: prevExist})
+				cancel()
+				if err != nil {
+					return cx.app.fail(exitServerError, err)
+				}
+				if !cx.isSimple() {
+					cx.printResponse(resp)
+				}
+				return exitSuccess
+			}
+		},
+	}
+}
+
+// writeValue runs a PUT of <key> <value> (value from stdin when missing) and prints the answer.
+func (cx *cmdContext) writeValue(opts v2client.SetOptions) int {
+	key, ok := cx.key()
+	if !ok {
+		return cx.app.fail(exitBadArgs, errKeyRequired)
+	}
+	value, err := cx.value()
+	if err != nil {
+		return cx.app.fail(exitBadArgs, err)
+	}
+	c, code, ok := cx.newClient(true)
+	if !ok {
+		return code
+	}
+	ctx, cancel := cx.totalTimeoutContext()
+	resp, err := c.Set(ctx, key, value, opts)
+	cancel()
+	if err != nil {
+		return cx.app.fail(exitServerError, err)
+	}
+	cx.printResponse(resp)
+	return exitSuccess
+}
+
+// createInOrder runs mk --in-order: a POST under the directory <key>.
+func (cx *cmdContext) createInOrder(ttl time.Duration) int {
+	dir, ok := cx.key()
+	if !ok {
+		return cx.app.fail(exitBadArgs, errKeyRequired)
+	}
+	value, err := cx.value()
+	if err != nil {
+		return cx.app.fail(exitBadArgs, err)
+	}
+	c, code, ok := cx.newClient(true)
+	if !ok {
+		return code
+	}
+	ctx, cancel := cx.totalTimeoutContext()
+	resp, err := c.CreateInOrder(ctx, dir, value, ttl)
+	cancel()
+	if err != nil {
+		return cx.app.fail(exitServerError, err)
+	}
+	cx.printResponse(resp)
+	return exitSuccess
+}
+
+// nonNegative converts an int flag to an index; negative values mean "not given".
+func nonNegative(n int) uint64 {
+	if n < 0 {
+		return 0
+	}
+	return uint64(n)
+}

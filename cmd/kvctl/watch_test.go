@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWatchOnceFromHistory(t *testing.T) {
+	h := newHarness(t)
+	before := h.fake.Index()
+	h.mustRun(t, "set", "/w/a", "1")
+	h.mustRun(t, "mkdir", "/w/sub")
+	h.mustRun(t, "set", "/w/b", "2")
+	current := h.fake.Index()
+
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a key", []string{"watch", "--after-index", fmt.Sprint(before), "/w/b"}, "2\n"},
+		{"recursive prints action and key", []string{"watch", "-r", "--after-index", fmt.Sprint(before), "/w"}, "[set] /w/a\n1\n"},
+		{"directory events are skipped", []string{"watch", "/w", "--recursive", "--after-index", fmt.Sprint(before + 1)}, "[set] /w/b\n2\n"},
+		{"extended shows the registration index", []string{"-o", "extended", "watch", "--after-index", fmt.Sprint(before), "/w/a"},
+			fmt.Sprintf("Key: /w/a\nCreated-Index: %d\nModified-Index: %d\nTTL: 0\nIndex: %d\n\n1\n", before+1, before+1, current)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, result{stdout: tt.want}, h.run(t, "", tt.args...))
+		})
+	}
+	waits := h.requestsMatching("GET /v2/keys/w/b?")
+	require.NotEmpty(t, waits)
+	assert.Equal(t, fmt.Sprintf("GET /v2/keys/w/b?recursive=false&wait=true&waitIndex=%d", before+1), waits[0])
+}
+
+func TestWatchForeverResumesAfterEachEvent(t *testing.T) {
+	h := newHarness(t)
+	before := h.fake.Index()
+	h.mustRun(t, "set", "/f", "one")
+	h.mustRun(t, "set", "/f", "two")
+	r := h.runUntil(t, "\n", 2, "watch", "--forever", "--after-index", fmt.Sprint(before), "/f")
+	assert.Equal(t, 0, r.code)
+	assert.Equal(t, "one\ntwo\n", r.stdout)
+	waits := h.requestsMatching("GET /v2/keys/f?")
+	require.GreaterOrEqual(t, len(waits), 2)
+	for i, w := range waits[:2] {
+		assert.True(t, strings.HasSuffix(w, fmt.Sprintf("waitIndex=%d", before+1+uint64(i))), w)
+	}
+}
+
+func TestWatchLiveEvent(t *testing.T) {
+	h := newHarness(t)
+	done := make(chan result, 1)
+	go func() { done <- h.run(t, "", "watch", "-r", "/live") }()
+	for len(h.requestsMatching("GET /v2/keys/live?")) == 0 {
+		select {
+		case r := <-done:
+			t.Fatalf("watch ended early: %+v", r)
+		default:
+		}
+	}
+	h.mustRun(t, "set", "/live/k", "hello")
+	assert.Equal(t, result{stdout: "[set] /live/k\nhello\n"}, <-done)
+}
+
+func TestExecWatch(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("needs sh")
+	}
+	h := newHarness(t)
+	before := h.fake.Index()
+	h.mustRun(t, "set", "/e/a", "va")
+	h.mustRun(t, "mkdir", "/e/d")
+	h.mustRun(t, "set", "/e/b", "vb")
+	script := `echo "$ETCD_WATCH_ACTION $ETCD_WATCH_KEY $ETCD_WATCH_VALUE $ETCD_WATCH_MODIFIED_INDEX"`
+	want := fmt.Sprintf("set /e/a va %d\nset /e/b vb %d\n", before+1, before+3)
+
+	r := h.runUntil(t, "\n", 2, "exec-watch", "-r", "--after-index", fmt.Sprint(before-1), "/e", "--", "sh", "-c", script)
+	assert.Equal(t, 0, r.code)
+	assert.Equal(t, want, r.stdout)
+	assert.Equal(t, "Ignored dir /e/d change\n", r.stderr)
+
+	r = h.runUntil(t, "\n", 1, "exec-watch", "--after-index", fmt.Sprint(before), "sh", "-c", script, "/e/b")
+	assert.Equal(t, fmt.Sprintf("set /e/b vb %d\n", before+3), r.stdout)
+	waits := h.requestsMatching("GET /v2/keys/e/b?")
+	require.NotEmpty(t, waits)
+	assert.Equal(t, fmt.Sprintf("GET /v2/keys/e/b?recursive=false&wait=true&waitIndex=%d", before+2), waits[0],
+		"etcdctl's exec-watch asks for after-index+2")
+}
+
+func TestExecWatchBadArgs(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{{"exec-watch"}, {"exec-watch", "/k"}, {"exec-watch", "/k", "--"}} {
+		r := h.run(t, "", args...)
+		assert.Equal(t, result{stderr: "Error:  key and command to exec required\n", code: 128}, r, "%v", args)
+	}
+	assert.Empty(t, h.fake.Requests())
+}
+
+func TestExecWatchCommandThatCannotStart(t *testing.T) {
+	h := newHarness(t)
+	before := h.fake.Index()
+	h.mustRun(t, "set", "/k", "v")
+	r := h.run(t, "", "exec-watch", "--after-index", fmt.Sprint(before-1), "/k", "--", "/nonexistent/program")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "/nonexistent/program")
+}
