@@ -317,3 +317,14 @@ func readFile(t *testing.T, fs wal.FS, name string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+func TestCloseMakesSavesDurable(t *testing.T) {
+	fs := memfs.New()
+	w := createWAL(t, fs, wal.Options{})
+	require.NoError(t, w.Save(raft.HardState{Term: 3, Vote: 2}, entries(3, 1, 4)))
+	require.NoError(t, w.Close())
+	fs.Crash()
+	_, rec := reopen(t, fs, wal.Options{})
+	requireEntries(t, entries(3, 1, 4), rec.Entries)
+	require.Equal(t, raft.HardState{Term: 3, Vote: 2}, rec.HardState)
+}

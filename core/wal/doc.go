@@ -11,4 +11,18 @@
 // is cut off and reported in Recovered.TornTail; any other damage (a bad CRC or length in the
 // middle of the log, a missing segment, a broken segment chain) is refused with an error wrapping
 // ErrCorrupt that names the file and byte offset.
+//
+// On disk, in the WAL directory:
+//
+//   - Segments "<seq>-<first index>.wal" (16 hex digits each, so the sorted listing is replay
+//     order). A segment is created complete (temp file, fsync, rename, directory fsync) with a
+//     prologue: a segment header (sequence, first index, CRC of the previous segment's last
+//     record), the metadata, the hard state and the retained snapshot markers, so replay can start
+//     at any segment. Segments are cut only right after an fsync, so only the last one can be torn.
+//   - Records: uint32 length n, uint32 ^n, uint32 CRC-32C of type and payload, type byte,
+//     msgpack payload. The complemented length tells a damaged length from a torn one.
+//   - Snapshots "<term>-<index>.snap": magic, CRC-32C, length, msgpack body. A snapshot counts
+//     only once its marker record is in the log. The log is kept back to the previous snapshot,
+//     so a damaged newest snapshot falls back to the previous one; older segments and snapshot
+//     files are deleted by SaveSnapshot.
 package wal
