@@ -242,3 +242,25 @@ func TestJoinerLearnsConfigurationFromSnapshot(t *testing.T) {
 	assert.Equal(t, []uint64{1, 2, 3, 4}, nw.nodes[4].Status().ConfState.Voters)
 	assert.NoError(t, nw.nodes[4].Campaign())
 }
+
+// A node that has committed a conf change it has not applied yet does not know its configuration
+// and must not campaign.
+func TestNoCampaignWithUnappliedConfChange(t *testing.T) {
+	cc := Entry{Index: 2, Term: 1, Type: EntryConfChange, Data: EncodeConfChange(ConfChange{Type: ConfChangeAddNode, NodeID: 4})}
+	for _, pending := range []bool{true, false} {
+		t.Run(map[bool]string{true: "pending", false: "applied"}[pending], func(t *testing.T) {
+			r := newTestRaft(t, 1, []uint64{1, 2, 3}, HardState{Term: 1, Commit: 2}, []Entry{{Index: 1, Term: 1}, cc})
+			if !pending {
+				r.log.appliedTo(2)
+			}
+			for i := 0; i < 2*testElection; i++ {
+				r.tick()
+			}
+			if pending {
+				assert.Equal(t, RoleFollower, r.state)
+			} else {
+				assert.Equal(t, RoleCandidate, r.state)
+			}
+		})
+	}
+}

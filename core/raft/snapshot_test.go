@@ -132,3 +132,28 @@ func TestRestartRedeliversCommittedAfterApplied(t *testing.T) {
 	assert.Equal(t, []byte("b"), rd.CommittedEntries[0].Data)
 	assert.Equal(t, HardState{Term: 1, Vote: 1, Commit: 3}, n.Status().HardState)
 }
+
+// A snapshot lost in the network, never reported by the host, is presumed lost after an election
+// timeout of heartbeat answers and sent again.
+func TestLostSnapshotIsResent(t *testing.T) {
+	nw := newNetwork(t, 3)
+	nw.campaign(1)
+	nw.isolate(3)
+	for i := 0; i < 5; i++ {
+		require.NoError(t, nw.propose(1, "a"))
+	}
+	nw.compact(1, "image")
+	nw.heal()
+	snaps := 0
+	nw.drop = func(m Message) bool {
+		if m.Type != MsgSnap {
+			return false
+		}
+		snaps++
+		return snaps == 1 // the first one is lost
+	}
+	nw.tick(3 * testElection)
+	assert.Equal(t, 2, snaps)
+	assert.Equal(t, nw.node(1).log.committed, nw.node(3).log.committed)
+	assert.Contains(t, nw.data(3), "image")
+}
