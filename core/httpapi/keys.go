@@ -27,11 +27,11 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case p.wait:
-		h.serveWatch(w, r, p)
-	case r.Method == http.MethodGet && p.quorum:
+	case r.Method == http.MethodGet && p.quorum: // etcd turns it into QGET even with wait=true
 		h.doKeys(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,
 			Sorted: p.sorted, Now: p.now}, false)
+	case p.wait:
+		h.serveWatch(w, r, p)
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		h.serveLocalGet(w, p)
 	default:

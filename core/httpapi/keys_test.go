@@ -374,3 +374,12 @@ func TestPathHandling(t *testing.T) {
 	mustServe(t, h, http.MethodGet, "/v2/keys", "", http.StatusOK)
 	mustServe(t, h, http.MethodGet, "/v2/keysx", "", http.StatusNotFound)
 }
+
+// TestQuorumWinsOverWait checks etcd's order: GET with quorum=true is a quorum read even with wait=true.
+func TestQuorumWinsOverWait(t *testing.T) {
+	h, b := newTestHandler(t)
+	mustServe(t, h, http.MethodPut, "/v2/keys/k", "value=v", http.StatusCreated)
+	rec := mustServe(t, h, http.MethodGet, "/v2/keys/k?quorum=true&wait=true", "", http.StatusOK)
+	assert.Contains(t, rec.Body.String(), `{"action":"get"`)
+	assert.Equal(t, node.KindQuorumGet, b.lastRequest(t).Kind)
+}

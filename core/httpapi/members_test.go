@@ -115,3 +115,12 @@ func TestMembersConflictsAndLeaderless(t *testing.T) {
 	rec = mustServe(t, h, http.MethodGet, "/v2/members/leader", "", http.StatusServiceUnavailable)
 	assert.Equal(t, `{"message":"During election"}`, rec.Body.String())
 }
+
+func TestMembersOversizedBody(t *testing.T) {
+	b := newFakeBackend()
+	h := New(Config{Backend: b, MaxRequestBytes: 16})
+	rec := serveJSON(h, http.MethodPost, "/v2/members", "application/json", `{"peerURLs":["http://10.0.0.2:2380"]}`)
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Equal(t, `{"message":"http: request body too large"}`, rec.Body.String())
+	assert.Len(t, b.Status().Members, 1)
+}

@@ -144,3 +144,17 @@ func TestMetrics(t *testing.T) {
 	assert.Contains(t, body, `etcd_http_requests_total{code="200",method="GET"} 2`+"\n", "the previous scrape is counted")
 	require.NotContains(t, body, "OTHER")
 }
+
+// countingBackend counts leader changes itself.
+type countingBackend struct {
+	*fakeBackend
+	changes uint64
+}
+
+func (c countingBackend) LeaderChanges() uint64 { return c.changes }
+
+func TestMetricsPreferTheBackendsLeaderChangeCount(t *testing.T) {
+	h := New(Config{Backend: countingBackend{fakeBackend: newFakeBackend(), changes: 42}})
+	body := mustServe(t, h, http.MethodGet, "/metrics", "", http.StatusOK).Body.String()
+	assert.Contains(t, body, "etcd_server_leader_changes_seen_total 42\n")
+}
