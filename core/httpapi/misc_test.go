@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -157,4 +158,20 @@ func TestMetricsPreferTheBackendsLeaderChangeCount(t *testing.T) {
 	h := New(Config{Backend: countingBackend{fakeBackend: newFakeBackend(), changes: 42}})
 	body := mustServe(t, h, http.MethodGet, "/metrics", "", http.StatusOK).Body.String()
 	assert.Contains(t, body, "etcd_server_leader_changes_seen_total 42\n")
+}
+
+func TestConfigurableVersionAuthDisableAndLogging(t *testing.T) {
+	var logs strings.Builder
+	b := newFakeBackend()
+	h := New(Config{Backend: b, Version: "9.9.9", ClusterVersion: "9.9.0",
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	rec := mustServe(t, h, http.MethodGet, "/version", "", http.StatusOK)
+	assert.Equal(t, `{"etcdserver":"9.9.9","etcdcluster":"9.9.0"}`, rec.Body.String())
+
+	rec = mustServe(t, h, http.MethodDelete, "/v2/auth/enable", "", http.StatusConflict)
+	assert.Equal(t, `{"message":"auth: already disabled"}`, rec.Body.String())
+
+	b.failWith = node.ErrNoLeader
+	mustServe(t, h, http.MethodPut, "/v2/keys/a", "value=1", http.StatusInternalServerError)
+	assert.Contains(t, logs.String(), node.ErrNoLeader.Error(), "internal errors are logged")
 }
