@@ -34,6 +34,9 @@ func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
 		return nil, exitError, false
 	}
 	opts := v2client.Options{Timeout: g.timeout, HTTPClient: httpClient}
+	if g.debug {
+		opts.CurlTo = cx.app.stderr
+	}
 	if user := fileOrEnv(g.username, "ETCDCTL_USERNAME", cx.app.getenv); user != "" {
 		opts.Username, opts.Password, err = cx.credentials(user)
 		if err != nil {
@@ -47,10 +50,10 @@ func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
 		fmt.Fprintln(cx.app.stderr, err.Error())
 		return nil, exitError, false
 	}
-	if g.debug {
-		fmt.Fprintf(cx.app.stderr, "start to sync cluster using endpoints(%s)\n", strings.Join(c.Endpoints(), ","))
-	}
 	if sync && !g.noSync {
+		if g.debug {
+			fmt.Fprintf(cx.app.stderr, "start to sync cluster using endpoints(%s)\n", strings.Join(c.Endpoints(), ","))
+		}
 		ctx, cancel := cx.totalTimeoutContext()
 		err := c.Sync(ctx)
 		cancel()

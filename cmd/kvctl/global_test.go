@@ -197,3 +197,22 @@ func TestFlagParsing(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fmt.Sprintf("invalid value %q for flag -ttl", "x"))
 }
+
+func TestDebugPrintsCurlCommands(t *testing.T) {
+	h := newHarness(t)
+	r := h.run(t, "", "--debug", "set", "/k", "v")
+	assert.Equal(t, 0, r.code)
+	assert.Equal(t, "v\n", r.stdout)
+	assert.Equal(t, "start to sync cluster using endpoints("+h.srv.URL+")\n"+
+		"cURL Command: curl -X GET "+h.srv.URL+"/v2/members\n"+
+		"got endpoints("+h.srv.URL+") after sync\n"+
+		"Cluster-Endpoints: "+h.srv.URL+"\n"+
+		"cURL Command: curl -X PUT "+h.srv.URL+`/v2/keys/k -d "value=v"`+"\n", r.stderr)
+}
+
+func TestDebugWithoutSync(t *testing.T) {
+	h := newHarness(t)
+	r := h.run(t, "", "--debug", "--no-sync", "get", "/missing")
+	assert.Equal(t, 4, r.code)
+	assert.True(t, strings.HasPrefix(r.stderr, "Cluster-Endpoints: "+h.srv.URL+"\ncURL Command: curl -X GET "+h.srv.URL+"/v2/keys/missing?"), r.stderr)
+}

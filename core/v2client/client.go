@@ -26,6 +26,9 @@ type Options struct {
 	Username, Password string
 	// HTTPClient replaces the client's own keep-alive HTTP client.
 	HTTPClient *http.Client
+	// CurlTo, when set, receives a "cURL Command: curl -X ..." line for every request sent
+	// (etcdctl --debug).
+	CurlTo io.Writer
 }
 
 // Client talks to an etcd v2 cluster through a list of client endpoints. It sticks to the
@@ -36,6 +39,9 @@ type Client struct {
 	timeout  time.Duration
 	username string
 	password string
+
+	curlMu sync.Mutex
+	curlTo io.Writer
 
 	mu        sync.Mutex
 	endpoints []*url.URL
@@ -59,6 +65,7 @@ func New(endpoints []string, opts Options) (*Client, error) {
 		username:  opts.Username,
 		password:  opts.Password,
 		endpoints: eps,
+		curlTo:    opts.CurlTo,
 	}, nil
 }
 
@@ -199,6 +206,7 @@ func (c *Client) attempt(ctx context.Context, ep *url.URL, r *request) (*reply, 
 	if c.username != "" {
 		req.SetBasicAuth(c.username, c.password)
 	}
+	c.printCurl(req.Method, req.URL.String(), r.body)
 
 	var timedOut atomic.Bool
 	var timer *time.Timer
@@ -226,6 +234,20 @@ func (c *Client) attempt(ctx context.Context, ep *url.URL, r *request) (*reply, 
 		return nil, unwrapURLError(err)
 	}
 	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// printCurl writes the curl equivalent of a request, as client/v2 does in debug mode.
+func (c *Client) printCurl(method, target string, body []byte) {
+	if c.curlTo == nil {
+		return
+	}
+	command := fmt.Sprintf("curl -X %s %s", method, target)
+	if body != nil {
+		command += fmt.Sprintf(" -d %q", string(body))
+	}
+	c.curlMu.Lock()
+	defer c.curlMu.Unlock()
+	fmt.Fprintf(c.curlTo, "cURL Command: %s\n", command)
 }
 
 // unwrapURLError strips net/http's `Get "url": ` wrapper so that errors read like client/v2's

@@ -174,3 +174,16 @@ func TestSetEndpointsRejectsEmpty(t *testing.T) {
 	require.ErrorIs(t, c.SetEndpoints(nil), ErrNoEndpoints)
 	assert.Equal(t, []string{"http://a:1"}, c.Endpoints())
 }
+
+func TestCurlDebugLines(t *testing.T) {
+	rec := newRecorder(t, fixed(http.StatusOK, okSet, nil))
+	var out strings.Builder
+	c, err := New([]string{rec.srv.URL}, Options{CurlTo: &out})
+	require.NoError(t, err)
+	_, err = c.Set(context.Background(), "/foo", "bar", SetOptions{PrevExist: PrevNoExist})
+	require.NoError(t, err)
+	_, err = c.Get(context.Background(), "/foo", GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "cURL Command: curl -X PUT "+rec.srv.URL+`/v2/keys/foo?prevExist=false -d "value=bar"`+"\n"+
+		"cURL Command: curl -X GET "+rec.srv.URL+"/v2/keys/foo?quorum=false&recursive=false&sorted=false\n", out.String())
+}
