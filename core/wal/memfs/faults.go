@@ -1,6 +1,7 @@
 package memfs
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -35,7 +36,17 @@ func (fs *FS) CrashTorn(torn func(n int) int) {
 		names[p] = ino
 	}
 	fs.names = names
+	fs.opsLeft = -1
 }
+
+// ErrStopped is returned by every mutating operation refused after StopAfter's budget ran out.
+var ErrStopped = errors.New("memfs: disk stopped (simulated process death)")
+
+// StopAfter lets only the next n mutating operations (creating or truncating opens, writes,
+// truncates, syncs, renames, removes, directory syncs) run; later ones fail with ErrStopped and
+// change nothing, as if the process had died right there. Follow it with Crash to test every
+// point of a multi-step operation. StopAfter(-1) lifts the limit; Crash also lifts it.
+func (fs *FS) StopAfter(n int) { fs.opsLeft = n }
 
 // FailSync makes every later File.Sync and SyncDir fail with err (for example syscall.EIO),
 // without making anything durable. FailSync(nil) heals the disk.

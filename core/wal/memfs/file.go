@@ -70,6 +70,9 @@ func (f *file) Write(p []byte) (int, error) {
 	if err := f.check("write", true); err != nil {
 		return 0, err
 	}
+	if err := f.fs.mutate("write", f.name); err != nil {
+		return 0, err
+	}
 	if f.append {
 		f.pos = int64(len(f.ino.data))
 	}
@@ -101,6 +104,9 @@ func (f *file) Sync() error {
 	if f.closed {
 		return pathErr("sync", f.name, os.ErrClosed)
 	}
+	if err := f.fs.mutate("sync", f.name); err != nil {
+		return err
+	}
 	if f.fs.syncErr != nil {
 		return pathErr("sync", f.name, f.fs.syncErr)
 	}
@@ -116,6 +122,9 @@ func (f *file) Truncate(size int64) error {
 	}
 	if size < 0 {
 		return pathErr("truncate", f.name, syscall.EINVAL)
+	}
+	if err := f.fs.mutate("truncate", f.name); err != nil {
+		return err
 	}
 	if err := f.fs.reserve("truncate", f.name, size-int64(len(f.ino.data))); err != nil {
 		return err

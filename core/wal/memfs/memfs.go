@@ -21,6 +21,8 @@ type FS struct {
 	syncErr  error
 	capacity int64
 	syncs    int
+	// opsLeft is how many more mutating operations may run (StopAfter); negative is unlimited.
+	opsLeft int
 }
 
 var _ wal.FS = (*FS)(nil)
@@ -32,6 +34,7 @@ func New() *FS {
 		names:    map[string]*inode{},
 		durable:  map[string]*inode{},
 		capacity: -1,
+		opsLeft:  -1,
 	}
 }
 
@@ -48,6 +51,11 @@ func (fs *FS) OpenFile(name string, flag int, perm os.FileMode) (wal.File, error
 	}
 	if !fs.dirs[filepath.Dir(name)] {
 		return nil, pathErr("open", name, os.ErrNotExist)
+	}
+	if flag&(os.O_CREATE|os.O_TRUNC) != 0 {
+		if err := fs.mutate("open", name); err != nil {
+			return nil, err
+		}
 	}
 	ino, exists := fs.names[name]
 	switch {
@@ -78,6 +86,9 @@ func (fs *FS) OpenFile(name string, flag int, perm os.FileMode) (wal.File, error
 // Remove deletes a file's directory entry; the removal is durable only after SyncDir.
 func (fs *FS) Remove(name string) error {
 	name = clean(name)
+	if err := fs.mutate("remove", name); err != nil {
+		return err
+	}
 	if _, ok := fs.names[name]; !ok {
 		return pathErr("remove", name, os.ErrNotExist)
 	}
@@ -88,6 +99,9 @@ func (fs *FS) Remove(name string) error {
 // Rename moves a file, replacing newpath; the change is durable only after SyncDir of both directories.
 func (fs *FS) Rename(oldpath, newpath string) error {
 	oldpath, newpath = clean(oldpath), clean(newpath)
+	if err := fs.mutate("rename", oldpath); err != nil {
+		return err
+	}
 	ino, ok := fs.names[oldpath]
 	if !ok {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: os.ErrNotExist}
@@ -152,6 +166,9 @@ func (fs *FS) SyncDir(dir string) error {
 	if !fs.dirs[dir] {
 		return pathErr("syncdir", dir, os.ErrNotExist)
 	}
+	if err := fs.mutate("syncdir", dir); err != nil {
+		return err
+	}
 	if fs.syncErr != nil {
 		return pathErr("syncdir", dir, fs.syncErr)
 	}
@@ -171,6 +188,17 @@ func (fs *FS) SyncDir(dir string) error {
 
 // Syncs counts the successful File.Sync and SyncDir calls so far.
 func (fs *FS) Syncs() int { return fs.syncs }
+
+// mutate admits one mutating operation under the StopAfter budget.
+func (fs *FS) mutate(op, name string) error {
+	if fs.opsLeft == 0 {
+		return pathErr(op, name, ErrStopped)
+	}
+	if fs.opsLeft > 0 {
+		fs.opsLeft--
+	}
+	return nil
+}
 
 // usedBytes is the total size of the files in the current namespace.
 func (fs *FS) usedBytes() int64 {

@@ -210,3 +210,22 @@ func TestAccessModes(t *testing.T) {
 	_, err = ro.Read(make([]byte, 4))
 	require.ErrorIs(t, err, io.EOF)
 }
+
+func TestStopAfter(t *testing.T) {
+	fs := New()
+	f := create(t, fs, "/a", "")
+	fs.StopAfter(2)
+	_, err := f.Write([]byte("one"))
+	require.NoError(t, err)
+	require.NoError(t, f.Sync())
+	_, err = f.Write([]byte("two"))
+	require.ErrorIs(t, err, ErrStopped)
+	require.ErrorIs(t, fs.SyncDir("/"), ErrStopped)
+	require.ErrorIs(t, fs.Rename("/a", "/b"), ErrStopped)
+	require.Equal(t, "one", readAll(t, fs, "/a"), "refused operations change nothing")
+	fs.Crash()
+	_, err = fs.Stat("/a")
+	require.ErrorIs(t, err, os.ErrNotExist, "the create was never made durable by SyncDir")
+	_, err = fs.OpenFile("/b", os.O_CREATE|os.O_WRONLY, 0o600)
+	require.NoError(t, err, "Crash lifts the limit")
+}
