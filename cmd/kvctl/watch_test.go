@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -54,19 +55,22 @@ func TestWatchForeverResumesAfterEachEvent(t *testing.T) {
 	}
 }
 
-func TestWatchLiveEvent(t *testing.T) {
+func TestWatchLiveEventFromTheTalk(t *testing.T) {
 	h := newHarness(t)
 	done := make(chan result, 1)
-	go func() { done <- h.run(t, "", "watch", "-r", "/live") }()
-	for len(h.requestsMatching("GET /v2/keys/live?")) == 0 {
+	go func() { done <- h.run(t, "", "watch", "--recursive", "/web-service/backends") }()
+	for len(h.requestsMatching("GET /v2/keys/web-service/backends?")) == 0 {
 		select {
 		case r := <-done:
 			t.Fatalf("watch ended early: %+v", r)
 		default:
+			runtime.Gosched()
 		}
 	}
-	h.mustRun(t, "set", "/live/k", "hello")
-	assert.Equal(t, result{stdout: "[set] /live/k\nhello\n"}, <-done)
+	h.mustRun(t, "set", "/web-service/backends/b1", "10.0.0.1:8080")
+	assert.Equal(t, result{stdout: "[set] /web-service/backends/b1\n10.0.0.1:8080\n"}, <-done)
+	assert.Contains(t, h.requestsMatching("GET /v2/keys/web-service/backends?"),
+		"GET /v2/keys/web-service/backends?recursive=true&wait=true&waitIndex=0")
 }
 
 func TestExecWatch(t *testing.T) {
