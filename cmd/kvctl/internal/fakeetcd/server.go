@@ -357,4 +357,3 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, key string) 
 	}
 	_, _ = w.Write(append(b, '\n'))
 }
-
