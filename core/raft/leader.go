@@ -1,7 +1,6 @@
 package raft
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 )
@@ -260,88 +259,4 @@ func (r *raft) quorumActive() bool {
 		}
 	}
 	return active >= r.quorum()
-}
-
-func (r *raft) leaderTransfer(transferee uint64) {
-	pr := r.prs[transferee]
-	if pr == nil || pr.isLearner {
-		return
-	}
-	if r.leadTransferee != None {
-		if r.leadTransferee == transferee {
-			return
-		}
-		r.leadTransferee = None
-	}
-	if transferee == r.id {
-		return
-	}
-	// The transfer must finish within an election timeout (tickHeartbeat aborts it).
-	r.electionElapsed = 0
-	r.leadTransferee = transferee
-	if pr.match == r.log.lastIndex() {
-		r.sendTimeoutNow(transferee)
-	} else {
-		r.sendAppend(transferee)
-	}
-}
-
-func (r *raft) sendTimeoutNow(to uint64) { r.send(Message{To: to, Type: MsgTimeoutNow}) }
-
-// ErrReadIndexEmptyContext is returned by ReadIndex for an empty request context.
-var ErrReadIndexEmptyContext = errors.New("raft: read index needs a non-empty request context")
-
-func (r *raft) leaderReadIndex(m Message) error {
-	if len(m.Context) == 0 {
-		return ErrReadIndexEmptyContext
-	}
-	if !r.committedEntryInCurrentTerm() {
-		// Our commit index may be stale until our own no-op commits: defer.
-		r.pendingReadIndexMsgs = append(r.pendingReadIndexMsgs, m)
-		return nil
-	}
-	r.readOnly.add(r.log.committed, m)
-	r.confirmRead(r.id, m.Context)
-	r.bcastHeartbeat(m.Context)
-	return nil
-}
-
-// confirmRead counts a heartbeat acknowledgement for the read with ctx and serves every read that
-// a voter quorum has now confirmed.
-func (r *raft) confirmRead(from uint64, ctx []byte) {
-	acks := r.readOnly.recvAck(from, ctx)
-	if acks == nil {
-		return
-	}
-	n := 0
-	for _, id := range r.voters {
-		if acks[id] {
-			n++
-		}
-	}
-	if n < r.quorum() {
-		return
-	}
-	for _, rs := range r.readOnly.advance(ctx) {
-		r.respondRead(rs.req, rs.index)
-	}
-}
-
-func (r *raft) respondRead(req Message, index uint64) {
-	if req.From == None || req.From == r.id {
-		r.readStates = append(r.readStates, ReadState{Index: index, RequestCtx: req.Context})
-		return
-	}
-	r.send(Message{To: req.From, Type: MsgReadIndexResp, Index: index, Context: req.Context})
-}
-
-func (r *raft) releasePendingReads() {
-	if !r.committedEntryInCurrentTerm() || r.state != RoleLeader {
-		return
-	}
-	msgs := r.pendingReadIndexMsgs
-	r.pendingReadIndexMsgs = nil
-	for _, m := range msgs {
-		_ = r.leaderReadIndex(m)
-	}
 }

@@ -1,5 +1,7 @@
 package raft
 
+import "errors"
+
 // readIndexStatus is one read-index request waiting for a heartbeat quorum.
 type readIndexStatus struct {
 	req   Message
@@ -60,4 +62,64 @@ func (ro *readOnly) lastPendingContext() []byte {
 		return nil
 	}
 	return []byte(ro.queue[len(ro.queue)-1])
+}
+
+// ErrReadIndexEmptyContext is returned by ReadIndex for an empty request context.
+var ErrReadIndexEmptyContext = errors.New("raft: read index needs a non-empty request context")
+
+// leaderReadIndex records the commit index as the read point and starts a heartbeat round to
+// confirm leadership; until its own no-op commits, a new leader defers the request.
+func (r *raft) leaderReadIndex(m Message) error {
+	if len(m.Context) == 0 {
+		return ErrReadIndexEmptyContext
+	}
+	if !r.committedEntryInCurrentTerm() {
+		// Our commit index may be stale until our own no-op commits: defer.
+		r.pendingReadIndexMsgs = append(r.pendingReadIndexMsgs, m)
+		return nil
+	}
+	r.readOnly.add(r.log.committed, m)
+	r.confirmRead(r.id, m.Context)
+	r.bcastHeartbeat(m.Context)
+	return nil
+}
+
+// confirmRead counts a heartbeat acknowledgement for the read with ctx and serves every read that
+// a voter quorum has now confirmed.
+func (r *raft) confirmRead(from uint64, ctx []byte) {
+	acks := r.readOnly.recvAck(from, ctx)
+	if acks == nil {
+		return
+	}
+	n := 0
+	for _, id := range r.voters {
+		if acks[id] {
+			n++
+		}
+	}
+	if n < r.quorum() {
+		return
+	}
+	for _, rs := range r.readOnly.advance(ctx) {
+		r.respondRead(rs.req, rs.index)
+	}
+}
+
+func (r *raft) respondRead(req Message, index uint64) {
+	if req.From == None || req.From == r.id {
+		r.readStates = append(r.readStates, ReadState{Index: index, RequestCtx: req.Context})
+		return
+	}
+	r.send(Message{To: req.From, Type: MsgReadIndexResp, Index: index, Context: req.Context})
+}
+
+func (r *raft) releasePendingReads() {
+	if !r.committedEntryInCurrentTerm() || r.state != RoleLeader {
+		return
+	}
+	msgs := r.pendingReadIndexMsgs
+	r.pendingReadIndexMsgs = nil
+	for _, m := range msgs {
+		_ = r.leaderReadIndex(m)
+	}
 }
