@@ -15,7 +15,8 @@ import (
 // SaveSnapshot durably writes the snapshot file (CRC-checked, fsynced, directory fsynced), then
 // logs a snapshot record and syncs the log. It then releases what no longer matters: the log is
 // kept back to the previous snapshot (so a damaged newest snapshot can still fall back to it),
-// older segments and older snapshot files are deleted.
+// older segments and older snapshot files are deleted. Saving the newest snapshot again is a no-op;
+// an older one is ErrInvalid.
 func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if err := w.usable(); err != nil {
 		return err
@@ -24,6 +25,9 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 		return fmt.Errorf("%w: empty snapshot", ErrInvalid)
 	}
 	m := snapshotMarker{Term: snap.Metadata.Term, Index: snap.Metadata.Index}
+	if n := len(w.markers); n > 0 && m == w.markers[n-1] {
+		return nil // already saved: SaveSnapshot is idempotent
+	}
 	if n := len(w.markers); n > 0 && m.Index <= w.markers[n-1].Index {
 		return fmt.Errorf("%w: snapshot at %d is not newer than the snapshot at %d", ErrInvalid, m.Index, w.markers[n-1].Index)
 	}
