@@ -105,12 +105,12 @@ func TestHeaderTimeoutMovesToNextEndpoint(t *testing.T) {
 	defer close(release)
 	good := newRecorder(t, fixed(http.StatusOK, okSet, nil))
 
-	c, err := New([]string{slow.URL, good.srv.URL}, Options{Timeout: 50 * time.Millisecond})
+	c, err := New([]string{slow.URL, good.srv.URL}, Options{Timeout: 150 * time.Millisecond})
 	require.NoError(t, err)
 	_, err = c.Get(context.Background(), "/foo", GetOptions{})
 	require.NoError(t, err)
 
-	c2, err := New([]string{slow.URL}, Options{Timeout: 50 * time.Millisecond})
+	c2, err := New([]string{slow.URL}, Options{Timeout: 150 * time.Millisecond})
 	require.NoError(t, err)
 	_, err = c2.Get(context.Background(), "/foo", GetOptions{})
 	var cerr *ClusterError
@@ -128,11 +128,11 @@ func TestHeaderTimeoutDoesNotCutALongBody(t *testing.T) {
 		_, _ = w.Write([]byte(okSet))
 	}))
 	defer srv.Close()
-	c, err := New([]string{srv.URL}, Options{Timeout: 20 * time.Millisecond})
+	c, err := New([]string{srv.URL}, Options{Timeout: 100 * time.Millisecond})
 	require.NoError(t, err)
 	w := c.Watch("/foo", WatchOptions{})
 	go func() {
-		time.Sleep(100 * time.Millisecond) // longer than the header timeout, on purpose
+		time.Sleep(300 * time.Millisecond) // longer than the header timeout, on purpose
 		close(release)
 	}()
 	resp, err := w.Next(context.Background())
