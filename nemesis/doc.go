@@ -12,6 +12,7 @@
 //	cut n1->n2                      cut one direction of one link
 //	heal                            repair every cut link
 //	crash <node> | kill <node>      crash the node (volatile state and unsynced writes are lost)
+//	crash all                       power failure: every live node crashes at the same instant
 //	restart <node>|all              restart a crashed node (or every crashed node)
 //	pause <node> / resume <node>|all
 //	delay 50ms..200ms               every link's latency becomes uniform in [50ms, 200ms)

@@ -155,8 +155,17 @@ func (f Crash) String() string {
 	return "crash " + string(f.Node)
 }
 
-// Apply crashes the node.
+// Apply crashes the node; "crash all" is a power failure of every live node at once.
 func (f Crash) Apply(sim *netsim.Sim) error {
+	if f.Node == RefAll {
+		var errs []error
+		for _, id := range sim.Nodes() {
+			if info, err := sim.Info(id); err == nil && info.Alive {
+				errs = append(errs, sim.Crash(id))
+			}
+		}
+		return errors.Join(errs...)
+	}
 	id, err := f.Node.resolve(sim)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)

@@ -21,6 +21,7 @@ func TestParseStringRoundTrip(t *testing.T) {
 		"heal",
 		"crash n3",
 		"crash random",
+		"crash all",
 		"kill leader",
 		"restart n3",
 		"restart all",
@@ -73,7 +74,7 @@ func TestParseRejectsBadInput(t *testing.T) {
 		"partition {leader} {n2}",
 		"partition {n1,,n2}",
 		"crash",
-		"crash all",
+		"kill all",
 		"crash N1",
 		"pause n1 n2",
 		"heal now",
@@ -185,6 +186,11 @@ func TestNodeFaultsAct(t *testing.T) {
 	require.NoError(t, apply("clock-skew n2 -300ms"))
 	require.Equal(t, int64(1000), info(2).DriftPPM, "a step keeps the drift")
 
+	require.NoError(t, apply("crash all"))
+	for _, id := range s.Nodes() {
+		require.False(t, info(id).Alive)
+	}
+	require.NoError(t, apply("restart all"))
 	require.NoError(t, apply("crash follower"))
 	require.True(t, info(1).Alive, "the leader is no follower")
 }

@@ -176,7 +176,11 @@ func partitionFault(rng *rand.Rand, n int) Fault {
 }
 
 func crashFault(rng *rand.Rand, n int) (Fault, []Fault) {
-	if rng.IntN(2) == 0 {
+	switch rng.IntN(8) {
+	case 0:
+		// Power failure: every unsynced write everywhere is lost at once (etcd#14370's class).
+		return Crash{Node: RefAll}, []Fault{Restart{Node: RefAll}}
+	case 1, 2, 3:
 		return Crash{Node: RefLeader, Kill: true}, []Fault{Restart{Node: RefAll}}
 	}
 	v := node(rng, n)

@@ -52,7 +52,7 @@ func Parse(text string) (Fault, error) {
 		if !arity(2) {
 			return bad("want %s <node>", f[0])
 		}
-		allowAll := f[0] == "restart" || f[0] == "resume"
+		allowAll := f[0] == "restart" || f[0] == "resume" || f[0] == "crash"
 		ref, err := parseRef(f[1], allowAll)
 		if err != nil {
 			return bad("%v", err)
