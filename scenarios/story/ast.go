@@ -68,9 +68,12 @@ type Op struct {
 	Value     string
 	PrevValue string
 	PrevIndex uint64
-	TTL       time.Duration
-	HasTTL    bool
-	Recursive bool
+	// PrevIndexOf names an earlier operation whose modifiedIndex is the prev-index to compare
+	// against (`prev-index of NAME`: a fencing token).
+	PrevIndexOf string
+	TTL         time.Duration
+	HasTTL      bool
+	Recursive   bool
 	// On is the node the client talks to ("leader" when not given).
 	On string
 	// Name lets later statements refer to the operation's result.

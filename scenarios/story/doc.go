@@ -28,6 +28,7 @@
 //	set /message much on n1 as much [async] [ttl 5s]
 //	get KEY | qget KEY | create KEY V | update KEY V | cas KEY PREV NEW | delete KEY | cad KEY PREV
 //	mkdir KEY | watch KEY [recursive] as NAME
+//	cas /lock a a prev-index of acquired   (compare against the modifiedIndex operation `acquired` got: a fencing token)
 //
 // Faults are nemesis faults in their text form: `partition {n1,n2} {n3,n4,n5}`, `heal`,
 // `crash n3`, `restart n3`, `pause n2`, `loss 10%`, …

@@ -378,11 +378,18 @@ func (p *lineParser) op(verb string) error {
 			}
 			op.HasTTL = true
 		case "prev-index":
-			if op.PrevIndex, err = p.uint("an index"); err != nil {
+			if p.peek() == "of" {
+				p.i++
+				if op.PrevIndexOf, err = p.word("an operation's name after `prev-index of`"); err != nil {
+					return err
+				}
+				continue
+			}
+			if op.PrevIndex, err = p.uint("an index or `of NAME`"); err != nil {
 				return err
 			}
 		default:
-			return p.errf("unknown option %q: expected on NODE, as NAME, async, recursive, ttl DURATION or prev-index N", w)
+			return p.errf("unknown option %q: expected on NODE, as NAME, async, recursive, ttl DURATION, prev-index N or prev-index of NAME", w)
 		}
 	}
 	if verb == "watch" && op.Name == "" {

@@ -105,6 +105,20 @@ func TestParseErrorsNameFileLineAndExpectation(t *testing.T) {
 	}
 }
 
+func TestParsePrevIndexOfNamesAFencingToken(t *testing.T) {
+	src := "story x\ncluster 3\ncreate /lock a ttl 2s as acquired\ncas /lock a a prev-index of acquired as fenced\ncas /lock a b prev-index 7\n"
+	st, err := Parse("x.story", strings.NewReader(src))
+	require.NoError(t, err)
+	require.Len(t, st.Stmts, 3)
+	assert.Equal(t, &Op{Verb: "cas", Key: "/lock", PrevValue: "a", Value: "a", PrevIndexOf: "acquired", On: "leader", Name: "fenced"}, st.Stmts[1].Op)
+	assert.Equal(t, uint64(7), st.Stmts[2].Op.PrevIndex)
+	assert.Empty(t, st.Stmts[2].Op.PrevIndexOf)
+
+	_, err = Parse("x.story", strings.NewReader("story x\ncluster 3\ncas /lock a a prev-index of\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "x.story:3: expected an operation's name after `prev-index of`")
+}
+
 func TestParseFileMissing(t *testing.T) {
 	_, err := ParseFile(filepath.Join(t.TempDir(), "nope.story"))
 	require.Error(t, err)
