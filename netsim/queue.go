@@ -14,6 +14,7 @@ type eventQueue struct {
 	items []event
 }
 
+// Len is the number of queued events.
 func (q *eventQueue) Len() int { return len(q.items) }
 
 func (q *eventQueue) less(i, j int) bool {

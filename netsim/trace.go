@@ -1,6 +1,10 @@
 package netsim
 
 import (
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+import (
 	"fmt"
 	"hash"
 	"hash/fnv"
@@ -71,4 +75,78 @@ func appendPadded(b, v []byte, width int, pad byte, left bool) []byte {
 		b = append(b, v...)
 	}
 	return b
+}
+
+// TraceHash is the FNV-1a 64 hash of every trace line so far.
+func (s *Sim) TraceHash() uint64 { return s.tracer.hash.Sum64() }
+
+// TraceLines is how many trace lines were produced.
+func (s *Sim) TraceLines() uint64 { return s.tracer.lines }
+
+// TraceErr is the first error of the trace writer, if any.
+func (s *Sim) TraceErr() error { return s.tracer.err }
+
+// Note adds a line of kind "note" to the trace (scenarios use it to mark their steps).
+func (s *Sim) Note(text string) { s.tracef("note", "-", "%s", text) }
+
+func (s *Sim) tracef(kind, node, format string, args ...any) {
+	s.tracer.line(s.now, kind, node, fmt.Sprintf(format, args...))
+}
+
+func (s *Sim) describeMessage(m raft.Message) string {
+	return string(s.appendMessage(nil, m))
+}
+
+// appendMessage appends the one-line description of m used in the trace:
+// "n1->n3 MsgApp t2 log=2/7 c7 e1".
+func (s *Sim) appendMessage(b []byte, m raft.Message) []byte {
+	u := func(b []byte, prefix string, v uint64) []byte {
+		b = append(b, prefix...)
+		return strconv.AppendUint(b, v, 10)
+	}
+	b = append(b, s.name(m.From)...)
+	b = append(b, "->"...)
+	b = append(b, s.name(m.To)...)
+	b = append(b, ' ')
+	b = append(b, m.Type.String()...)
+	b = u(b, " t", m.Term)
+	switch m.Type {
+	case raft.MsgApp, raft.MsgVote, raft.MsgPreVote:
+		b = u(b, " log=", m.LogTerm)
+		b = u(b, "/", m.Index)
+		b = u(b, " c", m.Commit)
+		b = u(b, " e", uint64(len(m.Entries)))
+	case raft.MsgAppResp:
+		b = u(b, " i", m.Index)
+		if m.Reject {
+			b = u(b, " reject hint=", m.RejectHint)
+		}
+	case raft.MsgVoteResp, raft.MsgPreVoteResp:
+		if m.Reject {
+			b = append(b, " reject"...)
+		}
+	case raft.MsgHeartbeat:
+		b = u(b, " c", m.Commit)
+	case raft.MsgSnap:
+		if m.Snapshot != nil {
+			b = u(b, " snap=", m.Snapshot.Metadata.Term)
+			b = u(b, "/", m.Snapshot.Metadata.Index)
+		}
+	case raft.MsgProp:
+		b = u(b, " e", uint64(len(m.Entries)))
+	}
+	return b
+}
+
+// traceMessage writes one message line: kind, node, an optional prefix, the message and, when
+// at >= 0, its delivery time.
+func (s *Sim) traceMessage(kind, node, prefix string, m raft.Message, at int64) {
+	b := append(s.msgBuf[:0], prefix...)
+	b = s.appendMessage(b, m)
+	if at >= 0 {
+		b = append(b, " at="...)
+		b = strconv.AppendInt(b, at, 10)
+	}
+	s.msgBuf = b
+	s.tracer.lineBytes(s.now, kind, node, b)
 }

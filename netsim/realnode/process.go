@@ -14,6 +14,7 @@ import (
 // raftRand adapts a seeded math/rand/v2 generator to raft.Rand.
 type raftRand struct{ next func(int) int }
 
+// Intn returns a uniform integer in [0, n) from the node's seeded generator.
 func (r raftRand) Intn(n int) int { return r.next(n) }
 
 // member builds the node.Member of a simulated node; URLs are names, never dialled.
