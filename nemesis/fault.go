@@ -1,8 +1,6 @@
 package nemesis
 
-import (
-	"github.com/raftlab/raftlab/netsim"
-)
+import "github.com/raftlab/raftlab/netsim"
 
 // Fault is one fault (or repair) as a value. String gives its text form, which Parse reads back.
 type Fault interface {

@@ -1,8 +1,6 @@
 package netsim
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // Crash crashes node id: its process and every unsynced write are lost. Crashing a down node is an error.
 func (s *Sim) Crash(id uint64) error {

@@ -1,15 +1,13 @@
 package netsim
 
 import (
-	"github.com/raftlab/raftlab/core/raft"
-)
-
-import (
 	"fmt"
 	"hash"
 	"hash/fnv"
 	"io"
 	"strconv"
+
+	"github.com/raftlab/raftlab/core/raft"
 )
 
 // tracer formats one fixed-column line per simulator event, folds every line into a running FNV-1a 64
