@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/raftlab/raftlab/netsim"
 	"github.com/stretchr/testify/require"
 )
 
@@ -119,6 +120,11 @@ func TestScheduleAppliesFaultsAndReportsFailures(t *testing.T) {
 	require.Equal(t, 1, info.Restarts)
 	require.Len(t, failed, 1)
 	require.True(t, strings.HasPrefix(failed[0], "at 250ms: crash n3"), failed[0])
+	notes := s.Notes()
+	require.Len(t, notes, 6, "five faults noted, plus the failure of one")
+	require.Equal(t, netsim.Note{At: 100e6, Text: "nemesis partition {n1,n2} {n3,n4,n5}"}, notes[0])
+	require.Equal(t, int64(250e6), notes[3].At)
+	require.True(t, strings.HasPrefix(notes[3].Text, "nemesis failed: "), notes[3].Text)
 }
 
 func TestGeneratedScheduleRunsAndEndsHealthy(t *testing.T) {

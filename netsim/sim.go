@@ -118,6 +118,7 @@ type Sim struct {
 	samples  []Sample
 	failures []string
 	msgBuf   []byte
+	notes    []Note
 }
 
 // New builds a simulation and starts every node (no event has run yet).

@@ -84,8 +84,21 @@ func (s *Sim) TraceLines() uint64 { return s.tracer.lines }
 // TraceErr is the first error of the trace writer, if any.
 func (s *Sim) TraceErr() error { return s.tracer.err }
 
-// Note adds a line of kind "note" to the trace (scenarios use it to mark their steps).
-func (s *Sim) Note(text string) { s.tracef("note", "-", "%s", text) }
+// Note adds a line of kind "note" to the trace and keeps it for Notes (scenarios mark their steps
+// with it; nemesis.Schedule notes every fault it applies, so reports can shade fault windows).
+func (s *Sim) Note(text string) {
+	s.notes = append(s.notes, Note{At: s.now, Text: text})
+	s.tracef("note", "-", "%s", text)
+}
+
+// Note is one annotation of the run at a virtual time.
+type Note struct {
+	At   int64
+	Text string
+}
+
+// Notes returns every note so far, in time order.
+func (s *Sim) Notes() []Note { return append([]Note(nil), s.notes...) }
 
 func (s *Sim) tracef(kind, node, format string, args ...any) {
 	s.tracer.line(s.now, kind, node, fmt.Sprintf(format, args...))
