@@ -83,13 +83,7 @@ func (d *walDisk) Crash() {
 	if d.torn {
 		torn = func(n int) int { return d.rng.IntN(n + 1) }
 	}
-	// memfs is renaming Crash(torn) to CrashTorn(torn); accept either until that lands.
-	switch fs := any(d.fs).(type) {
-	case interface{ CrashTorn(func(int) int) }:
-		fs.CrashTorn(torn)
-	case interface{ Crash(func(int) int) }:
-		fs.Crash(torn)
-	}
+	d.fs.CrashTorn(torn)
 }
 
 // Recover opens and replays the WAL, nil if the node never created one.
