@@ -29,11 +29,13 @@
 //
 // SSSSSS.NNNNNNNNN is virtual time (seconds, nanoseconds); KIND is at most 8 characters, left
 // aligned in 8; NODE is the node concerned ("n3") or "-", left aligned in 4; DETAIL is free text.
-// Kinds: boot, crash, pause, resume, hold (input queued on a paused node), skew, tick (with the
-// node's own clock), recv (message handed to a node), send, lose, dup, drop
-// (cut or receiver down), persist, synced, diskerr, role, request, call, return, retry, timeout,
-// late (reply nobody waits for), watch, watchend, watcherr, cut, connect, part, isolate, heal, net,
-// note (scenario annotations), failure (a simulator-level error such as a failed restart).
+// Kinds: boot (a process started on its recovered disk), start (its first outputs handled), crash,
+// pause, resume, hold (input queued on a paused node), skew, tick (with the node's own clock), recv
+// (message handed to a node), send, lose, dup, drop (cut or receiver down), persist, synced, diskerr,
+// role, request, call, return, retry, timeout, late (reply nobody waits for), watch, watchend,
+// watcherr, cut, connect, part, isolate, heal, net, note (scenario and nemesis annotations), failure
+// (a simulator-level error such as a failed restart), and whatever kind an adapter passes to Invoke
+// (realnode uses campaign and transfer).
 //
 // # Network
 //
