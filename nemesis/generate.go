@@ -39,6 +39,8 @@ type Mix struct {
 	Disks int
 	// Clocks: clock steps and drift.
 	Clocks int
+	// Members: add a new member (n<Nodes+1>, n<Nodes+2>, ...) and remove it again later.
+	Members int
 	// Quiet is the fault-free tail (default a quarter of the duration): at its start every fault is
 	// repaired (heal, net reset, disk ok all, resume all, restart all) so liveness can be checked.
 	Quiet int64
@@ -90,6 +92,7 @@ func Generate(seed uint64, mix Mix, duration int64) []Scheduled {
 		mix.Quiet = duration / 4
 	}
 	sw := drawSwarm(rng)
+	added := 0
 	end := duration - mix.Quiet
 	families := []struct {
 		weight int
@@ -104,6 +107,11 @@ func Generate(seed uint64, mix Mix, duration int64) []Scheduled {
 		{mix.Links, func() (Fault, []Fault) { return linkFault(rng, sw), []Fault{NetReset{}} }},
 		{mix.Disks, func() (Fault, []Fault) { return diskFault(rng, mix.Nodes) }},
 		{mix.Clocks, func() (Fault, []Fault) { return clockFault(rng, mix.Nodes, sw) }},
+		{mix.Members, func() (Fault, []Fault) {
+			added++
+			name := fmt.Sprintf("n%d", mix.Nodes+added)
+			return MemberAdd{Name: name}, []Fault{MemberRemove{Node: NodeRef(name)}}
+		}},
 	}
 	total := 0
 	for _, f := range families {

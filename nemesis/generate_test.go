@@ -1,6 +1,7 @@
 package nemesis
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -78,6 +79,24 @@ func remove(list []string, name string) []string {
 		}
 	}
 	return list
+}
+
+func TestGenerateAddsAndRemovesFreshMembers(t *testing.T) {
+	s := Generate(4, Mix{Nodes: 3, Members: 1}, 120*second)
+	var added, removed []string
+	for _, sf := range s {
+		switch f := sf.Fault.(type) {
+		case MemberAdd:
+			added = append(added, f.Name)
+		case MemberRemove:
+			removed = append(removed, string(f.Node))
+		}
+	}
+	require.NotEmpty(t, added)
+	require.Equal(t, added, removed, "every added member is removed again, in order")
+	for i, name := range added {
+		require.Equal(t, fmt.Sprintf("n%d", 4+i), name, "fresh names after the initial nodes")
+	}
 }
 
 func TestGenerateHonoursTheMix(t *testing.T) {
