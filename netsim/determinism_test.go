@@ -73,3 +73,33 @@ func TestTraceHeaderMatchesItsDocumentedFormat(t *testing.T) {
 		require.Equal(t, want, string(appendHeader(nil, tt.at, tt.kind, tt.node)))
 	}
 }
+
+func TestCheckDeterminismPassesAReproducibleRun(t *testing.T) {
+	var trace bytes.Buffer
+	cfg := fakeConfig(3, 3)
+	cfg.Clients = ClientConfig{Count: 2, Workload: KeysWorkload(2)}
+	cfg.Trace = &trace
+	require.NoError(t, CheckDeterminism(cfg, func(s *Sim) { s.Run(2e9) }))
+	require.NotEmpty(t, trace.String(), "the first run's trace goes to cfg.Trace")
+}
+
+func TestCheckDeterminismNamesTheFirstDivergentLine(t *testing.T) {
+	runs := 0
+	leak := func(s *Sim) {
+		runs++ // state outside the simulation: the second run differs
+		s.At(500*ms, func() { s.Note(fmt.Sprintf("run %d", runs)) })
+		s.Run(1e9)
+	}
+	err := CheckDeterminism(fakeConfig(3, 3), leak)
+	require.ErrorIs(t, err, ErrNondeterministic)
+	require.Contains(t, err.Error(), "first run:       0.500000000 note     -    run 1")
+	require.Contains(t, err.Error(), "second run:      0.500000000 note     -    run 2")
+
+	shorter := 0
+	err = CheckDeterminism(fakeConfig(3, 3), func(s *Sim) {
+		shorter++
+		s.Run(int64(shorter) * 1e9) // the second run goes on longer
+	})
+	require.ErrorIs(t, err, ErrNondeterministic)
+	require.Contains(t, err.Error(), "first run:  (end of trace)")
+}

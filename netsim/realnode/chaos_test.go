@@ -73,3 +73,18 @@ func BenchmarkSimulatedCluster(b *testing.B) {
 	b.ReportMetric(float64(ops)/wall, "client-ops/wall-s")
 	b.ReportMetric(float64(lines)/wall, "events/wall-s")
 }
+
+func TestChaosRunIsDeterministic(t *testing.T) {
+	cfg := Configure(netsim.Config{Seed: 21, Nodes: 5,
+		Link:        netsim.LinkConfig{Latency: netsim.Latency{Min: ms, Spread: 4 * ms}, Loss: 0.01, Duplicate: 0.01, Reorder: 0.05, ReorderDelay: 20 * ms},
+		Clients:     netsim.ClientConfig{Count: 5, Workload: netsim.KeysWorkload(5), Random: true},
+		Watches:     []netsim.WatchSpec{{Key: "/keys", Recursive: true}},
+		DiskLatency: netsim.Latency{Min: ms, Spread: 5 * ms}}, Options{TornWrites: true})
+	mix := nemesis.DefaultMix()
+	mix.Members = 1
+	err := netsim.CheckDeterminism(cfg, func(s *netsim.Sim) {
+		nemesis.Schedule(s, nemesis.Generate(21, mix, 20*second), nil)
+		s.Run(20 * second)
+	})
+	require.NoError(t, err)
+}
