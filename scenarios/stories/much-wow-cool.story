@@ -55,6 +55,7 @@ wait until logs converge within 5s
 step "Uncommitted entries from disconnected nodes are discarded"
 expect logs {n1,n2,n3,n4,n5}: 1 much, 2 cool
 expect committed {n1,n2,n3,n4,n5} 2
+wait until wow done within 5s
 expect wow not ok
 qget /message as read
 expect read value cool

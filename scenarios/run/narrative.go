@@ -1,0 +1,159 @@
+package run
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// beginStep opens a new slide.
+func (x *executor) beginStep(caption string) {
+	x.step = &StepSnapshot{Caption: caption}
+}
+
+// endStep snapshots the cluster, prints the slide and keeps it in the result.
+func (x *executor) endStep() {
+	if x.step == nil {
+		return
+	}
+	x.reportAsync()
+	x.step.At = x.sim.Now()
+	x.step.Nodes = x.snapshot()
+	x.res.Steps = append(x.res.Steps, *x.step)
+	x.print(renderStep(len(x.res.Steps), x.step))
+	x.step = nil
+}
+
+// print writes narrative lines.
+func (x *executor) print(lines []string) {
+	for _, l := range lines {
+		x.res.Narrative = append(x.res.Narrative, l)
+		fmt.Fprintln(x.out, l)
+	}
+}
+
+// snapshot is every node's column, in ID order.
+func (x *executor) snapshot() []NodeSnapshot {
+	var out []NodeSnapshot
+	for _, id := range x.sim.Nodes() {
+		ns := NodeSnapshot{Name: x.name(id), Role: x.role(id)}
+		if info, err := x.sim.Info(id); err == nil && info.Alive {
+			ns.Term, ns.Commit = info.Status.Term, info.Status.Commit
+		}
+		ns.Cells = x.cells(id)
+		out = append(out, ns)
+	}
+	return out
+}
+
+// role is what a story calls node id's state: down, paused, removed or its Raft role.
+func (x *executor) role(id uint64) string {
+	info, err := x.sim.Info(id)
+	switch {
+	case err != nil || !info.Alive:
+		return "down"
+	case info.Paused:
+		return "paused"
+	case x.removed[id] && info.Status.Role != raft.RoleLeader:
+		return "removed"
+	}
+	return info.Status.Role.String()
+}
+
+// cells are node id's user entries, numbered among user entries as the slides do.
+func (x *executor) cells(id uint64) []Cell {
+	info, err := x.sim.Info(id)
+	if err != nil || !info.Alive {
+		return nil
+	}
+	var out []Cell
+	for _, e := range x.sim.Log(id) {
+		if v, ok := node.EntryValue(e); ok {
+			out = append(out, Cell{Position: len(out) + 1, Value: v, Committed: e.Index <= info.Status.Commit})
+		}
+	}
+	return out
+}
+
+// renderStep draws one slide: the caption, a table with a column per node (leader marked, term
+// and role on top, uncommitted cells marked with *), then the step's events.
+func renderStep(n int, s *StepSnapshot) []string {
+	lines := []string{fmt.Sprintf("== %d. %s  [t=%s]", n, s.Caption, fmtTime(s.At))}
+	rows := [][]string{{""}, {"term"}, {"commit"}} // commit is the Raft index, counting no-ops
+	depth := 0
+	for _, ns := range s.Nodes {
+		head := ns.Name
+		if ns.Role == "leader" {
+			head += " (L)"
+		}
+		rows[0] = append(rows[0], head)
+		rows[1] = append(rows[1], strconv.FormatUint(ns.Term, 10))
+		rows[2] = append(rows[2], strconv.FormatUint(ns.Commit, 10))
+		depth = max(depth, len(ns.Cells))
+	}
+	roleRow := []string{"role"}
+	for _, ns := range s.Nodes {
+		roleRow = append(roleRow, ns.Role)
+	}
+	rows = append(rows[:1], append([][]string{roleRow}, rows[1:]...)...)
+	for p := 0; p < depth; p++ {
+		row := []string{strconv.Itoa(p + 1)}
+		for _, ns := range s.Nodes {
+			cell := "."
+			if p < len(ns.Cells) {
+				cell = ns.Cells[p].Value
+				if !ns.Cells[p].Committed {
+					cell += "*"
+				}
+			}
+			row = append(row, cell)
+		}
+		rows = append(rows, row)
+	}
+	lines = append(lines, table(rows)...)
+	if depth > 0 {
+		lines = append(lines, "   (* = not committed on that node)")
+	}
+	for _, e := range s.Events {
+		lines = append(lines, "   - "+e)
+	}
+	return lines
+}
+
+// table aligns rows into columns.
+func table(rows [][]string) []string {
+	var width []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], len(c))
+		}
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		var b strings.Builder
+		b.WriteString("   ")
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", width[i]-len(c)+2))
+			}
+		}
+		out = append(out, strings.TrimRight(b.String(), " "))
+	}
+	return out
+}
+
+// fmtTime renders a virtual time as seconds with millisecond precision.
+func fmtTime(ns int64) string {
+	return fmt.Sprintf("%d.%03ds", ns/1e9, ns%1e9/1e6)
+}
+
+// fmtDur renders a duration in ns the way stories write them.
+func fmtDur(ns int64) string { return time.Duration(ns).String() }
