@@ -58,6 +58,8 @@ type testCluster struct {
 	nodes   map[uint64]*Node
 	disks   map[uint64]*memDisk
 	replies map[uint64]Reply
+	// replyCount counts every reply per request ID (a request must be answered once).
+	replyCount map[uint64]int
 	cut     map[[2]uint64]bool
 	// holdPersist keeps a node's persist batches unanswered (to test ordering).
 	holdPersist map[uint64]bool
@@ -71,7 +73,7 @@ func newTestCluster(t *testing.T, size int, tweak func(*Config)) *testCluster {
 	t.Helper()
 	c := &testCluster{
 		t: t, cfgs: map[uint64]Config{}, nodes: map[uint64]*Node{}, disks: map[uint64]*memDisk{},
-		replies: map[uint64]Reply{}, cut: map[[2]uint64]bool{}, holdPersist: map[uint64]bool{},
+		replies: map[uint64]Reply{}, replyCount: map[uint64]int{}, cut: map[[2]uint64]bool{}, holdPersist: map[uint64]bool{},
 		held: map[uint64]*PersistBatch{}, now: 1_700_000_000_000_000_000, nextID: 1000,
 	}
 	var members []Member
@@ -121,6 +123,7 @@ func (c *testCluster) pump() {
 			for _, r := range out.Replies {
 				progress = true
 				c.replies[r.ID] = r
+				c.replyCount[r.ID]++
 			}
 		}
 		q := c.queue

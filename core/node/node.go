@@ -238,6 +238,11 @@ func (n *Node) submitQuorumGet(req Request) {
 		n.answerRead(req)
 		return
 	}
+	if _, pending := n.reads[req.ID]; pending {
+		// A retry of a read still in flight: raft needs unique contexts, and the first round
+		// will answer it.
+		return
+	}
 	ctx := make([]byte, 8)
 	binary.BigEndian.PutUint64(ctx, req.ID)
 	if err := n.raft.ReadIndex(ctx); err != nil {

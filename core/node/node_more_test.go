@@ -1,0 +1,168 @@
+package node
+
+import (
+	"testing"
+
+	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/store"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func followerOf(c *testCluster, lead uint64) uint64 {
+	for _, id := range c.ids {
+		if id != lead && c.nodes[id] != nil {
+			return id
+		}
+	}
+	return 0
+}
+
+func TestQuorumReadOnFollowerIsForwarded(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	_, ok := c.submit(lead, setReq("/k", "v"), 50)
+	require.True(t, ok)
+	r, ok := c.submit(followerOf(c, lead), Request{Kind: KindQuorumGet, Key: "/k"}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	assert.Equal(t, "v", value(t, r.Event))
+}
+
+func TestQuorumReadRetryWhilePendingIsAnsweredOnce(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	c.isolate(lead)
+	req := Request{ID: 5000, Kind: KindQuorumGet, Key: "/k"}
+	c.nodes[lead].Submit(req)
+	c.nodes[lead].Submit(req)
+	c.heal()
+	c.tick(30)
+	r, ok := c.replies[5000]
+	require.True(t, ok, "the read is answered after the partition heals")
+	var se *store.Error
+	require.ErrorAs(t, r.Err, &se, "the key does not exist")
+	assert.Equal(t, 100, se.ErrorCode)
+	assert.Equal(t, 1, c.replyCount[5000], "answered exactly once")
+}
+
+func TestNoLeaderAnswersAtOnce(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	r, ok := c.submit(1, setReq("/k", "v"), 0)
+	require.True(t, ok, "a write with no known leader is refused at once")
+	assert.ErrorIs(t, r.Err, ErrNoLeader)
+}
+
+func TestLearnerAddPromoteAndMemberUpdate(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	r, ok := c.submit(lead, Request{Kind: KindMemberAddLearner, Member: Member{ID: 9, PeerURLs: []string{"http://p9"}}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	assert.Equal(t, []uint64{9}, c.nodes[lead].Status().Learners)
+
+	r, ok = c.submit(lead, Request{Kind: KindMemberPromote, MemberID: 2}, 5)
+	require.True(t, ok)
+	assert.ErrorIs(t, r.Err, ErrNotLearner, "only learners can be promoted")
+
+	r, ok = c.submit(lead, Request{Kind: KindMemberPromote, MemberID: 9}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	assert.Empty(t, c.nodes[lead].Status().Learners)
+
+	r, ok = c.submit(lead, Request{Kind: KindMemberUpdate, MemberID: 9, Member: Member{PeerURLs: []string{"http://p9b"}}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	var got []string
+	for _, m := range c.nodes[lead].Status().Members {
+		if m.ID == 9 {
+			got = m.PeerURLs
+		}
+	}
+	assert.Equal(t, []string{"http://p9b"}, got)
+
+	r, ok = c.submit(lead, Request{Kind: KindMemberUpdate, MemberID: 42, Member: Member{PeerURLs: []string{"http://x"}}}, 5)
+	require.True(t, ok)
+	assert.ErrorIs(t, r.Err, ErrIDNotFound)
+	r, ok = c.submit(lead, Request{Kind: KindMemberUpdate, MemberID: 9, Member: Member{PeerURLs: []string{"http://p1"}}}, 5)
+	require.True(t, ok)
+	assert.ErrorIs(t, r.Err, ErrPeerURLExists)
+	r, ok = c.submit(lead, Request{Kind: KindMemberRemove, MemberID: 42}, 5)
+	require.True(t, ok)
+	assert.ErrorIs(t, r.Err, ErrIDNotFound)
+	r, ok = c.submit(lead, Request{Kind: 99}, 5)
+	require.True(t, ok)
+	assert.ErrorIs(t, r.Err, ErrBadRequest)
+}
+
+func TestRestartFromSnapshotKeepsDedupTable(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) { cfg.SnapshotCount = 5 })
+	lead := c.waitLeader()
+	req := Request{ID: 4242, Kind: KindWrite, Write: store.Request{Op: store.OpCreateInOrder, Key: "/q", Value: "x"}}
+	first, ok := c.submit(lead, req, 50)
+	require.True(t, ok)
+	require.NoError(t, first.Err)
+	for i := 0; i < 10; i++ {
+		_, ok := c.submit(lead, setReq("/k", "v"), 50)
+		require.True(t, ok)
+	}
+	c.tick(3)
+	require.False(t, c.disks[lead].snap.IsEmpty(), "a snapshot was persisted")
+	idx := c.nodes[lead].Store().Index()
+	c.crash(lead)
+	c.restart(lead)
+	// The retried request is recognised from the snapshot's dedup table: same result, no new index.
+	again, ok := c.submit(lead, req, 1)
+	require.True(t, ok)
+	require.NoError(t, again.Err)
+	assert.Equal(t, first.Event.Node.Key, again.Event.Node.Key)
+	assert.Equal(t, idx, c.nodes[lead].Store().Index())
+}
+
+func TestCorruptSnapshotDataIsRefused(t *testing.T) {
+	cfg := Config{ID: 1, InitialMembers: []Member{{ID: 1}}, Rand: seededRand{nil}}
+	_, err := New(cfg, &DurableState{Snapshot: raft.Snapshot{Metadata: raft.SnapshotMetadata{Index: 3, Term: 1, ConfState: raft.ConfState{Voters: []uint64{1}}}, Data: []byte("garbage")}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "corrupt snapshot")
+}
+
+func TestTransferLeadershipAndCampaign(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	c.nodes[2].Campaign()
+	c.pump()
+	c.tick(2)
+	require.Equal(t, uint64(2), c.leader(), "the node that campaigned leads")
+	c.nodes[2].TransferLeadership(3)
+	c.pump()
+	c.tick(5)
+	assert.Equal(t, uint64(3), c.leader())
+	c.nodes[3].ReportUnreachable(1)
+}
+
+func TestDescribeEveryEntryKind(t *testing.T) {
+	codec := newCodecs()
+	enc := func(env envelope) raft.Entry {
+		data, err := codec.encode(&env)
+		require.NoError(t, err)
+		return raft.Entry{Type: raft.EntryNormal, Data: data}
+	}
+	cases := []struct {
+		e    raft.Entry
+		want string
+	}{
+		{enc(envelope{Kind: envSync}), "sync"},
+		{enc(envelope{Kind: envPublish, Member: Member{Name: "n4"}}), "publish n4"},
+		{enc(envelope{Kind: envMemberUpdate, Member: Member{ID: 10}}), "member-update a"},
+		{enc(envelope{Kind: envWrite, Write: store.Request{Op: store.OpDelete, Key: "/a"}}), "delete /a"},
+		{enc(envelope{Kind: envWrite, Write: store.Request{Op: store.OpCompareAndSwap, Key: "/a", Value: "b"}}), `cas /a "b"`},
+		{raft.Entry{Type: raft.EntryConfChange, Data: raft.EncodeConfChange(raft.ConfChange{Type: raft.ConfChangeRemoveNode, NodeID: 3})}, "conf remove 3"},
+		{raft.Entry{Type: raft.EntryNormal, Data: []byte{0xc1}}, "?"},
+		{raft.Entry{Type: raft.EntryNormal}, "noop"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, DescribeEntry(tc.e))
+	}
+	v, ok := EntryValue(enc(envelope{Kind: envWrite, Write: store.Request{Op: store.OpDelete, Key: "/a"}}))
+	assert.True(t, ok)
+	assert.Equal(t, "rm /a", v)
+}
