@@ -60,7 +60,7 @@ type testCluster struct {
 	replies map[uint64]Reply
 	// replyCount counts every reply per request ID (a request must be answered once).
 	replyCount map[uint64]int
-	cut     map[[2]uint64]bool
+	cut        map[[2]uint64]bool
 	// holdPersist keeps a node's persist batches unanswered (to test ordering).
 	holdPersist map[uint64]bool
 	held        map[uint64]*PersistBatch
