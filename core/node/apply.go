@@ -78,6 +78,8 @@ func (n *Node) applyNormal(env envelope) {
 		r = n.applyPublish(env.Member)
 	case envMemberUpdate:
 		r = n.applyMemberUpdate(env.Member)
+	case envInternal:
+		r = n.applyInternal(env.Write)
 	default:
 		r = appliedResult{Err: fmt.Errorf("%w: unknown entry kind %d", ErrBadRequest, env.Kind)}
 	}
@@ -124,6 +126,17 @@ func (n *Node) applyMemberUpdate(m Member) appliedResult {
 		return appliedResult{Err: err, EtcdIndex: n.store.Index()}
 	}
 	return appliedResult{EtcdIndex: n.store.Index()}
+}
+
+func (n *Node) applyInternal(w store.Request) appliedResult {
+	var ev *store.Event
+	var err error
+	if w.Op == store.OpDelete {
+		ev, err = n.store.DeleteInternal(w.Key, w.Recursive)
+	} else {
+		ev, err = n.store.SetInternal(w.Key, w.Value)
+	}
+	return appliedResult{Event: ev, Err: storeErr(err), EtcdIndex: n.store.Index()}
 }
 
 // submitConfChange validates a membership change against the applied membership and proposes it.

@@ -61,6 +61,8 @@ func DescribeEntry(e raft.Entry) string {
 		return "publish " + env.Member.Name
 	case envMemberUpdate:
 		return "member-update " + strconv.FormatUint(env.Member.ID, 16)
+	case envInternal:
+		return "internal " + opName(env.Write.Op) + " " + env.Write.Key
 	}
 	w := env.Write
 	switch w.Op {

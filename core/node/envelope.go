@@ -15,6 +15,7 @@ const (
 	envPublish
 	envSync
 	envMemberUpdate
+	envInternal
 )
 
 // envelope is the payload of every EntryNormal entry and the Context of every EntryConfChange.

@@ -188,6 +188,12 @@ func (n *Node) Submit(req Request) {
 		n.submitConfChange(req)
 	case KindMemberUpdate, KindMemberPublish:
 		n.submitMemberRecord(req)
+	case KindInternal:
+		if req.Write.Op != store.OpSet && req.Write.Op != store.OpDelete {
+			n.reply(Reply{ID: req.ID, Err: fmt.Errorf("%w: internal writes are sets or deletes", ErrBadRequest)})
+			break
+		}
+		n.propose(req, envelope{ID: req.ID, Kind: envInternal, Write: req.Write})
 	default:
 		n.reply(Reply{ID: req.ID, Err: fmt.Errorf("%w: unknown request kind %d", ErrBadRequest, req.Kind)})
 	}
@@ -504,6 +510,11 @@ func (n *Node) Get(key string, recursive, sorted bool, now int64) (*store.Event,
 // Watch registers a local watcher on the store.
 func (n *Node) Watch(key string, recursive, stream bool, sinceIndex uint64) (*store.Watcher, error) {
 	return n.store.Watch(key, recursive, stream, sinceIndex)
+}
+
+// GetInternal reads the store's internal namespace locally (auth records, members).
+func (n *Node) GetInternal(path string, recursive bool) (*store.Event, error) {
+	return n.store.GetInternal(path, recursive)
 }
 
 // Store exposes the node's key space for read-only inspection (stats, the lab's final checks).

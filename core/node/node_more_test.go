@@ -166,3 +166,27 @@ func TestDescribeEveryEntryKind(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "rm /a", v)
 }
+
+func TestInternalWritesAreReplicatedAndHidden(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	r, ok := c.submit(lead, Request{Kind: KindInternal, Write: store.Request{Op: store.OpSet, Key: "/users/root", Value: `{"user":"root"}`}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	c.tick(2)
+	for _, id := range c.ids {
+		ev, err := c.nodes[id].GetInternal("/users/root", false)
+		require.NoError(t, err, "node %d", id)
+		assert.Equal(t, `{"user":"root"}`, value(t, ev))
+		_, err = c.nodes[id].Get("/users/root", false, false, c.now)
+		assert.Error(t, err, "not visible in the key space")
+	}
+	r, ok = c.submit(lead, Request{Kind: KindInternal, Write: store.Request{Op: store.OpDelete, Key: "/users/root"}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	_, err := c.nodes[lead].GetInternal("/users/root", false)
+	assert.Error(t, err)
+	r, ok = c.submit(lead, Request{Kind: KindInternal, Write: store.Request{Op: store.OpCompareAndSwap, Key: "/x"}}, 1)
+	require.True(t, ok)
+	assert.ErrorIs(t, r.Err, ErrBadRequest)
+}

@@ -27,6 +27,10 @@ const (
 	KindMemberUpdate
 	// KindMemberPublish publishes Member's name and client URLs (done by a member when it starts).
 	KindMemberPublish
+	// KindInternal writes the store's hidden internal namespace (cluster records such as the v2 auth
+	// users and roles): Write.Op is OpSet or OpDelete, Write.Key the internal path, Write.Value the
+	// value, Write.Recursive for deletes. Never reachable from the keys API.
+	KindInternal
 )
 
 // Request is one client request. ID must be unique cluster-wide for distinct requests; a retry of the
