@@ -191,6 +191,8 @@ func (x *executor) expectResult(pos story.Pos, e *story.Expect) {
 		pass = op.Outcome == history.OutcomeUnknown
 	case "not-ok":
 		pass = op.Outcome != history.OutcomeOK
+	case "not-found":
+		pass = op.Outcome == history.OutcomeOK && op.Kind.IsRead() && !op.Found
 	case "value":
 		want = "value " + e.Value
 		v := op.Result

@@ -115,7 +115,8 @@ type Expect struct {
 	Count   int
 	// Name is the client operation or watch the assertion is about.
 	Name string
-	// Outcome for "result": ok, fail, timeout, not-ok, value, error.
+	// Outcome for "result": ok, fail, timeout, not-ok, not-found (a read that succeeded and found no
+	// key), value, error.
 	Outcome   string
 	Value     string
 	ErrorCode int

@@ -45,7 +45,7 @@
 //	expect logs {n1,n2,n3,n4,n5}: 1 much, 2 cool
 //	expect committed {n1,n2} 2
 //	expect available | expect unavailable | expect linearizable
-//	expect NAME ok | fail | timeout | not ok | value V | error 101 "[two != one]"
+//	expect NAME ok | fail | timeout | not ok | not found | value V | error 101 "[two != one]"
 //	expect watch NAME events: set /a, delete /a
 //
 // Log tables count user entries only (the leader's no-op and membership entries are not shown), the

@@ -85,10 +85,10 @@ func (p *lineParser) expect() error {
 	return p.end()
 }
 
-// expectResult parses `expect NAME ok|fail|timeout|not ok|value V|error CODE ["cause"]`.
+// expectResult parses `expect NAME ok|fail|timeout|not ok|not found|value V|error CODE ["cause"]`.
 func (p *lineParser) expectResult(e *Expect, name string) error {
 	e.What, e.Name = "result", name
-	w, err := p.word("ok, fail, timeout, not ok, value V or error CODE")
+	w, err := p.word("ok, fail, timeout, not ok, not found, value V or error CODE")
 	if err != nil {
 		return err
 	}
@@ -96,10 +96,16 @@ func (p *lineParser) expectResult(e *Expect, name string) error {
 	case "ok", "fail", "timeout":
 		e.Outcome = w
 	case "not":
-		if err := p.keyword("ok"); err != nil {
+		switch w, err := p.word("ok or found after `not`"); {
+		case err != nil:
 			return err
+		case w == "ok":
+			e.Outcome = "not-ok"
+		case w == "found":
+			e.Outcome = "not-found"
+		default:
+			return p.errf("expected `not ok` or `not found`, found %q", "not "+w)
 		}
-		e.Outcome = "not-ok"
 	case "value":
 		e.Outcome = "value"
 		if e.Value, err = p.value(); err != nil {
@@ -117,7 +123,7 @@ func (p *lineParser) expectResult(e *Expect, name string) error {
 			e.Cause = t.text
 		}
 	default:
-		return p.errf("unknown expectation %q: expected leader, no leader, term, log, logs, committed, available, unavailable, linearizable, watch, NODE is ROLE, or NAME ok|fail|timeout|not ok|value V|error CODE", name+" "+w)
+		return p.errf("unknown expectation %q: expected leader, no leader, term, log, logs, committed, available, unavailable, linearizable, watch, NODE is ROLE, or NAME ok|fail|timeout|not ok|not found|value V|error CODE", name+" "+w)
 	}
 	return nil
 }

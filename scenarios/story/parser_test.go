@@ -119,6 +119,18 @@ func TestParsePrevIndexOfNamesAFencingToken(t *testing.T) {
 	assert.Contains(t, err.Error(), "x.story:3: expected an operation's name after `prev-index of`")
 }
 
+func TestParseNotFoundAndNotOk(t *testing.T) {
+	st, err := Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect r not found\nexpect w not ok\n"))
+	require.NoError(t, err)
+	require.Len(t, st.Stmts, 2)
+	assert.Equal(t, &Expect{What: "result", Name: "r", Outcome: "not-found"}, st.Stmts[0].Expect)
+	assert.Equal(t, &Expect{What: "result", Name: "w", Outcome: "not-ok"}, st.Stmts[1].Expect)
+
+	_, err = Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect r not there\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "x.story:3: expected `not ok` or `not found`")
+}
+
 func TestParseFileMissing(t *testing.T) {
 	_, err := ParseFile(filepath.Join(t.TempDir(), "nope.story"))
 	require.Error(t, err)
