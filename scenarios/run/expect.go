@@ -62,6 +62,8 @@ func (x *executor) expect(s *story.Stmt) {
 		}
 	case "result":
 		x.expectResult(s.Pos, e)
+	case "one-ok":
+		x.expectOneOk(s.Pos, e)
 	case "watch":
 		got, err := x.watchEvents(e.Name)
 		if err != nil {
@@ -234,4 +236,34 @@ func (x *executor) expectAvailable(pos story.Pos, want bool) {
 	case !want && got:
 		x.failf(pos, "expected the cluster to be unavailable (a write to fail), got %s", outcomeText(no.call))
 	}
+}
+
+// expectOneOk checks that exactly one of the named operations succeeded (one winner per round of
+// concurrent compare-and-swaps).
+func (x *executor) expectOneOk(pos story.Pos, e *story.Expect) {
+	var winners, pending []string
+	for _, name := range e.Names {
+		no, ok := x.ops[name]
+		switch {
+		case !ok:
+			x.failf(pos, "expected an operation called %s, got none", name)
+			return
+		case !no.call.Done():
+			pending = append(pending, name)
+		case no.call.Op().Outcome == history.OutcomeOK:
+			winners = append(winners, name)
+		}
+		if ok {
+			x.reportOp(no)
+		}
+	}
+	if len(pending) > 0 {
+		x.failf(pos, "expected exactly one of %s ok, got %s still running", strings.Join(e.Names, ","), strings.Join(pending, ","))
+		return
+	}
+	if len(winners) != 1 {
+		x.failf(pos, "expected exactly one of %s ok, got %d ok (%s)", strings.Join(e.Names, ","), len(winners), orNone(winners))
+		return
+	}
+	x.event("one winner: " + winners[0])
 }

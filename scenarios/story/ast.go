@@ -103,7 +103,7 @@ type LogCell struct {
 // Expect is an assertion.
 type Expect struct {
 	// What: "leader", "no-leader", "role", "term", "log", "committed", "available", "unavailable",
-	// "result", "watch", "linearizable".
+	// "result", "watch", "linearizable", "one-ok".
 	What  string
 	Node  string
 	Nodes []string
@@ -115,6 +115,8 @@ type Expect struct {
 	Count   int
 	// Name is the client operation or watch the assertion is about.
 	Name string
+	// Names are the operations of "one-ok" (`expect one of {a,b,c} ok`: exactly one succeeded).
+	Names []string
 	// Outcome for "result": ok, fail, timeout, not-ok, not-found (a read that succeeded and found no
 	// key), value, error.
 	Outcome   string

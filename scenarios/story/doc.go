@@ -47,6 +47,7 @@
 //	expect available | expect unavailable | expect linearizable
 //	expect NAME ok | fail | timeout | not ok | not found | value V | error 101 "[two != one]"
 //	expect watch NAME events: set /a, delete /a
+//	expect one of {a1,b1,c1} ok   (exactly one of the named operations succeeded: one CAS winner)
 //
 // Log tables count user entries only (the leader's no-op and membership entries are not shown), the
 // way the slides number them. A mistake in a story is reported with file, line and what was expected.

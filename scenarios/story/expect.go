@@ -64,6 +64,18 @@ func (p *lineParser) expect() error {
 		e.What = first
 	case "watch":
 		return p.expectWatch(e)
+	case "one":
+		// expect one of {a1,b1,c1} ok: exactly one of the named operations succeeded.
+		if err := p.keyword("of"); err != nil {
+			return err
+		}
+		if e.Names, err = p.nodeSet("a set of operation names"); err != nil {
+			return err
+		}
+		if err := p.keyword("ok"); err != nil {
+			return err
+		}
+		e.What = "one-ok"
 	default:
 		if p.peek() == "is" { // expect n1 is follower
 			p.i++

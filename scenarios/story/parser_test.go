@@ -131,6 +131,17 @@ func TestParseNotFoundAndNotOk(t *testing.T) {
 	assert.Contains(t, err.Error(), "x.story:3: expected `not ok` or `not found`")
 }
 
+func TestParseOneOfOk(t *testing.T) {
+	st, err := Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect one of {a1,b1,c1} ok\n"))
+	require.NoError(t, err)
+	require.Len(t, st.Stmts, 1)
+	assert.Equal(t, &Expect{What: "one-ok", Names: []string{"a1", "b1", "c1"}}, st.Stmts[0].Expect)
+
+	_, err = Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect one of {a1,b1} fail\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "x.story:3: expected `ok`")
+}
+
 func TestParseFileMissing(t *testing.T) {
 	_, err := ParseFile(filepath.Join(t.TempDir(), "nope.story"))
 	require.Error(t, err)
