@@ -65,7 +65,7 @@ func (h *host) boot() error {
 		return fmt.Errorf("netsim: recover %s: %w", h.name, err)
 	}
 	spec := ProcessSpec{
-		ID: h.id, Name: h.name, Members: append([]MemberSpec(nil), h.sim.members...), Join: h.join,
+		ID: h.id, Name: h.name, Members: h.sim.bootMembers(h.join), Join: h.join,
 		Durable: durable, Rand: rand.New(rand.NewPCG(h.rng.Uint64(), h.rng.Uint64())),
 		TickInterval: h.sim.cfg.TickInterval,
 	}
@@ -88,6 +88,16 @@ func (h *host) boot() error {
 	h.scheduleTick()
 	h.input("start", "", func() {})
 	return nil
+}
+
+// bootMembers is the member list a process starts with: the bootstrap cluster for an initial node
+// (also when it restarts with an empty disk: it must bootstrap exactly as its peers did), every
+// member started so far for a node that joins at runtime.
+func (s *Sim) bootMembers(join bool) []MemberSpec {
+	if join {
+		return append([]MemberSpec(nil), s.members...)
+	}
+	return append([]MemberSpec(nil), s.initial...)
 }
 
 // localNow is this node's clock at the current virtual time (unix ns).

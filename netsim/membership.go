@@ -3,30 +3,38 @@ package netsim
 import (
 	"fmt"
 	"strings"
+
+	"github.com/raftlab/raftlab/checker/history"
 )
 
-// AddMember starts a new node called name (ID one above the highest so far) that joins the running
-// cluster, and submits the membership change for it through a client. It returns the new ID and
-// the client call of the change.
+// AddMember adds a member called name with a fresh ID, the way an operator does it: it submits the
+// membership change through a client and, once that succeeds, starts the new node, which joins the
+// running cluster. If the change fails (or its outcome stays unknown) no node is started. It
+// returns the reserved ID and the client call of the change.
 func (s *Sim) AddMember(name string) (uint64, *Call, error) {
 	if name == "" || strings.ContainsAny(name, " ,{}") {
 		return 0, nil, fmt.Errorf("netsim: add member: bad name %q", name)
 	}
-	if _, err := s.NodeID(name); err == nil {
+	if s.names[name] {
 		return 0, nil, fmt.Errorf("netsim: add member: %s already exists", name)
 	}
-	id := s.order[len(s.order)-1] + 1
-	m := MemberSpec{ID: id, Name: name}
-	call, err := s.Do(Request{Kind: ReqMemberAdd, Member: m}, DoOptions{})
-	if err != nil {
-		return 0, nil, err
-	}
-	s.members = append(s.members, m)
-	if err := s.addHost(m, true); err != nil {
-		s.fail("%v", err)
-		return 0, nil, err
-	}
-	return id, call, nil
+	s.names[name] = true
+	s.nextID++
+	m := MemberSpec{ID: s.nextID, Name: name}
+	cs := s.clients
+	c := cs.newClient(false)
+	req := Request{ID: c.requestID(), Kind: ReqMemberAdd, Member: m}
+	call := cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, func(op history.Op) {
+		if op.Outcome != history.OutcomeOK {
+			s.tracef("member", "-", "add %s not confirmed (%s): not started", name, op.Outcome)
+			return
+		}
+		s.members = append(s.members, m)
+		if err := s.addHost(m, true); err != nil {
+			s.fail("%v", err)
+		}
+	})
+	return m.ID, &Call{cl: call}, nil
 }
 
 // RemoveMember submits the removal of node id through a client; the node keeps running until it

@@ -35,7 +35,8 @@ type ProcessSpec struct {
 	ID uint64
 	// Name is the node's name ("n1").
 	Name string
-	// Members are the bootstrap members (IDs and names), sorted by ID.
+	// Members are the bootstrap members (IDs and names) for an initial node, and every member
+	// started so far for a node that joins at runtime, sorted by ID.
 	Members []MemberSpec
 	// Join is true for a node added at runtime.
 	Join bool

@@ -112,8 +112,11 @@ type Sim struct {
 	tracer   *tracer
 	net      *Network
 	hosts    map[uint64]*host
-	order    []uint64 // node IDs ascending
-	members  []MemberSpec
+	order    []uint64        // node IDs ascending
+	initial  []MemberSpec    // the bootstrap cluster
+	members  []MemberSpec    // every member ever started, in order
+	names    map[string]bool // node names in use or reserved
+	nextID   uint64
 	clients  *clientSet
 	samples  []Sample
 	failures []string
@@ -127,12 +130,16 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{cfg: c, rng: rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)), hosts: make(map[uint64]*host)}
+	s := &Sim{cfg: c, rng: rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)), hosts: make(map[uint64]*host), names: make(map[string]bool)}
 	s.tracer = newTracer(c.Trace)
 	s.net = newNetwork(s, s.childRand(), c.Link)
 	for i := 1; i <= c.Nodes; i++ {
 		id := uint64(i)
-		s.members = append(s.members, MemberSpec{ID: id, Name: fmt.Sprintf("n%d", i)})
+		m := MemberSpec{ID: id, Name: fmt.Sprintf("n%d", i)}
+		s.initial = append(s.initial, m)
+		s.members = append(s.members, m)
+		s.names[m.Name] = true
+		s.nextID = id
 	}
 	s.clients = newClientSet(s)
 	for _, m := range s.members {
