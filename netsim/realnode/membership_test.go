@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
 	"github.com/stretchr/testify/require"
 )
@@ -41,4 +42,33 @@ func TestMemberAddJoinsAndCatchesUp(t *testing.T) {
 	for _, op := range s.History() {
 		require.NotEqual(t, history.Kind("member-add"), op.Kind, "membership calls stay out of the key-space history")
 	}
+}
+
+// TestEmptyDiskRestartAfterAFailedMemberAdd: a member add submitted before any leader exists fails;
+// a node that never persisted anything then restarts as a fresh replica. It must bootstrap from the
+// initial cluster like its peers (it used to count the failed member in, seeding a different store
+// and handing out etcd indexes that other nodes had given to other writes).
+func TestEmptyDiskRestartAfterAFailedMemberAdd(t *testing.T) {
+	s, mon := newCluster(t, netsim.Config{Seed: 9, Nodes: 3,
+		Clients: netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3)}}, Options{})
+	f, err := nemesis.Parse("disk fail-sync n3")
+	require.NoError(t, err)
+	require.NoError(t, f.Apply(s))
+	_, add, err := s.AddMember("n4")
+	require.NoError(t, err)
+	require.True(t, s.RunUntil(add.Done, s.Now()+5*second))
+	require.NotEqual(t, history.OutcomeOK, add.Op().Outcome, "no leader yet")
+	require.True(t, s.RunUntil(leaderElected(s), 5*second))
+	for _, text := range []string{"disk ok n3", "crash n3", "restart n3"} {
+		f, err := nemesis.Parse(text)
+		require.NoError(t, err)
+		require.NoError(t, f.Apply(s))
+	}
+	s.RunFor(5 * second)
+	lead, _ := s.Leader()
+	for _, id := range s.Nodes() {
+		require.Equal(t, Store(s, lead).Index(), Store(s, id).Index(), "n%d's store", id)
+	}
+	require.Empty(t, mon.Violations())
+	requireLinearizable(t, s.History())
 }
