@@ -1,0 +1,103 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"slices"
+	"time"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/wal"
+)
+
+// Config configures a Server. Bootstrap fields (InitialCluster, Token, Join) matter only when the
+// data dir holds no WAL yet; a restart reads everything it needs from the WAL's metadata.
+type Config struct {
+	// Name is this member's human-readable name (--name).
+	Name string
+	// DataDir holds the member's WAL (--data-dir).
+	DataDir string
+	// PeerListener is bound to --listen-peer-urls; the server owns it from Start on.
+	PeerListener net.Listener
+	// PeerURLs are this member's advertised peer URLs (--initial-advertise-peer-urls).
+	PeerURLs []string
+	// ClientURLs are the advertised client URLs (--advertise-client-urls), published after start.
+	ClientURLs []string
+
+	// InitialCluster is the bootstrap membership (--initial-cluster): names and peer URLs; the IDs
+	// are computed from Token. For a joining member it lists where to find the running cluster.
+	InitialCluster []node.Member
+	// Token is the --initial-cluster-token (or the discovery URL).
+	Token string
+	// Join is --initial-cluster-state existing: the member was added with the members API first.
+	Join bool
+	// CheckClusterID refuses a data dir whose cluster ID differs from the one InitialCluster and
+	// Token give (set when those flags were given explicitly for a new cluster).
+	CheckClusterID bool
+
+	// HeartbeatInterval (default 100ms) is the tick; ElectionTimeout (default 1s) a multiple of it.
+	HeartbeatInterval time.Duration
+	ElectionTimeout   time.Duration
+	// SnapshotCount is how many applied entries trigger a snapshot (default 100000).
+	SnapshotCount uint64
+	// StrictReconfigCheck refuses membership changes that would leave too few started members.
+	StrictReconfigCheck bool
+	// JoinTimeout bounds how long a joining member looks for the running cluster (default 10s).
+	JoinTimeout time.Duration
+	// Logger (default slog.Default()).
+	Logger *slog.Logger
+	// NoSync skips fsync (tests and benchmarks only: nothing is durable).
+	NoSync bool
+
+	// fs is the WAL's file system (default wal.OSFS()); tests inject disk failures here.
+	fs wal.FS
+}
+
+func (c *Config) withDefaults() (Config, error) {
+	out := *c
+	if out.Name == "" {
+		return out, errors.New("server: config: Name is required")
+	}
+	if out.DataDir == "" {
+		return out, errors.New("server: config: DataDir is required")
+	}
+	if out.PeerListener == nil {
+		return out, errors.New("server: config: PeerListener is required")
+	}
+	if len(out.PeerURLs) == 0 {
+		return out, errors.New("server: config: PeerURLs are required")
+	}
+	if out.HeartbeatInterval <= 0 {
+		out.HeartbeatInterval = 100 * time.Millisecond
+	}
+	if out.ElectionTimeout <= 0 {
+		out.ElectionTimeout = 10 * out.HeartbeatInterval
+	}
+	if out.ElectionTimeout < 5*out.HeartbeatInterval {
+		return out, fmt.Errorf("server: config: election timeout %v must be at least 5 times the heartbeat interval %v",
+			out.ElectionTimeout, out.HeartbeatInterval)
+	}
+	if out.SnapshotCount == 0 {
+		out.SnapshotCount = 100000
+	}
+	if out.JoinTimeout <= 0 {
+		out.JoinTimeout = 10 * time.Second
+	}
+	if out.fs == nil {
+		out.fs = wal.OSFS()
+	}
+	if out.Logger == nil {
+		out.Logger = slog.Default()
+	}
+	out.PeerURLs = sortedCopy(out.PeerURLs)
+	out.ClientURLs = sortedCopy(out.ClientURLs)
+	return out, nil
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,176 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/store"
+	"github.com/raftlab/raftlab/core/wal"
+	"github.com/stretchr/testify/require"
+)
+
+// testCluster is a set of in-process members on 127.0.0.1 with real sockets and real files.
+type testCluster struct {
+	t        *testing.T
+	dir      string
+	members  []node.Member
+	servers  []*Server
+	addrs    []string
+	failDisk []*atomic.Bool
+}
+
+const (
+	testHeartbeat = 10 * time.Millisecond
+	testElection  = 100 * time.Millisecond
+)
+
+// quietLogger discards logs unless SERVER_TEST_LOG is set.
+func quietLogger() *slog.Logger {
+	if os.Getenv("SERVER_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// freeAddr reserves a port on 127.0.0.1 and releases it for the member to bind.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+func newTestCluster(t *testing.T, size int) *testCluster {
+	t.Helper()
+	c := &testCluster{t: t, dir: t.TempDir()}
+	for i := range size {
+		addr := freeAddr(t)
+		c.addrs = append(c.addrs, addr)
+		c.members = append(c.members, node.Member{Name: "m" + strconv.Itoa(i), PeerURLs: []string{"http://" + addr}})
+		c.failDisk = append(c.failDisk, new(atomic.Bool))
+	}
+	c.servers = make([]*Server, size)
+	for i := range size {
+		c.start(i)
+	}
+	t.Cleanup(c.stopAll)
+	return c
+}
+
+func (c *testCluster) config(i int) Config {
+	ln, err := net.Listen("tcp", c.addrs[i])
+	require.NoError(c.t, err)
+	return Config{
+		Name: c.members[i].Name, DataDir: filepath.Join(c.dir, c.members[i].Name+".etcd"),
+		PeerListener: ln, PeerURLs: c.members[i].PeerURLs, ClientURLs: []string{"http://client-" + c.members[i].Name},
+		InitialCluster: c.members, Token: "test-token",
+		HeartbeatInterval: testHeartbeat, ElectionTimeout: testElection, StrictReconfigCheck: true,
+		Logger: quietLogger(), fs: failingFS{FS: wal.OSFS(), fail: c.failDisk[i]},
+	}
+}
+
+func (c *testCluster) start(i int) {
+	s, err := Start(c.config(i))
+	require.NoError(c.t, err)
+	c.servers[i] = s
+}
+
+func (c *testCluster) stop(i int) {
+	if c.servers[i] == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(c.t, c.servers[i].Stop(ctx))
+	c.servers[i] = nil
+}
+
+func (c *testCluster) stopAll() {
+	for i := range c.servers {
+		c.stop(i)
+	}
+}
+
+// leader waits until a running member leads and every running member knows it; it returns the
+// leader's index.
+func (c *testCluster) leader() int {
+	c.t.Helper()
+	found := -1
+	require.Eventually(c.t, func() bool {
+		found = -1
+		for i, s := range c.servers {
+			if s != nil && s.Status().Role == raft.RoleLeader {
+				found = i
+			}
+		}
+		if found < 0 {
+			return false
+		}
+		for _, s := range c.servers {
+			if s != nil && s.Status().Lead != c.servers[found].ID() {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 5*time.Millisecond)
+	return found
+}
+
+// waitPublished waits until member i sees every member's name and client URLs.
+func (c *testCluster) waitPublished(i int) {
+	c.t.Helper()
+	require.Eventually(c.t, func() bool {
+		for _, m := range c.servers[i].Status().Members {
+			if m.Name == "" || len(m.ClientURLs) == 0 {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 5*time.Millisecond)
+}
+
+func (c *testCluster) set(i int, key, value string) (node.Reply, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return c.servers[i].Do(ctx, node.Request{Kind: node.KindWrite, Write: store.Request{Op: store.OpSet, Key: key, Value: value}})
+}
+
+// failingFS is the real disk whose fsyncs fail while fail is set.
+type failingFS struct {
+	wal.FS
+	fail *atomic.Bool
+}
+
+func (f failingFS) OpenFile(name string, flag int, perm os.FileMode) (wal.File, error) {
+	file, err := f.FS.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	return failingFile{File: file, fail: f.fail}, nil
+}
+
+type failingFile struct {
+	wal.File
+	fail *atomic.Bool
+}
+
+var errInjected = io.ErrShortWrite
+
+func (f failingFile) Sync() error {
+	if f.fail.Load() {
+		return errInjected
+	}
+	return f.File.Sync()
+}

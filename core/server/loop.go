@@ -1,0 +1,360 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/raft"
+)
+
+// loop is the state only the loop goroutine touches.
+type loop struct {
+	s       *Server
+	rng     *rand.Rand
+	waiters map[uint64]*waiting
+	// parked are waiting requests the node could not propose yet (see retryable); they are
+	// submitted again (same ID) at the next tick with a leader, like etcd blocks proposals during
+	// an election.
+	parked []uint64
+	// peers are the transport's current peers and their addresses.
+	peers map[uint64][]string
+
+	tick            uint64
+	lead            uint64
+	published       bool
+	publishID       uint64
+	nextPublishTick uint64
+	failureLogged   bool
+
+	electionTicks    uint64
+	noLeaderTicks    uint64
+	removalCheck     bool // a "was I removed?" check is running
+	nextRemovalCheck uint64
+	removedByPeers   bool
+}
+
+// waiting is a submitted request and where its reply goes.
+type waiting struct {
+	req      node.Request
+	reply    chan node.Reply
+	deadline uint64 // tick after which a parked request gives up
+}
+
+func newLoop(s *Server, rng *rand.Rand) *loop {
+	return &loop{s: s, rng: rng, waiters: make(map[uint64]*waiting), peers: make(map[uint64][]string),
+		electionTicks: uint64(s.cfg.ElectionTimeout / s.cfg.HeartbeatInterval)}
+}
+
+// run is the member's one goroutine that drives the node.
+func (l *loop) run() {
+	s := l.s
+	ticker := time.NewTicker(s.cfg.HeartbeatInterval)
+	defer ticker.Stop()
+	defer close(s.loopDone)
+	defer close(s.persistReq)
+	l.drain()
+	for {
+		select {
+		case <-s.stop:
+			l.answerAll(node.ErrStopped)
+			return
+		case now := <-ticker.C:
+			l.onTick(now)
+		case m := <-s.inbound:
+			s.node.Step(m)
+		case c := <-s.calls:
+			l.submit(c)
+		case removed := <-s.removedRes:
+			l.removalCheck = false
+			l.removedByPeers = removed
+			s.log.Debug("removal check answered", "removed", removed)
+		case r := <-s.persistRes:
+			if r.err != nil {
+				s.log.Error("WAL write failed: the member stops acknowledging writes", "seq", r.seq, "err", r.err)
+			}
+			s.node.Persisted(r.seq, r.err)
+		}
+		if !l.drain() {
+			s.log.Warn("the member has been permanently removed from the cluster; stopping")
+			s.exitErr = ErrRemovedMember
+			l.answerAll(node.ErrRemoved)
+			return
+		}
+	}
+}
+
+func (l *loop) onTick(now time.Time) {
+	s := l.s
+	l.tick++
+	s.node.Tick(now.UnixNano())
+	for _, id := range s.tr.Unreachable() {
+		s.node.ReportUnreachable(id)
+	}
+	l.maybePublish()
+	l.retryParked()
+	l.maybeCheckRemoved()
+}
+
+// requestTimeoutTicks is how long a parked request waits for a leader: 5s plus two election
+// timeouts, etcd's request timeout.
+func (l *loop) requestTimeoutTicks() uint64 {
+	return uint64((5*time.Second + 2*l.s.cfg.ElectionTimeout) / l.s.cfg.HeartbeatInterval)
+}
+
+// retryable errors mean that nothing was proposed and that a later attempt may succeed: no
+// leader yet, a proposal dropped during a leader transfer, a configuration change still applying.
+func retryable(err error) bool {
+	return errors.Is(err, node.ErrNoLeader) || errors.Is(err, node.ErrDropped) || errors.Is(err, node.ErrConfPending)
+}
+
+// park keeps a request the node refused for want of a leader; false when its time is up.
+func (l *loop) park(id uint64, w *waiting) bool {
+	if w.deadline == 0 {
+		w.deadline = l.tick + l.requestTimeoutTicks()
+	}
+	if l.tick >= w.deadline {
+		return false
+	}
+	l.parked = append(l.parked, id)
+	return true
+}
+
+// retryParked submits the parked requests again once a leader is known.
+func (l *loop) retryParked() {
+	if l.lead == 0 || len(l.parked) == 0 {
+		return
+	}
+	ids := l.parked
+	l.parked = nil
+	for _, id := range ids {
+		if w, ok := l.waiters[id]; ok {
+			l.s.node.Submit(w.req)
+		}
+	}
+}
+
+// maybeCheckRemoved asks the peers, in the background, whether this member was removed, once it
+// has had no leader for an election timeout (and again every election timeout after that).
+func (l *loop) maybeCheckRemoved() {
+	st := l.s.status.Load()
+	// A pre-candidate keeps its last leader's ID, so the role tells more than Lead alone.
+	if st.Role == raft.RoleLeader || (st.Role == raft.RoleFollower && st.Lead != 0) {
+		l.noLeaderTicks = 0
+		return
+	}
+	l.noLeaderTicks++
+	if l.noLeaderTicks < l.electionTicks || l.removalCheck || l.tick < l.nextRemovalCheck {
+		return
+	}
+	var urls []string
+	for _, m := range st.Members {
+		if m.ID != l.s.meta.MemberID {
+			urls = append(urls, m.PeerURLs...)
+		}
+	}
+	if len(urls) == 0 {
+		return
+	}
+	l.removalCheck = true
+	l.nextRemovalCheck = l.tick + l.electionTicks
+	l.s.log.Debug("no leader for an election timeout: asking peers whether this member was removed", "peers", urls)
+	go func() {
+		ctx, cancel := context.WithTimeout(l.s.ctx, 3*time.Second)
+		defer cancel()
+		l.s.removedRes <- askRemoved(ctx, urls, l.s.meta.MemberID)
+	}()
+}
+
+// submit gives a client request a fresh ID and hands it to the node.
+func (l *loop) submit(c call) {
+	req := c.req
+	req.ID = l.newID()
+	if err := l.checkReconfig(req); err != nil {
+		c.reply <- node.Reply{ID: req.ID, Err: err}
+		return
+	}
+	l.waiters[req.ID] = &waiting{req: req, reply: c.reply}
+	l.s.node.Submit(req)
+}
+
+// newID draws a random request ID that is neither zero nor waiting already.
+func (l *loop) newID() uint64 {
+	for {
+		id := l.rng.Uint64()
+		if _, busy := l.waiters[id]; id != 0 && !busy && id != l.publishID {
+			return id
+		}
+	}
+}
+
+// drain acts on everything the node produced; false means this member was removed.
+func (l *loop) drain() bool {
+	s := l.s
+	out := s.node.Ready()
+	if out.Persist != nil {
+		b := *out.Persist
+		b.Entries = slices.Clone(b.Entries) // raft may grow its slice while the persister writes
+		s.persistReq <- &b
+	}
+	if len(out.Messages) > 0 {
+		s.stats.sent(out.Messages)
+		s.tr.Send(out.Messages)
+	}
+	for _, r := range out.Replies {
+		if r.ID == l.publishID && l.publishID != 0 {
+			l.onPublished(r)
+			continue
+		}
+		w, ok := l.waiters[r.ID]
+		if !ok {
+			continue
+		}
+		if retryable(r.Err) && l.park(r.ID, w) {
+			continue
+		}
+		delete(l.waiters, r.ID)
+		w.reply <- r
+	}
+	st := l.publishStatus()
+	if st.Failed != nil && !l.failureLogged {
+		l.failureLogged = true
+		s.log.Error("storage failed: the member no longer acknowledges anything; /health reports unhealthy", "err", st.Failed)
+	}
+	l.syncPeers()
+	return !st.Removed && !l.removedByPeers
+}
+
+// publishStatus refreshes the status the HTTP goroutines read.
+func (l *loop) publishStatus() node.Status {
+	s := l.s
+	st := s.node.Status()
+	if st.Lead != l.lead {
+		if st.Lead != 0 {
+			s.leaderChanges.Add(1)
+			s.stats.leaderChanged(st.Lead)
+			s.log.Info("leader changed", "leader", strconv.FormatUint(st.Lead, 16), "term", st.Term)
+		}
+		l.lead = st.Lead
+	}
+	s.status.Store(&st)
+	if cur := s.node.Store(); cur != s.store.Load() {
+		s.store.Store(cur)
+	}
+	return st
+}
+
+// answerAll ends every waiting call with err.
+func (l *loop) answerAll(err error) {
+	for id, w := range l.waiters {
+		w.reply <- node.Reply{ID: id, Err: err}
+		delete(l.waiters, id)
+	}
+	l.parked = nil
+}
+
+// onPublished handles the reply to this member's publish request.
+func (l *loop) onPublished(r node.Reply) {
+	l.publishID = 0
+	if r.Err != nil {
+		l.s.log.Warn("failed to publish local member to cluster; will retry", "err", r.Err)
+		l.nextPublishTick = l.tick + uint64(l.s.cfg.ElectionTimeout/l.s.cfg.HeartbeatInterval)
+		return
+	}
+	l.published = true
+	l.s.log.Info("published local member to cluster", "name", l.s.cfg.Name, "client-urls", l.s.cfg.ClientURLs)
+}
+
+// maybePublish proposes this member's name and client URLs once a leader is known, like etcd does
+// after every start, and retries until it succeeds.
+func (l *loop) maybePublish() {
+	if l.published || l.publishID != 0 || l.tick < l.nextPublishTick || l.lead == 0 {
+		return
+	}
+	st := l.s.status.Load()
+	if !slices.ContainsFunc(st.Members, func(m node.Member) bool { return m.ID == l.s.meta.MemberID }) {
+		return // a joining member waits until it has the membership
+	}
+	l.publishID = l.newID()
+	l.s.node.Submit(node.Request{ID: l.publishID, Kind: node.KindMemberPublish,
+		Member: node.Member{ID: l.s.meta.MemberID, Name: l.s.cfg.Name, ClientURLs: l.s.cfg.ClientURLs}})
+}
+
+// checkReconfig applies --strict-reconfig-check: an add must leave the started members a quorum
+// of the grown cluster, and a remove must leave enough started members for the shrunk one.
+func (l *loop) checkReconfig(req node.Request) error {
+	if !l.s.cfg.StrictReconfigCheck {
+		return nil
+	}
+	st := l.s.status.Load()
+	started := 0
+	for _, m := range st.Members {
+		if m.Name != "" && !slices.Contains(st.Learners, m.ID) && !(req.Kind == node.KindMemberRemove && m.ID == req.MemberID) {
+			started++
+		}
+	}
+	voters := len(st.Members) - len(st.Learners)
+	switch req.Kind {
+	case node.KindMemberAdd:
+		voters++
+	case node.KindMemberRemove:
+		if !slices.ContainsFunc(st.Members, func(m node.Member) bool { return m.ID == req.MemberID }) ||
+			slices.Contains(st.Learners, req.MemberID) {
+			return nil // the node gives the precise error (not found, removed) or removes a learner
+		}
+		voters--
+	default:
+		return nil
+	}
+	// etcd's exception: a one-member cluster may always grow to two (restoring from a backup).
+	if req.Kind == node.KindMemberAdd && started == 1 && voters == 2 {
+		return nil
+	}
+	if started < voters/2+1 {
+		return ErrNotEnoughStartedMembers
+	}
+	return nil
+}
+
+// syncPeers keeps the transport's peers equal to the membership (or, before the node knows it,
+// to the members recorded at bootstrap).
+func (l *loop) syncPeers() {
+	s := l.s
+	members := s.status.Load().Members
+	if len(members) == 0 {
+		members = s.meta.InitialMembers
+	}
+	want := make(map[uint64][]string, len(members))
+	for _, m := range members {
+		if m.ID != s.meta.MemberID {
+			want[m.ID] = hostPorts(m.PeerURLs)
+		}
+	}
+	for id, addrs := range want {
+		if cur, ok := l.peers[id]; !ok || !slices.Equal(cur, addrs) {
+			s.tr.AddPeer(id, addrs)
+			l.peers[id] = addrs
+			s.log.Info("peer added or updated", "peer", strconv.FormatUint(id, 16), "addrs", addrs)
+		}
+	}
+	for id := range l.peers {
+		if _, ok := want[id]; !ok {
+			s.tr.RemovePeer(id)
+			delete(l.peers, id)
+			s.log.Info("peer removed", "peer", strconv.FormatUint(id, 16))
+		}
+	}
+}
+
+// hostPorts turns peer URLs into the transport's host:port addresses.
+func hostPorts(urls []string) []string {
+	out := make([]string, 0, len(urls))
+	for _, u := range urls {
+		out = append(out, hostPort(u))
+	}
+	return out
+}

@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raftlab/raftlab/core/store"
+)
+
+// peerRemovedPath + <hex member ID> answers whether the cluster removed that member. A removed
+// member is no longer sent anything, so it may never apply its own removal: when it has had no
+// leader for an election timeout it asks its peers, like etcd's peers answering a removed member's
+// messages with 410 Gone.
+const peerRemovedPath = "/removed/"
+
+// removedJSON is the answer of the peer removed endpoint.
+type removedJSON struct {
+	Removed bool `json:"removed"`
+}
+
+// removedMemberKey is where core/node records a removed member in the store's internal namespace.
+func removedMemberKey(id uint64) string { return "/removed_members/" + strconv.FormatUint(id, 16) }
+
+// isRemoved reports whether st records id as removed.
+func isRemoved(st *store.Store, id uint64) bool {
+	_, err := st.GetInternal(removedMemberKey(id), false)
+	return err == nil
+}
+
+func serveRemoved(removed func(uint64) bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseUint(strings.TrimPrefix(r.URL.Path, peerRemovedPath), 16, 64)
+		if err != nil {
+			http.Error(w, "bad member ID", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(removedJSON{Removed: removed(id)})
+	}
+}
+
+// askRemoved asks every peer URL whether id was removed; true as soon as one says so.
+func askRemoved(ctx context.Context, peerURLs []string, id uint64) bool {
+	client := &http.Client{Timeout: time.Second}
+	for _, u := range peerURLs {
+		removed, err := askRemovedOne(ctx, client, u, id)
+		if err == nil && removed {
+			return true
+		}
+	}
+	return false
+}
+
+func askRemovedOne(ctx context.Context, client *http.Client, peerURL string, id uint64) (bool, error) {
+	url := strings.TrimRight(peerURL, "/") + peerRemovedPath + strconv.FormatUint(id, 16)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false, fmt.Errorf("removed check %s: %w", url, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false, fmt.Errorf("removed check %s: %w", url, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return false, errors.New("removed check " + url + ": " + resp.Status)
+	}
+	var out removedJSON
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return false, fmt.Errorf("removed check %s: %w", url, err)
+	}
+	return out.Removed, nil
+}
