@@ -9,10 +9,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/raftlab/raftlab/cmd/kvctl/internal/fakeetcd"
 	"github.com/stretchr/testify/require"
 )
+
+// testWait bounds every wait in these tests: a failure is reported, never hung.
+const testWait = 10 * time.Second
 
 // memberID is the fake single member's ID.
 const memberID = "8e9e05c52164694d"
@@ -28,7 +32,11 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	fake := fakeetcd.New(3)
 	srv := httptest.NewServer(fake.Handler())
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		// A watch still blocked in the fake (a failed test) would make srv.Close wait forever.
+		srv.CloseClientConnections()
+		srv.Close()
+	})
 	fake.SetMembers([]fakeetcd.Member{{ID: memberID, Name: "default", PeerURLs: []string{"http://localhost:2380"}, ClientURLs: []string{srv.URL}}}, memberID)
 	return &harness{fake: fake, srv: srv, env: map[string]string{}}
 }
@@ -126,7 +134,8 @@ func (b *watchedBuffer) String() string {
 }
 
 // runUntil runs kvctl in the background until stdout holds want `times` times, then
-// interrupts it as Ctrl+C would and returns the outcome.
+// interrupts it as Ctrl+C would and returns the outcome. It fails the test (never hangs) if
+// that takes longer than testWait.
 func (h *harness) runUntil(t *testing.T, want string, times int, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -137,13 +146,50 @@ func (h *harness) runUntil(t *testing.T, want string, times int, args ...string)
 	go func() {
 		done <- runContext(ctx, append([]string{"--endpoints", h.srv.URL}, args...), strings.NewReader(""), out, &errOut, h.getenv)
 	}()
+	timeout := time.NewTimer(testWait)
+	defer timeout.Stop()
 	select {
 	case <-out.hit:
 		cancel()
-		code := <-done
+		code := h.await(t, done, args)
 		return result{stdout: out.String(), stderr: errOut.String(), code: code}
 	case code := <-done:
 		t.Fatalf("kvctl %v ended early with %d: stdout %q stderr %q", args, code, out.String(), errOut.String())
-		return result{}
+	case <-timeout.C:
+		cancel()
+		h.await(t, done, args)
+		t.Fatalf("kvctl %v: stdout never held %q %d times within %v: stdout %q stderr %q", args, want, times, testWait, out.String(), errOut.String())
+	}
+	return result{}
+}
+
+// await waits up to testWait for a background kvctl run's exit code.
+func (h *harness) await(t *testing.T, done <-chan int, args []string) int {
+	t.Helper()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(testWait):
+		t.Fatalf("kvctl %v did not end within %v of its interruption", args, testWait)
+		return -1
+	}
+}
+
+// waitForWatches waits until the fake holds n registered live watches, failing the test if that
+// takes longer than testWait or if done reports the background run ended first.
+func (h *harness) waitForWatches(t *testing.T, n int, done <-chan result) {
+	t.Helper()
+	deadline := time.NewTimer(testWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for h.fake.Waiting() < n {
+		select {
+		case r := <-done:
+			t.Fatalf("watch ended before registering: %+v", r)
+		case <-deadline.C:
+			t.Fatalf("%d watches never registered within %v (have %d)", n, testWait, h.fake.Waiting())
+		case <-tick.C:
+		}
 	}
 }

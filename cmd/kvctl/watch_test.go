@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,18 +59,25 @@ func TestWatchForeverResumesAfterEachEvent(t *testing.T) {
 
 func TestWatchLiveEventFromTheTalk(t *testing.T) {
 	h := newHarness(t)
+	ctx, cancel := context.WithTimeout(context.Background(), testWait)
+	defer cancel()
 	done := make(chan result, 1)
-	go func() { done <- h.run(t, "", "watch", "--recursive", "/web-service/backends") }()
-	for len(h.requestsMatching("GET /v2/keys/web-service/backends?")) == 0 {
-		select {
-		case r := <-done:
-			t.Fatalf("watch ended early: %+v", r)
-		default:
-			runtime.Gosched()
-		}
-	}
+	go func() {
+		var out, errOut bytes.Buffer
+		code := runContext(ctx, []string{"--endpoints", h.srv.URL, "watch", "--recursive", "/web-service/backends"},
+			strings.NewReader(""), &out, &errOut, h.getenv)
+		done <- result{stdout: out.String(), stderr: errOut.String(), code: code}
+	}()
+	// The write must follow the watch's registration (its log entry comes earlier): a write in
+	// between would be missed by this waitIndex-less watch, which would then wait forever.
+	h.waitForWatches(t, 1, done)
 	h.mustRun(t, "set", "/web-service/backends/b1", "10.0.0.1:8080")
-	assert.Equal(t, result{stdout: "[set] /web-service/backends/b1\n10.0.0.1:8080\n"}, <-done)
+	select {
+	case r := <-done:
+		assert.Equal(t, result{stdout: "[set] /web-service/backends/b1\n10.0.0.1:8080\n"}, r)
+	case <-time.After(testWait):
+		t.Fatal("the watch never printed the write")
+	}
 	assert.Contains(t, h.requestsMatching("GET /v2/keys/web-service/backends?"),
 		"GET /v2/keys/web-service/backends?recursive=true&wait=true&waitIndex=0")
 }

@@ -7,10 +7,14 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// testWait bounds every wait in these tests: a failure is reported, never hung.
+const testWait = 10 * time.Second
 
 // call sends one request and returns status, X-Etcd-Index and body.
 func call(t *testing.T, srv *httptest.Server, method, target, body string) (int, string, string) {
@@ -83,13 +87,15 @@ func TestWatchFromHistoryAndLive(t *testing.T) {
 	f := New(0)
 	srv := httptest.NewServer(f.Handler())
 	defer srv.Close()
+	defer srv.CloseClientConnections() // a watch left blocked must not block srv.Close forever
 	call(t, srv, "PUT", "/v2/keys/w/a", "value=1")
 	status, index, body := call(t, srv, "GET", "/v2/keys/w?wait=true&recursive=true&waitIndex=1", "")
 	assert.Equal(t, 200, status)
 	assert.Equal(t, "1", index)
 	assert.Contains(t, body, `"key":"/w/a"`)
+	assert.Zero(t, f.Waiting(), "a watch answered from history never waits")
 
-	done := make(chan string)
+	done := make(chan string, 1)
 	go func() {
 		resp, err := http.Get(srv.URL + "/v2/keys/w/b?wait=true")
 		if err != nil {
@@ -100,15 +106,18 @@ func TestWatchFromHistoryAndLive(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		done <- resp.Header.Get("X-Etcd-Index") + " " + string(b)
 	}()
-	for !strings.Contains(strings.Join(f.Requests(), "\n"), "GET /v2/keys/w/b") {
-		// The watch request has not been seen yet; yield until it has.
-		status, _, _ := call(t, srv, "GET", "/v2/keys/", "")
-		require.Equal(t, 200, status)
-	}
+	// Write only once the watch is registered: the request log shows it earlier, and a write
+	// landing in between would be missed by a waitIndex-less watch, which would then wait forever.
+	require.Eventually(t, func() bool { return f.Waiting() == 1 }, testWait, time.Millisecond, "watch never registered")
 	call(t, srv, "PUT", "/v2/keys/w/b", "value=2")
-	got := <-done
-	assert.True(t, strings.HasPrefix(got, "1 "), got)
-	assert.Contains(t, got, `"value":"2"`)
+	select {
+	case got := <-done:
+		assert.True(t, strings.HasPrefix(got, "1 "), got)
+		assert.Contains(t, got, `"value":"2"`)
+	case <-time.After(testWait):
+		t.Fatal("the live watch never saw the write")
+	}
+	require.Eventually(t, func() bool { return f.Waiting() == 0 }, testWait, time.Millisecond, "answered watch still counted")
 }
 
 func TestMembersAPI(t *testing.T) {

@@ -24,6 +24,7 @@ type Server struct {
 	unavailable bool
 	user, pass  string
 	requests    []string
+	waiting     int
 	clusterID   string
 	raftTerm    uint64
 }
@@ -83,6 +84,15 @@ func (s *Server) Index() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.store.index
+}
+
+// Waiting reports how many watches are registered and blocked until a live event. A test that
+// writes after Waiting counts its watch knows the watch cannot miss the write (the request log
+// alone does not: a request is logged before its watch registers).
+func (s *Server) Waiting() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiting
 }
 
 // Requests lists the requests seen so far as "METHOD /path?query".
@@ -338,6 +348,14 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, key string) 
 	w.WriteHeader(http.StatusOK)
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
+	}
+	if ev == nil {
+		s.waiting++
+		defer func() {
+			s.mu.Lock()
+			s.waiting--
+			s.mu.Unlock()
+		}()
 	}
 	for ev == nil {
 		changed := s.changed
