@@ -13,7 +13,8 @@
 //	heal                            repair every cut link
 //	crash <node> | kill <node>      crash the node (volatile state and unsynced writes are lost)
 //	crash all                       power failure: every live node crashes at the same instant
-//	restart <node>|all              restart a crashed node (or every crashed node)
+//	restart <node>|all              restart a crashed node (all: every crashed node, and every node a
+//	                                storage failure stopped)
 //	pause <node> / resume <node>|all
 //	delay 50ms..200ms               every link's latency becomes uniform in [50ms, 200ms)
 //	loss 10% | duplicate 5% | reorder 20%

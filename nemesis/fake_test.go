@@ -17,6 +17,7 @@ type pingProcess struct {
 	out      netsim.Output
 	received map[uint64]int
 	lastTick int64
+	failed   error
 }
 
 func newPing(spec netsim.ProcessSpec) (netsim.Process, error) {
@@ -47,9 +48,9 @@ func (p *pingProcess) Ready() netsim.Output {
 func (p *pingProcess) Persisted(uint64, error) {}
 func (p *pingProcess) Status() netsim.Status {
 	if p.spec.ID == 1 {
-		return netsim.Status{Term: 1, Lead: 1, Role: raft.RoleLeader}
+		return netsim.Status{Term: 1, Lead: 1, Role: raft.RoleLeader, Failed: p.failed}
 	}
-	return netsim.Status{Term: 1, Lead: 1, Role: raft.RoleFollower}
+	return netsim.Status{Term: 1, Lead: 1, Role: raft.RoleFollower, Failed: p.failed}
 }
 func (p *pingProcess) LogEntries() []raft.Entry { return nil }
 

@@ -38,7 +38,8 @@ func (f Crash) Apply(sim *netsim.Sim) error {
 	return sim.Crash(id)
 }
 
-// Restart restarts a crashed node, or every crashed node (RefAll).
+// Restart restarts a crashed node, or (RefAll) every crashed node and every node that a storage
+// failure stopped.
 type Restart struct{ Node NodeRef }
 
 // String renders "restart n3" or "restart all".
@@ -49,8 +50,15 @@ func (f Restart) Apply(sim *netsim.Sim) error {
 	if f.Node == RefAll {
 		var errs []error
 		for _, id := range sim.Nodes() {
-			if info, err := sim.Info(id); err == nil && !info.Alive {
+			info, err := sim.Info(id)
+			switch {
+			case err != nil:
+				errs = append(errs, err)
+			case !info.Alive:
 				errs = append(errs, sim.Restart(id))
+			case info.Status.Failed != nil:
+				// Stopped by a storage failure: the operator restarts the process.
+				errs = append(errs, sim.Crash(id), sim.Restart(id))
 			}
 		}
 		return errors.Join(errs...)

@@ -237,3 +237,21 @@ func TestDiskFaultsReachTheDisk(t *testing.T) {
 	require.NoError(t, disk(1).failSync)
 	require.Equal(t, int64(-1), disk(2).capacity)
 }
+
+func TestRestartAllRestartsNodesStoppedByStorageFailures(t *testing.T) {
+	s := newPingSim(t, 1, 3)
+	s.Run(50e6)
+	ping(s, 2).failed = syscall.EIO
+	require.NoError(t, s.Crash(3))
+	require.NoError(t, Restart{Node: RefAll}.Apply(s))
+	for _, id := range []uint64{2, 3} {
+		info, err := s.Info(id)
+		require.NoError(t, err)
+		require.True(t, info.Alive)
+		require.Equal(t, 1, info.Restarts)
+		require.NoError(t, info.Status.Failed)
+	}
+	info, err := s.Info(1)
+	require.NoError(t, err)
+	require.Zero(t, info.Restarts, "a healthy node is left alone")
+}

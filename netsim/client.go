@@ -186,7 +186,7 @@ func (cs *clientSet) pickTarget(cl *call) uint64 {
 	if cl.fixed {
 		return cl.target
 	}
-	order := cs.sim.order
+	order := cs.sim.endpoints()
 	if cs.cfg.Random {
 		return order[cl.c.rng.IntN(len(order))]
 	}

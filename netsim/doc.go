@@ -33,8 +33,10 @@
 // pause, resume, hold (input queued on a paused node), skew, tick (with the node's own clock), recv
 // (message handed to a node), send, lose, dup, drop (cut or receiver down), persist, synced, diskerr,
 // role, request, call, return, retry, timeout, late (reply nobody waits for), watch, watchend,
-// watcherr, cut, connect, part, isolate, heal, net, note (scenario and nemesis annotations), failure
-// (a simulator-level error such as a failed restart), and whatever kind an adapter passes to Invoke
+// watcherr, cut, connect, part, isolate, heal, net, note (scenario and nemesis annotations), member
+// (membership changes confirmed or not), bootfail (a restart the node's disk did not allow), failure
+// (a simulator-level error such as a process factory refusing a new node), and whatever kind an
+// adapter passes to Invoke
 // (realnode uses campaign and transfer).
 //
 // # Network

@@ -137,6 +137,7 @@ func (p *fakeProcess) LogEntries() []raft.Entry { return p.log }
 type fakeDisk struct {
 	synced, unsynced []raft.Entry
 	failSync         error
+	recoverErr       error
 	saves, syncs     int
 }
 
@@ -161,6 +162,9 @@ func (d *fakeDisk) Sync() error {
 func (d *fakeDisk) Crash() { d.unsynced = nil }
 
 func (d *fakeDisk) Recover() (*Durable, error) {
+	if d.recoverErr != nil {
+		return nil, d.recoverErr
+	}
 	if len(d.synced) == 0 {
 		return nil, nil
 	}

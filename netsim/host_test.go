@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 
@@ -160,4 +161,21 @@ func TestDriftDoesNotOverflowOnLongRuns(t *testing.T) {
 	require.Equal(t, -week/10, drift(week, -100000))
 	require.Equal(t, int64(1), drift(1e6, 1))
 	require.Zero(t, drift(999_999, 1))
+}
+
+func TestARestartTheDiskRefusesLeavesTheNodeDown(t *testing.T) {
+	var trace bytes.Buffer
+	cfg := fakeConfig(1, 3)
+	cfg.Trace = &trace
+	s := newFakeSim(t, cfg)
+	require.NoError(t, s.Crash(2))
+	fakeDiskOf(t, s, 2).recoverErr = errors.New("corrupt WAL")
+	require.Error(t, s.Restart(2))
+	require.Empty(t, s.Failures(), "the system's behaviour, not a simulator problem")
+	require.Contains(t, trace.String(), "bootfail n2   netsim: recover n2: corrupt WAL")
+	info, err := s.Info(2)
+	require.NoError(t, err)
+	require.False(t, info.Alive)
+	fakeDiskOf(t, s, 2).recoverErr = nil
+	require.NoError(t, s.Restart(2))
 }

@@ -38,10 +38,39 @@ func (s *Sim) AddMember(name string) (uint64, *Call, error) {
 }
 
 // RemoveMember submits the removal of node id through a client; the node keeps running until it
-// applies its own removal (then it stops answering, as a removed etcd member does).
+// applies its own removal (then it stops answering, as a removed etcd member does). Once the
+// removal is confirmed, clients and watchers stop choosing the node.
 func (s *Sim) RemoveMember(id uint64) (*Call, error) {
 	if _, err := s.host(id); err != nil {
 		return nil, fmt.Errorf("netsim: remove member: %w", err)
 	}
-	return s.Do(Request{Kind: ReqMemberRemove, MemberID: id}, DoOptions{})
+	cs := s.clients
+	c := cs.newClient(false)
+	req := Request{ID: c.requestID(), Kind: ReqMemberRemove, MemberID: id}
+	call := cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, func(op history.Op) {
+		if op.Outcome == history.OutcomeOK {
+			// Clients sync their endpoint list with the membership, as etcd clients do.
+			s.removed[id] = true
+			s.tracef("member", s.name(id), "removed: clients stop using it")
+		}
+	})
+	return &Call{cl: call}, nil
+}
+
+// endpoints are the nodes clients talk to: every node started, minus the members whose removal was
+// confirmed.
+func (s *Sim) endpoints() []uint64 {
+	if len(s.removed) == 0 {
+		return s.order
+	}
+	out := make([]uint64, 0, len(s.order))
+	for _, id := range s.order {
+		if !s.removed[id] {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return s.order
+	}
+	return out
 }

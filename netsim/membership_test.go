@@ -56,3 +56,29 @@ func TestAddMemberThatFailsStartsNothing(t *testing.T) {
 	require.Nil(t, s.Process(4))
 	require.Equal(t, []uint64{1, 2, 3}, s.Nodes())
 }
+
+func TestClientsStopUsingAMemberOnceItsRemovalIsConfirmed(t *testing.T) {
+	cfg := fakeConfig(1, 3)
+	cfg.Clients = ClientConfig{Count: 4, Workload: KeysWorkload(2), Random: true}
+	s := newFakeSim(t, cfg)
+	s.Run(1e9)
+	rm, err := s.RemoveMember(2)
+	require.NoError(t, err)
+	require.True(t, s.RunUntil(rm.Done, s.Now()+1e9))
+	require.Equal(t, history.OutcomeOK, rm.Op().Outcome)
+	removedAt := s.Now()
+	s.Run(removedAt + 3e9)
+	before, after := 0, 0
+	for _, op := range s.History() {
+		switch {
+		case op.Call < removedAt && op.Node == "n2":
+			before++
+		case op.Call > removedAt && op.Node == "n2":
+			after++
+		}
+	}
+	require.Positive(t, before)
+	require.Zero(t, after)
+	_, err = s.RemoveMember(9)
+	require.Error(t, err)
+}

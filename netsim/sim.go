@@ -116,6 +116,7 @@ type Sim struct {
 	initial  []MemberSpec    // the bootstrap cluster
 	members  []MemberSpec    // every member ever started, in order
 	names    map[string]bool // node names in use or reserved
+	removed  map[uint64]bool // members whose removal was confirmed
 	nextID   uint64
 	clients  *clientSet
 	samples  []Sample
@@ -130,7 +131,7 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{cfg: c, rng: rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)), hosts: make(map[uint64]*host), names: make(map[string]bool)}
+	s := &Sim{cfg: c, rng: rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)), hosts: make(map[uint64]*host), names: make(map[string]bool), removed: make(map[uint64]bool)}
 	s.tracer = newTracer(c.Trace)
 	s.net = newNetwork(s, s.childRand(), c.Link)
 	for i := 1; i <= c.Nodes; i++ {

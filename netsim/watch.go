@@ -60,7 +60,8 @@ func (w *watcher) connect() {
 		return
 	}
 	s := w.cs.sim
-	target := s.order[w.c.node%len(s.order)]
+	nodes := s.endpoints()
+	target := nodes[w.c.node%len(nodes)]
 	at := s.now + w.cs.cfg.Latency.draw(w.c.rng)
 	s.schedule(at, func() {
 		h := s.hosts[target]
