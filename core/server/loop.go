@@ -276,8 +276,13 @@ func (l *loop) maybePublish() {
 		return
 	}
 	st := l.s.status.Load()
-	if !slices.ContainsFunc(st.Members, func(m node.Member) bool { return m.ID == l.s.meta.MemberID }) {
+	i := slices.IndexFunc(st.Members, func(m node.Member) bool { return m.ID == l.s.meta.MemberID })
+	if i < 0 {
 		return // a joining member waits until it has the membership
+	}
+	if cur := st.Members[i]; cur.Name == l.s.cfg.Name && slices.Equal(cur.ClientURLs, l.s.cfg.ClientURLs) {
+		l.published = true // a restart with the same attributes: nothing to change
+		return
 	}
 	l.publishID = l.newID()
 	l.s.node.Submit(node.Request{ID: l.publishID, Kind: node.KindMemberPublish,

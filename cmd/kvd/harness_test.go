@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// kvdBinary is built once per test run by TestMain.
+var kvdBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kvd-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	kvdBinary = filepath.Join(dir, "kvd")
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	build := exec.Command(goTool, "build", "-o", kvdBinary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build kvd:", err)
+		_ = os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// Timing flags for every test process: fast elections keep the suite short.
+var fastTiming = []string{"--heartbeat-interval", "20", "--election-timeout", "200"}
+
+// syncBuffer collects a process's stderr.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// member is one kvd process.
+type member struct {
+	name      string
+	dataDir   string
+	peerURL   string
+	clientURL string
+	cmd       *exec.Cmd
+	stderr    *syncBuffer
+	exited    chan struct{}
+	exitErr   error
+}
+
+// freePort reserves a port on 127.0.0.1 and releases it for the process to bind.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer func() { _ = ln.Close() }()
+	return ln.Addr().String()
+}
+
+func newMember(t *testing.T, name, dir string) *member {
+	return &member{name: name, dataDir: filepath.Join(dir, name+".etcd"),
+		peerURL: "http://" + freePort(t), clientURL: "http://" + freePort(t)}
+}
+
+// baseArgs are the flags every member gets: its name, data dir and URLs.
+func (m *member) baseArgs() []string {
+	args := []string{"--name", m.name, "--data-dir", m.dataDir,
+		"--listen-peer-urls", m.peerURL, "--initial-advertise-peer-urls", m.peerURL,
+		"--listen-client-urls", m.clientURL, "--advertise-client-urls", m.clientURL, "--log-format", "text"}
+	return append(args, fastTiming...)
+}
+
+// start runs kvd with extra flags; the process is killed at the end of the test.
+func (m *member) start(t *testing.T, extra ...string) {
+	t.Helper()
+	m.stderr = &syncBuffer{}
+	m.exited = make(chan struct{})
+	m.cmd = exec.Command(kvdBinary, append(m.baseArgs(), extra...)...)
+	m.cmd.Stderr = m.stderr
+	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(t, m.cmd.Start())
+	go func(cmd *exec.Cmd, exited chan struct{}) {
+		m.exitErr = cmd.Wait()
+		close(exited)
+	}(m.cmd, m.exited)
+	t.Cleanup(func() {
+		m.kill()
+		if t.Failed() {
+			t.Logf("--- %s stderr (last 3000 bytes) ---\n%s", m.name, tail(m.stderr.String(), 3000))
+		}
+	})
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+// kill sends SIGKILL to the process group (kill -9) and waits for the exit.
+func (m *member) kill() {
+	if m.cmd == nil || m.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-m.exited:
+		return
+	default:
+	}
+	_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
+	<-m.exited
+}
+
+// terminate sends SIGTERM and waits for a graceful exit.
+func (m *member) terminate(t *testing.T) {
+	t.Helper()
+	require.NoError(t, m.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-m.exited:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s did not stop on SIGTERM", m.name)
+	}
+}
+
+// waitHealthy polls /health until it answers 200.
+func (m *member) waitHealthy(t *testing.T) {
+	t.Helper()
+	client := &http.Client{Timeout: time.Second}
+	require.Eventually(t, func() bool {
+		resp, err := client.Get(m.clientURL + "/health")
+		if err != nil {
+			return false
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 20*time.Second, 20*time.Millisecond, "%s never became healthy:\n%s", m.name, tail(m.stderr.String(), 2000))
+}
+
+// cluster is a statically bootstrapped set of kvd processes.
+type cluster struct {
+	members []*member
+	initial string
+	dir     string
+}
+
+func startCluster(t *testing.T, size int) *cluster {
+	t.Helper()
+	c := &cluster{dir: t.TempDir()}
+	var pairs []string
+	for i := range size {
+		m := newMember(t, fmt.Sprintf("infra%d", i+1), c.dir)
+		c.members = append(c.members, m)
+		pairs = append(pairs, m.name+"="+m.peerURL)
+	}
+	c.initial = strings.Join(pairs, ",")
+	for _, m := range c.members {
+		m.start(t, c.staticArgs()...)
+	}
+	for _, m := range c.members {
+		m.waitHealthy(t)
+	}
+	return c
+}
+
+func (c *cluster) staticArgs() []string {
+	return []string{"--initial-cluster", c.initial, "--initial-cluster-token", "e2e-token", "--initial-cluster-state", "new"}
+}
+
+func (c *cluster) endpoints() []string {
+	var out []string
+	for _, m := range c.members {
+		out = append(out, m.clientURL)
+	}
+	return out
+}
+
+// leaderIndex finds the member that /v2/stats/self calls the leader, as the running members agree.
+func (c *cluster) leaderIndex(t *testing.T, skip *member) int {
+	t.Helper()
+	found := -1
+	require.Eventually(t, func() bool {
+		for i, m := range c.members {
+			if m == skip {
+				continue
+			}
+			var st struct {
+				State string `json:"state"`
+			}
+			if getJSON(m.clientURL+"/v2/stats/self", &st) == nil && st.State == "StateLeader" {
+				found = i
+				return true
+			}
+		}
+		return false
+	}, 20*time.Second, 20*time.Millisecond)
+	return found
+}
+
+func ctxTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}

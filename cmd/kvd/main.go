@@ -1,0 +1,17 @@
+// Command kvd is raftlab's etcd-compatible key-value server: one member of a Raft cluster serving
+// the etcd v2 HTTP API, started with etcd's flags (or ETCD_* environment variables).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.LookupEnv, os.Environ(), os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/raftlab/raftlab/core/httpapi"
+	"github.com/raftlab/raftlab/core/server"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// shutdownGrace bounds a graceful stop: open watches are cut after it.
+const shutdownGrace = 5 * time.Second
+
+// run is kvd without the process around it; ctx ends on SIGTERM/SIGINT.
+func run(ctx context.Context, args []string, getenv func(string) (string, bool), environ []string, stderr io.Writer) int {
+	o, err := parseOptions(args, getenv, environ, stderr)
+	if err != nil {
+		if errors.Is(err, errUsage) {
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "kvd: %v\n", err)
+		return exitError
+	}
+	s, err := o.validate()
+	if err != nil {
+		fmt.Fprintf(stderr, "kvd: %v\n", err)
+		return exitError
+	}
+	log := newLogger(s, stderr)
+	for _, w := range o.warnings {
+		log.Warn(w)
+	}
+	if err := serve(ctx, s, log); err != nil {
+		log.Error("kvd failed", "err", err)
+		fmt.Fprintf(stderr, "kvd: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+func newLogger(s *settings, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: s.logLevel}
+	if s.logFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// serve bootstraps (discovery when asked), starts the member and its client listeners, and runs
+// until ctx ends or the member is removed.
+func serve(ctx context.Context, s *settings, log *slog.Logger) error {
+	if s.discovery != "" && !server.HasWAL(s.dataDir) {
+		if err := discover(ctx, s, log); err != nil {
+			return err
+		}
+	}
+	peerLn, err := net.Listen("tcp", s.listenPeer.Host)
+	if err != nil {
+		return fmt.Errorf("listen on peer URL %s: %w", s.listenPeer, err)
+	}
+	clientLns := make([]net.Listener, 0, len(s.listenClients))
+	closeClients := func() {
+		for _, ln := range clientLns {
+			_ = ln.Close()
+		}
+	}
+	for _, u := range s.listenClients {
+		ln, err := net.Listen("tcp", u.Host)
+		if err != nil {
+			closeClients()
+			_ = peerLn.Close()
+			return fmt.Errorf("listen on client URL %s: %w", u, err)
+		}
+		clientLns = append(clientLns, ln)
+	}
+	srv, err := server.StartContext(ctx, server.Config{
+		Name: s.name, DataDir: s.dataDir, PeerListener: peerLn,
+		PeerURLs: s.advertisePeers, ClientURLs: s.advertiseClients,
+		InitialCluster: s.initialCluster, Token: s.token, Join: s.join,
+		CheckClusterID:    s.explicitCluster && !s.join,
+		HeartbeatInterval: s.heartbeat, ElectionTimeout: s.election, SnapshotCount: s.snapshotCount,
+		StrictReconfigCheck: s.strict, Logger: log,
+	})
+	if err != nil {
+		closeClients()
+		return err
+	}
+	handler := httpapi.New(httpapi.Config{Backend: srv, Logger: log.With("component", "httpapi")})
+	httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, len(clientLns))
+	for _, ln := range clientLns {
+		log.Info("serving client requests", "address", ln.Addr().String())
+		go func() { served <- httpSrv.Serve(ln) }()
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("received signal, shutting down")
+	case <-srv.Done():
+		if err := srv.Err(); err != nil {
+			log.Warn("the member has been permanently removed from the cluster; exiting")
+		}
+	case err := <-served:
+		runErr = fmt.Errorf("serve clients: %w", err)
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := httpSrv.Shutdown(stopCtx); err != nil {
+		_ = httpSrv.Close() // long watches do not end on their own
+	}
+	if err := srv.Stop(stopCtx); err != nil {
+		runErr = errors.Join(runErr, err)
+	}
+	log.Info("stopped")
+	return runErr
+}
+
+// discover runs the discovery protocol and turns its answer into a static bootstrap whose token is
+// the discovery URL.
+func discover(ctx context.Context, s *settings, log *slog.Logger) error {
+	id := server.MemberID(s.advertisePeers, s.discovery)
+	d := newDiscoverer(s.discovery, id, s.name, s.advertisePeers, log.With("component", "discovery"))
+	cluster, err := d.run(ctx)
+	if errors.Is(err, errFullCluster) {
+		if s.fallback == "exit" {
+			log.Error("failed to bootstrap; discovery token was already used", "discovery", s.discovery)
+			return err
+		}
+		return fmt.Errorf("%w (kvd cannot fall back to proxy mode; use --discovery-fallback exit)", err)
+	}
+	if err != nil {
+		return err
+	}
+	members, err := parseInitialCluster(cluster)
+	if err != nil {
+		return fmt.Errorf("discovery: bad registry value %q: %w", cluster, err)
+	}
+	log.Info("discovery found the initial cluster", "initial-cluster", cluster)
+	s.initialCluster, s.token, s.join = members, s.discovery, false
+	return nil
+}
