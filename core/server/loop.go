@@ -30,6 +30,9 @@ type loop struct {
 	publishID       uint64
 	nextPublishTick uint64
 	failureLogged   bool
+	// leaderChanged asks the next tick to submit every waiting request again: a proposal a
+	// follower forwarded to a leader that died is lost, and request IDs make the retry safe.
+	leaderChanged bool
 
 	electionTicks    uint64
 	noLeaderTicks    uint64
@@ -96,6 +99,7 @@ func (l *loop) onTick(now time.Time) {
 		s.node.ReportUnreachable(id)
 	}
 	l.maybePublish()
+	l.resubmitAfterLeaderChange()
 	l.retryParked()
 	l.maybeCheckRemoved()
 }
@@ -122,6 +126,25 @@ func (l *loop) park(id uint64, w *waiting) bool {
 	}
 	l.parked = append(l.parked, id)
 	return true
+}
+
+// resubmitAfterLeaderChange submits every waiting request again (same ID) once a new leader is
+// known. The node applies an ID at most once, so a request that did reach the log is not
+// applied twice; one that was lost with the old leader gets proposed again.
+func (l *loop) resubmitAfterLeaderChange() {
+	if !l.leaderChanged || l.lead == 0 {
+		return
+	}
+	l.leaderChanged = false
+	l.parked = nil
+	ids := make([]uint64, 0, len(l.waiters))
+	for id := range l.waiters {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		l.s.node.Submit(l.waiters[id].req)
+	}
 }
 
 // retryParked submits the parked requests again once a leader is known.
@@ -235,6 +258,7 @@ func (l *loop) publishStatus() node.Status {
 	st := s.node.Status()
 	if st.Lead != l.lead {
 		if st.Lead != 0 {
+			l.leaderChanged = l.lead != 0 || len(l.waiters) > 0
 			s.leaderChanges.Add(1)
 			s.stats.leaderChanged(st.Lead)
 			s.log.Info("leader changed", "leader", strconv.FormatUint(st.Lead, 16), "term", st.Term)
