@@ -1,0 +1,193 @@
+package suite
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/nemesis"
+	"github.com/raftlab/raftlab/netsim"
+	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/scenarios/internal/observe"
+)
+
+// CheckTimeout bounds the porcupine search of one run.
+const CheckTimeout = 20 * time.Second
+
+// Summary is the outcome of one seed of one suite.
+type Summary struct {
+	Suite string
+	Seed  uint64
+	// Passed is true when every verdict is clean.
+	Passed bool
+	// Problems are every violation found, each prefixed by the check that found it.
+	Problems []string
+	// Verdict is the linearizability check; Monitor the invariant violations; Watch the watch-check
+	// problems; Lost the acknowledged writes missing at the end.
+	Verdict checker.Verdict
+	Monitor []string
+	Watch   []string
+	Lost    []string
+	// Ops is the number of client operations recorded; Faults the schedule applied.
+	Ops         int
+	Faults      string
+	TraceHash   uint64
+	VirtualTime int64
+	// Replay is the command that reruns exactly this seed.
+	Replay string
+}
+
+// ReplayCommand is the one command that reruns seed of the named suite.
+func ReplayCommand(name string, seed uint64) string {
+	test := "TestSuites"
+	if strings.HasSuffix(name, "/correct") || strings.HasPrefix(name, "bug-") {
+		test = "TestKnownBugs"
+	}
+	return fmt.Sprintf("RAFTLAB_SEED=%d go test ./scenarios -run '%s/%s$' -v", seed, test, name)
+}
+
+// Run runs one seed of the suite and checks it.
+func (s Suite) Run(seed uint64) (*Summary, error) {
+	w := s.Workload(seed)
+	clients, interval := s.Clients, s.Interval
+	if len(w.Keys) <= 4 && interval == 0 {
+		// Few keys with many concurrent clients (and unknown outcomes) make porcupine's search explode.
+		clients, interval = min(clients, 3), 250*ms
+	}
+	mon := checker.NewMonitor()
+	truth := observe.NewCommitted()
+	cfg := netsim.Config{
+		Seed:        seed,
+		Nodes:       s.Nodes,
+		Link:        s.Link,
+		DiskLatency: s.DiskLatency,
+		Clients: netsim.ClientConfig{Count: clients, Workload: w, Random: true, Interval: interval,
+			Stop: s.Duration - s.Settle},
+		Watches:   s.Watches,
+		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, truth},
+	}
+	sim, err := netsim.New(realnode.Configure(cfg, s.Node))
+	if err != nil {
+		return nil, fmt.Errorf("suite %s seed %d: %w", s.Name, seed, err)
+	}
+	truth.Attach(sim)
+	faults := s.Faults(seed)
+	nemesis.Schedule(sim, faults, nil)
+	sim.Run(s.Duration)
+	live := liveness(sim)
+
+	sum := &Summary{Suite: s.Name, Seed: seed, Faults: nemesis.Format(faults), TraceHash: sim.TraceHash(),
+		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed)}
+	if live != "" {
+		sum.Problems = append(sum.Problems, "liveness: "+live)
+	}
+	ops := sim.History()
+	sum.Ops = len(ops)
+	checked := s.checkable(ops)
+	sum.Verdict = checker.Check(checked, checker.Options{Timeout: CheckTimeout})
+	if sum.Verdict.TimedOut {
+		sum.Problems = append(sum.Problems, "linearizability: the check ran out of time (nothing ruled out)")
+	}
+	if !sum.Verdict.Linearizable {
+		for _, p := range sum.Verdict.Problems {
+			sum.Problems = append(sum.Problems, "linearizability: "+p)
+		}
+	}
+	sum.Monitor = mon.Violations()
+	for _, v := range sum.Monitor {
+		sum.Problems = append(sum.Problems, "monitor: "+v)
+	}
+	if recs := sim.WatchRecords(); len(recs) > 0 && truth.Err() == nil {
+		sum.Watch = checker.CheckWatches(recs, truth.Events())
+		for _, p := range sum.Watch {
+			sum.Problems = append(sum.Problems, "watch: "+p)
+		}
+	}
+	sum.Lost = lostWrites(sim, checked)
+	for _, p := range sum.Lost {
+		sum.Problems = append(sum.Problems, "durability: "+p)
+	}
+	for _, f := range sim.Failures() {
+		sum.Problems = append(sum.Problems, "simulator: "+f)
+	}
+	sum.Passed = len(sum.Problems) == 0
+	return sum, nil
+}
+
+// checkable leaves out the operations under the suite's unchecked prefix.
+func (s Suite) checkable(ops []history.Op) []history.Op {
+	if s.Unchecked == "" {
+		return ops
+	}
+	out := make([]history.Op, 0, len(ops))
+	for _, op := range ops {
+		if !strings.HasPrefix(op.Key, s.Unchecked) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// lostWrites checks that every acknowledged write is still in the most advanced live store (or was
+// overwritten by a later write), as checker.Monitor.FinalState defines it.
+func lostWrites(sim *netsim.Sim, ops []history.Op) []string {
+	var best uint64
+	var bestIndex uint64
+	for _, id := range sim.Nodes() {
+		info, err := sim.Info(id)
+		if err == nil && info.Alive && !info.Paused && info.Status.EtcdIndex >= bestIndex && realnode.Store(sim, id) != nil {
+			best, bestIndex = id, info.Status.EtcdIndex
+		}
+	}
+	if best == 0 {
+		return nil
+	}
+	mon := checker.NewMonitor()
+	for _, op := range ops {
+		if op.Kind.Deletes() {
+			mon.DeleteAttempted(op.Key)
+		}
+		if op.Outcome == history.OutcomeOK && op.Kind.IsWrite() {
+			mon.AckedWrite(op.Key, op.Index)
+		}
+	}
+	st := realnode.Store(sim, best)
+	now, _ := sim.Clock(best)
+	mon.FinalState(func(key string) (string, uint64, bool) {
+		ev, err := st.Get(key, false, false, now)
+		if err != nil || ev == nil || ev.Node == nil || ev.Node.Value == nil {
+			return "", 0, false
+		}
+		return *ev.Node.Value, ev.Node.ModifiedIndex, true
+	})
+	return mon.Violations()
+}
+
+// LivenessTimeout is how long the cluster gets, after the faults are over, to accept one more write.
+const LivenessTimeout = 20 * second
+
+// liveness checks that the repaired cluster accepts a write; it describes the failure, or is empty.
+// A client retries (as a fresh operation) until one write succeeds or the time is up.
+func liveness(sim *netsim.Sim) string {
+	deadline := sim.Now() + LivenessTimeout
+	last := "no attempt"
+	for sim.Now() < deadline {
+		call, err := sim.Do(netsim.Request{Kind: netsim.ReqSet, Key: "/raftlab/liveness", Value: "ok"}, netsim.DoOptions{})
+		if err != nil {
+			return err.Error()
+		}
+		sim.RunUntil(call.Done, deadline)
+		if !call.Done() {
+			last = "no answer"
+			break
+		}
+		if call.Op().Outcome == history.OutcomeOK {
+			return ""
+		}
+		last = fmt.Sprint(call.Reply().Err)
+		sim.RunFor(100 * ms) // a failed attempt may come back at once (no leader yet)
+	}
+	return fmt.Sprintf("no write succeeded within %v after the faults (last attempt: %s)", time.Duration(LivenessTimeout), last)
+}

@@ -1,0 +1,92 @@
+package suite
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/nemesis"
+	"github.com/raftlab/raftlab/netsim"
+	"github.com/raftlab/raftlab/netsim/realnode"
+)
+
+// Suite is one randomized chaos suite: a workload and a nemesis on a cluster, for a duration.
+type Suite struct {
+	Name string
+	// Doc says what the suite exercises (and, for a known-bug suite, how the bug shows).
+	Doc string
+	// Nodes is the cluster size.
+	Nodes int
+	// Duration is each run's virtual time in ns; clients stop issuing operations Settle ns before
+	// the end so the last writes can reach every node.
+	Duration, Settle int64
+	// Clients and Workload drive the key space; Workload gets the run's seed. Interval is each
+	// client's mean think time (zero: netsim's default). One register with many concurrent
+	// clients makes porcupine's search expensive, so register suites use few, slower clients.
+	Clients  int
+	Interval int64
+	Workload func(seed uint64) netsim.Workload
+	// Watches are the stream watchers opened at the start of every run.
+	Watches []netsim.WatchSpec
+	// Faults draws the fault schedule of one run from its seed.
+	Faults func(seed uint64) []nemesis.Scheduled
+	// Node tunes the real nodes (bugs included).
+	Node realnode.Options
+	// Link is every link's initial configuration; DiskLatency the disks' (zero: netsim's defaults).
+	Link        netsim.LinkConfig
+	DiskLatency netsim.Latency
+	// Unchecked is a key prefix left out of the linearizability check (TTL keys vanish without an
+	// operation, which the register model does not allow).
+	Unchecked string
+	// Seeds is how many seeds (1..Seeds) `go test` runs; RAFTLAB_SEEDS overrides it.
+	Seeds int
+	// KnownBug marks a suite whose nodes carry a deliberate bug: a sweep must find a violation.
+	KnownBug bool
+	// Blocked, when set, says why the sweep cannot reach the bug yet (TestKnownBugs then skips the
+	// must-find half and still runs the bug-free control).
+	Blocked string
+}
+
+// Correct is the suite with every deliberate bug switched off (the control run of a known-bug
+// suite).
+func (s Suite) Correct() Suite {
+	s.Node.Bugs = node.Bugs{}
+	s.KnownBug = false
+	s.Blocked = ""
+	s.Name += "/correct"
+	return s
+}
+
+// List returns every suite, correct-code suites first, each group sorted by name.
+func List() []Suite {
+	all := append(chaosSuites(), bugSuites()...)
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].KnownBug != all[j].KnownBug {
+			return !all[i].KnownBug
+		}
+		return all[i].Name < all[j].Name
+	})
+	return all
+}
+
+// Lookup finds a suite by name; "NAME/correct" is the bug-free control of a known-bug suite.
+func Lookup(name string) (Suite, error) {
+	for _, s := range List() {
+		if s.Name == name {
+			return s, nil
+		}
+		if s.KnownBug && s.Name+"/correct" == name {
+			return s.Correct(), nil
+		}
+	}
+	return Suite{}, fmt.Errorf("suite: no suite called %q", name)
+}
+
+// RunSeed runs one seed of the named suite.
+func RunSeed(name string, seed uint64) (*Summary, error) {
+	s, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.Run(seed)
+}

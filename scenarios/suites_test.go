@@ -1,0 +1,94 @@
+package scenarios
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/raftlab/raftlab/scenarios/suite"
+	"github.com/stretchr/testify/require"
+)
+
+// seedRange is the seeds a sweep runs: RAFTLAB_SEED=N runs only N, RAFTLAB_SEEDS=N runs 1..N,
+// otherwise 1..ci.
+func seedRange(t *testing.T, ci int) []uint64 {
+	t.Helper()
+	if v := os.Getenv("RAFTLAB_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		require.NoError(t, err, "RAFTLAB_SEED must be a whole number")
+		return []uint64{n}
+	}
+	if v := os.Getenv("RAFTLAB_SEEDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "RAFTLAB_SEEDS must be a whole number")
+		ci = n
+	}
+	seeds := make([]uint64, 0, ci)
+	for s := 1; s <= ci; s++ {
+		seeds = append(seeds, uint64(s))
+	}
+	return seeds
+}
+
+// TestSuites runs every correct-code chaos suite over its seeds: no violation may be found. A
+// failure prints the one command that replays the seed.
+func TestSuites(t *testing.T) {
+	for _, s := range suite.List() {
+		if s.KnownBug {
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			for _, seed := range seedRange(t, s.Seeds) {
+				sum, err := s.Run(seed)
+				require.NoError(t, err)
+				if !sum.Passed {
+					t.Errorf("%s seed %d failed:\n  %s\nfaults:\n%s\nreplay: %s", s.Name, seed,
+						strings.Join(sum.Problems, "\n  "), sum.Faults, sum.Replay)
+				}
+			}
+		})
+	}
+}
+
+// TestKnownBugs proves the lab sees each deliberate bug: a sweep over the suite's seeds finds at
+// least one violation with the bug on, and the same sweep on correct code finds none.
+func TestKnownBugs(t *testing.T) {
+	for _, s := range suite.List() {
+		if !s.KnownBug {
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			found := 0
+			seeds := seedRange(t, s.Seeds)
+			for _, seed := range seeds {
+				sum, err := s.Run(seed)
+				require.NoError(t, err)
+				if !sum.Passed {
+					found++
+					t.Logf("seed %d finds the bug: %s (replay: %s)", seed, sum.Problems[0], sum.Replay)
+				}
+			}
+			if s.Blocked != "" {
+				t.Skipf("%s cannot be reached yet: %s", s.Name, s.Blocked)
+			}
+			if len(seeds) > 1 {
+				require.Positive(t, found, "no seed in 1..%d found %s", len(seeds), s.Name)
+			}
+		})
+		t.Run(s.Name+"/correct", func(t *testing.T) {
+			t.Parallel()
+			c := s.Correct()
+			for _, seed := range seedRange(t, s.Seeds) {
+				sum, err := c.Run(seed)
+				require.NoError(t, err)
+				if !sum.Passed {
+					t.Errorf("%s seed %d failed without the bug:\n  %s\nreplay: %s", c.Name, seed,
+						strings.Join(sum.Problems, "\n  "), sum.Replay)
+				}
+			}
+		})
+	}
+}
