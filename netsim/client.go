@@ -73,14 +73,16 @@ func (e *CodeError) Error() string { return fmt.Sprintf("code %d: %v", e.Code, e
 // Unwrap returns the underlying error.
 func (e *CodeError) Unwrap() error { return e.Err }
 
-// errRefused is the client's view of an attempt that never reached a running node.
-var errRefused = errors.New("netsim: connection refused (node down)")
-
-// errConnLost is the client's view of an attempt whose node crashed before answering.
-var errConnLost = errors.New("netsim: connection lost (node crashed)")
-
-// errTimedOut is the client's view of an attempt that got no answer in time.
-var errTimedOut = errors.New("netsim: client timeout")
+// The errors a simulated client sees besides the node's own replies (Call.Reply().Err of an
+// operation whose last attempt ended so).
+var (
+	// ErrRefused: the attempt reached no running node.
+	ErrRefused = errors.New("netsim: connection refused (node down)")
+	// ErrConnectionLost: the node crashed before answering.
+	ErrConnectionLost = errors.New("netsim: connection lost (node crashed)")
+	// ErrClientTimeout: no answer within the client's timeout.
+	ErrClientTimeout = errors.New("netsim: client timeout")
+)
 
 // client is one simulated client: a history.Op client number, its own generator and the operation
 // it has outstanding.
@@ -203,7 +205,7 @@ func (cs *clientSet) attempt(cl *call) {
 	cs.sim.schedule(cs.sim.now+cl.timeout, func() {
 		if cl.attempt == a && cl.awaiting && !cl.done {
 			cs.sim.tracef("timeout", cs.sim.name(target), "c%d id=%d attempt=%d", cl.c.id, cl.req.ID, a)
-			cs.failAttempt(cl, errTimedOut)
+			cs.failAttempt(cl, ErrClientTimeout)
 		}
 	})
 }
@@ -215,7 +217,7 @@ func (cs *clientSet) arrive(cl *call, a int, target uint64) {
 	}
 	h := cs.sim.hosts[target]
 	if h == nil || !h.alive {
-		cs.respond(cl, a, Reply{ID: cl.req.ID, Err: errRefused})
+		cs.respond(cl, a, Reply{ID: cl.req.ID, Err: ErrRefused})
 		return
 	}
 	h.input("request", fmt.Sprintf("c%d id=%d %s %s", cl.c.id, cl.req.ID, cl.req.Kind, cl.req.Key), func() {
@@ -259,7 +261,7 @@ func (cs *clientSet) nodeDown(id uint64) {
 	for _, c := range cs.clients {
 		cl := c.call
 		if cl != nil && !cl.done && cl.awaiting && cl.target == id {
-			cs.respond(cl, cl.attempt, Reply{ID: cl.req.ID, Err: errConnLost})
+			cs.respond(cl, cl.attempt, Reply{ID: cl.req.ID, Err: ErrConnectionLost})
 		}
 	}
 }

@@ -50,7 +50,7 @@ func TestRequestsToADownNodeAreRefusedAndRecordedUnknown(t *testing.T) {
 	// Not "fail": in the history format a fail asserts that the precondition did not hold.
 	require.Equal(t, history.OutcomeUnknown, op.Outcome)
 	require.Zero(t, op.ErrorCode)
-	require.ErrorIs(t, c.Reply().Err, errRefused)
+	require.ErrorIs(t, c.Reply().Err, ErrRefused)
 	require.Less(t, op.Return-op.Call, int64(10*ms), "refused at once, not after the timeout")
 }
 
