@@ -82,6 +82,7 @@ func parseOptions(args []string, getenv func(string) (string, bool), environ []s
 		return nil, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if fs.NArg() > 0 {
+		fmt.Fprintf(out, "kvd: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
 		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
