@@ -28,6 +28,7 @@ func TestCrashLosesUnsyncedWritesAndRestartRecovers(t *testing.T) {
 	require.Error(t, s.Crash(1), "crashing a down node is an error")
 	require.True(t, s.RunUntil(second.Done, s.Now()+2e9))
 	require.Equal(t, history.OutcomeUnknown, second.Op().Outcome, "the write reached the node, which crashed")
+	require.ErrorIs(t, second.Reply().Err, ErrConnectionLost)
 
 	require.NoError(t, s.Restart(1))
 	require.Error(t, s.Restart(1), "restarting a running node is an error")
@@ -70,6 +71,7 @@ func TestPauseHoldsInputsAndStopsTicks(t *testing.T) {
 	require.True(t, call.Done())
 	require.Equal(t, history.OutcomeUnknown, call.Op().Outcome, "timed out: the write may still happen")
 	require.Equal(t, 200*ms, call.Op().Return-call.Op().Call, "the client gave up at its timeout")
+	require.ErrorIs(t, call.Reply().Err, ErrClientTimeout)
 	info, err := s.Info(2)
 	require.NoError(t, err)
 	require.True(t, info.Paused)
