@@ -57,7 +57,11 @@
 // # Clients
 //
 // Workload clients issue one operation at a time with exponential think times, retry on another node
-// after a timeout or error with the same request ID, and record each operation as a history.Op with
-// call and return in virtual time and outcome ok, fail or unknown. Watchers keep a stream open and
-// record history.WatchRecord, reconnecting from the next index after their stream breaks.
+// after a timeout or an indefinite error with the same request ID (the node dedups it), and record
+// each operation as a history.Op with call and return in virtual time and outcome ok, fail (a
+// definite etcd error such as 100, 101 or 105) or unknown (every attempt timed out, lost its node or
+// was refused: a write that no node ever received is recorded unknown too, since fail asserts a
+// failed precondition). Clients stop choosing a member once its removal is confirmed. Watchers keep
+// a stream open and record history.WatchRecord, reconnecting from the next index after their stream
+// breaks. Clients sit next to the nodes: partitions do not cut them off, crashes and pauses do.
 package netsim
