@@ -1,19 +1,174 @@
 package run
 
 import (
-	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/raftlab/raftlab/scenarios/story"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestMuchWowCoolPasses(t *testing.T) {
+func parse(t *testing.T, src string) *story.Story {
+	t.Helper()
+	st, err := story.Parse("x.story", strings.NewReader(src))
+	require.NoError(t, err)
+	return st
+}
+
+const header = "story x\ncluster n1 n2 n3\nseed 2\ncheck-quorum off\n"
+
+func TestMuchWowCoolSnapshotsWhatTheSlidesShow(t *testing.T) {
 	var out strings.Builder
 	res, err := File("../stories/much-wow-cool.story", Options{Out: &out})
 	require.NoError(t, err)
-	if testing.Verbose() {
-		os.Stdout.WriteString(out.String())
-	}
 	require.True(t, res.Passed, "%s", strings.Join(res.Failures, "\n"))
+	require.Len(t, res.Steps, 7)
+
+	partition := res.Steps[2]
+	assert.Equal(t, "A network partition makes a majority of nodes inaccessible from the leader", partition.Caption)
+	n1 := partition.Nodes[0]
+	assert.Equal(t, "n1", n1.Name)
+	assert.Equal(t, "leader", n1.Role)
+	assert.Equal(t, []Cell{{1, "much", true}, {2, "wow", false}}, n1.Cells)
+	assert.Equal(t, []Cell{{1, "much", true}}, partition.Nodes[4].Cells)
+
+	text := out.String()
+	assert.Equal(t, strings.Join(res.Narrative, "\n")+"\n", text, "Out gets exactly the narrative")
+	assert.Contains(t, text, "n1 (L)")
+	assert.Contains(t, text, "wow*", "uncommitted cells are marked")
+	assert.Contains(t, text, "fault: partition {n1,n2} {n3,n4,n5}")
+	assert.Contains(t, text, "n3 becomes leader in term 2")
+
+	require.Len(t, res.Faults, 1)
+	w := res.Faults[0]
+	assert.Equal(t, "network", w.Kind)
+	assert.Equal(t, "partition {n1,n2} {n3,n4,n5}", w.Fault)
+	assert.Less(t, w.Start, w.End, "the window ends at heal")
+	assert.Equal(t, res.Steps[4].At, w.End, "heal is the first statement after step 5's snapshot")
+	assert.True(t, res.Verdict.Linearizable)
+	assert.NotEmpty(t, res.Samples)
+	assert.Equal(t, uint64(1), res.Seed)
+}
+
+func TestEveryFailedExpectationIsReportedWithItsLine(t *testing.T) {
+	st := parse(t, header+`step "one"
+campaign n1
+wait until leader elected within 5s
+expect leader n2
+set /a 1 as w
+expect w value 2
+expect log n1: 1 9
+expect n3 is leader
+wait until n3 is leader within 1s
+expect leader n1 term 1
+`)
+	res, err := Run(st, Options{})
+	require.NoError(t, err)
+	assert.False(t, res.Passed)
+	assert.Equal(t, []string{
+		"x.story:8: expected leader n2, got leader n1 in term 1",
+		"x.story:10: expected w value 2, got ok (index 8)",
+		"x.story:11: expected log n1: 1 9, got: 1 1",
+		"x.story:12: expected n3 is leader, got follower",
+		"x.story:13: expected n3 to be leader within 1s, got n3 is follower",
+	}, res.Failures)
+}
+
+func TestSeedOverrideAndReplay(t *testing.T) {
+	src := header + "step \"s\"\nwait until leader elected within 5s\nset /a 1 as w\nexpect w ok\n"
+	a, err := Run(parse(t, src), Options{})
+	require.NoError(t, err)
+	b, err := Run(parse(t, src), Options{})
+	require.NoError(t, err)
+	seed := uint64(99)
+	c, err := Run(parse(t, src), Options{Seed: &seed})
+	require.NoError(t, err)
+	assert.Equal(t, a.TraceHash, b.TraceHash)
+	assert.Equal(t, uint64(2), a.Seed)
+	assert.Equal(t, uint64(99), c.Seed)
+	assert.NotEqual(t, a.TraceHash, c.TraceHash)
+}
+
+func TestSetupProblemsAreErrors(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{"unknown node", "campaign n7\n", `x.story:5: unknown node "n7"`},
+		{"alias used before let", "expect old is follower\nlet old = leader\n", `x.story:5: unknown node "old"`},
+		{"mkdir", "mkdir /d\n", "x.story:5: mkdir is not supported"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Run(parse(t, header+tc.body), Options{})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestMaxVirtualStopsALongStory(t *testing.T) {
+	st := parse(t, header+"step \"long\"\nwait for 20s\nexpect leader n1\n")
+	res, err := Run(st, Options{MaxVirtual: 5 * time.Second})
+	require.NoError(t, err)
+	require.False(t, res.Passed)
+	assert.Equal(t, []string{"x.story:6: expected the story to end within 5s of virtual time, got more"}, res.Failures,
+		"the story stops: the expect after the budget does not run")
+	assert.LessOrEqual(t, res.VirtualTime, int64(5*time.Second))
+}
+
+func TestAliasesAndFaultWindowsOfCrashAndPause(t *testing.T) {
+	st := parse(t, header+`step "s"
+campaign n2
+wait until leader elected within 5s
+let boss = leader
+crash boss
+pause n3
+wait for 500ms
+expect boss is down
+expect n3 is paused
+restart boss
+resume n3
+wait until leader elected within 10s
+expect available
+`)
+	res, err := Run(st, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed, "%s", strings.Join(res.Failures, "\n"))
+	require.Len(t, res.Faults, 2)
+	assert.Equal(t, FaultWindow{Fault: "crash n2", Kind: "crash", Nodes: []string{"n2"}, Start: res.Faults[0].Start, End: res.Faults[0].Start + int64(500*time.Millisecond)}, res.Faults[0])
+	assert.Equal(t, "pause", res.Faults[1].Kind)
+	assert.Equal(t, []string{"n3"}, res.Faults[1].Nodes)
+}
+
+func TestUnavailableWhenTheMajorityIsGone(t *testing.T) {
+	st := parse(t, header+`step "s"
+wait until leader elected within 5s
+crash n1
+crash n2
+crash n3
+expect unavailable
+expect available
+`)
+	res, err := Run(st, Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Failures, 1)
+	assert.Contains(t, res.Failures[0], "x.story:11: expected the cluster to be available (a write to succeed), got ")
+}
+
+func TestRenderStepMarksLeaderAndUncommittedCells(t *testing.T) {
+	lines := renderStep(3, &StepSnapshot{Caption: "cap", At: 1500e6, Events: []string{"e1"}, Nodes: []NodeSnapshot{
+		{Name: "n1", Role: "leader", Term: 2, Commit: 3, Cells: []Cell{{1, "much", true}, {2, "wow", false}}},
+		{Name: "n2", Role: "down"},
+	}})
+	assert.Equal(t, []string{
+		"== 3. cap  [t=1.500s]",
+		"           n1 (L)  n2",
+		"   role    leader  down",
+		"   term    2       0",
+		"   commit  3       0",
+		"   1       much    .",
+		"   2       wow*    .",
+		"   (* = not committed on that node)",
+		"   - e1",
+	}, lines)
 }

@@ -15,7 +15,7 @@ func bugSuites() []Suite {
 	d := bugDuration
 	bug := func(name, doc string, bugs node.Bugs, w netsim.Workload) Suite {
 		return Suite{Name: name, Doc: doc, Nodes: 5, Duration: d, Settle: 2 * second, Clients: 5,
-			Workload: fixed(w), Seeds: 8, KnownBug: true, Node: realnode.Options{Bugs: bugs}}
+			Workload: fixed(w), Seeds: 12, KnownBug: true, Node: realnode.Options{Bugs: bugs}}
 	}
 	figure8 := bug("bug-commit-previous-term",
 		"leaders commit entries of older terms by counting replicas (Raft's Figure 8): leader kills and isolations "+
