@@ -24,6 +24,11 @@ type Options struct {
 	ElectionTicks, HeartbeatTicks int
 	// RequestTimeoutTicks bounds how long a node waits for a proposal before answering ErrTimeout.
 	RequestTimeoutTicks int
+	// MaxSizePerMsg bounds the entry bytes of one append (0 = node's default of 1 MiB; 1 = one entry
+	// per message, which lets faults separate an old-term entry from the new leader's no-op, as in
+	// Raft's Figure 8). MaxInflightMsgs bounds the pipelined appends per follower.
+	MaxSizePerMsg   uint64
+	MaxInflightMsgs int
 	// SnapshotCount and SnapshotCatchUpEntries control log compaction.
 	SnapshotCount, SnapshotCatchUpEntries uint64
 	// DisablePreVote and DisableCheckQuorum switch the Raft protections off (stories reproduce the

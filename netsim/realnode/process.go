@@ -43,6 +43,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			TickInterval: spec.TickInterval, SnapshotCount: opts.SnapshotCount,
 			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
 			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
+			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
 			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs,
 		}
 		var durable *node.DurableState
