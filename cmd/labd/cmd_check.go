@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/checker/history"
+)
+
+// defaultCheckTimeout bounds the porcupine search of `labd check`.
+const defaultCheckTimeout = time.Minute
+
+// cmdCheck checks a recorded history for linearizability and draws it.
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	const synopsis = "labd check HISTORY_FILE [--jepsen] [--out DIR] [--timeout D]"
+	fs := newFlagSet("check", synopsis, stderr)
+	jepsen := fs.Bool("jepsen", false, "read a Jepsen etcd register log (default: detect by content)")
+	out := fs.String("out", "", "where to write porcupine's "+checker.VisualizationFile+" (default: next to the file)")
+	timeout := fs.Duration("timeout", defaultCheckTimeout, "bound on the linearizability search (0: none)")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		fmt.Fprintf(stderr, "labd check: %v\n", err)
+		return exitUsage
+	}
+	file := pos[0]
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "labd check: %v\n", err)
+		return exitUsage
+	}
+	format, ops, err := readAnyHistory(data, *jepsen)
+	if err != nil {
+		fmt.Fprintf(stderr, "labd check: %s: %v\n", file, err)
+		return exitUsage
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Dir(file)
+	}
+	v := checker.Check(ops, checker.Options{Timeout: *timeout, VisualizeDir: dir, VisualizeAlways: true})
+	fmt.Fprintf(stdout, "%s: %s history, %d operations\n", file, format, len(ops))
+	printVerdict(stdout, v)
+	if v.VisualizationPath != "" {
+		fmt.Fprintf(stdout, "visualisation: %s\n", v.VisualizationPath)
+	}
+	if !v.Linearizable {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// History formats labd check reads.
+const (
+	formatLab    = "lab (JSON lines)"
+	formatJepsen = "Jepsen register log"
+)
+
+// readAnyHistory reads a lab history or, when forced or when the content looks like one, a Jepsen
+// register log. A file that is neither, or holds no operation, is an error.
+func readAnyHistory(data []byte, forceJepsen bool) (string, []history.Op, error) {
+	if forceJepsen || looksLikeJepsen(data) {
+		ops, err := history.ReadJepsen(bytes.NewReader(data))
+		if err != nil {
+			return formatJepsen, nil, fmt.Errorf("read Jepsen log: %w", err)
+		}
+		if len(ops) == 0 {
+			return formatJepsen, nil, fmt.Errorf("no Jepsen register operations found (lines like `INFO  jepsen.util - 3\t:invoke\t:read\tnil`)")
+		}
+		return formatJepsen, ops, nil
+	}
+	first := strings.TrimSpace(string(data))
+	if !strings.HasPrefix(first, "{") {
+		return "", nil, fmt.Errorf("neither a lab history (JSON lines of operations) nor a Jepsen register log")
+	}
+	ops, err := history.ReadHistory(bytes.NewReader(data))
+	if err != nil {
+		return formatLab, nil, fmt.Errorf("read lab history: %w", err)
+	}
+	if len(ops) == 0 {
+		return formatLab, nil, fmt.Errorf("the history holds no operation")
+	}
+	return formatLab, ops, nil
+}
+
+// looksLikeJepsen says whether data has Jepsen's operation lines.
+func looksLikeJepsen(data []byte) bool {
+	return bytes.Contains(data, []byte(":invoke")) && bytes.Contains(data, []byte("jepsen."))
+}
+
+// printVerdict prints a checker verdict: one headline, then every problem.
+func printVerdict(w io.Writer, v checker.Verdict) {
+	switch {
+	case v.Linearizable && v.TimedOut:
+		fmt.Fprintf(w, "linearizable as far as checked: the search timed out on some key (%d operations, %d keys)\n",
+			v.OpsChecked, v.KeysChecked)
+	case v.Linearizable:
+		fmt.Fprintf(w, "linearizable: %d operations on %d keys checked\n", v.OpsChecked, v.KeysChecked)
+	default:
+		fmt.Fprintf(w, "NOT linearizable: %d operations on %d keys checked\n", v.OpsChecked, v.KeysChecked)
+	}
+	if v.Unknown > 0 {
+		fmt.Fprintf(w, "  %d operations with an unknown outcome\n", v.Unknown)
+	}
+	if v.StaleReads > 0 {
+		fmt.Fprintf(w, "  %d stale local reads (allowed for non-quorum reads)\n", v.StaleReads)
+	}
+	for _, p := range v.Problems {
+		fmt.Fprintf(w, "  - %s\n", p)
+	}
+}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/raftlab/raftlab/cmd/labd/internal/progress"
+	"github.com/raftlab/raftlab/reports"
+	"github.com/raftlab/raftlab/scenarios/suite"
+)
+
+// sweepFile is the sweep's machine-readable summary, next to its index.html.
+const sweepFile = "sweep.json"
+
+// sweepPlan is what one sweep runs.
+type sweepPlan struct {
+	Suite suite.Suite
+	Seeds seedRange
+	Bug   string
+}
+
+// replayCommand is the exact command that reruns one seed of the sweep.
+func (p sweepPlan) replayCommand(seed uint64) string {
+	cmd := fmt.Sprintf("%s sweep %s --seeds %d..%d", labdCommand, shellQuote(p.Suite.Name), seed, seed)
+	if p.Bug != "" {
+		cmd += " --bug " + shellQuote(p.Bug)
+	}
+	return cmd
+}
+
+// title names the sweep on its page.
+func (p sweepPlan) title() string {
+	t := fmt.Sprintf("sweep %s, seeds %s", p.Suite.Name, p.Seeds)
+	if p.Bug != "" {
+		t += ", bug " + p.Bug
+	}
+	return t
+}
+
+// defaultDir is where the sweep page goes without --out.
+func (p sweepPlan) defaultDir(base string) string {
+	name := fmt.Sprintf("sweep-%s-%d-%d", strings.ReplaceAll(p.Suite.Name, "/", "-"), p.Seeds.From, p.Seeds.To)
+	if p.Bug != "" {
+		name += "-" + bugPrefix + strings.TrimPrefix(p.Bug, bugPrefix)
+	}
+	return filepath.Join(base, name)
+}
+
+// withBug returns s with the known bug switched on in every node, with the protocol settings the bug
+// needs to show (a bug that pre-vote would hide runs with pre-vote off).
+func withBug(s suite.Suite, bug string) (suite.Suite, error) {
+	if bug == "" {
+		return s, nil
+	}
+	b, err := lookupBug(bug)
+	if err != nil {
+		return suite.Suite{}, err
+	}
+	s.Node.Bugs = b.Node.Bugs
+	s.Node.DisablePreVote = s.Node.DisablePreVote || b.Node.DisablePreVote
+	s.Node.DisableCheckQuorum = s.Node.DisableCheckQuorum || b.Node.DisableCheckQuorum
+	s.KnownBug = true
+	return s, nil
+}
+
+// cmdSweep runs a suite over a range of seeds on every core.
+func cmdSweep(args []string, stdout, stderr io.Writer) int {
+	const synopsis = "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME]"
+	fs := newFlagSet("sweep", synopsis, stderr)
+	seedsText := fs.String("seeds", "", "seeds to run, A..B inclusive (or one seed N)")
+	parallel := fs.Int("parallel", 0, "runs at a time (default GOMAXPROCS)")
+	out := fs.String("out", "", "where to write the sweep page (default "+defaultRunsDir+"/sweep-SUITE-A-B)")
+	bug := fs.String("bug", "", "switch on a known bug in every node (see labd list)")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
+		return exitUsage
+	}
+	if *seedsText == "" {
+		fmt.Fprintln(stderr, "labd sweep: --seeds A..B is required")
+		fs.Usage()
+		return exitUsage
+	}
+	seeds, err := parseSeedRange(*seedsText)
+	if err != nil {
+		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
+		return exitUsage
+	}
+	if *parallel < 0 {
+		fmt.Fprintf(stderr, "labd sweep: --parallel %d: want a positive number of workers\n", *parallel)
+		return exitUsage
+	}
+	s, err := lookupSuite(pos[0])
+	if err == nil {
+		s, err = withBug(s, *bug)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
+		return exitUsage
+	}
+	plan := sweepPlan{Suite: s, Seeds: seeds, Bug: *bug}
+
+	start := time.Now()
+	bar := progress.New(stderr, seeds.Len(), progress.IsTerminal(stderr), time.Now)
+	outcomes := sweepSeeds(seeds, *parallel, s.Run, bar.Update)
+	bar.Finish()
+	wall := time.Since(start)
+
+	totals := sumSweep(outcomes)
+	printSweepTable(stdout, plan, totals, wall)
+	printSweepFailures(stdout, plan, outcomes)
+
+	dir := *out
+	if dir == "" {
+		dir = plan.defaultDir(defaultRunsDir)
+	}
+	page, err := writeSweepPage(dir, plan, outcomes, totals, wall)
+	if err != nil {
+		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "sweep page: %s\n", page)
+	if totals.Failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// sweepTotals are the figures of the summary table.
+type sweepTotals struct {
+	Runs, Passed, Failed int
+	// Ops are the operations recorded; OpsChecked those given to the linearizability checker.
+	Ops, OpsChecked int
+	// Virtual is the virtual time simulated across all runs (ns).
+	Virtual int64
+}
+
+func sumSweep(outcomes []seedOutcome) sweepTotals {
+	var t sweepTotals
+	for _, o := range outcomes {
+		t.Runs++
+		if o.failed() {
+			t.Failed++
+		} else {
+			t.Passed++
+		}
+		if o.Summary != nil {
+			t.Ops += o.Summary.Ops
+			t.OpsChecked += o.Summary.Verdict.OpsChecked
+			t.Virtual += o.Summary.VirtualTime
+		}
+	}
+	return t
+}
+
+// printSweepTable prints the one-row summary table of a sweep.
+func printSweepTable(w io.Writer, plan sweepPlan, t sweepTotals, wall time.Duration) {
+	fmt.Fprintf(w, "%s\n", plan.title())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "runs\tpassed\tviolations\tops checked\tvirtual time\twall time")
+	fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t%s\n", t.Runs, t.Passed, t.Failed, t.OpsChecked,
+		progress.FormatDuration(time.Duration(t.Virtual)), progress.FormatDuration(wall))
+	tw.Flush()
+	if plan.Suite.KnownBug {
+		fmt.Fprintf(w, "known bug: the lab found it in %d of %d runs\n", t.Failed, t.Runs)
+	}
+}
+
+// maxProblemsShown bounds the problems printed per failed seed (the page lists them all).
+const maxProblemsShown = 3
+
+// printSweepFailures prints each failed seed's first problems and the command that replays it.
+func printSweepFailures(w io.Writer, plan sweepPlan, outcomes []seedOutcome) {
+	first := true
+	for _, o := range outcomes {
+		if !o.failed() {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w, "\nfailures:")
+			first = false
+		}
+		probs := o.problems()
+		fmt.Fprintf(w, "seed %d: %s\n", o.Seed, plural(len(probs), "problem"))
+		for i, p := range probs {
+			if i == maxProblemsShown {
+				fmt.Fprintf(w, "  … and %d more\n", len(probs)-i)
+				break
+			}
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+		fmt.Fprintf(w, "  replay: %s\n", plan.replayCommand(o.Seed))
+	}
+	if !first {
+		fmt.Fprintln(w)
+	}
+}
+
+// sweepRecord is sweep.json.
+type sweepRecord struct {
+	Suite       string   `json:"suite"`
+	Bug         string   `json:"bug,omitempty"`
+	Seeds       string   `json:"seeds"`
+	Runs        int      `json:"runs"`
+	Passed      int      `json:"passed"`
+	Failed      int      `json:"failed"`
+	OpsChecked  int      `json:"opsChecked"`
+	VirtualNs   int64    `json:"virtualNs"`
+	WallNs      int64    `json:"wallNs"`
+	FailedSeeds []uint64 `json:"failedSeeds,omitempty"`
+}
+
+// writeSweepPage writes the sweep's summary page and sweep.json into dir and returns the page.
+func writeSweepPage(dir string, plan sweepPlan, outcomes []seedOutcome, t sweepTotals, wall time.Duration) (string, error) {
+	rows := make([]reports.SweepRow, len(outcomes))
+	rec := sweepRecord{Suite: plan.Suite.Name, Bug: plan.Bug, Seeds: plan.Seeds.String(), Runs: t.Runs,
+		Passed: t.Passed, Failed: t.Failed, OpsChecked: t.OpsChecked, VirtualNs: t.Virtual, WallNs: int64(wall)}
+	for i, o := range outcomes {
+		row := reports.SweepRow{Seed: int64(o.Seed), Passed: !o.failed(), Replay: plan.replayCommand(o.Seed),
+			Problems: o.problems()}
+		if o.Summary != nil {
+			row.Ops = o.Summary.Ops
+			row.VirtualSeconds = time.Duration(o.Summary.VirtualTime).Seconds()
+		}
+		if o.failed() {
+			rec.FailedSeeds = append(rec.FailedSeeds, o.Seed)
+		}
+		rows[i] = row
+	}
+	page, err := reports.WriteSweep(dir, plan.title(), rows)
+	if err != nil {
+		return "", fmt.Errorf("write sweep page: %w", err)
+	}
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("encode %s: %w", sweepFile, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, sweepFile), append(data, '\n'), 0o644); err != nil {
+		return "", fmt.Errorf("write %s: %w", sweepFile, err)
+	}
+	return page, nil
+}
+
+// plural formats a count with its noun: "1 problem", "3 problems".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
