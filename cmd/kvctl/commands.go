@@ -31,8 +31,8 @@ type cmdContext struct {
 	args []string
 }
 
-// commands is the command table, in the order help lists it. A new command (for example
-// bench) is one more entry here.
+// commands is the command table, in the order help lists it. A new command is one more
+// entry here.
 func commands() []*command {
 	return []*command{
 		clusterHealthCommand(),
@@ -49,6 +49,7 @@ func commands() []*command {
 		watchCommand(),
 		execWatchCommand(),
 		memberCommand(),
+		benchCommand(),
 	}
 }
 
