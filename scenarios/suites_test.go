@@ -43,6 +43,9 @@ func TestSuites(t *testing.T) {
 			for _, seed := range seedRange(t, s.Seeds) {
 				sum, err := s.Run(seed)
 				require.NoError(t, err)
+				for _, n := range sum.Notes {
+					t.Logf("%s seed %d: %s (replay: %s)", s.Name, seed, n, sum.Replay)
+				}
 				if !sum.Passed {
 					t.Errorf("%s seed %d failed:\n  %s\nfaults:\n%s\nreplay: %s", s.Name, seed,
 						strings.Join(sum.Problems, "\n  "), sum.Faults, sum.Replay)

@@ -8,6 +8,9 @@ seed 1
 heartbeat 100ms
 election 1000ms
 latency 1ms..5ms
+# The slides' candidate asks for votes at once; raftlab's default pre-vote round would first show it
+# as a pre-candidate.
+pre-vote off
 
 step "Five nodes start as followers with no leader"
 expect no leader
@@ -18,6 +21,9 @@ expect term n2 0
 
 step "n2's election timer runs out first: it becomes a candidate in term 1 and asks for votes"
 campaign n2
+expect n2 is candidate
+expect term n2 1
+expect term n1 0
 wait until leader elected within 2s
 expect leader n2 term 1
 

@@ -32,8 +32,7 @@ func chaosSuites() []Suite {
 		Reorder: 0.1, ReorderDelay: 30 * ms}
 
 	watches := base("watches-partitions-crashes", "watchers on a directory and on one key; partitions and crashes",
-		fixed(netsim.KeysWorkload(3)), generated(nemesis.Mix{Nodes: 5, Partitions: 2, Crashes: 2}, d))
-	watches.Interval = 100 * ms // keep five busy clients on three keys
+		fixed(netsim.KeysWorkload(5)), generated(nemesis.Mix{Nodes: 5, Partitions: 2, Crashes: 2}, d))
 	watches.Watches = []netsim.WatchSpec{{Key: "/keys", Recursive: true}, {Key: "/keys/k1"}, {Key: "/keys", Recursive: true, Start: 3 * second}}
 
 	ttl := base("ttl-clock-skew", "TTL keys expiring under clock steps and drift, watched; checked by monitor, watch and durability checks",
