@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/raftlab/raftlab/scenarios/run"
-	"github.com/raftlab/raftlab/scenarios/suite"
 	"github.com/raftlab/raftlab/scenarios/story"
+	"github.com/raftlab/raftlab/scenarios/suite"
 )
 
 // BenchmarkStoryMuchWowCool runs the talk's story end to end (parse excluded).
