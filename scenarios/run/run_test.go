@@ -172,3 +172,23 @@ func TestRenderStepMarksLeaderAndUncommittedCells(t *testing.T) {
 		"   - e1",
 	}, lines)
 }
+
+func TestTransferLeadershipAndNamedMembership(t *testing.T) {
+	st := parse(t, header+`step "s"
+campaign n1
+wait until leader elected within 5s
+transfer leadership to n3
+wait until n3 is leader within 5s
+expect leader n3
+member add n4 as grow
+wait until grow done within 5s
+expect grow ok
+`)
+	res, err := Run(st, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed, "%s", strings.Join(res.Failures, "\n"))
+	last := res.Steps[len(res.Steps)-1]
+	require.Len(t, last.Nodes, 4, "the added member gets a column")
+	assert.Equal(t, "n4", last.Nodes[3].Name)
+	assert.Contains(t, strings.Join(res.Narrative, "\n"), "n1 transfers leadership to n3")
+}

@@ -32,6 +32,8 @@
 //
 // Faults are nemesis faults in their text form: `partition {n1,n2} {n3,n4,n5}`, `heal`,
 // `crash n3`, `restart n3`, `pause n2`, `loss 10%`, …
+// A membership change can be named like a client operation, to wait for it and check its result:
+// `member add n6 as grow`, then `wait until grow done` and `expect grow ok`.
 //
 // Waits and assertions:
 //
