@@ -30,7 +30,11 @@ func TestMain(m *testing.M) {
 	}
 	kvdBinary = filepath.Join(dir, "kvd")
 	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	build := exec.Command(goTool, "build", "-o", kvdBinary, ".")
+	args := []string{"build", "-o", kvdBinary}
+	if os.Getenv("KVD_E2E_RACE") != "" {
+		args = append(args, "-race") // the processes under test run with the race detector
+	}
+	build := exec.Command(goTool, append(args, ".")...)
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build kvd:", err)
@@ -112,6 +116,9 @@ func (m *member) start(t *testing.T, extra ...string) {
 	}(m.cmd, m.exited)
 	t.Cleanup(func() {
 		m.kill()
+		if strings.Contains(m.stderr.String(), "WARNING: DATA RACE") {
+			t.Errorf("%s: the race detector fired", m.name)
+		}
 		if t.Failed() {
 			t.Logf("--- %s stderr (last 3000 bytes) ---\n%s", m.name, tail(m.stderr.String(), 3000))
 		}

@@ -81,15 +81,18 @@ func joinCluster(ctx context.Context, cfg Config) (Metadata, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.JoinTimeout)
 	defer cancel()
-	clusterID, members, err := fetchCluster(ctx, others)
+	notAdded := fmt.Errorf("member with peer URLs %s has not been added to the cluster (add it with the members API first)",
+		strings.Join(cfg.PeerURLs, ","))
+	clusterID, members, err := fetchCluster(ctx, others, func(ms []node.Member) error {
+		if _, ok := findByPeerURLs(ms, cfg.PeerURLs); !ok {
+			return notAdded
+		}
+		return nil
+	})
 	if err != nil {
 		return Metadata{}, err
 	}
-	self, ok := findByPeerURLs(members, cfg.PeerURLs)
-	if !ok {
-		return Metadata{}, fmt.Errorf("member with peer URLs %s has not been added to cluster %s (add it with the members API first)",
-			strings.Join(cfg.PeerURLs, ","), strconv.FormatUint(clusterID, 16))
-	}
+	self, _ := findByPeerURLs(members, cfg.PeerURLs)
 	if self.Name != "" && self.Name != cfg.Name {
 		return Metadata{}, fmt.Errorf("member %s with peer URLs %s already started under the name %q",
 			strconv.FormatUint(self.ID, 16), strings.Join(cfg.PeerURLs, ","), self.Name)

@@ -60,14 +60,18 @@ func nonNil(s []string) []string {
 // ErrClusterUnreachable: no peer of --initial-cluster answered with the cluster's membership.
 var ErrClusterUnreachable = errors.New("could not retrieve cluster information from the given URLs")
 
-// fetchCluster asks each of peerURLs in turn for the cluster ID and the members, retrying until
-// one answers or ctx ends.
-func fetchCluster(ctx context.Context, peerURLs []string) (uint64, []node.Member, error) {
+// fetchCluster asks each of peerURLs in turn for the cluster ID and the members until one answers
+// with a membership that accept takes (a follower may not have applied the latest member add
+// yet), or ctx ends.
+func fetchCluster(ctx context.Context, peerURLs []string, accept func([]node.Member) error) (uint64, []node.Member, error) {
 	client := &http.Client{Timeout: 2 * time.Second}
 	var last error
 	for {
 		for _, u := range peerURLs {
 			id, ms, err := fetchClusterFrom(ctx, client, u)
+			if err == nil {
+				err = accept(ms)
+			}
 			if err == nil {
 				return id, ms, nil
 			}

@@ -190,3 +190,18 @@ func TestRemovedMemberStopsItsLoop(t *testing.T) {
 	c.stop(victim)
 	assert.Equal(t, raft.RoleLeader, c.servers[c.leader()].Status().Role, "the rest of the cluster goes on")
 }
+
+func TestJoinWithoutMemberAddFailsClearly(t *testing.T) {
+	c := newTestCluster(t, 1)
+	c.leader()
+	addr := freeAddr(t)
+	ln, err := net.Listen("tcp", addr)
+	require.NoError(t, err)
+	_, err = Start(Config{
+		Name: "stranger", DataDir: filepath.Join(t.TempDir(), "s"), PeerListener: ln, PeerURLs: []string{"http://" + addr},
+		InitialCluster: c.members, Join: true, JoinTimeout: 300 * time.Millisecond, Logger: quietLogger(),
+	})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrClusterUnreachable)
+	assert.Contains(t, err.Error(), "has not been added to the cluster")
+}
