@@ -67,9 +67,10 @@ func (fs *FS) Corrupt(name string, offset int64) error {
 	if offset < 0 || offset >= int64(len(ino.data)) {
 		return fmt.Errorf("memfs: corrupt %s at %d: offset outside the file of %d bytes", name, offset, len(ino.data))
 	}
+	// While the synced image shares data, one flip changes both.
 	ino.data[offset] ^= 0xff
-	if offset < int64(len(ino.synced)) {
-		ino.synced[offset] ^= 0xff
+	if ino.shadow != nil && offset < int64(len(ino.shadow)) {
+		ino.shadow[offset] ^= 0xff
 	}
 	return nil
 }

@@ -1,48 +1,83 @@
 package memfs
 
-import "bytes"
-
-// pendingWrite is one write made since the last Sync of its file.
+// pendingWrite is one write made since the last Sync of its file: len bytes at off, whose content
+// is kept at start in the inode's pendingBytes.
 type pendingWrite struct {
-	off  int64
-	data []byte
+	off   int64
+	start int
+	len   int
 }
 
-// inode is a file's content: what a crash would keep (synced) and what readers see now (data).
+// inode is a file's content: what readers see now (data) and what a crash would keep (the synced
+// image).
+//
+// The synced image costs nothing while the file only grows past it: it is then data[:syncedLen],
+// shared with data. Only a write or truncate that reaches into that prefix copies it aside (shadow)
+// first. So an append-only file (a WAL segment) is never copied: a write appends with amortized
+// growth and a Sync moves syncedLen.
 type inode struct {
-	data    []byte
-	synced  []byte
-	pending []pendingWrite
+	data []byte
+	// syncedLen is the length of the synced image while shadow is nil.
+	syncedLen int
+	// shadow, when not nil, is the synced image, copied before data diverged from it.
+	shadow []byte
+	// pending are the writes since the last Sync, in order, with their bytes in pendingBytes (one
+	// buffer reused across syncs, so recording a write does not allocate).
+	pending      []pendingWrite
+	pendingBytes []byte
 	// truncated records a Truncate since the last Sync; a crash then keeps no torn prefix.
 	truncated bool
 }
 
-// writeAt stores p at off, growing the file with zeros as needed, and remembers the write as unsynced.
-func (n *inode) writeAt(p []byte, off int64) {
-	end := off + int64(len(p))
-	if end > int64(len(n.data)) {
-		grown := make([]byte, end)
-		copy(grown, n.data)
-		n.data = grown
+// synced is the image a crash would keep.
+func (n *inode) synced() []byte {
+	if n.shadow != nil {
+		return n.shadow
 	}
-	copy(n.data[off:], p)
-	n.pending = append(n.pending, pendingWrite{off: off, data: bytes.Clone(p)})
+	return n.data[:n.syncedLen]
 }
 
-func (n *inode) truncate(size int64) {
-	if size <= int64(len(n.data)) {
-		n.data = n.data[:size:size]
-	} else {
-		grown := make([]byte, size)
-		copy(grown, n.data)
-		n.data = grown
+// protectSynced copies the synced image aside before data changes below end.
+func (n *inode) protectSynced(below int64) {
+	if n.shadow == nil && below < int64(n.syncedLen) {
+		n.shadow = append(make([]byte, 0, n.syncedLen), n.data[:n.syncedLen]...)
 	}
+}
+
+// resize sets the length of data, growing with zeros (amortized) or shrinking in place.
+func (n *inode) resize(size int64) {
+	if size <= int64(len(n.data)) {
+		n.data = n.data[:size]
+		return
+	}
+	n.data = append(n.data, make([]byte, size-int64(len(n.data)))...)
+}
+
+// writeAt stores p at off, growing the file with zeros as needed, and remembers the write as unsynced.
+func (n *inode) writeAt(p []byte, off int64) {
+	n.protectSynced(off)
+	end := off + int64(len(p))
+	if end > int64(len(n.data)) {
+		n.resize(end)
+	}
+	copy(n.data[off:], p)
+	n.pending = append(n.pending, pendingWrite{off: off, start: len(n.pendingBytes), len: len(p)})
+	n.pendingBytes = append(n.pendingBytes, p...)
+}
+
+// truncate sets the file's size, cutting or extending with zeros.
+func (n *inode) truncate(size int64) {
+	n.protectSynced(size)
+	n.resize(size)
 	n.truncated = true
 }
 
+// sync makes the current content the synced image.
 func (n *inode) sync() {
-	n.synced = bytes.Clone(n.data)
-	n.pending = nil
+	n.shadow = nil
+	n.syncedLen = len(n.data)
+	n.pending = n.pending[:0]
+	n.pendingBytes = n.pendingBytes[:0]
 	n.truncated = false
 }
 
@@ -50,28 +85,27 @@ func (n *inode) sync() {
 // only writes, it keeps torn(total) bytes of those writes, applied in order (the last one kept
 // possibly cut short), as a disk that wrote a prefix of the queued data would.
 func (n *inode) crash(torn func(n int) int) {
-	kept := bytes.Clone(n.synced)
+	if n.shadow != nil {
+		n.data = n.shadow
+	} else {
+		n.data = n.data[:n.syncedLen]
+	}
+	n.shadow = nil
 	if torn != nil && !n.truncated && len(n.pending) > 0 {
-		total := 0
-		for _, w := range n.pending {
-			total += len(w.data)
-		}
+		total := len(n.pendingBytes)
 		budget := min(max(torn(total), 0), total)
 		for _, w := range n.pending {
 			if budget == 0 {
 				break
 			}
-			part := w.data[:min(budget, len(w.data))]
+			part := n.pendingBytes[w.start : w.start+min(budget, w.len)]
 			budget -= len(part)
 			end := w.off + int64(len(part))
-			if end > int64(len(kept)) {
-				grown := make([]byte, end)
-				copy(grown, kept)
-				kept = grown
+			if end > int64(len(n.data)) {
+				n.resize(end)
 			}
-			copy(kept[w.off:], part)
+			copy(n.data[w.off:], part)
 		}
 	}
-	n.data = kept
 	n.sync()
 }
