@@ -33,9 +33,11 @@ type jobBoard struct {
 	mu   sync.Mutex
 	jobs map[string]*serveJob
 	wg   sync.WaitGroup
+	// run runs one job into its report directory and returns its final state and detail.
+	run func(reportDir string, job storyJob) (string, string)
 }
 
-func newJobBoard() *jobBoard { return &jobBoard{jobs: make(map[string]*serveJob)} }
+func newJobBoard() *jobBoard { return &jobBoard{jobs: make(map[string]*serveJob), run: runForPage} }
 
 // start runs job in a goroutine, writing its report into dir/NAME, unless a run of the same report
 // directory is already going. It returns the job's name and whether it started a new run.
@@ -52,7 +54,7 @@ func (b *jobBoard) start(dir string, job storyJob, seed uint64, now time.Time) (
 	b.mu.Unlock()
 	go func() {
 		defer b.wg.Done()
-		state, detail := runForPage(filepath.Join(dir, name), job)
+		state, detail := b.run(filepath.Join(dir, name), job)
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		b.jobs[name].State, b.jobs[name].Detail = state, detail

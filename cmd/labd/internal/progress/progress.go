@@ -19,7 +19,7 @@ type Line struct {
 	terminal bool
 	now      func() time.Time
 	start    time.Time
-	// printedTenth is the last tenth of the work printed in line mode (-1: none yet).
+	// printedTenth is the last tenth of the work printed in line mode (0: none yet).
 	printedTenth int
 	// width is the length of the last line drawn in place, to blank it out when the next is shorter.
 	width int
@@ -28,7 +28,7 @@ type Line struct {
 // New starts a progress line for total units, drawn in place when terminal is true. now is the
 // clock (time.Now in production, a fake in tests).
 func New(w io.Writer, total int, terminal bool, now func() time.Time) *Line {
-	return &Line{w: w, total: total, terminal: terminal, now: now, start: now(), printedTenth: -1}
+	return &Line{w: w, total: total, terminal: terminal, now: now, start: now()}
 }
 
 // IsTerminal says whether w is a character device (a terminal), where the line is redrawn in place.

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/raftlab/raftlab/checker"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCheckJepsenLogs(t *testing.T) {
+	cases := []struct {
+		file string
+		code int
+		want string
+	}{
+		{"testdata/jepsen-linearizable.log", exitOK, "\nlinearizable: "},
+		{"testdata/jepsen-not-linearizable.log", exitFailed, "\nNOT linearizable: "},
+	}
+	for _, c := range cases {
+		t.Run(filepath.Base(c.file), func(t *testing.T) {
+			out := t.TempDir()
+			r := runLabd(t, "check", c.file, "--out", out)
+			require.Equal(t, c.code, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+			assert.Contains(t, r.stdout, "Jepsen register log history")
+			assert.Contains(t, r.stdout, c.want)
+			assert.FileExists(t, filepath.Join(out, checker.VisualizationFile))
+			assert.Contains(t, r.stdout, "visualisation: "+filepath.Join(out, checker.VisualizationFile))
+		})
+	}
+}
+
+func TestCheckLabHistoryFromARun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "r")
+	runStoryInto(t, "much-wow-cool", dir)
+	// The default output is next to the history.
+	r := runLabd(t, "check", filepath.Join(dir, historyFile))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "lab (JSON lines) history")
+	assert.FileExists(t, filepath.Join(dir, checker.VisualizationFile))
+}
+
+func TestCheckBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"garbage", []string{write("garbage.txt", "hello, I am not a history\n")}, "neither a lab history"},
+		{"empty", []string{write("empty.jsonl", "\n\n")}, "neither a lab history"},
+		{"bad json line", []string{write("bad.jsonl", `{"client":0,"kind":"fly","key":"/a","call":1,"return":2,"outcome":"ok"}`)}, "read lab history"},
+		{"forced jepsen on a lab file", []string{write("lab.jsonl", `{"client":0,"kind":"set","key":"/a","value":"v","call":1,"return":2,"outcome":"ok","index":4}`), "--jepsen"}, "no Jepsen register operations"},
+		{"missing file", []string{filepath.Join(dir, "missing.jsonl")}, "no such file"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runLabd(t, append([]string{"check"}, c.args...)...)
+			assert.Equal(t, exitUsage, r.code, r.stdout)
+			assert.Contains(t, r.stderr, c.want)
+		})
+	}
+}
