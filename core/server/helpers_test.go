@@ -21,7 +21,7 @@ import (
 
 // testCluster is a set of in-process members on 127.0.0.1 with real sockets and real files.
 type testCluster struct {
-	t        *testing.T
+	t        testing.TB
 	dir      string
 	members  []node.Member
 	servers  []*Server
@@ -43,7 +43,7 @@ func quietLogger() *slog.Logger {
 }
 
 // freeAddr reserves a port on 127.0.0.1 and releases it for the member to bind.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -52,7 +52,7 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-func newTestCluster(t *testing.T, size int) *testCluster {
+func newTestCluster(t testing.TB, size int) *testCluster {
 	t.Helper()
 	c := &testCluster{t: t, dir: t.TempDir()}
 	for i := range size {

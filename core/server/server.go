@@ -59,6 +59,9 @@ type Server struct {
 	status        atomic.Pointer[node.Status]
 	self          atomic.Pointer[node.Member]
 	leaderChanges atomic.Uint64
+	// walSyncs and persistBatches count the persister's fsyncs and batches (group commit figures).
+	walSyncs       atomic.Uint64
+	persistBatches atomic.Uint64
 	stats         *peerStats
 }
 
@@ -223,7 +226,9 @@ func (s *Server) write(b *node.PersistBatch) error {
 			return fmt.Errorf("save %d entries: %w", len(b.Entries), err)
 		}
 	}
+	s.persistBatches.Add(1)
 	if b.MustSync {
+		s.walSyncs.Add(1)
 		if err := s.w.Sync(); err != nil {
 			return fmt.Errorf("sync WAL: %w", err)
 		}
