@@ -62,7 +62,7 @@ type Server struct {
 	// walSyncs and persistBatches count the persister's fsyncs and batches (group commit figures).
 	walSyncs       atomic.Uint64
 	persistBatches atomic.Uint64
-	stats         *peerStats
+	stats          *peerStats
 }
 
 var (
