@@ -43,6 +43,7 @@ type loop struct {
 
 // waiting is a submitted request and where its reply goes.
 type waiting struct {
+	ctx      context.Context // the caller's; a caller that gave up is not retried for
 	req      node.Request
 	reply    chan node.Reply
 	deadline uint64 // tick after which a parked request gives up
@@ -143,8 +144,17 @@ func (l *loop) resubmitAfterLeaderChange() {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		l.s.node.Submit(l.waiters[id].req)
+		l.retry(id, l.waiters[id])
 	}
+}
+
+// retry submits a waiting request again, unless its caller has given up.
+func (l *loop) retry(id uint64, w *waiting) {
+	if w.ctx != nil && w.ctx.Err() != nil {
+		delete(l.waiters, id)
+		return
+	}
+	l.s.node.Submit(w.req)
 }
 
 // retryParked submits the parked requests again once a leader is known.
@@ -156,7 +166,7 @@ func (l *loop) retryParked() {
 	l.parked = nil
 	for _, id := range ids {
 		if w, ok := l.waiters[id]; ok {
-			l.s.node.Submit(w.req)
+			l.retry(id, w)
 		}
 	}
 }
@@ -201,7 +211,7 @@ func (l *loop) submit(c call) {
 		c.reply <- node.Reply{ID: req.ID, Err: err}
 		return
 	}
-	l.waiters[req.ID] = &waiting{req: req, reply: c.reply}
+	l.waiters[req.ID] = &waiting{ctx: c.ctx, req: req, reply: c.reply}
 	l.s.node.Submit(req)
 }
 

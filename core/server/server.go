@@ -72,6 +72,7 @@ var (
 
 // call is one client request waiting for its reply.
 type call struct {
+	ctx   context.Context
 	req   node.Request
 	reply chan node.Reply
 }
@@ -297,7 +298,7 @@ func (s *Server) members() []node.Member { return s.status.Load().Members }
 // Do submits req with a fresh request ID and waits for the node's reply, for ctx, or for the
 // server to stop.
 func (s *Server) Do(ctx context.Context, req node.Request) (node.Reply, error) {
-	c := call{req: req, reply: make(chan node.Reply, 1)}
+	c := call{ctx: ctx, req: req, reply: make(chan node.Reply, 1)}
 	select {
 	case s.calls <- c:
 	case <-ctx.Done():
