@@ -52,7 +52,7 @@ func (d *memDisk) durable() *DurableState {
 // testCluster is a tiny deterministic host for node tests: instant disks, instant network with
 // cuttable links, ticks on demand. The real simulator lives in netsim.
 type testCluster struct {
-	t       *testing.T
+	t       testing.TB
 	ids     []uint64
 	cfgs    map[uint64]Config
 	nodes   map[uint64]*Node
@@ -69,7 +69,7 @@ type testCluster struct {
 	nextID      uint64
 }
 
-func newTestCluster(t *testing.T, size int, tweak func(*Config)) *testCluster {
+func newTestCluster(t testing.TB, size int, tweak func(*Config)) *testCluster {
 	t.Helper()
 	c := &testCluster{
 		t: t, cfgs: map[uint64]Config{}, nodes: map[uint64]*Node{}, disks: map[uint64]*memDisk{},

@@ -539,6 +539,24 @@ func (n *Node) Status() Status {
 	}
 }
 
+// Brief reports the fields of Status a host polls after every input (term, leader, role, commit,
+// applied, store index, failure) without building the member and learner lists.
+func (n *Node) Brief() Brief {
+	st := n.raft.Basic()
+	return Brief{
+		ID:        n.cfg.ID,
+		Term:      st.HardState.Term,
+		Vote:      st.HardState.Vote,
+		Lead:      st.SoftState.Lead,
+		Role:      st.SoftState.Role,
+		Commit:    st.HardState.Commit,
+		Applied:   n.applied,
+		EtcdIndex: n.store.Index(),
+		Removed:   n.selfRemoved,
+		Failed:    n.failed,
+	}
+}
+
 // LogEntries returns the log entries this node holds in memory after its last snapshot.
 func (n *Node) LogEntries() []raft.Entry {
 	first, err := n.storage.FirstIndex()

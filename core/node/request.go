@@ -95,6 +95,20 @@ type Status struct {
 	Failed error
 }
 
+// Brief is Status without the member and learner lists: cheap enough to read after every input.
+type Brief struct {
+	ID        uint64
+	Term      uint64
+	Vote      uint64
+	Lead      uint64
+	Role      raft.Role
+	Commit    uint64
+	Applied   uint64
+	EtcdIndex uint64
+	Removed   bool
+	Failed    error
+}
+
 // ErrDropped is returned when raft refused a proposal for now (a leader transfer is in progress, or
 // too many uncommitted entries): nothing was appended, the client may retry.
 var ErrDropped = errors.New("etcdserver: proposal dropped, retry")

@@ -226,6 +226,20 @@ func (n *Node) Advance(rd Ready) {
 	}
 }
 
+// BasicStatus is the part of Status that costs nothing to read: no membership, no progress.
+type BasicStatus struct {
+	HardState HardState
+	SoftState SoftState
+	Applied   uint64
+}
+
+// Basic reports term, vote, commit, leader, role and applied index without building the
+// membership and progress lists Status allocates; hosts that observe a node after every input use it.
+func (n *Node) Basic() BasicStatus {
+	r := n.r
+	return BasicStatus{HardState: r.hardState(), SoftState: r.softState(), Applied: r.log.applied}
+}
+
 // Status reports the node's current state.
 func (n *Node) Status() Status {
 	r := n.r

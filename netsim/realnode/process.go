@@ -184,7 +184,7 @@ func (p *Process) Persisted(seq uint64, err error) { p.n.Persisted(seq, err) }
 
 // Status implements netsim.Process.
 func (p *Process) Status() netsim.Status {
-	st := p.n.Status()
+	st := p.n.Brief()
 	return netsim.Status{Term: st.Term, Lead: st.Lead, Role: st.Role, Commit: st.Commit, Applied: st.Applied,
 		EtcdIndex: st.EtcdIndex, Failed: st.Failed}
 }
