@@ -190,3 +190,27 @@ func TestInternalWritesAreReplicatedAndHidden(t *testing.T) {
 	require.True(t, ok)
 	assert.ErrorIs(t, r.Err, ErrBadRequest)
 }
+
+func TestWatcherSurvivesSnapshotInstall(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) { cfg.SnapshotCount = 10; cfg.SnapshotCatchUpEntries = 2 })
+	lead := c.waitLeader()
+	lag := followerOf(c, lead)
+	w, err := c.nodes[lag].Watch("/k", false, true, 0)
+	require.NoError(t, err)
+	store0 := c.nodes[lag].Store()
+	c.isolate(lag)
+	for i := 0; i < 30; i++ {
+		_, ok := c.submit(lead, setReq("/k", "v"), 50)
+		require.True(t, ok)
+	}
+	c.heal()
+	c.tick(20)
+	assert.Same(t, store0, c.nodes[lag].Store(), "the snapshot is restored into the same store")
+	select {
+	case ev, ok := <-w.EventChan():
+		require.True(t, ok, "the watcher is still open or was told what it missed")
+		require.NotNil(t, ev)
+	default:
+		t.Fatal("the watcher registered before the snapshot heard nothing")
+	}
+}

@@ -63,10 +63,6 @@ func (n *Node) restoreSnapshotData(data []byte) error {
 	if err := n.codec.decode(data, &sd); err != nil {
 		return fmt.Errorf("node: corrupt snapshot: %w", err)
 	}
-	st := store.New()
-	if err := st.Recovery(sd.Store); err != nil {
-		return fmt.Errorf("node: restore store from snapshot: %w", err)
-	}
 	dd := newDedupTable(n.cfg.DedupWindow)
 	for _, rec := range sd.Dedup {
 		r := appliedResult{EtcdIndex: rec.EtcdIndex}
@@ -99,7 +95,12 @@ func (n *Node) restoreSnapshotData(data []byte) error {
 	for _, id := range sd.Removed {
 		ms.removed[id] = true
 	}
-	n.store, n.dedup, n.members = st, dd, ms
+	// Restore into the existing store (atomic: it checks the whole input first), so that watchers
+	// registered before the snapshot survive and are told what they missed.
+	if err := n.store.Recovery(sd.Store); err != nil {
+		return fmt.Errorf("node: restore store from snapshot: %w", err)
+	}
+	n.dedup, n.members = dd, ms
 	return nil
 }
 
