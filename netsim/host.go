@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/raftlab/raftlab/core/raft"
 )
 
 // host runs one simulated node: it owns the node's process (nil while down), its disk, its clock and
@@ -136,7 +138,8 @@ func (h *host) tick(inc uint64) {
 		return
 	}
 	now := h.localNow()
-	h.sim.tracer.line(h.sim.now, "tick", h.name, "clock="+strconv.FormatInt(now, 10))
+	t := h.sim.tracer
+	t.end(strconv.AppendInt(append(t.begin(h.sim.now, "tick", h.name), "clock="...), now, 10))
 	h.proc.Tick(now)
 	h.afterInput()
 	h.scheduleTick()
@@ -156,6 +159,27 @@ func (h *host) input(kind, detail string, fn func()) {
 	h.sim.tracer.line(h.sim.now, kind, h.name, detail)
 	fn()
 	h.afterInput()
+}
+
+// recv delivers a message to the live process. It is input("recv", ...) without formatting the
+// description into a string or capturing the message in a closure unless the node is paused.
+func (h *host) recv(m raft.Message) {
+	if !h.alive {
+		return
+	}
+	if h.paused {
+		h.holdRecv(m)
+		return
+	}
+	h.sim.traceMessage("recv", h.name, "", &m, -1)
+	h.proc.Step(m)
+	h.afterInput()
+}
+
+// holdRecv queues a message for a paused node (apart from recv so that only this path moves the
+// message to the heap).
+func (h *host) holdRecv(m raft.Message) {
+	h.input("recv", h.sim.describeMessage(&m), func() { h.proc.Step(m) })
 }
 
 // afterInput drains the process's outputs, polls its watches and tells observers what changed.
@@ -187,24 +211,59 @@ func (h *host) afterInput() {
 func (h *host) persist(b *PersistBatch) {
 	err := h.disk.Save(b)
 	at := h.sim.now + h.sim.cfg.DiskLatency.draw(h.rng)
-	h.sim.tracef("persist", h.name, "seq=%d hs=%d/%d/%d entries=%d snap=%d sync=%v err=%v",
-		b.Seq, b.HardState.Term, b.HardState.Vote, b.HardState.Commit, len(b.Entries),
-		b.Snapshot.Metadata.Index, b.MustSync, err)
+	h.tracePersist(b, err)
 	inc, seq, mustSync := h.incarnation, b.Seq, b.MustSync
 	h.sim.schedule(at, func() {
-		if inc != h.incarnation {
+		if inc != h.incarnation || !h.alive {
 			return
 		}
-		h.input("synced", fmt.Sprintf("seq=%d", seq), func() {
-			if err == nil && mustSync {
-				err = h.disk.Sync()
-			}
-			if err != nil {
-				h.sim.tracef("diskerr", h.name, "seq=%d %v", seq, err)
-			}
-			h.proc.Persisted(seq, err)
-		})
+		if h.paused {
+			h.input("synced", "seq="+strconv.FormatUint(seq, 10), func() { h.completePersist(seq, mustSync, err) })
+			return
+		}
+		t := h.sim.tracer
+		t.end(strconv.AppendUint(append(t.begin(h.sim.now, "synced", h.name), "seq="...), seq, 10))
+		h.completePersist(seq, mustSync, err)
+		h.afterInput()
 	})
+}
+
+// completePersist syncs the disk when the batch needs it and tells the process how it went.
+func (h *host) completePersist(seq uint64, mustSync bool, err error) {
+	if err == nil && mustSync {
+		err = h.disk.Sync()
+	}
+	if err != nil {
+		h.sim.tracef("diskerr", h.name, "seq=%d %v", seq, err)
+	}
+	h.proc.Persisted(seq, err)
+}
+
+// tracePersist writes the persist line:
+// "seq=%d hs=%d/%d/%d entries=%d snap=%d sync=%v err=%v" without fmt.
+func (h *host) tracePersist(b *PersistBatch, err error) {
+	t := h.sim.tracer
+	l := append(t.begin(h.sim.now, "persist", h.name), "seq="...)
+	l = strconv.AppendUint(l, b.Seq, 10)
+	l = append(l, " hs="...)
+	l = strconv.AppendUint(l, b.HardState.Term, 10)
+	l = append(l, '/')
+	l = strconv.AppendUint(l, b.HardState.Vote, 10)
+	l = append(l, '/')
+	l = strconv.AppendUint(l, b.HardState.Commit, 10)
+	l = append(l, " entries="...)
+	l = strconv.AppendInt(l, int64(len(b.Entries)), 10)
+	l = append(l, " snap="...)
+	l = strconv.AppendUint(l, b.Snapshot.Metadata.Index, 10)
+	l = append(l, " sync="...)
+	l = strconv.AppendBool(l, b.MustSync)
+	l = append(l, " err="...)
+	if err != nil {
+		l = append(l, err.Error()...)
+	} else {
+		l = append(l, "<nil>"...)
+	}
+	t.end(l)
 }
 
 // crash stops the process at once: volatile state is gone, unsynced writes are dropped.

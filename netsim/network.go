@@ -218,13 +218,13 @@ func (n *Network) send(m raft.Message) {
 	now := n.sim.now
 	if n.cut[l] {
 		n.stats.Cut++
-		n.sim.traceMessage("drop", n.sim.name(m.From), "cut ", m, -1)
+		n.sim.traceMessage("drop", n.sim.name(m.From), "cut ", &m, -1)
 		return
 	}
 	c := n.Config(l)
 	if c.Loss > 0 && n.rng.Float64() < c.Loss {
 		n.stats.Lost++
-		n.sim.traceMessage("lose", n.sim.name(m.From), "", m, -1)
+		n.sim.traceMessage("lose", n.sim.name(m.From), "", &m, -1)
 		return
 	}
 	at := now + c.Latency.draw(n.rng)
@@ -240,7 +240,7 @@ func (n *Network) send(m raft.Message) {
 		}
 		n.lastDelivery[l] = at
 	}
-	n.sim.traceMessage("send", n.sim.name(m.From), "", m, at)
+	n.sim.traceMessage("send", n.sim.name(m.From), "", &m, at)
 	n.schedule(at, m)
 	if c.Duplicate > 0 && n.rng.Float64() < c.Duplicate {
 		n.stats.Duplicated++
@@ -248,7 +248,7 @@ func (n *Network) send(m raft.Message) {
 		if c.ReorderDelay > 0 {
 			dup += n.rng.Int64N(c.ReorderDelay)
 		}
-		n.sim.traceMessage("dup", n.sim.name(m.From), "", m, dup)
+		n.sim.traceMessage("dup", n.sim.name(m.From), "", &m, dup)
 		n.schedule(dup, m)
 	}
 }
@@ -260,17 +260,17 @@ func (n *Network) schedule(at int64, m raft.Message) {
 func (n *Network) deliver(m raft.Message) {
 	if n.cut[Link{m.From, m.To}] {
 		n.stats.Cut++
-		n.sim.traceMessage("drop", n.sim.name(m.To), "cut-in-flight ", m, -1)
+		n.sim.traceMessage("drop", n.sim.name(m.To), "cut-in-flight ", &m, -1)
 		return
 	}
 	h := n.sim.hosts[m.To]
 	if h == nil || !h.alive {
 		n.stats.Undelivered++
-		n.sim.traceMessage("drop", n.sim.name(m.To), "down ", m, -1)
+		n.sim.traceMessage("drop", n.sim.name(m.To), "down ", &m, -1)
 		return
 	}
 	n.stats.Delivered++
-	h.input("recv", n.sim.describeMessage(m), func() { h.proc.Step(m) })
+	h.recv(m)
 }
 
 func (n *Network) linkName(l Link) string {

@@ -121,7 +121,6 @@ type Sim struct {
 	clients  *clientSet
 	samples  []Sample
 	failures []string
-	msgBuf   []byte
 	notes    []Note
 }
 

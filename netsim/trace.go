@@ -2,8 +2,6 @@ package netsim
 
 import (
 	"fmt"
-	"hash"
-	"hash/fnv"
 	"io"
 	"strconv"
 
@@ -12,38 +10,56 @@ import (
 
 // tracer formats one fixed-column line per simulator event, folds every line into a running FNV-1a 64
 // hash and optionally copies the lines to a writer. The line format is documented in doc.go.
+//
+// Hot callers format straight into the tracer's buffer (begin, append the detail, end), so a line
+// costs no allocation.
 type tracer struct {
-	hash  hash.Hash64
+	hash  uint64 // FNV-1a 64 state
 	out   io.Writer
 	lines uint64
 	buf   []byte
 	err   error
 }
 
+// FNV-1a 64 parameters (as in hash/fnv).
+const (
+	fnvOffset64 uint64 = 14695981039346656037
+	fnvPrime64  uint64 = 1099511628211
+)
+
 func newTracer(out io.Writer) *tracer {
-	return &tracer{hash: fnv.New64a(), out: out}
+	return &tracer{hash: fnvOffset64, out: out}
 }
 
 // line records one event. kind is at most 8 characters, node is a node name or "-".
 func (t *tracer) line(at int64, kind, node, detail string) {
-	t.buf = appendHeader(t.buf[:0], at, kind, node)
-	t.buf = append(t.buf, detail...)
-	t.finish()
+	t.end(append(t.begin(at, kind, node), detail...))
 }
 
 // lineBytes is line with the detail already formatted into bytes.
 func (t *tracer) lineBytes(at int64, kind, node string, detail []byte) {
-	t.buf = appendHeader(t.buf[:0], at, kind, node)
-	t.buf = append(t.buf, detail...)
-	t.finish()
+	t.end(append(t.begin(at, kind, node), detail...))
 }
 
-func (t *tracer) finish() {
-	t.buf = append(t.buf, '\n')
-	t.hash.Write(t.buf)
+// begin starts a line: it returns the tracer's buffer holding the header, for the caller to append
+// the detail to and hand to end.
+func (t *tracer) begin(at int64, kind, node string) []byte {
+	return appendHeader(t.buf[:0], at, kind, node)
+}
+
+// end terminates the line begun with begin, hashes it and copies it to the writer.
+func (t *tracer) end(b []byte) {
+	b = append(b, '\n')
+	t.buf = b
+	h := t.hash
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime64
+	}
+	t.hash = h
 	t.lines++
 	if t.out != nil && t.err == nil {
-		if _, err := t.out.Write(t.buf); err != nil {
+		if _, err := t.out.Write(b); err != nil {
 			t.err = fmt.Errorf("netsim: trace writer: %w", err)
 		}
 	}
@@ -51,13 +67,14 @@ func (t *tracer) finish() {
 
 // appendHeader appends the fixed columns "%6d.%09d %-8s %-4s " without fmt (the trace is hot).
 func appendHeader(b []byte, at int64, kind, node string) []byte {
-	b = appendPadded(b, strconv.AppendInt(nil, at/1e9, 10), 6, ' ', true)
+	var num [24]byte
+	b = appendPadded(b, strconv.AppendInt(num[:0], at/1e9, 10), 6, ' ', true)
 	b = append(b, '.')
-	b = appendPadded(b, strconv.AppendInt(nil, at%1e9, 10), 9, '0', true)
+	b = appendPadded(b, strconv.AppendInt(num[:0], at%1e9, 10), 9, '0', true)
 	b = append(b, ' ')
-	b = appendPadded(b, []byte(kind), 8, ' ', false)
+	b = appendPaddedString(b, kind, 8)
 	b = append(b, ' ')
-	b = appendPadded(b, []byte(node), 4, ' ', false)
+	b = appendPaddedString(b, node, 4)
 	return append(b, ' ')
 }
 
@@ -75,8 +92,17 @@ func appendPadded(b, v []byte, width int, pad byte, left bool) []byte {
 	return b
 }
 
+// appendPaddedString appends v left-aligned, padded with spaces to width.
+func appendPaddedString(b []byte, v string, width int) []byte {
+	b = append(b, v...)
+	for i := len(v); i < width; i++ {
+		b = append(b, ' ')
+	}
+	return b
+}
+
 // TraceHash is the FNV-1a 64 hash of every trace line so far.
-func (s *Sim) TraceHash() uint64 { return s.tracer.hash.Sum64() }
+func (s *Sim) TraceHash() uint64 { return s.tracer.hash }
 
 // TraceLines is how many trace lines were produced.
 func (s *Sim) TraceLines() uint64 { return s.tracer.lines }
@@ -104,13 +130,13 @@ func (s *Sim) tracef(kind, node, format string, args ...any) {
 	s.tracer.line(s.now, kind, node, fmt.Sprintf(format, args...))
 }
 
-func (s *Sim) describeMessage(m raft.Message) string {
+func (s *Sim) describeMessage(m *raft.Message) string {
 	return string(s.appendMessage(nil, m))
 }
 
 // appendMessage appends the one-line description of m used in the trace:
 // "n1->n3 MsgApp t2 log=2/7 c7 e1".
-func (s *Sim) appendMessage(b []byte, m raft.Message) []byte {
+func (s *Sim) appendMessage(b []byte, m *raft.Message) []byte {
 	u := func(b []byte, prefix string, v uint64) []byte {
 		b = append(b, prefix...)
 		return strconv.AppendUint(b, v, 10)
@@ -151,13 +177,12 @@ func (s *Sim) appendMessage(b []byte, m raft.Message) []byte {
 
 // traceMessage writes one message line: kind, node, an optional prefix, the message and, when
 // at >= 0, its delivery time.
-func (s *Sim) traceMessage(kind, node, prefix string, m raft.Message, at int64) {
-	b := append(s.msgBuf[:0], prefix...)
+func (s *Sim) traceMessage(kind, node, prefix string, m *raft.Message, at int64) {
+	b := append(s.tracer.begin(s.now, kind, node), prefix...)
 	b = s.appendMessage(b, m)
 	if at >= 0 {
 		b = append(b, " at="...)
 		b = strconv.AppendInt(b, at, 10)
 	}
-	s.msgBuf = b
-	s.tracer.lineBytes(s.now, kind, node, b)
+	s.tracer.end(b)
 }

@@ -1,0 +1,51 @@
+package netsim
+
+import (
+	"bytes"
+	"hash/fnv"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestTraceHashIsFNVOfTheLines(t *testing.T) {
+	var buf bytes.Buffer
+	s := chaosFakeRun(t, 11, &buf)
+	h := fnv.New64a()
+	h.Write(buf.Bytes())
+	require.Equal(t, h.Sum64(), s.TraceHash())
+	require.Equal(t, uint64(bytes.Count(buf.Bytes(), []byte("\n"))), s.TraceLines())
+}
+
+// The hot trace lines are formatted without fmt; they must read exactly as the fmt formats they
+// replace, whether the input runs at once or is held while the node is paused and replayed.
+func TestHotTraceLinesKeepTheirFormat(t *testing.T) {
+	var buf bytes.Buffer
+	cfg := fakeConfig(5, 3)
+	cfg.Clients = ClientConfig{Count: 2, Workload: KeysWorkload(3)}
+	cfg.Trace = &buf
+	s := newFakeSim(t, cfg)
+	s.At(300*ms, func() { require.NoError(t, s.Pause(2)) })
+	s.At(600*ms, func() { require.NoError(t, s.Resume(2)) })
+	s.Run(1e9)
+	formats := map[string]*regexp.Regexp{
+		"persist": regexp.MustCompile(`^seq=\d+ hs=\d+/\d+/\d+ entries=\d+ snap=\d+ sync=(true|false) err=<nil>$`),
+		"synced":  regexp.MustCompile(`^seq=\d+$`),
+		"tick":    regexp.MustCompile(`^clock=\d+$`),
+		"recv":    regexp.MustCompile(`^n\d->n\d Msg\w+ t\d+`),
+		"send":    regexp.MustCompile(`^n\d->n\d Msg\w+ t\d+.* at=\d+$`),
+	}
+	seen := map[string]int{}
+	for _, l := range bytes.Split(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n")) {
+		kind := string(bytes.TrimSpace(l[17:25]))
+		if re, ok := formats[kind]; ok {
+			require.Regexp(t, re, string(l[31:]), "%q", l)
+			seen[kind]++
+		}
+	}
+	for kind := range formats {
+		require.NotZero(t, seen[kind], kind)
+	}
+	require.Contains(t, buf.String(), "hold     n2   recv n", "a paused node held messages")
+}
