@@ -11,19 +11,16 @@ import (
 const clusterVersion = "3.5.0"
 
 // seedInitialMembers writes the bootstrap membership into the store's internal namespace exactly as
-// etcd's bootstrap does (member added, attributes published, cluster version set), identically on
-// every replica.
+// etcd's bootstrap does, identically on every replica: one "member added" record per member and the
+// cluster version. Each member's name and client URLs ("attributes") are published by the member
+// itself once it runs (KindMemberPublish), so a fresh 3-member cluster hands out index 8 to the first
+// user write, as etcd does.
 func (n *Node) seedInitialMembers() error {
 	for _, m := range n.cfg.InitialMembers {
 		mm := cloneMember(m)
 		n.members.members[m.ID] = &mm
 		if _, err := n.store.SetInternal(memberDir(m.ID)+"/raftAttributes", raftAttributesJSON(m, false)); err != nil {
 			return fmt.Errorf("node: seed member %x: %w", m.ID, err)
-		}
-	}
-	for _, m := range n.cfg.InitialMembers {
-		if _, err := n.store.SetInternal(memberDir(m.ID)+"/attributes", attributesJSON(m)); err != nil {
-			return fmt.Errorf("node: seed member %x attributes: %w", m.ID, err)
 		}
 	}
 	if _, err := n.store.SetInternal("/version", clusterVersion); err != nil {

@@ -31,9 +31,10 @@ func TestWriteThroughLeaderAndFollower(t *testing.T) {
 	require.NoError(t, r.Err)
 	assert.Equal(t, "set", r.Event.Action)
 	assert.Equal(t, "bar", value(t, r.Event))
-	// etcd's index arithmetic: 3 members added + 3 attributes + cluster version = 7.
-	assert.Equal(t, uint64(8), r.Event.Node.ModifiedIndex)
-	assert.Equal(t, uint64(8), r.EtcdIndex)
+	// etcd's index arithmetic: 3 members added + cluster version = 4 before any member published its
+	// attributes (each publish is one more index: 3 publishes make the first user write 8, as in etcd).
+	assert.Equal(t, uint64(5), r.Event.Node.ModifiedIndex)
+	assert.Equal(t, uint64(5), r.EtcdIndex)
 	assert.NotZero(t, r.RaftTerm)
 
 	follower := c.ids[0]
@@ -333,4 +334,18 @@ func TestConfigValidation(t *testing.T) {
 	require.Error(t, err)
 	_, err = New(Config{ID: 1}, nil)
 	require.Error(t, err)
+}
+
+func TestFirstWriteAfterPublishesGetsEtcdsIndex(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	for _, id := range c.ids {
+		r, ok := c.submit(id, Request{Kind: KindMemberPublish, Member: Member{ID: id, Name: "n", ClientURLs: []string{"http://c"}}}, 50)
+		require.True(t, ok)
+		require.NoError(t, r.Err)
+	}
+	r, ok := c.submit(lead, setReq("/nosql/foo", "bar"), 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	assert.Equal(t, uint64(8), r.Event.Node.ModifiedIndex, "a fresh 3-member etcd cluster hands out 8 to the first user write")
 }
