@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
@@ -26,9 +27,13 @@ type envelope struct {
 	Member Member
 }
 
-// codecs holds the msgpack handle; one per node so that nothing is shared between nodes.
+// codecs holds the msgpack handle and one encoder and decoder reused for every call (building them
+// costs more than encoding an envelope); one per node so that nothing is shared between nodes.
 type codecs struct {
-	h codec.MsgpackHandle
+	h   codec.MsgpackHandle
+	enc *codec.Encoder
+	dec *codec.Decoder
+	buf []byte // the encoder's scratch output, copied out at the exact size
 }
 
 func newCodecs() *codecs {
@@ -38,15 +43,31 @@ func newCodecs() *codecs {
 }
 
 func (c *codecs) encode(v any) ([]byte, error) {
-	var b []byte
-	if err := codec.NewEncoderBytes(&b, &c.h).Encode(v); err != nil {
+	if c.buf == nil {
+		c.buf = make([]byte, 0, 512)
+	}
+	c.buf = c.buf[:0]
+	if c.enc == nil {
+		c.enc = codec.NewEncoderBytes(&c.buf, &c.h)
+	} else {
+		c.enc.ResetBytes(&c.buf)
+	}
+	if err := c.enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("node: encode %T: %w", v, err)
 	}
-	return b, nil
+	return bytes.Clone(c.buf), nil
 }
 
 func (c *codecs) decode(b []byte, v any) error {
-	if err := codec.NewDecoderBytes(b, &c.h).Decode(v); err != nil {
+	if b == nil {
+		b = []byte{} // ResetBytes ignores nil and would decode the previous input again
+	}
+	if c.dec == nil {
+		c.dec = codec.NewDecoderBytes(b, &c.h)
+	} else {
+		c.dec.ResetBytes(b)
+	}
+	if err := c.dec.Decode(v); err != nil {
 		return fmt.Errorf("node: decode %T: %w", v, err)
 	}
 	return nil
