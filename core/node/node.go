@@ -401,12 +401,15 @@ func (n *Node) process() {
 			n.hard = rd.HardState
 		}
 		if !rd.HardState.IsEmpty() || len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() {
+			// Only a Ready that waits for its batch goes to the heap, as a copy: rd itself stays
+			// on the stack for the common Ready that has nothing to persist.
+			pending := rd
 			n.emitPersist(&PersistBatch{
 				HardState: n.hard,
 				Entries:   rd.Entries,
 				Snapshot:  rd.Snapshot,
 				MustSync:  rd.MustSync,
-			}, &rd)
+			}, &pending)
 			if n.cfg.Bugs.AckBeforeDurable {
 				n.finish(rd)
 			}
