@@ -98,6 +98,8 @@ type Network struct {
 	cut          map[Link]bool
 	lastDelivery map[Link]int64
 	stats        NetStats
+	// boxes are recycled message holders for scheduled deliveries.
+	boxes []*raft.Message
 }
 
 func newNetwork(sim *Sim, rng *rand.Rand, defaults LinkConfig) *Network {
@@ -254,7 +256,23 @@ func (n *Network) send(m raft.Message) {
 }
 
 func (n *Network) schedule(at int64, m raft.Message) {
-	n.sim.schedule(at, func() { n.deliver(m) })
+	var box *raft.Message
+	if k := len(n.boxes); k > 0 {
+		box = n.boxes[k-1]
+		n.boxes = n.boxes[:k-1]
+	} else {
+		box = new(raft.Message)
+	}
+	*box = m
+	n.sim.scheduleDelivery(at, box)
+}
+
+// deliverBoxed delivers a scheduled message and recycles its box.
+func (n *Network) deliverBoxed(box *raft.Message) {
+	m := *box
+	*box = raft.Message{}
+	n.boxes = append(n.boxes, box)
+	n.deliver(m)
 }
 
 func (n *Network) deliver(m raft.Message) {

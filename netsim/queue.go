@@ -1,11 +1,16 @@
 package netsim
 
+import "github.com/raftlab/raftlab/core/raft"
+
 // event is one scheduled action. Events run in (at, seq) order: seq is a global counter assigned at
 // scheduling time, so two events at the same instant run in the order they were scheduled.
+// A message delivery carries its message in msg instead of a closure, so that sending a message
+// allocates nothing (the boxes are recycled by the network).
 type event struct {
 	at  int64
 	seq uint64
 	fn  func()
+	msg *raft.Message
 }
 
 // eventQueue is a binary min-heap of events ordered by (at, seq). It is typed (no container/heap

@@ -198,6 +198,16 @@ func (s *Sim) schedule(at int64, fn func()) {
 	s.queue.push(event{at: at, seq: s.seq, fn: fn})
 }
 
+// scheduleDelivery queues the delivery of the boxed message at virtual time at (never in the past);
+// it takes the same place in the (at, seq) order as schedule would.
+func (s *Sim) scheduleDelivery(at int64, m *raft.Message) {
+	if at < s.now {
+		at = s.now
+	}
+	s.seq++
+	s.queue.push(event{at: at, seq: s.seq, msg: m})
+}
+
 // At queues fn at virtual time at (clamped to now). Scenarios and nemesis schedules use it.
 func (s *Sim) At(at int64, fn func()) { s.schedule(at, fn) }
 
@@ -212,7 +222,11 @@ func (s *Sim) Step() bool {
 	e := s.queue.pop()
 	s.now = e.at
 	s.steps++
-	e.fn()
+	if e.msg != nil {
+		s.net.deliverBoxed(e.msg)
+	} else {
+		e.fn()
+	}
 	return true
 }
 
