@@ -67,6 +67,12 @@ func (f *fakeBackend) Do(ctx context.Context, req node.Request) (node.Reply, err
 	switch req.Kind {
 	case node.KindWrite:
 		rep.Event, rep.Err = f.st.Apply(req.Write)
+	case node.KindInternal:
+		if req.Write.Op == store.OpDelete {
+			rep.Event, rep.Err = f.st.DeleteInternal(req.Write.Key, req.Write.Recursive)
+		} else {
+			rep.Event, rep.Err = f.st.SetInternal(req.Write.Key, req.Write.Value)
+		}
 	case node.KindQuorumGet:
 		rep.Event, rep.Err = f.st.Get(req.Key, req.Recursive, req.Sorted, req.Now)
 	case node.KindMemberAdd:
@@ -141,6 +147,10 @@ func (f *fakeBackend) updateMember(id uint64, urls []string) error {
 
 func (f *fakeBackend) Get(key string, recursive, sorted bool, now int64) (*store.Event, error) {
 	return f.st.Get(key, recursive, sorted, now)
+}
+
+func (f *fakeBackend) GetInternal(path string, recursive bool) (*store.Event, error) {
+	return f.st.GetInternal(path, recursive)
 }
 
 func (f *fakeBackend) Watch(key string, recursive, stream bool, since uint64) (*store.Watcher, error) {

@@ -26,6 +26,11 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, perr)
 		return
 	}
+	write := r.Method != http.MethodGet && r.Method != http.MethodHead
+	if !h.canAccessKey(r, p.key, write, p.recursive) {
+		writeKeyNoAuth(w)
+		return
+	}
 	switch {
 	case r.Method == http.MethodGet && p.quorum: // etcd turns it into QGET even with wait=true
 		h.doKeys(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,

@@ -71,22 +71,3 @@ func (h *handler) serveMachines(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte(strings.Join(urls, ", ")))
 }
-
-// serveAuthEnable is /v2/auth/enable. v2 auth is never enabled here: GET says so, enabling fails as
-// it does in etcd without a root user, disabling says it already is.
-func (h *handler) serveAuthEnable(w http.ResponseWriter, r *http.Request) {
-	if !allowMethod(w, r.Method, http.MethodGet, http.MethodPut, http.MethodDelete) {
-		return
-	}
-	h.clusterIDHeader(w)
-	switch r.Method {
-	case http.MethodGet:
-		_ = writeJSONLine(w, http.StatusOK, struct {
-			Enabled bool `json:"enabled"`
-		}{})
-	case http.MethodPut:
-		writeHTTPError(w, http.StatusConflict, "auth: No root user available, please create one")
-	default:
-		writeHTTPError(w, http.StatusConflict, "auth: already disabled")
-	}
-}

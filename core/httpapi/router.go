@@ -19,13 +19,18 @@ type handler struct {
 	cfg     Config
 	backend Backend
 	metrics *metrics
+	// auth reads and writes the v2 auth records; passwords verifies basic-auth credentials.
+	auth      authStore
+	passwords *passwordChecker
 	// lastLeader is the last leader seen in a Status, to count leader changes when the backend
 	// does not count them itself.
 	lastLeader atomic.Uint64
 }
 
 func newHandler(cfg Config) *handler {
-	return &handler{cfg: cfg, backend: cfg.Backend, metrics: newMetrics()}
+	reader, _ := cfg.Backend.(InternalReader)
+	return &handler{cfg: cfg, backend: cfg.Backend, metrics: newMetrics(),
+		auth: authStore{backend: cfg.Backend, reader: reader}, passwords: newPasswordChecker()}
 }
 
 // ServeHTTP adds the CORS headers, answers OPTIONS, redirects unclean paths like Go's ServeMux and
@@ -58,6 +63,10 @@ func (h *handler) route(p string) http.HandlerFunc {
 		return h.serveKeys
 	case p == membersPrefix || strings.HasPrefix(p, membersPrefix+"/"):
 		return h.serveMembers
+	case p == authUsersPrefix || strings.HasPrefix(p, authUsersPrefix+"/"):
+		return h.serveAuthUsers
+	case p == authRolesPrefix || strings.HasPrefix(p, authRolesPrefix+"/"):
+		return h.serveAuthRoles
 	}
 	switch p {
 	case "/v2/stats/self":

@@ -1,0 +1,116 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// Auth route prefixes (etcd's auth_api.md).
+const (
+	authUsersPrefix = "/v2/auth/users"
+	authRolesPrefix = "/v2/auth/roles"
+)
+
+// serveAuthEnable is /v2/auth/enable: GET tells whether auth is on, PUT turns it on (a root user
+// must exist; a missing guest role is created with full access), DELETE turns it off (root only).
+func (h *handler) serveAuthEnable(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r.Method, http.MethodGet, http.MethodPut, http.MethodDelete) {
+		return
+	}
+	h.clusterIDHeader(w)
+	if r.Method == http.MethodGet {
+		_ = writeJSONLine(w, http.StatusOK, struct {
+			Enabled bool `json:"enabled"`
+		}{h.auth.enabled()})
+		return
+	}
+	if !h.hasRootAccess(r) {
+		writeAuthNoAuth(w)
+		return
+	}
+	var err error
+	if r.Method == http.MethodPut {
+		err = h.enableAuth(r)
+	} else {
+		err = h.disableAuth(r)
+	}
+	if err != nil {
+		h.writeAuthError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (h *handler) enableAuth(r *http.Request) error {
+	if h.auth.enabled() {
+		return authErrorf(http.StatusConflict, "already enabled")
+	}
+	if !h.auth.supported() {
+		return authErrorf(http.StatusConflict, "No root user available, please create one")
+	}
+	if _, err := h.auth.user(rootName); err != nil {
+		return authErrorf(http.StatusConflict, "No root user available, please create one")
+	}
+	if _, err := h.auth.role(guestRole); err != nil {
+		var ae *authError
+		if !errors.As(err, &ae) {
+			return err
+		}
+		if err := h.auth.put(r.Context(), authRolesDir+"/"+guestRole, defaultGuestRole()); err != nil {
+			return err
+		}
+	}
+	return h.auth.put(r.Context(), authEnabledPath, "true")
+}
+
+func (h *handler) disableAuth(r *http.Request) error {
+	if !h.auth.enabled() {
+		return authErrorf(http.StatusConflict, "already disabled")
+	}
+	return h.auth.put(r.Context(), authEnabledPath, "false")
+}
+
+// authTarget checks the common parts of a users or roles request: support, root access, the method,
+// and splits the path into the record name ("" for the collection). ok is false once answered.
+func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix string) (name string, ok bool) {
+	if !h.auth.supported() {
+		http.NotFound(w, r)
+		return "", false
+	}
+	name = strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, prefix), "/")
+	methods := []string{http.MethodGet, http.MethodPut, http.MethodDelete}
+	if name == "" {
+		methods = methods[:1]
+	}
+	if !allowMethod(w, r.Method, methods...) {
+		return "", false
+	}
+	h.clusterIDHeader(w)
+	if !h.hasRootAccess(r) {
+		writeAuthNoAuth(w)
+		return "", false
+	}
+	return name, true
+}
+
+// decodeAuthBody reads a JSON body into v; a bad body is etcd's 400.
+func (h *handler) decodeAuthBody(w http.ResponseWriter, r *http.Request, v any) error {
+	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes)
+	if err := json.NewDecoder(body).Decode(v); err != nil {
+		return &authError{status: http.StatusBadRequest, msg: "Invalid JSON in request body."}
+	}
+	return nil
+}
+
+// writeAuthError answers an auth API failure: an authError as itself, anything else as a 500.
+func (h *handler) writeAuthError(w http.ResponseWriter, err error) {
+	var ae *authError
+	if errors.As(err, &ae) {
+		writeHTTPError(w, ae.status, ae.msg)
+		return
+	}
+	h.cfg.Logger.Warn("httpapi: auth request failed", "err", err)
+	writeHTTPError(w, http.StatusInternalServerError, err.Error())
+}

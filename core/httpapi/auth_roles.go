@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"net/http"
+	"reflect"
+)
+
+// serveAuthRoles is /v2/auth/roles[/<name>]: list, get, create or change, and delete roles.
+func (h *handler) serveAuthRoles(w http.ResponseWriter, r *http.Request) {
+	name, ok := h.authTarget(w, r, authRolesPrefix)
+	if !ok {
+		return
+	}
+	var err error
+	switch {
+	case name == "":
+		err = h.listRoles(w)
+	case r.Method == http.MethodGet:
+		err = h.getRole(w, name)
+	case r.Method == http.MethodPut:
+		err = h.putRole(w, r, name)
+	default:
+		err = h.deleteRole(w, r, name)
+	}
+	if err != nil {
+		h.writeAuthError(w, err)
+	}
+}
+
+func (h *handler) listRoles(w http.ResponseWriter) error {
+	names, err := h.auth.roleNames()
+	if err != nil {
+		return err
+	}
+	list := struct {
+		Roles []authRole `json:"roles"`
+	}{Roles: []authRole{}}
+	for _, n := range names {
+		role, err := h.auth.role(n)
+		if err != nil {
+			return err
+		}
+		role.Permissions.KV = role.Permissions.KV.normalized()
+		list.Roles = append(list.Roles, role)
+	}
+	return writeJSONLine(w, http.StatusOK, list)
+}
+
+func (h *handler) getRole(w http.ResponseWriter, name string) error {
+	role, err := h.auth.role(name)
+	if err != nil {
+		return err
+	}
+	role.Permissions.KV = role.Permissions.KV.normalized()
+	return writeJSONLine(w, http.StatusOK, role)
+}
+
+// putRole creates a role (201) when the body has no grant or revoke, else changes its
+// permissions (200). The root role cannot be changed.
+func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) error {
+	var in authRole
+	if err := h.decodeAuthBody(w, r, &in); err != nil {
+		return err
+	}
+	if in.Role != name {
+		return &authError{status: http.StatusBadRequest, msg: "Role JSON name does not match the name in the URL"}
+	}
+	if err := checkName("role", name); err != nil {
+		return err
+	}
+	if name == rootName {
+		return authErrorf(http.StatusForbidden, "Cannot modify role %s: is root role.", name)
+	}
+	old, err := h.auth.role(name)
+	exists := err == nil
+	if err != nil && !isAuthNotFound(err) {
+		return err
+	}
+	creating := in.Grant == nil && in.Revoke == nil
+	var out authRole
+	code := http.StatusOK
+	switch {
+	case creating && exists:
+		return authErrorf(http.StatusConflict, "Role %s already exists.", name)
+	case creating:
+		kv, err := rwPermission{}.grant(in.Permissions.KV)
+		if err != nil {
+			return err
+		}
+		out, code = authRole{Role: name, Permissions: permissions{KV: kv}}, http.StatusCreated
+	case !exists:
+		return authErrorf(http.StatusNotFound, "Role %s doesn't exist.", name)
+	default:
+		if out, err = changedRole(old, in); err != nil {
+			return err
+		}
+	}
+	if err := h.auth.put(r.Context(), authRolesDir+"/"+name, out); err != nil {
+		return err
+	}
+	out.Permissions.KV = out.Permissions.KV.normalized()
+	return writeJSONLine(w, code, out)
+}
+
+// changedRole applies the grant, then the revoke, of in to old.
+func changedRole(old, in authRole) (authRole, error) {
+	kv := old.Permissions.KV
+	if in.Grant != nil {
+		var err error
+		if kv, err = kv.grant(in.Grant.KV); err != nil {
+			return old, err
+		}
+	}
+	if in.Revoke != nil {
+		kv = kv.revoke(in.Revoke.KV)
+	}
+	if reflect.DeepEqual(kv.normalized(), old.Permissions.KV.normalized()) {
+		return old, authErrorf(http.StatusBadRequest, "Role not updated. Use grant/revoke to update the role.")
+	}
+	return authRole{Role: old.Role, Permissions: permissions{KV: kv}}, nil
+}
+
+func (h *handler) deleteRole(w http.ResponseWriter, r *http.Request, name string) error {
+	if name == rootName {
+		return authErrorf(http.StatusForbidden, "Cannot modify role %s: is root role.", name)
+	}
+	if _, err := h.auth.role(name); err != nil {
+		if isAuthNotFound(err) {
+			return authErrorf(http.StatusNotFound, "Role %s doesn't exist.", name)
+		}
+		return err
+	}
+	if err := h.auth.remove(r.Context(), authRolesDir+"/"+name); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}

@@ -1,0 +1,313 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// noAuthKeyBody is etcd's keys-API refusal.
+const noAuthKeyBody = `{"errorCode":110,"message":"The request requires user authentication","cause":"Insufficient credentials","index":0}` + "\n"
+
+// cred is a basic-auth identity; the zero cred sends no credentials (guest).
+type cred struct{ user, password string }
+
+var (
+	asGuest = cred{}
+	asRoot  = cred{"root", "rootpw"}
+	asAlice = cred{"alice", "alicepw"}
+)
+
+// serveAs sends one request with c's credentials; a body is sent with contentType.
+func serveAs(h http.Handler, c cred, method, target, contentType, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.user != "" {
+		req.SetBasicAuth(c.user, c.password)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// mustAs is serveAs requiring the status.
+func mustAs(t testing.TB, h http.Handler, c cred, method, target, body string, status int) *httptest.ResponseRecorder {
+	t.Helper()
+	ct := "application/json"
+	if strings.HasPrefix(target, keysPrefix) {
+		ct = "application/x-www-form-urlencoded"
+	}
+	rec := serveAs(h, c, method, target, ct, body)
+	require.Equal(t, status, rec.Code, "%s %s as %q: %s", method, target, c.user, rec.Body.String())
+	return rec
+}
+
+// setupAuth creates root, a role "app" (read and write /app/*), alice holding it, narrows the guest
+// role to reading /public/*, writes one key in each area and enables auth.
+func setupAuth(t *testing.T) (http.Handler, *fakeBackend) {
+	t.Helper()
+	h, b := newTestHandler(t)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`, http.StatusCreated)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/roles/app",
+		`{"role":"app","permissions":{"kv":{"read":["/app/*"],"write":["/app/*"]}}}`, http.StatusCreated)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","password":"alicepw","roles":["app"]}`, http.StatusCreated)
+	for _, k := range []string{"/app/x", "/other/x", "/public/x"} {
+		mustAs(t, h, asGuest, http.MethodPut, "/v2/keys"+k, "value=v", http.StatusCreated)
+	}
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/enable", "", http.StatusOK)
+	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/roles/guest",
+		`{"role":"guest","revoke":{"kv":{"read":["/*"],"write":["/*"]}},"grant":{"kv":{"read":["/public/*"]}}}`, http.StatusOK)
+	return h, b
+}
+
+func TestAuthEnableNeedsRootUser(t *testing.T) {
+	h, _ := newTestHandler(t)
+	rec := mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/enable", "", http.StatusConflict)
+	assert.Equal(t, `{"message":"auth: No root user available, please create one"}`, rec.Body.String())
+
+	rec = mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`, http.StatusCreated)
+	assert.Equal(t, `{"user":"root","roles":["root"]}`+"\n", rec.Body.String(), "root gets the root role")
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/enable", "", http.StatusOK)
+	rec = mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/enable", "", http.StatusOK)
+	assert.Equal(t, `{"enabled":true}`+"\n", rec.Body.String())
+
+	rec = mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/roles/guest", "", http.StatusUnauthorized)
+	assert.Equal(t, `{"message":"Insufficient credentials"}`, rec.Body.String())
+	rec = mustAs(t, h, asRoot, http.MethodGet, "/v2/auth/roles/guest", "", http.StatusOK)
+	assert.Equal(t, `{"role":"guest","permissions":{"kv":{"read":["/*"],"write":["/*"]}}}`+"\n", rec.Body.String(),
+		"enabling creates a guest role with full access")
+
+	rec = mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/enable", "", http.StatusConflict)
+	assert.Equal(t, `{"message":"auth: already enabled"}`, rec.Body.String())
+	mustAs(t, h, asGuest, http.MethodDelete, "/v2/auth/enable", "", http.StatusUnauthorized)
+	mustAs(t, h, cred{"root", "wrong"}, http.MethodDelete, "/v2/auth/enable", "", http.StatusUnauthorized)
+	rec = mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/users/root", "", http.StatusForbidden)
+	assert.Equal(t, `{"message":"auth: Cannot delete root user while auth is enabled."}`, rec.Body.String())
+	mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/enable", "", http.StatusOK)
+	rec = mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/enable", "", http.StatusOK)
+	assert.Equal(t, `{"enabled":false}`+"\n", rec.Body.String())
+	rec = mustAs(t, h, asGuest, http.MethodDelete, "/v2/auth/enable", "", http.StatusConflict)
+	assert.Equal(t, `{"message":"auth: already disabled"}`, rec.Body.String())
+}
+
+func TestAuthKeyAccess(t *testing.T) {
+	h, _ := setupAuth(t)
+	tests := []struct {
+		name    string
+		as      cred
+		method  string
+		target  string
+		body    string
+		allowed bool
+	}{
+		{"alice reads her prefix", asAlice, http.MethodGet, "/v2/keys/app/x", "", true},
+		{"alice writes her prefix", asAlice, http.MethodPut, "/v2/keys/app/y", "value=1", true},
+		{"alice quorum-reads her prefix", asAlice, http.MethodGet, "/v2/keys/app/x?quorum=true", "", true},
+		{"alice watches her prefix", asAlice, http.MethodGet, "/v2/keys/app/x?wait=true&waitIndex=1", "", true},
+		{"alice reads outside", asAlice, http.MethodGet, "/v2/keys/other/x", "", false},
+		{"alice quorum-reads outside", asAlice, http.MethodGet, "/v2/keys/other/x?quorum=true", "", false},
+		{"alice writes outside", asAlice, http.MethodPut, "/v2/keys/other/x", "value=stolen", false},
+		{"alice creates outside", asAlice, http.MethodPost, "/v2/keys/other", "value=stolen", false},
+		{"alice deletes outside", asAlice, http.MethodDelete, "/v2/keys/other/x", "", false},
+		{"alice watches outside", asAlice, http.MethodGet, "/v2/keys/other/x?wait=true&waitIndex=1", "", false},
+		{"alice reads the root recursively", asAlice, http.MethodGet, "/v2/keys/?recursive=true", "", false},
+		{"alice watches the root recursively", asAlice, http.MethodGet, "/v2/keys/?wait=true&recursive=true&waitIndex=1", "", false},
+		{"alice lists the app dir itself", asAlice, http.MethodGet, "/v2/keys/app?recursive=true", "", false},
+		{"alice reads public (not her role)", asAlice, http.MethodGet, "/v2/keys/public/x", "", false},
+		{"alice with a wrong password", cred{"alice", "nope"}, http.MethodGet, "/v2/keys/app/x", "", false},
+		{"unknown user", cred{"mallory", "x"}, http.MethodGet, "/v2/keys/public/x", "", false},
+		{"guest reads public", asGuest, http.MethodGet, "/v2/keys/public/x", "", true},
+		{"guest writes public", asGuest, http.MethodPut, "/v2/keys/public/x", "value=2", false},
+		{"guest reads app", asGuest, http.MethodGet, "/v2/keys/app/x", "", false},
+		{"root reads anything", asRoot, http.MethodGet, "/v2/keys/other/x", "", true},
+		{"root reads everything recursively", asRoot, http.MethodGet, "/v2/keys/?recursive=true", "", true},
+		{"root writes anything", asRoot, http.MethodPut, "/v2/keys/other/z", "value=3", true},
+		{"root watches anything", asRoot, http.MethodGet, "/v2/keys/?wait=true&recursive=true&waitIndex=1", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serveAs(h, tt.as, tt.method, tt.target, "application/x-www-form-urlencoded", tt.body)
+			if tt.allowed {
+				assert.Less(t, rec.Code, 300, rec.Body.String())
+				return
+			}
+			assert.Equal(t, http.StatusUnauthorized, rec.Code)
+			assert.Equal(t, noAuthKeyBody, rec.Body.String())
+		})
+	}
+	rec := mustAs(t, h, asRoot, http.MethodGet, "/v2/keys/other/x", "", http.StatusOK)
+	assert.Contains(t, rec.Body.String(), `"value":"v"`, "refused writes changed nothing")
+	mustAs(t, h, asRoot, http.MethodGet, "/v2/keys/other/1", "", http.StatusNotFound)
+}
+
+func TestAuthGuestRoleAppliesOnlyWhenEnabled(t *testing.T) {
+	h, _ := setupAuth(t)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/keys/app/x", "value=g", http.StatusUnauthorized)
+	mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/enable", "", http.StatusOK)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/keys/app/x", "value=g", http.StatusOK)
+	mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/roles/guest", "", http.StatusOK)
+	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/enable", "", http.StatusOK)
+	rec := mustAs(t, h, asRoot, http.MethodGet, "/v2/auth/roles/guest", "", http.StatusOK)
+	assert.Contains(t, rec.Body.String(), `"read":["/*"]`, "re-enabling recreates a missing guest role")
+}
+
+func TestAuthUserAPI(t *testing.T) {
+	h, b := setupAuth(t)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/auth/users", "", http.StatusUnauthorized)
+	mustAs(t, h, asAlice, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","grant":["root"]}`, http.StatusUnauthorized)
+
+	rec := mustAs(t, h, asRoot, http.MethodGet, "/v2/auth/users/alice", "", http.StatusOK)
+	assert.Equal(t, `{"user":"alice","roles":[{"role":"app","permissions":{"kv":{"read":["/app/*"],"write":["/app/*"]}}}]}`+"\n", rec.Body.String())
+	rec = mustAs(t, h, asRoot, http.MethodGet, "/v2/auth/users", "", http.StatusOK)
+	var list struct {
+		Users []userWithRoles `json:"users"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &list))
+	require.Len(t, list.Users, 2)
+	assert.Equal(t, []string{"alice", "root"}, []string{list.Users[0].User, list.Users[1].User})
+
+	stored, err := b.GetInternal(authUsersDir+"/alice", false)
+	require.NoError(t, err)
+	assert.NotContains(t, *stored.Node.Value, "alicepw", "the password is stored hashed")
+
+	tests := []struct {
+		name, method, target, body string
+		status                     int
+		message                    string
+	}{
+		{"duplicate grant", http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","grant":["app"]}`, http.StatusConflict, "auth: Granting duplicate role app for user alice"},
+		{"revoke ungranted", http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","revoke":["guest"]}`, http.StatusConflict, "auth: Revoking ungranted role guest for user alice"},
+		{"grant unknown role", http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","grant":["nope"]}`, http.StatusNotFound, "auth: Role nope does not exist."},
+		{"no change", http.MethodPut, "/v2/auth/users/alice", `{"user":"alice"}`, http.StatusBadRequest, "auth: User not updated. Use grant/revoke/password to update the user."},
+		{"name mismatch", http.MethodPut, "/v2/auth/users/alice", `{"user":"bob","password":"x"}`, http.StatusBadRequest, "User JSON name does not match the name in the URL"},
+		{"bad json", http.MethodPut, "/v2/auth/users/alice", `{`, http.StatusBadRequest, "Invalid JSON in request body."},
+		{"empty password", http.MethodPut, "/v2/auth/users/bob", `{"user":"bob"}`, http.StatusBadRequest, "auth: Cannot create user bob with an empty password"},
+		{"unknown user", http.MethodGet, "/v2/auth/users/bob", "", http.StatusNotFound, "auth: User bob does not exist."},
+		{"delete unknown", http.MethodDelete, "/v2/auth/users/bob", "", http.StatusNotFound, "auth: User bob does not exist."},
+		{"revoke root from root", http.MethodPut, "/v2/auth/users/root", `{"user":"root","revoke":["root"]}`, http.StatusForbidden, "auth: Cannot revoke role root from user root while auth is enabled."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := mustAs(t, h, asRoot, tt.method, tt.target, tt.body, tt.status)
+			assert.Equal(t, `{"message":"`+tt.message+`"}`, rec.Body.String())
+		})
+	}
+
+	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","password":"newpw"}`, http.StatusOK)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/x", "", http.StatusUnauthorized)
+	mustAs(t, h, cred{"alice", "newpw"}, http.MethodGet, "/v2/keys/app/x", "", http.StatusOK)
+	rec = mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","revoke":["app"]}`, http.StatusOK)
+	assert.Equal(t, `{"user":"alice","roles":[]}`+"\n", rec.Body.String())
+	mustAs(t, h, cred{"alice", "newpw"}, http.MethodGet, "/v2/keys/app/x", "", http.StatusUnauthorized)
+	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","grant":["root"]}`, http.StatusOK)
+	mustAs(t, h, cred{"alice", "newpw"}, http.MethodGet, "/v2/auth/users", "", http.StatusOK)
+	mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/users/alice", "", http.StatusOK)
+	mustAs(t, h, cred{"alice", "newpw"}, http.MethodGet, "/v2/keys/app/x", "", http.StatusUnauthorized)
+}
+
+func TestAuthRoleAPI(t *testing.T) {
+	h, _ := setupAuth(t)
+	rec := mustAs(t, h, asRoot, http.MethodGet, "/v2/auth/roles", "", http.StatusOK)
+	assert.Equal(t, `{"roles":[`+
+		`{"role":"app","permissions":{"kv":{"read":["/app/*"],"write":["/app/*"]}}},`+
+		`{"role":"guest","permissions":{"kv":{"read":["/public/*"],"write":[]}}},`+
+		`{"role":"root","permissions":{"kv":{"read":["/*"],"write":["/*"]}}}]}`+"\n", rec.Body.String())
+
+	rec = mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/roles/app", `{"role":"app","grant":{"kv":{"read":["/shared"]}}}`, http.StatusOK)
+	assert.Equal(t, `{"role":"app","permissions":{"kv":{"read":["/app/*","/shared"],"write":["/app/*"]}}}`+"\n", rec.Body.String())
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/shared", "", http.StatusNotFound) // allowed, absent
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/shared?recursive=true", "", http.StatusUnauthorized)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/shared/sub", "", http.StatusUnauthorized)
+
+	tests := []struct {
+		name, method, target, body string
+		status                     int
+		message                    string
+	}{
+		{"create existing", http.MethodPut, "/v2/auth/roles/app", `{"role":"app"}`, http.StatusConflict, "auth: Role app already exists."},
+		{"modify root", http.MethodPut, "/v2/auth/roles/root", `{"role":"root","grant":{"kv":{"read":["/x"]}}}`, http.StatusForbidden, "auth: Cannot modify role root: is root role."},
+		{"delete root", http.MethodDelete, "/v2/auth/roles/root", "", http.StatusForbidden, "auth: Cannot modify role root: is root role."},
+		{"duplicate grant", http.MethodPut, "/v2/auth/roles/app", `{"role":"app","grant":{"kv":{"write":["/app/*"]}}}`, http.StatusConflict, "auth: Granting duplicate write permission /app/*"},
+		{"no change", http.MethodPut, "/v2/auth/roles/app", `{"role":"app","revoke":{"kv":{"read":["/nothing"]}}}`, http.StatusBadRequest, "auth: Role not updated. Use grant/revoke to update the role."},
+		{"update missing", http.MethodPut, "/v2/auth/roles/nope", `{"role":"nope","grant":{"kv":{"read":["/x"]}}}`, http.StatusNotFound, "auth: Role nope doesn't exist."},
+		{"delete missing", http.MethodDelete, "/v2/auth/roles/nope", "", http.StatusNotFound, "auth: Role nope doesn't exist."},
+		{"name mismatch", http.MethodPut, "/v2/auth/roles/app", `{"role":"other"}`, http.StatusBadRequest, "Role JSON name does not match the name in the URL"},
+		{"relative pattern", http.MethodPut, "/v2/auth/roles/bad", `{"role":"bad","permissions":{"kv":{"read":["x*"]}}}`, http.StatusBadRequest, `auth: Permission pattern \"x*\" must start with /`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := mustAs(t, h, asRoot, tt.method, tt.target, tt.body, tt.status)
+			assert.Equal(t, `{"message":"`+tt.message+`"}`, rec.Body.String())
+		})
+	}
+
+	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/roles/app", `{"role":"app","revoke":{"kv":{"write":["/app/*"]}}}`, http.StatusOK)
+	mustAs(t, h, asAlice, http.MethodPut, "/v2/keys/app/x", "value=w", http.StatusUnauthorized)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/x", "", http.StatusOK)
+	mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/roles/app", "", http.StatusOK)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/x", "", http.StatusUnauthorized)
+	rec = mustAs(t, h, asRoot, http.MethodGet, "/v2/auth/users/alice", "", http.StatusOK)
+	assert.Equal(t, `{"user":"alice","roles":[]}`+"\n", rec.Body.String(), "a deleted role is left out")
+}
+
+func TestAuthUnsupportedBackend(t *testing.T) {
+	h := New(Config{Backend: backendWithoutInternal{newFakeBackend()}})
+	rec := mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/enable", "", http.StatusOK)
+	assert.Equal(t, `{"enabled":false}`+"\n", rec.Body.String())
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/enable", "", http.StatusConflict)
+	mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/users", "", http.StatusNotFound)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/keys/k", "value=1", http.StatusCreated)
+}
+
+// backendWithoutInternal hides the fake backend's GetInternal.
+type backendWithoutInternal struct{ Backend }
+
+func TestPatternMatches(t *testing.T) {
+	tests := []struct {
+		pattern, key string
+		recursive    bool
+		want         bool
+	}{
+		{"/*", "/", true, true},
+		{"/*", "/a/b", false, true},
+		{"/app/*", "/app/x", false, true},
+		{"/app/*", "/app/x/y", true, true},
+		{"/app/*", "/app", false, false},
+		{"/app/*", "/apple", false, false},
+		{"/app*", "/apple", false, true},
+		{"/k", "/k", false, true},
+		{"/k", "/k", true, false},
+		{"/k", "/k/sub", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern+" "+tt.key+" "+strconv.FormatBool(tt.recursive), func(t *testing.T) {
+			assert.Equal(t, tt.want, patternMatches(tt.pattern, tt.key, tt.recursive))
+		})
+	}
+}
+
+func TestPasswordHashing(t *testing.T) {
+	h1, err := hashPassword("secret")
+	require.NoError(t, err)
+	h2, err := hashPassword("secret")
+	require.NoError(t, err)
+	assert.NotEqual(t, h1, h2, "every hash has its own salt")
+	assert.True(t, passwordMatches(h1, "secret"))
+	assert.False(t, passwordMatches(h1, "Secret"))
+	for _, bad := range []string{"", "secret", "pbkdf2-sha256$x$00$00", "md5$1$00$00", "pbkdf2-sha256$1$zz$00", "pbkdf2-sha256$1$00$", "pbkdf2-sha256$99999999$00$00"} {
+		assert.False(t, passwordMatches(bad, "secret"), bad)
+	}
+	c := newPasswordChecker()
+	assert.True(t, c.check(h1, "secret"))
+	assert.True(t, c.check(h1, "secret"), "cached")
+	assert.False(t, c.check(h2, "other"))
+	assert.False(t, c.check(h1, "other"))
+}
