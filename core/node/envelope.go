@@ -59,6 +59,13 @@ func (c *codecs) encode(v any) ([]byte, error) {
 }
 
 func (c *codecs) decode(b []byte, v any) error {
+	if env, ok := v.(*envelope); ok {
+		var fast envelope
+		if decodeEnvelopeFast(b, &fast) == nil {
+			*env = fast
+			return nil
+		}
+	}
 	if b == nil {
 		b = []byte{} // ResetBytes ignores nil and would decode the previous input again
 	}
