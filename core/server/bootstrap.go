@@ -116,7 +116,7 @@ func openDataDir(ctx context.Context, cfg Config) (*recovered, error) {
 	}
 	opts := wal.Options{NoSync: cfg.NoSync}
 	dir := WALDir(cfg.DataDir)
-	if wal.Exists(cfg.fs, dir) {
+	if wal.Exists(cfg.FS, dir) {
 		return restart(cfg, dir, opts)
 	}
 	var (
@@ -135,7 +135,7 @@ func openDataDir(ctx context.Context, cfg Config) (*recovered, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := wal.Create(cfg.fs, dir, b, opts)
+	w, err := wal.Create(cfg.FS, dir, b, opts)
 	if err != nil {
 		return nil, fmt.Errorf("create WAL in %s: %w", dir, err)
 	}
@@ -143,7 +143,7 @@ func openDataDir(ctx context.Context, cfg Config) (*recovered, error) {
 }
 
 func restart(cfg Config, dir string, opts wal.Options) (*recovered, error) {
-	w, rec, err := wal.Open(cfg.fs, dir, opts)
+	w, rec, err := wal.Open(cfg.FS, dir, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open WAL in %s: %w", dir, err)
 	}

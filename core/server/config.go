@@ -51,8 +51,9 @@ type Config struct {
 	// NoSync skips fsync (tests and benchmarks only: nothing is durable).
 	NoSync bool
 
-	// fs is the WAL's file system (default wal.OSFS()); tests inject disk failures here.
-	fs wal.FS
+	// FS is the file system the WAL is written through (default wal.OSFS()). Tests inject disk
+	// faults here (a full disk, a failing fsync).
+	FS wal.FS
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -85,8 +86,8 @@ func (c *Config) withDefaults() (Config, error) {
 	if out.JoinTimeout <= 0 {
 		out.JoinTimeout = 10 * time.Second
 	}
-	if out.fs == nil {
-		out.fs = wal.OSFS()
+	if out.FS == nil {
+		out.FS = wal.OSFS()
 	}
 	if out.Logger == nil {
 		out.Logger = slog.Default()

@@ -77,7 +77,7 @@ func (c *testCluster) config(i int) Config {
 		PeerListener: ln, PeerURLs: c.members[i].PeerURLs, ClientURLs: []string{"http://client-" + c.members[i].Name},
 		InitialCluster: c.members, Token: "test-token",
 		HeartbeatInterval: testHeartbeat, ElectionTimeout: testElection, StrictReconfigCheck: true,
-		Logger: quietLogger(), fs: failingFS{FS: wal.OSFS(), fail: c.failDisk[i]},
+		Logger: quietLogger(), FS: failingFS{FS: wal.OSFS(), fail: c.failDisk[i]},
 	}
 }
 
