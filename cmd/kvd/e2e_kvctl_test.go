@@ -75,11 +75,15 @@ func TestTalkKvctlExamples(t *testing.T) {
 	// watch --recursive sees a backend added through another member.
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	watch := exec.CommandContext(ctx, bin, append(append([]string{}, eps...), "watch", "--recursive", "/web-service/backends")...)
+	// --after-index makes the watch independent of when it registers: the event is served from history
+	// if it happened first.
+	ext := kv("-o", "extended", "get", "/foo")
+	idx := regexp.MustCompile(`(?m)^Index: (\d+)$`).FindStringSubmatch(ext.stdout)
+	require.NotNil(t, idx, ext.stdout)
+	watch := exec.CommandContext(ctx, bin, append(append([]string{}, eps...), "watch", "--recursive", "--after-index", idx[1], "/web-service/backends")...)
 	var watchOut bytes.Buffer
 	watch.Stdout = &watchOut
 	require.NoError(t, watch.Start())
-	time.Sleep(300 * time.Millisecond) // let the watch register; a late registration still sees the event from history below
 	set := kv("set", "/web-service/backends/b1", "10.0.0.1:80")
 	require.Equal(t, 0, set.code, set.stderr)
 	require.NoError(t, watch.Wait())
