@@ -40,8 +40,7 @@ type Options struct {
 	Disk DiskKind
 	// TornWrites makes a crash keep a random prefix of the last unsynced write (WAL disk only).
 	TornWrites bool
-	// SegmentSize of WAL segments (default 32 KiB: small, because memfs copies a whole file at
-	// every fsync).
+	// SegmentSize of WAL segments (default 32 KiB: small, so that runs cut segments often).
 	SegmentSize int64
 }
 
