@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/wal"
@@ -83,7 +84,7 @@ func joinCluster(ctx context.Context, cfg Config) (Metadata, error) {
 	defer cancel()
 	notAdded := fmt.Errorf("member with peer URLs %s has not been added to the cluster (add it with the members API first)",
 		strings.Join(cfg.PeerURLs, ","))
-	clusterID, members, err := fetchCluster(ctx, others, func(ms []node.Member) error {
+	clusterID, members, err := fetchCluster(ctx, cfg.peerHTTPClient(2*time.Second), others, func(ms []node.Member) error {
 		if _, ok := findByPeerURLs(ms, cfg.PeerURLs); !ok {
 			return notAdded
 		}

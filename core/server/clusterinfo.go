@@ -63,8 +63,7 @@ var ErrClusterUnreachable = errors.New("could not retrieve cluster information f
 // fetchCluster asks each of peerURLs in turn for the cluster ID and the members until one answers
 // with a membership that accept takes (a follower may not have applied the latest member add
 // yet), or ctx ends.
-func fetchCluster(ctx context.Context, peerURLs []string, accept func([]node.Member) error) (uint64, []node.Member, error) {
-	client := &http.Client{Timeout: 2 * time.Second}
+func fetchCluster(ctx context.Context, client *http.Client, peerURLs []string, accept func([]node.Member) error) (uint64, []node.Member, error) {
 	var last error
 	for {
 		for _, u := range peerURLs {

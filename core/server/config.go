@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +22,10 @@ type Config struct {
 	DataDir string
 	// PeerListener is bound to --listen-peer-urls; the server owns it from Start on.
 	PeerListener net.Listener
+	// PeerTLS, when set, is the client side of peer TLS: the certificate this member presents to
+	// its peers and the CAs it trusts for theirs. The caller wraps PeerListener with the server side
+	// (tls.NewListener) itself; peer URLs are then https.
+	PeerTLS *tls.Config
 	// PeerURLs are this member's advertised peer URLs (--initial-advertise-peer-urls).
 	PeerURLs []string
 	// ClientURLs are the advertised client URLs (--advertise-client-urls), published after start.

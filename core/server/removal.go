@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -46,8 +45,7 @@ func serveRemoved(removed func(uint64) bool) http.HandlerFunc {
 }
 
 // askRemoved asks every peer URL whether id was removed; true as soon as one says so.
-func askRemoved(ctx context.Context, peerURLs []string, id uint64) bool {
-	client := &http.Client{Timeout: time.Second}
+func askRemoved(ctx context.Context, client *http.Client, peerURLs []string, id uint64) bool {
 	for _, u := range peerURLs {
 		removed, err := askRemovedOne(ctx, client, u, id)
 		if err == nil && removed {

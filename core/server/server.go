@@ -164,7 +164,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 
 	s.mux = newPeerMux(cfg.PeerListener)
 	tr, err := transport.New(transport.Config{
-		LocalID: s.meta.MemberID, ClusterID: s.meta.ClusterID, Listener: s.mux.raft,
+		LocalID: s.meta.MemberID, ClusterID: s.meta.ClusterID, Listener: s.mux.raft, Dial: cfg.peerDial(),
 		Handler: s.receive, Logger: s.log.With("component", "transport"),
 	})
 	if err != nil {
