@@ -104,7 +104,10 @@ func TestBenchPutSpreadsOverEndpointsWithKeepAlive(t *testing.T) {
 	assert.NotContains(t, r.stdout, "Errors:")
 	assert.Regexp(t, `put: 200/200 ops, \d+ ops/s, 0 errors, [0-9.]+s\s+\n$`, r.stderr, "final progress line")
 
-	got := h.mustRun(t, "--no-sync", "--endpoints", srv1.URL, "get", "/bench/7")
+	keys := strings.Fields(h.mustRun(t, "--no-sync", "--endpoints", srv1.URL, "ls", "/bench"))
+	require.NotEmpty(t, keys)
+	assert.LessOrEqual(t, len(keys), 50, "keys stay in --key-space")
+	got := h.mustRun(t, "--no-sync", "--endpoints", srv1.URL, "get", keys[0])
 	assert.Len(t, strings.TrimSuffix(got, "\n"), 32, "values have --val-size bytes")
 }
 
