@@ -1,0 +1,243 @@
+package realcluster
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Config describes a cluster to start.
+type Config struct {
+	// Binary is the kvd executable.
+	Binary string
+	// Dir holds every member's data directory (NAME.etcd) and log (NAME.log).
+	Dir string
+	// Names are the members, in order.
+	Names []string
+	// Heartbeat and Election are kvd's --heartbeat-interval and --election-timeout.
+	Heartbeat, Election time.Duration
+	// StartTimeout bounds how long Start waits for every member to answer (default 20s).
+	StartTimeout time.Duration
+}
+
+// Cluster is a running set of kvd processes behind a Network of proxies.
+type Cluster struct {
+	cfg     Config
+	net     *Network
+	procs   map[string]*process
+	initial string
+}
+
+// Start starts every member with every peer link cut, so that no election can happen before the
+// caller opens the links (Network().HealCuts or Restore): the caller decides who may win first.
+// It returns once every member answers its client port and has told its member ID.
+func Start(cfg Config) (*Cluster, error) {
+	if len(cfg.Names) == 0 {
+		return nil, errors.New("realcluster: no members")
+	}
+	if cfg.StartTimeout == 0 {
+		cfg.StartTimeout = 20 * time.Second
+	}
+	c := &Cluster{cfg: cfg, net: NewNetwork(), procs: map[string]*process{}}
+	if err := c.start(); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cluster) start() error {
+	var initial []string
+	for _, name := range c.cfg.Names {
+		if _, dup := c.procs[name]; dup {
+			return fmt.Errorf("realcluster: member %s named twice", name)
+		}
+		peer, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		client, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		proxyAddr, err := c.net.AddProxy(name, peer)
+		if err != nil {
+			return err
+		}
+		c.procs[name] = &process{name: name, dataDir: filepath.Join(c.cfg.Dir, name+".etcd"),
+			logPath: filepath.Join(c.cfg.Dir, name+".log"), clientURL: "http://" + client,
+			peerListen: peer, proxyAddr: proxyAddr}
+		initial = append(initial, name+"=http://"+proxyAddr)
+	}
+	c.initial = strings.Join(initial, ",")
+	for _, from := range c.cfg.Names {
+		for _, to := range c.cfg.Names {
+			if from != to {
+				c.net.SetCut(from, to, true)
+			}
+		}
+	}
+	for _, name := range c.cfg.Names {
+		if err := c.procs[name].start(c.cfg.Binary, c.args(c.procs[name])); err != nil {
+			return err
+		}
+	}
+	ids := map[uint64]string{}
+	deadline := time.Now().Add(c.cfg.StartTimeout)
+	for _, name := range c.cfg.Names {
+		id, err := c.waitSelf(name, deadline)
+		if err != nil {
+			return err
+		}
+		ids[id] = name
+	}
+	c.net.SetMemberIDs(ids)
+	return nil
+}
+
+// args are kvd's flags for member p; a restart uses the same flags (kvd then ignores the
+// bootstrap flags and recovers from the data directory).
+func (c *Cluster) args(p *process) []string {
+	return []string{"--name", p.name, "--data-dir", p.dataDir,
+		"--listen-peer-urls", "http://" + p.peerListen, "--initial-advertise-peer-urls", "http://" + p.proxyAddr,
+		"--listen-client-urls", p.clientURL, "--advertise-client-urls", p.clientURL,
+		"--initial-cluster", c.initial, "--initial-cluster-token", "labd-real", "--initial-cluster-state", "new",
+		"--heartbeat-interval", strconv.FormatInt(c.cfg.Heartbeat.Milliseconds(), 10),
+		"--election-timeout", strconv.FormatInt(c.cfg.Election.Milliseconds(), 10),
+		"--log-format", "text"}
+}
+
+// waitSelf polls the member's /v2/stats/self until it answers and returns its member ID.
+func (c *Cluster) waitSelf(name string, deadline time.Time) (uint64, error) {
+	p := c.procs[name]
+	var lastErr error
+	for time.Now().Before(deadline) {
+		if p.state() == StateDown {
+			return 0, fmt.Errorf("realcluster: %s exited during start-up (see %s)", name, p.logPath)
+		}
+		self, err := fetchSelf(p.clientURL)
+		if err == nil {
+			return self.id, nil
+		}
+		lastErr = err
+		time.Sleep(20 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("realcluster: %s did not answer within %v (see %s): %w", name, c.cfg.StartTimeout, p.logPath, lastErr)
+}
+
+// freeAddr reserves a free 127.0.0.1 port and releases it for a process to bind.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("realcluster: free port: %w", err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return "", fmt.Errorf("realcluster: free port: %w", err)
+	}
+	return addr, nil
+}
+
+// Network is the proxies between the members.
+func (c *Cluster) Network() *Network { return c.net }
+
+// Names are the members in order.
+func (c *Cluster) Names() []string { return append([]string(nil), c.cfg.Names...) }
+
+// ClientURL is a member's client URL (http://127.0.0.1:PORT).
+func (c *Cluster) ClientURL(name string) string {
+	if p, ok := c.procs[name]; ok {
+		return p.clientURL
+	}
+	return ""
+}
+
+// LogPath is the file a member's stderr goes to.
+func (c *Cluster) LogPath(name string) string {
+	if p, ok := c.procs[name]; ok {
+		return p.logPath
+	}
+	return ""
+}
+
+// State says whether a member runs, is paused or is down.
+func (c *Cluster) State(name string) MemberState {
+	if p, ok := c.procs[name]; ok {
+		return p.state()
+	}
+	return StateDown
+}
+
+func (c *Cluster) proc(name string) (*process, error) {
+	p, ok := c.procs[name]
+	if !ok {
+		return nil, fmt.Errorf("realcluster: no member %q", name)
+	}
+	return p, nil
+}
+
+// Kill kills a member with SIGKILL (kill -9) and waits until it is gone.
+func (c *Cluster) Kill(name string) error {
+	p, err := c.proc(name)
+	if err != nil {
+		return err
+	}
+	return p.kill()
+}
+
+// Restart starts a member that is down again, from its data directory.
+func (c *Cluster) Restart(name string) error {
+	p, err := c.proc(name)
+	if err != nil {
+		return err
+	}
+	if p.state() != StateDown {
+		return fmt.Errorf("realcluster: %s is %s, not down", name, p.state())
+	}
+	return p.start(c.cfg.Binary, c.args(p))
+}
+
+// Pause freezes a member with SIGSTOP.
+func (c *Cluster) Pause(name string) error {
+	p, err := c.proc(name)
+	if err != nil {
+		return err
+	}
+	if err := p.signal(syscall.SIGSTOP, StateRunning, true); err != nil {
+		return fmt.Errorf("realcluster: pause: %w", err)
+	}
+	return nil
+}
+
+// Resume unfreezes a paused member with SIGCONT.
+func (c *Cluster) Resume(name string) error {
+	p, err := c.proc(name)
+	if err != nil {
+		return err
+	}
+	if err := p.signal(syscall.SIGCONT, StatePaused, false); err != nil {
+		return fmt.Errorf("realcluster: resume: %w", err)
+	}
+	return nil
+}
+
+// Close kills every member that still runs (paused ones too) and closes the proxies.
+func (c *Cluster) Close() error {
+	var errs []error
+	for _, name := range c.cfg.Names {
+		p, ok := c.procs[name]
+		if !ok || p.state() == StateDown {
+			continue
+		}
+		if err := p.kill(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, c.net.Close())
+	return errors.Join(errs...)
+}
