@@ -54,6 +54,18 @@ func (cs *clientSet) startWatch(spec WatchSpec) error {
 	return nil
 }
 
+// Watch opens a stream watcher during the run (at spec.Start, or now if that is earlier) and returns
+// the position of its record in WatchRecords.
+func (s *Sim) Watch(spec WatchSpec) (int, error) {
+	if spec.Start < s.Now() {
+		spec.Start = s.Now()
+	}
+	if err := s.clients.startWatch(spec); err != nil {
+		return 0, err
+	}
+	return len(s.clients.watchers) - 1, nil
+}
+
 // connect opens a stream on the watcher's current node (after the client latency).
 func (w *watcher) connect() {
 	if w.done {

@@ -8,6 +8,7 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -183,4 +184,25 @@ func TestSameSeedSameRunWithRealNodes(t *testing.T) {
 	require.Equal(t, h1, h2)
 	require.Equal(t, hist1, hist2)
 	require.NotEqual(t, h1, h3)
+}
+
+func TestWatchOpenedDuringTheRun(t *testing.T) {
+	s, _ := newCluster(t, netsim.Config{Seed: 5, Nodes: 3,
+		Clients: netsim.ClientConfig{Count: 2, Workload: netsim.KeysWorkload(4)}}, Options{})
+	s.RunFor(2 * second)
+	lead, _ := s.Leader()
+	from := Store(s, lead).Index() + 1
+	pos, err := s.Watch(netsim.WatchSpec{Key: "/keys", Recursive: true, FromIndex: from})
+	require.NoError(t, err)
+	s.RunFor(2 * second)
+	recs := s.WatchRecords()
+	require.Len(t, recs, pos+1)
+	rec := recs[pos]
+	require.NotEmpty(t, rec.Events, "the late watcher sees what happens after it opened")
+	assert.Equal(t, from, rec.FromIndex)
+	for _, ev := range rec.Events {
+		assert.GreaterOrEqual(t, ev.Index, from)
+	}
+	_, err = s.Watch(netsim.WatchSpec{})
+	assert.Error(t, err, "an empty key is refused")
 }
