@@ -30,6 +30,7 @@ type options struct {
 	strictReconfigCheck      bool
 	logLevel                 string
 	logFormat                string
+	tls                      tlsOptions
 
 	// explicit records which flags were set, by the command line or the environment.
 	explicit map[string]bool
@@ -63,6 +64,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.strictReconfigCheck, "strict-reconfig-check", true, "Reject reconfiguration requests that would cause quorum loss.")
 	fs.StringVar(&o.logLevel, "log-level", "info", "Configures log level. Only supports debug, info, warn, error.")
 	fs.StringVar(&o.logFormat, "log-format", "json", "Log format on stderr: json or text.")
+	addTLSFlags(fs, &o.tls)
 	return fs
 }
 

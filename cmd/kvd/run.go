@@ -67,7 +67,7 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 			return err
 		}
 	}
-	peerLn, err := net.Listen("tcp", s.listenPeer.Host)
+	peerLn, err := s.tls.listenPeer(s.listenPeer)
 	if err != nil {
 		return fmt.Errorf("listen on peer URL %s: %w", s.listenPeer, err)
 	}
@@ -78,7 +78,7 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		}
 	}
 	for _, u := range s.listenClients {
-		ln, err := net.Listen("tcp", u.Host)
+		ln, err := s.tls.listenClient(u)
 		if err != nil {
 			closeClients()
 			_ = peerLn.Close()
@@ -87,7 +87,7 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		clientLns = append(clientLns, ln)
 	}
 	srv, err := server.StartContext(ctx, server.Config{
-		Name: s.name, DataDir: s.dataDir, PeerListener: peerLn,
+		Name: s.name, DataDir: s.dataDir, PeerListener: peerLn, PeerTLS: s.tls.peerClient,
 		PeerURLs: s.advertisePeers, ClientURLs: s.advertiseClients,
 		InitialCluster: s.initialCluster, Token: s.token, Join: s.join,
 		CheckClusterID:    s.explicitCluster && !s.join,

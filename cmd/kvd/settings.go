@@ -37,6 +37,7 @@ type settings struct {
 	strict          bool
 	logLevel        slog.Level
 	logFormat       string
+	tls             tlsSettings
 }
 
 // errUnsetAdvertiseClientURLs is etcd's text.
@@ -101,6 +102,10 @@ func (o *options) validate() (*settings, error) {
 		return nil, err
 	}
 	if s.advertisePeers, err = urlStrings("initial-advertise-peer-urls", o.initialAdvertisePeerURLs); err != nil {
+		return nil, err
+	}
+	advertisedPeers, _ := parseURLs("initial-advertise-peer-urls", o.initialAdvertisePeerURLs, false)
+	if s.tls, err = o.tls.build(s.listenClients, s.listenPeer, advertisedPeers); err != nil {
 		return nil, err
 	}
 	if o.discovery != "" {
@@ -194,16 +199,17 @@ func urlStrings(flagName, s string) ([]string, error) {
 	return out, nil
 }
 
-// checkURL accepts what etcd's types.NewURLs accepts, minus TLS: http://host:port with no path.
+// checkURL accepts what etcd's types.NewURLs accepts, minus unix sockets: http(s)://host:port with
+// no path.
 func checkURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, err
 	}
 	switch u.Scheme {
-	case "http":
-	case "https", "unix", "unixs":
-		return nil, fmt.Errorf("URL scheme %s is not supported by kvd (only http): %s", u.Scheme, raw)
+	case "http", "https":
+	case "unix", "unixs":
+		return nil, fmt.Errorf("URL scheme %s is not supported by kvd (only http and https): %s", u.Scheme, raw)
 	default:
 		return nil, fmt.Errorf("URL scheme must be http, https, unix, or unixs: %s", raw)
 	}
