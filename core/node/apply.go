@@ -83,6 +83,7 @@ func (n *Node) applyNormal(env envelope) {
 	n.dedup.remember(env.ID, r)
 	var m *Member
 	if env.Kind == envPublish || env.Kind == envMemberUpdate {
+		n.membershipVersion++
 		mm := cloneMember(env.Member)
 		m = &mm
 	}
@@ -196,6 +197,7 @@ func (n *Node) applyConfChange(cc raft.ConfChange, env envelope) {
 		return
 	}
 	n.conf = n.raft.ApplyConfChange(cc)
+	n.membershipVersion++
 	var member *Member
 	switch cc.Type {
 	case raft.ConfChangeAddNode, raft.ConfChangeAddLearner:

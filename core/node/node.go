@@ -47,10 +47,12 @@ type Node struct {
 	readQueue []pendingRead
 	deadlines []deadline
 
-	out          Output
-	failed       error
-	selfRemoved  bool
-	lastSyncTick uint64
+	out    Output
+	failed error
+	// membershipVersion counts applied changes to the member list (see Brief).
+	membershipVersion uint64
+	selfRemoved       bool
+	lastSyncTick      uint64
 }
 
 type waiter struct {
@@ -557,6 +559,8 @@ func (n *Node) Brief() Brief {
 		EtcdIndex: n.store.Index(),
 		Removed:   n.selfRemoved,
 		Failed:    n.failed,
+
+		MembershipVersion: n.membershipVersion,
 	}
 }
 

@@ -214,3 +214,21 @@ func TestWatcherSurvivesSnapshotInstall(t *testing.T) {
 		t.Fatal("the watcher registered before the snapshot heard nothing")
 	}
 }
+
+func TestMembershipVersionMovesOnlyWithTheMemberList(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	v0 := c.nodes[lead].Brief().MembershipVersion
+	_, ok := c.submit(lead, setReq("/k", "v"), 50)
+	require.True(t, ok)
+	assert.Equal(t, v0, c.nodes[lead].Brief().MembershipVersion, "a key write leaves the member list alone")
+	r, ok := c.submit(lead, Request{Kind: KindMemberPublish, Member: Member{ID: lead, Name: "x", ClientURLs: []string{"http://x"}}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	v1 := c.nodes[lead].Brief().MembershipVersion
+	assert.Greater(t, v1, v0)
+	r, ok = c.submit(lead, Request{Kind: KindMemberAddLearner, Member: Member{ID: 77, PeerURLs: []string{"http://p77"}}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	assert.Greater(t, c.nodes[lead].Brief().MembershipVersion, v1)
+}

@@ -107,6 +107,9 @@ type Brief struct {
 	EtcdIndex uint64
 	Removed   bool
 	Failed    error
+	// MembershipVersion changes whenever the member list (names, URLs, learners) may have changed, so
+	// a host can rebuild what it derives from Status().Members only then.
+	MembershipVersion uint64
 }
 
 // ErrDropped is returned when raft refused a proposal for now (a leader transfer is in progress, or

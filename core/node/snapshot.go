@@ -101,6 +101,7 @@ func (n *Node) restoreSnapshotData(data []byte) error {
 		return fmt.Errorf("node: restore store from snapshot: %w", err)
 	}
 	n.dedup, n.members = dd, ms
+	n.membershipVersion++
 	return nil
 }
 

@@ -39,6 +39,12 @@ type loop struct {
 	removalCheck     bool // a "was I removed?" check is running
 	nextRemovalCheck uint64
 	removedByPeers   bool
+
+	// membership is the node's MembershipVersion when the full status and the transport's peers
+	// were last rebuilt; haveFull says a full status was taken at all.
+	membership     uint64
+	haveFull       bool
+	membersChanged bool
 }
 
 // waiting is a submitted request and where its reply goes.
@@ -258,14 +264,28 @@ func (l *loop) drain() bool {
 		l.failureLogged = true
 		s.log.Error("storage failed: the member no longer acknowledges anything; /health reports unhealthy", "err", st.Failed)
 	}
-	l.syncPeers()
+	if l.membersChanged {
+		l.syncPeers()
+	}
 	return !st.Removed && !l.removedByPeers
 }
 
-// publishStatus refreshes the status the HTTP goroutines read.
+// publishStatus refreshes the status the HTTP goroutines read. It runs after every loop step, so it
+// takes the node's cheap Brief and rebuilds the member list only when the membership changed.
 func (l *loop) publishStatus() node.Status {
 	s := l.s
-	st := s.node.Status()
+	b := s.node.Brief()
+	var st node.Status
+	l.membersChanged = !l.haveFull || b.MembershipVersion != l.membership
+	if l.membersChanged {
+		st = s.node.Status()
+		l.membership, l.haveFull = b.MembershipVersion, true
+	} else {
+		st = *s.status.Load()
+		st.Term, st.Vote, st.Lead, st.Role = b.Term, b.Vote, b.Lead, b.Role
+		st.Commit, st.Applied, st.EtcdIndex = b.Commit, b.Applied, b.EtcdIndex
+		st.Removed, st.Failed = b.Removed, b.Failed
+	}
 	if st.Lead != l.lead {
 		if st.Lead != 0 {
 			l.leaderChanged = l.lead != 0 || len(l.waiters) > 0
