@@ -22,7 +22,7 @@ type Monitor struct {
 	committed   map[uint64]entrySeen // index -> the entry some node reported committed there
 	acked       map[string]uint64    // key -> highest acknowledged write index
 	deletes     map[string]bool      // keys some client tried to delete
-	violations  []string
+	violations  violationLog
 }
 
 // roleSeen is who (or, in newLeader, which term) and when.
@@ -62,13 +62,14 @@ func NewMonitor() *Monitor {
 }
 
 func (m *Monitor) violate(at int64, format string, args ...interface{}) {
-	m.violations = append(m.violations, fmt.Sprintf("t=%d: ", at)+fmt.Sprintf(format, args...))
+	m.violations.add(at, fmt.Sprintf(format, args...))
 }
 
-// Violations returns every invariant broken so far, in the order observed, each with its time, the
-// node(s) and what broke.
+// Violations returns every invariant broken so far, each distinct violation once, in the order first
+// observed, with the time it was first observed, the node(s) and what broke. At most 100 are listed;
+// a final line counts the distinct ones left out, and another the repeated sightings suppressed.
 func (m *Monitor) Violations() []string {
-	return append([]string(nil), m.violations...)
+	return m.violations.list()
 }
 
 // ObserveRole records node's role in term. Election safety: at most one leader per term. A node's term
