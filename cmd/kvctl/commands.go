@@ -49,6 +49,9 @@ func commands() []*command {
 		watchCommand(),
 		execWatchCommand(),
 		memberCommand(),
+		userCommand(),
+		roleCommand(),
+		authCommand(),
 		benchCommand(),
 	}
 }

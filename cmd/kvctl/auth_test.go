@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/raftlab/raftlab/core/httpapi"
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/server"
+)
+
+// newRealHarness runs kvctl against a real one-member cluster (server and v2 API) in-process.
+func newRealHarness(t *testing.T) *harness {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	peerURL := "http://" + ln.Addr().String()
+	hs := httptest.NewUnstartedServer(nil)
+	srv, err := server.Start(server.Config{
+		Name: "m", DataDir: t.TempDir(), PeerListener: ln, PeerURLs: []string{peerURL}, ClientURLs: []string{"http://" + hs.Listener.Addr().String()},
+		InitialCluster: []node.Member{{Name: "m", PeerURLs: []string{peerURL}}}, Token: "kvctl-auth",
+		HeartbeatInterval: 10 * time.Millisecond, ElectionTimeout: 100 * time.Millisecond, NoSync: true,
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+	hs.Config.Handler = httpapi.New(httpapi.Config{Backend: srv})
+	hs.Start()
+	t.Cleanup(func() {
+		hs.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), testWait)
+		defer cancel()
+		_ = srv.Stop(ctx)
+	})
+	require.Eventually(t, func() bool { // the member has published its client URL
+		ms := srv.Status().Members
+		return len(ms) == 1 && len(ms[0].ClientURLs) == 1
+	}, testWait, 5*time.Millisecond)
+	return &harness{srv: hs, env: map[string]string{}}
+}
+
+func TestAuthCommands(t *testing.T) {
+	h := newRealHarness(t)
+	steps := []struct {
+		stdin string
+		args  []string
+		want  result
+	}{
+		{"", []string{"auth", "enable"}, result{stderr: "auth: No root user available, please create one\n", code: 1}},
+		{"rootpw\n", []string{"user", "add", "root"}, result{stdout: "User root created\n"}},
+		{"", []string{"user", "add", "alice:alicepw"}, result{stdout: "User alice created\n"}},
+		{"", []string{"user", "add"}, result{stderr: "Please provide a username\n", code: 1}},
+		{"", []string{"role", "add", "app"}, result{stdout: "Role app created\n"}},
+		{"", []string{"role", "add", "app"}, result{stderr: "Role app already exists\n", code: 1}},
+		{"", []string{"role", "grant", "--path", "/app/*", "--readwrite", "app"}, result{stdout: "Role app updated\n"}},
+		{"", []string{"role", "grant", "--path", "/shared", "--read", "app"}, result{stdout: "Role app updated\n"}},
+		{"", []string{"role", "grant", "--read", "app"}, result{stderr: "No path specified; please use `--path`\n", code: 1}},
+		{"", []string{"role", "grant", "--path", "/x", "--read", "--write", "app"}, result{stderr: "Please only specify one of --read, --write or --readwrite\n", code: 1}},
+		{"", []string{"role", "grant", "--path", "/x", "app"}, result{stderr: "No permission specified; please use `--read`, `--write` or `--readwrite`\n", code: 1}},
+		{"", []string{"role", "get", "app"}, result{stdout: "Role: app\nKV Read:\n\t/app/*\n\t/shared\nKV Write:\n\t/app/*\n"}},
+		{"", []string{"user", "grant", "--roles", "app", "alice"}, result{stdout: "User alice updated\n"}},
+		{"", []string{"user", "grant", "alice"}, result{stderr: "No roles specified; please use `--roles`\n", code: 1}},
+		{"", []string{"user", "get", "alice"}, result{stdout: "User: alice\nRoles: app\n"}},
+		{"", []string{"user", "get", "--detail", "alice"}, result{stdout: "User: alice\nRole: app\nKV Read:\n\t/app/*\n\t/shared\nKV Write:\n\t/app/*\n"}},
+		{"", []string{"auth", "enable"}, result{stdout: "Authentication Enabled\n"}},
+		{"", []string{"user", "list"}, result{stderr: "Insufficient credentials\n", code: 1}},
+		{"", []string{"--username", "root:rootpw", "user", "list"}, result{stdout: "alice\nroot\n"}},
+		{"", []string{"--username", "root:rootpw", "role", "list"}, result{stdout: "app\nguest\nroot\n"}},
+		{"", []string{"--username", "root:rootpw", "role", "revoke", "--path", "/*", "--readwrite", "guest"}, result{stdout: "Role guest updated\n"}},
+		{"", []string{"--username", "alice:alicepw", "set", "/app/k", "v"}, result{stdout: "v\n"}},
+		{"", []string{"--username", "alice:alicepw", "set", "/other", "v"},
+			result{stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}},
+		{"", []string{"get", "/app/k"},
+			result{stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}},
+		{"newpw\n", []string{"--username", "root:rootpw", "user", "passwd", "alice"}, result{stdout: "Password updated\n"}},
+		{"", []string{"--username", "alice:newpw", "get", "/app/k"}, result{stdout: "v\n"}},
+		{"", []string{"--username", "root:rootpw", "user", "revoke", "--roles", "app", "alice"}, result{stdout: "User alice updated\n"}},
+		{"", []string{"--username", "alice:newpw", "get", "/app/k"},
+			result{stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}},
+		{"", []string{"--username", "root:rootpw", "user", "remove", "alice"}, result{stdout: "User alice removed\n"}},
+		{"", []string{"--username", "root:rootpw", "role", "remove", "app"}, result{stdout: "Role app removed\n"}},
+		{"", []string{"--username", "root:rootpw", "user", "remove", "root"}, result{stderr: "auth: Cannot delete root user while auth is enabled.\n", code: 1}},
+		{"", []string{"auth", "disable"}, result{stderr: "Insufficient credentials\n", code: 1}},
+		{"", []string{"--username", "root:rootpw", "auth", "disable"}, result{stdout: "Authentication Disabled\n"}},
+		{"", []string{"get", "/app/k"}, result{stdout: "v\n"}},
+	}
+	for i, s := range steps {
+		r := h.run(t, s.stdin, s.args...)
+		if s.stdin != "" {
+			assert.Equal(t, "New password: ", r.stderr[:min(len(r.stderr), len("New password: "))], "step %d %v", i, s.args)
+			r.stderr = r.stderr[len("New password: "):]
+		}
+		require.Equal(t, s.want, r, "step %d: kvctl %v", i, s.args)
+	}
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+
+	"github.com/raftlab/raftlab/core/v2client"
+)
+
+func roleCommand() *command {
+	return &command{
+		name: "role", usage: "role add, grant and revoke subcommands",
+		subcommands: []*command{
+			{name: "add", usage: "add a new role for the etcd cluster", argsUsage: "<role>", setup: noFlags(roleAdd)},
+			{name: "get", usage: "get details for a role", argsUsage: "<role>", setup: noFlags(roleGet)},
+			{name: "list", usage: "list all roles", setup: noFlags(roleList)},
+			{name: "remove", usage: "remove a role from the etcd cluster", argsUsage: "<role>", setup: noFlags(roleRemove)},
+			{name: "grant", usage: "grant path matches to an etcd role", argsUsage: "<role>", setup: roleGrantRevokeSetup(true)},
+			{name: "revoke", usage: "revoke path matches for an etcd role", argsUsage: "<role>", setup: roleGrantRevokeSetup(false)},
+		},
+	}
+}
+
+func roleAdd(cx *cmdContext) int {
+	name, ok := cx.oneName("role name")
+	if !ok {
+		return exitError
+	}
+	return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
+		_, err := c.GetRole(ctx, name)
+		var ae *v2client.AuthError
+		switch {
+		case err == nil:
+			return fmt.Errorf("Role %s already exists", name)
+		case !errors.As(err, &ae) || ae.StatusCode != http.StatusNotFound:
+			return err
+		}
+		if err := c.AddRole(ctx, name); err != nil {
+			return err
+		}
+		fmt.Fprintf(cx.app.stdout, "Role %s created\n", name)
+		return nil
+	})
+}
+
+func roleGet(cx *cmdContext) int {
+	name, ok := cx.oneName("role name")
+	if !ok {
+		return exitError
+	}
+	return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
+		r, err := c.GetRole(ctx, name)
+		if err != nil {
+			return err
+		}
+		cx.printRole(r)
+		return nil
+	})
+}
+
+// printRole shows a role as etcdctl does.
+func (cx *cmdContext) printRole(r v2client.Role) {
+	w := cx.app.stdout
+	fmt.Fprintf(w, "Role: %s\nKV Read:\n", r.Role)
+	for _, p := range r.Permissions.KV.Read {
+		fmt.Fprintf(w, "\t%s\n", p)
+	}
+	fmt.Fprintln(w, "KV Write:")
+	for _, p := range r.Permissions.KV.Write {
+		fmt.Fprintf(w, "\t%s\n", p)
+	}
+}
+
+func roleList(cx *cmdContext) int {
+	return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
+		roles, err := c.Roles(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			fmt.Fprintln(cx.app.stdout, r.Role)
+		}
+		return nil
+	})
+}
+
+func roleRemove(cx *cmdContext) int {
+	name, ok := cx.oneName("role name")
+	if !ok {
+		return exitError
+	}
+	return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
+		if err := c.RemoveRole(ctx, name); err != nil {
+			return err
+		}
+		fmt.Fprintf(cx.app.stdout, "Role %s removed\n", name)
+		return nil
+	})
+}
+
+func roleGrantRevokeSetup(grant bool) func(fs *flag.FlagSet) action {
+	return func(fs *flag.FlagSet) action {
+		var paths listFlag
+		fs.Var(&paths, "path", "Path granted for the role to access")
+		read := fs.Bool("read", false, "Grant read-only access")
+		write := fs.Bool("write", false, "Grant write-only access")
+		readWrite := fs.Bool("readwrite", false, "Grant read-write access")
+		return func(cx *cmdContext) int {
+			name, ok := cx.oneName("role name")
+			if !ok {
+				return exitError
+			}
+			if len(paths) == 0 {
+				fmt.Fprintln(cx.app.stderr, "No path specified; please use `--path`")
+				return exitError
+			}
+			perm, n := v2client.PermissionType(0), 0
+			for _, f := range []struct {
+				set  bool
+				perm v2client.PermissionType
+			}{{*read, v2client.ReadPermission}, {*write, v2client.WritePermission}, {*readWrite, v2client.ReadWritePermission}} {
+				if f.set {
+					perm, n = f.perm, n+1
+				}
+			}
+			switch {
+			case n > 1:
+				fmt.Fprintln(cx.app.stderr, "Please only specify one of --read, --write or --readwrite")
+				return exitError
+			case n == 0:
+				fmt.Fprintln(cx.app.stderr, "No permission specified; please use `--read`, `--write` or `--readwrite`")
+				return exitError
+			}
+			return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
+				var err error
+				if grant {
+					_, err = c.GrantRoleKV(ctx, name, paths, perm)
+				} else {
+					_, err = c.RevokeRoleKV(ctx, name, paths, perm)
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cx.app.stdout, "Role %s updated\n", name)
+				return nil
+			})
+		}
+	}
+}
