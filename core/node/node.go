@@ -406,6 +406,14 @@ func (n *Node) process() {
 			// Only a Ready that waits for its batch goes to the heap, as a copy: rd itself stays
 			// on the stack for the common Ready that has nothing to persist.
 			pending := rd
+			if n.soft.Role == raft.RoleLeader && !n.cfg.Bugs.AckBeforeDurable {
+				// Raft thesis §10.2.1: a leader may replicate its entries before they are durable on
+				// its own disk, so the leader's fsync and the followers' run in parallel. Its appends,
+				// heartbeats and snapshots depend on nothing this batch makes durable (a commit index
+				// is only ever externalised in a later Ready, i.e. after this batch). Everything else
+				// (vote grants, acknowledgements) still waits for the batch.
+				pending.Messages = n.sendLeaderTraffic(rd.Messages)
+			}
 			n.emitPersist(&PersistBatch{
 				HardState: n.hard,
 				Entries:   rd.Entries,
@@ -419,6 +427,21 @@ func (n *Node) process() {
 		}
 		n.finish(rd)
 	}
+}
+
+// sendLeaderTraffic releases the leader's appends, heartbeats and snapshots at once and returns the
+// messages that must wait for the persist batch.
+func (n *Node) sendLeaderTraffic(msgs []raft.Message) []raft.Message {
+	var wait []raft.Message
+	for _, m := range msgs {
+		switch m.Type {
+		case raft.MsgApp, raft.MsgHeartbeat, raft.MsgSnap:
+			n.out.Messages = append(n.out.Messages, m)
+		default:
+			wait = append(wait, m)
+		}
+	}
+	return wait
 }
 
 func (n *Node) emitPersist(b *PersistBatch, rd *raft.Ready) {

@@ -232,3 +232,29 @@ func TestMembershipVersionMovesOnlyWithTheMemberList(t *testing.T) {
 	require.NoError(t, r.Err)
 	assert.Greater(t, c.nodes[lead].Brief().MembershipVersion, v1)
 }
+
+func TestLeaderReplicatesBeforeItsOwnFsync(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	c.holdPersist[lead] = true
+	id := c.newID()
+	c.nodes[lead].Submit(Request{ID: id, Kind: KindWrite, Write: store.Request{Op: store.OpSet, Key: "/p", Value: "parallel"}})
+	c.pump()
+	require.NotNil(t, c.held[lead], "the leader's batch is still being written")
+	f := followerOf(c, lead)
+	var got bool
+	for _, e := range c.disks[f].entries {
+		if v, ok := EntryValue(e); ok && v == "parallel" {
+			got = true
+		}
+	}
+	assert.True(t, got, "the follower already made the entry durable while the leader's fsync runs")
+	_, answered := c.replies[id]
+	assert.False(t, answered, "no reply before the leader's own batch is durable")
+	c.holdPersist[lead] = false
+	c.releasePersist(lead, nil)
+	c.tick(2)
+	r, answered := c.replies[id]
+	require.True(t, answered)
+	require.NoError(t, r.Err)
+}
