@@ -17,10 +17,15 @@ type caller struct {
 }
 
 // identify reads the request's basic-auth credentials; ok is false when credentials were sent
-// but do not match a user (such a request is refused, never downgraded to guest).
+// but do not match a user (such a request is refused, never downgraded to guest). Without basic
+// auth, a client certificate that the server verified (--client-cert-auth) names the user by its
+// common name, as in etcd; otherwise the caller is a guest.
 func (h *handler) identify(r *http.Request) (c caller, ok bool) {
 	name, password, has := r.BasicAuth()
 	if !has {
+		if u, found := h.certificateUser(r); found {
+			return caller{user: u}, true
+		}
 		return caller{guest: true}, true
 	}
 	u, err := h.auth.user(name)
@@ -81,4 +86,18 @@ func writeKeyNoAuth(w http.ResponseWriter) {
 // writeAuthNoAuth is the auth API refusal: 401 {"message":"Insufficient credentials"}.
 func writeAuthNoAuth(w http.ResponseWriter) {
 	writeHTTPError(w, http.StatusUnauthorized, causeInsufficientCredentials)
+}
+
+// certificateUser is the user named by the common name of the request's verified client
+// certificate, if there is one and such a user exists.
+func (h *handler) certificateUser(r *http.Request) (authUser, bool) {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
+		return authUser{}, false
+	}
+	cn := r.TLS.VerifiedChains[0][0].Subject.CommonName
+	if cn == "" {
+		return authUser{}, false
+	}
+	u, err := h.auth.user(cn)
+	return u, err == nil
 }

@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -310,4 +313,32 @@ func TestPasswordHashing(t *testing.T) {
 	assert.True(t, c.check(h1, "secret"), "cached")
 	assert.False(t, c.check(h2, "other"))
 	assert.False(t, c.check(h1, "other"))
+}
+
+func TestAuthMembershipChangesNeedRoot(t *testing.T) {
+	h, _ := setupAuth(t)
+	body := `{"peerURLs":["http://10.0.0.9:2380"]}`
+	rec := mustAs(t, h, asAlice, http.MethodPost, "/v2/members", body, http.StatusUnauthorized)
+	assert.Equal(t, `{"message":"Insufficient credentials"}`, rec.Body.String())
+	mustAs(t, h, asGuest, http.MethodDelete, "/v2/members/9e737febb6b99eee", "", http.StatusUnauthorized)
+	mustAs(t, h, asGuest, http.MethodGet, "/v2/members", "", http.StatusOK)
+	mustAs(t, h, asRoot, http.MethodPost, "/v2/members", body, http.StatusCreated)
+}
+
+func TestAuthClientCertificateNamesTheUser(t *testing.T) {
+	h, _ := setupAuth(t)
+	withCert := func(cn string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/v2/keys/app/x", nil)
+		req.TLS = &tls.ConnectionState{VerifiedChains: [][]*x509.Certificate{{{Subject: pkix.Name{CommonName: cn}}}}}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	assert.Equal(t, http.StatusOK, withCert("alice").Code, "alice's verified certificate")
+	assert.Equal(t, http.StatusUnauthorized, withCert("mallory").Code, "no such user: guest, who may not read /app")
+	req := httptest.NewRequest(http.MethodGet, "/v2/keys/app/x", nil)
+	req.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{{Subject: pkix.Name{CommonName: "alice"}}}}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusUnauthorized, rec.Code, "an unverified certificate names nobody")
 }

@@ -47,6 +47,10 @@ func (h *handler) serveMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.clusterIDHeader(w)
+	if r.Method != http.MethodGet && !h.hasRootAccess(r) { // changing membership needs root, as in etcd
+		writeAuthNoAuth(w)
+		return
+	}
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes)
 	}
