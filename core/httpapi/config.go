@@ -56,6 +56,12 @@ type Config struct {
 	MaxRequestBytes int64
 	// MaxKeyBytes caps the length of a key path (0: no limit beyond the URL limit, as etcd).
 	MaxKeyBytes int
+	// MaxWatchersPerConn caps the open watches of one client connection (default 256); one more
+	// gets 429.
+	MaxWatchersPerConn int
+	// WatchWriteTimeout bounds the write of one watch event to a client that does not read
+	// (default 10s); the watch then ends and its connection closes.
+	WatchWriteTimeout time.Duration
 	// Version is the server version reported by /version (default "3.5.33").
 	Version string
 	// ClusterVersion is the cluster version reported by /version (default "3.5.0").
@@ -72,6 +78,12 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxRequestBytes <= 0 {
 		cfg.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if cfg.MaxWatchersPerConn <= 0 {
+		cfg.MaxWatchersPerConn = DefaultMaxWatchersPerConn
+	}
+	if cfg.WatchWriteTimeout <= 0 {
+		cfg.WatchWriteTimeout = DefaultWatchWriteTimeout
 	}
 	if cfg.Version == "" {
 		cfg.Version = DefaultVersion

@@ -25,12 +25,15 @@ type handler struct {
 	// lastLeader is the last leader seen in a Status, to count leader changes when the backend
 	// does not count them itself.
 	lastLeader atomic.Uint64
+	// watchers counts open watches per client connection (Config.MaxWatchersPerConn).
+	watchers *watchLimiter
 }
 
 func newHandler(cfg Config) *handler {
 	reader, _ := cfg.Backend.(InternalReader)
 	return &handler{cfg: cfg, backend: cfg.Backend, metrics: newMetrics(),
-		auth: authStore{backend: cfg.Backend, reader: reader}, passwords: newPasswordChecker()}
+		auth: authStore{backend: cfg.Backend, reader: reader}, passwords: newPasswordChecker(),
+		watchers: newWatchLimiter(cfg.MaxWatchersPerConn)}
 }
 
 // ServeHTTP adds the CORS headers, answers OPTIONS, redirects unclean paths like Go's ServeMux and

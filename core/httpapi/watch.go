@@ -9,6 +9,11 @@ import (
 // (or, with stream, every event as one JSON line) until the client goes away or the store drops
 // the watcher.
 func (h *handler) serveWatch(w http.ResponseWriter, r *http.Request, p keyParams) {
+	if !h.watchers.acquire(r.RemoteAddr) {
+		writeTooManyWatchers(w, h.cfg.MaxWatchersPerConn)
+		return
+	}
+	defer h.watchers.release(r.RemoteAddr)
 	wa, err := h.backend.Watch(p.key, p.recursive, p.stream, p.waitIndex)
 	if err != nil {
 		h.writeKeyError(w, err)
@@ -30,12 +35,14 @@ func (h *handler) serveWatch(w http.ResponseWriter, r *http.Request, p keyParams
 			if !ok {
 				return
 			}
+			h.watchWriteDeadline(rc)
 			if err := enc.Encode(ev); err != nil || !p.stream {
 				return
 			}
 			if err := rc.Flush(); err != nil {
 				return
 			}
+			h.clearWatchWriteDeadline(rc)
 		}
 	}
 }
