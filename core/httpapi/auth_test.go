@@ -55,7 +55,7 @@ func mustAs(t testing.TB, h http.Handler, c cred, method, target, body string, s
 
 // setupAuth creates root, a role "app" (read and write /app/*), alice holding it, narrows the guest
 // role to reading /public/*, writes one key in each area and enables auth.
-func setupAuth(t *testing.T) (http.Handler, *fakeBackend) {
+func setupAuth(t testing.TB) (http.Handler, *fakeBackend) {
 	t.Helper()
 	h, b := newTestHandler(t)
 	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`, http.StatusCreated)
