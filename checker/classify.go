@@ -10,10 +10,12 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 )
 
-// keyOps is the porcupine history of one key.
+// keyOps is the porcupine history of one key: ops as recorded (for the visualisation) and reduced,
+// the equivalent history the search runs on (see reduceKey).
 type keyOps struct {
-	name string
-	ops  []porcupine.Operation
+	name    string
+	ops     []porcupine.Operation
+	reduced []porcupine.Operation
 }
 
 // classify splits valid ops into the porcupine histories (quorum reads and writes, with unknown writes
@@ -112,7 +114,7 @@ func keyOrder(lin []porcupine.Operation) []keyOps {
 	}
 	keys := make([]keyOps, 0, len(byKey))
 	for name, ops := range byKey {
-		keys = append(keys, keyOps{name: name, ops: ops})
+		keys = append(keys, keyOps{name: name, ops: ops, reduced: reduceKey(ops)})
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].name < keys[j].name })
 	return keys

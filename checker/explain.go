@@ -15,7 +15,7 @@ import (
 func explainKey(key keyOps, timeout time.Duration) string {
 	model := V2Model()
 	model.Partition = nil
-	_, info := porcupine.CheckOperationsVerbose(model, key.ops, timeout)
+	_, info := porcupine.CheckOperationsVerbose(model, key.reduced, timeout)
 	var longest []int
 	if parts := info.PartialLinearizations(); len(parts) > 0 {
 		for _, seq := range parts[0] {
@@ -24,25 +24,25 @@ func explainKey(key keyOps, timeout time.Duration) string {
 			}
 		}
 	}
-	placed := make([]bool, len(key.ops))
+	placed := make([]bool, len(key.reduced))
 	state := keyState{}
 	for _, id := range longest {
 		placed[id] = true
-		_, state = step(state, key.ops[id].Input.(*history.Op))
+		_, state = step(state, key.reduced[id].Input.(*history.Op))
 	}
 	blocked := -1
-	for i, o := range key.ops {
+	for i, o := range key.reduced {
 		if placed[i] || o.Return == math.MaxInt64 {
 			continue
 		}
-		if blocked < 0 || o.Return < key.ops[blocked].Return {
+		if blocked < 0 || o.Return < key.reduced[blocked].Return {
 			blocked = i
 		}
 	}
 	msg := fmt.Sprintf("key %s: not linearizable (%d ops); the longest linearization places %d of them and leaves the key %s",
-		key.name, len(key.ops), len(longest), describeState(state))
+		key.name, len(key.reduced), len(longest), describeState(state))
 	if blocked >= 0 {
-		msg += "; no legal point for: " + key.ops[blocked].Input.(*history.Op).String()
+		msg += "; no legal point for: " + key.reduced[blocked].Input.(*history.Op).String()
 	}
 	return msg
 }

@@ -27,7 +27,7 @@ func checkKeys(keys []keyOps, timeout time.Duration) []porcupine.CheckResult {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results[i] = checkOneKey(ctx, model, keys[i].ops)
+				results[i] = checkOneKey(ctx, model, keys[i].reduced)
 			}
 		}()
 	}
