@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/raftlab/raftlab/core/httpapi"
@@ -99,7 +98,7 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		return err
 	}
 	handler := httpapi.New(httpapi.Config{Backend: srv, Logger: log.With("component", "httpapi")})
-	httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := newClientServer(handler, clientLimits)
 	served := make(chan error, len(clientLns))
 	for _, ln := range clientLns {
 		log.Info("serving client requests", "address", ln.Addr().String())

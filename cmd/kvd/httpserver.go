@@ -1,0 +1,27 @@
+package main
+
+import (
+	"net/http"
+	"time"
+)
+
+// serverLimits are the connection limits of the client HTTP server.
+type serverLimits struct {
+	// ReadHeader bounds how long a client may take to send its request headers (slow-loris).
+	ReadHeader time.Duration
+	// Idle bounds how long a keep-alive connection may wait for its next request.
+	Idle time.Duration
+	// MaxHeaderBytes caps the request line and headers, and so the length of a key in the URL.
+	MaxHeaderBytes int
+}
+
+// clientLimits are kvd's: etcd's 1 MiB header limit (Go's default, stated here so that it
+// cannot change under us), and timeouts that free the connections of clients that stall. There
+// is no read or write timeout for whole requests: watches last as long as the client wants.
+var clientLimits = serverLimits{ReadHeader: 10 * time.Second, Idle: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
+
+// newClientServer is the HTTP server for the client URLs.
+func newClientServer(handler http.Handler, limits serverLimits) *http.Server {
+	return &http.Server{Handler: handler, ReadHeaderTimeout: limits.ReadHeader, IdleTimeout: limits.Idle,
+		MaxHeaderBytes: limits.MaxHeaderBytes}
+}
