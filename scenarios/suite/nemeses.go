@@ -90,6 +90,13 @@ func memberChurn(n int, duration int64) func(seed uint64) []nemesis.Scheduled {
 	}
 }
 
+// repairAt only repairs, at the given time, whatever a suite's script left cut or down.
+func repairAt(at int64) func(seed uint64) []nemesis.Scheduled {
+	return func(uint64) []nemesis.Scheduled {
+		return []nemesis.Scheduled{{At: at, Fault: nemesis.Heal{}}, {At: at, Fault: nemesis.Restart{Node: nemesis.RefAll}}}
+	}
+}
+
 // combine merges schedules, sorted by time (stable, so equal times keep their order).
 func combine(parts ...func(seed uint64) []nemesis.Scheduled) func(seed uint64) []nemesis.Scheduled {
 	return func(seed uint64) []nemesis.Scheduled {

@@ -77,11 +77,18 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	truth.Attach(sim)
 	faults := s.Faults(seed)
 	nemesis.Schedule(sim, faults, nil)
+	var script fmt.Stringer
+	if s.Script != nil {
+		script = s.Script(sim, seed, s.Duration-s.Settle)
+	}
 	sim.Run(s.Duration)
 	live := liveness(sim)
 
 	sum := &Summary{Suite: s.Name, Seed: seed, Faults: nemesis.Format(faults), TraceHash: sim.TraceHash(),
 		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed)}
+	if script != nil {
+		sum.Faults = mergeTimed(sum.Faults, script.String())
+	}
 	if live != "" {
 		sum.Problems = append(sum.Problems, "liveness: "+live)
 	}

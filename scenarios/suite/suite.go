@@ -30,6 +30,10 @@ type Suite struct {
 	Watches []netsim.WatchSpec
 	// Faults draws the fault schedule of one run from its seed.
 	Faults func(seed uint64) []nemesis.Scheduled
+	// Script, when set, also drives a purpose-built fault sequence on the running simulation: it
+	// may watch the nodes and react (cut off a node the moment it leads), acts only before stop
+	// (Duration - Settle), and returns what it did, which the report appends to the faults.
+	Script func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer
 	// Node tunes the real nodes (bugs included).
 	Node realnode.Options
 	// Link is every link's initial configuration; DiskLatency the disks' (zero: netsim's defaults).
