@@ -47,7 +47,7 @@ func commands() map[string]command {
 		"sweep":  {"run a suite over many seeds", "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME]", cmdSweep},
 		"check":  {"check a history file for linearizability", "labd check HISTORY_FILE [--jepsen] [--out DIR]", cmdCheck},
 		"serve":  {"serve a web page to run stories and browse reports", "labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]", cmdServe},
-		"real":   {"run a story against real kvd processes (not implemented yet)", "labd real STORY", cmdReal},
+		"real":   {"run a story against real kvd processes", "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D]", cmdReal},
 	}
 }
 

@@ -56,9 +56,3 @@ func TestHelpGoesToStdout(t *testing.T) {
 		assert.Contains(t, r.stdout, "labd "+name)
 	}
 }
-
-func TestRealIsAClearStub(t *testing.T) {
-	r := runLabd(t, "real", "much-wow-cool")
-	assert.Equal(t, exitNotReady, r.code)
-	assert.Contains(t, r.stderr, "labd real: not implemented yet")
-}

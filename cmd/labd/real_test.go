@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
+	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/reports"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// buildTestKvd builds cmd/kvd for a test that runs real processes.
+func buildTestKvd(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "kvd")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, kvdPackage)
+	cmd.Stderr = os.Stderr
+	require.NoError(t, cmd.Run(), "build kvd")
+	return bin
+}
+
+func TestRealMuchWowCoolPassesOnRealProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs five real kvd processes")
+	}
+	kvd := buildTestKvd(t)
+	out := filepath.Join(t.TempDir(), "report")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"real", "much-wow-cool", "--kvd", kvd, "--out", out}, &stdout, &stderr)
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+
+	text := stdout.String()
+	assert.Contains(t, text, "campaign n1: n1 leads in term 1")
+	assert.Contains(t, text, "fault: partition {n1,n2} {n3,n4,n5}")
+	assert.Contains(t, text, "ok: read value cool")
+	assert.Contains(t, text, "skipped: expect log {n1,n2}: log entries are not observable from outside kvd",
+		"log tables are reported as skipped, not ignored")
+	assert.Contains(t, text, "story much-wow-cool passed on real kvd processes")
+
+	for _, f := range []string{reports.IndexFile, historyFile, storyCopy, "timeline.png", "timeline.svg"} {
+		assert.FileExists(t, filepath.Join(out, f))
+	}
+	hf, err := os.Open(filepath.Join(out, historyFile))
+	require.NoError(t, err)
+	defer hf.Close()
+	hist, err := history.ReadHistory(hf)
+	require.NoError(t, err)
+	require.Len(t, hist, 4, "much, wow, cool and the quorum read")
+	v := checker.Check(hist, checker.Options{})
+	assert.True(t, v.Linearizable, "%v", v.Problems)
+	for _, op := range hist {
+		assert.GreaterOrEqual(t, op.Return, op.Call, "real call and return times: %s", op)
+	}
+}
+
+// failingStory expects the wrong leader and asks for a disk fault that real processes cannot have.
+const failingStory = `story real-failing
+title "a wrong expectation on real processes"
+cluster n1 n2 n3 n4
+seed 7
+heartbeat 50ms
+election 500ms
+latency 1ms..2ms
+
+step "n1 wins, but the story expects n2"
+campaign n1
+wait until leader elected within 5s
+expect leader n2
+disk fail-sync n3
+set /k v on leader as w
+expect w ok
+expect linearizable
+`
+
+func TestRealFailedExpectationExitsOneAndSkipsDiskFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs four real kvd processes")
+	}
+	kvd := buildTestKvd(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "real-failing.story")
+	require.NoError(t, os.WriteFile(path, []byte(failingStory), 0o644))
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"real", path, "--kvd", kvd, "--out", filepath.Join(dir, "report")}, &stdout, &stderr)
+	require.Equal(t, exitFailed, code, "stdout:\n%s", stdout.String())
+	assert.Contains(t, stderr.String(), "real-failing.story:12: expected leader n2, got leader n1 in term 1")
+	assert.Contains(t, stdout.String(), "skipped: disk fail-sync n3: disk faults")
+	assert.Contains(t, stdout.String(), "ok: w ok", "the statements after a failure still run")
+}
+
+func TestRealUsageErrors(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitUsage, run([]string{"real"}, &stdout, &stderr))
+	assert.Equal(t, exitUsage, run([]string{"real", "no-such-story"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "no-such-story")
+}
+
+func TestClassifyRealOutcomes(t *testing.T) {
+	timeout := errors.New("context deadline exceeded")
+	for _, tc := range []struct {
+		name      string
+		kind      history.Kind
+		resp      *v2client.Response
+		err       error
+		outcome   history.Outcome
+		found     bool
+		result    string
+		index     uint64
+		errorCode int
+	}{
+		{"write ok", history.KindSet, &v2client.Response{Node: &v2client.Node{Value: "v", ModifiedIndex: 9}}, nil, history.OutcomeOK, false, "", 9, 0},
+		{"read ok", history.KindQGet, &v2client.Response{Node: &v2client.Node{Value: "v", ModifiedIndex: 8}}, nil, history.OutcomeOK, true, "v", 8, 0},
+		{"read not found", history.KindGet, nil, &v2client.Error{ErrorCode: 100}, history.OutcomeOK, false, "", 0, 0},
+		{"compare failed", history.KindCAS, nil, &v2client.Error{ErrorCode: 101}, history.OutcomeFail, false, "", 0, 101},
+		{"raft error is unknown", history.KindSet, nil, &v2client.Error{ErrorCode: 300}, history.OutcomeUnknown, false, "", 0, 0},
+		{"timeout is unknown", history.KindSet, nil, timeout, history.OutcomeUnknown, false, "", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			op := history.Op{Kind: tc.kind, Key: "/k"}
+			classify(&op, tc.resp, tc.err)
+			assert.Equal(t, tc.outcome, op.Outcome)
+			assert.Equal(t, tc.found, op.Found)
+			assert.Equal(t, tc.result, op.Result)
+			assert.Equal(t, tc.index, op.Index)
+			assert.Equal(t, tc.errorCode, op.ErrorCode)
+		})
+	}
+}
+
+func TestCompleteGroupsAndLeaderIn(t *testing.T) {
+	nodes := []string{"n1", "n2", "n3", "n4", "n5"}
+	assert.Equal(t, [][]string{{"n1", "n2"}, {"n3", "n4", "n5"}}, completeGroups([][]string{{"n1", "n2"}}, nodes),
+		"unnamed nodes form one more group")
+	sts := map[string]realcluster.Status{
+		"n1": {Role: "leader", Term: 1}, "n3": {Role: "leader", Term: 2}, "n4": {Role: "follower", Term: 2},
+	}
+	lead, term := leaderIn(sts, nodes)
+	assert.Equal(t, "n3", lead, "the deposed leader of term 1 loses to the leader of term 2")
+	assert.Equal(t, uint64(2), term)
+	lead, _ = leaderIn(sts, []string{"n1", "n2"})
+	assert.Equal(t, "n1", lead)
+	lead, _ = leaderIn(sts, []string{"n4", "n5"})
+	assert.Empty(t, lead)
+}
