@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http/httptest"
@@ -16,22 +19,33 @@ import (
 	"github.com/raftlab/raftlab/core/server"
 )
 
-// newRealHarness runs kvctl against a real one-member cluster (server and v2 API) in-process.
-func newRealHarness(t *testing.T) *harness {
+// newRealHarness runs kvctl against a real one-member cluster (server and v2 API) in-process,
+// serving https with serverTLS when it is not nil.
+func newRealHarness(t *testing.T, serverTLS *tls.Config) *harness {
 	t.Helper()
+	scheme := "http://"
+	if serverTLS != nil {
+		scheme = "https://"
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	peerURL := "http://" + ln.Addr().String()
 	hs := httptest.NewUnstartedServer(nil)
 	srv, err := server.Start(server.Config{
-		Name: "m", DataDir: t.TempDir(), PeerListener: ln, PeerURLs: []string{peerURL}, ClientURLs: []string{"http://" + hs.Listener.Addr().String()},
+		Name: "m", DataDir: t.TempDir(), PeerListener: ln, PeerURLs: []string{peerURL}, ClientURLs: []string{scheme + hs.Listener.Addr().String()},
 		InitialCluster: []node.Member{{Name: "m", PeerURLs: []string{peerURL}}}, Token: "kvctl-auth",
 		HeartbeatInterval: 10 * time.Millisecond, ElectionTimeout: 100 * time.Millisecond, NoSync: true,
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)
 	hs.Config.Handler = httpapi.New(httpapi.Config{Backend: srv})
-	hs.Start()
+	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // refused TLS handshakes are expected
+	if serverTLS != nil {
+		hs.TLS = serverTLS
+		hs.StartTLS()
+	} else {
+		hs.Start()
+	}
 	t.Cleanup(func() {
 		hs.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), testWait)
@@ -46,7 +60,7 @@ func newRealHarness(t *testing.T) *harness {
 }
 
 func TestAuthCommands(t *testing.T) {
-	h := newRealHarness(t)
+	h := newRealHarness(t, nil)
 	steps := []struct {
 		stdin string
 		args  []string
