@@ -74,7 +74,7 @@ func (h *handler) disableAuth(r *http.Request) error {
 
 // authTarget checks the common parts of a users or roles request: support, root access, the method,
 // and splits the path into the record name ("" for the collection). ok is false once answered.
-func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix string) (name string, ok bool) {
+func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix, kind string) (name string, ok bool) {
 	if !h.auth.supported() {
 		http.NotFound(w, r)
 		return "", false
@@ -91,6 +91,12 @@ func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix stri
 	if !h.hasRootAccess(r) {
 		writeAuthNoAuth(w)
 		return "", false
+	}
+	if name != "" {
+		if err := checkName(kind, name); err != nil {
+			h.writeAuthError(w, err)
+			return "", false
+		}
 	}
 	return name, true
 }

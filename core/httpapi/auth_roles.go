@@ -7,7 +7,7 @@ import (
 
 // serveAuthRoles is /v2/auth/roles[/<name>]: list, get, create or change, and delete roles.
 func (h *handler) serveAuthRoles(w http.ResponseWriter, r *http.Request) {
-	name, ok := h.authTarget(w, r, authRolesPrefix)
+	name, ok := h.authTarget(w, r, authRolesPrefix, "role")
 	if !ok {
 		return
 	}
@@ -64,9 +64,6 @@ func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) e
 	}
 	if in.Role != name {
 		return &authError{status: http.StatusBadRequest, msg: "Role JSON name does not match the name in the URL"}
-	}
-	if err := checkName("role", name); err != nil {
-		return err
 	}
 	if name == rootName {
 		return authErrorf(http.StatusForbidden, "Cannot modify role %s: is root role.", name)

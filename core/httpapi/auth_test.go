@@ -124,6 +124,8 @@ func TestAuthKeyAccess(t *testing.T) {
 		{"alice reads the root recursively", asAlice, http.MethodGet, "/v2/keys/?recursive=true", "", false},
 		{"alice watches the root recursively", asAlice, http.MethodGet, "/v2/keys/?wait=true&recursive=true&waitIndex=1", "", false},
 		{"alice lists the app dir itself", asAlice, http.MethodGet, "/v2/keys/app?recursive=true", "", false},
+		{"alice escapes her prefix with ..", asAlice, http.MethodGet, "/v2/keys/app/%2E%2E/other/x", "", false},
+		{"alice writes through ..", asAlice, http.MethodPut, "/v2/keys/app/%2E%2E/other/x", "value=stolen", false},
 		{"alice reads public (not her role)", asAlice, http.MethodGet, "/v2/keys/public/x", "", false},
 		{"alice with a wrong password", cred{"alice", "nope"}, http.MethodGet, "/v2/keys/app/x", "", false},
 		{"unknown user", cred{"mallory", "x"}, http.MethodGet, "/v2/keys/public/x", "", false},
@@ -195,6 +197,8 @@ func TestAuthUserAPI(t *testing.T) {
 		{"empty password", http.MethodPut, "/v2/auth/users/bob", `{"user":"bob"}`, http.StatusBadRequest, "auth: Cannot create user bob with an empty password"},
 		{"unknown user", http.MethodGet, "/v2/auth/users/bob", "", http.StatusNotFound, "auth: User bob does not exist."},
 		{"delete unknown", http.MethodDelete, "/v2/auth/users/bob", "", http.StatusNotFound, "auth: User bob does not exist."},
+		{"dot-dot user name", http.MethodGet, "/v2/auth/users/%2E%2E", "", http.StatusBadRequest, `auth: Invalid user name \"..\"`},
+		{"slash in a user name", http.MethodDelete, "/v2/auth/users/a%2Fb", "", http.StatusBadRequest, `auth: Invalid user name \"a/b\"`},
 		{"revoke root from root", http.MethodPut, "/v2/auth/users/root", `{"user":"root","revoke":["root"]}`, http.StatusForbidden, "auth: Cannot revoke role root from user root while auth is enabled."},
 	}
 	for _, tt := range tests {

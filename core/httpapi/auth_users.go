@@ -7,7 +7,7 @@ import (
 
 // serveAuthUsers is /v2/auth/users[/<name>]: list, get, create or change, and delete users.
 func (h *handler) serveAuthUsers(w http.ResponseWriter, r *http.Request) {
-	name, ok := h.authTarget(w, r, authUsersPrefix)
+	name, ok := h.authTarget(w, r, authUsersPrefix, "user")
 	if !ok {
 		return
 	}
@@ -75,9 +75,6 @@ func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) e
 	}
 	if in.User != name {
 		return &authError{status: http.StatusBadRequest, msg: "User JSON name does not match the name in the URL"}
-	}
-	if err := checkName("user", name); err != nil {
-		return err
 	}
 	old, err := h.auth.user(name)
 	exists := err == nil
