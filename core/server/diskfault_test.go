@@ -1,13 +1,16 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -64,6 +67,24 @@ func (f faultFile) Sync() error {
 	return f.File.Sync()
 }
 
+// lockedBuffer collects log output written from the member's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // putForm sends a v2 PUT and returns the status and the decoded error code (0 on success).
 func putForm(t *testing.T, base, key, value string) (int, int) {
 	t.Helper()
@@ -99,6 +120,8 @@ func TestDiskFaultStopsAcknowledging(t *testing.T) {
 			fault := new(atomic.Int32)
 			cfg := c.config(0)
 			cfg.FS = faultFS{FS: wal.OSFS(), fault: fault}
+			logs := &lockedBuffer{}
+			cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 			s, err := Start(cfg)
 			require.NoError(t, err)
 			c.servers[0] = s
@@ -113,6 +136,10 @@ func TestDiskFaultStopsAcknowledging(t *testing.T) {
 			code, _ = putForm(t, api.URL, "/during", "not-durable")
 			assert.GreaterOrEqual(t, code, 500, "a write that could not be made durable is not acknowledged")
 			require.ErrorIs(t, s.Status().Failed, tt.errno, "the status names the disk error")
+			require.Eventually(t, func() bool {
+				return strings.Contains(logs.String(), "storage failed: the member no longer acknowledges anything")
+			}, 5*time.Second, 5*time.Millisecond, "the failure is logged")
+			assert.Contains(t, logs.String(), tt.errno.Error(), "the log names the disk error")
 
 			fault.Store(int32(diskHealthy)) // the disk recovers, the member stays failed
 			code, _ = putForm(t, api.URL, "/after", "refused")
