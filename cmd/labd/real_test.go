@@ -33,9 +33,21 @@ func TestRealMuchWowCoolPassesOnRealProcesses(t *testing.T) {
 		t.Skip("runs five real kvd processes")
 	}
 	kvd := buildTestKvd(t)
-	out := filepath.Join(t.TempDir(), "report")
+	var out string
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"real", "much-wow-cool", "--kvd", kvd, "--out", out}, &stdout, &stderr)
+	code := -1
+	// Real processes are not deterministic: under a loaded machine a split vote can move the
+	// majority's election to term 3 where the story expects term 2. Up to three attempts; each
+	// failure is logged in full.
+	for attempt := 1; attempt <= 3 && code != exitOK; attempt++ {
+		out = filepath.Join(t.TempDir(), "report")
+		stdout.Reset()
+		stderr.Reset()
+		code = run([]string{"real", "much-wow-cool", "--kvd", kvd, "--out", out}, &stdout, &stderr)
+		if code != exitOK {
+			t.Logf("attempt %d failed:\n%s\n%s", attempt, stdout.String(), stderr.String())
+		}
+	}
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 
 	text := stdout.String()
