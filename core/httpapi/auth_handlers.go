@@ -30,6 +30,8 @@ func (h *handler) serveAuthEnable(w http.ResponseWriter, r *http.Request) {
 		writeAuthNoAuth(w)
 		return
 	}
+	h.authWrites.Lock()
+	defer h.authWrites.Unlock()
 	var err error
 	if r.Method == http.MethodPut {
 		err = h.enableAuth(r)

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -9,10 +10,16 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/store"
 )
 
 // noAuthKeyBody is etcd's keys-API refusal.
@@ -345,4 +352,60 @@ func TestAuthClientCertificateNamesTheUser(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusUnauthorized, rec.Code, "an unverified certificate names nobody")
+}
+
+// stallingBackend holds the first replicated write of a role until another request reads that
+// role (or a bound passes): the widest window for a lost update between two changes of one record.
+type stallingBackend struct {
+	*fakeBackend
+	role    string
+	stalled atomic.Bool
+	mu      sync.Mutex
+	waiting chan struct{} // closed by the next read of role while a write stalls
+}
+
+func (s *stallingBackend) Do(ctx context.Context, req node.Request) (node.Reply, error) {
+	if req.Kind == node.KindInternal && req.Write.Key == s.role && s.stalled.CompareAndSwap(false, true) {
+		ch := make(chan struct{})
+		s.mu.Lock()
+		s.waiting = ch
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-time.After(200 * time.Millisecond): // the other change waits for this one: nothing to see
+		}
+	}
+	return s.fakeBackend.Do(ctx, req)
+}
+
+func (s *stallingBackend) GetInternal(p string, recursive bool) (*store.Event, error) {
+	if p == s.role {
+		s.mu.Lock()
+		if s.waiting != nil {
+			close(s.waiting)
+			s.waiting = nil
+		}
+		s.mu.Unlock()
+	}
+	return s.fakeBackend.GetInternal(p, recursive)
+}
+
+func TestAuthConcurrentChangesThroughOneMemberAreAllKept(t *testing.T) {
+	b := &stallingBackend{fakeBackend: newFakeBackend(), role: authRolesDir + "/app"}
+	h := New(Config{Backend: b})
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/roles/app", `{"role":"app"}`, http.StatusCreated)
+	b.stalled.Store(false)
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	for i := range codes {
+		wg.Go(func() {
+			codes[i] = serveAs(h, asGuest, http.MethodPut, "/v2/auth/roles/app", "application/json",
+				`{"role":"app","grant":{"kv":{"read":["/p`+strconv.Itoa(i)+`"]}}}`).Code
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, []int{http.StatusOK, http.StatusOK}, codes)
+	rec := mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/roles/app", "", http.StatusOK)
+	assert.Equal(t, `{"role":"app","permissions":{"kv":{"read":["/p0","/p1"],"write":[]}}}`+"\n", rec.Body.String(),
+		"both grants are kept")
 }

@@ -11,6 +11,10 @@ func (h *handler) serveAuthUsers(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if r.Method != http.MethodGet {
+		h.authWrites.Lock()
+		defer h.authWrites.Unlock()
+	}
 	var err error
 	switch {
 	case name == "":

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -22,6 +23,9 @@ type handler struct {
 	// auth reads and writes the v2 auth records; passwords verifies basic-auth credentials.
 	auth      authStore
 	passwords *passwordChecker
+	// authWrites serializes this member's read-modify-write changes of auth records, so two
+	// concurrent grants through one member cannot lose each other.
+	authWrites sync.Mutex
 	// lastLeader is the last leader seen in a Status, to count leader changes when the backend
 	// does not count them itself.
 	lastLeader atomic.Uint64
