@@ -18,4 +18,13 @@
 // are checked by a separate pass over all keys. Each check is a necessary condition of linearizability,
 // so every violation reported is real. (The split can miss the rare violation that shows only as a clash
 // between the orders chosen for two different keys.)
+//
+// # Unknown outcomes
+//
+// A write whose outcome is unknown may take effect at any time after its call, or never, so porcupine
+// gets it with Return = +inf. Before the search, each key's history is reduced to an equivalent one
+// (same verdict, proof in reduce.go): such a write is closed at the first read or successful compare
+// of its (unique) value, dropped when nothing could tell its effect from no effect, and dropped when
+// its precondition can no longer hold when it is called. The visualisation draws the history as
+// recorded.
 package checker
