@@ -71,12 +71,13 @@ func withBug(s suite.Suite, bug string) (suite.Suite, error) {
 
 // cmdSweep runs a suite over a range of seeds on every core.
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME]"
+	const synopsis = "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME] [--reports auto|all|failed|none]"
 	fs := newFlagSet("sweep", synopsis, stderr)
 	seedsText := fs.String("seeds", "", "seeds to run, A..B inclusive (or one seed N)")
 	parallel := fs.Int("parallel", 0, "runs at a time (default GOMAXPROCS)")
 	out := fs.String("out", "", "where to write the sweep page (default "+defaultRunsDir+"/sweep-SUITE-A-B)")
 	bug := fs.String("bug", "", "switch on a known bug in every node (see labd list)")
+	perSeed := fs.String("reports", reportsAuto, "which seeds get a report of their own: auto (all for up to 200 seeds, else failed ones), all, failed or none")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
@@ -104,11 +105,21 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
 		return exitUsage
 	}
+	switch *perSeed {
+	case reportsAuto, reportsAll, reportsFailed, reportsNone:
+	default:
+		fmt.Fprintf(stderr, "labd sweep: --reports %q: want auto, all, failed or none\n", *perSeed)
+		return exitUsage
+	}
 	plan := sweepPlan{Suite: s, Seeds: seeds, Bug: *bug}
+	dir := *out
+	if dir == "" {
+		dir = plan.defaultDir(defaultRunsDir)
+	}
 
 	start := time.Now()
 	bar := progress.New(stderr, seeds.Len(), progress.IsTerminal(stderr), time.Now)
-	outcomes := sweepSeeds(seeds, *parallel, s.Run, bar.Update)
+	outcomes := sweepSeeds(seeds, *parallel, withSeedReports(dir, *perSeed, plan, s.Run), bar.Update)
 	bar.Finish()
 	wall := time.Since(start)
 
@@ -116,10 +127,6 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	printSweepTable(stdout, plan, totals, wall)
 	printSweepFailures(stdout, plan, outcomes)
 
-	dir := *out
-	if dir == "" {
-		dir = plan.defaultDir(defaultRunsDir)
-	}
 	page, err := writeSweepPage(dir, plan, outcomes, totals, wall)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
@@ -224,6 +231,9 @@ func writeSweepPage(dir string, plan sweepPlan, outcomes []seedOutcome, t sweepT
 	for i, o := range outcomes {
 		row := reports.SweepRow{Seed: int64(o.Seed), Passed: !o.failed(), Replay: plan.replayCommand(o.Seed),
 			Problems: o.problems()}
+		if hasSeedReport(o.Summary) {
+			row.Dir = seedReportDir(o.Seed)
+		}
 		if o.Summary != nil {
 			row.Ops = o.Summary.Ops
 			row.VirtualSeconds = time.Duration(o.Summary.VirtualTime).Seconds()

@@ -103,3 +103,44 @@ func TestPlural(t *testing.T) {
 	assert.Equal(t, "2 problems", plural(2, "problem"))
 	assert.True(t, strings.HasPrefix(plural(0, "run"), "0 runs"))
 }
+
+func TestSweepPageLinksAReportForEachRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sweep")
+	r := runLabd(t, "sweep", "register-partitions", "--seeds", "1..3", "--out", dir)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	page, err := os.ReadFile(filepath.Join(dir, reports.IndexFile))
+	require.NoError(t, err)
+	for seed := 1; seed <= 3; seed++ {
+		link := fmt.Sprintf("seed-%d/index.html", seed)
+		assert.Contains(t, string(page), link)
+		seedPage, err := os.ReadFile(filepath.Join(dir, link))
+		require.NoError(t, err, "the linked report exists")
+		assert.Contains(t, string(seedPage), fmt.Sprintf("go run ./cmd/labd sweep register-partitions --seeds %d..%d", seed, seed))
+		assert.FileExists(t, filepath.Join(dir, fmt.Sprintf("seed-%d", seed), "timeline.png"))
+	}
+
+	none := filepath.Join(t.TempDir(), "none")
+	r = runLabd(t, "sweep", "register-partitions", "--seeds", "1..2", "--reports", "none", "--out", none)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.NoDirExists(t, filepath.Join(none, "seed-1"))
+
+	r = runLabd(t, "sweep", "register-partitions", "--seeds", "1..2", "--reports", "sometimes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "--reports")
+}
+
+func TestWantsReport(t *testing.T) {
+	cases := []struct {
+		policy string
+		seeds  int
+		passed bool
+		want   bool
+	}{
+		{reportsAuto, 10, true, true}, {reportsAuto, 1000, true, false}, {reportsAuto, 1000, false, true},
+		{reportsAll, 1000, true, true}, {reportsFailed, 10, true, false}, {reportsFailed, 10, false, true},
+		{reportsNone, 10, false, false},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, wantsReport(tc.policy, tc.seeds, tc.passed), "%+v", tc)
+	}
+}

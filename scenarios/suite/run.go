@@ -39,6 +39,9 @@ type Summary struct {
 	VirtualTime int64
 	// Replay is the command that reruns exactly this seed.
 	Replay string
+	// History and Samples are the run's client operations and periodic node samples, for a report.
+	History []history.Op
+	Samples []netsim.Sample
 }
 
 // ReplayCommand is the one command that reruns seed of the named suite.
@@ -94,6 +97,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	}
 	ops := sim.History()
 	sum.Ops = len(ops)
+	sum.History, sum.Samples = ops, sim.Samples()
 	checked := s.checkable(ops)
 	sum.Verdict = checker.Check(checked, checker.Options{Timeout: CheckTimeout})
 	if sum.Verdict.TimedOut {
