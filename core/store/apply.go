@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Apply executes one committed request. On success the index has grown by one (OpSync: by one per
 // expired node, returning the last expire event, or nil when nothing expired) and the event has been
@@ -14,6 +17,10 @@ func (s *Store) Apply(r Request) (*Event, error) {
 			return nil, nil
 		}
 		return evs[len(evs)-1], nil
+	}
+	if err := checkUTF8(&r, s.index); err != nil {
+		s.stats.count(r.Op, false)
+		return nil, err
 	}
 	e, err := s.apply(&r)
 	s.stats.count(r.Op, err == nil)
@@ -67,3 +74,16 @@ func (s *Store) checkRefresh(r *Request) *Error {
 
 // rootReadOnly is the error for writes to "/".
 func (s *Store) rootReadOnly() *Error { return NewError(EcodeRootROnly, "/", s.index) }
+
+// checkUTF8 refuses keys and values that are not valid UTF-8. Events and snapshots are JSON, which
+// would silently replace such bytes with U+FFFD: a replica restored from a snapshot would then hold
+// another value than the one written, and compares would diverge across replicas. Refusing them in
+// Apply keeps every replica identical (all of them refuse the same entry).
+func checkUTF8(r *Request, index uint64) *Error {
+	for _, f := range []struct{ name, v string }{{"key", r.Key}, {"value", r.Value}, {"prevValue", r.PrevValue}} {
+		if !utf8.ValidString(f.v) {
+			return NewError(EcodeInvalidField, "invalid value for \""+f.name+"\": not valid UTF-8", index)
+		}
+	}
+	return nil
+}
