@@ -10,6 +10,7 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
 	"github.com/raftlab/raftlab/core/v2client"
+	storyrun "github.com/raftlab/raftlab/scenarios/run"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 
@@ -171,34 +172,12 @@ func (x *realExecutor) expectResult(pos story.Pos, e *story.Expect) {
 	}
 	x.reportOp(ro)
 	op, err := x.result(ro)
-	var pass bool
-	switch e.Outcome {
-	case "ok":
-		pass = op.Outcome == history.OutcomeOK
-	case "fail":
-		pass = op.Outcome == history.OutcomeFail
-	case "timeout":
-		pass = op.Outcome == history.OutcomeUnknown
-	case "not-ok":
-		pass = op.Outcome != history.OutcomeOK
-	case "not-found":
-		pass = op.Outcome == history.OutcomeOK && op.Kind.IsRead() && !op.Found
-	case "value":
-		want = "value " + e.Value
-		v := op.Result
-		if op.Kind.WritesValue() {
-			v = op.Value
-		}
-		pass = op.Outcome == history.OutcomeOK && (op.Found || op.Kind.WritesValue()) && v == e.Value
-	case "error":
-		want = fmt.Sprintf("error %d", e.ErrorCode)
-		pass = op.Outcome == history.OutcomeFail && op.ErrorCode == e.ErrorCode
-		if e.Cause != "" {
-			want += fmt.Sprintf(" %q", e.Cause)
-			var ve *v2client.Error
-			pass = pass && errors.As(err, &ve) && ve.Cause == e.Cause
-		}
+	cause := ""
+	var ve *v2client.Error
+	if errors.As(err, &ve) {
+		cause = ve.Cause
 	}
+	pass, want := storyrun.ResultMatches(e, op, cause)
 	if !pass {
 		x.failf(pos, "expected %s %s, got %s", e.Name, want, x.outcomeText(ro))
 		return

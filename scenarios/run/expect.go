@@ -171,21 +171,11 @@ func summarize(cells []Cell) string {
 	return strings.Join(parts, ", ")
 }
 
-func (x *executor) expectResult(pos story.Pos, e *story.Expect) {
-	no, ok := x.ops[e.Name]
-	if !ok {
-		x.failf(pos, "expected an operation called %s, got none", e.Name)
-		return
-	}
-	want := strings.ReplaceAll(e.Outcome, "-", " ")
-	if !no.call.Done() {
-		x.failf(pos, "expected %s %s, got still running", e.Name, want)
-		return
-	}
-	x.reportOp(no)
-	op := no.call.Op()
-	got := outcomeText(no.call)
-	var pass bool
+// ResultMatches says whether a finished operation op satisfies the expectation `expect NAME …` and
+// describes what was expected; cause is the etcd error's cause text, if the operation failed with one.
+// The simulator's executor and labd's real-process executor share it.
+func ResultMatches(e *story.Expect, op history.Op, cause string) (pass bool, want string) {
+	want = strings.ReplaceAll(e.Outcome, "-", " ")
 	switch e.Outcome {
 	case "ok":
 		pass = op.Outcome == history.OutcomeOK
@@ -209,10 +199,31 @@ func (x *executor) expectResult(pos story.Pos, e *story.Expect) {
 		pass = op.Outcome == history.OutcomeFail && op.ErrorCode == e.ErrorCode
 		if e.Cause != "" {
 			want += fmt.Sprintf(" %q", e.Cause)
-			var se *store.Error
-			pass = pass && errors.As(no.call.Reply().Err, &se) && se.Cause == e.Cause
+			pass = pass && cause == e.Cause
 		}
 	}
+	return pass, want
+}
+
+func (x *executor) expectResult(pos story.Pos, e *story.Expect) {
+	no, ok := x.ops[e.Name]
+	if !ok {
+		x.failf(pos, "expected an operation called %s, got none", e.Name)
+		return
+	}
+	want := strings.ReplaceAll(e.Outcome, "-", " ")
+	if !no.call.Done() {
+		x.failf(pos, "expected %s %s, got still running", e.Name, want)
+		return
+	}
+	x.reportOp(no)
+	got := outcomeText(no.call)
+	cause := ""
+	var se *store.Error
+	if errors.As(no.call.Reply().Err, &se) {
+		cause = se.Cause
+	}
+	pass, want := ResultMatches(e, no.call.Op(), cause)
 	if !pass {
 		x.failf(pos, "expected %s %s, got %s", e.Name, want, got)
 	}
