@@ -54,8 +54,9 @@ func newHandle() *codec.MsgpackHandle {
 	return h
 }
 
-// payloadEncoder reuses one encoder and one output buffer across records. The slice encode
-// returns is valid until the next call.
+// payloadEncoder reuses one encoder and one output buffer across records. Entries ([]raft.Entry,
+// written as []wireEntry) and wireHardState take the hand-written path of msgpack_append.go, the
+// rest the codec. The slice encode returns is valid until the next call.
 type payloadEncoder struct {
 	enc *codec.Encoder
 	out []byte
@@ -69,6 +70,14 @@ func newPayloadEncoder(h *codec.MsgpackHandle) *payloadEncoder {
 
 func (e *payloadEncoder) encode(v any) ([]byte, error) {
 	e.out = e.out[:0]
+	switch v := v.(type) {
+	case []raft.Entry:
+		e.out = appendEntriesPayload(e.out, v)
+		return e.out, nil
+	case wireHardState:
+		e.out = appendHardStatePayload(e.out, v)
+		return e.out, nil
+	}
 	e.enc.ResetBytes(&e.out)
 	if err := e.enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("wal: encode %T: %w", v, err)
@@ -89,14 +98,6 @@ func decodePayload(h *codec.MsgpackHandle, payload []byte, v any) error {
 		return fmt.Errorf("decode %T: %w", v, err)
 	}
 	return nil
-}
-
-func toWireEntries(ents []raft.Entry) []wireEntry {
-	out := make([]wireEntry, len(ents))
-	for i, e := range ents {
-		out[i] = wireEntry{Term: e.Term, Index: e.Index, Type: uint8(e.Type), Data: e.Data}
-	}
-	return out
 }
 
 func fromWireEntries(ws []wireEntry) []raft.Entry {

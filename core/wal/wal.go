@@ -200,7 +200,7 @@ func (w *WAL) Save(hs raft.HardState, ents []raft.Entry) error {
 			size += len(ents[n].Data) + 32
 			n++
 		}
-		if err := w.appendRecord(recordEntries, toWireEntries(ents[:n])); err != nil {
+		if err := w.appendRecord(recordEntries, ents[:n]); err != nil {
 			return err
 		}
 		w.lastIndex = ents[n-1].Index
