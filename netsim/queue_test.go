@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/raftlab/raftlab/core/raft"
 	"github.com/stretchr/testify/require"
 )
 
@@ -57,4 +58,36 @@ func TestStepReportsEmptyQueue(t *testing.T) {
 	require.True(t, s.Step())
 	s.queue = eventQueue{}
 	require.False(t, s.Step())
+}
+
+func TestEventQueueKeepsEachEventsActionAndReusesSlots(t *testing.T) {
+	var q eventQueue
+	msgs := make([]raft.Message, 6)
+	for round := range 3 {
+		var ran []int
+		for i := range msgs {
+			msgs[i].Index = uint64(i)
+			at := int64((7 * i) % len(msgs))
+			if i%2 == 0 {
+				q.push(event{at: at, seq: uint64(i), fn: func() { ran = append(ran, i) }})
+			} else {
+				q.push(event{at: at, seq: uint64(i), msg: &msgs[i]})
+			}
+		}
+		for q.Len() > 0 {
+			e := q.pop()
+			i := int(e.seq)
+			require.Equal(t, int64((7*i)%len(msgs)), e.at)
+			if i%2 == 0 {
+				require.Nil(t, e.msg)
+				e.fn()
+				require.Equal(t, i, ran[len(ran)-1])
+			} else {
+				require.Nil(t, e.fn)
+				require.Same(t, &msgs[i], e.msg)
+			}
+		}
+		require.Len(t, ran, len(msgs)/2, "round %d", round)
+		require.Len(t, q.actions, len(msgs), "slots are reused, round %d", round)
+	}
 }
