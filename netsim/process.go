@@ -57,7 +57,9 @@ type MemberSpec struct {
 // ProcessFactory builds a process; it is called at start and at every restart.
 type ProcessFactory func(spec ProcessSpec) (Process, error)
 
-// Output is what a process hands the host after an input.
+// Output is what a process hands the host after an input. The host is done with an Output (it
+// copies what it keeps) before it calls Ready again, so a process may reuse the batch and the
+// replies slice from one Ready to the next.
 type Output struct {
 	// Persist is the batch to make durable, or nil.
 	Persist *PersistBatch

@@ -61,6 +61,10 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 // Process is the netsim.Process of one real node.
 type Process struct {
 	n *node.Node
+	// batch and replies back the Output of Ready, reused from call to call (netsim.Output says the
+	// host is done with an Output before it calls Ready again).
+	batch   netsim.PersistBatch
+	replies []netsim.Reply
 }
 
 // Node is the real node inside.
@@ -170,11 +174,17 @@ func (p *Process) Ready() netsim.Output {
 	out := p.n.Ready()
 	var o netsim.Output
 	if b := out.Persist; b != nil {
-		o.Persist = &netsim.PersistBatch{Seq: b.Seq, HardState: b.HardState, Entries: b.Entries, Snapshot: b.Snapshot, MustSync: b.MustSync}
+		p.batch = netsim.PersistBatch{Seq: b.Seq, HardState: b.HardState, Entries: b.Entries, Snapshot: b.Snapshot, MustSync: b.MustSync}
+		o.Persist = &p.batch
 	}
 	o.Messages = out.Messages
-	for _, r := range out.Replies {
-		o.Replies = append(o.Replies, reply(r.ID, r.Event, r.Err))
+	if len(out.Replies) > 0 {
+		clear(p.replies)
+		p.replies = p.replies[:0]
+		for _, r := range out.Replies {
+			p.replies = append(p.replies, reply(r.ID, r.Event, r.Err))
+		}
+		o.Replies = p.replies
 	}
 	return o
 }
