@@ -132,10 +132,18 @@ func parseRecord(h *codec.MsgpackHandle, buf []byte) (record, int, error) {
 	case recordMetadata:
 		err = decodePayload(h, raw.payload, &rec.metadata)
 	case recordEntries:
+		if ents, ok := parseEntriesPayload(raw.payload); ok {
+			rec.entries = ents
+			break
+		}
 		var ws []wireEntry
 		err = decodePayload(h, raw.payload, &ws)
 		rec.entries = fromWireEntries(ws)
 	case recordHardState:
+		if hs, ok := parseHardStatePayload(raw.payload); ok {
+			rec.hardState = hs
+			break
+		}
 		var hs wireHardState
 		err = decodePayload(h, raw.payload, &hs)
 		rec.hardState = raft.HardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit}
