@@ -19,6 +19,10 @@ type tracer struct {
 	lines uint64
 	buf   []byte
 	err   error
+	// stamp is the formatted time column of stampAt: many lines share an instant (a node's
+	// messages of one Ready, a delivery and its replies), so it is formatted once per instant.
+	stamp   []byte
+	stampAt int64
 }
 
 // FNV-1a 64 parameters (as in hash/fnv).
@@ -44,7 +48,11 @@ func (t *tracer) lineBytes(at int64, kind, node string, detail []byte) {
 // begin starts a line: it returns the tracer's buffer holding the header, for the caller to append
 // the detail to and hand to end.
 func (t *tracer) begin(at int64, kind, node string) []byte {
-	return appendHeader(t.buf[:0], at, kind, node)
+	if t.stamp == nil || at != t.stampAt {
+		t.stamp = appendTime(t.stamp[:0], at)
+		t.stampAt = at
+	}
+	return appendNames(append(t.buf[:0], t.stamp...), kind, node)
 }
 
 // end terminates the line begun with begin, hashes it and copies it to the writer.
@@ -67,11 +75,20 @@ func (t *tracer) end(b []byte) {
 
 // appendHeader appends the fixed columns "%6d.%09d %-8s %-4s " without fmt (the trace is hot).
 func appendHeader(b []byte, at int64, kind, node string) []byte {
+	return appendNames(appendTime(b, at), kind, node)
+}
+
+// appendTime appends the time column "%6d.%09d ".
+func appendTime(b []byte, at int64) []byte {
 	var num [24]byte
 	b = appendPadded(b, strconv.AppendInt(num[:0], at/1e9, 10), 6, ' ', true)
 	b = append(b, '.')
 	b = appendPadded(b, strconv.AppendInt(num[:0], at%1e9, 10), 9, '0', true)
-	b = append(b, ' ')
+	return append(b, ' ')
+}
+
+// appendNames appends the kind and node columns "%-8s %-4s ".
+func appendNames(b []byte, kind, node string) []byte {
 	b = appendPaddedString(b, kind, 8)
 	b = append(b, ' ')
 	b = appendPaddedString(b, node, 4)
@@ -127,7 +144,8 @@ type Note struct {
 func (s *Sim) Notes() []Note { return append([]Note(nil), s.notes...) }
 
 func (s *Sim) tracef(kind, node, format string, args ...any) {
-	s.tracer.line(s.now, kind, node, fmt.Sprintf(format, args...))
+	t := s.tracer
+	t.end(fmt.Appendf(t.begin(s.now, kind, node), format, args...))
 }
 
 func (s *Sim) describeMessage(m *raft.Message) string {

@@ -2,6 +2,7 @@ package netsim
 
 import (
 	"bytes"
+	"fmt"
 	"hash/fnv"
 	"regexp"
 	"testing"
@@ -48,4 +49,26 @@ func TestHotTraceLinesKeepTheirFormat(t *testing.T) {
 		require.NotZero(t, seen[kind], kind)
 	}
 	require.Contains(t, buf.String(), "hold     n2   recv n", "a paused node held messages")
+}
+
+// The tracer formats a time column once per instant and reuses it: every line must still read
+// exactly as a freshly formatted header, across repeated, later and earlier instants.
+func TestTraceReusesTheTimeColumnOnlyForTheSameInstant(t *testing.T) {
+	var buf bytes.Buffer
+	tr := newTracer(&buf)
+	type line struct {
+		at         int64
+		kind, node string
+	}
+	lines := []line{{0, "tick", "n1"}, {0, "send", "n2"}, {1e9 + 7, "recv", "n3"}, {1e9 + 7, "note", "-"},
+		{123456789012, "persist", "n10"}, {5, "synced", "n1"}, {5, "synced", "n1"}, {0, "tick", "n1"}}
+	var want []byte
+	for i, l := range lines {
+		tr.end(append(tr.begin(l.at, l.kind, l.node), fmt.Sprint("detail", i)...))
+		want = append(append(appendHeader(want, l.at, l.kind, l.node), fmt.Sprint("detail", i)...), '\n')
+	}
+	require.Equal(t, string(want), buf.String())
+	require.Contains(t, buf.String(), "   123.456789012 persist  n10  detail4\n")
+	require.Equal(t, int64(0), tr.stampAt, "the last instant's column is kept")
+	require.Equal(t, string(appendTime(nil, 0)), string(tr.stamp))
 }
