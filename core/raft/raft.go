@@ -197,6 +197,11 @@ func (r *raft) send(m Message) {
 	default:
 		m.Term = r.term
 	}
+	if r.msgs == nil && r.state != RoleFollower {
+		// Leaders and candidates send in broadcasts: room for one message per peer at once
+		// instead of growing the batch 1, 2, 4, ... .
+		r.msgs = make([]Message, 0, max(len(r.peers), 1))
+	}
 	r.msgs = append(r.msgs, m)
 }
 
