@@ -72,17 +72,27 @@ func (e *payloadEncoder) encode(v any) ([]byte, error) {
 	e.out = e.out[:0]
 	switch v := v.(type) {
 	case []raft.Entry:
-		e.out = appendEntriesPayload(e.out, v)
-		return e.out, nil
+		return e.entries(v), nil
 	case wireHardState:
-		e.out = appendHardStatePayload(e.out, v)
-		return e.out, nil
+		return e.hardState(v), nil
 	}
 	e.enc.ResetBytes(&e.out)
 	if err := e.enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("wal: encode %T: %w", v, err)
 	}
 	return e.out, nil
+}
+
+// entries encodes an entries payload (without boxing ents in an interface, as encode would).
+func (e *payloadEncoder) entries(ents []raft.Entry) []byte {
+	e.out = appendEntriesPayload(e.out[:0], ents)
+	return e.out
+}
+
+// hardState encodes a hard-state payload.
+func (e *payloadEncoder) hardState(hs wireHardState) []byte {
+	e.out = appendHardStatePayload(e.out[:0], hs)
+	return e.out
 }
 
 func encodePayload(h *codec.MsgpackHandle, v any) ([]byte, error) {

@@ -65,20 +65,24 @@ type rawRecord struct {
 	crc     uint32
 }
 
-func recordCRC(typ recordType, payload []byte) uint32 {
-	crc := crc32.Update(0, castagnoli, []byte{byte(typ)})
-	return crc32.Update(crc, castagnoli, payload)
+// bodyCRC is the CRC of a record's body: its type byte followed by its payload, contiguous in a
+// frame (so computing it needs no copy of the type byte).
+func bodyCRC(body []byte) uint32 {
+	return crc32.Checksum(body, castagnoli)
 }
 
 // appendFrame appends the frame of one record to buf and returns it with the record's CRC.
 func appendFrame(buf []byte, typ recordType, payload []byte) ([]byte, uint32) {
 	n := uint32(1 + len(payload))
-	crc := recordCRC(typ, payload)
 	buf = binary.LittleEndian.AppendUint32(buf, n)
 	buf = binary.LittleEndian.AppendUint32(buf, ^n)
-	buf = binary.LittleEndian.AppendUint32(buf, crc)
+	crcAt := len(buf)
+	buf = binary.LittleEndian.AppendUint32(buf, 0)
 	buf = append(buf, byte(typ))
-	return append(buf, payload...), crc
+	buf = append(buf, payload...)
+	crc := bodyCRC(buf[crcAt+4:])
+	binary.LittleEndian.PutUint32(buf[crcAt:], crc)
+	return buf, crc
 }
 
 // decodeFrame decodes the frame at the start of buf and returns it with its total size. The
@@ -103,7 +107,7 @@ func decodeFrame(buf []byte) (rawRecord, int, error) {
 		payload: buf[frameHeaderLen+1 : size],
 		crc:     binary.LittleEndian.Uint32(buf[8:]),
 	}
-	if recordCRC(rec.typ, rec.payload) != rec.crc {
+	if bodyCRC(buf[frameHeaderLen:size]) != rec.crc {
 		return rawRecord{}, size, errBadCRC
 	}
 	return rec, size, nil

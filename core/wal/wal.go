@@ -200,16 +200,12 @@ func (w *WAL) Save(hs raft.HardState, ents []raft.Entry) error {
 			size += len(ents[n].Data) + 32
 			n++
 		}
-		if err := w.appendRecord(recordEntries, ents[:n]); err != nil {
-			return err
-		}
+		w.appendPayload(recordEntries, w.enc.entries(ents[:n]))
 		w.lastIndex = ents[n-1].Index
 		ents = ents[n:]
 	}
 	if !hs.IsEmpty() && hs != w.hardState {
-		if err := w.appendRecord(recordHardState, wireHardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit}); err != nil {
-			return err
-		}
+		w.appendPayload(recordHardState, w.enc.hardState(wireHardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit}))
 		w.hardState = hs
 	}
 	if len(w.buf) >= flushThreshold {
@@ -311,24 +307,34 @@ func (w *WAL) frameRecord(buf []byte, typ recordType, v any) ([]byte, error) {
 	if err != nil {
 		return buf, err
 	}
+	return w.framePayload(buf, typ, payload), nil
+}
+
+// framePayload frames an encoded payload onto buf and advances the CRC chain.
+func (w *WAL) framePayload(buf []byte, typ recordType, payload []byte) []byte {
 	before := len(buf)
 	buf, w.lastCRC = appendFrame(buf, typ, payload)
 	w.stats.Records++
 	w.stats.Bytes += int64(len(buf) - before)
-	return buf, nil
+	return buf
 }
 
 // appendRecord frames a record into the write buffer of the current segment.
 func (w *WAL) appendRecord(typ recordType, v any) error {
-	before := len(w.buf)
-	buf, err := w.frameRecord(w.buf, typ, v)
+	payload, err := w.enc.encode(v)
 	if err != nil {
 		return err
 	}
-	w.buf = buf
-	w.fileSize += int64(len(buf) - before)
-	w.unsynced = true
+	w.appendPayload(typ, payload)
 	return nil
+}
+
+// appendPayload frames an encoded payload into the write buffer of the current segment.
+func (w *WAL) appendPayload(typ recordType, payload []byte) {
+	before := len(w.buf)
+	w.buf = w.framePayload(w.buf, typ, payload)
+	w.fileSize += int64(len(w.buf) - before)
+	w.unsynced = true
 }
 
 // flush writes the buffer to the current segment (no fsync). A failed write fails the WAL: the
