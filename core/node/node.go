@@ -42,6 +42,7 @@ type Node struct {
 	forceSnap bool
 
 	// waiting requests
+	queued    []queuedWrite // writes not yet proposed (see flushWrites)
 	waiters   map[uint64]*waiter
 	reads     map[uint64]*waiter
 	readQueue []pendingRead
@@ -207,7 +208,12 @@ func (n *Node) submitWrite(req Request) {
 		n.replyResult(req.ID, r)
 		return
 	}
-	n.propose(req, envelope{ID: req.ID, Kind: envWrite, Write: req.Write})
+	data, err := n.encodeProposal(envelope{ID: req.ID, Kind: envWrite, Write: req.Write})
+	if err != nil {
+		n.reply(Reply{ID: req.ID, Err: err})
+		return
+	}
+	n.queueWrite(req, data)
 }
 
 func (n *Node) submitMemberRecord(req Request) {
@@ -225,13 +231,9 @@ func (n *Node) submitMemberRecord(req Request) {
 
 // propose encodes env, proposes it and registers a waiter for req.
 func (n *Node) propose(req Request, env envelope) {
-	data, err := n.codec.encode(&env)
+	data, err := n.encodeProposal(env)
 	if err != nil {
-		n.reply(Reply{ID: req.ID, Err: fmt.Errorf("%w: %w", ErrBadRequest, err)})
-		return
-	}
-	if len(data) > n.cfg.MaxRequestBytes {
-		n.reply(Reply{ID: req.ID, Err: ErrTooLarge})
+		n.reply(Reply{ID: req.ID, Err: err})
 		return
 	}
 	if err := n.raft.Propose(data); err != nil {
@@ -369,6 +371,7 @@ func (n *Node) failAll(err error) {
 	}
 	n.deadlines = nil
 	n.readQueue = nil
+	n.queued = nil
 }
 
 func (n *Node) stopped() bool { return n.stopErr() != nil }
@@ -392,6 +395,7 @@ func (n *Node) process() {
 			n.localSnap = nil
 			return
 		}
+		n.flushWrites()
 		if !n.raft.HasReady() {
 			return
 		}

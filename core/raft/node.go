@@ -120,6 +120,21 @@ func (n *Node) Propose(data []byte) error {
 	return n.r.Step(Message{From: n.r.id, Type: MsgProp, Entries: []Entry{{Type: EntryNormal, Data: data}}})
 }
 
+// ProposeBatch proposes every element of data as one normal entry each, in order, in one step: the
+// leader appends them together and sends one append per follower instead of one per entry; a
+// follower forwards them to the leader in one message. The batch is accepted or refused as a
+// whole, under the same rules and errors as Propose. Raft keeps the slices as given.
+func (n *Node) ProposeBatch(data [][]byte) error {
+	if len(data) == 0 {
+		return fmt.Errorf("%w: empty proposal", ErrProposalDropped)
+	}
+	ents := make([]Entry, len(data))
+	for i, d := range data {
+		ents[i] = Entry{Type: EntryNormal, Data: d}
+	}
+	return n.r.Step(Message{From: n.r.id, Type: MsgProp, Entries: ents})
+}
+
 // ProposeConfChange proposes a membership change, under the same rules as Propose. The leader
 // refuses it with ErrConfChangePending while an earlier change is not yet applied.
 func (n *Node) ProposeConfChange(cc ConfChange) error {

@@ -1,0 +1,62 @@
+package node
+
+import (
+	"fmt"
+)
+
+// queuedWrite is an encoded write waiting to be proposed with the others of its batch.
+type queuedWrite struct {
+	id   uint64
+	data []byte
+}
+
+// queueWrite keeps an encoded write until the node next hands raft's output to the host (see
+// flushWrites), and registers its waiter now so that it times out and fails like any other.
+func (n *Node) queueWrite(req Request, data []byte) {
+	n.queued = append(n.queued, queuedWrite{id: req.ID, data: data})
+	n.wait(req, n.waiters)
+}
+
+// flushWrites proposes every queued write in one raft step: while a persist batch is in flight the
+// writes that arrive meanwhile pile up here, and raft then appends them together and sends one
+// append per follower for all of them instead of one per write. A write that timed out or failed
+// while queued is left out. If raft refuses the batch, each of its writes gets the refusal.
+func (n *Node) flushWrites() {
+	if len(n.queued) == 0 {
+		return
+	}
+	data := make([][]byte, 0, len(n.queued))
+	ids := make([]uint64, 0, len(n.queued))
+	for _, q := range n.queued {
+		if _, ok := n.waiters[q.id]; ok {
+			data = append(data, q.data)
+			ids = append(ids, q.id)
+		}
+	}
+	clear(n.queued)
+	n.queued = n.queued[:0]
+	if len(data) == 0 {
+		return
+	}
+	if err := n.raft.ProposeBatch(data); err != nil {
+		err = proposalError(err)
+		for _, id := range ids {
+			if w, ok := n.waiters[id]; ok {
+				delete(n.waiters, id)
+				n.reply(Reply{ID: w.req.ID, Err: err})
+			}
+		}
+	}
+}
+
+// encodeProposal encodes env as a log entry and checks its size.
+func (n *Node) encodeProposal(env envelope) ([]byte, error) {
+	data, err := n.codec.encode(&env)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
+	}
+	if len(data) > n.cfg.MaxRequestBytes {
+		return nil, ErrTooLarge
+	}
+	return data, nil
+}
