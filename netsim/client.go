@@ -3,9 +3,9 @@ package netsim
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/core/rng"
 )
 
 // ClientConfig configures the simulated clients.
@@ -88,7 +88,7 @@ var (
 // it has outstanding.
 type client struct {
 	id       int
-	rng      *rand.Rand
+	rng      *rng.Rand
 	seq      uint64
 	node     int // index into sim.order for sticky clients
 	seen     map[string]lastSeen

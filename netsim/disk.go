@@ -1,6 +1,6 @@
 package netsim
 
-import "math/rand/v2"
+import "github.com/raftlab/raftlab/core/rng"
 
 // Disk is a node's simulated storage. The host writes a persist batch when the node hands it out
 // (Save, buffered), makes it durable after the disk latency (Sync when the batch needs it) and only
@@ -26,4 +26,4 @@ type DiskFaults interface {
 
 // DiskFactory builds the disk of one node. It is called once per node: the disk outlives crashes.
 // rng is the disk's own seeded generator (for example to choose how much of a torn write survives).
-type DiskFactory func(id uint64, name string, rng *rand.Rand) (Disk, error)
+type DiskFactory func(id uint64, name string, rng *rng.Rand) (Disk, error)

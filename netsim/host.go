@@ -2,10 +2,10 @@ package netsim
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 
 	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/rng"
 )
 
 // host runs one simulated node: it owns the node's process (nil while down), its disk, its clock and
@@ -17,7 +17,7 @@ type host struct {
 	join bool
 	proc Process
 	disk Disk
-	rng  *rand.Rand
+	rng  *rng.Rand
 	// incarnation changes at every crash and restart; ticks and disk completions of an older
 	// incarnation are ignored when they fire.
 	incarnation uint64
@@ -68,7 +68,7 @@ func (h *host) boot() error {
 	}
 	spec := ProcessSpec{
 		ID: h.id, Name: h.name, Members: h.sim.bootMembers(h.join), Join: h.join,
-		Durable: durable, Rand: rand.New(rand.NewPCG(h.rng.Uint64(), h.rng.Uint64())),
+		Durable: durable, Rand: rng.New(h.rng.Uint64(), h.rng.Uint64()),
 		TickInterval: h.sim.cfg.TickInterval,
 	}
 	proc, err := h.sim.cfg.NewProcess(spec)

@@ -59,6 +59,11 @@ func determinismViolations(fset *token.FileSet, file *ast.File) []string {
 	report := func(n ast.Node, format string, args ...any) {
 		out = append(out, fmt.Sprintf("%s: %s", fset.Position(n.Pos()), fmt.Sprintf(format, args...)))
 	}
+	for _, imp := range file.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); p == "math/rand" || p == "math/rand/v2" {
+			report(imp, "import %s: seeded generators come from core/rng (or are passed in)", p)
+		}
+	}
 	ast.Inspect(file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.GoStmt:
@@ -149,11 +154,13 @@ func fine(d clock.Duration) {
 	file, err := parser.ParseFile(fset, "x.go", src, parser.SkipObjectResolution)
 	require.NoError(t, err)
 	got := determinismViolations(fset, file)
-	require.Len(t, got, 6, "%v", got)
-	require.Contains(t, got[0], "go statement")
-	require.Contains(t, got[1], "clock.Now")
-	require.Contains(t, got[2], "clock.Sleep")
-	require.Contains(t, got[3], "clock.After")
-	require.Contains(t, got[4], "rand.Intn")
-	require.Contains(t, got[5], "r2.IntN")
+	require.Len(t, got, 8, "%v", got)
+	require.Contains(t, got[0], "import math/rand:")
+	require.Contains(t, got[1], "import math/rand/v2:")
+	require.Contains(t, got[2], "go statement")
+	require.Contains(t, got[3], "clock.Now")
+	require.Contains(t, got[4], "clock.Sleep")
+	require.Contains(t, got[5], "clock.After")
+	require.Contains(t, got[6], "rand.Intn")
+	require.Contains(t, got[7], "r2.IntN")
 }

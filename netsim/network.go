@@ -2,9 +2,9 @@ package netsim
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/rng"
 )
 
 // Dist is the shape of a latency's random spread above its minimum.
@@ -25,7 +25,7 @@ type Latency struct {
 }
 
 // draw returns one delay from rng.
-func (l Latency) draw(rng *rand.Rand) int64 {
+func (l Latency) draw(rng *rng.Rand) int64 {
 	if l.Spread <= 0 {
 		return l.Min
 	}
@@ -92,7 +92,7 @@ type NetStats struct {
 // Network carries raft messages between simulated nodes over directed links.
 type Network struct {
 	sim          *Sim
-	rng          *rand.Rand
+	rng          *rng.Rand
 	defaults     LinkConfig
 	links        map[Link]LinkConfig
 	cut          map[Link]bool
@@ -102,7 +102,7 @@ type Network struct {
 	boxes []*raft.Message
 }
 
-func newNetwork(sim *Sim, rng *rand.Rand, defaults LinkConfig) *Network {
+func newNetwork(sim *Sim, rng *rng.Rand, defaults LinkConfig) *Network {
 	return &Network{
 		sim: sim, rng: rng, defaults: defaults,
 		links: make(map[Link]LinkConfig), cut: make(map[Link]bool), lastDelivery: make(map[Link]int64),

@@ -1,9 +1,8 @@
 package netsim
 
 import (
-	"math/rand/v2"
-
 	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/rng"
 )
 
 // Process is what runs on a simulated node: the real core/node.Node behind an adapter, or a small fake
@@ -43,7 +42,7 @@ type ProcessSpec struct {
 	// Durable is the state recovered from the node's disk, nil for a fresh node.
 	Durable *Durable
 	// Rand is the node's own seeded generator (derived from the run seed).
-	Rand *rand.Rand
+	Rand *rng.Rand
 	// TickInterval is the length of one tick in ns.
 	TickInterval int64
 }

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 
 	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/core/rng"
 )
 
 // DefaultEpoch is the unix time (ns) that virtual time 0 maps to on every node's clock:
@@ -108,7 +108,7 @@ type Sim struct {
 	seq      uint64
 	steps    uint64
 	queue    eventQueue
-	rng      *rand.Rand
+	rng      *rng.Rand
 	tracer   *tracer
 	net      *Network
 	hosts    map[uint64]*host
@@ -130,7 +130,7 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{cfg: c, rng: rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)), hosts: make(map[uint64]*host), names: make(map[string]bool), removed: make(map[uint64]bool)}
+	s := &Sim{cfg: c, rng: rng.New(c.Seed, c.Seed^0x9e3779b97f4a7c15), hosts: make(map[uint64]*host), names: make(map[string]bool), removed: make(map[uint64]bool)}
 	s.tracer = newTracer(c.Trace)
 	s.net = newNetwork(s, s.childRand(), c.Link)
 	for i := 1; i <= c.Nodes; i++ {
@@ -160,15 +160,15 @@ func New(cfg Config) (*Sim, error) {
 }
 
 // childRand derives a new independent generator from the run's generator.
-func (s *Sim) childRand() *rand.Rand {
-	return rand.New(rand.NewPCG(s.rng.Uint64(), s.rng.Uint64()))
+func (s *Sim) childRand() *rng.Rand {
+	return rng.New(s.rng.Uint64(), s.rng.Uint64())
 }
 
 // Now is the virtual time in ns since the start of the run.
 func (s *Sim) Now() int64 { return s.now }
 
 // Rand is the run's generator, for faults and scenarios that need randomness.
-func (s *Sim) Rand() *rand.Rand { return s.rng }
+func (s *Sim) Rand() *rng.Rand { return s.rng }
 
 // Net is the simulated network.
 func (s *Sim) Net() *Network { return s.net }

@@ -2,7 +2,8 @@ package netsim
 
 import (
 	"fmt"
-	"math/rand/v2"
+
+	"github.com/raftlab/raftlab/core/rng"
 )
 
 // KindWeight is one operation kind and its relative frequency in a workload.
@@ -68,7 +69,7 @@ func TTLWorkload(n int, ttl int64) Workload {
 
 // WorkloadFromSeed picks a workload and its parameters from seed, for randomized suites.
 func WorkloadFromSeed(seed uint64) Workload {
-	rng := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
+	rng := rng.New(seed, seed^0x5bd1e995)
 	switch rng.IntN(3) {
 	case 0:
 		return RegisterWorkload()
@@ -108,7 +109,7 @@ type lastSeen struct {
 }
 
 // next generates one operation; seen holds what the client last saw of each key.
-func (w Workload) next(rng *rand.Rand, client int, seq uint64, seen map[string]lastSeen) Request {
+func (w Workload) next(rng *rng.Rand, client int, seq uint64, seen map[string]lastSeen) Request {
 	total := 0
 	for _, kw := range w.Mix {
 		total += kw.Weight

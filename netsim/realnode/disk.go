@@ -2,14 +2,14 @@ package realnode
 
 import (
 	"fmt"
-	"math/rand/v2"
 
+	"github.com/raftlab/raftlab/core/rng"
 	"github.com/raftlab/raftlab/netsim"
 )
 
 // NewDisk returns the disk factory for opts.Disk.
 func NewDisk(opts Options) netsim.DiskFactory {
-	return func(id uint64, name string, rng *rand.Rand) (netsim.Disk, error) {
+	return func(id uint64, name string, rng *rng.Rand) (netsim.Disk, error) {
 		switch opts.Disk {
 		case DiskMemory:
 			return newMemDisk(), nil

@@ -2,8 +2,8 @@ package realnode
 
 import (
 	"fmt"
-	"math/rand/v2"
 
+	"github.com/raftlab/raftlab/core/rng"
 	"github.com/raftlab/raftlab/core/wal"
 	"github.com/raftlab/raftlab/core/wal/memfs"
 	"github.com/raftlab/raftlab/netsim"
@@ -19,7 +19,7 @@ type walDisk struct {
 	opts     wal.Options
 	w        *wal.WAL
 	metadata []byte
-	rng      *rand.Rand
+	rng      *rng.Rand
 	torn     bool
 	// TornTails counts recoveries that found and cut a torn last record.
 	tornTails int
@@ -30,7 +30,7 @@ type walDisk struct {
 // the same speed in BenchmarkSimulatedCluster.)
 const defaultSegmentSize = 32 << 10
 
-func newWALDisk(name string, rng *rand.Rand, opts Options) *walDisk {
+func newWALDisk(name string, rng *rng.Rand, opts Options) *walDisk {
 	segment := opts.SegmentSize
 	if segment <= 0 {
 		segment = defaultSegmentSize
