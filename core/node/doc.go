@@ -19,8 +19,9 @@
 //
 // The ordering contract, per Raft Ready: persist (host) → Persisted → messages released → committed
 // entries applied to the store → waiters answered → raft.Advance. While a batch is being persisted,
-// new proposals and messages keep accumulating inside raft, so the next batch carries all of them:
-// that is the group commit.
+// new writes wait in the node and messages accumulate inside raft; the waiting writes are then
+// proposed together (raft.Node.ProposeBatch: one append per follower for all of them), so the next
+// batch carries all of them: that is the group commit.
 //
 // Request IDs make every proposal idempotent: the ID travels in the log entry, and each replica keeps
 // a bounded, deterministic table of recently applied IDs and their results. A proposal duplicated by
