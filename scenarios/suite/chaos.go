@@ -44,7 +44,15 @@ func chaosSuites() []Suite {
 		fixed(netsim.KeysWorkload(5)), memberChurn(3, d))
 	members.Nodes = 3
 
+	// standard is issue 8's standard chaos workload: 5 nodes, 10 clients each issuing an operation
+	// every 100 ms of virtual time on average, random partitions and crashes, 30 virtual seconds.
+	standard := base("chaos-standard", "the standard chaos workload: 10 clients, an op every 100 ms each, "+
+		"random partitions and crashes, 30 virtual seconds (what `labd sweep chaos-standard --seeds 1..1000` times)",
+		fixed(netsim.KeysWorkload(10)), generated(nemesis.Mix{Nodes: 5, Partitions: 1, Crashes: 1}, 30*second))
+	standard.Duration, standard.Clients, standard.Interval, standard.Seeds = 30*second, 10, 100*ms, 3
+
 	return []Suite{
+		standard,
 		register(base("register-partitions", "one register with compare-and-swap; partitions of every shape",
 			fixed(netsim.RegisterWorkload()), generated(nemesis.Mix{Nodes: 5, Partitions: 1}, d))),
 		register(base("register-leader-kills", "one register; the leader is killed again and again",
