@@ -7,28 +7,8 @@ import (
 
 // serveAuthRoles is /v2/auth/roles[/<name>]: list, get, create or change, and delete roles.
 func (h *handler) serveAuthRoles(w http.ResponseWriter, r *http.Request) {
-	name, ok := h.authTarget(w, r, authRolesPrefix, "role")
-	if !ok {
-		return
-	}
-	if r.Method != http.MethodGet {
-		h.authWrites.Lock()
-		defer h.authWrites.Unlock()
-	}
-	var err error
-	switch {
-	case name == "":
-		err = h.listRoles(w)
-	case r.Method == http.MethodGet:
-		err = h.getRole(w, name)
-	case r.Method == http.MethodPut:
-		err = h.putRole(w, r, name)
-	default:
-		err = h.deleteRole(w, r, name)
-	}
-	if err != nil {
-		h.writeAuthError(w, err)
-	}
+	h.serveAuthResource(w, r, authResource{prefix: authRolesPrefix, noun: "role",
+		list: h.listRoles, get: h.getRole, put: h.putRole, del: h.deleteRole})
 }
 
 func (h *handler) listRoles(w http.ResponseWriter) error {

@@ -7,28 +7,8 @@ import (
 
 // serveAuthUsers is /v2/auth/users[/<name>]: list, get, create or change, and delete users.
 func (h *handler) serveAuthUsers(w http.ResponseWriter, r *http.Request) {
-	name, ok := h.authTarget(w, r, authUsersPrefix, "user")
-	if !ok {
-		return
-	}
-	if r.Method != http.MethodGet {
-		h.authWrites.Lock()
-		defer h.authWrites.Unlock()
-	}
-	var err error
-	switch {
-	case name == "":
-		err = h.listUsers(w)
-	case r.Method == http.MethodGet:
-		err = h.getUser(w, name)
-	case r.Method == http.MethodPut:
-		err = h.putUser(w, r, name)
-	default:
-		err = h.deleteUser(w, r, name)
-	}
-	if err != nil {
-		h.writeAuthError(w, err)
-	}
+	h.serveAuthResource(w, r, authResource{prefix: authUsersPrefix, noun: "user",
+		list: h.listUsers, get: h.getUser, put: h.putUser, del: h.deleteUser})
 }
 
 // withRoles expands a user's role names (roles deleted since are left out).

@@ -1,0 +1,39 @@
+package httpapi
+
+import "net/http"
+
+// authResource is one collection of the v2 auth API (users or roles) and its operations.
+type authResource struct {
+	prefix, noun string
+	list         func(w http.ResponseWriter) error
+	get          func(w http.ResponseWriter, name string) error
+	put          func(w http.ResponseWriter, r *http.Request, name string) error
+	del          func(w http.ResponseWriter, r *http.Request, name string) error
+}
+
+// serveAuthResource dispatches /v2/auth/<collection>[/<name>]: list, get, create or change, and
+// delete. Changes are serialized within this member.
+func (h *handler) serveAuthResource(w http.ResponseWriter, r *http.Request, res authResource) {
+	name, ok := h.authTarget(w, r, res.prefix, res.noun)
+	if !ok {
+		return
+	}
+	if r.Method != http.MethodGet {
+		h.authWrites.Lock()
+		defer h.authWrites.Unlock()
+	}
+	var err error
+	switch {
+	case name == "":
+		err = res.list(w)
+	case r.Method == http.MethodGet:
+		err = res.get(w, name)
+	case r.Method == http.MethodPut:
+		err = res.put(w, r, name)
+	default:
+		err = res.del(w, r, name)
+	}
+	if err != nil {
+		h.writeAuthError(w, err)
+	}
+}
