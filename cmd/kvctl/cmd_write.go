@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"time"
 
@@ -93,6 +94,21 @@ func dirCommand(name, usage, prevExist string) *command {
 
 // writeValue runs a PUT of <key> <value> (value from stdin when missing) and prints the answer.
 func (cx *cmdContext) writeValue(opts v2client.SetOptions) int {
+	return cx.sendKeyValue(func(ctx context.Context, c *v2client.Client, key, value string) (*v2client.Response, error) {
+		return c.Set(ctx, key, value, opts)
+	})
+}
+
+// createInOrder runs mk --in-order: a POST under the directory <key>.
+func (cx *cmdContext) createInOrder(ttl time.Duration) int {
+	return cx.sendKeyValue(func(ctx context.Context, c *v2client.Client, dir, value string) (*v2client.Response, error) {
+		return c.CreateInOrder(ctx, dir, value, ttl)
+	})
+}
+
+// sendKeyValue reads <key> and <value> (value from stdin when missing), sends them with send and
+// prints the answer, with etcdctl's exit codes.
+func (cx *cmdContext) sendKeyValue(send func(ctx context.Context, c *v2client.Client, key, value string) (*v2client.Response, error)) int {
 	key, ok := cx.key()
 	if !ok {
 		return cx.app.fail(exitBadArgs, errKeyRequired)
@@ -106,31 +122,7 @@ func (cx *cmdContext) writeValue(opts v2client.SetOptions) int {
 		return code
 	}
 	ctx, cancel := cx.totalTimeoutContext()
-	resp, err := c.Set(ctx, key, value, opts)
-	cancel()
-	if err != nil {
-		return cx.app.fail(exitServerError, err)
-	}
-	cx.printResponse(resp)
-	return exitSuccess
-}
-
-// createInOrder runs mk --in-order: a POST under the directory <key>.
-func (cx *cmdContext) createInOrder(ttl time.Duration) int {
-	dir, ok := cx.key()
-	if !ok {
-		return cx.app.fail(exitBadArgs, errKeyRequired)
-	}
-	value, err := cx.value()
-	if err != nil {
-		return cx.app.fail(exitBadArgs, err)
-	}
-	c, code, ok := cx.newClient(true)
-	if !ok {
-		return code
-	}
-	ctx, cancel := cx.totalTimeoutContext()
-	resp, err := c.CreateInOrder(ctx, dir, value, ttl)
+	resp, err := send(ctx, c, key, value)
 	cancel()
 	if err != nil {
 		return cx.app.fail(exitServerError, err)
