@@ -244,6 +244,9 @@ func (l *loop) drain() bool {
 		s.stats.sent(out.Messages)
 		s.tr.Send(out.Messages)
 	}
+	// The status is published before any reply goes out, so a caller that got its answer sees a status at
+	// least as new as that answer (a write refused for a failed disk finds Status().Failed already set).
+	st := l.publishStatus()
 	for _, r := range out.Replies {
 		if r.ID == l.publishID && l.publishID != 0 {
 			l.onPublished(r)
@@ -259,7 +262,6 @@ func (l *loop) drain() bool {
 		delete(l.waiters, r.ID)
 		w.reply <- r
 	}
-	st := l.publishStatus()
 	if st.Failed != nil && !l.failureLogged {
 		l.failureLogged = true
 		s.log.Error("storage failed: the member no longer acknowledges anything; /health reports unhealthy", "err", st.Failed)
