@@ -10,12 +10,14 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 )
 
-// keyOps is the porcupine history of one key: ops as recorded (for the visualisation) and reduced,
-// the equivalent history the search runs on (see reduceKey).
+// keyOps is the porcupine history of one key: ops as recorded (for the visualisation), reduced (the
+// equivalent history of fewer and shorter ops, see reduceKey) and search, the reduced history as the
+// search model takes it (see searchHistory).
 type keyOps struct {
 	name    string
 	ops     []porcupine.Operation
 	reduced []porcupine.Operation
+	search  []porcupine.Operation
 }
 
 // classify splits valid ops into the porcupine histories (quorum reads and writes, with unknown writes
@@ -114,7 +116,8 @@ func keyOrder(lin []porcupine.Operation) []keyOps {
 	}
 	keys := make([]keyOps, 0, len(byKey))
 	for name, ops := range byKey {
-		keys = append(keys, keyOps{name: name, ops: ops, reduced: reduceKey(ops)})
+		reduced := reduceKey(ops)
+		keys = append(keys, keyOps{name: name, ops: ops, reduced: reduced, search: searchHistory(reduced)})
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].name < keys[j].name })
 	return keys

@@ -13,9 +13,7 @@ import (
 // explainKey describes why a key's history is not linearizable: how far the longest linearization got,
 // the state it reached, and the first operation (by return time) it could not place.
 func explainKey(key keyOps, timeout time.Duration) string {
-	model := V2Model()
-	model.Partition = nil
-	_, info := porcupine.CheckOperationsVerbose(model, key.reduced, timeout)
+	_, info := porcupine.CheckOperationsVerbose(searchModel(), key.search, timeout)
 	var longest []int
 	if parts := info.PartialLinearizations(); len(parts) > 0 {
 		for _, seq := range parts[0] {
@@ -25,10 +23,10 @@ func explainKey(key keyOps, timeout time.Duration) string {
 		}
 	}
 	placed := make([]bool, len(key.reduced))
-	state := keyState{}
+	state := searchState{}
 	for _, id := range longest {
 		placed[id] = true
-		_, state = step(state, key.reduced[id].Input.(*history.Op))
+		_, state = searchStep(state, key.search[id].Input.(*searchOp))
 	}
 	blocked := -1
 	for i, o := range key.reduced {
@@ -40,7 +38,7 @@ func explainKey(key keyOps, timeout time.Duration) string {
 		}
 	}
 	msg := fmt.Sprintf("key %s: not linearizable (%d ops); the longest linearization places %d of them and leaves the key %s",
-		key.name, len(key.reduced), len(longest), describeState(state))
+		key.name, len(key.reduced), len(longest), describeState(state.key))
 	if blocked >= 0 {
 		msg += "; no legal point for: " + key.reduced[blocked].Input.(*history.Op).String()
 	}

@@ -150,25 +150,20 @@ func TestReduceKeepsVerdictsOfRandomHistories(t *testing.T) {
 	for seed := int64(1); seed <= 300; seed++ {
 		ops := genHistory(seed, 40, 4, 1, 25)
 		if seed%2 == 0 {
-			rng := rand.New(rand.NewSource(seed))
-			for _, i := range rng.Perm(len(ops)) {
-				if ops[i].Kind == history.KindQGet && ops[i].Outcome == history.OutcomeOK && ops[i].Found {
-					ops[i].Result = ops[rng.Intn(len(ops))].Value
-					ops[i].Index = 0
-					break
-				}
-			}
+			corruptOneRead(rand.New(rand.NewSource(seed)), ops)
 		}
 		want := porcupine.CheckOperations(V2Model(), PorcupineHistory(ops))
 		if !want {
 			bad++
 		}
 		lin, _ := classify(ops)
-		got := true
+		gotReduced, gotSearch := true, true
 		for _, k := range keyOrder(lin) {
-			got = got && porcupine.CheckOperations(V2Model(), k.reduced)
+			gotReduced = gotReduced && porcupine.CheckOperations(V2Model(), k.reduced)
+			gotSearch = gotSearch && porcupine.CheckOperations(searchModel(), k.search)
 		}
-		require.Equal(t, want, got, "seed %d: %s", seed, fmt.Sprint(ops))
+		require.Equal(t, want, gotReduced, "seed %d: reduced: %s", seed, fmt.Sprint(ops))
+		require.Equal(t, want, gotSearch, "seed %d: searched: %s", seed, fmt.Sprint(ops))
 	}
 	assert.Greater(t, bad, 20, "the corruptions produce violations to catch")
 }

@@ -18,8 +18,7 @@ func checkKeys(keys []keyOps, timeout time.Duration) []porcupine.CheckResult {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	model := V2Model()
-	model.Partition = nil
+	model := searchModel()
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -27,7 +26,7 @@ func checkKeys(keys []keyOps, timeout time.Duration) []porcupine.CheckResult {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results[i] = checkOneKey(ctx, model, keys[i].reduced)
+				results[i] = checkOneKey(ctx, model, keys[i].search)
 			}
 		}()
 	}

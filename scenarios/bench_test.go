@@ -44,3 +44,31 @@ func BenchmarkSuiteSeed(b *testing.B) {
 	b.ReportMetric(float64(ops)/float64(b.N), "ops/run")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "runs/s")
 }
+
+// BenchmarkChaosStandardSeed runs one seed of issue 8's standard chaos workload (chaos-standard: 5
+// nodes, 10 clients, an op every 100 ms, partitions and crashes, 30 virtual seconds) with every check,
+// as one seed of `labd sweep chaos-standard` does. seeds/min-per-core projects a sweep's speed.
+func BenchmarkChaosStandardSeed(b *testing.B) {
+	s, err := suite.Lookup("chaos-standard")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ops int
+	var virtual int64
+	seed := uint64(0)
+	for b.Loop() {
+		seed++
+		sum, err := s.Run(seed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !sum.Passed {
+			b.Fatalf("seed %d failed: %v", seed, sum.Problems)
+		}
+		ops += sum.Ops
+		virtual += sum.VirtualTime
+	}
+	b.ReportMetric(float64(ops)/float64(b.N), "ops/run")
+	b.ReportMetric(float64(virtual)/1e9/b.Elapsed().Seconds(), "virtual-s/s")
+	b.ReportMetric(60*float64(b.N)/b.Elapsed().Seconds(), "seeds/min")
+}
