@@ -22,6 +22,7 @@ type Monitor struct {
 	committed   map[uint64]entrySeen // index -> the entry some node reported committed there
 	acked       map[string]uint64    // key -> highest acknowledged write index
 	deletes     map[string]bool      // keys some client tried to delete
+	logMemos    map[uint64]*logMemo  // node -> its log as last observed
 	violations  violationLog
 }
 
@@ -58,6 +59,7 @@ func NewMonitor() *Monitor {
 		committed:   map[uint64]entrySeen{},
 		acked:       map[string]uint64{},
 		deletes:     map[string]bool{},
+		logMemos:    map[uint64]*logMemo{},
 	}
 }
 
@@ -109,6 +111,7 @@ func (m *Monitor) ObserveRestart(node uint64, at int64) {
 	delete(m.newLeader, node)
 	delete(m.commits, node)
 	delete(m.lastApplied, node)
+	delete(m.logMemos, node)
 }
 
 // ObserveCommit records node's commit index. While a node stays up its commit index never goes back.
@@ -148,15 +151,33 @@ func describeEntry(term, hash uint64) string { return fmt.Sprintf("term %d (data
 // it in every log), that entries once committed never change, and, on the first call after node became
 // leader, leader completeness: the new leader's log holds every entry committed before.
 func (m *Monitor) ObserveLog(node uint64, entries []raft.Entry, commit uint64, at int64) {
+	memo := m.logMemos[node]
+	if memo == nil {
+		memo = &logMemo{}
+		m.logMemos[node] = memo
+	}
+	next := memo.spare[:0]
 	for i, e := range entries {
-		seen := logSeen{node: node, hash: EntryHash(e.Data), at: at}
+		old, same := memo.lookup(e)
+		seen := logSeen{node: node, hash: old.hash, at: at}
 		if i > 0 {
 			seen.prevTerm, seen.hasPrev = entries[i-1].Term, true
 		}
-		m.matchLog(e, seen)
-		if e.Index <= commit {
-			m.commit(node, e, seen.hash, at)
+		if !same {
+			seen.hash = EntryHash(e.Data)
+			m.matchLog(e, seen)
 		}
+		committed := same && old.committed
+		if e.Index <= commit && !committed {
+			m.commit(node, e, seen.hash, at)
+			committed = true
+		}
+		next = append(next, memoItem{term: e.Term, data: dataPtr(e.Data), size: len(e.Data), hash: seen.hash, committed: committed})
+	}
+	memo.spare = memo.items
+	memo.items = next
+	if len(entries) > 0 {
+		memo.first = entries[0].Index
 	}
 	if elected, ok := m.newLeader[node]; ok {
 		delete(m.newLeader, node)

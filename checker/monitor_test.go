@@ -101,6 +101,32 @@ func TestMonitor(t *testing.T) {
 			m.ObserveLog(1, entries(1, 1), 2, 10)
 			m.ObserveLog(1, entries(1, 2), 2, 20)
 		}, "t=20: committed entry changed: node 1 has term 2"},
+		{"the same log seen again and again", func(m *Monitor) {
+			log := entries(1, 1, 2)
+			m.ObserveLog(1, log, 1, 10)
+			m.ObserveLog(1, log, 3, 20)
+			m.ObserveLog(1, log[1:], 3, 30) // compacted
+		}, ""},
+		{"an entry replaced with other data, same term, in a log seen before", func(m *Monitor) {
+			log := entries(1, 1)
+			m.ObserveLog(1, log, 0, 10)
+			log[1].Data = []byte("different")
+			m.ObserveLog(1, log, 0, 20)
+		}, "t=20: log matching: node 1 has different data at index 2 term 1 than node 1 had at t=10"},
+		{"an entry seen before commits later, against another node's commit", func(m *Monitor) {
+			log := entries(1, 1)
+			m.ObserveLog(1, log, 1, 10)
+			other := entries(1, 2)
+			m.ObserveLog(2, other, 2, 15)
+			m.ObserveLog(1, log, 2, 20) // the very entry seen at t=10, committed now
+		}, "t=20: committed entry changed: node 1 has term 1"},
+		{"a restarted node's log is checked afresh", func(m *Monitor) {
+			log := entries(1, 1)
+			m.ObserveLog(1, log, 2, 10)
+			m.ObserveRestart(1, 15)
+			log[1].Term = 3
+			m.ObserveLog(1, log, 2, 20)
+		}, "t=20: committed entry changed: node 1 has term 3"},
 		{"new leader holds every committed entry", func(m *Monitor) {
 			m.ObserveLog(1, entries(1, 1, 1), 3, 10)
 			m.ObserveRole(2, 2, true, 20)
