@@ -53,8 +53,12 @@ func (s *logState) appendEntries(ents []raft.Entry) error {
 // applySnapshot records a snapshot marker. If the log does not contain the snapshot's last entry
 // with the same term, the snapshot replaced the log (a follower installing the leader's snapshot)
 // and every entry is dropped; otherwise (local compaction) the entries after it stay.
+//
+// Markers only ever grow, so one not newer than the latest is a repetition (every segment prologue
+// repeats the retained markers) and is skipped: keeping it would make the WAL write it into every
+// later prologue, and each restart would multiply the markers again.
 func (s *logState) applySnapshot(m snapshotMarker) {
-	if n := len(s.markers); n > 0 && s.markers[n-1] == m {
+	if n := len(s.markers); n > 0 && m.Index <= s.markers[n-1].Index {
 		return
 	}
 	s.markers = append(s.markers, m)

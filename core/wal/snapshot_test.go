@@ -158,3 +158,35 @@ func TestSnapshotMustBeNewer(t *testing.T) {
 	require.ErrorIs(t, w.SaveSnapshot(snapshotAt(2, 8)), wal.ErrInvalid)
 	require.Equal(t, int64(1), w.Stats().Snapshots)
 }
+
+// TestReopenDoesNotMultiplySnapshotMarkers guards the segment prologue against growing across
+// restarts. Every prologue repeats the retained snapshot markers; replay once took each repetition
+// for a new marker, so every restart multiplied the markers, every later prologue carried them all,
+// and a simulated cluster with a few dozen crashes ran out of memory.
+func TestReopenDoesNotMultiplySnapshotMarkers(t *testing.T) {
+	fs := memfs.New()
+	opts := wal.Options{SegmentSize: 512}
+	w := createWAL(t, fs, opts)
+	writeLog(t, w, 1, 100)
+	require.NoError(t, w.SaveSnapshot(snapshotAt(1, 40)))
+	writeLog(t, w, 101, 150)
+	require.NoError(t, w.SaveSnapshot(snapshotAt(1, 90)))
+	require.NoError(t, w.Close())
+
+	next := uint64(151)
+	for restart := 0; restart < 8; restart++ {
+		w, rec := reopen(t, fs, opts)
+		require.Equal(t, uint64(90), rec.Snapshot.Metadata.Index)
+		writeLog(t, w, next, next+29)
+		next += 30
+		require.NoError(t, w.Close())
+	}
+	for _, name := range filesWithSuffix(t, fs, ".wal") {
+		size, err := fs.Stat(filepath.Join(testDir, name))
+		require.NoError(t, err)
+		require.Less(t, size, int64(2048), "segment %s: a prologue of two markers and at most one batch past the segment size", name)
+	}
+	_, rec := reopen(t, fs, opts)
+	require.Equal(t, uint64(90), rec.Snapshot.Metadata.Index)
+	require.Equal(t, next-1, rec.Entries[len(rec.Entries)-1].Index)
+}
