@@ -199,8 +199,8 @@ func (n *Node) Ready() Ready {
 		ReadStates:       r.readStates,
 	}
 	if ss := r.softState(); ss != n.prevSoft {
-		rd.SoftState = &ss
 		n.prevSoft = ss
+		rd.SoftState = &SoftState{Lead: ss.Lead, Role: ss.Role} // allocated only when it changed
 	}
 	if hs := r.hardState(); hs != n.prevHard {
 		rd.HardState = hs
