@@ -3,6 +3,12 @@ package scenarios
 import (
 	"testing"
 
+	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/nemesis"
+	"github.com/raftlab/raftlab/netsim"
+	"github.com/raftlab/raftlab/netsim/realnode"
+
 	"github.com/raftlab/raftlab/scenarios/run"
 	"github.com/raftlab/raftlab/scenarios/story"
 	"github.com/raftlab/raftlab/scenarios/suite"
@@ -71,4 +77,43 @@ func BenchmarkChaosStandardSeed(b *testing.B) {
 	b.ReportMetric(float64(ops)/float64(b.N), "ops/run")
 	b.ReportMetric(float64(virtual)/1e9/b.Elapsed().Seconds(), "virtual-s/s")
 	b.ReportMetric(60*float64(b.N)/b.Elapsed().Seconds(), "seeds/min")
+}
+
+// chaosHistory runs the standard chaos workload (as chaos-standard, seed 1) for as long as it takes
+// to record at least n operations, and returns the history.
+func chaosHistory(b *testing.B, n int) []history.Op {
+	b.Helper()
+	const opsPerVirtualSecond = 100 // 10 clients, an op every 100 ms each
+	d := int64(n/opsPerVirtualSecond*3/2) * 1e9 // faults cost some ops: run half as long again
+	cfg := netsim.Config{Seed: 1, Nodes: 5,
+		Clients: netsim.ClientConfig{Count: 10, Workload: netsim.KeysWorkload(10), Random: true, Interval: 100e6, Stop: d}}
+	sim, err := netsim.New(realnode.Configure(cfg, realnode.Options{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	nemesis.Schedule(sim, nemesis.Generate(1, nemesis.Mix{Nodes: 5, Partitions: 1, Crashes: 1}, d), nil)
+	sim.Run(d + 5e9)
+	ops := sim.History()
+	if len(ops) < n {
+		b.Fatalf("recorded %d ops, want %d", len(ops), n)
+	}
+	return ops[:n]
+}
+
+// BenchmarkCheckChaos100k checks a 100,000-operation history of the standard chaos workload (one
+// long run: 10 keys, partitions and crashes, thousands of unknown outcomes) with everything Check
+// does: porcupine per key, the index pass and the local-read checks.
+func BenchmarkCheckChaos100k(b *testing.B) {
+	ops := chaosHistory(b, 100_000)
+	b.ReportAllocs()
+	var unknown int
+	for b.Loop() {
+		v := checker.Check(ops, checker.Options{})
+		if !v.Linearizable {
+			b.Fatalf("not linearizable: %v", v.Problems)
+		}
+		unknown = v.Unknown
+	}
+	b.ReportMetric(float64(unknown), "unknown-ops")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/check")
 }
