@@ -83,7 +83,7 @@ func BenchmarkChaosStandardSeed(b *testing.B) {
 // to record at least n operations, and returns the history.
 func chaosHistory(b *testing.B, n int) []history.Op {
 	b.Helper()
-	const opsPerVirtualSecond = 100 // 10 clients, an op every 100 ms each
+	const opsPerVirtualSecond = 100             // 10 clients, an op every 100 ms each
 	d := int64(n/opsPerVirtualSecond*3/2) * 1e9 // faults cost some ops: run half as long again
 	cfg := netsim.Config{Seed: 1, Nodes: 5,
 		Clients: netsim.ClientConfig{Count: 10, Workload: netsim.KeysWorkload(10), Random: true, Interval: 100e6, Stop: d}}
