@@ -21,8 +21,8 @@
 //
 // # Trace
 //
-// Every event writes one line to the trace; the running FNV-1a 64 hash of all lines is TraceHash, and
-// equal seeds give equal hashes. A line has fixed columns:
+// Every event writes one line to the trace; a running 64-bit hash of all lines (FNV-1a folded a word
+// at a time) is TraceHash, and equal seeds give equal hashes. A line has fixed columns:
 //
 //	SSSSSS.NNNNNNNNN KIND     NODE DETAIL
 //	     1.503129871 send     n1   n1->n3 MsgApp t2 log=2/7 c7 e1 at=1504100000

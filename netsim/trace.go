@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -8,8 +9,8 @@ import (
 	"github.com/raftlab/raftlab/core/raft"
 )
 
-// tracer formats one fixed-column line per simulator event, folds every line into a running FNV-1a 64
-// hash and optionally copies the lines to a writer. The line format is documented in doc.go.
+// tracer formats one fixed-column line per simulator event, folds every line into a running 64-bit
+// hash (foldLine) and optionally copies the lines to a writer. The line format is documented in doc.go.
 //
 // Hot callers format straight into the tracer's buffer (begin, append the detail, end), so a line
 // costs no allocation.
@@ -23,6 +24,19 @@ type tracer struct {
 	// messages of one Ready, a delivery and its replies), so it is formatted once per instant.
 	stamp   []byte
 	stampAt int64
+}
+
+// foldLine folds a line into the running hash FNV-1a style, eight bytes (little-endian) at a time and
+// then byte by byte: an eighth of the multiplications of byte-wise FNV-1a, and just as deterministic.
+func foldLine(h uint64, b []byte) uint64 {
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * fnvPrime64
+		b = b[8:]
+	}
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime64
+	}
+	return h
 }
 
 // FNV-1a 64 parameters (as in hash/fnv).
@@ -59,12 +73,7 @@ func (t *tracer) begin(at int64, kind, node string) []byte {
 func (t *tracer) end(b []byte) {
 	b = append(b, '\n')
 	t.buf = b
-	h := t.hash
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= fnvPrime64
-	}
-	t.hash = h
+	t.hash = foldLine(t.hash, b)
 	t.lines++
 	if t.out != nil && t.err == nil {
 		if _, err := t.out.Write(b); err != nil {

@@ -3,19 +3,31 @@ package netsim
 import (
 	"bytes"
 	"fmt"
-	"hash/fnv"
 	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-func TestTraceHashIsFNVOfTheLines(t *testing.T) {
+func TestTraceHashFoldsTheLines(t *testing.T) {
 	var buf bytes.Buffer
 	s := chaosFakeRun(t, 11, &buf)
-	h := fnv.New64a()
-	h.Write(buf.Bytes())
-	require.Equal(t, h.Sum64(), s.TraceHash())
+	// The reference: every line (with its newline) folded FNV-1a style, whole little-endian words
+	// first, then the bytes left over.
+	want := uint64(14695981039346656037)
+	for _, line := range bytes.SplitAfter(buf.Bytes(), []byte("\n")) {
+		for ; len(line) >= 8; line = line[8:] {
+			var word uint64
+			for i := 7; i >= 0; i-- {
+				word = word<<8 | uint64(line[i])
+			}
+			want = (want ^ word) * 1099511628211
+		}
+		for _, c := range line {
+			want = (want ^ uint64(c)) * 1099511628211
+		}
+	}
+	require.Equal(t, want, s.TraceHash())
 	require.Equal(t, uint64(bytes.Count(buf.Bytes(), []byte("\n"))), s.TraceLines())
 }
 

@@ -57,10 +57,15 @@ func (n *inode) resize(size int64) {
 func (n *inode) writeAt(p []byte, off int64) {
 	n.protectSynced(off)
 	end := off + int64(len(p))
-	if end > int64(len(n.data)) {
+	switch {
+	case off == int64(len(n.data)):
+		n.data = append(n.data, p...) // the common append: no zeroing, one copy
+	case end > int64(len(n.data)):
 		n.resize(end)
+		copy(n.data[off:], p)
+	default:
+		copy(n.data[off:], p)
 	}
-	copy(n.data[off:], p)
 	n.pending = append(n.pending, pendingWrite{off: off, start: len(n.pendingBytes), len: len(p)})
 	n.pendingBytes = append(n.pendingBytes, p...)
 }
