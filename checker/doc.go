@@ -25,6 +25,13 @@
 // gets it with Return = +inf. Before the search, each key's history is reduced to an equivalent one
 // (same verdict, proof in reduce.go): such a write is closed at the first read or successful compare
 // of its (unique) value, dropped when nothing could tell its effect from no effect, and dropped when
-// its precondition can no longer hold when it is called. The visualisation draws the history as
-// recorded.
+// its precondition can no longer hold when it is called. The writes still pending are then searched up
+// to symmetry (proof in symmetry.go): values nobody observed share one stand-in, and writes with the
+// same effect are placed in call order, so k interchangeable pending writes cost k+1 search states
+// instead of 2^k. The visualisation draws the history as recorded.
+//
+// The two rewrites are what make long chaos histories checkable: the worst key of 1,000
+// chaos-standard seeds went from 6.9 s to under a millisecond, and a 100,000-operation history of the
+// standard chaos workload checks in about half a second on one core (BenchmarkCheckChaos100k in
+// package scenarios).
 package checker
