@@ -2,7 +2,7 @@ package raft
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 )
 
 func stepLeader(r *raft, m Message) error {
@@ -174,9 +174,9 @@ func (r *raft) maybeCommit() bool {
 			matches = append(matches, 0)
 		}
 	}
-	sort.Slice(matches, func(i, j int) bool { return matches[i] > matches[j] })
+	slices.Sort(matches) // ascending, in place: no allocation (sort.Slice allocated on every commit check)
 	r.matchBuf = matches
-	mci := matches[r.quorum()-1]
+	mci := matches[len(matches)-r.quorum()]
 	if !r.log.maybeCommit(mci, r.term, r.bugs.CommitPreviousTermByCounting) {
 		return false
 	}
