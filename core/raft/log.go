@@ -5,6 +5,7 @@ import (
 	"fmt"
 )
 
+// noLimit is the maxSize that asks for every entry, unsplit.
 const noLimit = ^uint64(0)
 
 // raftLog is the node's view of the log: the durable part in Storage followed by the unstable part.

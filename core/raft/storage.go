@@ -164,7 +164,7 @@ func (ms *MemoryStorage) Append(entries []Entry) error {
 // limitSize returns the longest prefix of ents whose total payload size is at most maxSize, but
 // always at least one entry.
 func limitSize(ents []Entry, maxSize uint64) []Entry {
-	if len(ents) == 0 {
+	if len(ents) == 0 || maxSize == noLimit {
 		return ents
 	}
 	size := entrySize(ents[0])
