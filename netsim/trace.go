@@ -127,7 +127,7 @@ func appendPaddedString(b []byte, v string, width int) []byte {
 	return b
 }
 
-// TraceHash is the FNV-1a 64 hash of every trace line so far.
+// TraceHash is the running hash of every trace line so far (see foldLine).
 func (s *Sim) TraceHash() uint64 { return s.tracer.hash }
 
 // TraceLines is how many trace lines were produced.
