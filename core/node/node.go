@@ -436,6 +436,10 @@ func (n *Node) process() {
 // sendLeaderTraffic releases the leader's appends, heartbeats and snapshots at once and returns the
 // messages that must wait for the persist batch.
 func (n *Node) sendLeaderTraffic(msgs []raft.Message) []raft.Message {
+	if allLeaderTraffic(msgs) {
+		n.queueMessages(msgs)
+		return nil
+	}
 	var wait []raft.Message
 	for _, m := range msgs {
 		switch m.Type {
@@ -446,6 +450,29 @@ func (n *Node) sendLeaderTraffic(msgs []raft.Message) []raft.Message {
 		}
 	}
 	return wait
+}
+
+// allLeaderTraffic reports whether every message may leave before the persist batch (see
+// sendLeaderTraffic): the usual case for a leader's Ready.
+func allLeaderTraffic(msgs []raft.Message) bool {
+	for _, m := range msgs {
+		switch m.Type {
+		case raft.MsgApp, raft.MsgHeartbeat, raft.MsgSnap:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// queueMessages adds msgs to the output. raft hands each Ready's message slice over for good, so when
+// nothing is queued yet the slice itself becomes the output instead of being copied.
+func (n *Node) queueMessages(msgs []raft.Message) {
+	if len(n.out.Messages) == 0 {
+		n.out.Messages = msgs
+		return
+	}
+	n.out.Messages = append(n.out.Messages, msgs...)
 }
 
 func (n *Node) emitPersist(b *PersistBatch, rd *raft.Ready) {
@@ -476,7 +503,7 @@ func (n *Node) finish(rd raft.Ready) {
 			return
 		}
 	}
-	n.out.Messages = append(n.out.Messages, rd.Messages...)
+	n.queueMessages(rd.Messages)
 	for _, e := range rd.CommittedEntries {
 		n.applyEntry(e)
 	}
