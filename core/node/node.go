@@ -37,7 +37,8 @@ type Node struct {
 	// persistence hand-off
 	seq       uint64
 	inFlight  bool
-	pending   *raft.Ready
+	pending   raft.Ready // the Ready waiting for the batch in flight, when hasPend
+	hasPend   bool
 	localSnap *raft.Snapshot
 	forceSnap bool
 
@@ -343,17 +344,17 @@ func (n *Node) Persisted(seq uint64, err error) {
 		return
 	}
 	n.inFlight = false
-	rd := n.pending
-	n.pending = nil
-	if rd != nil && !n.cfg.Bugs.AckBeforeDurable {
-		n.finish(*rd)
+	rd, ok := n.pending, n.hasPend
+	n.pending, n.hasPend = raft.Ready{}, false
+	if ok && !n.cfg.Bugs.AckBeforeDurable {
+		n.finish(rd)
 	}
 	n.process()
 }
 
 func (n *Node) fail(err error) {
 	n.failed = err
-	n.pending = nil
+	n.pending, n.hasPend = raft.Ready{}, false
 	n.out.Messages = nil
 	n.failAll(err)
 }
@@ -391,7 +392,7 @@ func (n *Node) stopErr() error {
 func (n *Node) process() {
 	for !n.stopped() && !n.inFlight {
 		if n.localSnap != nil {
-			n.emitPersist(&PersistBatch{Snapshot: *n.localSnap, MustSync: true}, nil)
+			n.emitPersist(&PersistBatch{Snapshot: *n.localSnap, MustSync: true})
 			n.localSnap = nil
 			return
 		}
@@ -407,8 +408,7 @@ func (n *Node) process() {
 			n.hard = rd.HardState
 		}
 		if !rd.HardState.IsEmpty() || len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() {
-			// Only a Ready that waits for its batch goes to the heap, as a copy: rd itself stays
-			// on the stack for the common Ready that has nothing to persist.
+			// A Ready that waits for its batch is kept by value in the node until Persisted.
 			pending := rd
 			if n.soft.Role == raft.RoleLeader && !n.cfg.Bugs.AckBeforeDurable {
 				// Raft thesis §10.2.1: a leader may replicate its entries before they are durable on
@@ -423,7 +423,8 @@ func (n *Node) process() {
 				Entries:   rd.Entries,
 				Snapshot:  rd.Snapshot,
 				MustSync:  rd.MustSync,
-			}, &pending)
+			})
+			n.pending, n.hasPend = pending, true
 			if n.cfg.Bugs.AckBeforeDurable {
 				n.finish(rd)
 			}
@@ -475,12 +476,12 @@ func (n *Node) queueMessages(msgs []raft.Message) {
 	n.out.Messages = append(n.out.Messages, msgs...)
 }
 
-func (n *Node) emitPersist(b *PersistBatch, rd *raft.Ready) {
+// emitPersist hands b to the host as the one batch in flight.
+func (n *Node) emitPersist(b *PersistBatch) {
 	n.seq++
 	b.Seq = n.seq
 	n.out.Persist = b
 	n.inFlight = true
-	n.pending = rd
 }
 
 // finish completes one Ready after its batch is durable: storage, messages, apply, reads, advance.
