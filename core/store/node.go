@@ -38,13 +38,19 @@ func (n *node) sortedChildren() []*node {
 	return out
 }
 
+// externKey is a key's NodeExtern allocated together with the value it points to.
+type externKey struct {
+	node  NodeExtern
+	value string
+}
+
 // extern renders the node. list adds the (non-hidden) children; deep makes those children list
 // their own children too (a recursive GET). now is only used for the ttl field; 0 means "no clock"
 // and leaves ttl out (expiration is still shown).
 func (n *node) extern(now int64, list, deep bool) *NodeExtern {
-	e := &NodeExtern{Key: userKey(n.path), ModifiedIndex: n.modifiedIndex, CreatedIndex: n.createdIndex}
+	var e *NodeExtern
 	if n.dir {
-		e.Dir = true
+		e = &NodeExtern{Dir: true}
 		if list && len(n.children) > 0 {
 			for _, c := range n.sortedChildren() {
 				if c.hidden() {
@@ -54,9 +60,11 @@ func (n *node) extern(now int64, list, deep bool) *NodeExtern {
 			}
 		}
 	} else {
-		v := n.value
-		e.Value = &v
+		kv := &externKey{value: n.value} // the node and its value in one allocation
+		e = &kv.node
+		e.Value = &kv.value
 	}
+	e.Key, e.ModifiedIndex, e.CreatedIndex = userKey(n.path), n.modifiedIndex, n.createdIndex
 	if n.expires {
 		e.Expiration = expirationTime(n.expiration)
 		if now != 0 {
