@@ -3,6 +3,7 @@ package netsim
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/core/rng"
@@ -178,7 +179,10 @@ func (cs *clientSet) begin(c *client, req Request, target uint64, attempts int, 
 	}
 	c.call = cl
 	cs.pending[req.ID] = cl
-	cs.sim.tracef("call", "-", "c%d id=%d %s %s value=%q prev=%q", c.id, req.ID, req.Kind, req.Key, req.Value, req.PrevValue)
+	t := cs.sim.tracer
+	b := appendCallHead(t.begin(cs.sim.now, "call", "-"), c.id, req.ID, req.Kind.String(), req.Key)
+	b = strconv.AppendQuote(append(b, " value="...), req.Value)
+	t.end(strconv.AppendQuote(append(b, " prev="...), req.PrevValue))
 	cs.attempt(cl)
 	return cl
 }
@@ -220,7 +224,7 @@ func (cs *clientSet) arrive(cl *call, a int, target uint64) {
 		cs.respond(cl, a, Reply{ID: cl.req.ID, Err: ErrRefused})
 		return
 	}
-	h.input("request", fmt.Sprintf("c%d id=%d %s %s", cl.c.id, cl.req.ID, cl.req.Kind, cl.req.Key), func() {
+	h.input("request", string(appendCallHead(nil, cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key)), func() {
 		req := cl.req
 		req.Now = h.localNow()
 		if req.Kind == ReqGet {
@@ -329,7 +333,8 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 	if cl.req.Kind.IsRead() || cl.req.Kind.IsWrite() {
 		cs.history = append(cs.history, op)
 	}
-	cs.sim.tracef("return", node, "c%d id=%d %s %s", cl.c.id, cl.req.ID, outcome, op.ResultString())
+	t := cs.sim.tracer
+	t.end(appendCallHead(t.begin(cs.sim.now, "return", node), cl.c.id, cl.req.ID, string(outcome), op.ResultString()))
 	if cl.onDone != nil {
 		cl.onDone(op)
 	}
@@ -354,3 +359,12 @@ func (c *client) learn(req Request, r Reply) {
 
 // History returns every completed client operation, in completion order.
 func (s *Sim) History() []history.Op { return append([]history.Op(nil), s.clients.history...) }
+
+// appendCallHead appends "c<client> id=<id> <word> <rest>", the start of the call, request and return
+// trace lines (what fmt's "c%d id=%d %s %s" gives, without fmt: these lines come once per operation).
+func appendCallHead(b []byte, client int, id uint64, word, rest string) []byte {
+	b = strconv.AppendInt(append(b, 'c'), int64(client), 10)
+	b = strconv.AppendUint(append(b, " id="...), id, 10)
+	b = append(append(b, ' '), word...)
+	return append(append(b, ' '), rest...)
+}
