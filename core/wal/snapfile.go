@@ -34,7 +34,7 @@ func encodeSnapshotFile(h *codec.MsgpackHandle, snap raft.Snapshot) ([]byte, err
 	return append(out, body...), nil
 }
 
-func decodeSnapshotFile(h *codec.MsgpackHandle, b []byte) (raft.Snapshot, error) {
+func decodeSnapshotFile(b []byte) (raft.Snapshot, error) {
 	if len(b) < snapshotHeaderLen || !bytes.Equal(b[:8], snapshotMagic) {
 		return raft.Snapshot{}, fmt.Errorf("bad snapshot header")
 	}

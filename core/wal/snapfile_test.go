@@ -20,14 +20,14 @@ func TestLargeSnapshotDecodesInFewAllocations(t *testing.T) {
 		Metadata: raft.SnapshotMetadata{Index: 7, Term: 2, ConfState: raft.ConfState{Voters: []uint64{1, 2, 3}}}})
 	require.NoError(t, err)
 
-	got, err := decodeSnapshotFile(h, file)
+	got, err := decodeSnapshotFile(file)
 	require.NoError(t, err)
 	assert.Equal(t, data, got.Data)
 	assert.Equal(t, uint64(7), got.Metadata.Index)
 	assert.Equal(t, []uint64{1, 2, 3}, got.Metadata.ConfState.Voters)
 
 	allocs := testing.AllocsPerRun(3, func() {
-		_, err := decodeSnapshotFile(h, file)
+		_, err := decodeSnapshotFile(file)
 		require.NoError(t, err)
 	})
 	assert.Less(t, allocs, 100.0, "one allocation per 4 KiB would be over 1,000")
@@ -39,6 +39,6 @@ func TestTruncatedSnapshotBodyIsRefused(t *testing.T) {
 	file, err := encodeSnapshotFile(h, raft.Snapshot{Data: bytes.Repeat([]byte{1}, 100_000),
 		Metadata: raft.SnapshotMetadata{Index: 1, Term: 1}})
 	require.NoError(t, err)
-	_, err = decodeSnapshotFile(h, file[:len(file)-10])
+	_, err = decodeSnapshotFile(file[:len(file)-10])
 	assert.Error(t, err)
 }

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/go-msgpack/v2/codec"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -100,7 +99,7 @@ func (w *WAL) release() error {
 
 // chooseSnapshot picks the newest snapshot that is logged, loads with a valid CRC and is covered
 // by the log; with none logged, the log must start at index 1.
-func chooseSnapshot(fs FS, h *codec.MsgpackHandle, dir string, st *logState, onDisk []snapshotFile) (raft.Snapshot, error) {
+func chooseSnapshot(fs FS, dir string, st *logState, onDisk []snapshotFile) (raft.Snapshot, error) {
 	markers := append([]snapshotMarker(nil), st.markers...)
 	sort.Slice(markers, func(i, j int) bool { return markers[i].Index > markers[j].Index })
 	var problems []string
@@ -110,7 +109,7 @@ func chooseSnapshot(fs FS, h *codec.MsgpackHandle, dir string, st *logState, onD
 			problems = append(problems, fmt.Sprintf("%s: the log (entries %d..%d) does not continue it", name, st.start, st.next-1))
 			continue
 		}
-		snap, err := loadSnapshot(fs, h, filepath.Join(dir, name))
+		snap, err := loadSnapshot(fs, filepath.Join(dir, name))
 		if err != nil {
 			problems = append(problems, err.Error())
 			continue
@@ -131,7 +130,7 @@ func chooseSnapshot(fs FS, h *codec.MsgpackHandle, dir string, st *logState, onD
 		ErrCorrupt, dir, st.start, len(onDisk), strings.Join(problems, "; "))
 }
 
-func loadSnapshot(fs FS, h *codec.MsgpackHandle, path string) (raft.Snapshot, error) {
+func loadSnapshot(fs FS, path string) (raft.Snapshot, error) {
 	b, err := readFile(fs, path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -139,7 +138,7 @@ func loadSnapshot(fs FS, h *codec.MsgpackHandle, path string) (raft.Snapshot, er
 		}
 		return raft.Snapshot{}, fmt.Errorf("%s: %w", path, err)
 	}
-	snap, err := decodeSnapshotFile(h, b)
+	snap, err := decodeSnapshotFile(b)
 	if err != nil {
 		return raft.Snapshot{}, fmt.Errorf("%s: %w", path, err)
 	}

@@ -140,7 +140,7 @@ func Open(fs FS, dir string, opts Options) (*WAL, *Recovered, error) {
 	if !st.hasMetadata {
 		return nil, nil, fmt.Errorf("%w: %s: no metadata record", ErrCorrupt, filepath.Join(dir, segs[0].name))
 	}
-	snap, err := chooseSnapshot(fs, w.h, dir, st, snaps)
+	snap, err := chooseSnapshot(fs, dir, st, snaps)
 	if err != nil {
 		return nil, nil, err
 	}
