@@ -127,14 +127,27 @@ func (n *Node) applyMemberUpdate(m Member) appliedResult {
 }
 
 func (n *Node) applyInternal(w store.Request) appliedResult {
-	var ev *store.Event
-	var err error
-	if w.Op == store.OpDelete {
-		ev, err = n.store.DeleteInternal(w.Key, w.Recursive)
-	} else {
-		ev, err = n.store.SetInternal(w.Key, w.Value)
-	}
+	ev, err := n.store.ApplyInternal(w)
 	return appliedResult{Event: ev, Err: storeErr(err), EtcdIndex: n.store.Index()}
+}
+
+// checkInternalWrite refuses internal writes the internal namespace does not take: anything but a
+// set, a create, a compare-and-swap, a delete or a compare-and-delete, compares without a condition,
+// and TTLs, directories or refreshes (internal records are plain, permanent values).
+func checkInternalWrite(w store.Request) error {
+	switch w.Op {
+	case store.OpSet, store.OpCreate, store.OpDelete:
+	case store.OpCompareAndSwap, store.OpCompareAndDelete:
+		if w.PrevIndex == 0 && w.PrevValue == "" {
+			return fmt.Errorf("%w: internal %s without prevIndex or prevValue", ErrBadRequest, w.Op)
+		}
+	default:
+		return fmt.Errorf("%w: internal writes are set, create, compareAndSwap, delete or compareAndDelete, not %s", ErrBadRequest, w.Op)
+	}
+	if w.HasTTL || w.Expiration != 0 || w.Dir || w.Refresh {
+		return fmt.Errorf("%w: internal writes take no ttl, dir or refresh", ErrBadRequest)
+	}
+	return nil
 }
 
 // submitConfChange validates a membership change against the applied membership and proposes it.

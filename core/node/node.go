@@ -193,8 +193,8 @@ func (n *Node) Submit(req Request) {
 	case KindMemberUpdate, KindMemberPublish:
 		n.submitMemberRecord(req)
 	case KindInternal:
-		if req.Write.Op != store.OpSet && req.Write.Op != store.OpDelete {
-			n.reply(Reply{ID: req.ID, Err: fmt.Errorf("%w: internal writes are sets or deletes", ErrBadRequest)})
+		if err := checkInternalWrite(req.Write); err != nil {
+			n.reply(Reply{ID: req.ID, Err: err})
 			break
 		}
 		n.propose(req, envelope{ID: req.ID, Kind: envInternal, Write: req.Write})

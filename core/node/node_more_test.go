@@ -258,3 +258,40 @@ func TestLeaderReplicatesBeforeItsOwnFsync(t *testing.T) {
 	require.True(t, answered)
 	require.NoError(t, r.Err)
 }
+
+func TestConditionalInternalWritesAreDecidedInTheLog(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	internal := func(w store.Request) Reply {
+		t.Helper()
+		r, ok := c.submit(lead, Request{Kind: KindInternal, Write: w}, 50)
+		require.True(t, ok)
+		return r
+	}
+	created := internal(store.Request{Op: store.OpCreate, Key: "/auth/users/alice", Value: "v1"})
+	require.NoError(t, created.Err)
+	idx := created.Event.Node.ModifiedIndex
+
+	var se *store.Error
+	require.ErrorAs(t, internal(store.Request{Op: store.OpCreate, Key: "/auth/users/alice", Value: "v2"}).Err, &se)
+	assert.Equal(t, store.EcodeNodeExist, se.ErrorCode)
+	require.NoError(t, internal(store.Request{Op: store.OpCompareAndSwap, Key: "/auth/users/alice", Value: "v2", PrevIndex: idx}).Err)
+	require.ErrorAs(t, internal(store.Request{Op: store.OpCompareAndSwap, Key: "/auth/users/alice", Value: "v3", PrevIndex: idx}).Err, &se)
+	assert.Equal(t, store.EcodeTestFailed, se.ErrorCode, "a change made from a stale read is refused")
+	c.tick(2)
+	for _, id := range c.ids {
+		ev, err := c.nodes[id].GetInternal("/auth/users/alice", false)
+		require.NoError(t, err, "node %d", id)
+		assert.Equal(t, "v2", value(t, ev), "node %d", id)
+	}
+
+	for _, bad := range []store.Request{
+		{Op: store.OpCreateInOrder, Key: "/auth/q"},
+		{Op: store.OpSet, Key: "/auth/t", Value: "x", HasTTL: true, Expiration: 1},
+		{Op: store.OpCompareAndDelete, Key: "/auth/users/alice"},
+	} {
+		r, ok := c.submit(lead, Request{Kind: KindInternal, Write: bad}, 1)
+		require.True(t, ok)
+		assert.ErrorIs(t, r.Err, ErrBadRequest, "%s", bad.Op)
+	}
+}

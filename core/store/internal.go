@@ -39,3 +39,38 @@ func (s *Store) GetInternal(path string, recursive bool) (*Event, error) {
 	}
 	return e, nil
 }
+
+// ApplyInternal applies one write to the internal namespace: OpSet and OpDelete exactly as
+// SetInternal and DeleteInternal do (so logs written before the other ops existed replay the same),
+// and the conditional OpCreate, OpCompareAndSwap and OpCompareAndDelete as the user key space has
+// them, so that read-modify-write changes of internal records (the v2 auth users and roles) made
+// through different members cannot overwrite each other. Any other op is refused.
+func (s *Store) ApplyInternal(r Request) (*Event, error) {
+	switch r.Op {
+	case OpSet:
+		return s.SetInternal(r.Key, r.Value)
+	case OpDelete:
+		return s.DeleteInternal(r.Key, r.Recursive)
+	case OpCreate, OpCompareAndSwap, OpCompareAndDelete:
+	default:
+		return nil, NewError(EcodeRaftInternal, "store: internal writes are set, create, compareAndSwap, delete or compareAndDelete, not "+r.Op.String(), 0)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ns, key := &s.system, cleanKey(r.Key)
+	var e *Event
+	var err *Error
+	switch r.Op {
+	case OpCreate:
+		e, err = s.create(ns, key, &r, false)
+	case OpCompareAndSwap:
+		e, err = s.compareAndSwap(ns, key, &r)
+	default:
+		e, err = s.compareAndDelete(ns, key, &r)
+	}
+	s.stats.count(r.Op, err == nil)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}

@@ -72,3 +72,58 @@ func TestInternalErrors(t *testing.T) {
 	assert.Equal(t, EcodeRootROnly, storeErr(t, err).ErrorCode)
 	assert.Equal(t, uint64(1), s.Index())
 }
+
+func TestApplyInternalConditionalWrites(t *testing.T) {
+	s := New()
+	code := func(err error) int {
+		if err == nil {
+			return 0
+		}
+		return storeErr(t, err).ErrorCode
+	}
+	apply := func(r Request) (*Event, error) { return s.ApplyInternal(r) }
+
+	e, err := apply(Request{Op: OpCreate, Key: "/auth/users/alice", Value: "v1"})
+	require.NoError(t, err)
+	created := e.Node.ModifiedIndex
+	_, err = apply(Request{Op: OpCreate, Key: "/auth/users/alice", Value: "other"})
+	assert.Equal(t, EcodeNodeExist, code(err), "create of an existing record")
+
+	_, err = apply(Request{Op: OpCompareAndSwap, Key: "/auth/users/alice", Value: "v2", PrevIndex: created + 7})
+	assert.Equal(t, EcodeTestFailed, code(err), "swap against a stale index")
+	e, err = apply(Request{Op: OpCompareAndSwap, Key: "/auth/users/alice", Value: "v2", PrevIndex: created})
+	require.NoError(t, err)
+	assert.Equal(t, "v2", *e.Node.Value)
+	_, err = apply(Request{Op: OpCompareAndSwap, Key: "/auth/users/alice", Value: "v3", PrevIndex: created})
+	assert.Equal(t, EcodeTestFailed, code(err), "the second swap read before the first one: refused")
+
+	_, err = apply(Request{Op: OpCompareAndDelete, Key: "/auth/users/alice", PrevIndex: created})
+	assert.Equal(t, EcodeTestFailed, code(err), "delete against a stale index")
+	_, err = apply(Request{Op: OpCompareAndDelete, Key: "/auth/users/alice", PrevIndex: e.Node.ModifiedIndex})
+	require.NoError(t, err)
+	_, err = apply(Request{Op: OpCompareAndSwap, Key: "/auth/users/alice", Value: "v4", PrevIndex: e.Node.ModifiedIndex})
+	assert.Equal(t, EcodeKeyNotFound, code(err), "swap of a deleted record")
+
+	_, err = apply(Request{Op: OpCreateInOrder, Key: "/auth/queue"})
+	assert.Equal(t, EcodeRaftInternal, code(err), "ops without meaning here are refused")
+
+	root, err := s.Get("/", true, true, 0)
+	require.NoError(t, err)
+	assert.Empty(t, root.Node.Nodes, "internal records never show under the user key space")
+}
+
+// TestApplyInternalSetAndDeleteAreTheOldOps: logs written before the conditional ops existed carry
+// internal sets and deletes, which must replay exactly as SetInternal and DeleteInternal.
+func TestApplyInternalSetAndDeleteAreTheOldOps(t *testing.T) {
+	viaApply, direct := New(), New()
+	e1, err := viaApply.ApplyInternal(Request{Op: OpSet, Key: "/auth/roles/app", Value: "r"})
+	require.NoError(t, err)
+	e2, err := direct.SetInternal("/auth/roles/app", "r")
+	require.NoError(t, err)
+	assert.Equal(t, jsonOf(t, e2), jsonOf(t, e1))
+	e1, err = viaApply.ApplyInternal(Request{Op: OpDelete, Key: "/auth", Recursive: true})
+	require.NoError(t, err)
+	e2, err = direct.DeleteInternal("/auth", true)
+	require.NoError(t, err)
+	assert.Equal(t, jsonOf(t, e2), jsonOf(t, e1))
+}
