@@ -60,7 +60,9 @@ func (h *handler) enableAuth(r *http.Request) error {
 		if !errors.As(err, &ae) {
 			return err
 		}
-		if err := h.auth.put(r.Context(), authRolesDir+"/"+guestRole, defaultGuestRole()); err != nil {
+		// Created only if still missing: a guest role another member changed meanwhile stays as it is.
+		err := h.auth.putIf(r.Context(), authRolesDir+"/"+guestRole, defaultGuestRole(), 0)
+		if err != nil && !errors.Is(err, errConcurrentChange) {
 			return err
 		}
 	}

@@ -12,7 +12,8 @@ type authResource struct {
 }
 
 // serveAuthResource dispatches /v2/auth/<collection>[/<name>]: list, get, create or change, and
-// delete. Changes are serialized within this member.
+// delete. Changes are serialized within this member, and each is a conditional write of the record
+// it read (retried from a fresh read when another member changed the record meanwhile).
 func (h *handler) serveAuthResource(w http.ResponseWriter, r *http.Request, res authResource) {
 	name, ok := h.authTarget(w, r, res.prefix, res.noun)
 	if !ok {

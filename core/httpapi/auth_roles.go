@@ -52,31 +52,34 @@ func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) e
 	if name == rootName {
 		return authErrorf(http.StatusForbidden, "Cannot modify role %s: is root role.", name)
 	}
-	old, err := h.auth.role(name)
-	exists := err == nil
-	if err != nil && !isAuthNotFound(err) {
-		return err
-	}
 	creating := in.Grant == nil && in.Revoke == nil
 	var out authRole
 	code := http.StatusOK
-	switch {
-	case creating && exists:
-		return authErrorf(http.StatusConflict, "Role %s already exists.", name)
-	case creating:
-		kv, err := rwPermission{}.grant(in.Permissions.KV)
-		if err != nil {
+	err := retryConcurrent(func() error {
+		old, index, err := h.auth.roleAt(name)
+		exists := err == nil
+		if err != nil && !isAuthNotFound(err) {
 			return err
 		}
-		out, code = authRole{Role: name, Permissions: permissions{KV: kv}}, http.StatusCreated
-	case !exists:
-		return authErrorf(http.StatusNotFound, "Role %s doesn't exist.", name)
-	default:
-		if out, err = changedRole(old, in); err != nil {
-			return err
+		switch {
+		case creating && exists:
+			return authErrorf(http.StatusConflict, "Role %s already exists.", name)
+		case creating:
+			kv, err := rwPermission{}.grant(in.Permissions.KV)
+			if err != nil {
+				return err
+			}
+			out, code = authRole{Role: name, Permissions: permissions{KV: kv}}, http.StatusCreated
+		case !exists:
+			return authErrorf(http.StatusNotFound, "Role %s doesn't exist.", name)
+		default:
+			if out, err = changedRole(old, in); err != nil {
+				return err
+			}
 		}
-	}
-	if err := h.auth.put(r.Context(), authRolesDir+"/"+name, out); err != nil {
+		return h.auth.putIf(r.Context(), authRolesDir+"/"+name, out, index)
+	})
+	if err != nil {
 		return err
 	}
 	out.Permissions.KV = out.Permissions.KV.normalized()
@@ -105,13 +108,17 @@ func (h *handler) deleteRole(w http.ResponseWriter, r *http.Request, name string
 	if name == rootName {
 		return authErrorf(http.StatusForbidden, "Cannot modify role %s: is root role.", name)
 	}
-	if _, err := h.auth.role(name); err != nil {
+	err := retryConcurrent(func() error {
+		_, index, err := h.auth.roleAt(name)
 		if isAuthNotFound(err) {
 			return authErrorf(http.StatusNotFound, "Role %s doesn't exist.", name)
 		}
-		return err
-	}
-	if err := h.auth.remove(r.Context(), authRolesDir+"/"+name); err != nil {
+		if err != nil {
+			return err
+		}
+		return h.auth.removeIf(r.Context(), authRolesDir+"/"+name, index)
+	})
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)

@@ -50,14 +50,21 @@ func (s authStore) enabled() bool {
 
 // value reads one internal key.
 func (s authStore) value(p string) (string, error) {
+	v, _, err := s.valueAt(p)
+	return v, err
+}
+
+// valueAt reads one internal key and the index it was last written at (the prevIndex a conditional
+// change of it compares against).
+func (s authStore) valueAt(p string) (string, uint64, error) {
 	ev, err := s.reader.GetInternal(p, false)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if ev.Node == nil || ev.Node.Value == nil {
-		return "", fmt.Errorf("auth: %s is a directory", p)
+		return "", 0, fmt.Errorf("auth: %s is a directory", p)
 	}
-	return *ev.Node.Value, nil
+	return *ev.Node.Value, ev.Node.ModifiedIndex, nil
 }
 
 // isNotFound reports whether err is the store's key-not-found error.
@@ -87,37 +94,50 @@ func (s authStore) names(dir string) ([]string, error) {
 
 // user reads one user; a missing user is a 404 authError.
 func (s authStore) user(name string) (authUser, error) {
+	u, _, err := s.userAt(name)
+	return u, err
+}
+
+// userAt reads one user and the index of its record; a missing user is a 404 authError.
+func (s authStore) userAt(name string) (authUser, uint64, error) {
 	var u authUser
-	v, err := s.value(authUsersDir + "/" + name)
+	v, index, err := s.valueAt(authUsersDir + "/" + name)
 	if isNotFound(err) {
-		return u, authErrorf(http.StatusNotFound, "User %s does not exist.", name)
+		return u, 0, authErrorf(http.StatusNotFound, "User %s does not exist.", name)
 	}
 	if err != nil {
-		return u, err
+		return u, 0, err
 	}
 	if err := json.Unmarshal([]byte(v), &u); err != nil {
-		return u, fmt.Errorf("auth: stored user %s: %w", name, err)
+		return u, 0, fmt.Errorf("auth: stored user %s: %w", name, err)
 	}
-	return u, nil
+	return u, index, nil
 }
 
 // role reads one role; root is built in, a missing role is a 404 authError.
 func (s authStore) role(name string) (authRole, error) {
+	r, _, err := s.roleAt(name)
+	return r, err
+}
+
+// roleAt reads one role and the index of its record (0 for the built-in root role); a missing role
+// is a 404 authError.
+func (s authStore) roleAt(name string) (authRole, uint64, error) {
 	if name == rootName {
-		return rootRole(), nil
+		return rootRole(), 0, nil
 	}
 	var r authRole
-	v, err := s.value(authRolesDir + "/" + name)
+	v, index, err := s.valueAt(authRolesDir + "/" + name)
 	if isNotFound(err) {
-		return r, authErrorf(http.StatusNotFound, "Role %s does not exist.", name)
+		return r, 0, authErrorf(http.StatusNotFound, "Role %s does not exist.", name)
 	}
 	if err != nil {
-		return r, err
+		return r, 0, err
 	}
 	if err := json.Unmarshal([]byte(v), &r); err != nil {
-		return r, fmt.Errorf("auth: stored role %s: %w", name, err)
+		return r, 0, fmt.Errorf("auth: stored role %s: %w", name, err)
 	}
-	return r, nil
+	return r, index, nil
 }
 
 // roleNames lists every role, root included.
@@ -135,26 +155,76 @@ func (s authStore) roleNames() ([]string, error) {
 
 // put replicates a record (v is stored as JSON, a string as is).
 func (s authStore) put(ctx context.Context, p string, v any) error {
-	val, ok := v.(string)
-	if !ok {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("auth: encode %s: %w", p, err)
-		}
-		val = string(b)
+	val, err := encodeRecord(p, v)
+	if err != nil {
+		return err
 	}
 	return s.do(ctx, store.Request{Op: store.OpSet, Key: p, Value: val})
 }
 
-// remove replicates the deletion of a record.
-func (s authStore) remove(ctx context.Context, p string) error {
-	return s.do(ctx, store.Request{Op: store.OpDelete, Key: p})
+// putIf replicates a record read at index, or created when index is 0: the write is refused (and
+// errConcurrentChange returned) when another change reached the record since it was read.
+func (s authStore) putIf(ctx context.Context, p string, v any, index uint64) error {
+	val, err := encodeRecord(p, v)
+	if err != nil {
+		return err
+	}
+	w := store.Request{Op: store.OpCreate, Key: p, Value: val}
+	if index != 0 {
+		w = store.Request{Op: store.OpCompareAndSwap, Key: p, Value: val, PrevIndex: index}
+	}
+	return s.do(ctx, w)
+}
+
+// removeIf replicates the deletion of a record read at index, refused (errConcurrentChange) when
+// the record changed since.
+func (s authStore) removeIf(ctx context.Context, p string, index uint64) error {
+	return s.do(ctx, store.Request{Op: store.OpCompareAndDelete, Key: p, PrevIndex: index})
+}
+
+// encodeRecord is v as a record's value: JSON, or a string as is.
+func encodeRecord(p string, v any) (string, error) {
+	if val, ok := v.(string); ok {
+		return val, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("auth: encode %s: %w", p, err)
+	}
+	return string(b), nil
+}
+
+// errConcurrentChange means a conditional write of a record found it changed since it was read.
+var errConcurrentChange = errors.New("auth: the record changed since it was read")
+
+// maxAuthAttempts bounds the read-modify-write attempts of one change that keeps meeting
+// concurrent changes of the same record.
+const maxAuthAttempts = 8
+
+// retryConcurrent runs change (a read, a check and a conditional write) again while its write meets a
+// concurrent change of the record, and answers 409 when that never stops. A refused conditional
+// write is decided in the log, and this member has applied the log up to it by the time the refusal
+// arrives, so the next attempt reads the newer record.
+func retryConcurrent(change func() error) error {
+	for range maxAuthAttempts {
+		if err := change(); !errors.Is(err, errConcurrentChange) {
+			return err
+		}
+	}
+	return authErrorf(http.StatusConflict, "The record kept changing concurrently; try again.")
 }
 
 func (s authStore) do(ctx context.Context, w store.Request) error {
 	rep, err := s.backend.Do(ctx, node.Request{Kind: node.KindInternal, Write: w})
 	if err == nil {
 		err = rep.Err
+	}
+	var se *store.Error
+	if w.Op != store.OpSet && w.Op != store.OpDelete && errors.As(err, &se) {
+		switch se.ErrorCode {
+		case store.EcodeTestFailed, store.EcodeNodeExist, store.EcodeKeyNotFound:
+			return fmt.Errorf("%w: %s", errConcurrentChange, w.Key)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("auth: replicate %s: %w", w.Key, err)

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -408,4 +409,64 @@ func TestAuthConcurrentChangesThroughOneMemberAreAllKept(t *testing.T) {
 	rec := mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/roles/app", "", http.StatusOK)
 	assert.Equal(t, `{"role":"app","permissions":{"kv":{"read":["/p0","/p1"],"write":[]}}}`+"\n", rec.Body.String(),
 		"both grants are kept")
+}
+
+// TestAuthConcurrentChangesThroughTwoMembersAreAllKept: two members (two handlers over one replicated
+// store) change the same role at once. The first member's write stalls until the second has read
+// the role, so both read the same record; the conditional write makes the later one start over from
+// the newer record instead of overwriting the first grant.
+func TestAuthConcurrentChangesThroughTwoMembersAreAllKept(t *testing.T) {
+	b := &stallingBackend{fakeBackend: newFakeBackend(), role: authRolesDir + "/app"}
+	members := []http.Handler{New(Config{Backend: b}), New(Config{Backend: b})}
+	mustAs(t, members[0], asGuest, http.MethodPut, "/v2/auth/roles/app", `{"role":"app"}`, http.StatusCreated)
+	b.stalled.Store(false)
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	for i, h := range members {
+		wg.Go(func() {
+			codes[i] = serveAs(h, asGuest, http.MethodPut, "/v2/auth/roles/app", "application/json",
+				`{"role":"app","grant":{"kv":{"read":["/p`+strconv.Itoa(i)+`"]}}}`).Code
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, []int{http.StatusOK, http.StatusOK}, codes)
+	for i, h := range members {
+		rec := mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/roles/app", "", http.StatusOK)
+		assert.Equal(t, `{"role":"app","permissions":{"kv":{"read":["/p0","/p1"],"write":[]}}}`+"\n", rec.Body.String(),
+			"member %d: both grants are kept", i)
+	}
+}
+
+// TestAuthDeleteMeetsAConcurrentChange: a user changed after this member read it is deleted from the
+// newer record (the delete is conditional too), and deleting a user that is gone is a 404.
+func TestAuthDeleteMeetsAConcurrentChange(t *testing.T) {
+	b := newFakeBackend()
+	h := New(Config{Backend: b})
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/bob", `{"user":"bob","password":"x"}`, http.StatusCreated)
+	_, index, err := authStore{backend: b, reader: b}.userAt("bob")
+	require.NoError(t, err)
+	err = authStore{backend: b, reader: b}.removeIf(context.Background(), authUsersDir+"/bob", index+1)
+	assert.ErrorIs(t, err, errConcurrentChange, "a delete against a newer index than the record's")
+	mustAs(t, h, asGuest, http.MethodDelete, "/v2/auth/users/bob", "", http.StatusOK)
+	mustAs(t, h, asGuest, http.MethodDelete, "/v2/auth/users/bob", "", http.StatusNotFound)
+}
+
+func TestRetryConcurrentGivesUpWithAConflict(t *testing.T) {
+	attempts := 0
+	err := retryConcurrent(func() error { attempts++; return fmt.Errorf("write: %w", errConcurrentChange) })
+	var ae *authError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusConflict, ae.status)
+	assert.Equal(t, maxAuthAttempts, attempts)
+
+	attempts = 0
+	err = retryConcurrent(func() error {
+		attempts++
+		if attempts < 3 {
+			return errConcurrentChange
+		}
+		return nil
+	})
+	assert.NoError(t, err)
+	assert.Equal(t, 3, attempts, "retried until the write went through")
 }

@@ -60,21 +60,25 @@ func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) e
 	if in.User != name {
 		return &authError{status: http.StatusBadRequest, msg: "User JSON name does not match the name in the URL"}
 	}
-	old, err := h.auth.user(name)
-	exists := err == nil
-	if err != nil && !isAuthNotFound(err) {
-		return err
-	}
 	var out authUser
-	if exists {
-		out, err = h.changedUser(old, in)
-	} else {
-		out, err = h.newUser(in)
-	}
+	var exists bool
+	err := retryConcurrent(func() error {
+		old, index, err := h.auth.userAt(name)
+		exists = err == nil
+		if err != nil && !isAuthNotFound(err) {
+			return err
+		}
+		if exists {
+			out, err = h.changedUser(old, in)
+		} else {
+			out, err = h.newUser(in)
+		}
+		if err != nil {
+			return err
+		}
+		return h.auth.putIf(r.Context(), authUsersDir+"/"+name, out, index)
+	})
 	if err != nil {
-		return err
-	}
-	if err := h.auth.put(r.Context(), authUsersDir+"/"+name, out); err != nil {
 		return err
 	}
 	code := http.StatusOK
@@ -159,10 +163,14 @@ func (h *handler) deleteUser(w http.ResponseWriter, r *http.Request, name string
 	if name == rootName && h.auth.enabled() {
 		return authErrorf(http.StatusForbidden, "Cannot delete root user while auth is enabled.")
 	}
-	if _, err := h.auth.user(name); err != nil {
-		return err
-	}
-	if err := h.auth.remove(r.Context(), authUsersDir+"/"+name); err != nil {
+	err := retryConcurrent(func() error {
+		_, index, err := h.auth.userAt(name)
+		if err != nil {
+			return err
+		}
+		return h.auth.removeIf(r.Context(), authUsersDir+"/"+name, index)
+	})
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)

@@ -68,11 +68,7 @@ func (f *fakeBackend) Do(ctx context.Context, req node.Request) (node.Reply, err
 	case node.KindWrite:
 		rep.Event, rep.Err = f.st.Apply(req.Write)
 	case node.KindInternal:
-		if req.Write.Op == store.OpDelete {
-			rep.Event, rep.Err = f.st.DeleteInternal(req.Write.Key, req.Write.Recursive)
-		} else {
-			rep.Event, rep.Err = f.st.SetInternal(req.Write.Key, req.Write.Value)
-		}
+		rep.Event, rep.Err = f.st.ApplyInternal(req.Write)
 	case node.KindQuorumGet:
 		rep.Event, rep.Err = f.st.Get(req.Key, req.Recursive, req.Sorted, req.Now)
 	case node.KindMemberAdd:
