@@ -31,6 +31,8 @@ type realExecutor struct {
 	// pendingOpen: the cluster still has every link cut from its start; the first fault or
 	// campaign decides how the links open.
 	pendingOpen bool
+	// terms relates the story's terms to the real ones (see termMap).
+	terms termMap
 
 	mu      sync.Mutex // guards history and every realOp's result (async operations finish concurrently)
 	history []history.Op

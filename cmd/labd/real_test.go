@@ -36,9 +36,9 @@ func TestRealMuchWowCoolPassesOnRealProcesses(t *testing.T) {
 	var out string
 	var stdout, stderr bytes.Buffer
 	code := -1
-	// Real processes are not deterministic: under a loaded machine a split vote can move the
-	// majority's election to term 3 where the story expects term 2. Up to three attempts; each
-	// failure is logged in full.
+	// Real processes are not deterministic. A split vote that moves the majority's election to term
+	// 3 where the story says 2 is fine (terms are matched as labels, see termMap), but a loaded
+	// machine can still upset a story's timing: up to three attempts, each failure logged in full.
 	for attempt := 1; attempt <= 3 && code != exitOK; attempt++ {
 		out = filepath.Join(t.TempDir(), "report")
 		stdout.Reset()
