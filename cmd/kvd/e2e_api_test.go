@@ -196,9 +196,21 @@ func TestOfficialClient(t *testing.T) {
 	assert.Equal(t, "3", r2.Node.Value)
 
 	mapi := client.NewMembersAPI(cl)
-	ms, err := mapi.List(ctx)
-	require.NoError(t, err)
-	require.Len(t, ms, 3)
+	// Each member publishes its client URLs through the log once it runs (as etcd's do), so right
+	// after start a member may still be listed without them: wait until all three have published.
+	var ms []client.Member
+	require.Eventually(t, func() bool {
+		ms, err = mapi.List(ctx)
+		if err != nil || len(ms) != 3 {
+			return false
+		}
+		for _, m := range ms {
+			if len(m.ClientURLs) == 0 {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 20*time.Millisecond, "three members, each with its client URL: %v %v", ms, err)
 	names := map[string]bool{}
 	for _, m := range ms {
 		names[m.Name] = true
