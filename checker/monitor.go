@@ -157,6 +157,9 @@ func (m *Monitor) ObserveLog(node uint64, entries []raft.Entry, commit uint64, a
 		m.logMemos[node] = memo
 	}
 	next := memo.spare[:0]
+	if cap(next) < len(entries) {
+		next = make([]memoItem, 0, len(entries)+len(entries)/4) // room to grow before the next sample
+	}
 	for i, e := range entries {
 		old, same := memo.lookup(e)
 		seen := logSeen{node: node, hash: old.hash, at: at}
