@@ -121,7 +121,7 @@ func runReal(src storySource, st *story.Story, opts realOptions, out io.Writer) 
 	}
 	x := &realExecutor{st: st, src: src, c: c, out: out, start: time.Now(),
 		rng: rand.New(rand.NewPCG(st.Seed, st.Seed^0x9e3779b97f4a7c15)), timeout: timeout,
-		aliases: map[string]string{}, ops: map[string]*realOp{}, pendingOpen: true}
+		aliases: map[string]string{}, ops: map[string]*realOp{}, watches: map[string]*realWatch{}, pendingOpen: true}
 	x.say(fmt.Sprintf("%s: %s against %d real kvd processes on 127.0.0.1 (heartbeat %s, election %s, data %s)",
 		st.Name, st.Title, len(st.Nodes), st.Heartbeat, st.Election, dataDir))
 	x.say(fmt.Sprintf("client timeout %s: kvd submits a waiting write again after a leader change, so a client still waiting when a partition heals can see its write commit late", timeout))

@@ -33,6 +33,8 @@ type realExecutor struct {
 	pendingOpen bool
 	// terms relates the story's terms to the real ones (see termMap).
 	terms termMap
+	// watches are the story's watches by name.
+	watches map[string]*realWatch
 
 	mu      sync.Mutex // guards history and every realOp's result (async operations finish concurrently)
 	history []history.Op
@@ -215,6 +217,7 @@ func (x *realExecutor) endStep() {
 
 // finish waits for async operations, then checks the whole history for linearizability.
 func (x *realExecutor) finish() {
+	defer x.stopWatches()
 	deadline := time.Now().Add(x.timeout + time.Second)
 	for _, name := range x.opOrder {
 		if no := x.ops[name]; no != nil {

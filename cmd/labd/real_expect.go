@@ -62,7 +62,7 @@ func (x *realExecutor) expect(s *story.Stmt) {
 	case "log", "committed":
 		x.skipExpect(s.Pos, "expect %s %s: log entries are not observable from outside kvd", e.What, setName(e.Nodes))
 	case "watch":
-		x.skipExpect(s.Pos, "expect watch %s: watches are not recorded by labd real yet", e.Name)
+		x.expectWatch(s.Pos, e)
 	case "available", "unavailable":
 		x.expectAvailable(s.Pos, e.What == "available")
 	case "linearizable":

@@ -35,7 +35,7 @@ func (x *realExecutor) op(s *story.Stmt) {
 	o := s.Op
 	switch o.Verb {
 	case "watch":
-		x.skipf(s.Pos, "watch %s: watches are not recorded by labd real yet", o.Key)
+		x.watch(s)
 		return
 	case "mkdir":
 		x.mkdir(s)

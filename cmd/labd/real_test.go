@@ -163,3 +163,48 @@ func TestCompleteGroupsAndLeaderIn(t *testing.T) {
 	lead, _ = leaderIn(sts, []string{"n4", "n5"})
 	assert.Empty(t, lead)
 }
+
+// TestRealWatchStoryPassesOnRealProcesses runs the talk's watch story on three kvd processes: the
+// recursive watch sees every backend registered, removed and expired, across a kill -9 of the leader
+// (the watcher moves to another member and resumes from the index it is owed).
+func TestRealWatchStoryPassesOnRealProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs three real kvd processes")
+	}
+	kvd := buildTestKvd(t)
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"real", "watch", "--kvd", kvd, "--out", filepath.Join(t.TempDir(), "report")}, &stdout, &stderr)
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	assert.Contains(t, stdout.String(), "ok: watch backends saw set /web-service/backends/b1, set /web-service/backends/b2, "+
+		"delete /web-service/backends/b1, create /web-service/backends/b3, expire /web-service/backends/b3")
+	assert.NotContains(t, stdout.String(), "watches are not recorded")
+}
+
+// watchMismatchStory expects a watch to have seen an event that never happened.
+const watchMismatchStory = `story real-watch-mismatch
+title "A watch expectation that does not hold"
+cluster n1 n2 n3
+heartbeat 100ms
+election 1000ms
+
+step "watch and write"
+wait until leader elected within 10s
+watch /svc recursive as svc
+set /svc/a 1 as a
+expect a ok
+expect watch svc events: set /svc/a, set /svc/b
+`
+
+func TestRealWatchMismatchFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs three real kvd processes")
+	}
+	kvd := buildTestKvd(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "real-watch-mismatch.story")
+	require.NoError(t, os.WriteFile(path, []byte(watchMismatchStory), 0o644))
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"real", path, "--kvd", kvd, "--out", filepath.Join(dir, "report")}, &stdout, &stderr)
+	require.Equal(t, exitFailed, code, "stdout:\n%s", stdout.String())
+	assert.Contains(t, stderr.String(), "expected watch svc events: set /svc/a, set /svc/b, got: set /svc/a")
+}
