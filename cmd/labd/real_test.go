@@ -97,12 +97,7 @@ func TestRealFailedExpectationExitsOneAndSkipsDiskFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs four real kvd processes")
 	}
-	kvd := buildTestKvd(t)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "real-failing.story")
-	require.NoError(t, os.WriteFile(path, []byte(failingStory), 0o644))
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"real", path, "--kvd", kvd, "--out", filepath.Join(dir, "report")}, &stdout, &stderr)
+	code, stdout, stderr := runRealStoryText(t, "real-failing.story", failingStory)
 	require.Equal(t, exitFailed, code, "stdout:\n%s", stdout.String())
 	assert.Contains(t, stderr.String(), "real-failing.story:12: expected leader n2, got leader n1 in term 1")
 	assert.Contains(t, stdout.String(), "skipped: disk fail-sync n3: disk faults")
@@ -199,12 +194,19 @@ func TestRealWatchMismatchFails(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs three real kvd processes")
 	}
-	kvd := buildTestKvd(t)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "real-watch-mismatch.story")
-	require.NoError(t, os.WriteFile(path, []byte(watchMismatchStory), 0o644))
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"real", path, "--kvd", kvd, "--out", filepath.Join(dir, "report")}, &stdout, &stderr)
+	code, stdout, stderr := runRealStoryText(t, "real-watch-mismatch.story", watchMismatchStory)
 	require.Equal(t, exitFailed, code, "stdout:\n%s", stdout.String())
 	assert.Contains(t, stderr.String(), "expected watch svc events: set /svc/a, set /svc/b, got: set /svc/a")
+}
+
+// runRealStoryText writes a story to a file called name and runs `labd real` on it.
+func runRealStoryText(t *testing.T, name, text string) (int, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	kvd := buildTestKvd(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"real", path, "--kvd", kvd, "--out", filepath.Join(dir, "report")}, &stdout, &stderr)
+	return code, &stdout, &stderr
 }
