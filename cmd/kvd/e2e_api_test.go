@@ -116,7 +116,7 @@ func TestOfficialClient(t *testing.T) {
 		HeaderTimeoutPerRequest: 5 * time.Second})
 	require.NoError(t, err)
 	kapi := client.NewKeysAPI(cl)
-	ctx := ctxTimeout(t, 30*time.Second)
+	ctx := ctxTimeout(t, 60*time.Second)
 
 	r, err := kapi.Set(ctx, "/dir/a", "1", nil)
 	require.NoError(t, err)
@@ -210,7 +210,7 @@ func TestOfficialClient(t *testing.T) {
 			}
 		}
 		return true
-	}, 10*time.Second, 20*time.Millisecond, "three members, each with its client URL: %v %v", ms, err)
+	}, 25*time.Second, 20*time.Millisecond, "three members, each with its client URL: %v %v", ms, err)
 	names := map[string]bool{}
 	for _, m := range ms {
 		names[m.Name] = true
