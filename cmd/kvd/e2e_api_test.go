@@ -113,7 +113,7 @@ func TestTalkCurlExamples(t *testing.T) {
 func TestOfficialClient(t *testing.T) {
 	c := startCluster(t, 3)
 	cl, err := client.New(client.Config{Endpoints: c.endpoints(), Transport: client.DefaultTransport,
-		HeaderTimeoutPerRequest: 5 * time.Second})
+		HeaderTimeoutPerRequest: 15 * time.Second}) // generous: CI machines can be slow
 	require.NoError(t, err)
 	kapi := client.NewKeysAPI(cl)
 	ctx := ctxTimeout(t, 60*time.Second)
