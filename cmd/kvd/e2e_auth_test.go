@@ -23,7 +23,7 @@ func authDo(method, target, user, password, contentType, body string) (int, stri
 	if user != "" {
 		req.SetBasicAuth(user, password)
 	}
-	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: 15 * time.Second}).Do(req)
 	if err != nil {
 		return 0, "", err
 	}

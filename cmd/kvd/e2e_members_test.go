@@ -18,7 +18,7 @@ import (
 func TestAddAndRemoveMemberAtRuntime(t *testing.T) {
 	c := startCluster(t, 3)
 	cl, err := client.New(client.Config{Endpoints: c.endpoints(), Transport: client.DefaultTransport,
-		HeaderTimeoutPerRequest: 5 * time.Second})
+		HeaderTimeoutPerRequest: 15 * time.Second})
 	require.NoError(t, err)
 	kapi, mapi := client.NewKeysAPI(cl), client.NewMembersAPI(cl)
 	ctx := ctxTimeout(t, 60*time.Second)
@@ -101,7 +101,7 @@ func TestAddAndRemoveMemberAtRuntime(t *testing.T) {
 func mustClient(t *testing.T, endpoint string) client.Client {
 	t.Helper()
 	cl, err := client.New(client.Config{Endpoints: []string{endpoint}, Transport: client.DefaultTransport,
-		HeaderTimeoutPerRequest: 5 * time.Second})
+		HeaderTimeoutPerRequest: 15 * time.Second})
 	require.NoError(t, err)
 	return cl
 }

@@ -29,7 +29,7 @@ func httpsClient(ca *testCA, cert *tls.Certificate) *http.Client {
 	if cert != nil {
 		cfg.Certificates = []tls.Certificate{*cert}
 	}
-	return &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: cfg}}
+	return &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{TLSClientConfig: cfg}}
 }
 
 func do(client *http.Client, method, target, form string) (int, string, error) {
@@ -100,7 +100,7 @@ func TestTLSClusterRefusesPeersAndClientsWithoutTrustedCertificates(t *testing.T
 	t.Run("plain http on an https port", func(t *testing.T) {
 		u, err := url.Parse(members[0].clientURL)
 		require.NoError(t, err)
-		code, body, err := do(&http.Client{Timeout: 2 * time.Second}, http.MethodGet, "http://"+u.Host+"/v2/keys/secure", "")
+		code, body, err := do(&http.Client{Timeout: 15 * time.Second}, http.MethodGet, "http://"+u.Host+"/v2/keys/secure", "")
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusBadRequest, code, "Go's TLS server answers plain HTTP with 400")
 		assert.NotContains(t, body, "over-tls")
