@@ -1,12 +1,14 @@
 package scenarios
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/raftlab/raftlab/scenarios/suite"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -92,6 +94,30 @@ func TestKnownBugs(t *testing.T) {
 						strings.Join(sum.Problems, "\n  "), sum.Replay)
 				}
 			}
+		})
+	}
+}
+
+// TestRegressionSeeds reruns seeds that once failed on correct code for a reason since fixed.
+func TestRegressionSeeds(t *testing.T) {
+	tests := []struct {
+		suite string
+		seed  uint64
+		why   string
+	}{
+		{"bug-commit-previous-term", 971, "the monitor paired a follower's commit index with its persisted log, " +
+			"which still held an entry an append had just replaced (node.LogEntries is now raft's view)"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%d", tt.suite, tt.seed), func(t *testing.T) {
+			s, err := suite.Lookup(tt.suite)
+			require.NoError(t, err)
+			if s.KnownBug {
+				s = s.Correct()
+			}
+			sum, err := s.Run(tt.seed)
+			require.NoError(t, err)
+			assert.True(t, sum.Passed, "%s\n%s", tt.why, strings.Join(sum.Problems, "\n"))
 		})
 	}
 }

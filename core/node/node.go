@@ -619,21 +619,12 @@ func (n *Node) Brief() Brief {
 	}
 }
 
-// LogEntries returns the log entries this node holds in memory after its last snapshot.
+// LogEntries returns the log entries this node holds in memory after its last snapshot, as its raft
+// sees them: entries not yet persisted are included, and an entry a conflicting append replaced is
+// already the new one, so the log agrees with Status().Commit. (The persisted copy alone could still
+// hold a replaced entry below a commit index raft has already moved past it.)
 func (n *Node) LogEntries() []raft.Entry {
-	first, err := n.storage.FirstIndex()
-	if err != nil {
-		return nil
-	}
-	last, err := n.storage.LastIndex()
-	if err != nil || last < first {
-		return nil
-	}
-	ents, err := n.storage.Entries(first, last+1, ^uint64(0))
-	if err != nil {
-		return nil
-	}
-	return ents
+	return n.raft.Entries()
 }
 
 // Campaign makes this node start an election now (stories use it to pick a leader).

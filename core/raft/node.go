@@ -175,6 +175,18 @@ func (n *Node) ReportSnapshot(id uint64, failed bool) {
 	_ = n.r.Step(Message{Type: MsgSnapStatus, From: id, Reject: failed})
 }
 
+// Entries returns the log as this node's raft sees it: every entry after the last snapshot, those
+// already persisted and those still waiting for the host's persist alike (an entry replaced by a
+// conflicting append is already the new one). It is the log the commit index in Status refers to.
+func (n *Node) Entries() []Entry {
+	l := n.r.log
+	ents, err := l.slice(l.firstIndex(), l.lastIndex()+1, noLimit)
+	if err != nil {
+		return nil
+	}
+	return ents
+}
+
 // HasReady reports whether Ready has anything for the host.
 func (n *Node) HasReady() bool {
 	r := n.r
