@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -80,12 +82,22 @@ type member struct {
 }
 
 // freePort reserves a port on 127.0.0.1 and releases it for the process to bind.
+// freePort finds a free 127.0.0.1 port for a kvd process to bind. It draws below Linux's ephemeral
+// range (32768 and up), where port 0 listeners and outgoing connections get theirs: a port found free
+// there could be handed to one of those before kvd binds it.
 func freePort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer func() { _ = ln.Close() }()
-	return ln.Addr().String()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(20000+rand.IntN(12000)))
+		if err != nil {
+			continue // taken: draw another
+		}
+		addr := ln.Addr().String()
+		require.NoError(t, ln.Close())
+		return addr
+	}
+	t.Fatal("100 ports in a row were taken")
+	return ""
 }
 
 func newMember(t *testing.T, name, dir string) *member {

@@ -3,7 +3,9 @@ package realcluster
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,12 +45,51 @@ func Start(cfg Config) (*Cluster, error) {
 	if cfg.StartTimeout == 0 {
 		cfg.StartTimeout = 20 * time.Second
 	}
-	c := &Cluster{cfg: cfg, net: NewNetwork(), procs: map[string]*process{}}
-	if err := c.start(); err != nil {
+	for attempt := 1; ; attempt++ {
+		c := &Cluster{cfg: cfg, net: NewNetwork(), procs: map[string]*process{}}
+		err := c.start()
+		if err == nil {
+			return c, nil
+		}
 		_ = c.Close()
-		return nil, err
+		if attempt == startAttempts || !c.lostAPort() {
+			return nil, err
+		}
+		if err := c.cleanUpFailedStart(); err != nil {
+			return nil, err
+		}
 	}
-	return c, nil
+}
+
+// startAttempts is how many sets of ports Start tries. Free ports are found by binding port 0 and
+// letting go, so another process (an outgoing connection's ephemeral port, say) can take one before
+// kvd binds it; the member then exits with "address already in use" and Start begins again.
+const startAttempts = 3
+
+// lostAPort reports whether a member that exited during start-up could not bind its address.
+func (c *Cluster) lostAPort() bool {
+	for _, p := range c.procs {
+		if p.state() != StateDown {
+			continue
+		}
+		if b, err := os.ReadFile(p.logPath); err == nil && strings.Contains(string(b), "address already in use") {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanUpFailedStart deletes what a failed start left: the members' data directories and logs.
+func (c *Cluster) cleanUpFailedStart() error {
+	for _, p := range c.procs {
+		if err := os.RemoveAll(p.dataDir); err != nil {
+			return fmt.Errorf("realcluster: clean up after a failed start: %w", err)
+		}
+		if err := os.Remove(p.logPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("realcluster: clean up after a failed start: %w", err)
+		}
+	}
+	return nil
 }
 
 func (c *Cluster) start() error {
@@ -130,18 +171,30 @@ func (c *Cluster) waitSelf(name string, deadline time.Time) (uint64, error) {
 	return 0, fmt.Errorf("realcluster: %s did not answer within %v (see %s): %w", name, c.cfg.StartTimeout, p.logPath, lastErr)
 }
 
-// freeAddr reserves a free 127.0.0.1 port and releases it for a process to bind.
+// freeAddr finds a free 127.0.0.1 port below the ephemeral range and releases it for kvd to bind.
 func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("realcluster: free port: %w", err)
+	for range 100 {
+		port := freePortLow + rand.IntN(freePortSpan)
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue // taken: draw another
+		}
+		addr := ln.Addr().String()
+		if err := ln.Close(); err != nil {
+			return "", fmt.Errorf("realcluster: free port: %w", err)
+		}
+		return addr, nil
 	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		return "", fmt.Errorf("realcluster: free port: %w", err)
-	}
-	return addr, nil
+	return "", errors.New("realcluster: free port: 100 ports in a row were taken")
 }
+
+// Ports for kvd are drawn below Linux's ephemeral range (32768 and up by default), where port 0
+// listeners and outgoing connections get theirs: a port found free there could be handed to one of
+// those before kvd binds it.
+const (
+	freePortLow  = 20000
+	freePortSpan = 12000
+)
 
 // Network is the proxies between the members.
 func (c *Cluster) Network() *Network { return c.net }

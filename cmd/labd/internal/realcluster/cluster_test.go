@@ -99,3 +99,29 @@ func TestClusterFaultsOnRealProcesses(t *testing.T) {
 	_, err = os.Stat(c.LogPath(newLead))
 	assert.NoError(t, err, fmt.Sprintf("log of %s", newLead))
 }
+
+func TestLostAPortReadsTheLogOfAMemberThatExited(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name+".log")
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return path
+	}
+	taken := &Cluster{procs: map[string]*process{
+		"n1": {name: "n1", logPath: write("n1", "level=INFO msg=starting\n")},
+		"n2": {name: "n2", logPath: write("n2", "kvd: listen tcp 127.0.0.1:40123: bind: address already in use\n")},
+	}}
+	assert.True(t, taken.lostAPort(), "n2 could not bind its address: worth another set of ports")
+	other := &Cluster{procs: map[string]*process{
+		"n1": {name: "n1", logPath: write("n3", "kvd: --initial-cluster: bad URL\n")},
+	}}
+	assert.False(t, other.lostAPort(), "any other start-up failure is reported at once")
+
+	dataDir := filepath.Join(dir, "n2.etcd")
+	require.NoError(t, os.MkdirAll(filepath.Join(dataDir, "member"), 0o755))
+	taken.procs["n2"].dataDir = dataDir
+	taken.procs["n1"].dataDir = filepath.Join(dir, "n1.etcd")
+	require.NoError(t, taken.cleanUpFailedStart())
+	assert.NoDirExists(t, dataDir)
+	assert.NoFileExists(t, filepath.Join(dir, "n2.log"))
+}
