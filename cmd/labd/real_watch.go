@@ -20,7 +20,6 @@ const realWatchSettle = 3 * time.Second
 // the index after the cluster's index when the `watch` statement ran, moving to another member when
 // its member goes down and resuming from the next index it is owed (as etcd's clients do).
 type realWatch struct {
-	key    string
 	since  uint64
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -52,7 +51,7 @@ func (x *realExecutor) watch(s *story.Stmt) {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &realWatch{key: o.Key, since: index + 1, cancel: cancel, done: make(chan struct{})}
+	w := &realWatch{since: index + 1, cancel: cancel, done: make(chan struct{})}
 	x.watches[o.Name] = w
 	go w.follow(ctx, cl.Watch(o.Key, v2client.WatchOptions{AfterIndex: index, Recursive: o.Recursive}))
 	rec := ""
