@@ -179,10 +179,7 @@ func (cs *clientSet) begin(c *client, req Request, target uint64, attempts int, 
 	}
 	c.call = cl
 	cs.pending[req.ID] = cl
-	t := cs.sim.tracer
-	b := appendCallHead(t.begin(cs.sim.now, "call", "-"), c.id, req.ID, req.Kind.String(), req.Key)
-	b = strconv.AppendQuote(append(b, " value="...), req.Value)
-	t.end(strconv.AppendQuote(append(b, " prev="...), req.PrevValue))
+	cs.traceCall(c.id, &req)
 	cs.attempt(cl)
 	return cl
 }
@@ -224,19 +221,30 @@ func (cs *clientSet) arrive(cl *call, a int, target uint64) {
 		cs.respond(cl, a, Reply{ID: cl.req.ID, Err: ErrRefused})
 		return
 	}
-	h.input("request", string(appendCallHead(nil, cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key)), func() {
-		req := cl.req
-		req.Now = h.localNow()
-		if req.Kind == ReqGet {
-			r := h.proc.Read(req)
-			r.ID = req.ID
-			if cl.attempt == a && !cl.done {
-				cs.respond(cl, a, r)
-			}
-			return
+	if h.paused {
+		h.input("request", string(appendCallHead(nil, cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key)),
+			func() { cs.serve(h, cl, a) })
+		return
+	}
+	cs.traceRequest(h, cl)
+	cs.serve(h, cl, a)
+	h.afterInput()
+}
+
+// serve hands the request of attempt a to the live process on h: a local read is answered at once,
+// everything else is submitted.
+func (cs *clientSet) serve(h *host, cl *call, a int) {
+	req := cl.req
+	req.Now = h.localNow()
+	if req.Kind == ReqGet {
+		r := h.proc.Read(req)
+		r.ID = req.ID
+		if cl.attempt == a && !cl.done {
+			cs.respond(cl, a, r)
 		}
-		h.proc.Submit(req)
-	})
+		return
+	}
+	h.proc.Submit(req)
 }
 
 // reply routes a node's reply back to the client waiting for it, if any.
@@ -333,8 +341,7 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 	if cl.req.Kind.IsRead() || cl.req.Kind.IsWrite() {
 		cs.history = append(cs.history, op)
 	}
-	t := cs.sim.tracer
-	t.end(appendCallHead(t.begin(cs.sim.now, "return", node), cl.c.id, cl.req.ID, string(outcome), op.ResultString()))
+	cs.traceReturn(node, cl.c.id, cl.req.ID, &op)
 	if cl.onDone != nil {
 		cl.onDone(op)
 	}
@@ -367,4 +374,43 @@ func appendCallHead(b []byte, client int, id uint64, word, rest string) []byte {
 	b = strconv.AppendUint(append(b, " id="...), id, 10)
 	b = append(append(b, ' '), word...)
 	return append(append(b, ' '), rest...)
+}
+
+// traceCall records the start of an operation: "c<client> id=<id> <kind> <key> value=%q prev=%q".
+func (cs *clientSet) traceCall(client int, req *Request) {
+	t := cs.sim.tracer
+	text := t.open(cs.sim.now, "call", "-")
+	h := mix(mix(t.hash, uint64(client)), req.ID)
+	h = mixString(mixString(mix(h, uint64(req.Kind)), req.Key), req.Value)
+	t.hash = mixString(h, req.PrevValue)
+	if !text {
+		return
+	}
+	b := appendCallHead(t.header(cs.sim.now, "call", "-"), client, req.ID, req.Kind.String(), req.Key)
+	b = strconv.AppendQuote(append(b, " value="...), req.Value)
+	t.write(strconv.AppendQuote(append(b, " prev="...), req.PrevValue))
+}
+
+// traceRequest records an attempt reaching its node: "c<client> id=<id> <kind> <key>".
+func (cs *clientSet) traceRequest(h *host, cl *call) {
+	t := cs.sim.tracer
+	text := t.open(cs.sim.now, "request", h.name)
+	x := mix(mix(t.hash, uint64(cl.c.id)), cl.req.ID)
+	t.hash = mixString(mix(x, uint64(cl.req.Kind)), cl.req.Key)
+	if text {
+		t.write(appendCallHead(t.header(cs.sim.now, "request", h.name), cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key))
+	}
+}
+
+// traceReturn records the end of an operation: "c<client> id=<id> <outcome> <result>".
+func (cs *clientSet) traceReturn(node string, client int, id uint64, op *history.Op) {
+	t := cs.sim.tracer
+	text := t.open(cs.sim.now, "return", node)
+	x := mix(mix(t.hash, uint64(client)), id)
+	x = mixString(mixString(x, string(op.Outcome)), string(op.Kind))
+	x = mixString(mixBool(x, op.Found), op.Result)
+	t.hash = mix(mix(x, op.Index), uint64(op.ErrorCode))
+	if text {
+		t.write(appendCallHead(t.header(cs.sim.now, "return", node), client, id, string(op.Outcome), op.ResultString()))
+	}
 }

@@ -21,8 +21,11 @@
 //
 // # Trace
 //
-// Every event writes one line to the trace; a running 64-bit hash of all lines (FNV-1a folded a word
-// at a time) is TraceHash, and equal seeds give equal hashes. A line has fixed columns:
+// Every event is one line of the trace. TraceHash is a running 64-bit hash of every event's facts:
+// its time, kind and node, then its fields as words (hot events: messages, ticks, persists, client
+// calls) or the bytes of its detail text (cold events: faults, notes, role changes). Hot events are
+// formatted as text only when a trace writer is attached, and the hash does not depend on it; equal
+// seeds give equal hashes. A line has fixed columns:
 //
 //	SSSSSS.NNNNNNNNN KIND     NODE DETAIL
 //	     1.503129871 send     n1   n1->n3 MsgApp t2 log=2/7 c7 e1 at=1504100000

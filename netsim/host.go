@@ -139,7 +139,11 @@ func (h *host) tick(inc uint64) {
 	}
 	now := h.localNow()
 	t := h.sim.tracer
-	t.end(strconv.AppendInt(append(t.begin(h.sim.now, "tick", h.name), "clock="...), now, 10))
+	text := t.open(h.sim.now, "tick", h.name)
+	t.hash = mix(t.hash, uint64(now))
+	if text {
+		t.write(strconv.AppendInt(append(t.header(h.sim.now, "tick", h.name), "clock="...), now, 10))
+	}
 	h.proc.Tick(now)
 	h.afterInput()
 	h.scheduleTick()
@@ -221,8 +225,7 @@ func (h *host) persist(b *PersistBatch) {
 			h.input("synced", "seq="+strconv.FormatUint(seq, 10), func() { h.completePersist(seq, mustSync, err) })
 			return
 		}
-		t := h.sim.tracer
-		t.end(strconv.AppendUint(append(t.begin(h.sim.now, "synced", h.name), "seq="...), seq, 10))
+		h.traceSynced(seq)
 		h.completePersist(seq, mustSync, err)
 		h.afterInput()
 	})
@@ -239,11 +242,37 @@ func (h *host) completePersist(seq uint64, mustSync bool, err error) {
 	h.proc.Persisted(seq, err)
 }
 
-// tracePersist writes the persist line:
-// "seq=%d hs=%d/%d/%d entries=%d snap=%d sync=%v err=%v" without fmt.
+// traceSynced records the completion of persist batch seq: "seq=%d".
+func (h *host) traceSynced(seq uint64) {
+	t := h.sim.tracer
+	text := t.open(h.sim.now, "synced", h.name)
+	t.hash = mix(t.hash, seq)
+	if text {
+		t.write(strconv.AppendUint(append(t.header(h.sim.now, "synced", h.name), "seq="...), seq, 10))
+	}
+}
+
+// tracePersist records the persist event:
+// "seq=%d hs=%d/%d/%d entries=%d snap=%d sync=%v err=%v" (text without fmt, only with a writer).
 func (h *host) tracePersist(b *PersistBatch, err error) {
 	t := h.sim.tracer
-	l := append(t.begin(h.sim.now, "persist", h.name), "seq="...)
+	text := t.open(h.sim.now, "persist", h.name)
+	x := mix(t.hash, b.Seq)
+	x = mix(x, b.HardState.Term)
+	x = mix(x, b.HardState.Vote)
+	x = mix(x, b.HardState.Commit)
+	x = mix(x, uint64(len(b.Entries)))
+	x = mix(x, b.Snapshot.Metadata.Index)
+	x = mixBool(x, b.MustSync)
+	errText := "<nil>"
+	if err != nil {
+		errText = err.Error()
+	}
+	t.hash = mixString(x, errText)
+	if !text {
+		return
+	}
+	l := append(t.header(h.sim.now, "persist", h.name), "seq="...)
 	l = strconv.AppendUint(l, b.Seq, 10)
 	l = append(l, " hs="...)
 	l = strconv.AppendUint(l, b.HardState.Term, 10)
@@ -258,12 +287,7 @@ func (h *host) tracePersist(b *PersistBatch, err error) {
 	l = append(l, " sync="...)
 	l = strconv.AppendBool(l, b.MustSync)
 	l = append(l, " err="...)
-	if err != nil {
-		l = append(l, err.Error()...)
-	} else {
-		l = append(l, "<nil>"...)
-	}
-	t.end(l)
+	t.write(append(l, errText...))
 }
 
 // crash stops the process at once: volatile state is gone, unsynced writes are dropped.

@@ -4,18 +4,22 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"strconv"
 
 	"github.com/raftlab/raftlab/core/raft"
 )
 
-// tracer formats one fixed-column line per simulator event, folds every line into a running 64-bit
-// hash (foldLine) and optionally copies the lines to a writer. The line format is documented in doc.go.
+// tracer keeps the run's trace: one fixed-column line per simulator event (format in doc.go), a
+// running 64-bit hash of every event, and optionally a writer that receives the lines.
 //
-// Hot callers format straight into the tracer's buffer (begin, append the detail, end), so a line
-// costs no allocation.
+// The hash folds each event's facts, not its text: the header (time, kind, node) and then the
+// event's own fields as 64-bit words (mix). Cold events (notes, faults, role changes) fold the bytes
+// of their formatted detail; hot events (messages, ticks, persists, client calls) fold their fields
+// directly and format text only when a writer is attached. So a run without a writer formats almost
+// nothing, and the hash is the same whether or not a writer is attached.
 type tracer struct {
-	hash  uint64 // FNV-1a 64 state
+	hash  uint64
 	out   io.Writer
 	lines uint64
 	buf   []byte
@@ -24,44 +28,104 @@ type tracer struct {
 	// messages of one Ready, a delivery and its replies), so it is formatted once per instant.
 	stamp   []byte
 	stampAt int64
+	// The header of the cold line begun last (begin), folded by end.
+	at         int64
+	kind, node string
+	headerLen  int
 }
 
-// foldLine folds a line into the running hash FNV-1a style, eight bytes (little-endian) at a time and
-// then byte by byte: an eighth of the multiplications of byte-wise FNV-1a, and just as deterministic.
-func foldLine(h uint64, b []byte) uint64 {
-	for len(b) >= 8 {
-		h = (h ^ binary.LittleEndian.Uint64(b)) * fnvPrime64
-		b = b[8:]
+// Mixing constants (64-bit primes of the xxHash family) and the hash's starting state.
+const (
+	mixPrime1 uint64 = 0x9E3779B185EBCA87
+	mixPrime2 uint64 = 0xC2B2AE3D27D4EB4F
+	hashStart uint64 = 0x27D4EB2F165667C5
+)
+
+// mix folds one word into the hash h: multiply, rotate, multiply, so every bit of w reaches every bit
+// of the result (a plain FNV-style xor-multiply never moves a word's high bits down).
+func mix(h, w uint64) uint64 {
+	return bits.RotateLeft64(h^(w*mixPrime2), 31) * mixPrime1
+}
+
+// mixString folds s: its length, then its bytes eight at a time (little-endian), the last word padded.
+func mixString(h uint64, s string) uint64 {
+	h = mix(h, uint64(len(s)))
+	for len(s) >= 8 {
+		h = mix(h, binary.LittleEndian.Uint64([]byte(s[:8])))
+		s = s[8:]
 	}
-	for _, c := range b {
-		h = (h ^ uint64(c)) * fnvPrime64
+	if len(s) > 0 {
+		var w uint64
+		for i := len(s) - 1; i >= 0; i-- {
+			w = w<<8 | uint64(s[i])
+		}
+		h = mix(h, w)
 	}
 	return h
 }
 
-// FNV-1a 64 parameters (as in hash/fnv).
-const (
-	fnvOffset64 uint64 = 14695981039346656037
-	fnvPrime64  uint64 = 1099511628211
-)
-
-func newTracer(out io.Writer) *tracer {
-	return &tracer{hash: fnvOffset64, out: out}
+// mixBytes is mixString for a byte slice.
+func mixBytes(h uint64, b []byte) uint64 {
+	h = mix(h, uint64(len(b)))
+	for len(b) >= 8 {
+		h = mix(h, binary.LittleEndian.Uint64(b))
+		b = b[8:]
+	}
+	if len(b) > 0 {
+		var w uint64
+		for i := len(b) - 1; i >= 0; i-- {
+			w = w<<8 | uint64(b[i])
+		}
+		h = mix(h, w)
+	}
+	return h
 }
 
-// line records one event. kind is at most 8 characters, node is a node name or "-".
+// mixBool folds a flag.
+func mixBool(h uint64, v bool) uint64 {
+	if v {
+		return mix(h, 1)
+	}
+	return mix(h, 0)
+}
+
+func newTracer(out io.Writer) *tracer {
+	return &tracer{hash: hashStart, out: out}
+}
+
+// line records one cold event with its detail text. kind is at most 8 characters, node is a node
+// name or "-".
 func (t *tracer) line(at int64, kind, node, detail string) {
 	t.end(append(t.begin(at, kind, node), detail...))
 }
 
-// lineBytes is line with the detail already formatted into bytes.
-func (t *tracer) lineBytes(at int64, kind, node string, detail []byte) {
-	t.end(append(t.begin(at, kind, node), detail...))
+// begin starts a cold line: it returns the tracer's buffer holding the header, for the caller to
+// append the detail to and hand to end.
+func (t *tracer) begin(at int64, kind, node string) []byte {
+	b := t.header(at, kind, node)
+	t.at, t.kind, t.node, t.headerLen = at, kind, node, len(b)
+	return b
 }
 
-// begin starts a line: it returns the tracer's buffer holding the header, for the caller to append
-// the detail to and hand to end.
-func (t *tracer) begin(at int64, kind, node string) []byte {
+// end terminates the cold line begun with begin: it folds the header and the detail bytes into the
+// hash and copies the line to the writer.
+func (t *tracer) end(b []byte) {
+	t.open(t.at, t.kind, t.node)
+	t.hash = mixBytes(t.hash, b[t.headerLen:])
+	t.write(b)
+}
+
+// open starts a hot event: it counts the line and folds its header. The caller then folds the
+// event's fields into t.hash and, only when open returned true (a writer is attached), formats the
+// text after header(...) and hands it to write.
+func (t *tracer) open(at int64, kind, node string) (wantText bool) {
+	t.lines++
+	t.hash = mixString(mixString(mix(t.hash, uint64(at)), kind), node)
+	return t.out != nil
+}
+
+// header returns the tracer's buffer holding the text header "%6d.%09d %-8s %-4s ".
+func (t *tracer) header(at int64, kind, node string) []byte {
 	if t.stamp == nil || at != t.stampAt {
 		t.stamp = appendTime(t.stamp[:0], at)
 		t.stampAt = at
@@ -69,12 +133,10 @@ func (t *tracer) begin(at int64, kind, node string) []byte {
 	return appendNames(append(t.buf[:0], t.stamp...), kind, node)
 }
 
-// end terminates the line begun with begin, hashes it and copies it to the writer.
-func (t *tracer) end(b []byte) {
+// write ends a formatted line and copies it to the writer (the hash is not touched).
+func (t *tracer) write(b []byte) {
 	b = append(b, '\n')
 	t.buf = b
-	t.hash = foldLine(t.hash, b)
-	t.lines++
 	if t.out != nil && t.err == nil {
 		if _, err := t.out.Write(b); err != nil {
 			t.err = fmt.Errorf("netsim: trace writer: %w", err)
@@ -127,7 +189,8 @@ func appendPaddedString(b []byte, v string, width int) []byte {
 	return b
 }
 
-// TraceHash is the running hash of every trace line so far (see foldLine).
+// TraceHash is the running hash of every trace event so far (see tracer): equal for two runs exactly
+// when their events are, whether or not a trace writer is attached.
 func (s *Sim) TraceHash() uint64 { return s.tracer.hash }
 
 // TraceLines is how many trace lines were produced.
@@ -202,14 +265,39 @@ func (s *Sim) appendMessage(b []byte, m *raft.Message) []byte {
 	return b
 }
 
-// traceMessage writes one message line: kind, node, an optional prefix, the message and, when
+// traceMessage records one message event: kind, node, an optional prefix, the message and, when
 // at >= 0, its delivery time.
 func (s *Sim) traceMessage(kind, node, prefix string, m *raft.Message, at int64) {
-	b := append(s.tracer.begin(s.now, kind, node), prefix...)
+	t := s.tracer
+	text := t.open(s.now, kind, node)
+	t.hash = mix(mixMessage(mixString(t.hash, prefix), m), uint64(at))
+	if !text {
+		return
+	}
+	b := append(t.header(s.now, kind, node), prefix...)
 	b = s.appendMessage(b, m)
 	if at >= 0 {
 		b = append(b, " at="...)
 		b = strconv.AppendInt(b, at, 10)
 	}
-	s.tracer.end(b)
+	t.write(b)
+}
+
+// mixMessage folds every field of m that its trace text shows (and a few more).
+func mixMessage(h uint64, m *raft.Message) uint64 {
+	h = mix(h, uint64(m.Type))
+	h = mix(h, m.From)
+	h = mix(h, m.To)
+	h = mix(h, m.Term)
+	h = mix(h, m.LogTerm)
+	h = mix(h, m.Index)
+	h = mix(h, m.Commit)
+	h = mix(h, uint64(len(m.Entries)))
+	h = mixBool(h, m.Reject)
+	h = mix(h, m.RejectHint)
+	if m.Snapshot != nil {
+		h = mix(h, m.Snapshot.Metadata.Term)
+		h = mix(h, m.Snapshot.Metadata.Index)
+	}
+	return h
 }

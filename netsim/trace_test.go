@@ -6,29 +6,64 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/raftlab/raftlab/core/raft"
+
 	"github.com/stretchr/testify/require"
 )
 
-func TestTraceHashFoldsTheLines(t *testing.T) {
+// The hash folds events, not text: a run gives the same hash and line count whether or not a writer
+// receives the text, and every event is one line of that text.
+func TestTraceHashIsTheSameWithAndWithoutAWriter(t *testing.T) {
 	var buf bytes.Buffer
-	s := chaosFakeRun(t, 11, &buf)
-	// The reference: every line (with its newline) folded FNV-1a style, whole little-endian words
-	// first, then the bytes left over.
-	want := uint64(14695981039346656037)
-	for _, line := range bytes.SplitAfter(buf.Bytes(), []byte("\n")) {
-		for ; len(line) >= 8; line = line[8:] {
-			var word uint64
-			for i := 7; i >= 0; i-- {
-				word = word<<8 | uint64(line[i])
-			}
-			want = (want ^ word) * 1099511628211
-		}
-		for _, c := range line {
-			want = (want ^ uint64(c)) * 1099511628211
-		}
+	withText := chaosFakeRun(t, 11, &buf)
+	without := chaosFakeRun(t, 11, nil)
+	require.Equal(t, withText.TraceHash(), without.TraceHash())
+	require.Equal(t, withText.TraceLines(), without.TraceLines())
+	require.Equal(t, uint64(bytes.Count(buf.Bytes(), []byte("\n"))), withText.TraceLines())
+	require.NotEqual(t, without.TraceHash(), chaosFakeRun(t, 12, nil).TraceHash(), "another seed, another hash")
+}
+
+// Every field a message line shows reaches the hash: changing any one of them changes it.
+func TestMessageHashSeesEveryShownField(t *testing.T) {
+	base := raft.Message{Type: raft.MsgApp, From: 1, To: 2, Term: 3, LogTerm: 2, Index: 7, Commit: 6,
+		Entries: make([]raft.Entry, 2), RejectHint: 4, Snapshot: &raft.Snapshot{}}
+	changes := map[string]func(m *raft.Message){
+		"type":     func(m *raft.Message) { m.Type = raft.MsgHeartbeat },
+		"from":     func(m *raft.Message) { m.From = 3 },
+		"to":       func(m *raft.Message) { m.To = 3 },
+		"term":     func(m *raft.Message) { m.Term = 4 },
+		"log term": func(m *raft.Message) { m.LogTerm = 3 },
+		"index":    func(m *raft.Message) { m.Index = 8 },
+		"commit":   func(m *raft.Message) { m.Commit = 7 },
+		"entries":  func(m *raft.Message) { m.Entries = m.Entries[:1] },
+		"reject":   func(m *raft.Message) { m.Reject = true },
+		"hint":     func(m *raft.Message) { m.RejectHint = 5 },
+		"snap":     func(m *raft.Message) { m.Snapshot = &raft.Snapshot{Metadata: raft.SnapshotMetadata{Index: 9}} },
 	}
-	require.Equal(t, want, s.TraceHash())
-	require.Equal(t, uint64(bytes.Count(buf.Bytes(), []byte("\n"))), s.TraceLines())
+	want := mixMessage(hashStart, &base)
+	for name, change := range changes {
+		m := base
+		change(&m)
+		require.NotEqual(t, want, mixMessage(hashStart, &m), name)
+	}
+}
+
+// Cold lines fold their detail text: one byte more or less changes the hash, and so does the place
+// where a string ends (strings are folded with their length).
+func TestColdLinesFoldTheirDetail(t *testing.T) {
+	hashOf := func(details ...string) uint64 {
+		tr := newTracer(nil)
+		for _, d := range details {
+			tr.line(5, "note", "-", d)
+		}
+		return tr.hash
+	}
+	require.Equal(t, hashOf("partition {n1,n2}"), hashOf("partition {n1,n2}"))
+	require.NotEqual(t, hashOf("partition {n1,n2}"), hashOf("partition {n1,n3}"))
+	require.NotEqual(t, hashOf("partition {n1,n2}"), hashOf("partition {n1,n2} "))
+	require.NotEqual(t, hashOf("ab", "c"), hashOf("a", "bc"))
+	require.NotEqual(t, mixString(hashStart, "abc"), mixString(hashStart, "abc\x00"))
+	require.Equal(t, mixString(hashStart, "a longer string of many words"), mixBytes(hashStart, []byte("a longer string of many words")))
 }
 
 // The hot trace lines are formatted without fmt; they must read exactly as the fmt formats they
