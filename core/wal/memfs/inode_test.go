@@ -171,3 +171,20 @@ func BenchmarkAppendSync(b *testing.B) {
 		}
 	}
 }
+
+// An append-only file grows by doubling: writing 1 MiB in 100-byte appends copies the content a
+// bounded number of times, as few as log2 of its size (append's 1.25x growth would take ~40).
+func TestAppendsGrowTheFileByDoubling(t *testing.T) {
+	var n inode
+	chunk := bytes.Repeat([]byte("x"), 100)
+	grows := 0
+	for n.syncedLen = 0; len(n.data) < 1<<20; n.sync() {
+		before := cap(n.data)
+		n.writeAt(chunk, int64(len(n.data)))
+		if cap(n.data) != before {
+			grows++
+		}
+	}
+	require.LessOrEqual(t, grows, 10, "4 KiB doubled to 1 MiB is 9 growths")
+	require.Equal(t, bytes.Repeat([]byte("x"), len(n.data)), n.data)
+}
