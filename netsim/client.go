@@ -122,6 +122,8 @@ type clientSet struct {
 	history  []history.Op
 	watchers []*watcher
 	nextID   int
+	// replyBoxes are recycled holders of replies on their way to clients.
+	replyBoxes []*Reply
 }
 
 func newClientSet(s *Sim) *clientSet {
@@ -140,7 +142,7 @@ func (cs *clientSet) start() error {
 	for range cs.cfg.Count {
 		c := cs.newClient(true)
 		first := cs.cfg.Start + int64(c.rng.ExpFloat64()*float64(cs.cfg.Interval))
-		cs.sim.schedule(first, func() { cs.issue(c) })
+		cs.sim.scheduleAction(first, eventAction{kind: evIssue, client: c})
 	}
 	for _, spec := range cs.sim.cfg.Watches {
 		if err := cs.startWatch(spec); err != nil {
@@ -200,15 +202,18 @@ func (cs *clientSet) attempt(cl *call) {
 	cl.attempt++
 	cl.target = cs.pickTarget(cl)
 	cl.awaiting = true
-	a, target := cl.attempt, cl.target
 	arrive := cs.sim.now + cs.cfg.Latency.draw(cl.c.rng)
-	cs.sim.schedule(arrive, func() { cs.arrive(cl, a, target) })
-	cs.sim.schedule(cs.sim.now+cl.timeout, func() {
-		if cl.attempt == a && cl.awaiting && !cl.done {
-			cs.sim.tracef("timeout", cs.sim.name(target), "c%d id=%d attempt=%d", cl.c.id, cl.req.ID, a)
-			cs.failAttempt(cl, ErrClientTimeout)
-		}
-	})
+	a := uint64(cl.attempt)
+	cs.sim.scheduleAction(arrive, eventAction{kind: evArrive, call: cl, n1: a, n2: cl.target})
+	cs.sim.scheduleAction(cs.sim.now+cl.timeout, eventAction{kind: evTimeout, call: cl, n1: a, n2: cl.target})
+}
+
+// timeout ends attempt a of cl, sent to target, if it is still waiting for an answer.
+func (cs *clientSet) timeout(cl *call, a int, target uint64) {
+	if cl.attempt == a && cl.awaiting && !cl.done {
+		cs.sim.tracef("timeout", cs.sim.name(target), "c%d id=%d attempt=%d", cl.c.id, cl.req.ID, a)
+		cs.failAttempt(cl, ErrClientTimeout)
+	}
 }
 
 // arrive hands attempt a of cl to node target.
@@ -260,12 +265,27 @@ func (cs *clientSet) reply(from uint64, r Reply) {
 // respond delivers r to the client after the client latency.
 func (cs *clientSet) respond(cl *call, a int, r Reply) {
 	at := cs.sim.now + cs.cfg.Latency.draw(cl.c.rng)
-	cs.sim.schedule(at, func() {
-		if cl.attempt != a || cl.done || !cl.awaiting {
-			return
-		}
-		cs.handle(cl, r)
-	})
+	var box *Reply
+	if k := len(cs.replyBoxes); k > 0 {
+		box = cs.replyBoxes[k-1]
+		cs.replyBoxes = cs.replyBoxes[:k-1]
+	} else {
+		box = new(Reply)
+	}
+	*box = r
+	cs.sim.scheduleAction(at, eventAction{kind: evRespond, call: cl, n1: uint64(a), reply: box})
+}
+
+// respondNow hands the boxed reply to attempt a of cl, if the client still waits for it, and
+// recycles the box.
+func (cs *clientSet) respondNow(cl *call, a int, box *Reply) {
+	r := *box
+	*box = Reply{}
+	cs.replyBoxes = append(cs.replyBoxes, box)
+	if cl.attempt != a || cl.done || !cl.awaiting {
+		return
+	}
+	cs.handle(cl, r)
 }
 
 // nodeDown fails every attempt outstanding at a node that just crashed.
@@ -309,11 +329,14 @@ func (cs *clientSet) failAttempt(cl *call, err error) {
 		return
 	}
 	backoff := 10e6 + cl.c.rng.Int64N(40e6)
-	cs.sim.schedule(cs.sim.now+int64(backoff), func() {
-		if !cl.done {
-			cs.attempt(cl)
-		}
-	})
+	cs.sim.scheduleAction(cs.sim.now+int64(backoff), eventAction{kind: evRetry, call: cl})
+}
+
+// retry makes the next attempt of cl unless it ended meanwhile.
+func (cs *clientSet) retry(cl *call) {
+	if !cl.done {
+		cs.attempt(cl)
+	}
 }
 
 // finish records the operation and lets the client go on.
@@ -348,7 +371,7 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 	if cl.c.workload {
 		c := cl.c
 		think := int64(c.rng.ExpFloat64() * float64(cs.cfg.Interval))
-		cs.sim.schedule(cs.sim.now+think, func() { cs.issue(c) })
+		cs.sim.scheduleAction(cs.sim.now+think, eventAction{kind: evIssue, client: c})
 	}
 }
 

@@ -125,8 +125,7 @@ func (h *host) scheduleTick() {
 		return
 	}
 	h.ticking = true
-	inc := h.incarnation
-	h.sim.schedule(h.sim.now+h.tickGap(), func() { h.tick(inc) })
+	h.sim.scheduleAction(h.sim.now+h.tickGap(), eventAction{kind: evTick, host: h, n1: h.incarnation})
 }
 
 func (h *host) tick(inc uint64) {
@@ -216,19 +215,21 @@ func (h *host) persist(b *PersistBatch) {
 	err := h.disk.Save(b)
 	at := h.sim.now + h.sim.cfg.DiskLatency.draw(h.rng)
 	h.tracePersist(b, err)
-	inc, seq, mustSync := h.incarnation, b.Seq, b.MustSync
-	h.sim.schedule(at, func() {
-		if inc != h.incarnation || !h.alive {
-			return
-		}
-		if h.paused {
-			h.input("synced", "seq="+strconv.FormatUint(seq, 10), func() { h.completePersist(seq, mustSync, err) })
-			return
-		}
-		h.traceSynced(seq)
-		h.completePersist(seq, mustSync, err)
-		h.afterInput()
-	})
+	h.sim.scheduleAction(at, eventAction{kind: evPersisted, host: h, n1: h.incarnation, n2: b.Seq, flag: b.MustSync, err: err})
+}
+
+// persisted completes persist batch seq of incarnation inc once its disk latency has passed.
+func (h *host) persisted(inc, seq uint64, mustSync bool, err error) {
+	if inc != h.incarnation || !h.alive {
+		return
+	}
+	if h.paused {
+		h.input("synced", "seq="+strconv.FormatUint(seq, 10), func() { h.completePersist(seq, mustSync, err) })
+		return
+	}
+	h.traceSynced(seq)
+	h.completePersist(seq, mustSync, err)
+	h.afterInput()
 }
 
 // completePersist syncs the disk when the batch needs it and tells the process how it went.

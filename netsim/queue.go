@@ -4,13 +4,10 @@ import "github.com/raftlab/raftlab/core/raft"
 
 // event is one scheduled action. Events run in (at, seq) order: seq is a global counter assigned at
 // scheduling time, so two events at the same instant run in the order they were scheduled.
-// A message delivery carries its message in msg instead of a closure, so that sending a message
-// allocates nothing (the boxes are recycled by the network).
 type event struct {
 	at  int64
 	seq uint64
-	fn  func()
-	msg *raft.Message
+	eventAction
 }
 
 // eventKey is an event's place in the heap: its order and the slot of its action. It holds no
@@ -21,10 +18,35 @@ type eventKey struct {
 	slot int
 }
 
-// eventAction is what an event does: exactly one of fn and msg is set.
+// eventKind says what an event does. The simulator's own frequent events (deliveries, ticks, disk
+// completions, client steps) are typed, so scheduling them allocates no closure; everything else
+// runs a func.
+type eventKind uint8
+
+const (
+	evFunc      eventKind = iota // run fn
+	evDeliver                    // deliver the boxed message msg (the box is recycled)
+	evTick                       // tick host if it is still in incarnation n1
+	evPersisted                  // persist batch n2 of host's incarnation n1 completed (flag: fsync it; err: the write's error)
+	evIssue                      // client issues its next workload operation
+	evArrive                     // attempt n1 of call reaches node n2
+	evTimeout                    // attempt n1 of call, sent to node n2, times out
+	evRespond                    // the boxed reply answers attempt n1 of call (the box is recycled)
+	evRetry                      // call makes its next attempt after a backoff
+)
+
+// eventAction is what an event does: its kind and the operands that kind uses.
 type eventAction struct {
-	fn  func()
-	msg *raft.Message
+	kind   eventKind
+	flag   bool
+	fn     func()
+	msg    *raft.Message
+	host   *host
+	call   *call
+	client *client
+	reply  *Reply
+	err    error
+	n1, n2 uint64
 }
 
 // eventQueue is a binary min-heap of events ordered by (at, seq). It is typed (no container/heap
@@ -52,10 +74,10 @@ func (q *eventQueue) push(e event) {
 	if n := len(q.free); n > 0 {
 		slot = q.free[n-1]
 		q.free = q.free[:n-1]
-		q.actions[slot] = eventAction{fn: e.fn, msg: e.msg}
+		q.actions[slot] = e.eventAction
 	} else {
 		slot = len(q.actions)
-		q.actions = append(q.actions, eventAction{fn: e.fn, msg: e.msg})
+		q.actions = append(q.actions, e.eventAction)
 	}
 	q.keys = append(q.keys, eventKey{at: e.at, seq: e.seq, slot: slot})
 	i := len(q.keys) - 1
@@ -72,8 +94,7 @@ func (q *eventQueue) push(e event) {
 // peek returns the earliest event without removing it; the queue must not be empty.
 func (q *eventQueue) peek() event {
 	k := q.keys[0]
-	a := q.actions[k.slot]
-	return event{at: k.at, seq: k.seq, fn: a.fn, msg: a.msg}
+	return event{at: k.at, seq: k.seq, eventAction: q.actions[k.slot]}
 }
 
 func (q *eventQueue) pop() event {

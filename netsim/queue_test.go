@@ -69,9 +69,9 @@ func TestEventQueueKeepsEachEventsActionAndReusesSlots(t *testing.T) {
 			msgs[i].Index = uint64(i)
 			at := int64((7 * i) % len(msgs))
 			if i%2 == 0 {
-				q.push(event{at: at, seq: uint64(i), fn: func() { ran = append(ran, i) }})
+				q.push(event{at: at, seq: uint64(i), eventAction: eventAction{fn: func() { ran = append(ran, i) }}})
 			} else {
-				q.push(event{at: at, seq: uint64(i), msg: &msgs[i]})
+				q.push(event{at: at, seq: uint64(i), eventAction: eventAction{kind: evDeliver, msg: &msgs[i]}})
 			}
 		}
 		for q.Len() > 0 {

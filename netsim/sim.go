@@ -191,21 +191,22 @@ func (s *Sim) fail(format string, args ...any) {
 
 // schedule queues fn at virtual time at (never in the past).
 func (s *Sim) schedule(at int64, fn func()) {
-	if at < s.now {
-		at = s.now
-	}
-	s.seq++
-	s.queue.push(event{at: at, seq: s.seq, fn: fn})
+	s.scheduleAction(at, eventAction{fn: fn})
 }
 
-// scheduleDelivery queues the delivery of the boxed message at virtual time at (never in the past);
-// it takes the same place in the (at, seq) order as schedule would.
-func (s *Sim) scheduleDelivery(at int64, m *raft.Message) {
+// scheduleAction queues a typed action at virtual time at (never in the past); it takes the same
+// place in the (at, seq) order as schedule would.
+func (s *Sim) scheduleAction(at int64, a eventAction) {
 	if at < s.now {
 		at = s.now
 	}
 	s.seq++
-	s.queue.push(event{at: at, seq: s.seq, msg: m})
+	s.queue.push(event{at: at, seq: s.seq, eventAction: a})
+}
+
+// scheduleDelivery queues the delivery of the boxed message at virtual time at.
+func (s *Sim) scheduleDelivery(at int64, m *raft.Message) {
+	s.scheduleAction(at, eventAction{kind: evDeliver, msg: m})
 }
 
 // At queues fn at virtual time at (clamped to now). Scenarios and nemesis schedules use it.
@@ -222,12 +223,32 @@ func (s *Sim) Step() bool {
 	e := s.queue.pop()
 	s.now = e.at
 	s.steps++
-	if e.msg != nil {
-		s.net.deliverBoxed(e.msg)
-	} else {
-		e.fn()
-	}
+	s.act(&e.eventAction)
 	return true
+}
+
+// act runs one event's action.
+func (s *Sim) act(a *eventAction) {
+	switch a.kind {
+	case evFunc:
+		a.fn()
+	case evDeliver:
+		s.net.deliverBoxed(a.msg)
+	case evTick:
+		a.host.tick(a.n1)
+	case evPersisted:
+		a.host.persisted(a.n1, a.n2, a.flag, a.err)
+	case evIssue:
+		s.clients.issue(a.client)
+	case evArrive:
+		s.clients.arrive(a.call, int(a.n1), a.n2)
+	case evTimeout:
+		s.clients.timeout(a.call, int(a.n1), a.n2)
+	case evRespond:
+		s.clients.respondNow(a.call, int(a.n1), a.reply)
+	case evRetry:
+		s.clients.retry(a.call)
+	}
 }
 
 // Run runs every event up to and including virtual time until, then sets the clock to until.
