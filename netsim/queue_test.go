@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -89,5 +90,26 @@ func TestEventQueueKeepsEachEventsActionAndReusesSlots(t *testing.T) {
 		}
 		require.Len(t, ran, len(msgs)/2, "round %d", round)
 		require.Len(t, q.actions, len(msgs), "slots are reused, round %d", round)
+	}
+}
+
+// BenchmarkEventQueue pushes and pops events at a steady queue length like a chaos run's (a few
+// hundred pending timeouts, deliveries and disk completions).
+func BenchmarkEventQueue(b *testing.B) {
+	for _, size := range []int{64, 512} {
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			var q eventQueue
+			var seq uint64
+			for range size {
+				seq++
+				q.push(event{at: rng.Int64N(1e9), seq: seq})
+			}
+			for b.Loop() {
+				e := q.pop()
+				seq++
+				q.push(event{at: e.at + rng.Int64N(1e8), seq: seq})
+			}
+		})
 	}
 }

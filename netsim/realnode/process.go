@@ -136,12 +136,8 @@ func (p *Process) Read(req netsim.Request) netsim.Reply {
 // reply turns a node answer into the simulator's neutral reply.
 func reply(id uint64, ev *store.Event, err error) netsim.Reply {
 	r := netsim.Reply{ID: id, Err: err}
-	var se *store.Error
-	if errors.As(err, &se) {
-		r.ErrorCode = se.ErrorCode
-		return r
-	}
 	if err != nil {
+		r.ErrorCode = storeErrorCode(err)
 		return r
 	}
 	if ev != nil && ev.Node != nil {
@@ -154,6 +150,20 @@ func reply(id uint64, ev *store.Event, err error) netsim.Reply {
 		}
 	}
 	return r
+}
+
+// storeErrorCode is the etcd error code of a store error anywhere in err's chain, 0 for any other
+// error. The store returns its errors unwrapped, so the common case costs a type assertion (errors.As
+// would move its target to the heap on every reply).
+func storeErrorCode(err error) int {
+	if se, ok := err.(*store.Error); ok {
+		return se.ErrorCode
+	}
+	var se *store.Error
+	if errors.As(err, &se) {
+		return se.ErrorCode
+	}
+	return 0
 }
 
 // Watch opens a stream watcher on the node's store.
