@@ -65,8 +65,9 @@ func (n *inode) reserve(extra int) {
 	n.data = grown
 }
 
-// minCapacity is the smallest buffer a file that is written to gets.
-const minCapacity = 4096
+// minCapacity is the smallest buffer a file that is appended to gets: a simulated WAL segment (32 KiB
+// and the record that crosses it) then lives in one buffer, allocated once.
+const minCapacity = 64 << 10
 
 // writeAt stores p at off, growing the file with zeros as needed, and remembers the write as unsynced.
 func (n *inode) writeAt(p []byte, off int64) {
