@@ -98,9 +98,19 @@ func (q *eventQueue) peek() event {
 }
 
 func (q *eventQueue) pop() event {
-	top := q.peek()
-	q.actions[q.keys[0].slot] = eventAction{}
-	q.free = append(q.free, q.keys[0].slot)
+	k := q.take()
+	e := event{at: k.at, seq: k.seq, eventAction: q.actions[k.slot]}
+	q.release(k.slot)
+	return e
+}
+
+// next is the time of the earliest event; the queue must not be empty.
+func (q *eventQueue) next() int64 { return q.keys[0].at }
+
+// take removes the earliest event from the order and returns its key. The slot of its action stays
+// reserved, so the action can run in place, until release.
+func (q *eventQueue) take() eventKey {
+	top := q.keys[0]
 	last := len(q.keys) - 1
 	q.keys[0] = q.keys[last]
 	q.keys = q.keys[:last]
@@ -120,4 +130,10 @@ func (q *eventQueue) pop() event {
 		i = smallest
 	}
 	return top
+}
+
+// release frees the slot of an action that has run.
+func (q *eventQueue) release(slot int) {
+	q.actions[slot] = eventAction{}
+	q.free = append(q.free, slot)
 }

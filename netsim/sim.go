@@ -220,10 +220,13 @@ func (s *Sim) Step() bool {
 	if s.queue.Len() == 0 {
 		return false
 	}
-	e := s.queue.pop()
-	s.now = e.at
+	k := s.queue.take()
+	s.now = k.at
 	s.steps++
-	s.act(&e.eventAction)
+	// The action runs in place: its slot stays reserved until it is done, and whatever it schedules
+	// goes to other slots (if they move the slice, this pointer still reads the same action).
+	s.act(&s.queue.actions[k.slot])
+	s.queue.release(k.slot)
 	return true
 }
 
@@ -254,7 +257,7 @@ func (s *Sim) act(a *eventAction) {
 // Run runs every event up to and including virtual time until, then sets the clock to until.
 // Idle time costs nothing: the clock jumps from one event to the next.
 func (s *Sim) Run(until int64) {
-	for s.queue.Len() > 0 && s.queue.peek().at <= until {
+	for s.queue.Len() > 0 && s.queue.next() <= until {
 		s.Step()
 	}
 	if s.now < until {
@@ -272,7 +275,7 @@ func (s *Sim) RunUntil(pred func() bool, limit int64) bool {
 		if pred() {
 			return true
 		}
-		if s.queue.Len() == 0 || s.queue.peek().at > limit {
+		if s.queue.Len() == 0 || s.queue.next() > limit {
 			if s.now < limit {
 				s.now = limit
 			}
