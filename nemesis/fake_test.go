@@ -54,6 +54,8 @@ func (p *pingProcess) Status() netsim.Status {
 }
 func (p *pingProcess) LogEntries() []raft.Entry { return nil }
 
+func (p *pingProcess) LogRange(lo, hi uint64) []raft.Entry { return nil }
+
 // faultyDisk stores nothing and records injected faults.
 type faultyDisk struct {
 	failSync error

@@ -133,6 +133,16 @@ func (p *fakeProcess) Status() Status {
 
 func (p *fakeProcess) LogEntries() []raft.Entry { return p.log }
 
+func (p *fakeProcess) LogRange(lo, hi uint64) []raft.Entry {
+	var out []raft.Entry
+	for _, e := range p.log {
+		if e.Index >= lo && e.Index <= hi {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // fakeDisk keeps synced and unsynced entries; Crash drops the unsynced ones.
 type fakeDisk struct {
 	synced, unsynced []raft.Entry

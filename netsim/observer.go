@@ -88,13 +88,7 @@ func (s *Sim) reportApplied(h *host, from, to uint64) {
 	if len(s.cfg.Observers) == 0 {
 		return
 	}
-	log := h.proc.LogEntries()
-	if len(log) == 0 {
-		return
-	}
-	first := log[0].Index
-	for idx := max(from+1, first); idx <= to && idx-first < uint64(len(log)); idx++ {
-		e := log[idx-first]
+	for _, e := range h.proc.LogRange(from+1, to) {
 		hash := EntryHash(e)
 		for _, o := range s.cfg.Observers {
 			o.OnApply(h.id, e.Index, e.Term, hash, s.now)

@@ -27,6 +27,9 @@ type Process interface {
 	Status() Status
 	// LogEntries is the node's in-memory raft log (after its snapshot), oldest first.
 	LogEntries() []raft.Entry
+	// LogRange is the part of LogEntries with indexes in [lo, hi] (nil when none is held), at the
+	// cost of the range: the simulator reads every applied entry through it.
+	LogRange(lo, hi uint64) []raft.Entry
 }
 
 // ProcessSpec is everything a process factory needs to build or rebuild one node.

@@ -212,6 +212,9 @@ func (p *Process) Status() netsim.Status {
 // LogEntries implements netsim.Process.
 func (p *Process) LogEntries() []raft.Entry { return p.n.LogEntries() }
 
+// LogRange implements netsim.Process.
+func (p *Process) LogRange(lo, hi uint64) []raft.Entry { return p.n.LogRange(lo, hi) }
+
 // watchStream polls a store watcher's channel without blocking.
 type watchStream struct {
 	w *store.Watcher
