@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept.
 func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
@@ -131,18 +134,34 @@ func (s *Store) rewrite(ns *namespace, n *node, value string, r *Request, action
 }
 
 // compare checks prevValue (when non-empty) and prevIndex (when non-zero) against n and returns
-// etcd's cause text on mismatch.
+// etcd's cause text on mismatch: "[prevValue != value]", "[prevIndex != modifiedIndex]" or both,
+// separated by a space. The text is built in a stack buffer, so a failed compare costs one string.
 func compare(n *node, prevValue string, prevIndex uint64) (string, bool) {
 	valueOK := prevValue == "" || n.value == prevValue
 	indexOK := prevIndex == 0 || n.modifiedIndex == prevIndex
-	switch {
-	case valueOK && indexOK:
+	if valueOK && indexOK {
 		return "", true
-	case indexOK:
-		return fmt.Sprintf("[%s != %s]", prevValue, n.value), false
-	case valueOK:
-		return fmt.Sprintf("[%d != %d]", prevIndex, n.modifiedIndex), false
-	default:
-		return fmt.Sprintf("[%s != %s] [%d != %d]", prevValue, n.value, prevIndex, n.modifiedIndex), false
 	}
+	var buf [128]byte
+	cause := buf[:0]
+	if !valueOK {
+		cause = appendMismatch(cause, prevValue, n.value)
+	}
+	if !indexOK {
+		if !valueOK {
+			cause = append(cause, ' ')
+		}
+		var want, have [20]byte
+		cause = appendMismatch(cause, strconv.AppendUint(want[:0], prevIndex, 10), strconv.AppendUint(have[:0], n.modifiedIndex, 10))
+	}
+	return string(cause), false
+}
+
+// appendMismatch appends "[want != have]" to b.
+func appendMismatch[T string | []byte](b []byte, want, have T) []byte {
+	b = append(b, '[')
+	b = append(b, want...)
+	b = append(b, " != "...)
+	b = append(b, have...)
+	return append(b, ']')
 }
