@@ -10,9 +10,9 @@ func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 	if key == "/" {
 		return nil, s.rootReadOnly()
 	}
-	old, err := s.lookup(ns, key)
-	if err != nil && (err.ErrorCode != EcodeKeyNotFound || r.Refresh) {
-		return nil, err
+	old, m := find(ns, key)
+	if old == nil && (m.code != EcodeKeyNotFound || r.Refresh) {
+		return nil, NewError(m.code, m.cause, s.index)
 	}
 	if old != nil && old.dir {
 		return nil, NewError(EcodeNotFile, key, s.index)

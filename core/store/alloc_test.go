@@ -1,0 +1,48 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every replica applies every write (and applies it again after each restart), so the allocations
+// of one Apply are multiplied many times over in a cluster. This pins them per kind of write, so a
+// change that adds one is noticed. Each run applies its request to a fresh copy of the same store:
+// a key that already exists, a key that does not, a directory, all without TTLs.
+func TestApplyAllocations(t *testing.T) {
+	cases := []struct {
+		name   string
+		req    Request
+		allocs float64
+	}{
+		{name: "set of a new key", req: set("/dir/new", "v"), allocs: 3},
+		{name: "set of an existing key", req: set("/dir/old", "w"), allocs: 4},
+		{name: "update", req: Request{Op: OpUpdate, Key: "/dir/old", Value: "w"}, allocs: 3},
+		{name: "compareAndSwap", req: Request{Op: OpCompareAndSwap, Key: "/dir/old", PrevValue: "v", Value: "w"}, allocs: 3},
+		{name: "failed compareAndSwap", req: Request{Op: OpCompareAndSwap, Key: "/dir/old", PrevValue: "x", Value: "w"}, allocs: 2},
+		{name: "create", req: Request{Op: OpCreate, Key: "/dir/new", Value: "v"}, allocs: 3},
+		{name: "create of an existing key", req: Request{Op: OpCreate, Key: "/dir/old", Value: "v"}, allocs: 1},
+		{name: "delete", req: Request{Op: OpDelete, Key: "/dir/old"}, allocs: 3},
+		{name: "compareAndDelete", req: Request{Op: OpCompareAndDelete, Key: "/dir/old", PrevValue: "v"}, allocs: 3},
+		{name: "delete of a missing key", req: Request{Op: OpDelete, Key: "/dir/none"}, allocs: 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stores := make([]*Store, 0, 30)
+			for range cap(stores) {
+				s := New()
+				applyAll(t, s, set("/dir/old", "v"))
+				stores = append(stores, s)
+			}
+			next := 0
+			allocs := testing.AllocsPerRun(len(stores)-1, func() {
+				_, _ = stores[next].Apply(c.req)
+				next++
+			})
+			require.Equal(t, len(stores), next, "one warm-up and one measured run per store")
+			assert.Equal(t, c.allocs, allocs)
+		})
+	}
+}
