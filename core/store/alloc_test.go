@@ -17,15 +17,15 @@ func TestApplyAllocations(t *testing.T) {
 		req    Request
 		allocs float64
 	}{
-		{name: "set of a new key", req: set("/dir/new", "v"), allocs: 3},
-		{name: "set of an existing key", req: set("/dir/old", "w"), allocs: 4},
-		{name: "update", req: Request{Op: OpUpdate, Key: "/dir/old", Value: "w"}, allocs: 3},
-		{name: "compareAndSwap", req: Request{Op: OpCompareAndSwap, Key: "/dir/old", PrevValue: "v", Value: "w"}, allocs: 3},
+		{name: "set of a new key", req: set("/dir/new", "v"), allocs: 2},
+		{name: "set of an existing key", req: set("/dir/old", "w"), allocs: 1},
+		{name: "update", req: Request{Op: OpUpdate, Key: "/dir/old", Value: "w"}, allocs: 1},
+		{name: "compareAndSwap", req: Request{Op: OpCompareAndSwap, Key: "/dir/old", PrevValue: "v", Value: "w"}, allocs: 1},
 		{name: "failed compareAndSwap", req: Request{Op: OpCompareAndSwap, Key: "/dir/old", PrevValue: "x", Value: "w"}, allocs: 2},
-		{name: "create", req: Request{Op: OpCreate, Key: "/dir/new", Value: "v"}, allocs: 3},
+		{name: "create", req: Request{Op: OpCreate, Key: "/dir/new", Value: "v"}, allocs: 2},
 		{name: "create of an existing key", req: Request{Op: OpCreate, Key: "/dir/old", Value: "v"}, allocs: 1},
-		{name: "delete", req: Request{Op: OpDelete, Key: "/dir/old"}, allocs: 3},
-		{name: "compareAndDelete", req: Request{Op: OpCompareAndDelete, Key: "/dir/old", PrevValue: "v"}, allocs: 3},
+		{name: "delete", req: Request{Op: OpDelete, Key: "/dir/old"}, allocs: 1},
+		{name: "compareAndDelete", req: Request{Op: OpCompareAndDelete, Key: "/dir/old", PrevValue: "v"}, allocs: 1},
 		{name: "delete of a missing key", req: Request{Op: OpDelete, Key: "/dir/none"}, allocs: 1},
 	}
 	for _, c := range cases {
@@ -42,6 +42,37 @@ func TestApplyAllocations(t *testing.T) {
 				next++
 			})
 			require.Equal(t, len(stores), next, "one warm-up and one measured run per store")
+			assert.Equal(t, c.allocs, allocs)
+		})
+	}
+}
+
+// A read allocates its event with the node's view, and a listing allocates per directory (the
+// sorted children, their views, the Nodes slice), not per child.
+func TestGetAllocations(t *testing.T) {
+	s := New()
+	for _, d := range []string{"/top/a", "/top/b"} {
+		for i := range 10 {
+			applyAll(t, s, set(d+"/k"+itoa(uint64(i)), "v"))
+		}
+	}
+	cases := []struct {
+		name      string
+		key       string
+		recursive bool
+		allocs    float64
+	}{
+		{name: "file", key: "/top/a/k1", allocs: 1},
+		{name: "directory of files", key: "/top/a", allocs: 5},
+		{name: "directory of directories", key: "/top", allocs: 5},
+		{name: "recursive, three directories", key: "/top", recursive: true, allocs: 11},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			allocs := testing.AllocsPerRun(20, func() {
+				_, err := s.Get(c.key, c.recursive, true, 0)
+				require.NoError(t, err)
+			})
 			assert.Equal(t, c.allocs, allocs)
 		})
 	}

@@ -70,8 +70,3 @@ func (s *Store) commit(ns *namespace, e *Event) {
 		s.watchers.notify(e)
 	}
 }
-
-// newEvent starts an event for key at the given indexes.
-func newEvent(action, key string, modified, created uint64) *Event {
-	return &Event{Action: action, Node: &NodeExtern{Key: userKey(key), ModifiedIndex: modified, CreatedIndex: created}}
-}

@@ -5,7 +5,9 @@ import (
 	"strconv"
 )
 
-// set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept.
+// set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept. A file set
+// again as a file is rewritten in place with a new createdIndex (nothing else holds the node, so
+// this is the same as replacing it); a file set as a directory is replaced.
 func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 	if key == "/" {
 		return nil, s.rootReadOnly()
@@ -21,17 +23,22 @@ func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 	if r.Refresh {
 		value = old.value
 	}
+	if old != nil && !r.Dir {
+		return s.rewrite(ns, old, value, s.index+1, r, ActionSet), nil
+	}
 	parent, err := s.ensureDir(ns, parentOf(key))
 	if err != nil {
 		return nil, err
 	}
-	var prev *NodeExtern
+	var e *Event
 	if old != nil {
-		prev = old.extern(r.Time, false, false)
+		c := newChangeEvent(ActionSet, old, r.Time)
 		s.detach(old)
+		c.event.Node = s.place(parent, key, r.Dir, value, r).view(&c.node, r.Time)
+		e = &c.event
+	} else {
+		e = newEventWithNode(ActionSet, s.place(parent, key, r.Dir, value, r), r.Time)
 	}
-	e := s.place(parent, key, r.Dir, value, r, ActionSet)
-	e.PrevNode = prev
 	e.Refresh = r.Refresh
 	s.commit(ns, e)
 	return e, nil
@@ -52,13 +59,13 @@ func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Ev
 	if _, exists := parent.children[baseOf(key)]; exists {
 		return nil, NewError(EcodeNodeExist, key, s.index)
 	}
-	e := s.place(parent, key, r.Dir, r.Value, r, ActionCreate)
+	e := newEventWithNode(ActionCreate, s.place(parent, key, r.Dir, r.Value, r), r.Time)
 	s.commit(ns, e)
 	return e, nil
 }
 
-// place creates the node at key under parent with the next index and returns its event.
-func (s *Store) place(parent *node, key string, dir bool, value string, r *Request, action string) *Event {
+// place creates the node at key under parent with the next index.
+func (s *Store) place(parent *node, key string, dir bool, value string, r *Request) *node {
 	next := s.index + 1
 	n := &node{path: key, name: baseOf(key), parent: parent, dir: dir, createdIndex: next, modifiedIndex: next,
 		expires: r.expiring(), expiration: r.Expiration, heapIndex: -1}
@@ -69,8 +76,7 @@ func (s *Store) place(parent *node, key string, dir bool, value string, r *Reque
 	}
 	parent.children[n.name] = n
 	s.ttl.track(n)
-	e := &Event{Action: action, Node: n.extern(r.Time, false, false)}
-	return e
+	return n
 }
 
 // update changes an existing node's value and TTL, keeping its createdIndex. A directory may be
@@ -91,7 +97,7 @@ func (s *Store) update(ns *namespace, key string, r *Request) (*Event, *Error) {
 	if r.Refresh {
 		value = n.value
 	}
-	return s.rewrite(ns, n, value, r, ActionUpdate), nil
+	return s.rewrite(ns, n, value, n.createdIndex, r, ActionUpdate), nil
 }
 
 // compareAndSwap changes an existing file when prevValue and/or prevIndex match.
@@ -113,13 +119,14 @@ func (s *Store) compareAndSwap(ns *namespace, key string, r *Request) (*Event, *
 	if r.Refresh {
 		value = n.value
 	}
-	return s.rewrite(ns, n, value, r, ActionCompareAndSwap), nil
+	return s.rewrite(ns, n, value, n.createdIndex, r, ActionCompareAndSwap), nil
 }
 
-// rewrite writes value and the request's TTL into n at the next index and commits the event.
-func (s *Store) rewrite(ns *namespace, n *node, value string, r *Request, action string) *Event {
-	prev := n.extern(r.Time, false, false)
-	n.modifiedIndex = s.index + 1
+// rewrite writes value, the request's TTL and created (n's own createdIndex, or the next index
+// for a set, which makes it a new node) into n at the next index and commits the event.
+func (s *Store) rewrite(ns *namespace, n *node, value string, created uint64, r *Request, action string) *Event {
+	c := newChangeEvent(action, n, r.Time)
+	n.createdIndex, n.modifiedIndex = created, s.index+1
 	if !n.dir {
 		n.value = value
 	}
@@ -128,9 +135,10 @@ func (s *Store) rewrite(ns *namespace, n *node, value string, r *Request, action
 		n.expiration = 0
 	}
 	s.ttl.track(n)
-	e := &Event{Action: action, Node: n.extern(r.Time, false, false), PrevNode: prev, Refresh: r.Refresh}
-	s.commit(ns, e)
-	return e
+	c.event.Node = n.view(&c.node, r.Time)
+	c.event.Refresh = r.Refresh
+	s.commit(ns, &c.event)
+	return &c.event
 }
 
 // compare checks prevValue (when non-empty) and prevIndex (when non-zero) against n and returns
