@@ -23,6 +23,7 @@ func TestApplyAllocations(t *testing.T) {
 		{name: "compareAndSwap", req: Request{Op: OpCompareAndSwap, Key: "/dir/old", PrevValue: "v", Value: "w"}, allocs: 1},
 		{name: "failed compareAndSwap", req: Request{Op: OpCompareAndSwap, Key: "/dir/old", PrevValue: "x", Value: "w"}, allocs: 2},
 		{name: "create", req: Request{Op: OpCreate, Key: "/dir/new", Value: "v"}, allocs: 2},
+		{name: "create in order", req: Request{Op: OpCreateInOrder, Key: "/dir", Value: "v"}, allocs: 3},
 		{name: "create of an existing key", req: Request{Op: OpCreate, Key: "/dir/old", Value: "v"}, allocs: 1},
 		{name: "delete", req: Request{Op: OpDelete, Key: "/dir/old"}, allocs: 1},
 		{name: "compareAndDelete", req: Request{Op: OpCompareAndDelete, Key: "/dir/old", PrevValue: "v"}, allocs: 1},
@@ -75,5 +76,25 @@ func TestGetAllocations(t *testing.T) {
 			})
 			assert.Equal(t, c.allocs, allocs)
 		})
+	}
+}
+
+// An in-order key is built in one allocation: the 20-digit name, padded with zeros, goes straight
+// into the path.
+func TestInOrderKey(t *testing.T) {
+	cases := []struct {
+		dir   string
+		index uint64
+		want  string
+	}{
+		{dir: "/", index: 1, want: "/00000000000000000001"},
+		{dir: "/queue", index: 1234567890, want: "/queue/00000000001234567890"},
+		{dir: "/q", index: 18446744073709551615, want: "/q/18446744073709551615"},
+	}
+	for _, c := range cases {
+		keys := make([]string, 0, 11) // the keys escape to the heap like a node's path does
+		allocs := testing.AllocsPerRun(10, func() { keys = append(keys, inOrderKey(c.dir, c.index)) })
+		assert.Equal(t, 1.0, allocs)
+		assert.Equal(t, c.want, keys[0])
 	}
 }

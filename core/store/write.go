@@ -1,9 +1,6 @@
 package store
 
-import (
-	"fmt"
-	"strconv"
-)
+import "strconv"
 
 // set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept. A file set
 // again as a file is rewritten in place with a new createdIndex (nothing else holds the node, so
@@ -47,7 +44,7 @@ func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 // create adds a new key (create) or a new in-order child of key (POST).
 func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Event, *Error) {
 	if inOrder {
-		key = childPath(key, fmt.Sprintf("%020d", s.index+1))
+		key = inOrderKey(key, s.index+1)
 	}
 	if key == "/" {
 		return nil, s.rootReadOnly()
@@ -62,6 +59,17 @@ func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Ev
 	e := newEventWithNode(ActionCreate, s.place(parent, key, r.Dir, r.Value, r), r.Time)
 	s.commit(ns, e)
 	return e, nil
+}
+
+// inOrderKey is the key of the in-order child of dir created at index: its name is the index in
+// decimal, zero-padded to 20 digits (every uint64 fits).
+func inOrderKey(dir string, index uint64) string {
+	var name [20]byte
+	for i := len(name) - 1; i >= 0; i-- {
+		name[i] = byte('0' + index%10)
+		index /= 10
+	}
+	return childPath(dir, string(name[:]))
 }
 
 // place creates the node at key under parent with the next index.
