@@ -39,10 +39,11 @@ func (s *Store) compareAndDelete(ns *namespace, key string, r *Request) (*Event,
 // remove detaches n (and its subtree) at the next index and commits the event; now is only used for
 // the prevNode's ttl.
 func (s *Store) remove(ns *namespace, n *node, action string, now int64) *Event {
-	e := newEvent(action, n.path, s.index+1, n.createdIndex)
-	e.Node.Dir = n.dir
-	e.PrevNode = n.extern(now, false, false)
+	c := newChangeEvent(action, n, now)
+	c.event.Node = &c.node.node
+	c.event.Node.Key, c.event.Node.Dir = userKey(n.path), n.dir
+	c.event.Node.ModifiedIndex, c.event.Node.CreatedIndex = s.index+1, n.createdIndex
 	s.detach(n)
-	s.commit(ns, e)
-	return e
+	s.commit(ns, &c.event)
+	return &c.event
 }

@@ -16,7 +16,9 @@ const (
 
 // Event is the result of a get or a mutation, and what watchers receive. It marshals to the exact
 // etcd JSON (action, node, prevNode). Events are shared with the store's history and with watchers:
-// treat them as read-only.
+// treat them as read-only. The *Event a mutation returns is the very value the history keeps (and
+// Save writes) and live watchers receive, so changing any part of it, its nodes included, would
+// change what later watches replay and what snapshots hold.
 type Event struct {
 	Action   string      `json:"action"`
 	Node     *NodeExtern `json:"node,omitempty"`

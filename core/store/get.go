@@ -22,5 +22,12 @@ func (s *Store) get(ns *namespace, key string, recursive bool, now int64) (*Even
 	if err != nil {
 		return nil, err
 	}
-	return &Event{Action: ActionGet, Node: n.extern(now, true, recursive), EtcdIndex: s.index}, nil
+	var e *Event
+	if n.dir {
+		e = &Event{Action: ActionGet, Node: n.extern(now, true, recursive)}
+	} else {
+		e = newEventWithNode(ActionGet, n, now)
+	}
+	e.EtcdIndex = s.index
+	return e, nil
 }

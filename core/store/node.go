@@ -48,28 +48,57 @@ type externKey struct {
 // their own children too (a recursive GET). now is only used for the ttl field; 0 means "no clock"
 // and leaves ttl out (expiration is still shown).
 func (n *node) extern(now int64, list, deep bool) *NodeExtern {
-	var e *NodeExtern
-	if n.dir {
-		e = &NodeExtern{Dir: true}
-		if list && len(n.children) > 0 {
-			for _, c := range n.sortedChildren() {
-				if c.hidden() {
-					continue
-				}
-				e.Nodes = append(e.Nodes, c.extern(now, deep, deep))
-			}
-		}
-	} else {
-		kv := &externKey{value: n.value} // the node and its value in one allocation
-		e = &kv.node
-		e.Value = &kv.value
+	if !n.dir {
+		return n.view(&externKey{}, now) // the node and its value in one allocation
 	}
-	e.Key, e.ModifiedIndex, e.CreatedIndex = userKey(n.path), n.modifiedIndex, n.createdIndex
+	e := &NodeExtern{}
+	n.describe(e, now)
+	if list {
+		n.list(e, now, deep)
+	}
+	return e
+}
+
+// list fills e.Nodes with the views of the non-hidden children in key order (their own children
+// too when deep). The views of one directory's children share one allocation: they are only ever
+// reached through e, so they live exactly as long as it does.
+func (n *node) list(e *NodeExtern, now int64, deep bool) {
+	if len(n.children) == 0 {
+		return
+	}
+	children := slices.DeleteFunc(n.sortedChildren(), (*node).hidden)
+	if len(children) == 0 {
+		return
+	}
+	views := make([]externKey, len(children))
+	e.Nodes = make([]*NodeExtern, len(children))
+	for i, c := range children {
+		e.Nodes[i] = c.view(&views[i], now)
+		if c.dir && deep {
+			c.list(e.Nodes[i], now, deep)
+		}
+	}
+}
+
+// view renders the node without children into into, which the caller allocated (alone or as part
+// of an event's block): a file's Value points at into.value. now is as for extern.
+func (n *node) view(into *externKey, now int64) *NodeExtern {
+	e := &into.node
+	n.describe(e, now)
+	if !n.dir {
+		into.value = n.value
+		e.Value = &into.value
+	}
+	return e
+}
+
+// describe sets the fields every view of the node has: key, dir, indexes and expiry.
+func (n *node) describe(e *NodeExtern, now int64) {
+	e.Key, e.Dir, e.ModifiedIndex, e.CreatedIndex = userKey(n.path), n.dir, n.modifiedIndex, n.createdIndex
 	if n.expires {
 		e.Expiration = expirationTime(n.expiration)
 		if now != 0 {
 			e.TTL = ttlSeconds(n.expiration, now)
 		}
 	}
-	return e
 }

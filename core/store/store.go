@@ -59,18 +59,14 @@ func (s *Store) NextExpiration() (int64, bool) {
 }
 
 // commit records a successful mutation at the new index: history, then live watchers. A refresh is
-// kept in the history but never delivered.
+// kept in the history but never delivered. e must be complete: from here on the same *Event is
+// returned to the caller, kept in the history and queued for watchers, and nobody changes it again
+// (Event is read-only for everyone; replay hands watchers a copy with a later EtcdIndex).
 func (s *Store) commit(ns *namespace, e *Event) {
 	s.index = e.Node.ModifiedIndex
 	e.EtcdIndex = s.index
-	kept := *e
-	s.history.add(record{event: &kept, internal: ns.internal})
-	if !ns.internal && !kept.Refresh {
-		s.watchers.notify(&kept)
+	s.history.add(record{event: e, internal: ns.internal})
+	if !ns.internal && !e.Refresh {
+		s.watchers.notify(e)
 	}
-}
-
-// newEvent starts an event for key at the given indexes.
-func newEvent(action, key string, modified, created uint64) *Event {
-	return &Event{Action: action, Node: &NodeExtern{Key: userKey(key), ModifiedIndex: modified, CreatedIndex: created}}
 }

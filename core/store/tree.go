@@ -3,24 +3,41 @@ package store
 // lookup finds the node at p (clean). A missing segment gives 100 with the first missing prefix as
 // cause; a file in the middle gives 104 with that file's path.
 func (s *Store) lookup(ns *namespace, p string) (*node, *Error) {
+	n, m := find(ns, p)
+	if n == nil {
+		return nil, NewError(m.code, m.cause, s.index)
+	}
+	return n, nil
+}
+
+// miss is why find found no node: the etcd error code and its cause, both what lookup reports.
+// It is a plain value, so a caller that only needs the code (set, when the key is new) allocates
+// no error.
+type miss struct {
+	code  int
+	cause string
+}
+
+// find is lookup without the error allocation: the node at p, or nil and why.
+func find(ns *namespace, p string) (*node, miss) {
 	cur := ns.root
 	if p == "/" {
-		return cur, nil
+		return cur, miss{}
 	}
 	for end := 1; end <= len(p); end++ {
 		if end < len(p) && p[end] != '/' {
 			continue
 		}
 		if !cur.dir {
-			return nil, NewError(EcodeNotDir, cur.path, s.index)
+			return nil, miss{code: EcodeNotDir, cause: cur.path}
 		}
 		child, ok := cur.children[segmentBelow(cur, p, end)]
 		if !ok {
-			return nil, NewError(EcodeKeyNotFound, p[:end], s.index)
+			return nil, miss{code: EcodeKeyNotFound, cause: p[:end]}
 		}
 		cur = child
 	}
-	return cur, nil
+	return cur, miss{}
 }
 
 // segmentBelow is the segment of p that ends at end and names a child of dir (p[:end] is that

@@ -1,15 +1,17 @@
 package store
 
-import "fmt"
+import "strconv"
 
-// set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept.
+// set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept. A file set
+// again as a file is rewritten in place with a new createdIndex (nothing else holds the node, so
+// this is the same as replacing it); a file set as a directory is replaced.
 func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 	if key == "/" {
 		return nil, s.rootReadOnly()
 	}
-	old, err := s.lookup(ns, key)
-	if err != nil && (err.ErrorCode != EcodeKeyNotFound || r.Refresh) {
-		return nil, err
+	old, m := find(ns, key)
+	if old == nil && (m.code != EcodeKeyNotFound || r.Refresh) {
+		return nil, NewError(m.code, m.cause, s.index)
 	}
 	if old != nil && old.dir {
 		return nil, NewError(EcodeNotFile, key, s.index)
@@ -18,17 +20,22 @@ func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 	if r.Refresh {
 		value = old.value
 	}
+	if old != nil && !r.Dir {
+		return s.rewrite(ns, old, value, s.index+1, r, ActionSet), nil
+	}
 	parent, err := s.ensureDir(ns, parentOf(key))
 	if err != nil {
 		return nil, err
 	}
-	var prev *NodeExtern
+	var e *Event
 	if old != nil {
-		prev = old.extern(r.Time, false, false)
+		c := newChangeEvent(ActionSet, old, r.Time)
 		s.detach(old)
+		c.event.Node = s.place(parent, key, r.Dir, value, r).view(&c.node, r.Time)
+		e = &c.event
+	} else {
+		e = newEventWithNode(ActionSet, s.place(parent, key, r.Dir, value, r), r.Time)
 	}
-	e := s.place(parent, key, r.Dir, value, r, ActionSet)
-	e.PrevNode = prev
 	e.Refresh = r.Refresh
 	s.commit(ns, e)
 	return e, nil
@@ -37,7 +44,7 @@ func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 // create adds a new key (create) or a new in-order child of key (POST).
 func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Event, *Error) {
 	if inOrder {
-		key = childPath(key, fmt.Sprintf("%020d", s.index+1))
+		key = inOrderKey(key, s.index+1)
 	}
 	if key == "/" {
 		return nil, s.rootReadOnly()
@@ -49,13 +56,24 @@ func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Ev
 	if _, exists := parent.children[baseOf(key)]; exists {
 		return nil, NewError(EcodeNodeExist, key, s.index)
 	}
-	e := s.place(parent, key, r.Dir, r.Value, r, ActionCreate)
+	e := newEventWithNode(ActionCreate, s.place(parent, key, r.Dir, r.Value, r), r.Time)
 	s.commit(ns, e)
 	return e, nil
 }
 
-// place creates the node at key under parent with the next index and returns its event.
-func (s *Store) place(parent *node, key string, dir bool, value string, r *Request, action string) *Event {
+// inOrderKey is the key of the in-order child of dir created at index: its name is the index in
+// decimal, zero-padded to 20 digits (every uint64 fits).
+func inOrderKey(dir string, index uint64) string {
+	var name [20]byte
+	for i := len(name) - 1; i >= 0; i-- {
+		name[i] = byte('0' + index%10)
+		index /= 10
+	}
+	return childPath(dir, string(name[:]))
+}
+
+// place creates the node at key under parent with the next index.
+func (s *Store) place(parent *node, key string, dir bool, value string, r *Request) *node {
 	next := s.index + 1
 	n := &node{path: key, name: baseOf(key), parent: parent, dir: dir, createdIndex: next, modifiedIndex: next,
 		expires: r.expiring(), expiration: r.Expiration, heapIndex: -1}
@@ -66,8 +84,7 @@ func (s *Store) place(parent *node, key string, dir bool, value string, r *Reque
 	}
 	parent.children[n.name] = n
 	s.ttl.track(n)
-	e := &Event{Action: action, Node: n.extern(r.Time, false, false)}
-	return e
+	return n
 }
 
 // update changes an existing node's value and TTL, keeping its createdIndex. A directory may be
@@ -88,7 +105,7 @@ func (s *Store) update(ns *namespace, key string, r *Request) (*Event, *Error) {
 	if r.Refresh {
 		value = n.value
 	}
-	return s.rewrite(ns, n, value, r, ActionUpdate), nil
+	return s.rewrite(ns, n, value, n.createdIndex, r, ActionUpdate), nil
 }
 
 // compareAndSwap changes an existing file when prevValue and/or prevIndex match.
@@ -110,13 +127,14 @@ func (s *Store) compareAndSwap(ns *namespace, key string, r *Request) (*Event, *
 	if r.Refresh {
 		value = n.value
 	}
-	return s.rewrite(ns, n, value, r, ActionCompareAndSwap), nil
+	return s.rewrite(ns, n, value, n.createdIndex, r, ActionCompareAndSwap), nil
 }
 
-// rewrite writes value and the request's TTL into n at the next index and commits the event.
-func (s *Store) rewrite(ns *namespace, n *node, value string, r *Request, action string) *Event {
-	prev := n.extern(r.Time, false, false)
-	n.modifiedIndex = s.index + 1
+// rewrite writes value, the request's TTL and created (n's own createdIndex, or the next index
+// for a set, which makes it a new node) into n at the next index and commits the event.
+func (s *Store) rewrite(ns *namespace, n *node, value string, created uint64, r *Request, action string) *Event {
+	c := newChangeEvent(action, n, r.Time)
+	n.createdIndex, n.modifiedIndex = created, s.index+1
 	if !n.dir {
 		n.value = value
 	}
@@ -125,24 +143,41 @@ func (s *Store) rewrite(ns *namespace, n *node, value string, r *Request, action
 		n.expiration = 0
 	}
 	s.ttl.track(n)
-	e := &Event{Action: action, Node: n.extern(r.Time, false, false), PrevNode: prev, Refresh: r.Refresh}
-	s.commit(ns, e)
-	return e
+	c.event.Node = n.view(&c.node, r.Time)
+	c.event.Refresh = r.Refresh
+	s.commit(ns, &c.event)
+	return &c.event
 }
 
 // compare checks prevValue (when non-empty) and prevIndex (when non-zero) against n and returns
-// etcd's cause text on mismatch.
+// etcd's cause text on mismatch: "[prevValue != value]", "[prevIndex != modifiedIndex]" or both,
+// separated by a space. The text is built in a stack buffer, so a failed compare costs one string.
 func compare(n *node, prevValue string, prevIndex uint64) (string, bool) {
 	valueOK := prevValue == "" || n.value == prevValue
 	indexOK := prevIndex == 0 || n.modifiedIndex == prevIndex
-	switch {
-	case valueOK && indexOK:
+	if valueOK && indexOK {
 		return "", true
-	case indexOK:
-		return fmt.Sprintf("[%s != %s]", prevValue, n.value), false
-	case valueOK:
-		return fmt.Sprintf("[%d != %d]", prevIndex, n.modifiedIndex), false
-	default:
-		return fmt.Sprintf("[%s != %s] [%d != %d]", prevValue, n.value, prevIndex, n.modifiedIndex), false
 	}
+	var buf [128]byte
+	cause := buf[:0]
+	if !valueOK {
+		cause = appendMismatch(cause, prevValue, n.value)
+	}
+	if !indexOK {
+		if !valueOK {
+			cause = append(cause, ' ')
+		}
+		var want, have [20]byte
+		cause = appendMismatch(cause, strconv.AppendUint(want[:0], prevIndex, 10), strconv.AppendUint(have[:0], n.modifiedIndex, 10))
+	}
+	return string(cause), false
+}
+
+// appendMismatch appends "[want != have]" to b.
+func appendMismatch[T string | []byte](b []byte, want, have T) []byte {
+	b = append(b, '[')
+	b = append(b, want...)
+	b = append(b, " != "...)
+	b = append(b, have...)
+	return append(b, ']')
 }
