@@ -49,7 +49,14 @@ type Node struct {
 	readQueue []pendingRead
 	deadlines []deadline
 
-	out    Output
+	out Output
+	// handedMsgs and handedReplies are the arrays of the Output the last Ready handed out; the next
+	// Ready gives them back to collect into (see Ready). batches are the two persist batches emitted
+	// in turn (see emitPersist).
+	handedMsgs    []raft.Message
+	handedReplies []Reply
+	batches       [2]PersistBatch
+
 	failed error
 	// membershipVersion counts applied changes to the member list (see Brief).
 	membershipVersion uint64
@@ -326,11 +333,22 @@ func (n *Node) maybeProposeSync() {
 	_ = n.raft.Propose(data)
 }
 
-// Ready drains the node's outputs.
+// Ready drains the node's outputs. The Output's Messages and Replies slices are the node's own and
+// stay valid only until the next call to Ready, which reuses their arrays: a host that keeps
+// messages or replies longer copies the values. Its Persist batch stays valid until the next Ready
+// and until the host reports it with Persisted, whichever comes later.
 func (n *Node) Ready() Output {
 	out := n.out
-	n.out = Output{}
+	n.out = Output{Messages: recycle(n.handedMsgs), Replies: recycle(n.handedReplies)}
+	n.handedMsgs, n.handedReplies = out.Messages, out.Replies
 	return out
+}
+
+// recycle empties an array the host has given back so that the node can collect into it again. The
+// old elements are zeroed first: they would otherwise keep entries, events and errors reachable.
+func recycle[T any](s []T) []T {
+	clear(s)
+	return s[:0]
 }
 
 // Persisted tells the node that the host wrote persist batch seq (err == nil) or could not. After a
@@ -355,7 +373,8 @@ func (n *Node) Persisted(seq uint64, err error) {
 func (n *Node) fail(err error) {
 	n.failed = err
 	n.pending, n.hasPend = raft.Ready{}, false
-	n.out.Messages = nil
+	clear(n.out.Messages)
+	n.out.Messages = n.out.Messages[:0]
 	n.failAll(err)
 }
 
@@ -392,7 +411,7 @@ func (n *Node) stopErr() error {
 func (n *Node) process() {
 	for !n.stopped() && !n.inFlight {
 		if n.localSnap != nil {
-			n.emitPersist(&PersistBatch{Snapshot: *n.localSnap, MustSync: true})
+			n.emitPersist(PersistBatch{Snapshot: *n.localSnap, MustSync: true})
 			n.localSnap = nil
 			return
 		}
@@ -418,7 +437,7 @@ func (n *Node) process() {
 				// (vote grants, acknowledgements) still waits for the batch.
 				pending.Messages = n.sendLeaderTraffic(rd.Messages)
 			}
-			n.emitPersist(&PersistBatch{
+			n.emitPersist(PersistBatch{
 				HardState: n.hard,
 				Entries:   rd.Entries,
 				Snapshot:  rd.Snapshot,
@@ -466,21 +485,21 @@ func allLeaderTraffic(msgs []raft.Message) bool {
 	return true
 }
 
-// queueMessages adds msgs to the output. raft hands each Ready's message slice over for good, so when
-// nothing is queued yet the slice itself becomes the output instead of being copied.
+// queueMessages copies msgs into the output: raft's Ready slices are valid only until its next Ready,
+// and the host's Output until the node's next Ready.
 func (n *Node) queueMessages(msgs []raft.Message) {
-	if len(n.out.Messages) == 0 {
-		n.out.Messages = msgs
-		return
-	}
 	n.out.Messages = append(n.out.Messages, msgs...)
 }
 
-// emitPersist hands b to the host as the one batch in flight.
-func (n *Node) emitPersist(b *PersistBatch) {
+// emitPersist hands b to the host as the one batch in flight. The batches alternate between two
+// slots: batch k is overwritten by batch k+2, which is emitted only after Persisted(k+1), so the host
+// has by then called Ready again (to learn of batch k+1) and reported batch k.
+func (n *Node) emitPersist(b PersistBatch) {
 	n.seq++
 	b.Seq = n.seq
-	n.out.Persist = b
+	slot := &n.batches[n.seq%2]
+	*slot = b
+	n.out.Persist = slot
 	n.inFlight = true
 }
 
