@@ -325,7 +325,7 @@ func (n *Node) maybeProposeSync() {
 		return
 	}
 	env := envelope{Kind: envSync, Write: store.Request{Op: store.OpSync, Time: n.now}}
-	data, err := n.codec.encode(&env)
+	data, err := n.codec.encodeEnvelope(&env)
 	if err != nil {
 		return
 	}

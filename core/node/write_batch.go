@@ -51,7 +51,7 @@ func (n *Node) flushWrites() {
 
 // encodeProposal encodes env as a log entry and checks its size.
 func (n *Node) encodeProposal(env envelope) ([]byte, error) {
-	data, err := n.codec.encode(&env)
+	data, err := n.codec.encodeEnvelope(&env)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 	}
