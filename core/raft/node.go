@@ -1,6 +1,9 @@
 package raft
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Ready is a batch of work for the host. See the package documentation for the order in which
 // the host must handle it.
@@ -215,7 +218,7 @@ func (n *Node) HasReady() bool {
 func (n *Node) Ready() Ready {
 	r := n.r
 	rd := Ready{
-		Entries:          r.log.unstable.entries,
+		Entries:          slices.Clip(r.log.unstable.entries),
 		CommittedEntries: r.log.nextCommittedEnts(),
 		Messages:         r.msgs,
 		ReadStates:       r.readStates,
