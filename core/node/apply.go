@@ -180,7 +180,7 @@ func (n *Node) submitConfChange(req Request) {
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
-	n.wait(req, n.waiters)
+	n.wait(req.ID)
 }
 
 // applyConfChange applies a committed membership change. A change that is no longer valid (the

@@ -43,9 +43,9 @@ type Node struct {
 	forceSnap bool
 
 	// waiting requests
-	queued    []queuedWrite // writes not yet proposed (see flushWrites)
-	waiters   map[uint64]*waiter
-	reads     map[uint64]*waiter
+	queued    []queuedWrite       // writes not yet proposed (see flushWrites)
+	waiters   map[uint64]struct{} // proposals waiting to be applied, by request ID
+	reads     map[uint64]*Request // quorum reads waiting for their read index, by request ID
 	readQueue []pendingRead
 	deadlines []deadline
 
@@ -62,11 +62,6 @@ type Node struct {
 	membershipVersion uint64
 	selfRemoved       bool
 	lastSyncTick      uint64
-}
-
-type waiter struct {
-	req      Request
-	resolved bool
 }
 
 type pendingRead struct {
@@ -93,8 +88,8 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		store:   store.New(),
 		dedup:   newDedupTable(c.DedupWindow),
 		members: newMembership(),
-		waiters: make(map[uint64]*waiter),
-		reads:   make(map[uint64]*waiter),
+		waiters: make(map[uint64]struct{}),
+		reads:   make(map[uint64]*Request),
 	}
 	var peers []uint64
 	if !c.Join {
@@ -248,7 +243,7 @@ func (n *Node) propose(req Request, env envelope) {
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
-	n.wait(req, n.waiters)
+	n.wait(req.ID)
 }
 
 func (n *Node) submitQuorumGet(req Request) {
@@ -261,24 +256,29 @@ func (n *Node) submitQuorumGet(req Request) {
 		// will answer it.
 		return
 	}
-	ctx := make([]byte, 8)
-	binary.BigEndian.PutUint64(ctx, req.ID)
-	if err := n.raft.ReadIndex(ctx); err != nil {
+	var ctx [8]byte // raft copies the context
+	binary.BigEndian.PutUint64(ctx[:], req.ID)
+	if err := n.raft.ReadIndex(ctx[:]); err != nil {
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
-	n.wait(req, n.reads)
+	n.reads[req.ID] = &req
+	n.addDeadline(req.ID)
 }
 
-func (n *Node) wait(req Request, in map[uint64]*waiter) {
-	in[req.ID] = &waiter{req: req}
-	n.deadlines = append(n.deadlines, deadline{tick: n.tick + uint64(n.cfg.RequestTimeoutTicks), id: req.ID})
+// wait registers proposal id: it is answered when its entry is applied, or when it times out.
+func (n *Node) wait(id uint64) {
+	n.waiters[id] = struct{}{}
+	n.addDeadline(id)
+}
+
+func (n *Node) addDeadline(id uint64) {
+	n.deadlines = append(n.deadlines, deadline{tick: n.tick + uint64(n.cfg.RequestTimeoutTicks), id: id})
 }
 
 func proposalError(err error) error {
-	var nl *raft.NotLeaderError
 	switch {
-	case errors.As(err, &nl):
+	case isNotLeader(err):
 		return ErrNoLeader
 	case errors.Is(err, raft.ErrConfChangePending):
 		return ErrConfPending
@@ -288,19 +288,30 @@ func proposalError(err error) error {
 	return fmt.Errorf("etcdserver: %w", err)
 }
 
+// isNotLeader reports whether err is or wraps a *raft.NotLeaderError. (errors.As would move its
+// target to the heap on every refused proposal.)
+func isNotLeader(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if _, ok := err.(*raft.NotLeaderError); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // expireWaiters answers every request whose deadline passed with ErrTimeout. Deadlines are
 // appended in tick order, so the queue is sorted.
 func (n *Node) expireWaiters() {
 	i := 0
 	for ; i < len(n.deadlines) && n.deadlines[i].tick <= n.tick; i++ {
 		id := n.deadlines[i].id
-		if w, ok := n.waiters[id]; ok {
+		if _, ok := n.waiters[id]; ok {
 			delete(n.waiters, id)
-			n.reply(Reply{ID: w.req.ID, Err: ErrTimeout})
+			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
-		if w, ok := n.reads[id]; ok {
+		if _, ok := n.reads[id]; ok {
 			delete(n.reads, id)
-			n.reply(Reply{ID: w.req.ID, Err: ErrTimeout})
+			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
 	}
 	n.deadlines = n.deadlines[i:]
@@ -338,6 +349,9 @@ func (n *Node) maybeProposeSync() {
 // messages or replies longer copies the values. Its Persist batch stays valid until the next Ready
 // and until the host reports it with Persisted, whichever comes later.
 func (n *Node) Ready() Output {
+	if n.out.Persist == nil && len(n.out.Messages) == 0 && len(n.out.Replies) == 0 {
+		return Output{} // hosts poll until empty: nothing to hand out, nothing given back
+	}
 	out := n.out
 	n.out = Output{Messages: recycle(n.handedMsgs), Replies: recycle(n.handedReplies)}
 	n.handedMsgs, n.handedReplies = out.Messages, out.Replies
@@ -380,13 +394,13 @@ func (n *Node) fail(err error) {
 
 func (n *Node) failAll(err error) {
 	for _, d := range n.deadlines {
-		if w, ok := n.waiters[d.id]; ok {
+		if _, ok := n.waiters[d.id]; ok {
 			delete(n.waiters, d.id)
-			n.reply(Reply{ID: w.req.ID, Err: err})
+			n.reply(Reply{ID: d.id, Err: err})
 		}
-		if w, ok := n.reads[d.id]; ok {
+		if _, ok := n.reads[d.id]; ok {
 			delete(n.reads, d.id)
-			n.reply(Reply{ID: w.req.ID, Err: err})
+			n.reply(Reply{ID: d.id, Err: err})
 		}
 	}
 	n.deadlines = nil
@@ -545,9 +559,9 @@ func (n *Node) serveReads() {
 			kept = append(kept, pr)
 			continue
 		}
-		if w, ok := n.reads[pr.id]; ok {
+		if req, ok := n.reads[pr.id]; ok {
 			delete(n.reads, pr.id)
-			n.answerRead(w.req)
+			n.answerRead(*req)
 		}
 	}
 	n.readQueue = kept
@@ -573,12 +587,11 @@ func (n *Node) replyResult(id uint64, r appliedResult) {
 
 // resolve answers the waiter of request id, if this node holds one.
 func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
-	w, ok := n.waiters[id]
-	if !ok {
+	if _, ok := n.waiters[id]; !ok {
 		return
 	}
 	delete(n.waiters, id)
-	n.reply(Reply{ID: w.req.ID, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
+	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
 }
 
 // Get serves a default (local, possibly stale) read, as etcd does without quorum=true.

@@ -163,7 +163,8 @@ func (n *Node) ApplyConfChange(cc ConfChange) ConfState { return n.r.applyConfCh
 // ReadIndex requests a linearizable read point; the answer is a ReadState carrying rctx in a later
 // Ready. On a follower the request is forwarded to the leader. A request can go unanswered (the
 // leader lost its leadership or the network lost a message): the host must time out and retry
-// with a fresh context. Contexts must be unique among outstanding requests.
+// with a fresh context. Contexts must be unique among outstanding requests. Raft keeps a copy of
+// rctx: the caller may reuse it at once.
 func (n *Node) ReadIndex(rctx []byte) error {
 	if len(rctx) == 0 {
 		return ErrReadIndexEmptyContext

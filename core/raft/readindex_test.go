@@ -95,3 +95,16 @@ func TestReadIndexBatchConfirmedByLaterRound(t *testing.T) {
 	assert.Equal(t, []byte("a"), nw.reads[1][0].RequestCtx)
 	assert.Equal(t, []byte("b"), nw.reads[1][1].RequestCtx)
 }
+
+// ReadIndex keeps its own copy of the context: the caller may reuse its buffer at once (the node
+// passes a stack array).
+func TestReadIndexCopiesItsContext(t *testing.T) {
+	nw := newNetwork(t, 3)
+	nw.campaign(1)
+	require.NoError(t, nw.propose(1, "x"))
+	ctx := []byte("r1")
+	require.NoError(t, nw.nodes[2].ReadIndex(ctx))
+	copy(ctx, "zz")
+	nw.stabilize()
+	assert.Equal(t, []ReadState{{Index: nw.node(1).log.committed, RequestCtx: []byte("r1")}}, nw.reads[2])
+}
