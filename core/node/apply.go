@@ -40,7 +40,7 @@ func (n *Node) applyEntry(e raft.Entry) {
 			return
 		}
 		var env envelope
-		if err := n.codec.decode(e.Data, &env); err != nil {
+		if err := n.codec.decodeEnvelope(e.Data, &env); err != nil {
 			// Every replica decodes the same bytes, so skipping is deterministic; it can only
 			// come from a bug, and the lab's monitors will see the missing effect.
 			return
@@ -53,7 +53,7 @@ func (n *Node) applyEntry(e raft.Entry) {
 		}
 		var env envelope
 		if len(cc.Context) > 0 {
-			if err := n.codec.decode(cc.Context, &env); err != nil {
+			if err := n.codec.decodeEnvelope(cc.Context, &env); err != nil {
 				return
 			}
 		}
@@ -172,7 +172,7 @@ func (n *Node) submitConfChange(req Request) {
 		return
 	}
 	env := envelope{ID: req.ID, Member: req.Member}
-	if cc.Context, err = n.codec.encode(&env); err != nil {
+	if cc.Context, err = n.codec.encodeEnvelope(&env); err != nil {
 		n.reply(Reply{ID: req.ID, Err: err})
 		return
 	}
@@ -180,7 +180,7 @@ func (n *Node) submitConfChange(req Request) {
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
-	n.wait(req, n.waiters)
+	n.wait(req.ID)
 }
 
 // applyConfChange applies a committed membership change. A change that is no longer valid (the

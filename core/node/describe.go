@@ -51,7 +51,7 @@ func DescribeEntry(e raft.Entry) string {
 		return "noop"
 	}
 	var env envelope
-	if err := newCodecs().decode(e.Data, &env); err != nil {
+	if err := newCodecs().decodeEnvelope(e.Data, &env); err != nil {
 		return "?"
 	}
 	switch env.Kind {
@@ -79,7 +79,7 @@ func EntryValue(e raft.Entry) (string, bool) {
 		return "", false
 	}
 	var env envelope
-	if err := newCodecs().decode(e.Data, &env); err != nil || env.Kind != envWrite {
+	if err := newCodecs().decodeEnvelope(e.Data, &env); err != nil || env.Kind != envWrite {
 		return "", false
 	}
 	switch env.Write.Op {

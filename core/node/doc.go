@@ -17,6 +17,9 @@
 //     append acknowledgement) is released only after that batch was reported Persisted.
 //   - Replies: results for submitted requests.
 //
+// An Output's memory is the node's and is reused (see Output): the host copies what it keeps beyond
+// the next Ready (and, for the batch, beyond Persisted).
+//
 // The ordering contract, per Raft Ready: persist (host) → Persisted → messages released → committed
 // entries applied to the store → waiters answered → raft.Advance. While a batch is being persisted,
 // new writes wait in the node and messages accumulate inside raft; the waiting writes are then

@@ -34,6 +34,9 @@ type codecs struct {
 	enc *codec.Encoder
 	dec *codec.Decoder
 	buf []byte // the encoder's scratch output, copied out at the exact size
+	// env holds the envelope being encoded: handing the encoder a pointer into codecs, which lives
+	// on the heap anyway, keeps the caller's envelope off the heap.
+	env envelope
 }
 
 func newCodecs() *codecs {
@@ -58,14 +61,39 @@ func (c *codecs) encode(v any) ([]byte, error) {
 	return bytes.Clone(c.buf), nil
 }
 
+// encodeEnvelope encodes *env; unlike encode it does not make env escape to the heap.
+func (c *codecs) encodeEnvelope(env *envelope) ([]byte, error) {
+	c.env = *env
+	data, err := c.encode(&c.env)
+	c.env = envelope{} // keep no strings of the caller's reachable
+	return data, err
+}
+
+// decodeEnvelope decodes b into *env, with the fast decoder when b is in the node's own form and the
+// general one otherwise. Only the general path allocates an envelope: env itself does not escape.
+func (c *codecs) decodeEnvelope(b []byte, env *envelope) error {
+	var fast envelope
+	if decodeEnvelopeFast(b, &fast) == nil {
+		*env = fast
+		return nil
+	}
+	slow := new(envelope)
+	if err := c.decodeGeneral(b, slow); err != nil {
+		return err
+	}
+	*env = *slow
+	return nil
+}
+
 func (c *codecs) decode(b []byte, v any) error {
 	if env, ok := v.(*envelope); ok {
-		var fast envelope
-		if decodeEnvelopeFast(b, &fast) == nil {
-			*env = fast
-			return nil
-		}
+		return c.decodeEnvelope(b, env)
 	}
+	return c.decodeGeneral(b, v)
+}
+
+// decodeGeneral decodes b into v with the reflective msgpack decoder.
+func (c *codecs) decodeGeneral(b []byte, v any) error {
 	if b == nil {
 		b = []byte{} // ResetBytes ignores nil and would decode the previous input again
 	}

@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"math"
+	"strings"
 
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -48,19 +49,20 @@ func decodeEnvelopeFast(b []byte, env *envelope) error {
 
 func (r *envReader) write(env *envelope) {
 	w := &env.Write
+	var key, value, prevValue []byte // aliasing the input until copied at the end
 	n := r.mapLen()
 	for i := 0; i < n && r.err == nil; i++ {
 		switch r.key() {
 		case "Op":
 			w.Op = store.Op(r.uint(math.MaxUint8))
 		case "Key":
-			w.Key = r.str()
+			key = r.strBytes()
 		case "Value":
-			w.Value = r.str()
+			value = r.strBytes()
 		case "Dir":
 			w.Dir = r.bool()
 		case "PrevValue":
-			w.PrevValue = r.str()
+			prevValue = r.strBytes()
 		case "PrevIndex":
 			w.PrevIndex = r.uint(math.MaxUint64)
 		case "Recursive":
@@ -77,6 +79,29 @@ func (r *envReader) write(env *envelope) {
 			r.err = errNotFast
 		}
 	}
+	w.Key, w.Value, w.PrevValue = copyStrings(key, value, prevValue)
+}
+
+// maxSharedStrings is the largest total size for which copyStrings copies a write's strings into one
+// allocation. The store may keep one of them (a key) after dropping another (a replaced value), which
+// keeps the whole allocation alive: the limit bounds what that can cost.
+const maxSharedStrings = 256
+
+// copyStrings returns string copies of key, value and prevValue. Small ones share one allocation:
+// every applied write has a key and most have a value, and this halves their allocations.
+func copyStrings(key, value, prevValue []byte) (string, string, string) {
+	total := len(key) + len(value) + len(prevValue)
+	if total > maxSharedStrings {
+		return string(key), string(value), string(prevValue)
+	}
+	var b strings.Builder
+	b.Grow(total)
+	b.Write(key)
+	b.Write(value)
+	b.Write(prevValue)
+	all := b.String()
+	k, v := len(key), len(key)+len(value)
+	return all[:k], all[k:v], all[v:]
 }
 
 func (r *envReader) member(m *Member) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
 	"github.com/raftlab/raftlab/core/store"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -137,4 +138,31 @@ func BenchmarkEnvelopeDecode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A write's key, value and previous value are copied in one allocation when they are small together,
+// and each in its own when that would keep a big one alive with the others.
+func TestCopyStringsSharesOneAllocationWhenSmall(t *testing.T) {
+	big := strings.Repeat("v", maxSharedStrings)
+	tests := []struct {
+		name             string
+		key, value, prev string
+		wantAllocs       float64
+	}{
+		{name: "key and value", key: "/k", value: "hello", wantAllocs: 1},
+		{name: "compare and swap", key: "/k", value: "new", prev: "old", wantAllocs: 1},
+		{name: "key only", key: "/dir/k", wantAllocs: 1},
+		{name: "nothing", wantAllocs: 0},
+		{name: "too big together", key: "/k", value: big, prev: "old", wantAllocs: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key, value, prev := []byte(tt.key), []byte(tt.value), []byte(tt.prev)
+			k, v, p := copyStrings(key, value, prev)
+			assert.Equal(t, []string{tt.key, tt.value, tt.prev}, []string{k, v, p})
+			copy(key, strings.Repeat("x", len(key))) // the copies do not alias the input
+			assert.Equal(t, tt.key, k)
+			assert.Equal(t, tt.wantAllocs, testing.AllocsPerRun(20, func() { copyStrings(key, value, prev) }))
+		})
+	}
 }

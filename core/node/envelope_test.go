@@ -71,3 +71,34 @@ func BenchmarkEnvelopeCodec(b *testing.B) {
 		}
 	})
 }
+
+// Encoding and decoding an envelope allocate only what the result needs: the encoded copy, and the
+// strings of the decoded envelope (as many as the fast decoder alone allocates); neither the
+// caller's envelope nor a scratch one goes to the heap.
+func TestEnvelopeCodecAllocatesOnlyItsResult(t *testing.T) {
+	c := newCodecs()
+	env := envelope{ID: 9, Kind: envWrite, Write: store.Request{Op: store.OpSet, Key: "/key", Value: "value"}}
+	data, err := c.encodeEnvelope(&env)
+	require.NoError(t, err)
+
+	encodeAllocs := testing.AllocsPerRun(50, func() {
+		e := envelope{ID: 9, Kind: envWrite, Write: store.Request{Op: store.OpSet, Key: "/key", Value: "value"}}
+		_, err := c.encodeEnvelope(&e)
+		require.NoError(t, err)
+	})
+	assert.Equal(t, 1.0, encodeAllocs, "only the returned bytes")
+
+	fastAllocs := testing.AllocsPerRun(50, func() {
+		var got envelope
+		require.NoError(t, decodeEnvelopeFast(data, &got))
+	})
+	var got envelope
+	require.NoError(t, c.decodeEnvelope(data, &got))
+	require.Equal(t, env, got)
+	decodeAllocs := testing.AllocsPerRun(50, func() {
+		var got envelope
+		require.NoError(t, c.decodeEnvelope(data, &got))
+	})
+	assert.Equal(t, fastAllocs, decodeAllocs)
+	assert.Positive(t, decodeAllocs, "the decoded strings are copies of their own")
+}

@@ -43,23 +43,25 @@ type Node struct {
 	forceSnap bool
 
 	// waiting requests
-	queued    []queuedWrite // writes not yet proposed (see flushWrites)
-	waiters   map[uint64]*waiter
-	reads     map[uint64]*waiter
+	queued    []queuedWrite       // writes not yet proposed (see flushWrites)
+	waiters   map[uint64]struct{} // proposals waiting to be applied, by request ID
+	reads     map[uint64]*Request // quorum reads waiting for their read index, by request ID
 	readQueue []pendingRead
 	deadlines []deadline
 
-	out    Output
+	out Output
+	// handedMsgs and handedReplies are the arrays of the Output the last Ready handed out; the next
+	// Ready gives them back to collect into (see Ready). batches are the two persist batches emitted
+	// in turn (see emitPersist).
+	handedMsgs    []raft.Message
+	handedReplies []Reply
+	batches       [2]PersistBatch
+
 	failed error
 	// membershipVersion counts applied changes to the member list (see Brief).
 	membershipVersion uint64
 	selfRemoved       bool
 	lastSyncTick      uint64
-}
-
-type waiter struct {
-	req      Request
-	resolved bool
 }
 
 type pendingRead struct {
@@ -86,8 +88,8 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		store:   store.New(),
 		dedup:   newDedupTable(c.DedupWindow),
 		members: newMembership(),
-		waiters: make(map[uint64]*waiter),
-		reads:   make(map[uint64]*waiter),
+		waiters: make(map[uint64]struct{}),
+		reads:   make(map[uint64]*Request),
 	}
 	var peers []uint64
 	if !c.Join {
@@ -241,7 +243,7 @@ func (n *Node) propose(req Request, env envelope) {
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
-	n.wait(req, n.waiters)
+	n.wait(req.ID)
 }
 
 func (n *Node) submitQuorumGet(req Request) {
@@ -254,24 +256,29 @@ func (n *Node) submitQuorumGet(req Request) {
 		// will answer it.
 		return
 	}
-	ctx := make([]byte, 8)
-	binary.BigEndian.PutUint64(ctx, req.ID)
-	if err := n.raft.ReadIndex(ctx); err != nil {
+	var ctx [8]byte // raft copies the context
+	binary.BigEndian.PutUint64(ctx[:], req.ID)
+	if err := n.raft.ReadIndex(ctx[:]); err != nil {
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
-	n.wait(req, n.reads)
+	n.reads[req.ID] = &req
+	n.addDeadline(req.ID)
 }
 
-func (n *Node) wait(req Request, in map[uint64]*waiter) {
-	in[req.ID] = &waiter{req: req}
-	n.deadlines = append(n.deadlines, deadline{tick: n.tick + uint64(n.cfg.RequestTimeoutTicks), id: req.ID})
+// wait registers proposal id: it is answered when its entry is applied, or when it times out.
+func (n *Node) wait(id uint64) {
+	n.waiters[id] = struct{}{}
+	n.addDeadline(id)
+}
+
+func (n *Node) addDeadline(id uint64) {
+	n.deadlines = append(n.deadlines, deadline{tick: n.tick + uint64(n.cfg.RequestTimeoutTicks), id: id})
 }
 
 func proposalError(err error) error {
-	var nl *raft.NotLeaderError
 	switch {
-	case errors.As(err, &nl):
+	case isNotLeader(err):
 		return ErrNoLeader
 	case errors.Is(err, raft.ErrConfChangePending):
 		return ErrConfPending
@@ -281,19 +288,30 @@ func proposalError(err error) error {
 	return fmt.Errorf("etcdserver: %w", err)
 }
 
+// isNotLeader reports whether err is or wraps a *raft.NotLeaderError. (errors.As would move its
+// target to the heap on every refused proposal.)
+func isNotLeader(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if _, ok := err.(*raft.NotLeaderError); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // expireWaiters answers every request whose deadline passed with ErrTimeout. Deadlines are
 // appended in tick order, so the queue is sorted.
 func (n *Node) expireWaiters() {
 	i := 0
 	for ; i < len(n.deadlines) && n.deadlines[i].tick <= n.tick; i++ {
 		id := n.deadlines[i].id
-		if w, ok := n.waiters[id]; ok {
+		if _, ok := n.waiters[id]; ok {
 			delete(n.waiters, id)
-			n.reply(Reply{ID: w.req.ID, Err: ErrTimeout})
+			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
-		if w, ok := n.reads[id]; ok {
+		if _, ok := n.reads[id]; ok {
 			delete(n.reads, id)
-			n.reply(Reply{ID: w.req.ID, Err: ErrTimeout})
+			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
 	}
 	n.deadlines = n.deadlines[i:]
@@ -318,7 +336,7 @@ func (n *Node) maybeProposeSync() {
 		return
 	}
 	env := envelope{Kind: envSync, Write: store.Request{Op: store.OpSync, Time: n.now}}
-	data, err := n.codec.encode(&env)
+	data, err := n.codec.encodeEnvelope(&env)
 	if err != nil {
 		return
 	}
@@ -326,11 +344,25 @@ func (n *Node) maybeProposeSync() {
 	_ = n.raft.Propose(data)
 }
 
-// Ready drains the node's outputs.
+// Ready drains the node's outputs. The Output's Messages and Replies slices are the node's own and
+// stay valid only until the next call to Ready, which reuses their arrays: a host that keeps
+// messages or replies longer copies the values. Its Persist batch stays valid until the next Ready
+// and until the host reports it with Persisted, whichever comes later.
 func (n *Node) Ready() Output {
+	if n.out.Persist == nil && len(n.out.Messages) == 0 && len(n.out.Replies) == 0 {
+		return Output{} // hosts poll until empty: nothing to hand out, nothing given back
+	}
 	out := n.out
-	n.out = Output{}
+	n.out = Output{Messages: recycle(n.handedMsgs), Replies: recycle(n.handedReplies)}
+	n.handedMsgs, n.handedReplies = out.Messages, out.Replies
 	return out
+}
+
+// recycle empties an array the host has given back so that the node can collect into it again. The
+// old elements are zeroed first: they would otherwise keep entries, events and errors reachable.
+func recycle[T any](s []T) []T {
+	clear(s)
+	return s[:0]
 }
 
 // Persisted tells the node that the host wrote persist batch seq (err == nil) or could not. After a
@@ -355,19 +387,20 @@ func (n *Node) Persisted(seq uint64, err error) {
 func (n *Node) fail(err error) {
 	n.failed = err
 	n.pending, n.hasPend = raft.Ready{}, false
-	n.out.Messages = nil
+	clear(n.out.Messages)
+	n.out.Messages = n.out.Messages[:0]
 	n.failAll(err)
 }
 
 func (n *Node) failAll(err error) {
 	for _, d := range n.deadlines {
-		if w, ok := n.waiters[d.id]; ok {
+		if _, ok := n.waiters[d.id]; ok {
 			delete(n.waiters, d.id)
-			n.reply(Reply{ID: w.req.ID, Err: err})
+			n.reply(Reply{ID: d.id, Err: err})
 		}
-		if w, ok := n.reads[d.id]; ok {
+		if _, ok := n.reads[d.id]; ok {
 			delete(n.reads, d.id)
-			n.reply(Reply{ID: w.req.ID, Err: err})
+			n.reply(Reply{ID: d.id, Err: err})
 		}
 	}
 	n.deadlines = nil
@@ -392,7 +425,7 @@ func (n *Node) stopErr() error {
 func (n *Node) process() {
 	for !n.stopped() && !n.inFlight {
 		if n.localSnap != nil {
-			n.emitPersist(&PersistBatch{Snapshot: *n.localSnap, MustSync: true})
+			n.emitPersist(PersistBatch{Snapshot: *n.localSnap, MustSync: true})
 			n.localSnap = nil
 			return
 		}
@@ -418,7 +451,7 @@ func (n *Node) process() {
 				// (vote grants, acknowledgements) still waits for the batch.
 				pending.Messages = n.sendLeaderTraffic(rd.Messages)
 			}
-			n.emitPersist(&PersistBatch{
+			n.emitPersist(PersistBatch{
 				HardState: n.hard,
 				Entries:   rd.Entries,
 				Snapshot:  rd.Snapshot,
@@ -466,21 +499,21 @@ func allLeaderTraffic(msgs []raft.Message) bool {
 	return true
 }
 
-// queueMessages adds msgs to the output. raft hands each Ready's message slice over for good, so when
-// nothing is queued yet the slice itself becomes the output instead of being copied.
+// queueMessages copies msgs into the output: raft's Ready slices are valid only until its next Ready,
+// and the host's Output until the node's next Ready.
 func (n *Node) queueMessages(msgs []raft.Message) {
-	if len(n.out.Messages) == 0 {
-		n.out.Messages = msgs
-		return
-	}
 	n.out.Messages = append(n.out.Messages, msgs...)
 }
 
-// emitPersist hands b to the host as the one batch in flight.
-func (n *Node) emitPersist(b *PersistBatch) {
+// emitPersist hands b to the host as the one batch in flight. The batches alternate between two
+// slots: batch k is overwritten by batch k+2, which is emitted only after Persisted(k+1), so the host
+// has by then called Ready again (to learn of batch k+1) and reported batch k.
+func (n *Node) emitPersist(b PersistBatch) {
 	n.seq++
 	b.Seq = n.seq
-	n.out.Persist = b
+	slot := &n.batches[n.seq%2]
+	*slot = b
+	n.out.Persist = slot
 	n.inFlight = true
 }
 
@@ -526,9 +559,9 @@ func (n *Node) serveReads() {
 			kept = append(kept, pr)
 			continue
 		}
-		if w, ok := n.reads[pr.id]; ok {
+		if req, ok := n.reads[pr.id]; ok {
 			delete(n.reads, pr.id)
-			n.answerRead(w.req)
+			n.answerRead(*req)
 		}
 	}
 	n.readQueue = kept
@@ -554,12 +587,11 @@ func (n *Node) replyResult(id uint64, r appliedResult) {
 
 // resolve answers the waiter of request id, if this node holds one.
 func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
-	w, ok := n.waiters[id]
-	if !ok {
+	if _, ok := n.waiters[id]; !ok {
 		return
 	}
 	delete(n.waiters, id)
-	n.reply(Reply{ID: w.req.ID, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
+	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
 }
 
 // Get serves a default (local, possibly stale) read, as etcd does without quorum=true.

@@ -1,6 +1,8 @@
 package node
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/raftlab/raftlab/core/raft"
@@ -294,4 +296,42 @@ func TestConditionalInternalWritesAreDecidedInTheLog(t *testing.T) {
 		require.True(t, ok)
 		assert.ErrorIs(t, r.Err, ErrBadRequest, "%s", bad.Op)
 	}
+}
+
+func TestProposalErrorMapsRaftRefusals(t *testing.T) {
+	other := errors.New("disk on fire")
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{name: "not leader", err: &raft.NotLeaderError{Leader: 2}, want: ErrNoLeader},
+		{name: "wrapped not leader", err: fmt.Errorf("forward: %w", &raft.NotLeaderError{}), want: ErrNoLeader},
+		{name: "conf change pending", err: raft.ErrConfChangePending, want: ErrConfPending},
+		{name: "dropped", err: fmt.Errorf("x: %w", raft.ErrProposalDropped), want: ErrDropped},
+		{name: "anything else", err: other, want: other},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.ErrorIs(t, proposalError(tt.err), tt.want)
+		})
+	}
+}
+
+// A proposal's waiter is a set entry: registering and answering one allocates nothing once the set
+// and the deadline queue have room.
+func TestWaitingForAProposalAllocatesNothing(t *testing.T) {
+	c := newTestCluster(t, 1, nil)
+	n := c.nodes[1]
+	id := uint64(1 << 40)
+	cycle := func() {
+		n.wait(id)
+		delete(n.waiters, id)
+		n.deadlines = n.deadlines[:0]
+		id++
+	}
+	for range 10 {
+		cycle()
+	}
+	assert.Zero(t, testing.AllocsPerRun(100, cycle))
 }

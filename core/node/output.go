@@ -2,7 +2,11 @@ package node
 
 import "github.com/raftlab/raftlab/core/raft"
 
-// Output is everything the host must act on, drained by Ready.
+// Output is everything the host must act on, drained by Ready. Its memory belongs to the node, which
+// reuses it: the Messages and Replies slices are valid until the next Ready, the Persist batch until
+// the next Ready and until Persisted was called for it, whichever comes later. A host that keeps
+// anything longer copies it (Message, Reply and PersistBatch values; what those point to, such as
+// entries and events, is never written again).
 type Output struct {
 	// Persist is the batch to make durable, or nil. At most one is in flight: the next one comes
 	// only after Persisted was called for this one.

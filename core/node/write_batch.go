@@ -14,7 +14,7 @@ type queuedWrite struct {
 // flushWrites), and registers its waiter now so that it times out and fails like any other.
 func (n *Node) queueWrite(req Request, data []byte) {
 	n.queued = append(n.queued, queuedWrite{id: req.ID, data: data})
-	n.wait(req, n.waiters)
+	n.wait(req.ID)
 }
 
 // flushWrites proposes every queued write in one raft step: while a persist batch is in flight the
@@ -41,9 +41,9 @@ func (n *Node) flushWrites() {
 	if err := n.raft.ProposeBatch(data); err != nil {
 		err = proposalError(err)
 		for _, id := range ids {
-			if w, ok := n.waiters[id]; ok {
+			if _, ok := n.waiters[id]; ok {
 				delete(n.waiters, id)
-				n.reply(Reply{ID: w.req.ID, Err: err})
+				n.reply(Reply{ID: id, Err: err})
 			}
 		}
 	}
@@ -51,7 +51,7 @@ func (n *Node) flushWrites() {
 
 // encodeProposal encodes env as a log entry and checks its size.
 func (n *Node) encodeProposal(env envelope) ([]byte, error) {
-	data, err := n.codec.encode(&env)
+	data, err := n.codec.encodeEnvelope(&env)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 	}

@@ -19,7 +19,9 @@
 //	}
 //
 // The host may Step messages and Tick between Ready and Advance (for example while a disk write
-// is in flight); it must not call Ready again before Advance.
+// is in flight); it must not call Ready again before Advance. rd.Messages and rd.ReadStates are
+// raft's own arrays, valid until the next Ready (which reuses them): a host that keeps messages
+// longer copies the Message values. Entries and CommittedEntries are never written again.
 //
 // # Proposals
 //

@@ -3,6 +3,7 @@ package raft
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // noLimit is the maxSize that asks for every entry, unsplit.
@@ -201,7 +202,7 @@ func (l *raftLog) slice(lo, hi, maxSize uint64) ([]Entry, error) {
 	}
 	if hi > l.unstable.offset {
 		from := max(lo, l.unstable.offset)
-		un := l.unstable.entries[from-l.unstable.offset : hi-l.unstable.offset]
+		un := slices.Clip(l.unstable.entries[from-l.unstable.offset : hi-l.unstable.offset])
 		if len(ents) > 0 {
 			ents = append(append(make([]Entry, 0, len(ents)+len(un)), ents...), un...)
 		} else {

@@ -161,3 +161,45 @@ func TestHeartbeatRespFreesFullWindow(t *testing.T) {
 	require.Len(t, msgs, 1)
 	assert.Equal(t, MsgApp, msgs[0].Type)
 }
+
+// Entries that arrive and become stable one Ready at a time share an array with room to spare
+// instead of allocating one each, and every entry handed out keeps its value.
+func TestUnstableAppendsReuseTheirArray(t *testing.T) {
+	u := &unstable{offset: 1}
+	var handed [][]Entry
+	next := uint64(1)
+	cycle := func() {
+		u.truncateAndAppend([]Entry{{Index: next, Term: next}})
+		handed = append(handed, u.entries)
+		u.stableTo(next, next)
+		next++
+	}
+	allocs := testing.AllocsPerRun(200, cycle)
+	assert.Zero(t, allocs, "fewer than one allocation per appended entry")
+	for _, h := range handed {
+		require.Len(t, h, 1)
+		assert.Equal(t, h[0].Index, h[0].Term, "entry %d was overwritten", h[0].Index)
+	}
+}
+
+// Ready hands out its entries and committed entries without spare capacity, so a host appending to
+// them cannot write into the room raft keeps for later entries.
+func TestReadyEntriesHaveNoSpareCapacity(t *testing.T) {
+	s := NewMemoryStorage()
+	n, err := NewNode(testConfig(1, []uint64{1}, s))
+	require.NoError(t, err)
+	n.r.becomeCandidate()
+	n.r.becomeLeader()
+	rd := n.Ready()
+	require.NotEmpty(t, rd.Entries)
+	assert.Equal(t, len(rd.Entries), cap(rd.Entries))
+	require.NoError(t, s.Append(rd.Entries))
+	n.Advance(rd)
+	require.NoError(t, n.Propose([]byte("a")))
+	rd = n.Ready()
+	require.NotEmpty(t, rd.Entries)
+	assert.Equal(t, len(rd.Entries), cap(rd.Entries))
+	// A lone leader commits at once: its committed entries come from the unstable array too.
+	require.NotEmpty(t, rd.CommittedEntries)
+	assert.Equal(t, len(rd.CommittedEntries), cap(rd.CommittedEntries))
+}

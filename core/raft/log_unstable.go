@@ -49,11 +49,9 @@ func (u *unstable) stableTo(i, t uint64) {
 	if !ok || gt != t || i < u.offset {
 		return
 	}
+	// The rest of the array stays: later entries go behind the ones handed out, never over them.
 	u.entries = u.entries[i+1-u.offset:]
 	u.offset = i + 1
-	if len(u.entries) == 0 {
-		u.entries = nil
-	}
 }
 
 // stableSnapTo marks the pending snapshot at index i durable.
@@ -69,12 +67,22 @@ func (u *unstable) restore(s Snapshot) {
 	u.snapshot = &s
 }
 
+// minUnstableRoom is the fewest entries a newly allocated unstable array has room for. Entries
+// usually arrive a few at a time and leave (stableTo) as fast, so without spare room every append
+// would allocate.
+const minUnstableRoom = 64
+
 // truncateAndAppend appends ents, replacing any unstable suffix they overlap. It never writes into
-// a slice it handed out.
+// a slice it handed out: it only appends behind the entries it holds, or starts a new array.
 func (u *unstable) truncateAndAppend(ents []Entry) {
 	after := ents[0].Index
 	switch {
 	case after == u.offset+uint64(len(u.entries)):
+		if need := len(u.entries) + len(ents); need > cap(u.entries) {
+			grown := make([]Entry, len(u.entries), max(2*need, minUnstableRoom))
+			copy(grown, u.entries)
+			u.entries = grown
+		}
 		u.entries = append(u.entries, ents...)
 	case after <= u.offset:
 		u.offset = after

@@ -3,6 +3,7 @@ package raft
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -21,4 +22,65 @@ func TestLeaderBroadcastAllocatesItsBatchOnce(t *testing.T) {
 		}
 	})
 	require.Equal(t, 1.0, allocs)
+}
+
+// readyWithHeartbeats makes the leader n broadcast heartbeats and returns the Ready carrying them.
+func readyWithHeartbeats(t *testing.T, n *Node) Ready {
+	t.Helper()
+	require.NoError(t, n.r.Step(Message{From: n.r.id, Type: MsgBeat}))
+	rd := n.Ready()
+	require.NotEmpty(t, rd.Messages)
+	n.Advance(rd)
+	return rd
+}
+
+// Ready hands out raft's own message array, valid until the next Ready: messages raft sends while
+// the host still holds a Ready go elsewhere, and the array of a Ready comes back for reuse once the
+// next Ready was called.
+func TestReadyMessagesStayValidUntilTheNextReady(t *testing.T) {
+	s := NewMemoryStorage()
+	n, err := NewNode(testConfig(1, []uint64{1, 2, 3}, s))
+	require.NoError(t, err)
+	n.r.becomeCandidate()
+	n.r.becomeLeader()
+	first := n.Ready()
+	require.NoError(t, s.Append(first.Entries))
+	n.Advance(first)
+
+	held := readyWithHeartbeats(t, n)
+	want := append([]Message(nil), held.Messages...)
+	// While held is out, raft collects new messages (an append per follower) without touching it.
+	require.NoError(t, n.Propose([]byte("x")))
+	require.Equal(t, want, held.Messages, "a held Ready's messages must not be overwritten before the next Ready")
+
+	next := n.Ready()
+	require.NoError(t, s.Append(next.Entries))
+	n.Advance(next)
+	require.NotEmpty(t, next.Messages)
+	for _, m := range next.Messages {
+		assert.Equal(t, MsgApp, m.Type)
+	}
+	// held's array was given back by that Ready and now collects the following batch.
+	again := readyWithHeartbeats(t, n)
+	assert.Same(t, &held.Messages[:1][0], &again.Messages[:1][0], "raft reuses the array of the Ready before last")
+}
+
+// A leader that keeps broadcasting heartbeats through Ready allocates nothing for its messages once
+// its two arrays exist.
+func TestSteadyHeartbeatsThroughReadyAllocateNothing(t *testing.T) {
+	s := NewMemoryStorage()
+	n, err := NewNode(testConfig(1, []uint64{1, 2, 3, 4, 5}, s))
+	require.NoError(t, err)
+	n.r.becomeCandidate()
+	n.r.becomeLeader()
+	first := n.Ready()
+	require.NoError(t, s.Append(first.Entries))
+	n.Advance(first)
+	readyWithHeartbeats(t, n)
+	readyWithHeartbeats(t, n)
+	allocs := testing.AllocsPerRun(20, func() {
+		require.NoError(t, n.r.Step(Message{From: 1, Type: MsgBeat}))
+		n.Advance(n.Ready())
+	})
+	assert.Zero(t, allocs)
 }

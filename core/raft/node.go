@@ -1,6 +1,9 @@
 package raft
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Ready is a batch of work for the host. See the package documentation for the order in which
 // the host must handle it.
@@ -9,7 +12,8 @@ type Ready struct {
 	SoftState *SoftState
 	// HardState is the new term/vote/commit, or empty if unchanged.
 	HardState HardState
-	// ReadStates are read-index requests that may be served once Index is applied.
+	// ReadStates are read-index requests that may be served once Index is applied. Like Messages,
+	// the slice is valid until the next call to Ready.
 	ReadStates []ReadState
 	// Entries must be persisted before Messages are sent.
 	Entries []Entry
@@ -17,7 +21,10 @@ type Ready struct {
 	Snapshot Snapshot
 	// CommittedEntries must be applied to the state machine, in order.
 	CommittedEntries []Entry
-	// Messages must be sent after Entries, HardState and Snapshot are durable.
+	// Messages must be sent after Entries, HardState and Snapshot are durable. The slice (like
+	// ReadStates) is raft's own and stays valid only until the next call to Ready, which reuses its
+	// array for later messages: a host that keeps messages longer copies the Message values (what
+	// they point to, entries, contexts and snapshots, is never written again).
 	Messages []Message
 	// MustSync says whether the persisted state must be fsynced before Messages go out.
 	MustSync bool
@@ -54,6 +61,11 @@ type Node struct {
 	prevSoft  SoftState
 	prevHard  HardState
 	readyLast uint64 // last committed index handed out by Ready
+
+	// handedMsgs and handedReads are the arrays the last Ready handed out. The host is done with
+	// them at the next Ready, which gives them back to raft to collect the following batch in.
+	handedMsgs  []Message
+	handedReads []ReadState
 }
 
 // NewNode creates a node from its config, restoring term, vote, commit and membership from
@@ -151,7 +163,8 @@ func (n *Node) ApplyConfChange(cc ConfChange) ConfState { return n.r.applyConfCh
 // ReadIndex requests a linearizable read point; the answer is a ReadState carrying rctx in a later
 // Ready. On a follower the request is forwarded to the leader. A request can go unanswered (the
 // leader lost its leadership or the network lost a message): the host must time out and retry
-// with a fresh context. Contexts must be unique among outstanding requests.
+// with a fresh context. Contexts must be unique among outstanding requests. Raft keeps a copy of
+// rctx: the caller may reuse it at once.
 func (n *Node) ReadIndex(rctx []byte) error {
 	if len(rctx) == 0 {
 		return ErrReadIndexEmptyContext
@@ -201,11 +214,12 @@ func (n *Node) HasReady() bool {
 }
 
 // Ready returns the pending work and marks messages, read states and committed entries as handed
-// out. Entries and Snapshot stay pending until Advance.
+// out. Entries and Snapshot stay pending until Advance. The Messages and ReadStates of the previous
+// Ready become invalid: their arrays are reused.
 func (n *Node) Ready() Ready {
 	r := n.r
 	rd := Ready{
-		Entries:          r.log.unstable.entries,
+		Entries:          slices.Clip(r.log.unstable.entries),
 		CommittedEntries: r.log.nextCommittedEnts(),
 		Messages:         r.msgs,
 		ReadStates:       r.readStates,
@@ -229,9 +243,16 @@ func (n *Node) Ready() Ready {
 	if k := len(rd.CommittedEntries); k > 0 {
 		r.log.applying = rd.CommittedEntries[k-1].Index
 	}
-	r.msgs = nil
-	r.readStates = nil
+	r.msgs, n.handedMsgs = recycle(n.handedMsgs), r.msgs
+	r.readStates, n.handedReads = recycle(n.handedReads), r.readStates
 	return rd
+}
+
+// recycle empties an array the host has given back so that raft can collect into it again. The old
+// elements are zeroed first: they would otherwise keep entries and snapshots reachable.
+func recycle[T any](s []T) []T {
+	clear(s)
+	return s[:0]
 }
 
 // Advance tells the node that the host finished rd: it is durable, sent and applied.

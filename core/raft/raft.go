@@ -197,9 +197,10 @@ func (r *raft) send(m Message) {
 	default:
 		m.Term = r.term
 	}
-	if r.msgs == nil && r.state != RoleFollower {
+	if len(r.msgs) == 0 && cap(r.msgs) < len(r.peers) && r.state != RoleFollower {
 		// Leaders and candidates send in broadcasts: room for one message per peer at once
-		// instead of growing the batch 1, 2, 4, ... .
+		// instead of growing the batch 1, 2, 4, ... (the array comes back through Ready, so this
+		// happens once per role change at most).
 		r.msgs = make([]Message, 0, max(len(r.peers), 1))
 	}
 	r.msgs = append(r.msgs, m)

@@ -1,59 +1,84 @@
 package raft
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // readIndexStatus is one read-index request waiting for a heartbeat quorum.
 type readIndexStatus struct {
 	req   Message
 	index uint64
-	acks  map[uint64]bool
+	acks  []uint64 // the members that answered a heartbeat carrying the request's context
 }
 
-// readOnly tracks read-index requests in arrival order, keyed by their context.
+// readOnly tracks read-index requests in arrival order, keyed by their context. Statuses of served
+// requests are kept for reuse (free), and so is the slice advance returns (done).
 type readOnly struct {
 	pending map[string]*readIndexStatus
 	queue   []string
+	free    []*readIndexStatus
+	done    []*readIndexStatus
 }
 
 func newReadOnly() *readOnly { return &readOnly{pending: map[string]*readIndexStatus{}} }
 
 // add queues a request that may be served once index is applied and a quorum confirmed leadership.
 func (ro *readOnly) add(index uint64, m Message) {
-	key := string(m.Context)
-	if _, ok := ro.pending[key]; ok {
+	if _, ok := ro.pending[string(m.Context)]; ok {
 		return
 	}
-	ro.pending[key] = &readIndexStatus{req: m, index: index, acks: map[uint64]bool{}}
+	key := string(m.Context)
+	var rs *readIndexStatus
+	if k := len(ro.free); k > 0 {
+		rs, ro.free = ro.free[k-1], ro.free[:k-1]
+	} else {
+		rs = &readIndexStatus{}
+	}
+	rs.req, rs.index = m, index
+	ro.pending[key] = rs
 	ro.queue = append(ro.queue, key)
 }
 
 // recvAck records that id answered the heartbeat carrying ctx and returns the acks so far.
-func (ro *readOnly) recvAck(id uint64, ctx []byte) map[uint64]bool {
+func (ro *readOnly) recvAck(id uint64, ctx []byte) []uint64 {
 	rs, ok := ro.pending[string(ctx)]
 	if !ok {
 		return nil
 	}
-	rs.acks[id] = true
+	if !slices.Contains(rs.acks, id) {
+		rs.acks = append(rs.acks, id)
+	}
 	return rs.acks
 }
 
 // advance removes and returns every request up to and including the one with ctx: a quorum that
-// answered a later heartbeat also confirms the earlier requests.
+// answered a later heartbeat also confirms the earlier requests. The result is valid until the next
+// call to advance or release.
 func (ro *readOnly) advance(ctx []byte) []*readIndexStatus {
-	key := string(ctx)
-	for i, k := range ro.queue {
-		if k != key {
-			continue
-		}
-		done := make([]*readIndexStatus, 0, i+1)
-		for _, kk := range ro.queue[:i+1] {
-			done = append(done, ro.pending[kk])
-			delete(ro.pending, kk)
-		}
-		ro.queue = append([]string(nil), ro.queue[i+1:]...)
-		return done
+	i := slices.Index(ro.queue, string(ctx))
+	if i < 0 {
+		return nil
 	}
-	return nil
+	done := ro.done[:0]
+	for _, k := range ro.queue[:i+1] {
+		done = append(done, ro.pending[k])
+		delete(ro.pending, k)
+	}
+	n := copy(ro.queue, ro.queue[i+1:])
+	clear(ro.queue[n:])
+	ro.queue = ro.queue[:n]
+	ro.done = done
+	return done
+}
+
+// release takes back the statuses advance returned once their requests were answered.
+func (ro *readOnly) release(done []*readIndexStatus) {
+	for _, rs := range done {
+		*rs = readIndexStatus{acks: rs.acks[:0]}
+		ro.free = append(ro.free, rs)
+	}
+	clear(done)
 }
 
 // lastPendingContext is the context of the newest request, carried by heartbeats.
@@ -61,7 +86,7 @@ func (ro *readOnly) lastPendingContext() []byte {
 	if len(ro.queue) == 0 {
 		return nil
 	}
-	return []byte(ro.queue[len(ro.queue)-1])
+	return ro.pending[ro.queue[len(ro.queue)-1]].req.Context
 }
 
 // ErrReadIndexEmptyContext is returned by ReadIndex for an empty request context.
@@ -93,16 +118,18 @@ func (r *raft) confirmRead(from uint64, ctx []byte) {
 	}
 	n := 0
 	for _, id := range r.voters {
-		if acks[id] {
+		if slices.Contains(acks, id) {
 			n++
 		}
 	}
 	if n < r.quorum() {
 		return
 	}
-	for _, rs := range r.readOnly.advance(ctx) {
+	done := r.readOnly.advance(ctx)
+	for _, rs := range done {
 		r.respondRead(rs.req, rs.index)
 	}
+	r.readOnly.release(done)
 }
 
 func (r *raft) respondRead(req Message, index uint64) {

@@ -95,3 +95,56 @@ func TestReadIndexBatchConfirmedByLaterRound(t *testing.T) {
 	assert.Equal(t, []byte("a"), nw.reads[1][0].RequestCtx)
 	assert.Equal(t, []byte("b"), nw.reads[1][1].RequestCtx)
 }
+
+// ReadIndex keeps its own copy of the context: the caller may reuse its buffer at once (the node
+// passes a stack array).
+func TestReadIndexCopiesItsContext(t *testing.T) {
+	nw := newNetwork(t, 3)
+	nw.campaign(1)
+	require.NoError(t, nw.propose(1, "x"))
+	ctx := []byte("r1")
+	require.NoError(t, nw.nodes[2].ReadIndex(ctx))
+	copy(ctx, "zz")
+	nw.stabilize()
+	assert.Equal(t, []ReadState{{Index: nw.node(1).log.committed, RequestCtx: []byte("r1")}}, nw.reads[2])
+}
+
+// A leader serving read-index requests one round after another reuses their statuses, ack lists and
+// queue: each request costs only the copy of its context that keys it.
+func TestReadOnlyReusesServedStatuses(t *testing.T) {
+	ro := newReadOnly()
+	ctxs := [][]byte{[]byte("a"), []byte("b"), []byte("c")}
+	type served struct {
+		first, second []*readIndexStatus
+		acks          []uint64
+		lastPending   []byte
+	}
+	round := func() served {
+		var sv served
+		for i, c := range ctxs {
+			ro.add(uint64(10+i), Message{Type: MsgReadIndex, Context: c})
+		}
+		ro.recvAck(1, []byte("c"))
+		sv.acks = ro.recvAck(2, []byte("c"))
+		sv.first = ro.advance([]byte("b"))
+		ro.release(sv.first)
+		sv.lastPending = ro.lastPendingContext()
+		sv.second = ro.advance([]byte("c"))
+		ro.release(sv.second)
+		return sv
+	}
+	for range 2 {
+		ro.add(1, Message{Type: MsgReadIndex, Context: []byte("x")}) // an earlier round, served by y's quorum
+		ro.add(2, Message{Type: MsgReadIndex, Context: []byte("y")})
+		ro.release(ro.advance([]byte("y")))
+		sv := round()
+		assert.Equal(t, []uint64{1, 2}, sv.acks)
+		assert.Len(t, sv.first, 2, "a quorum for b also confirms the earlier a")
+		assert.Len(t, sv.second, 1)
+		assert.Equal(t, []byte("c"), sv.lastPending)
+		assert.Empty(t, ro.queue)
+		assert.Empty(t, ro.pending)
+	}
+	allocs := testing.AllocsPerRun(20, func() { round() })
+	assert.LessOrEqual(t, allocs, float64(len(ctxs)))
+}
