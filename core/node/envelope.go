@@ -34,9 +34,6 @@ type codecs struct {
 	enc *codec.Encoder
 	dec *codec.Decoder
 	buf []byte // the encoder's scratch output, copied out at the exact size
-	// env holds the envelope being encoded: handing the encoder a pointer into codecs, which lives
-	// on the heap anyway, keeps the caller's envelope off the heap.
-	env envelope
 }
 
 func newCodecs() *codecs {
@@ -61,12 +58,11 @@ func (c *codecs) encode(v any) ([]byte, error) {
 	return bytes.Clone(c.buf), nil
 }
 
-// encodeEnvelope encodes *env; unlike encode it does not make env escape to the heap.
+// encodeEnvelope encodes *env with the hand-written encoder (appendEnvelope, the same bytes as the
+// reflective one) into the scratch buffer and returns an exact-size copy; env does not escape.
 func (c *codecs) encodeEnvelope(env *envelope) ([]byte, error) {
-	c.env = *env
-	data, err := c.encode(&c.env)
-	c.env = envelope{} // keep no strings of the caller's reachable
-	return data, err
+	c.buf = appendEnvelope(c.buf[:0], env)
+	return bytes.Clone(c.buf), nil
 }
 
 // decodeEnvelope decodes b into *env, with the fast decoder when b is in the node's own form and the
