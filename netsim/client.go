@@ -221,7 +221,7 @@ func (cs *clientSet) arrive(cl *call, a int, target uint64) {
 	if cl.attempt != a || cl.done {
 		return
 	}
-	h := cs.sim.hosts[target]
+	h := cs.sim.hostByID(target)
 	if h == nil || !h.alive {
 		cs.respond(cl, a, Reply{ID: cl.req.ID, Err: ErrRefused})
 		return

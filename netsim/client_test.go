@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/raftlab/raftlab/checker/history"
@@ -156,4 +157,13 @@ type recordingProcess struct {
 func (r *recordingProcess) Submit(req Request) {
 	*r.reqs = append(*r.reqs, req)
 	r.Process.Submit(req)
+}
+
+func TestWrittenValuesNameTheirClientAndOperation(t *testing.T) {
+	for _, c := range []struct {
+		client int
+		seq    uint64
+	}{{0, 1}, {7, 42}, {12, 18446744073709551615}} {
+		require.Equal(t, fmt.Sprintf("c%d-%d", c.client, c.seq), writtenValue(c.client, c.seq))
+	}
 }

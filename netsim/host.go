@@ -30,6 +30,8 @@ type host struct {
 	last        Status
 	restarts    int
 	watches     []*watchSession
+	// slot numbers the hosts in the order they were added (0, 1, 2, ...).
+	slot int
 }
 
 type heldInput struct {
@@ -45,6 +47,13 @@ func (s *Sim) addHost(m MemberSpec, join bool) error {
 	}
 	h := &host{sim: s, id: m.ID, name: m.Name, join: join, disk: disk, rng: rng}
 	s.hosts[m.ID] = h
+	if m.ID < maxDenseID {
+		if grow := int(m.ID) + 1 - len(s.dense); grow > 0 {
+			s.dense = append(s.dense, make([]*host, grow)...)
+		}
+		s.dense[m.ID] = h
+	}
+	h.slot = len(s.hosts) - 1
 	s.order = insertSorted(s.order, m.ID)
 	return h.boot()
 }

@@ -24,7 +24,7 @@ func (s *Sim) Process(id uint64) Process {
 }
 
 func (s *Sim) host(id uint64) (*host, error) {
-	h := s.hosts[id]
+	h := s.hostByID(id)
 	if h == nil {
 		return nil, fmt.Errorf("netsim: no node %d", id)
 	}

@@ -91,13 +91,16 @@ type NetStats struct {
 
 // Network carries raft messages between simulated nodes over directed links.
 type Network struct {
-	sim          *Sim
-	rng          *rng.Rand
-	defaults     LinkConfig
-	links        map[Link]LinkConfig
-	cut          map[Link]bool
-	lastDelivery map[Link]int64
-	stats        NetStats
+	sim      *Sim
+	rng      *rng.Rand
+	defaults LinkConfig
+	links    map[Link]LinkConfig
+	cut      map[Link]bool
+	// lastDelivery is, per directed link, when its last in-order message arrives (FIFO per link). It
+	// is a table indexed by the hosts' slots: a map keyed by links cost a hash per message.
+	lastDelivery      [][]int64
+	lastDeliveryOther map[Link]*int64
+	stats             NetStats
 	// boxes are recycled message holders for scheduled deliveries.
 	boxes []*raft.Message
 }
@@ -105,7 +108,7 @@ type Network struct {
 func newNetwork(sim *Sim, rng *rng.Rand, defaults LinkConfig) *Network {
 	return &Network{
 		sim: sim, rng: rng, defaults: defaults,
-		links: make(map[Link]LinkConfig), cut: make(map[Link]bool), lastDelivery: make(map[Link]int64),
+		links: make(map[Link]LinkConfig), cut: make(map[Link]bool), lastDeliveryOther: make(map[Link]*int64),
 	}
 }
 
@@ -237,10 +240,9 @@ func (n *Network) send(m raft.Message) {
 		}
 	} else {
 		// FIFO per link: never overtake an earlier in-order message.
-		if last := n.lastDelivery[l]; at < last {
-			at = last
-		}
-		n.lastDelivery[l] = at
+		last := n.lastDeliveryOf(l)
+		*last = max(*last, at)
+		at = *last
 	}
 	n.sim.traceMessage("send", n.sim.name(m.From), "", &m, at)
 	n.schedule(at, m)
@@ -253,6 +255,35 @@ func (n *Network) send(m raft.Message) {
 		n.sim.traceMessage("dup", n.sim.name(m.From), "", &m, dup)
 		n.schedule(dup, m)
 	}
+}
+
+// lastDeliveryOf is the cell of lastDelivery for link l, grown as hosts are added. A link to or
+// from an ID without a host (a member added to the configuration before its node starts) has its
+// cell in lastDeliveryOther.
+func (n *Network) lastDeliveryOf(l Link) *int64 {
+	fromHost, toHost := n.sim.hostByID(l.From), n.sim.hostByID(l.To)
+	if fromHost == nil || toHost == nil {
+		cell := n.lastDeliveryOther[l]
+		if cell == nil {
+			cell = new(int64)
+			n.lastDeliveryOther[l] = cell
+		}
+		return cell
+	}
+	from, to := fromHost.slot, toHost.slot
+	if from >= len(n.lastDelivery) {
+		n.lastDelivery = append(n.lastDelivery, make([][]int64, from+1-len(n.lastDelivery))...)
+	}
+	row := n.lastDelivery[from]
+	if to >= len(row) {
+		row = append(row, make([]int64, to+1-len(row))...)
+		n.lastDelivery[from] = row
+	}
+	if cell, ok := n.lastDeliveryOther[l]; ok { // the link from before its host existed
+		row[to] = max(row[to], *cell)
+		delete(n.lastDeliveryOther, l)
+	}
+	return &row[to]
 }
 
 func (n *Network) schedule(at int64, m raft.Message) {
@@ -281,7 +312,7 @@ func (n *Network) deliver(m raft.Message) {
 		n.sim.traceMessage("drop", n.sim.name(m.To), "cut-in-flight ", &m, -1)
 		return
 	}
-	h := n.sim.hosts[m.To]
+	h := n.sim.hostByID(m.To)
 	if h == nil || !h.alive {
 		n.stats.Undelivered++
 		n.sim.traceMessage("drop", n.sim.name(m.To), "down ", &m, -1)

@@ -169,3 +169,30 @@ func TestMessageDeliveryAllocatesNothing(t *testing.T) {
 	require.Zero(t, allocs, "a scheduled delivery reuses a recycled message box and formats its trace line in place")
 	require.NotEmpty(t, s.net.boxes)
 }
+
+// FIFO per link holds across the start of a node: a link to a member whose node has not started yet
+// keeps its last delivery time when the node's host appears.
+func TestLinkOrderSurvivesTheStartOfItsNode(t *testing.T) {
+	s := newFakeSim(t, fakeConfig(1, 3))
+	early := s.net.lastDeliveryOf(Link{From: 1, To: 9})
+	*early = 500
+	require.NoError(t, s.addHost(MemberSpec{ID: 9, Name: "n9"}, true))
+	cell := s.net.lastDeliveryOf(Link{From: 1, To: 9})
+	require.Equal(t, int64(500), *cell)
+	require.Empty(t, s.net.lastDeliveryOther)
+	require.Same(t, cell, s.net.lastDeliveryOf(Link{From: 1, To: 9}), "now a cell of the table")
+	require.Equal(t, int64(0), *s.net.lastDeliveryOf(Link{From: 9, To: 1}), "links are directed")
+}
+
+// Hosts are found by ID through the dense table below maxDenseID and through the map above it.
+func TestHostsAreFoundByIDDenseOrNot(t *testing.T) {
+	s := newFakeSim(t, fakeConfig(1, 3))
+	require.NoError(t, s.addHost(MemberSpec{ID: maxDenseID + 5, Name: "far"}, true))
+	for _, id := range []uint64{1, 2, 3, maxDenseID + 5} {
+		require.NotNil(t, s.hostByID(id), "id %d", id)
+		require.Equal(t, id, s.hostByID(id).id)
+	}
+	require.Nil(t, s.hostByID(4))
+	require.Nil(t, s.hostByID(maxDenseID+6))
+	require.Equal(t, "far", s.name(maxDenseID+5))
+}

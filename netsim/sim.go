@@ -112,6 +112,8 @@ type Sim struct {
 	tracer   *tracer
 	net      *Network
 	hosts    map[uint64]*host
+	// dense holds the hosts of IDs below maxDenseID by ID (nil where there is none).
+	dense []*host
 	order    []uint64        // node IDs ascending
 	initial  []MemberSpec    // the bootstrap cluster
 	members  []MemberSpec    // every member ever started, in order
@@ -287,10 +289,22 @@ func (s *Sim) RunUntil(pred func() bool, limit int64) bool {
 
 // name is the display name of a node ID ("n3").
 func (s *Sim) name(id uint64) string {
-	if h := s.hosts[id]; h != nil {
+	if h := s.hostByID(id); h != nil {
 		return h.name
 	}
 	return fmt.Sprintf("n%d", id)
+}
+
+// maxDenseID bounds the node IDs found by index (host) rather than through the hosts map: the lab
+// numbers its nodes 1, 2, 3, ..., and every message and request looks its hosts up.
+const maxDenseID = 1024
+
+// hostByID returns the host of node id, nil when there is none.
+func (s *Sim) hostByID(id uint64) *host {
+	if id < uint64(len(s.dense)) {
+		return s.dense[id]
+	}
+	return s.hosts[id]
 }
 
 // NodeID returns the ID of the node called name.

@@ -2,6 +2,7 @@ package netsim
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/raftlab/raftlab/core/rng"
 )
@@ -125,13 +126,12 @@ func (w Workload) next(rng *rng.Rand, client int, seq uint64, seen map[string]la
 	}
 	key := w.Keys[rng.IntN(len(w.Keys))]
 	req := Request{Kind: kind, Key: key}
-	value := fmt.Sprintf("c%d-%d", client, seq)
 	last := seen[key]
 	switch kind {
 	case ReqSet, ReqCreate, ReqUpdate:
-		req.Value = value
+		req.Value = writtenValue(client, seq)
 	case ReqCompareAndSwap:
-		req.Value = value
+		req.Value = writtenValue(client, seq)
 		req.PrevValue = last.value
 		if !last.found || last.value == "" {
 			// Nothing seen yet: compare against a value no client writes, an honest fail 101 (or 100).
@@ -147,4 +147,11 @@ func (w Workload) next(rng *rng.Rand, client int, seq uint64, seen map[string]la
 		req.TTL = w.TTL
 	}
 	return req
+}
+
+// writtenValue is the unique value client writes in its operation seq: "c<client>-<seq>".
+func writtenValue(client int, seq uint64) string {
+	var b [48]byte
+	v := strconv.AppendInt(append(b[:0], 'c'), int64(client), 10)
+	return string(strconv.AppendUint(append(v, '-'), seq, 10))
 }
