@@ -103,17 +103,17 @@ func defaultDescribeEntry(e raft.Entry) string {
 // which every other generator is derived, the network, the nodes, their disks and the clients. It is
 // single-threaded: every method must be called from the goroutine that runs it.
 type Sim struct {
-	cfg      Config
-	now      int64
-	seq      uint64
-	steps    uint64
-	queue    eventQueue
-	rng      *rng.Rand
-	tracer   *tracer
-	net      *Network
-	hosts    map[uint64]*host
+	cfg    Config
+	now    int64
+	seq    uint64
+	steps  uint64
+	queue  eventQueue
+	rng    *rng.Rand
+	tracer *tracer
+	net    *Network
+	hosts  map[uint64]*host
 	// dense holds the hosts of IDs below maxDenseID by ID (nil where there is none).
-	dense []*host
+	dense    []*host
 	order    []uint64        // node IDs ascending
 	initial  []MemberSpec    // the bootstrap cluster
 	members  []MemberSpec    // every member ever started, in order
