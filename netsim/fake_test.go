@@ -24,6 +24,8 @@ type fakeProcess struct {
 	received  map[uint64]int
 	perSender map[uint64][]uint64 // Index field (sender's tick number) of each heartbeat, in arrival order
 	hsCommit  uint64
+	// noSync makes every batch one without fsync.
+	noSync bool
 }
 
 func newFakeProcess(spec ProcessSpec) (Process, error) {
@@ -78,7 +80,7 @@ func (p *fakeProcess) maybePersist() {
 		return
 	}
 	p.seq++
-	b := &PersistBatch{Seq: p.seq, MustSync: true}
+	b := &PersistBatch{Seq: p.seq, MustSync: !p.noSync}
 	for _, req := range p.pending {
 		e := raft.Entry{Term: 1, Index: uint64(len(p.log)) + 1, Data: []byte(req.Key + req.Value)}
 		p.log = append(p.log, e)

@@ -218,12 +218,19 @@ func (h *host) afterInput() {
 	h.sim.observe(h)
 }
 
-// persist writes the batch now and completes it after the disk latency: fsync (when the batch needs
-// it) and Persisted. A crash in between loses whatever was not synced.
+// persist writes the batch now. A batch that must be synced completes after the disk latency (fsync,
+// then Persisted); a crash in between loses whatever was not synced. A batch that needs no fsync (a
+// follower's new commit index alone) completes at once, as a write to the OS's cache does: etcd
+// writes such a hard state without waiting for the disk, and only fsyncs take the disk's time.
 func (h *host) persist(b *PersistBatch) {
 	err := h.disk.Save(b)
-	at := h.sim.now + h.sim.cfg.DiskLatency.draw(h.rng)
 	h.tracePersist(b, err)
+	if !b.MustSync {
+		h.traceSynced(b.Seq)
+		h.completePersist(b.Seq, false, err)
+		return
+	}
+	at := h.sim.now + h.sim.cfg.DiskLatency.draw(h.rng)
 	h.sim.scheduleAction(at, eventAction{kind: evPersisted, host: h, n1: h.incarnation, n2: b.Seq, flag: b.MustSync, err: err})
 }
 

@@ -181,3 +181,30 @@ func TestARestartTheDiskRefusesLeavesTheNodeDown(t *testing.T) {
 	fakeDiskOf(t, s, 2).recoverErr = nil
 	require.NoError(t, s.Restart(2))
 }
+
+// A batch to be synced completes after the disk's latency; one without fsync (a write to the OS's
+// cache) completes at once, within the input that produced it.
+func TestOnlyBatchesToSyncWaitForTheDisk(t *testing.T) {
+	for _, noSync := range []bool{false, true} {
+		cfg := fakeConfig(1, 3)
+		cfg.DiskLatency = Latency{Min: 50 * ms}
+		cfg.NewProcess = func(spec ProcessSpec) (Process, error) {
+			p, err := newFakeProcess(spec)
+			p.(*fakeProcess).noSync = noSync
+			return p, err
+		}
+		s := newFakeSim(t, cfg)
+		call, err := s.Do(Request{Kind: ReqSet, Key: "a", Value: "1"}, DoOptions{Target: 1})
+		require.NoError(t, err)
+		require.True(t, s.RunUntil(func() bool { return fakeDiskOf(t, s, 1).saves == 1 }, 1e9))
+		saved := s.Now()
+		require.True(t, s.RunUntil(func() bool { return fake(s, 1).persisted == 1 }, saved+1e9))
+		if noSync {
+			require.Equal(t, saved, s.Now(), "completed with the write")
+		} else {
+			require.Equal(t, saved+50*ms, s.Now(), "completed after the disk latency")
+		}
+		require.True(t, s.RunUntil(call.Done, s.Now()+1e9))
+		require.Equal(t, history.OutcomeOK, call.Op().Outcome)
+	}
+}

@@ -25,8 +25,8 @@ type Config struct {
 	Epoch int64
 	// Link is every link's initial configuration (default 1ms + 1ms uniform latency, no faults).
 	Link LinkConfig
-	// DiskLatency is the time between handing out a persist batch and its completion
-	// (default 1ms + 1ms uniform).
+	// DiskLatency is the time between handing out a persist batch that must be synced and its
+	// completion (default 1ms + 1ms uniform); a batch without fsync completes at once.
 	DiskLatency Latency
 	// NewProcess builds (and rebuilds at restart) each node's process. Required.
 	NewProcess ProcessFactory
