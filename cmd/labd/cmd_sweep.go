@@ -119,7 +119,10 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 
 	start := time.Now()
 	bar := progress.New(stderr, seeds.Len(), progress.IsTerminal(stderr), time.Now)
-	outcomes := sweepSeeds(seeds, *parallel, withSeedReports(dir, *perSeed, plan, s.Run), bar.Update)
+	outcomes := sweepSeeds(seeds, *parallel, withSeedReports(dir, *perSeed, plan, s.Run), func(done, failed int) {
+		bar.Update(done, failed)
+		growGCBudget()
+	})
 	bar.Finish()
 	wall := time.Since(start)
 

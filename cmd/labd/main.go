@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"sort"
 	"strings"
 )
@@ -31,18 +30,6 @@ const (
 func main() {
 	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// labdGCPercent is the garbage collector's target for labd. The lab is CPU-bound batch work whose
-// live heap is small (a sweep of chaos-standard holds about 30 MB), so letting the heap grow to five
-// times the live data before collecting costs some 100 MB and saves about a quarter of the CPU.
-const labdGCPercent = 400
-
-// tuneGC sets labdGCPercent unless the user chose a GOGC of their own.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(labdGCPercent)
-	}
 }
 
 // command is one labd sub-command.
