@@ -68,7 +68,7 @@ func TestEventQueueKeepsEachEventsActionAndReusesSlots(t *testing.T) {
 		var ran []int
 		for i := range msgs {
 			msgs[i].Index = uint64(i)
-			at := int64((7 * i) % len(msgs))
+			at := int64(round*len(msgs) + (7*i)%len(msgs)) // time never runs backwards across rounds
 			if i%2 == 0 {
 				q.push(event{at: at, seq: uint64(i), eventAction: eventAction{fn: func() { ran = append(ran, i) }}})
 			} else {
@@ -78,7 +78,7 @@ func TestEventQueueKeepsEachEventsActionAndReusesSlots(t *testing.T) {
 		for q.Len() > 0 {
 			e := q.pop()
 			i := int(e.seq)
-			require.Equal(t, int64((7*i)%len(msgs)), e.at)
+			require.Equal(t, int64(round*len(msgs)+(7*i)%len(msgs)), e.at)
 			if i%2 == 0 {
 				require.Nil(t, e.msg)
 				e.fn()
@@ -112,4 +112,54 @@ func BenchmarkEventQueue(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The radix queue against the obvious model: interleaved pushes (never before the last event taken,
+// many at equal times, some at exactly that time) and takes come out in (at, seq) order, and next
+// always names the time take returns.
+func TestEventQueueMatchesASortedModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var q eventQueue
+	var model []eventKey
+	var now int64
+	var seq uint64
+	for step := range 20000 {
+		if len(model) == 0 || rng.IntN(3) > 0 {
+			seq++
+			var at int64
+			switch rng.IntN(4) {
+			case 0:
+				at = now // at once
+			case 1:
+				at = now + rng.Int64N(8) // a crowd of equal times
+			default:
+				at = now + rng.Int64N(1<<uint(rng.IntN(40)))
+			}
+			q.push(event{at: at, seq: seq})
+			model = append(model, eventKey{at: at, seq: seq})
+			continue
+		}
+		best := 0
+		for i, k := range model {
+			if k.at < model[best].at || (k.at == model[best].at && k.seq < model[best].seq) {
+				best = i
+			}
+		}
+		want := model[best]
+		model = append(model[:best], model[best+1:]...)
+		require.Equal(t, want.at, q.next(), "step %d", step)
+		got := q.pop()
+		require.Equal(t, want.at, got.at, "step %d", step)
+		require.Equal(t, want.seq, got.seq, "step %d", step)
+		now = got.at
+		require.Equal(t, len(model), q.Len())
+	}
+}
+
+func TestEventQueueRefusesAnEventBeforeTheLastOneTaken(t *testing.T) {
+	var q eventQueue
+	q.push(event{at: 10, seq: 1})
+	q.pop()
+	q.push(event{at: 10, seq: 2}) // the same instant is fine
+	require.Panics(t, func() { q.push(event{at: 9, seq: 3}) })
 }
