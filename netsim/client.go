@@ -402,14 +402,14 @@ func appendCallHead(b []byte, client int, id uint64, word, rest string) []byte {
 // traceCall records the start of an operation: "c<client> id=<id> <kind> <key> value=%q prev=%q".
 func (cs *clientSet) traceCall(client int, req *Request) {
 	t := cs.sim.tracer
-	text := t.open(cs.sim.now, "call", "-")
+	text := t.open(cs.sim.now, kindCall, noNode)
 	h := mix(mix(t.hash, uint64(client)), req.ID)
 	h = mixString(mixString(mix(h, uint64(req.Kind)), req.Key), req.Value)
 	t.hash = mixString(h, req.PrevValue)
 	if !text {
 		return
 	}
-	b := appendCallHead(t.header(cs.sim.now, "call", "-"), client, req.ID, req.Kind.String(), req.Key)
+	b := appendCallHead(t.header(cs.sim.now, kindCall.text, noNode.text), client, req.ID, req.Kind.String(), req.Key)
 	b = strconv.AppendQuote(append(b, " value="...), req.Value)
 	t.write(strconv.AppendQuote(append(b, " prev="...), req.PrevValue))
 }
@@ -417,23 +417,23 @@ func (cs *clientSet) traceCall(client int, req *Request) {
 // traceRequest records an attempt reaching its node: "c<client> id=<id> <kind> <key>".
 func (cs *clientSet) traceRequest(h *host, cl *call) {
 	t := cs.sim.tracer
-	text := t.open(cs.sim.now, "request", h.name)
+	text := t.open(cs.sim.now, kindRequest, h.tname)
 	x := mix(mix(t.hash, uint64(cl.c.id)), cl.req.ID)
 	t.hash = mixString(mix(x, uint64(cl.req.Kind)), cl.req.Key)
 	if text {
-		t.write(appendCallHead(t.header(cs.sim.now, "request", h.name), cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key))
+		t.write(appendCallHead(t.header(cs.sim.now, kindRequest.text, h.name), cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key))
 	}
 }
 
 // traceReturn records the end of an operation: "c<client> id=<id> <outcome> <result>".
 func (cs *clientSet) traceReturn(node string, client int, id uint64, op *history.Op) {
 	t := cs.sim.tracer
-	text := t.open(cs.sim.now, "return", node)
+	text := t.open(cs.sim.now, kindReturn, newTraceName(node))
 	x := mix(mix(t.hash, uint64(client)), id)
 	x = mixString(mixString(x, string(op.Outcome)), string(op.Kind))
 	x = mixString(mixBool(x, op.Found), op.Result)
 	t.hash = mix(mix(x, op.Index), uint64(op.ErrorCode))
 	if text {
-		t.write(appendCallHead(t.header(cs.sim.now, "return", node), client, id, string(op.Outcome), op.ResultString()))
+		t.write(appendCallHead(t.header(cs.sim.now, kindReturn.text, node), client, id, string(op.Outcome), op.ResultString()))
 	}
 }

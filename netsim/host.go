@@ -32,6 +32,8 @@ type host struct {
 	watches     []*watchSession
 	// slot numbers the hosts in the order they were added (0, 1, 2, ...).
 	slot int
+	// tname is name for the trace.
+	tname traceName
 }
 
 type heldInput struct {
@@ -45,7 +47,7 @@ func (s *Sim) addHost(m MemberSpec, join bool) error {
 	if err != nil {
 		return fmt.Errorf("netsim: disk of %s: %w", m.Name, err)
 	}
-	h := &host{sim: s, id: m.ID, name: m.Name, join: join, disk: disk, rng: rng}
+	h := &host{sim: s, id: m.ID, name: m.Name, join: join, disk: disk, rng: rng, tname: newTraceName(m.Name)}
 	s.hosts[m.ID] = h
 	if m.ID < maxDenseID {
 		if grow := int(m.ID) + 1 - len(s.dense); grow > 0 {
@@ -147,10 +149,10 @@ func (h *host) tick(inc uint64) {
 	}
 	now := h.localNow()
 	t := h.sim.tracer
-	text := t.open(h.sim.now, "tick", h.name)
+	text := t.open(h.sim.now, kindTick, h.tname)
 	t.hash = mix(t.hash, uint64(now))
 	if text {
-		t.write(strconv.AppendInt(append(t.header(h.sim.now, "tick", h.name), "clock="...), now, 10))
+		t.write(strconv.AppendInt(append(t.header(h.sim.now, kindTick.text, h.name), "clock="...), now, 10))
 	}
 	h.proc.Tick(now)
 	h.afterInput()
@@ -183,7 +185,7 @@ func (h *host) recv(m raft.Message) {
 		h.holdRecv(m)
 		return
 	}
-	h.sim.traceMessage("recv", h.name, "", &m, -1)
+	h.sim.traceMessage(kindRecv, h.tname, "", &m, -1)
 	h.proc.Step(m)
 	h.afterInput()
 }
@@ -262,10 +264,10 @@ func (h *host) completePersist(seq uint64, mustSync bool, err error) {
 // traceSynced records the completion of persist batch seq: "seq=%d".
 func (h *host) traceSynced(seq uint64) {
 	t := h.sim.tracer
-	text := t.open(h.sim.now, "synced", h.name)
+	text := t.open(h.sim.now, kindSynced, h.tname)
 	t.hash = mix(t.hash, seq)
 	if text {
-		t.write(strconv.AppendUint(append(t.header(h.sim.now, "synced", h.name), "seq="...), seq, 10))
+		t.write(strconv.AppendUint(append(t.header(h.sim.now, kindSynced.text, h.name), "seq="...), seq, 10))
 	}
 }
 
@@ -273,7 +275,7 @@ func (h *host) traceSynced(seq uint64) {
 // "seq=%d hs=%d/%d/%d entries=%d snap=%d sync=%v err=%v" (text without fmt, only with a writer).
 func (h *host) tracePersist(b *PersistBatch, err error) {
 	t := h.sim.tracer
-	text := t.open(h.sim.now, "persist", h.name)
+	text := t.open(h.sim.now, kindPersist, h.tname)
 	x := mix(t.hash, b.Seq)
 	x = mix(x, b.HardState.Term)
 	x = mix(x, b.HardState.Vote)
@@ -289,7 +291,7 @@ func (h *host) tracePersist(b *PersistBatch, err error) {
 	if !text {
 		return
 	}
-	l := append(t.header(h.sim.now, "persist", h.name), "seq="...)
+	l := append(t.header(h.sim.now, kindPersist.text, h.name), "seq="...)
 	l = strconv.AppendUint(l, b.Seq, 10)
 	l = append(l, " hs="...)
 	l = strconv.AppendUint(l, b.HardState.Term, 10)

@@ -223,13 +223,13 @@ func (n *Network) send(m raft.Message) {
 	now := n.sim.now
 	if n.cut[l] {
 		n.stats.Cut++
-		n.sim.traceMessage("drop", n.sim.name(m.From), "cut ", &m, -1)
+		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.From), "cut ", &m, -1)
 		return
 	}
 	c := n.Config(l)
 	if c.Loss > 0 && n.rng.Float64() < c.Loss {
 		n.stats.Lost++
-		n.sim.traceMessage("lose", n.sim.name(m.From), "", &m, -1)
+		n.sim.traceMessage(kindLose, n.sim.traceNameOf(m.From), "", &m, -1)
 		return
 	}
 	at := now + c.Latency.draw(n.rng)
@@ -244,7 +244,7 @@ func (n *Network) send(m raft.Message) {
 		*last = max(*last, at)
 		at = *last
 	}
-	n.sim.traceMessage("send", n.sim.name(m.From), "", &m, at)
+	n.sim.traceMessage(kindSend, n.sim.traceNameOf(m.From), "", &m, at)
 	n.schedule(at, m)
 	if c.Duplicate > 0 && n.rng.Float64() < c.Duplicate {
 		n.stats.Duplicated++
@@ -252,7 +252,7 @@ func (n *Network) send(m raft.Message) {
 		if c.ReorderDelay > 0 {
 			dup += n.rng.Int64N(c.ReorderDelay)
 		}
-		n.sim.traceMessage("dup", n.sim.name(m.From), "", &m, dup)
+		n.sim.traceMessage(kindDup, n.sim.traceNameOf(m.From), "", &m, dup)
 		n.schedule(dup, m)
 	}
 }
@@ -309,13 +309,13 @@ func (n *Network) deliverBoxed(box *raft.Message) {
 func (n *Network) deliver(m raft.Message) {
 	if n.cut[Link{m.From, m.To}] {
 		n.stats.Cut++
-		n.sim.traceMessage("drop", n.sim.name(m.To), "cut-in-flight ", &m, -1)
+		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.To), "cut-in-flight ", &m, -1)
 		return
 	}
 	h := n.sim.hostByID(m.To)
 	if h == nil || !h.alive {
 		n.stats.Undelivered++
-		n.sim.traceMessage("drop", n.sim.name(m.To), "down ", &m, -1)
+		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.To), "down ", &m, -1)
 		return
 	}
 	n.stats.Delivered++

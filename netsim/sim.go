@@ -295,6 +295,14 @@ func (s *Sim) name(id uint64) string {
 	return fmt.Sprintf("n%d", id)
 }
 
+// traceNameOf is the trace name of node id ("n3"), computed once per host.
+func (s *Sim) traceNameOf(id uint64) traceName {
+	if h := s.hostByID(id); h != nil {
+		return h.tname
+	}
+	return newTraceName(s.name(id))
+}
+
 // maxDenseID bounds the node IDs found by index (host) rather than through the hosts map: the lab
 // numbers its nodes 1, 2, 3, ..., and every message and request looks its hosts up.
 const maxDenseID = 1024

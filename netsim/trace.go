@@ -110,7 +110,7 @@ func (t *tracer) begin(at int64, kind, node string) []byte {
 // end terminates the cold line begun with begin: it folds the header and the detail bytes into the
 // hash and copies the line to the writer.
 func (t *tracer) end(b []byte) {
-	t.open(t.at, t.kind, t.node)
+	t.open(t.at, newTraceName(t.kind), newTraceName(t.node))
 	t.hash = mixBytes(t.hash, b[t.headerLen:])
 	t.write(b)
 }
@@ -118,11 +118,39 @@ func (t *tracer) end(b []byte) {
 // open starts a hot event: it counts the line and folds its header. The caller then folds the
 // event's fields into t.hash and, only when open returned true (a writer is attached), formats the
 // text after header(...) and hands it to write.
-func (t *tracer) open(at int64, kind, node string) (wantText bool) {
+func (t *tracer) open(at int64, kind, node traceName) (wantText bool) {
 	t.lines++
-	t.hash = mixString(mixString(mix(t.hash, uint64(at)), kind), node)
+	t.hash = mix(mix(mix(t.hash, uint64(at)), kind.word), node.word)
 	return t.out != nil
 }
+
+// traceName is a kind or node name with the word the hash folds for it, computed once (folding the
+// name's bytes at every line cost more than the rest of a message's line).
+type traceName struct {
+	text string
+	word uint64
+}
+
+func newTraceName(text string) traceName {
+	return traceName{text: text, word: mixString(hashStart, text)}
+}
+
+// The kinds of the hot events, and the node column of events that belong to no node. They are
+// computed once and never change.
+var (
+	kindTick    = newTraceName("tick")
+	kindRecv    = newTraceName("recv")
+	kindSend    = newTraceName("send")
+	kindDrop    = newTraceName("drop")
+	kindLose    = newTraceName("lose")
+	kindDup     = newTraceName("dup")
+	kindPersist = newTraceName("persist")
+	kindSynced  = newTraceName("synced")
+	kindCall    = newTraceName("call")
+	kindRequest = newTraceName("request")
+	kindReturn  = newTraceName("return")
+	noNode      = newTraceName("-")
+)
 
 // header returns the tracer's buffer holding the text header "%6d.%09d %-8s %-4s ".
 func (t *tracer) header(at int64, kind, node string) []byte {
@@ -267,14 +295,14 @@ func (s *Sim) appendMessage(b []byte, m *raft.Message) []byte {
 
 // traceMessage records one message event: kind, node, an optional prefix, the message and, when
 // at >= 0, its delivery time.
-func (s *Sim) traceMessage(kind, node, prefix string, m *raft.Message, at int64) {
+func (s *Sim) traceMessage(kind, node traceName, prefix string, m *raft.Message, at int64) {
 	t := s.tracer
 	text := t.open(s.now, kind, node)
 	t.hash = mix(mixMessage(mixString(t.hash, prefix), m), uint64(at))
 	if !text {
 		return
 	}
-	b := append(t.header(s.now, kind, node), prefix...)
+	b := append(t.header(s.now, kind.text, node.text), prefix...)
 	b = s.appendMessage(b, m)
 	if at >= 0 {
 		b = append(b, " at="...)
