@@ -138,20 +138,33 @@ func (q *eventQueue) add(k eventKey) {
 	q.nonEmpty.set(b)
 }
 
-// settle makes bucket 0 hold the earliest events: when it is empty, the lowest non-empty bucket's
-// earliest time becomes last and that bucket's keys move, in order, to the buckets they now belong
-// to (the earliest ones to bucket 0). The queue must not be empty.
+// settle makes bucket 0 hold the earliest events (see redistribute). The queue must not be empty.
 func (q *eventQueue) settle() {
 	if q.nonEmpty.lo&1 != 0 {
 		return
 	}
+	b, earliest := q.lowestBucket()
+	q.redistribute(b, earliest)
+}
+
+// lowestBucket is the lowest non-empty bucket and the earliest time in it; bucket 0 must be empty and
+// the queue not.
+func (q *eventQueue) lowestBucket() (int, int64) {
 	b := q.nonEmpty.lowest()
 	bucket := &q.buckets[b]
-	keys := bucket.keys[bucket.head:]
-	earliest := keys[0].at
-	for _, k := range keys[1:] {
+	earliest := bucket.keys[bucket.head].at
+	for _, k := range bucket.keys[bucket.head+1:] {
 		earliest = min(earliest, k.at)
 	}
+	return b, earliest
+}
+
+// redistribute makes earliest, the earliest time in bucket b (the lowest non-empty one), the new
+// last and moves the bucket's keys, in order, to the buckets they now belong to: the earliest ones to
+// bucket 0, the others below b.
+func (q *eventQueue) redistribute(b int, earliest int64) {
+	bucket := &q.buckets[b]
+	keys := bucket.keys[bucket.head:]
 	q.last = earliest
 	bucket.keys, bucket.head = bucket.keys[:0], 0
 	q.nonEmpty.clear(b)
@@ -175,17 +188,32 @@ func (q *eventQueue) pop() event {
 	return e
 }
 
+// readyBy reports whether an event is queued at or before limit. When there is, the queue is
+// settled for take (the simulator is about to run that event, so nothing earlier can be pushed);
+// when there is not, it is left as it is (the simulator may stop before the earliest event and
+// schedule earlier ones still).
+func (q *eventQueue) readyBy(limit int64) bool {
+	if q.n == 0 {
+		return false
+	}
+	if q.nonEmpty.lo&1 != 0 {
+		return q.last <= limit
+	}
+	b, earliest := q.lowestBucket()
+	if earliest > limit {
+		return false
+	}
+	q.redistribute(b, earliest)
+	return true
+}
+
 // next is the time of the earliest event; the queue must not be empty. It does not settle the
 // queue: the simulator may stop before that time and schedule earlier events still.
 func (q *eventQueue) next() int64 {
 	if q.nonEmpty.lo&1 != 0 {
 		return q.last
 	}
-	bucket := &q.buckets[q.nonEmpty.lowest()]
-	earliest := bucket.keys[bucket.head].at
-	for _, k := range bucket.keys[bucket.head+1:] {
-		earliest = min(earliest, k.at)
-	}
+	_, earliest := q.lowestBucket()
 	return earliest
 }
 

@@ -163,3 +163,18 @@ func TestEventQueueRefusesAnEventBeforeTheLastOneTaken(t *testing.T) {
 	q.push(event{at: 10, seq: 2}) // the same instant is fine
 	require.Panics(t, func() { q.push(event{at: 9, seq: 3}) })
 }
+
+// readyBy settles the queue only for an event it is about to hand out: after a false answer an
+// event earlier than the queued ones may still be pushed.
+func TestReadyBySettlesOnlyForAnEventDue(t *testing.T) {
+	var q eventQueue
+	require.False(t, q.readyBy(100), "empty")
+	q.push(event{at: 500, seq: 1})
+	require.False(t, q.readyBy(100))
+	q.push(event{at: 200, seq: 2}) // the simulator stopped at 100 and scheduled earlier
+	require.True(t, q.readyBy(300))
+	require.Equal(t, uint64(2), q.pop().seq)
+	require.True(t, q.readyBy(500))
+	require.Equal(t, uint64(1), q.pop().seq)
+	require.False(t, q.readyBy(1000))
+}

@@ -259,7 +259,7 @@ func (s *Sim) act(a *eventAction) {
 // Run runs every event up to and including virtual time until, then sets the clock to until.
 // Idle time costs nothing: the clock jumps from one event to the next.
 func (s *Sim) Run(until int64) {
-	for s.queue.Len() > 0 && s.queue.next() <= until {
+	for s.queue.readyBy(until) {
 		s.Step()
 	}
 	if s.now < until {
@@ -277,7 +277,7 @@ func (s *Sim) RunUntil(pred func() bool, limit int64) bool {
 		if pred() {
 			return true
 		}
-		if s.queue.Len() == 0 || s.queue.next() > limit {
+		if !s.queue.readyBy(limit) {
 			if s.now < limit {
 				s.now = limit
 			}
