@@ -197,23 +197,26 @@ func (h *host) holdRecv(m raft.Message) {
 }
 
 // afterInput drains the process's outputs, polls its watches and tells observers what changed.
+// Ready hands out everything pending, and acting on it gives the process no input unless a batch
+// completed at once (persist), so the process is asked again only then.
 func (h *host) afterInput() {
 	for range 1000 {
 		if !h.alive {
 			return
 		}
 		out := h.proc.Ready()
-		if out.Persist == nil && len(out.Messages) == 0 && len(out.Replies) == 0 {
-			break
-		}
+		completed := false
 		if out.Persist != nil {
-			h.persist(out.Persist)
+			completed = h.persist(out.Persist)
 		}
 		for _, m := range out.Messages {
 			h.sim.net.send(m)
 		}
 		for _, r := range out.Replies {
 			h.sim.clients.reply(h.id, r)
+		}
+		if !completed {
+			break
 		}
 	}
 	h.pollWatches()
@@ -224,16 +227,18 @@ func (h *host) afterInput() {
 // then Persisted); a crash in between loses whatever was not synced. A batch that needs no fsync (a
 // follower's new commit index alone) completes at once, as a write to the OS's cache does: etcd
 // writes such a hard state without waiting for the disk, and only fsyncs take the disk's time.
-func (h *host) persist(b *PersistBatch) {
+// It reports whether the batch completed at once.
+func (h *host) persist(b *PersistBatch) (completed bool) {
 	err := h.disk.Save(b)
 	h.tracePersist(b, err)
 	if !b.MustSync {
 		h.traceSynced(b.Seq)
 		h.completePersist(b.Seq, false, err)
-		return
+		return true
 	}
 	at := h.sim.now + h.sim.cfg.DiskLatency.draw(h.rng)
 	h.sim.scheduleAction(at, eventAction{kind: evPersisted, host: h, n1: h.incarnation, n2: b.Seq, flag: b.MustSync, err: err})
+	return false
 }
 
 // persisted completes persist batch seq of incarnation inc once its disk latency has passed.

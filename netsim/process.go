@@ -19,7 +19,8 @@ type Process interface {
 	Read(req Request) Reply
 	// Watch opens a stream watch on key from sinceIndex (0 = from now).
 	Watch(key string, recursive bool, sinceIndex uint64) (WatchStream, error)
-	// Ready drains the node's pending outputs.
+	// Ready drains the node's pending outputs: all of them, so that the host asks again only after
+	// its next input to the process.
 	Ready() Output
 	// Persisted reports that persist batch seq is durable (err == nil) or failed.
 	Persisted(seq uint64, err error)
