@@ -311,21 +311,21 @@ func (s *Sim) traceMessage(kind, node traceName, prefix string, m *raft.Message,
 	t.write(b)
 }
 
-// mixMessage folds every field of m that its trace text shows (and a few more).
+// mixMessage folds every field of m that its trace text shows (and a few more), two small fields to
+// a word where they fit (type, entry count and reject flag; each pair of indexes or IDs folded with
+// one of them turned half-way round).
 func mixMessage(h uint64, m *raft.Message) uint64 {
-	h = mix(h, uint64(m.Type))
-	h = mix(h, m.From)
-	h = mix(h, m.To)
-	h = mix(h, m.Term)
-	h = mix(h, m.LogTerm)
-	h = mix(h, m.Index)
-	h = mix(h, m.Commit)
-	h = mix(h, uint64(len(m.Entries)))
-	h = mixBool(h, m.Reject)
+	head := uint64(m.Type) | uint64(len(m.Entries))<<8
+	if m.Reject {
+		head |= 1 << 63
+	}
+	h = mix(h, head)
+	h = mix(h, m.From^bits.RotateLeft64(m.To, 32))
+	h = mix(h, m.Term^bits.RotateLeft64(m.LogTerm, 32))
+	h = mix(h, m.Index^bits.RotateLeft64(m.Commit, 32))
 	h = mix(h, m.RejectHint)
 	if m.Snapshot != nil {
-		h = mix(h, m.Snapshot.Metadata.Term)
-		h = mix(h, m.Snapshot.Metadata.Index)
+		h = mix(h, m.Snapshot.Metadata.Term^bits.RotateLeft64(m.Snapshot.Metadata.Index, 32))
 	}
 	return h
 }

@@ -28,17 +28,20 @@ func TestMessageHashSeesEveryShownField(t *testing.T) {
 	base := raft.Message{Type: raft.MsgApp, From: 1, To: 2, Term: 3, LogTerm: 2, Index: 7, Commit: 6,
 		Entries: make([]raft.Entry, 2), RejectHint: 4, Snapshot: &raft.Snapshot{}}
 	changes := map[string]func(m *raft.Message){
-		"type":     func(m *raft.Message) { m.Type = raft.MsgHeartbeat },
-		"from":     func(m *raft.Message) { m.From = 3 },
-		"to":       func(m *raft.Message) { m.To = 3 },
-		"term":     func(m *raft.Message) { m.Term = 4 },
-		"log term": func(m *raft.Message) { m.LogTerm = 3 },
-		"index":    func(m *raft.Message) { m.Index = 8 },
-		"commit":   func(m *raft.Message) { m.Commit = 7 },
-		"entries":  func(m *raft.Message) { m.Entries = m.Entries[:1] },
-		"reject":   func(m *raft.Message) { m.Reject = true },
-		"hint":     func(m *raft.Message) { m.RejectHint = 5 },
-		"snap":     func(m *raft.Message) { m.Snapshot = &raft.Snapshot{Metadata: raft.SnapshotMetadata{Index: 9}} },
+		"type":           func(m *raft.Message) { m.Type = raft.MsgHeartbeat },
+		"from":           func(m *raft.Message) { m.From = 3 },
+		"to":             func(m *raft.Message) { m.To = 3 },
+		"term":           func(m *raft.Message) { m.Term = 4 },
+		"log term":       func(m *raft.Message) { m.LogTerm = 3 },
+		"index":          func(m *raft.Message) { m.Index = 8 },
+		"commit":         func(m *raft.Message) { m.Commit = 7 },
+		"entries":        func(m *raft.Message) { m.Entries = m.Entries[:1] },
+		"reject":         func(m *raft.Message) { m.Reject = true },
+		"hint":           func(m *raft.Message) { m.RejectHint = 5 },
+		"snap":           func(m *raft.Message) { m.Snapshot = &raft.Snapshot{Metadata: raft.SnapshotMetadata{Index: 9}} },
+		"from<>to":       func(m *raft.Message) { m.From, m.To = m.To, m.From },
+		"index<>commit":  func(m *raft.Message) { m.Index, m.Commit = m.Commit, m.Index },
+		"term<>log term": func(m *raft.Message) { m.Term, m.LogTerm = m.LogTerm, m.Term },
 	}
 	want := mixMessage(hashStart, &base)
 	for name, change := range changes {
