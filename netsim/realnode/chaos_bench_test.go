@@ -1,6 +1,7 @@
 package realnode
 
 import (
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +28,22 @@ func processCPU(b *testing.B) time.Duration {
 // seconds (one seed of a `labd sweep`). Besides virtual-s/wall-s it reports virtual-s/cpu-s
 // (speed on one core, insensitive to other load) and sweep-1000-s: the projected wall time of
 // 1,000 such seeds on two cores at this speed.
+//
+// It runs twice: with Go's default collector (gc=default), and with the collector labd runs with
+// (gc=labd: no percentage trigger, a 256 MiB heap budget, as cmd/labd/gc.go sets it).
 func BenchmarkChaosWorkload(b *testing.B) {
+	b.Run("gc=default", benchmarkChaosWorkload)
+	b.Run("gc=labd", func(b *testing.B) {
+		percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(256<<20)
+		defer func() {
+			debug.SetGCPercent(percent)
+			debug.SetMemoryLimit(limit)
+		}()
+		benchmarkChaosWorkload(b)
+	})
+}
+
+func benchmarkChaosWorkload(b *testing.B) {
 	const d = 30 * second
 	var virtual int64
 	var ops int
