@@ -116,6 +116,25 @@ func BenchmarkEnvelopeDecode(b *testing.B) {
 	env := sampleEnvelopes()[0]
 	data, err := newCodecs().encode(&env)
 	require.NoError(b, err)
+	b.Run("in-order", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var got envelope
+			if err := decodeEnvelopeInOrder(data, &got); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("codecs", func(b *testing.B) {
+		c := newCodecs()
+		b.ReportAllocs()
+		for b.Loop() {
+			var got envelope
+			if err := c.decodeEnvelope(data, &got); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("fast", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
