@@ -125,6 +125,17 @@ func BenchmarkEnvelopeDecode(b *testing.B) {
 			}
 		}
 	})
+	plainEnv := envelope{ID: 1 << 40, Kind: envWrite, Write: store.Request{Op: store.OpSet, Key: "/keys/k7", Value: "v123"}}
+	plain := appendEnvelope(nil, &plainEnv)
+	b.Run("in-order-plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var got envelope
+			if err := decodeEnvelopeInOrder(plain, &got); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("codecs", func(b *testing.B) {
 		c := newCodecs()
 		b.ReportAllocs()

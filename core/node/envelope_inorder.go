@@ -35,6 +35,11 @@ const (
 	litRefresh    = "\xa7Refresh"
 	litTime       = "\xa4Time"
 	litValue      = "\xa5Value"
+	// litNoTTLThroughKey follows litWriteDir in a write without a TTL: Dir false, Expiration 0,
+	// HasTTL false, up to the key (most writes, which skip these three fields in one compare).
+	litNoTTLThroughKey = "\xc2" + litExpiration + "\x00" + litHasTTL + "\xc2" + litKey
+	// litNoFlagsThroughValue is Recursive false, Refresh false and Time 0 up to the value.
+	litNoFlagsThroughValue = litRecursive + "\xc2" + litRefresh + "\xc2" + litTime + "\x00" + litValue
 )
 
 // decodeEnvelopeInOrder decodes b into env (setting every field) when b has exactly the layout appendEnvelope writes
@@ -62,12 +67,16 @@ func decodeEnvelopeInOrder(b []byte, env *envelope) error {
 		r.literal(litWriteDir)
 	}
 	w := &env.Write
-	w.Dir = r.bool()
-	r.literal(litExpiration)
-	w.Expiration = r.int()
-	r.literal(litHasTTL)
-	w.HasTTL = r.bool()
-	r.literal(litKey)
+	if r.skip(litNoTTLThroughKey) {
+		w.Dir, w.Expiration, w.HasTTL = false, 0, false
+	} else {
+		w.Dir = r.bool()
+		r.literal(litExpiration)
+		w.Expiration = r.int()
+		r.literal(litHasTTL)
+		w.HasTTL = r.bool()
+		r.literal(litKey)
+	}
 	key := r.strBytes()
 	r.literal(litOp)
 	w.Op = store.Op(r.uint(math.MaxUint8))
@@ -75,13 +84,17 @@ func decodeEnvelopeInOrder(b []byte, env *envelope) error {
 	w.PrevIndex = r.uint(math.MaxUint64)
 	r.literal(litPrevValue)
 	prevValue := r.strBytes()
-	r.literal(litRecursive)
-	w.Recursive = r.bool()
-	r.literal(litRefresh)
-	w.Refresh = r.bool()
-	r.literal(litTime)
-	w.Time = r.int()
-	r.literal(litValue)
+	if r.skip(litNoFlagsThroughValue) {
+		w.Recursive, w.Refresh, w.Time = false, false, 0
+	} else {
+		r.literal(litRecursive)
+		w.Recursive = r.bool()
+		r.literal(litRefresh)
+		w.Refresh = r.bool()
+		r.literal(litTime)
+		w.Time = r.int()
+		r.literal(litValue)
+	}
 	value := r.strBytes()
 	if r.err == nil && r.pos != len(b) {
 		r.err = errNotFast

@@ -18,6 +18,16 @@ func TestInOrderEnvelopeDecoderAgreesWithMsgpack(t *testing.T) {
 	for range 3000 {
 		cases = append(cases, randomEnvelope(rng))
 	}
+	for range 1000 { // writes without a TTL and without flags, whose runs are skipped in one compare
+		env := randomEnvelope(rng)
+		if rng.IntN(2) == 0 {
+			env.Write.Dir, env.Write.Expiration, env.Write.HasTTL = false, 0, false
+		}
+		if rng.IntN(2) == 0 {
+			env.Write.Recursive, env.Write.Refresh, env.Write.Time = false, false, 0
+		}
+		cases = append(cases, env)
+	}
 	for i, want := range cases {
 		b, err := c.encodeEnvelope(&want)
 		require.NoError(t, err)
@@ -27,7 +37,8 @@ func TestInOrderEnvelopeDecoderAgreesWithMsgpack(t *testing.T) {
 		var got envelope
 		require.NoError(t, decodeEnvelopeInOrder(b, &got), "case %d: the node's own encoding is always in order", i)
 		require.Equal(t, generic, got, "case %d", i)
-		got = envelope{ID: 12345, Member: Member{Name: "stale"}}
+		got = envelope{ID: 12345, Member: Member{Name: "stale"}, Write: store.Request{Dir: true, Expiration: 1, HasTTL: true,
+			Recursive: true, Refresh: true, Time: 1}}
 		require.NoError(t, c.decodeEnvelope(b, &got), "case %d", i)
 		require.Equal(t, generic, got, "case %d: nothing left over from the previous contents", i)
 	}
@@ -44,6 +55,9 @@ func TestInOrderLiteralsAreTheEncodersBytes(t *testing.T) {
 	require.Equal(t, string(appendStr(appendStr(nil, "Member"), ""))[:len("\xa6Member")]+
 		string(appendMapHeader(nil, 4))+string(appendStr(nil, "ClientURLs")), litMemberClientURLs)
 	require.Equal(t, string(appendMapHeader(appendStr(nil, "Write"), 11))+string(appendStr(nil, "Dir")), litWriteDir)
+	plain := appendEnvelope(nil, &envelope{Kind: envWrite, Write: store.Request{Key: "/k", Value: "v"}})
+	require.Contains(t, string(plain), litNoTTLThroughKey+"\xa2/k")
+	require.Contains(t, string(plain), litNoFlagsThroughValue+"\xa1v")
 	for name, lit := range map[string]string{
 		"Kind": litKind, "ID": litMemberID, "Name": litName, "PeerURLs": litPeerURLs,
 		"Expiration": litExpiration, "HasTTL": litHasTTL, "Key": litKey, "Op": litOp, "PrevIndex": litPrevIndex,
