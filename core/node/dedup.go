@@ -19,8 +19,11 @@ type dedupTable struct {
 	results map[uint64]appliedResult
 }
 
-func newDedupTable(window int) *dedupTable {
-	return &dedupTable{window: window, results: make(map[uint64]appliedResult)}
+// newDedupTable returns an empty table of the given window with room for expected IDs (at most
+// window) before its map has to grow: a restarted node knows how many entries it will re-apply.
+func newDedupTable(window, expected int) *dedupTable {
+	size := min(max(expected, 0), max(window, 0))
+	return &dedupTable{window: window, order: make([]uint64, 0, size), results: make(map[uint64]appliedResult, size)}
 }
 
 func (d *dedupTable) lookup(id uint64) (appliedResult, bool) {
@@ -28,22 +31,26 @@ func (d *dedupTable) lookup(id uint64) (appliedResult, bool) {
 	return r, ok
 }
 
+// remember records id's result (ID 0 is never remembered). An ID remembered already keeps its
+// place in the order and gets the new result; a new one evicts the oldest when the window is full.
+// The map is written first and its length tells whether id was new, so the common case costs one
+// map access.
 func (d *dedupTable) remember(id uint64, r appliedResult) {
 	if id == 0 {
 		return
 	}
-	if _, ok := d.results[id]; ok {
-		d.results[id] = r
+	before := len(d.results)
+	d.results[id] = r
+	if len(d.results) == before {
 		return
 	}
 	if len(d.order) < d.window {
 		d.order = append(d.order, id)
-	} else {
-		delete(d.results, d.order[d.next])
-		d.order[d.next] = id
-		d.next = (d.next + 1) % d.window
+		return
 	}
-	d.results[id] = r
+	delete(d.results, d.order[d.next])
+	d.order[d.next] = id
+	d.next = (d.next + 1) % d.window
 }
 
 // ids returns the remembered IDs oldest first.

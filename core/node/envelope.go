@@ -65,14 +65,19 @@ func (c *codecs) encodeEnvelope(env *envelope) ([]byte, error) {
 	return bytes.Clone(c.buf), nil
 }
 
-// decodeEnvelope decodes b into *env, with the fast decoder when b is in the node's own form and the
-// general one otherwise. Only the general path allocates an envelope: env itself does not escape.
+// decodeEnvelope decodes b into *env: with the in-order decoder when b is laid out exactly as the
+// node's own encoder writes it, with the field-by-field fast decoder when it is in that narrower
+// msgpack form but in another order, and with the general one otherwise. Only the general path
+// allocates an envelope: env itself does not escape.
 func (c *codecs) decodeEnvelope(b []byte, env *envelope) error {
-	var fast envelope
-	if decodeEnvelopeFast(b, &fast) == nil {
-		*env = fast
+	if decodeEnvelopeInOrder(b, env) == nil {
 		return nil
 	}
+	*env = envelope{}
+	if decodeEnvelopeFast(b, env) == nil {
+		return nil
+	}
+	*env = envelope{}
 	slow := new(envelope)
 	if err := c.decodeGeneral(b, slow); err != nil {
 		return err

@@ -81,12 +81,16 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	var toReplay int // entries re-applied below, each with its request ID
+	if durable != nil {
+		toReplay = len(durable.Entries)
+	}
 	n := &Node{
 		cfg:     c,
 		codec:   newCodecs(),
 		storage: raft.NewMemoryStorage(),
 		store:   store.New(),
-		dedup:   newDedupTable(c.DedupWindow),
+		dedup:   newDedupTable(c.DedupWindow, toReplay),
 		members: newMembership(),
 		waiters: make(map[uint64]struct{}),
 		reads:   make(map[uint64]*Request),
@@ -99,7 +103,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		if err := n.storage.ApplySnapshot(durable.Snapshot); err != nil {
 			return nil, fmt.Errorf("node: restore snapshot: %w", err)
 		}
-		if err := n.restoreSnapshotData(durable.Snapshot.Data); err != nil {
+		if err := n.restoreSnapshotData(durable.Snapshot.Data, toReplay); err != nil {
 			return nil, err
 		}
 		n.applied = durable.Snapshot.Metadata.Index

@@ -59,12 +59,13 @@ func (n *Node) encodeSnapshotData() ([]byte, error) {
 }
 
 // restoreSnapshotData replaces the replicated state with a snapshot's. On error nothing changes.
-func (n *Node) restoreSnapshotData(data []byte) error {
+// toReplay is how many log entries the caller is about to apply on top (room is made for their IDs).
+func (n *Node) restoreSnapshotData(data []byte, toReplay int) error {
 	var sd snapshotData
 	if err := decodeSnapshotData(data, &sd); err != nil {
 		return fmt.Errorf("node: corrupt snapshot: %w", err)
 	}
-	dd := newDedupTable(n.cfg.DedupWindow)
+	dd := newDedupTable(n.cfg.DedupWindow, len(sd.Dedup)+toReplay)
 	for _, rec := range sd.Dedup {
 		r := appliedResult{EtcdIndex: rec.EtcdIndex}
 		if len(rec.Event) > 0 {
@@ -118,7 +119,7 @@ func restoredError(text string) error {
 
 // installSnapshot applies a snapshot received from the leader.
 func (n *Node) installSnapshot(snap raft.Snapshot) error {
-	if err := n.restoreSnapshotData(snap.Data); err != nil {
+	if err := n.restoreSnapshotData(snap.Data, 0); err != nil {
 		return err
 	}
 	if err := n.storage.ApplySnapshot(snap); err != nil {

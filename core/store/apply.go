@@ -80,10 +80,18 @@ func (s *Store) rootReadOnly() *Error { return NewError(EcodeRootROnly, "/", s.i
 // another value than the one written, and compares would diverge across replicas. Refusing them in
 // Apply keeps every replica identical (all of them refuse the same entry).
 func checkUTF8(r *Request, index uint64) *Error {
-	for _, f := range []struct{ name, v string }{{"key", r.Key}, {"value", r.Value}, {"prevValue", r.PrevValue}} {
-		if !utf8.ValidString(f.v) {
-			return NewError(EcodeInvalidField, "invalid value for \""+f.name+"\": not valid UTF-8", index)
-		}
+	switch {
+	case !utf8.ValidString(r.Key):
+		return invalidUTF8("key", index)
+	case !utf8.ValidString(r.Value):
+		return invalidUTF8("value", index)
+	case !utf8.ValidString(r.PrevValue):
+		return invalidUTF8("prevValue", index)
 	}
 	return nil
+}
+
+// invalidUTF8 is the error for a field that is not valid UTF-8.
+func invalidUTF8(field string, index uint64) *Error {
+	return NewError(EcodeInvalidField, "invalid value for \""+field+"\": not valid UTF-8", index)
 }

@@ -7,11 +7,29 @@ import (
 
 // cleanKey normalises a key the way etcd does: path.Clean("/" + key).
 func cleanKey(key string) string {
-	if len(key) > 0 && key[0] == '/' && !strings.Contains(key, "//") && !strings.Contains(key, "/.") &&
-		(len(key) == 1 || key[len(key)-1] != '/') {
+	if isCleanKey(key) {
 		return key
 	}
 	return path.Clean("/" + key)
+}
+
+// isCleanKey reports, in one pass, that key certainly is its own cleaned form: it starts with "/",
+// does not end with "/" (unless it is the root) and has no "//" and no "/." (so no empty, "." or ".."
+// segment; a clean name starting with "." is left to path.Clean). Every applied write checks its key.
+func isCleanKey(key string) bool {
+	if len(key) == 0 || key[0] != '/' {
+		return false
+	}
+	last := len(key) - 1
+	if last > 0 && key[last] == '/' {
+		return false
+	}
+	for i := range last {
+		if key[i] == '/' && (key[i+1] == '/' || key[i+1] == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // userKey is the key etcd shows for a path: the root has none.

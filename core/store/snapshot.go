@@ -106,7 +106,7 @@ func (s *Store) Recovery(data []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seen := s.index
-	s.index = snap.Index
+	s.setIndex(snap.Index)
 	s.user.root, s.system.root = user, system
 	s.ttl = ttl
 	s.history = history

@@ -1,6 +1,9 @@
 package store
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // namespace is one tree of the store: the user key space or the hidden internal one.
 type namespace struct {
@@ -11,14 +14,17 @@ type namespace struct {
 // Store is the etcd v2 key space: the user tree, the hidden internal tree, one etcd index, the
 // event history, the TTL queue and the watchers. All methods are safe for concurrent use.
 type Store struct {
-	mu       sync.Mutex
-	index    uint64
-	user     namespace
-	system   namespace
-	ttl      ttlQueue
-	history  *eventHistory
-	watchers *watcherHub
-	stats    Stats
+	mu    sync.Mutex
+	index uint64
+	// published is index again, stored after every change (under mu), so that Index, which hosts
+	// call after every input, reads it without taking the lock.
+	published atomic.Uint64
+	user      namespace
+	system    namespace
+	ttl       ttlQueue
+	history   *eventHistory
+	watchers  *watcherHub
+	stats     Stats
 }
 
 // New returns an empty store at index 0.
@@ -33,9 +39,13 @@ func New() *Store {
 
 // Index is the current etcd index.
 func (s *Store) Index() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.index
+	return s.published.Load()
+}
+
+// setIndex moves the etcd index to i; the caller holds mu.
+func (s *Store) setIndex(i uint64) {
+	s.index = i
+	s.published.Store(i)
 }
 
 // Stats returns a copy of the counters, with the current number of watchers.
@@ -63,7 +73,7 @@ func (s *Store) NextExpiration() (int64, bool) {
 // returned to the caller, kept in the history and queued for watchers, and nobody changes it again
 // (Event is read-only for everyone; replay hands watchers a copy with a later EtcdIndex).
 func (s *Store) commit(ns *namespace, e *Event) {
-	s.index = e.Node.ModifiedIndex
+	s.setIndex(e.Node.ModifiedIndex)
 	e.EtcdIndex = s.index
 	s.history.add(record{event: e, internal: ns.internal})
 	if !ns.internal && !e.Refresh {
