@@ -118,7 +118,8 @@ func fromWireEntries(ws []wireEntry) []raft.Entry {
 	return out
 }
 
-// record is a decoded record: exactly one of the fields matching typ is set.
+// record is a decoded record: exactly one of the fields matching typ is set. Its byte slices and
+// entries' data alias the buffer it was parsed from; its entries slice is the parser's scratch.
 type record struct {
 	typ       recordType
 	crc       uint32
@@ -129,25 +130,43 @@ type record struct {
 	snapshot  snapshotMarker
 }
 
-// parseRecord decodes the frame at the start of buf and its payload. It never panics.
-func parseRecord(h *codec.MsgpackHandle, buf []byte) (record, int, error) {
+// recordParser decodes records, reusing one entries slice across them: a record's entries are
+// valid until the next parse.
+type recordParser struct {
+	h       *codec.MsgpackHandle
+	scratch []raft.Entry
+}
+
+// parse decodes the frame at the start of buf and its payload. It never panics. Canonical payloads
+// (what the WAL writes) are decoded by hand, any other form by the codec, so what is accepted and
+// the errors reported are the codec's.
+func (p *recordParser) parse(buf []byte) (record, int, error) {
 	raw, size, err := decodeFrame(buf)
 	if err != nil {
 		return record{}, size, err
 	}
 	rec := record{typ: raw.typ, crc: raw.crc}
+	var ok bool
 	switch raw.typ {
 	case recordSegmentHeader:
-		err = decodePayload(h, raw.payload, &rec.header)
+		if rec.header, ok = parseSegmentHeaderPayload(raw.payload); !ok {
+			var hdr segmentHeader
+			err = decodePayload(p.h, raw.payload, &hdr)
+			rec.header = hdr
+		}
 	case recordMetadata:
-		err = decodePayload(h, raw.payload, &rec.metadata)
+		if rec.metadata, ok = parseMetadataPayload(raw.payload); !ok {
+			var md []byte
+			err = decodePayload(p.h, raw.payload, &md)
+			rec.metadata = md
+		}
 	case recordEntries:
-		if ents, ok := parseEntriesPayload(raw.payload); ok {
-			rec.entries = ents
+		if p.scratch, ok = parseEntriesPayload(p.scratch[:0], raw.payload); ok {
+			rec.entries = p.scratch
 			break
 		}
 		var ws []wireEntry
-		err = decodePayload(h, raw.payload, &ws)
+		err = decodePayload(p.h, raw.payload, &ws)
 		rec.entries = fromWireEntries(ws)
 	case recordHardState:
 		if hs, ok := parseHardStatePayload(raw.payload); ok {
@@ -155,10 +174,14 @@ func parseRecord(h *codec.MsgpackHandle, buf []byte) (record, int, error) {
 			break
 		}
 		var hs wireHardState
-		err = decodePayload(h, raw.payload, &hs)
+		err = decodePayload(p.h, raw.payload, &hs)
 		rec.hardState = raft.HardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit}
 	case recordSnapshot:
-		err = decodePayload(h, raw.payload, &rec.snapshot)
+		if rec.snapshot, ok = parseSnapshotMarkerPayload(raw.payload); !ok {
+			var m snapshotMarker
+			err = decodePayload(p.h, raw.payload, &m)
+			rec.snapshot = m
+		}
 	default:
 		err = fmt.Errorf("unknown record type %d", raw.typ)
 	}
