@@ -28,7 +28,7 @@ func (w *WAL) startSegment(seq, firstIndex uint64) error {
 		return err
 	}
 	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
-	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize()); err != nil {
 		return err
 	}
 	if !w.opts.NoSync {
@@ -53,6 +53,15 @@ func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	w.segments = append(w.segments, seg)
 	w.stats.Segments = len(w.segments)
 	return nil
+}
+
+// maxSegmentReserve bounds the room reserved for a new segment: bigger segments grow as they fill.
+const maxSegmentReserve = 1 << 20
+
+// expectedSegmentSize is what a segment is expected to reach: the segment size and the last batch
+// that crosses it (usually a few hundred bytes; 1/8 of the size covers nearly all of them).
+func (w *WAL) expectedSegmentSize() int64 {
+	return min(w.opts.SegmentSize+w.opts.SegmentSize/8, maxSegmentReserve)
 }
 
 // cut starts the next segment after the current one was fsynced.

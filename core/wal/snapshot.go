@@ -34,7 +34,7 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync, int64(len(data))); err != nil {
 		return w.fail(fmt.Errorf("write snapshot: %w", err))
 	}
 	if !w.opts.NoSync {
