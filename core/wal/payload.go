@@ -54,47 +54,6 @@ func newHandle() *codec.MsgpackHandle {
 	return h
 }
 
-// payloadEncoder reuses one encoder and one output buffer across records. Entries ([]raft.Entry,
-// written as []wireEntry) and wireHardState take the hand-written path of msgpack_append.go, the
-// rest the codec. The slice encode returns is valid until the next call.
-type payloadEncoder struct {
-	enc *codec.Encoder
-	out []byte
-}
-
-func newPayloadEncoder(h *codec.MsgpackHandle) *payloadEncoder {
-	e := &payloadEncoder{}
-	e.enc = codec.NewEncoderBytes(&e.out, h)
-	return e
-}
-
-func (e *payloadEncoder) encode(v any) ([]byte, error) {
-	e.out = e.out[:0]
-	switch v := v.(type) {
-	case []raft.Entry:
-		return e.entries(v), nil
-	case wireHardState:
-		return e.hardState(v), nil
-	}
-	e.enc.ResetBytes(&e.out)
-	if err := e.enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("wal: encode %T: %w", v, err)
-	}
-	return e.out, nil
-}
-
-// entries encodes an entries payload (without boxing ents in an interface, as encode would).
-func (e *payloadEncoder) entries(ents []raft.Entry) []byte {
-	e.out = appendEntriesPayload(e.out[:0], ents)
-	return e.out
-}
-
-// hardState encodes a hard-state payload.
-func (e *payloadEncoder) hardState(hs wireHardState) []byte {
-	e.out = appendHardStatePayload(e.out[:0], hs)
-	return e.out
-}
-
 func encodePayload(h *codec.MsgpackHandle, v any) ([]byte, error) {
 	var b []byte
 	if err := codec.NewEncoderBytes(&b, h).Encode(v); err != nil {

@@ -40,9 +40,9 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if !w.opts.NoSync {
 		w.stats.Syncs += 2
 	}
-	if err := w.appendRecord(recordSnapshot, m); err != nil {
-		return err
-	}
+	start := w.openRecord(recordSnapshot)
+	w.buf = appendSnapshotMarkerPayload(w.buf, m)
+	w.closeRecord(start)
 	w.markers = append(w.markers, m)
 	w.lastIndex = max(w.lastIndex, m.Index)
 	if err := w.Sync(); err != nil {
