@@ -115,9 +115,13 @@ func Create(fs FS, dir string, metadata []byte, opts Options) (*WAL, error) {
 }
 
 // Open replays the WAL in dir and returns it ready to append after the recovered log. A torn tail
-// is cut off (and reported); any other damage is refused with ErrCorrupt.
+// is cut off (and reported); any other damage is refused with ErrCorrupt. A dir that is missing or
+// holds no segment is ErrNotExist.
 func Open(fs FS, dir string, opts Options) (*WAL, *Recovered, error) {
 	segs, snaps, temps, err := listDir(fs, dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%w: %w", ErrNotExist, err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
