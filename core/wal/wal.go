@@ -54,6 +54,8 @@ type Recovered struct {
 	// Snapshot is the newest valid snapshot the log covers, empty if none.
 	Snapshot raft.Snapshot
 	// Entries are the entries after the snapshot, conflicting later appends having replaced earlier ones.
+	// They are the caller's own; the data of entries read from one segment shares one buffer, each
+	// entry's capped at its own length.
 	Entries []raft.Entry
 	// TornTail says a torn last record (an interrupted write) was found and cut off.
 	TornTail bool
