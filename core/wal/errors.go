@@ -12,7 +12,7 @@ var (
 	ErrFailed = errors.New("wal: failed, nothing more is accepted")
 	// ErrExist is returned by Create when dir already holds a WAL.
 	ErrExist = errors.New("wal: already exists")
-	// ErrNotExist is returned by Open when dir holds no WAL.
+	// ErrNotExist is returned by Open when dir holds no WAL (no segment, or no dir at all).
 	ErrNotExist = errors.New("wal: does not exist")
 	// ErrClosed is returned by every method of a closed WAL.
 	ErrClosed = errors.New("wal: closed")

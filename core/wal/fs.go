@@ -37,3 +37,10 @@ type File interface {
 	// Seek sets the offset of the next Read or Write, like os.File.Seek.
 	Seek(offset int64, whence int) (int64, error)
 }
+
+// capacityReserver is implemented by files that can set aside room to grow to size bytes without
+// changing their size or content (memfs files: their content is one buffer). The WAL reserves what
+// a new segment is expected to reach; other files ignore the hint.
+type capacityReserver interface {
+	Reserve(size int64)
+}

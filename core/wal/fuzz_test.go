@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/hashicorp/go-msgpack/v2/codec"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -72,4 +74,10 @@ func TestSeedFramesDecode(t *testing.T) {
 		_, _, err := parseRecord(h, frame)
 		require.Error(t, err, "damaged seed %d", i)
 	}
+}
+
+// parseRecord decodes one record with a parser of its own.
+func parseRecord(h *codec.MsgpackHandle, buf []byte) (record, int, error) {
+	p := recordParser{h: h}
+	return p.parse(buf)
 }

@@ -80,12 +80,12 @@ func (s *logState) covers(index uint64) bool {
 	return s.start <= index+1 && index+1 <= s.next
 }
 
-// entriesAfter returns a copy of the entries after index.
+// entriesAfter returns the entries after index, sharing the state's array (capped at its end): the
+// state is not used after it hands its entries out.
 func (s *logState) entriesAfter(index uint64) []raft.Entry {
 	if index+1 < s.start || index+1 >= s.next {
 		return nil
 	}
-	out := make([]raft.Entry, s.next-index-1)
-	copy(out, s.ents[index+1-s.start:])
-	return out
+	end := s.next - s.start
+	return s.ents[index+1-s.start : end : end]
 }

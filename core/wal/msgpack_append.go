@@ -6,10 +6,11 @@ import (
 	"github.com/raftlab/raftlab/core/raft"
 )
 
-// Hand-written msgpack for the two records every Save writes (entries and hard state). The bytes
-// are exactly what the codec writes for []wireEntry and wireHardState with the WAL's handle
-// (TestHandEncodingMatchesCodec checks it), so the on-disk format is unchanged; other records and
-// all decoding still go through the codec.
+// Hand-written msgpack for every record payload (entries, hard state, segment header, metadata,
+// snapshot marker). The bytes are exactly what the codec writes for []wireEntry, wireHardState,
+// segmentHeader, []byte and snapshotMarker with the WAL's handle (TestHandEncodingMatchesCodec and
+// TestHandEncodedRecordsMatchCodec check it), so the on-disk format is unchanged. Snapshot files
+// are still encoded by the codec.
 
 const (
 	mpNil    = 0xc0
@@ -91,4 +92,19 @@ func appendHardStatePayload(b []byte, hs wireHardState) []byte {
 	b = appendMsgpackUint(b, hs.Term)
 	b = appendMsgpackUint(b, hs.Vote)
 	return appendMsgpackUint(b, hs.Commit)
+}
+
+// appendSegmentHeaderPayload appends h as the payload of a segment-header record.
+func appendSegmentHeaderPayload(b []byte, h segmentHeader) []byte {
+	b = append(b, mpFixArr|3)
+	b = appendMsgpackUint(b, h.Seq)
+	b = appendMsgpackUint(b, h.FirstIndex)
+	return appendMsgpackUint(b, uint64(h.PrevCRC))
+}
+
+// appendSnapshotMarkerPayload appends m as the payload of a snapshot record.
+func appendSnapshotMarkerPayload(b []byte, m snapshotMarker) []byte {
+	b = append(b, mpFixArr|2)
+	b = appendMsgpackUint(b, m.Term)
+	return appendMsgpackUint(b, m.Index)
 }

@@ -110,49 +110,41 @@ func (r *msgpackReader) bin() []byte {
 	return r.take(n)
 }
 
-// parseEntriesPayload decodes an entries payload in canonical form. The entries' data is copied
-// into one new buffer (capacity-capped per entry), never aliasing p.
-func parseEntriesPayload(p []byte) ([]raft.Entry, bool) {
+// parseEntriesPayload appends the entries of an entries payload in canonical form to dst. Their
+// data aliases p, each capped at its own length so that appending to one cannot overwrite the next.
+// On ok=false dst's own entries are returned unchanged.
+func parseEntriesPayload(dst []raft.Entry, p []byte) ([]raft.Entry, bool) {
 	r := msgpackReader{p: p, ok: true}
 	n := r.arrayLen()
 	// Every entry takes at least 5 bytes: a longer count is malformed, left to the codec.
 	if !r.ok || n > (len(p)-r.off)/5 {
-		return nil, false
+		return dst, false
 	}
-	ents := make([]raft.Entry, n)
-	datas := make([][]byte, n)
-	total := 0
-	for i := range ents {
+	kept := len(dst)
+	for range n {
 		if r.arrayLen() != 4 || !r.ok {
-			return nil, false
+			return dst[:kept], false
 		}
-		ents[i].Term = r.uint()
-		ents[i].Index = r.uint()
+		var e raft.Entry
+		e.Term = r.uint()
+		e.Index = r.uint()
 		typ := r.uint()
 		if typ > 0xff {
-			return nil, false
+			return dst[:kept], false
 		}
-		ents[i].Type = raft.EntryType(typ)
-		data := r.bin()
+		e.Type = raft.EntryType(typ)
+		if data := r.bin(); data != nil {
+			e.Data = data[:len(data):len(data)]
+		}
 		if !r.ok {
-			return nil, false
+			return dst[:kept], false
 		}
-		datas[i] = data
-		total += len(data)
+		dst = append(dst, e)
 	}
 	if r.off != len(p) {
-		return nil, false
+		return dst[:kept], false
 	}
-	buf := make([]byte, 0, total)
-	for i, d := range datas {
-		if d == nil {
-			continue
-		}
-		start := len(buf)
-		buf = append(buf, d...)
-		ents[i].Data = buf[start:len(buf):len(buf)]
-	}
-	return ents, true
+	return dst, true
 }
 
 // parseHardStatePayload decodes a hard-state payload in canonical form.
@@ -166,4 +158,45 @@ func parseHardStatePayload(p []byte) (raft.HardState, bool) {
 		return raft.HardState{}, false
 	}
 	return hs, true
+}
+
+// parseSegmentHeaderPayload decodes a segment-header payload in canonical form.
+func parseSegmentHeaderPayload(p []byte) (segmentHeader, bool) {
+	r := msgpackReader{p: p, ok: true}
+	if r.arrayLen() != 3 || !r.ok {
+		return segmentHeader{}, false
+	}
+	h := segmentHeader{Seq: r.uint(), FirstIndex: r.uint()}
+	crc := r.uint()
+	if !r.ok || r.off != len(p) || crc > 0xffffffff {
+		return segmentHeader{}, false
+	}
+	h.PrevCRC = uint32(crc)
+	return h, true
+}
+
+// parseSnapshotMarkerPayload decodes a snapshot-marker payload in canonical form.
+func parseSnapshotMarkerPayload(p []byte) (snapshotMarker, bool) {
+	r := msgpackReader{p: p, ok: true}
+	if r.arrayLen() != 2 || !r.ok {
+		return snapshotMarker{}, false
+	}
+	m := snapshotMarker{Term: r.uint(), Index: r.uint()}
+	if !r.ok || r.off != len(p) {
+		return snapshotMarker{}, false
+	}
+	return m, true
+}
+
+// parseMetadataPayload decodes a metadata payload written as a non-empty binary string, aliasing p.
+func parseMetadataPayload(p []byte) ([]byte, bool) {
+	if len(p) == 0 || p[0] == mpNil {
+		return nil, false
+	}
+	r := msgpackReader{p: p, ok: true}
+	b := r.bin()
+	if !r.ok || r.off != len(p) || len(b) == 0 {
+		return nil, false
+	}
+	return b[:len(b):len(b)], true
 }

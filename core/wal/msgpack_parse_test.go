@@ -13,7 +13,11 @@ import (
 func requireFastDecodeAgrees(t *testing.T, payload []byte) (entriesOK, hardStateOK bool) {
 	t.Helper()
 	h := newHandle()
-	if ents, ok := parseEntriesPayload(payload); ok {
+	prefix := []raft.Entry{{Term: 9, Index: 9, Data: []byte("kept")}}
+	ents, ok := parseEntriesPayload(prefix, payload)
+	require.Equal(t, prefix, ents[:1:1], "entries are appended after dst's own")
+	if ok {
+		ents = ents[1:]
 		var ws []wireEntry
 		require.NoError(t, decodePayload(h, payload, &ws), "payload %x", payload)
 		require.Equal(t, fromWireEntries(ws), ents, "payload %x", payload)
@@ -21,11 +25,33 @@ func requireFastDecodeAgrees(t *testing.T, payload []byte) (entriesOK, hardState
 			require.Equal(t, len(ents[i].Data), cap(ents[i].Data), "entry %d's data is capped", i)
 		}
 		entriesOK = true
+	} else {
+		require.Len(t, ents, 1, "a declined payload leaves dst as it was")
 	}
 	if hs, ok := parseHardStatePayload(payload); ok {
 		var w wireHardState
 		require.NoError(t, decodePayload(h, payload, &w), "payload %x", payload)
 		require.Equal(t, raft.HardState{Term: w.Term, Vote: w.Vote, Commit: w.Commit}, hs)
+		hardStateOK = true
+	}
+	if hdr, ok := parseSegmentHeaderPayload(payload); ok {
+		var w segmentHeader
+		require.NoError(t, decodePayload(h, payload, &w), "payload %x", payload)
+		require.Equal(t, w, hdr)
+		hardStateOK = true
+	}
+	if m, ok := parseSnapshotMarkerPayload(payload); ok {
+		var w snapshotMarker
+		require.NoError(t, decodePayload(h, payload, &w), "payload %x", payload)
+		require.Equal(t, w, m)
+		hardStateOK = true
+	}
+	if md, ok := parseMetadataPayload(payload); ok {
+		var w []byte
+		require.NoError(t, decodePayload(h, payload, &w), "payload %x", payload)
+		require.Equal(t, w, md)
+		require.NotEmpty(t, md)
+		require.Equal(t, len(md), cap(md), "metadata is capped")
 		hardStateOK = true
 	}
 	return entriesOK, hardStateOK
@@ -49,10 +75,20 @@ func TestFastDecodeAgreesWithCodec(t *testing.T) {
 	canonical := [][]byte{appendEntriesPayload(nil, widths), appendEntriesPayload(nil, make([]raft.Entry, 20))}
 	for _, v := range boundaryUints {
 		canonical = append(canonical, appendHardStatePayload(nil, wireHardState{Term: v, Vote: v >> 1, Commit: v >> 9}))
+		for _, w := range []any{segmentHeader{Seq: v, FirstIndex: v >> 3, PrevCRC: uint32(v >> 5)}, snapshotMarker{Term: v >> 2, Index: v}} {
+			b, err := encodePayload(newHandle(), w)
+			require.NoError(t, err)
+			canonical = append(canonical, b)
+		}
+	}
+	for _, size := range []int{1, 31, 32, 0xff, 0x100, 0x10000} {
+		b, err := encodePayload(newHandle(), make([]byte, size))
+		require.NoError(t, err)
+		canonical = append(canonical, b)
 	}
 	for i, p := range canonical {
 		ents, hs := requireFastDecodeAgrees(t, p)
-		require.True(t, ents || hs, "canonical payload %d takes the fast path", i)
+		require.True(t, ents || hs, "canonical payload %d (%x) takes the fast path", i, p[:min(len(p), 8)])
 	}
 	// Non-canonical and damaged payloads: the fast path either agrees with the codec or declines.
 	for range 20000 {
@@ -76,10 +112,13 @@ func TestFastDecodeAgreesWithCodec(t *testing.T) {
 		requireFastDecodeAgrees(t, p)
 	}
 	// Forms the codec accepts but the WAL never writes go to the codec.
-	for _, p := range [][]byte{{0xc0}, {0x91, 0x93, 1, 2, 3}, {0x91, 0x94, 1, 2, 0xcd, 1, 0, 0xc0}, {0x93, 1, 2}} {
+	for _, p := range [][]byte{{0xc0}, {0x91, 0x93, 1, 2, 3}, {0x91, 0x94, 1, 2, 0xcd, 1, 0, 0xc0}, {0x93, 1, 2}, {0x92, 1}, {0xa2, 'h', 'i'}, {0xc4, 0}} {
 		ents, hs := requireFastDecodeAgrees(t, p)
 		require.False(t, ents || hs, "payload %x", p)
 	}
+	// A CRC wider than 32 bits is no segment header: the fast path leaves it to the codec.
+	_, ok := parseSegmentHeaderPayload([]byte{0x93, 1, 2, 0xcf, 1, 0, 0, 0, 0, 0, 0, 0})
+	require.False(t, ok)
 }
 
 // FuzzFastDecode checks the fast decoders against the codec on arbitrary payloads.
@@ -113,7 +152,7 @@ func BenchmarkParseEntries(b *testing.B) {
 	b.Run("fast", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, ok := parseEntriesPayload(payload); !ok {
+			if _, ok := parseEntriesPayload(nil, payload); !ok {
 				b.Fatal("declined")
 			}
 		}

@@ -24,16 +24,42 @@ func snapshotName(term, index uint64) string {
 	return fmt.Sprintf("%016x-%016x%s", term, index, snapshotSuffix)
 }
 
-// parsePair parses "%016x-%016x<suffix>".
+// parsePair parses "%016x-%016x<suffix>" as fmt.Sscanf does. The names the WAL writes (32 hex
+// digits) are parsed directly; anything else is left to Sscanf, so what is accepted is unchanged.
 func parsePair(name, suffix string) (a, b uint64, ok bool) {
 	base, found := strings.CutSuffix(name, suffix)
 	if !found || len(base) != 33 || base[16] != '-' {
 		return 0, 0, false
 	}
+	if a, ok := parseHex16(base[:16]); ok {
+		if b, ok := parseHex16(base[17:]); ok {
+			return a, b, true
+		}
+	}
 	if _, err := fmt.Sscanf(base, "%016x-%016x", &a, &b); err != nil {
 		return 0, 0, false
 	}
 	return a, b, true
+}
+
+// parseHex16 parses 16 hexadecimal digits (of either case).
+func parseHex16(s string) (uint64, bool) {
+	var v uint64
+	for i := range len(s) {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | uint64(c)
+	}
+	return v, len(s) == 16
 }
 
 // segmentFile is one segment named in the directory.

@@ -54,47 +54,6 @@ func newHandle() *codec.MsgpackHandle {
 	return h
 }
 
-// payloadEncoder reuses one encoder and one output buffer across records. Entries ([]raft.Entry,
-// written as []wireEntry) and wireHardState take the hand-written path of msgpack_append.go, the
-// rest the codec. The slice encode returns is valid until the next call.
-type payloadEncoder struct {
-	enc *codec.Encoder
-	out []byte
-}
-
-func newPayloadEncoder(h *codec.MsgpackHandle) *payloadEncoder {
-	e := &payloadEncoder{}
-	e.enc = codec.NewEncoderBytes(&e.out, h)
-	return e
-}
-
-func (e *payloadEncoder) encode(v any) ([]byte, error) {
-	e.out = e.out[:0]
-	switch v := v.(type) {
-	case []raft.Entry:
-		return e.entries(v), nil
-	case wireHardState:
-		return e.hardState(v), nil
-	}
-	e.enc.ResetBytes(&e.out)
-	if err := e.enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("wal: encode %T: %w", v, err)
-	}
-	return e.out, nil
-}
-
-// entries encodes an entries payload (without boxing ents in an interface, as encode would).
-func (e *payloadEncoder) entries(ents []raft.Entry) []byte {
-	e.out = appendEntriesPayload(e.out[:0], ents)
-	return e.out
-}
-
-// hardState encodes a hard-state payload.
-func (e *payloadEncoder) hardState(hs wireHardState) []byte {
-	e.out = appendHardStatePayload(e.out[:0], hs)
-	return e.out
-}
-
 func encodePayload(h *codec.MsgpackHandle, v any) ([]byte, error) {
 	var b []byte
 	if err := codec.NewEncoderBytes(&b, h).Encode(v); err != nil {
@@ -118,7 +77,8 @@ func fromWireEntries(ws []wireEntry) []raft.Entry {
 	return out
 }
 
-// record is a decoded record: exactly one of the fields matching typ is set.
+// record is a decoded record: exactly one of the fields matching typ is set. Its byte slices and
+// entries' data alias the buffer it was parsed from; its entries slice is the parser's scratch.
 type record struct {
 	typ       recordType
 	crc       uint32
@@ -129,25 +89,43 @@ type record struct {
 	snapshot  snapshotMarker
 }
 
-// parseRecord decodes the frame at the start of buf and its payload. It never panics.
-func parseRecord(h *codec.MsgpackHandle, buf []byte) (record, int, error) {
+// recordParser decodes records, reusing one entries slice across them: a record's entries are
+// valid until the next parse.
+type recordParser struct {
+	h       *codec.MsgpackHandle
+	scratch []raft.Entry
+}
+
+// parse decodes the frame at the start of buf and its payload. It never panics. Canonical payloads
+// (what the WAL writes) are decoded by hand, any other form by the codec, so what is accepted and
+// the errors reported are the codec's.
+func (p *recordParser) parse(buf []byte) (record, int, error) {
 	raw, size, err := decodeFrame(buf)
 	if err != nil {
 		return record{}, size, err
 	}
 	rec := record{typ: raw.typ, crc: raw.crc}
+	var ok bool
 	switch raw.typ {
 	case recordSegmentHeader:
-		err = decodePayload(h, raw.payload, &rec.header)
+		if rec.header, ok = parseSegmentHeaderPayload(raw.payload); !ok {
+			var hdr segmentHeader
+			err = decodePayload(p.h, raw.payload, &hdr)
+			rec.header = hdr
+		}
 	case recordMetadata:
-		err = decodePayload(h, raw.payload, &rec.metadata)
+		if rec.metadata, ok = parseMetadataPayload(raw.payload); !ok {
+			var md []byte
+			err = decodePayload(p.h, raw.payload, &md)
+			rec.metadata = md
+		}
 	case recordEntries:
-		if ents, ok := parseEntriesPayload(raw.payload); ok {
-			rec.entries = ents
+		if p.scratch, ok = parseEntriesPayload(p.scratch[:0], raw.payload); ok {
+			rec.entries = p.scratch
 			break
 		}
 		var ws []wireEntry
-		err = decodePayload(h, raw.payload, &ws)
+		err = decodePayload(p.h, raw.payload, &ws)
 		rec.entries = fromWireEntries(ws)
 	case recordHardState:
 		if hs, ok := parseHardStatePayload(raw.payload); ok {
@@ -155,10 +133,14 @@ func parseRecord(h *codec.MsgpackHandle, buf []byte) (record, int, error) {
 			break
 		}
 		var hs wireHardState
-		err = decodePayload(h, raw.payload, &hs)
+		err = decodePayload(p.h, raw.payload, &hs)
 		rec.hardState = raft.HardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit}
 	case recordSnapshot:
-		err = decodePayload(h, raw.payload, &rec.snapshot)
+		if rec.snapshot, ok = parseSnapshotMarkerPayload(raw.payload); !ok {
+			var m snapshotMarker
+			err = decodePayload(p.h, raw.payload, &m)
+			rec.snapshot = m
+		}
 	default:
 		err = fmt.Errorf("unknown record type %d", raw.typ)
 	}

@@ -73,16 +73,26 @@ func bodyCRC(body []byte) uint32 {
 
 // appendFrame appends the frame of one record to buf and returns it with the record's CRC.
 func appendFrame(buf []byte, typ recordType, payload []byte) ([]byte, uint32) {
-	n := uint32(1 + len(payload))
-	buf = binary.LittleEndian.AppendUint32(buf, n)
-	buf = binary.LittleEndian.AppendUint32(buf, ^n)
-	crcAt := len(buf)
-	buf = binary.LittleEndian.AppendUint32(buf, 0)
-	buf = append(buf, byte(typ))
-	buf = append(buf, payload...)
-	crc := bodyCRC(buf[crcAt+4:])
-	binary.LittleEndian.PutUint32(buf[crcAt:], crc)
-	return buf, crc
+	start := len(buf)
+	buf = append(openFrame(buf, typ), payload...)
+	return buf, closeFrame(buf[start:])
+}
+
+// openFrame appends the header of a frame of type typ, to be completed by closeFrame once its
+// payload has been appended after it: a payload is encoded in place, never copied into its frame.
+func openFrame(buf []byte, typ recordType) []byte {
+	return append(buf, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, byte(typ))
+}
+
+// closeFrame fills in the length fields and the CRC of frame, opened by openFrame and holding its
+// whole payload, and returns the CRC.
+func closeFrame(frame []byte) uint32 {
+	n := uint32(len(frame) - frameHeaderLen)
+	binary.LittleEndian.PutUint32(frame, n)
+	binary.LittleEndian.PutUint32(frame[4:], ^n)
+	crc := bodyCRC(frame[frameHeaderLen:])
+	binary.LittleEndian.PutUint32(frame[8:], crc)
+	return crc
 }
 
 // decodeFrame decodes the frame at the start of buf and returns it with its total size. The

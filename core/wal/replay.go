@@ -27,6 +27,7 @@ func corruptAt(path string, off int, format string, args ...any) error {
 // replaySegments reads the segments in order and rebuilds the log.
 func replaySegments(fs FS, h *codec.MsgpackHandle, dir string, segs []segmentFile) (*replayed, error) {
 	out := &replayed{state: newLogState(segs[0].firstIndex)}
+	parser := &recordParser{h: h}
 	for i, seg := range segs {
 		path := filepath.Join(dir, seg.name)
 		if i > 0 && seg.seq != segs[i-1].seq+1 {
@@ -38,19 +39,21 @@ func replaySegments(fs FS, h *codec.MsgpackHandle, dir string, segs []segmentFil
 			return nil, fmt.Errorf("wal: read %s: %w", path, err)
 		}
 		last := i == len(segs)-1
-		if err := replaySegment(h, path, buf, seg, i == 0, last, out); err != nil {
+		if err := replaySegment(parser, path, buf, seg, i == 0, last, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func replaySegment(h *codec.MsgpackHandle, path string, buf []byte, seg segmentFile, first, last bool, out *replayed) error {
+// replaySegment applies the records of one segment. buf must be the replay's own copy of the file:
+// the recovered entries and metadata alias it.
+func replaySegment(parser *recordParser, path string, buf []byte, seg segmentFile, first, last bool, out *replayed) error {
 	off := 0
 	for off < len(buf) {
-		rec, size, err := parseRecord(h, buf[off:])
+		rec, size, err := parser.parse(buf[off:])
 		if err != nil {
-			if last && off > 0 && isTornTail(h, buf[off:], size, err) {
+			if last && off > 0 && isTornTail(parser, buf[off:], size, err) {
 				out.validEnd, out.tornTail = int64(off), true
 				return nil
 			}
@@ -91,10 +94,14 @@ func applyRecord(s *logState, rec record) error {
 	case recordSegmentHeader:
 		return fmt.Errorf("segment header in the middle of a segment")
 	case recordMetadata:
-		if s.hasMetadata && !bytes.Equal(s.metadata, rec.metadata) {
-			return fmt.Errorf("metadata differs from the earlier metadata record")
+		if s.hasMetadata {
+			if !bytes.Equal(s.metadata, rec.metadata) {
+				return fmt.Errorf("metadata differs from the earlier metadata record")
+			}
+			return nil
 		}
-		s.metadata, s.hasMetadata = rec.metadata, true
+		// A copy: the record aliases the segment's bytes, which the metadata must not keep alive.
+		s.metadata, s.hasMetadata = bytes.Clone(rec.metadata), true
 	case recordEntries:
 		return s.appendEntries(rec.entries)
 	case recordHardState:
@@ -108,14 +115,14 @@ func applyRecord(s *logState, rec record) error {
 // isTornTail decides whether a bad record at the end of the last segment is the remains of an
 // interrupted write: it is incomplete, or zero-filled, or its CRC fails and no valid record follows.
 // Only prefixes are ever torn, so any other damage is corruption.
-func isTornTail(h *codec.MsgpackHandle, rest []byte, size int, err error) bool {
+func isTornTail(parser *recordParser, rest []byte, size int, err error) bool {
 	switch {
 	case errors.Is(err, errShortRecord):
 		return true
 	case errors.Is(err, errBadLength):
 		return allZero(rest)
 	case errors.Is(err, errBadCRC):
-		return !validRecordFollows(h, rest[size:])
+		return !validRecordFollows(parser, rest[size:])
 	}
 	return false
 }
@@ -131,9 +138,9 @@ func allZero(b []byte) bool {
 
 // validRecordFollows reports whether the bytes after a bad record still start a run of frames
 // that contains a valid record.
-func validRecordFollows(h *codec.MsgpackHandle, rest []byte) bool {
+func validRecordFollows(parser *recordParser, rest []byte) bool {
 	for len(rest) > 0 {
-		_, size, err := parseRecord(h, rest)
+		_, size, err := parser.parse(rest)
 		if err == nil {
 			return true
 		}

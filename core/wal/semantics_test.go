@@ -1,6 +1,7 @@
 package wal_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/raftlab/raftlab/core/raft"
@@ -81,7 +82,8 @@ func TestCreateAndOpenErrors(t *testing.T) {
 	fs := memfs.New()
 	require.False(t, wal.Exists(fs, testDir))
 	_, _, err := wal.Open(fs, testDir, wal.Options{})
-	require.Error(t, err)
+	require.ErrorIs(t, err, wal.ErrNotExist, "a missing dir holds no WAL")
+	require.ErrorIs(t, err, os.ErrNotExist, "the file system's error is kept")
 	w := createWAL(t, fs, wal.Options{})
 	_, err = wal.Create(fs, testDir, testMetadata, wal.Options{})
 	require.ErrorIs(t, err, wal.ErrExist)

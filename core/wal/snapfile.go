@@ -76,12 +76,17 @@ func readFile(fs FS, name string) ([]byte, error) {
 
 // writeFileDurably writes name through a temp file: write, fsync, rename, fsync the directory.
 // When it returns nil the file is durable under its final name; otherwise it may be absent.
-func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool) error {
+// expectedSize is how big the file is expected to grow (at least len(data)), a hint for a file
+// system that can reserve room.
+func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool, expectedSize int64) error {
 	final := filepath.Join(dir, name)
 	tmp := final + tempSuffix
 	f, err := fs.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", tmp, err)
+	}
+	if r, ok := f.(capacityReserver); ok {
+		r.Reserve(max(expectedSize, int64(len(data))))
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()

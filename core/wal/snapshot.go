@@ -34,15 +34,15 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync, int64(len(data))); err != nil {
 		return w.fail(fmt.Errorf("write snapshot: %w", err))
 	}
 	if !w.opts.NoSync {
 		w.stats.Syncs += 2
 	}
-	if err := w.appendRecord(recordSnapshot, m); err != nil {
-		return err
-	}
+	start := w.openRecord(recordSnapshot)
+	w.buf = appendSnapshotMarkerPayload(w.buf, m)
+	w.closeRecord(start)
 	w.markers = append(w.markers, m)
 	w.lastIndex = max(w.lastIndex, m.Index)
 	if err := w.Sync(); err != nil {

@@ -54,6 +54,8 @@ type Recovered struct {
 	// Snapshot is the newest valid snapshot the log covers, empty if none.
 	Snapshot raft.Snapshot
 	// Entries are the entries after the snapshot, conflicting later appends having replaced earlier ones.
+	// They are the caller's own; the data of entries read from one segment shares one buffer, each
+	// entry's capped at its own length.
 	Entries []raft.Entry
 	// TornTail says a torn last record (an interrupted write) was found and cut off.
 	TornTail bool
@@ -65,7 +67,6 @@ type WAL struct {
 	dir  string
 	opts Options
 	h    *codec.MsgpackHandle
-	enc  *payloadEncoder
 
 	metadata  []byte
 	hardState raft.HardState
@@ -90,8 +91,7 @@ type WAL struct {
 }
 
 func newWAL(fs FS, dir string, opts Options) *WAL {
-	h := newHandle()
-	return &WAL{fs: fs, dir: dir, opts: opts.withDefaults(), h: h, enc: newPayloadEncoder(h)}
+	return &WAL{fs: fs, dir: dir, opts: opts.withDefaults(), h: newHandle()}
 }
 
 // Create makes a new WAL in dir (created if needed) whose every segment carries metadata.
@@ -117,9 +117,13 @@ func Create(fs FS, dir string, metadata []byte, opts Options) (*WAL, error) {
 }
 
 // Open replays the WAL in dir and returns it ready to append after the recovered log. A torn tail
-// is cut off (and reported); any other damage is refused with ErrCorrupt.
+// is cut off (and reported); any other damage is refused with ErrCorrupt. A dir that is missing or
+// holds no segment is ErrNotExist.
 func Open(fs FS, dir string, opts Options) (*WAL, *Recovered, error) {
 	segs, snaps, temps, err := listDir(fs, dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%w: %w", ErrNotExist, err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -200,12 +204,16 @@ func (w *WAL) Save(hs raft.HardState, ents []raft.Entry) error {
 			size += len(ents[n].Data) + 32
 			n++
 		}
-		w.appendPayload(recordEntries, w.enc.entries(ents[:n]))
+		start := w.openRecord(recordEntries)
+		w.buf = appendEntriesPayload(w.buf, ents[:n])
+		w.closeRecord(start)
 		w.lastIndex = ents[n-1].Index
 		ents = ents[n:]
 	}
 	if !hs.IsEmpty() && hs != w.hardState {
-		w.appendPayload(recordHardState, w.enc.hardState(wireHardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit}))
+		start := w.openRecord(recordHardState)
+		w.buf = appendHardStatePayload(w.buf, wireHardState{Term: hs.Term, Vote: hs.Vote, Commit: hs.Commit})
+		w.closeRecord(start)
 		w.hardState = hs
 	}
 	if len(w.buf) >= flushThreshold {
@@ -301,39 +309,26 @@ func (w *WAL) currentPath() string {
 	return filepath.Join(w.dir, w.segments[len(w.segments)-1].name)
 }
 
-// frameRecord encodes v, frames it onto buf and advances the CRC chain.
-func (w *WAL) frameRecord(buf []byte, typ recordType, v any) ([]byte, error) {
-	payload, err := w.enc.encode(v)
-	if err != nil {
-		return buf, err
-	}
-	return w.framePayload(buf, typ, payload), nil
-}
-
-// framePayload frames an encoded payload onto buf and advances the CRC chain.
-func (w *WAL) framePayload(buf []byte, typ recordType, payload []byte) []byte {
-	before := len(buf)
-	buf, w.lastCRC = appendFrame(buf, typ, payload)
+// closeFrame completes the frame opened at buf[start:] (running to the end of buf) and advances
+// the CRC chain.
+func (w *WAL) closeFrame(buf []byte, start int) {
+	w.lastCRC = closeFrame(buf[start:])
 	w.stats.Records++
-	w.stats.Bytes += int64(len(buf) - before)
-	return buf
+	w.stats.Bytes += int64(len(buf) - start)
 }
 
-// appendRecord frames a record into the write buffer of the current segment.
-func (w *WAL) appendRecord(typ recordType, v any) error {
-	payload, err := w.enc.encode(v)
-	if err != nil {
-		return err
-	}
-	w.appendPayload(typ, payload)
-	return nil
+// openRecord opens a frame in the write buffer of the current segment; the caller appends the
+// payload to w.buf and calls closeRecord with the returned start.
+func (w *WAL) openRecord(typ recordType) int {
+	start := len(w.buf)
+	w.buf = openFrame(w.buf, typ)
+	return start
 }
 
-// appendPayload frames an encoded payload into the write buffer of the current segment.
-func (w *WAL) appendPayload(typ recordType, payload []byte) {
-	before := len(w.buf)
-	w.buf = w.framePayload(w.buf, typ, payload)
-	w.fileSize += int64(len(w.buf) - before)
+// closeRecord completes the record opened at start in the write buffer.
+func (w *WAL) closeRecord(start int) {
+	w.closeFrame(w.buf, start)
+	w.fileSize += int64(len(w.buf) - start)
 	w.unsynced = true
 }
 

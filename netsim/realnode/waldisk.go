@@ -1,6 +1,7 @@
 package realnode
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/raftlab/raftlab/core/rng"
@@ -87,12 +88,12 @@ func (d *walDisk) Crash() {
 	d.fs.CrashTorn(torn)
 }
 
-// Recover opens and replays the WAL, nil if the node never created one.
+// Recover opens and replays the WAL, nil if the node never created one (no segment is durable).
 func (d *walDisk) Recover() (*netsim.Durable, error) {
-	if !wal.Exists(d.fs, walDir) {
+	w, rec, err := wal.Open(d.fs, walDir, d.opts)
+	if errors.Is(err, wal.ErrNotExist) {
 		return nil, nil
 	}
-	w, rec, err := wal.Open(d.fs, walDir, d.opts)
 	if err != nil {
 		return nil, fmt.Errorf("realnode: open wal: %w", err)
 	}

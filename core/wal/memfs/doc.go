@@ -3,6 +3,7 @@
 // since; every directory keeps the entries last made durable by SyncDir apart from later creates,
 // renames and removes. Crash throws away everything not durable (optionally keeping a torn prefix
 // of the unsynced writes, the amount chosen by the caller's seeded generator). Faults: FailSync,
-// SetCapacity (ENOSPC) and Corrupt. There are no goroutines and no clock; an FS must be used from
-// one goroutine at a time.
+// SetCapacity (ENOSPC) and Corrupt. A file's content is one buffer, which the Reserve method of
+// its files (a hint the WAL gives for new segments) sizes ahead of the writes that fill it. There
+// are no goroutines and no clock; an FS must be used from one goroutine at a time.
 package memfs

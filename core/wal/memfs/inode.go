@@ -65,9 +65,20 @@ func (n *inode) reserve(extra int) {
 	n.data = grown
 }
 
-// minCapacity is the smallest buffer a file that is appended to gets: a simulated WAL segment (32 KiB
-// and the record that crosses it) then lives in one buffer, allocated once.
+// minCapacity is the smallest buffer a file that is appended to without a reservation gets, so that
+// it is not reallocated at every small append while it is young.
 const minCapacity = 64 << 10
+
+// reserveCapacity makes room for the file to grow to size bytes without reallocating. Neither the
+// content nor the synced image changes (a shared synced image is copied along with data).
+func (n *inode) reserveCapacity(size int) {
+	if size <= cap(n.data) {
+		return
+	}
+	grown := make([]byte, len(n.data), size)
+	copy(grown, n.data)
+	n.data = grown
+}
 
 // writeAt stores p at off, growing the file with zeros as needed, and remembers the write as unsynced.
 func (n *inode) writeAt(p []byte, off int64) {

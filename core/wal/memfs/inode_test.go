@@ -87,6 +87,9 @@ func TestInodeAgreesWithCopyingModel(t *testing.T) {
 				n.truncate(size)
 				m.data = grownTo(m.data, size)
 				m.truncated = true
+			case op == 15 && rng.IntN(2) == 0:
+				// A reservation changes nothing a reader or a crash can see.
+				n.reserveCapacity(rng.IntN(2 * (len(m.data) + 8)))
 			case op < 16 && len(m.data) > 0:
 				off := rng.IntN(len(m.data))
 				n.data[off] ^= 0xff
@@ -187,4 +190,28 @@ func TestAppendsGrowTheFileByDoubling(t *testing.T) {
 	}
 	require.LessOrEqual(t, grows, 6, "a 64 KiB buffer doubled past 1 MiB is 6 growths")
 	require.Equal(t, bytes.Repeat([]byte("x"), len(n.data)), n.data)
+}
+
+// A file written into reserved room is never reallocated: its appends and syncs allocate nothing
+// for the content (the unsynced-write log reuses its buffer after the first sync).
+func TestReservedRoomIsFilledWithoutReallocating(t *testing.T) {
+	fs := New()
+	f := create(t, fs, "/a", "")
+	f.Reserve(100 << 10)
+	chunk := bytes.Repeat([]byte("x"), 100)
+	_, err := f.Write(chunk)
+	require.NoError(t, err)
+	require.NoError(t, f.Sync())
+	buffer := &f.ino.data[0]
+	written := len(chunk)
+	appendAndSync := func() {
+		written += len(chunk)
+		_, err := f.Write(chunk)
+		require.NoError(t, err)
+		require.NoError(t, f.Sync())
+	}
+	require.Zero(t, testing.AllocsPerRun(900, appendAndSync))
+	require.Same(t, buffer, &f.ino.data[0], "the reserved buffer was kept")
+	require.Equal(t, written, len(readAll(t, fs, "/a")))
+	require.Equal(t, 100<<10, cap(f.ino.data))
 }
