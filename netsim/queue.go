@@ -1,11 +1,6 @@
 package netsim
 
-import (
-	"fmt"
-	"math/bits"
-
-	"github.com/raftlab/raftlab/core/raft"
-)
+import "github.com/raftlab/raftlab/core/raft"
 
 // event is one scheduled action. Events run in (at, seq) order: seq is a global counter assigned at
 // scheduling time, so two events at the same instant run in the order they were scheduled.
@@ -54,130 +49,136 @@ type eventAction struct {
 	n1, n2 uint64
 }
 
-// eventQueue is a radix heap of events ordered by (at, seq). It relies on what the simulator
-// guarantees: no event is ever scheduled before the last one taken (time never runs backwards), and
-// seq grows with every push. Bucket b > 0 holds the keys whose at first differs from last's (the
-// time of the last event taken) at bit b-1 from the top; bucket 0 holds those at last itself. Every
-// key is always in the bucket of Len64(at ^ last), so equal times share a bucket, and buckets keep
-// push order, so equal times leave in seq order. A push is an append; a take empties the lowest
-// non-empty bucket into lower ones when bucket 0 is empty, and each event moves down only a few
-// times in its life. That replaces a binary heap's log2(n) mispredicted comparisons per push and
-// per take. The keys hold no pointers; the actions stay put in slots reused through a free list.
+// eventQueue is a calendar queue of events ordered by (at, seq). Virtual time is cut into days of
+// 2^dayShift ns (about a millisecond), and day d's events sit in bucket d mod calendarDays, a list
+// kept in (at, seq) order. Most events fall a few days ahead (messages, disk completions, client
+// steps), so a push usually appends to a short list and a take pops the head of the current day's
+// list, walking forward over empty days; events further than a year ahead (calendarDays days) wait in
+// their bucket, skipped until their year comes. A take or peek never moves the current day past
+// the earliest event, and a push before the current day moves it back, so the order is exactly the
+// (at, seq) order whatever is pushed. The lists live in one slab of pointer-free nodes; the actions
+// stay put in slots reused through a free list.
 type eventQueue struct {
-	buckets [65]eventBucket
-	// nonEmpty has bit b set when buckets[b] holds keys.
-	nonEmpty uint128
-	last     int64
-	n        int
-	actions  []eventAction
-	free     []int
+	buckets *[calendarDays]calendarBucket
+	nodes   []calendarNode
+	freeN   int32 // head of the free node list, -1 when empty
+	day     int64 // no queued event is on an earlier day
+	n       int
+	actions []eventAction
+	free    []int
 }
 
-// uint128 is a 65-bit set of bucket numbers in two words.
-type uint128 struct{ lo, hi uint64 }
+const (
+	dayShift     = 20   // a day is 2^20 ns, about 1 ms
+	calendarDays = 1024 // a year is about a second
+	noEntry       = -1
+)
 
-func (u *uint128) set(b int) {
-	if b < 64 {
-		u.lo |= 1 << b
-	} else {
-		u.hi |= 1 << (b - 64)
-	}
-}
+// calendarBucket is one day's list: node indexes of its first and last key, noEntry when empty.
+type calendarBucket struct{ head, tail int32 }
 
-func (u *uint128) clear(b int) {
-	if b < 64 {
-		u.lo &^= 1 << b
-	} else {
-		u.hi &^= 1 << (b - 64)
-	}
-}
-
-// lowest is the smallest bucket number in the set; the set must not be empty.
-func (u *uint128) lowest() int {
-	if u.lo != 0 {
-		return bits.TrailingZeros64(u.lo)
-	}
-	return 64 + bits.TrailingZeros64(u.hi)
-}
-
-// eventBucket is a FIFO of keys: keys[head:] are queued.
-type eventBucket struct {
-	keys []eventKey
-	head int
+// calendarNode is a key in a bucket's list.
+type calendarNode struct {
+	key  eventKey
+	next int32
 }
 
 // Len is the number of queued events.
 func (q *eventQueue) Len() int { return q.n }
 
-// bucketOf is the bucket of a key at time at.
-func (q *eventQueue) bucketOf(at int64) int {
-	return bits.Len64(uint64(at ^ q.last))
+func dayOf(at int64) int64 { return at >> dayShift }
+
+func (q *eventQueue) init() {
+	q.buckets = new([calendarDays]calendarBucket)
+	for i := range q.buckets {
+		q.buckets[i] = calendarBucket{head: noEntry, tail: noEntry}
+	}
+	q.freeN = noEntry
 }
 
-func (q *eventQueue) push(e event) {
-	if e.at < q.last {
-		panic(fmt.Sprintf("netsim: event at %d scheduled before the last one taken (%d)", e.at, q.last))
+func (q *eventQueue) push(e event) { q.pushAction(e.at, e.seq, &e.eventAction) }
+
+// pushAction queues *a at (at, seq), copying it once, into its slot.
+func (q *eventQueue) pushAction(at int64, seq uint64, a *eventAction) {
+	if q.buckets == nil {
+		q.init()
 	}
 	var slot int
 	if n := len(q.free); n > 0 {
 		slot = q.free[n-1]
 		q.free = q.free[:n-1]
-		q.actions[slot] = e.eventAction
+		q.actions[slot] = *a
 	} else {
 		slot = len(q.actions)
-		q.actions = append(q.actions, e.eventAction)
+		q.actions = append(q.actions, *a)
 	}
-	q.add(eventKey{at: e.at, seq: e.seq, slot: slot})
+	k := eventKey{at: at, seq: seq, slot: slot}
+	if d := dayOf(at); q.n == 0 || d < q.day {
+		q.day = d
+	}
+	q.insert(k)
 	q.n++
 }
 
-// add appends k to its bucket.
-func (q *eventQueue) add(k eventKey) {
-	b := q.bucketOf(k.at)
-	q.buckets[b].keys = append(q.buckets[b].keys, k)
-	q.nonEmpty.set(b)
-}
-
-// settle makes bucket 0 hold the earliest events (see redistribute). The queue must not be empty.
-func (q *eventQueue) settle() {
-	if q.nonEmpty.lo&1 != 0 {
-		return
+// insert puts k into its day's list after every key that runs before it.
+func (q *eventQueue) insert(k eventKey) {
+	i := q.freeN
+	if i != noEntry {
+		q.freeN = q.nodes[i].next
+		q.nodes[i] = calendarNode{key: k, next: noEntry}
+	} else {
+		i = int32(len(q.nodes))
+		q.nodes = append(q.nodes, calendarNode{key: k, next: noEntry})
 	}
-	b, earliest := q.lowestBucket()
-	q.redistribute(b, earliest)
-}
-
-// lowestBucket is the lowest non-empty bucket and the earliest time in it; bucket 0 must be empty and
-// the queue not.
-func (q *eventQueue) lowestBucket() (int, int64) {
-	b := q.nonEmpty.lowest()
-	bucket := &q.buckets[b]
-	earliest := bucket.keys[bucket.head].at
-	for _, k := range bucket.keys[bucket.head+1:] {
-		earliest = min(earliest, k.at)
-	}
-	return b, earliest
-}
-
-// redistribute makes earliest, the earliest time in bucket b (the lowest non-empty one), the new
-// last and moves the bucket's keys, in order, to the buckets they now belong to: the earliest ones to
-// bucket 0, the others below b.
-func (q *eventQueue) redistribute(b int, earliest int64) {
-	bucket := &q.buckets[b]
-	keys := bucket.keys[bucket.head:]
-	q.last = earliest
-	bucket.keys, bucket.head = bucket.keys[:0], 0
-	q.nonEmpty.clear(b)
-	for _, k := range keys {
-		q.add(k) // always to a bucket below b: keys and moves never overlap
+	b := &q.buckets[dayOf(k.at)&(calendarDays-1)]
+	switch {
+	case b.head == noEntry:
+		b.head, b.tail = i, i
+	case !runsBefore(k, q.nodes[b.tail].key):
+		q.nodes[b.tail].next = i
+		b.tail = i
+	case runsBefore(k, q.nodes[b.head].key):
+		q.nodes[i].next = b.head
+		b.head = i
+	default:
+		prev := b.head
+		for next := q.nodes[prev].next; runsBefore(q.nodes[next].key, k); next = q.nodes[next].next {
+			prev = next
+		}
+		q.nodes[i].next = q.nodes[prev].next
+		q.nodes[prev].next = i
 	}
 }
 
-// peek returns the earliest event without removing it; the queue must not be empty. Like take it
-// settles the queue: nothing earlier may be pushed afterwards.
+// runsBefore reports whether key a runs before key b.
+func runsBefore(a, b eventKey) bool {
+	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
+}
+
+// earliest finds the earliest key's bucket and moves the current day to its day. The queue must not
+// be empty.
+func (q *eventQueue) earliest() *calendarBucket {
+	for range calendarDays {
+		b := &q.buckets[q.day&(calendarDays-1)]
+		if b.head != noEntry && dayOf(q.nodes[b.head].key.at) == q.day {
+			return b
+		}
+		q.day++
+	}
+	// A year without events: jump to the earliest day directly.
+	best := int64(-1)
+	for i := range q.buckets {
+		if h := q.buckets[i].head; h != noEntry && (best < 0 || q.nodes[h].key.at < best) {
+			best = q.nodes[h].key.at
+		}
+	}
+	q.day = dayOf(best)
+	return &q.buckets[q.day&(calendarDays-1)]
+}
+
+// peek returns the earliest event without removing it; the queue must not be empty.
 func (q *eventQueue) peek() event {
-	q.settle()
-	k := q.buckets[0].keys[q.buckets[0].head]
+	k := q.nodes[q.earliest().head].key
 	return event{at: k.at, seq: k.seq, eventAction: q.actions[k.slot]}
 }
 
@@ -188,46 +189,28 @@ func (q *eventQueue) pop() event {
 	return e
 }
 
-// readyBy reports whether an event is queued at or before limit. When there is, the queue is
-// settled for take (the simulator is about to run that event, so nothing earlier can be pushed);
-// when there is not, it is left as it is (the simulator may stop before the earliest event and
-// schedule earlier ones still).
+// readyBy reports whether an event is queued at or before limit.
 func (q *eventQueue) readyBy(limit int64) bool {
-	if q.n == 0 {
-		return false
-	}
-	if q.nonEmpty.lo&1 != 0 {
-		return q.last <= limit
-	}
-	b, earliest := q.lowestBucket()
-	if earliest > limit {
-		return false
-	}
-	q.redistribute(b, earliest)
-	return true
+	return q.n > 0 && q.next() <= limit
 }
 
-// next is the time of the earliest event; the queue must not be empty. It does not settle the
-// queue: the simulator may stop before that time and schedule earlier events still.
+// next is the time of the earliest event; the queue must not be empty.
 func (q *eventQueue) next() int64 {
-	if q.nonEmpty.lo&1 != 0 {
-		return q.last
-	}
-	_, earliest := q.lowestBucket()
-	return earliest
+	return q.nodes[q.earliest().head].key.at
 }
 
 // take removes the earliest event from the order and returns its key. The slot of its action stays
 // reserved, so the action can run in place, until release.
 func (q *eventQueue) take() eventKey {
-	q.settle()
-	bucket := &q.buckets[0]
-	k := bucket.keys[bucket.head]
-	bucket.head++
-	if bucket.head == len(bucket.keys) {
-		bucket.keys, bucket.head = bucket.keys[:0], 0
-		q.nonEmpty.clear(0)
+	b := q.earliest()
+	i := b.head
+	k := q.nodes[i].key
+	b.head = q.nodes[i].next
+	if b.head == noEntry {
+		b.tail = noEntry
 	}
+	q.nodes[i].next = q.freeN
+	q.freeN = i
 	q.n--
 	return k
 }

@@ -114,9 +114,9 @@ func BenchmarkEventQueue(b *testing.B) {
 	}
 }
 
-// The radix queue against the obvious model: interleaved pushes (never before the last event taken,
-// many at equal times, some at exactly that time) and takes come out in (at, seq) order, and next
-// always names the time take returns.
+// The calendar queue against the obvious model: interleaved pushes (many at equal times, some at
+// the very time of the last event taken, some years ahead) and takes come out in (at, seq) order,
+// and next always names the time take returns.
 func TestEventQueueMatchesASortedModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var q eventQueue
@@ -127,11 +127,13 @@ func TestEventQueueMatchesASortedModel(t *testing.T) {
 		if len(model) == 0 || rng.IntN(3) > 0 {
 			seq++
 			var at int64
-			switch rng.IntN(4) {
+			switch rng.IntN(5) {
 			case 0:
 				at = now // at once
 			case 1:
 				at = now + rng.Int64N(8) // a crowd of equal times
+			case 2:
+				at = now + rng.Int64N(3*calendarDays)<<dayShift // up to three years ahead
 			default:
 				at = now + rng.Int64N(1<<uint(rng.IntN(40)))
 			}
@@ -156,16 +158,25 @@ func TestEventQueueMatchesASortedModel(t *testing.T) {
 	}
 }
 
-func TestEventQueueRefusesAnEventBeforeTheLastOneTaken(t *testing.T) {
+// The calendar needs no help from the simulator: an event pushed before the last one taken still
+// comes out first, and so does one a year (calendarDays days) before the queued ones.
+func TestEventQueueOrdersEarlierPushesFirst(t *testing.T) {
 	var q eventQueue
-	q.push(event{at: 10, seq: 1})
+	q.push(event{at: 10 << dayShift, seq: 1})
 	q.pop()
-	q.push(event{at: 10, seq: 2}) // the same instant is fine
-	require.Panics(t, func() { q.push(event{at: 9, seq: 3}) })
+	q.push(event{at: 50 << dayShift, seq: 2})
+	q.push(event{at: 3 << dayShift, seq: 3})
+	q.push(event{at: (50 + 3*calendarDays) << dayShift, seq: 4})
+	q.push(event{at: 50 << dayShift, seq: 5})
+	var got []uint64
+	for q.Len() > 0 {
+		got = append(got, q.pop().seq)
+	}
+	require.Equal(t, []uint64{3, 2, 5, 4}, got)
 }
 
-// readyBy settles the queue only for an event it is about to hand out: after a false answer an
-// event earlier than the queued ones may still be pushed.
+// readyBy answers for the earliest event: after a false answer an event earlier than the queued ones
+// may still be pushed, and comes out first.
 func TestReadyBySettlesOnlyForAnEventDue(t *testing.T) {
 	var q eventQueue
 	require.False(t, q.readyBy(100), "empty")

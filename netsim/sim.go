@@ -203,7 +203,7 @@ func (s *Sim) scheduleAction(at int64, a eventAction) {
 		at = s.now
 	}
 	s.seq++
-	s.queue.push(event{at: at, seq: s.seq, eventAction: a})
+	s.queue.pushAction(at, s.seq, &a)
 }
 
 // scheduleDelivery queues the delivery of the boxed message at virtual time at.
