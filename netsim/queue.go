@@ -71,7 +71,7 @@ type eventQueue struct {
 const (
 	dayShift     = 20   // a day is 2^20 ns, about 1 ms
 	calendarDays = 1024 // a year is about a second
-	noEntry       = -1
+	noEntry      = -1
 )
 
 // calendarBucket is one day's list: node indexes of its first and last key, noEntry when empty.
