@@ -48,7 +48,12 @@ func mix(h, w uint64) uint64 {
 }
 
 // mixString folds s: its length, then its bytes eight at a time (little-endian), the last word padded.
-func mixString(h uint64, s string) uint64 {
+func mixString(h uint64, s string) uint64 { return mixText(h, s) }
+
+// mixBytes is mixString for a byte slice.
+func mixBytes(h uint64, b []byte) uint64 { return mixText(h, b) }
+
+func mixText[T string | []byte](h uint64, s T) uint64 {
 	h = mix(h, uint64(len(s)))
 	for len(s) >= 8 {
 		h = mix(h, binary.LittleEndian.Uint64([]byte(s[:8])))
@@ -58,23 +63,6 @@ func mixString(h uint64, s string) uint64 {
 		var w uint64
 		for i := len(s) - 1; i >= 0; i-- {
 			w = w<<8 | uint64(s[i])
-		}
-		h = mix(h, w)
-	}
-	return h
-}
-
-// mixBytes is mixString for a byte slice.
-func mixBytes(h uint64, b []byte) uint64 {
-	h = mix(h, uint64(len(b)))
-	for len(b) >= 8 {
-		h = mix(h, binary.LittleEndian.Uint64(b))
-		b = b[8:]
-	}
-	if len(b) > 0 {
-		var w uint64
-		for i := len(b) - 1; i >= 0; i-- {
-			w = w<<8 | uint64(b[i])
 		}
 		h = mix(h, w)
 	}
