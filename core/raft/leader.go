@@ -167,12 +167,8 @@ func (r *raft) maybeCommit() bool {
 		return false
 	}
 	matches := r.matchBuf[:0]
-	for _, id := range r.voters {
-		if pr := r.prs[id]; pr != nil {
-			matches = append(matches, pr.match)
-		} else {
-			matches = append(matches, 0)
-		}
+	for _, pr := range r.voterProgress {
+		matches = append(matches, pr.match)
 	}
 	slices.Sort(matches) // ascending, in place: no allocation (sort.Slice allocated on every commit check)
 	r.matchBuf = matches

@@ -32,6 +32,9 @@ type raft struct {
 
 	log *raftLog
 	prs map[uint64]*progress
+	// voterProgress is prs of voters, in voters' order (setConf rebuilds both; reset changes the
+	// progress values in place), for the commit check that runs on every acknowledgement.
+	voterProgress []*progress
 	// voters and learners are the current configuration, sorted.
 	voters, learners []uint64
 	// peers is every member but self, sorted; matchBuf is scratch space for maybeCommit.
@@ -138,6 +141,10 @@ func (r *raft) setConf(cs ConfState) {
 	}
 	for _, id := range r.learners {
 		r.prs[id] = r.keepOrNewProgress(old[id], next, true)
+	}
+	r.voterProgress = make([]*progress, len(r.voters))
+	for i, id := range r.voters {
+		r.voterProgress[i] = r.prs[id]
 	}
 	r.isLearner = r.prs[r.id] != nil && r.prs[r.id].isLearner
 	r.peers = r.peers[:0]
