@@ -119,7 +119,7 @@ type clientSet struct {
 	cfg      ClientConfig
 	clients  []*client
 	pending  map[uint64]*call
-	history  []history.Op
+	history  opLog
 	watchers []*watcher
 	nextID   int
 	// replyBoxes are recycled holders of replies on their way to clients.
@@ -362,7 +362,7 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 	}
 	cl.op, cl.reply = op, r
 	if cl.req.Kind.IsRead() || cl.req.Kind.IsWrite() {
-		cs.history = append(cs.history, op)
+		cs.history.add(op)
 	}
 	cs.traceReturn(node, cl.c.id, cl.req.ID, &op)
 	if cl.onDone != nil {
@@ -388,7 +388,35 @@ func (c *client) learn(req Request, r Reply) {
 }
 
 // History returns every completed client operation, in completion order.
-func (s *Sim) History() []history.Op { return append([]history.Op(nil), s.clients.history...) }
+func (s *Sim) History() []history.Op { return s.clients.history.all() }
+
+// opLog keeps the recorded history in fixed-size chunks: appending never copies what is already
+// recorded (a growing slice of these large records copied them about twice over).
+type opLog struct {
+	chunks [][]history.Op
+	n      int
+}
+
+// opChunk is how many operations one chunk holds.
+const opChunk = 256
+
+func (l *opLog) add(op history.Op) {
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == opChunk {
+		l.chunks = append(l.chunks, make([]history.Op, 0, opChunk))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, op)
+	l.n++
+}
+
+// all returns a copy of every operation, in completion order.
+func (l *opLog) all() []history.Op {
+	out := make([]history.Op, 0, l.n)
+	for _, c := range l.chunks {
+		out = append(out, c...)
+	}
+	return out
+}
 
 // appendCallHead appends "c<client> id=<id> <word> <rest>", the start of the call, request and return
 // trace lines (what fmt's "c%d id=%d %s %s" gives, without fmt: these lines come once per operation).

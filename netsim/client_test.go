@@ -167,3 +167,20 @@ func TestWrittenValuesNameTheirClientAndOperation(t *testing.T) {
 		require.Equal(t, fmt.Sprintf("c%d-%d", c.client, c.seq), writtenValue(c.client, c.seq))
 	}
 }
+
+// The history is kept in chunks and handed out whole and in order; a copy, so a caller may keep it.
+func TestOpLogKeepsEveryOperationInOrder(t *testing.T) {
+	var l opLog
+	for i := range 3*opChunk + 7 {
+		l.add(history.Op{Client: i})
+	}
+	got := l.all()
+	require.Len(t, got, 3*opChunk+7)
+	for i, op := range got {
+		require.Equal(t, i, op.Client)
+	}
+	require.Len(t, l.chunks, 4)
+	require.Equal(t, opChunk, cap(l.chunks[0]), "a full chunk was never regrown")
+	got[0].Client = -1
+	require.Equal(t, 0, l.all()[0].Client)
+}
