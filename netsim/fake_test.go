@@ -23,7 +23,6 @@ type fakeProcess struct {
 	ticks     []int64
 	received  map[uint64]int
 	perSender map[uint64][]uint64 // Index field (sender's tick number) of each heartbeat, in arrival order
-	hsCommit  uint64
 	// noSync makes every batch one without fsync.
 	noSync bool
 }

@@ -57,10 +57,9 @@ type Status struct {
 // methods, with output collected through Ready/Advance. It is NOT safe for concurrent use and
 // starts no goroutines.
 type Node struct {
-	r         *raft
-	prevSoft  SoftState
-	prevHard  HardState
-	readyLast uint64 // last committed index handed out by Ready
+	r        *raft
+	prevSoft SoftState
+	prevHard HardState
 
 	// handedMsgs and handedReads are the arrays the last Ready handed out. The host is done with
 	// them at the next Ready, which gives them back to raft to collect the following batch in.
