@@ -123,7 +123,7 @@ type clientSet struct {
 	watchers []*watcher
 	nextID   int
 	// replyBoxes are recycled holders of replies on their way to clients.
-	replyBoxes []*Reply
+	replyBoxes []*replyBox
 }
 
 func newClientSet(s *Sim) *clientSet {
@@ -142,7 +142,7 @@ func (cs *clientSet) start() error {
 	for range cs.cfg.Count {
 		c := cs.newClient(true)
 		first := cs.cfg.Start + int64(c.rng.ExpFloat64()*float64(cs.cfg.Interval))
-		cs.sim.scheduleAction(first, eventAction{kind: evIssue, client: c})
+		cs.sim.scheduleAction(first, eventAction{kind: evIssue, ref: c})
 	}
 	for _, spec := range cs.sim.cfg.Watches {
 		if err := cs.startWatch(spec); err != nil {
@@ -204,8 +204,8 @@ func (cs *clientSet) attempt(cl *call) {
 	cl.awaiting = true
 	arrive := cs.sim.now + cs.cfg.Latency.draw(cl.c.rng)
 	a := uint64(cl.attempt)
-	cs.sim.scheduleAction(arrive, eventAction{kind: evArrive, call: cl, n1: a, n2: cl.target})
-	cs.sim.scheduleAction(cs.sim.now+cl.timeout, eventAction{kind: evTimeout, call: cl, n1: a, n2: cl.target})
+	cs.sim.scheduleAction(arrive, eventAction{kind: evArrive, ref: cl, n1: a, n2: cl.target})
+	cs.sim.scheduleAction(cs.sim.now+cl.timeout, eventAction{kind: evTimeout, ref: cl, n1: a, n2: cl.target})
 }
 
 // timeout ends attempt a of cl, sent to target, if it is still waiting for an answer.
@@ -265,22 +265,28 @@ func (cs *clientSet) reply(from uint64, r Reply) {
 // respond delivers r to the client after the client latency.
 func (cs *clientSet) respond(cl *call, a int, r Reply) {
 	at := cs.sim.now + cs.cfg.Latency.draw(cl.c.rng)
-	var box *Reply
+	var box *replyBox
 	if k := len(cs.replyBoxes); k > 0 {
 		box = cs.replyBoxes[k-1]
 		cs.replyBoxes = cs.replyBoxes[:k-1]
 	} else {
-		box = new(Reply)
+		box = new(replyBox)
 	}
-	*box = r
-	cs.sim.scheduleAction(at, eventAction{kind: evRespond, call: cl, n1: uint64(a), reply: box})
+	*box = replyBox{call: cl, reply: r}
+	cs.sim.scheduleAction(at, eventAction{kind: evRespond, ref: box, n1: uint64(a)})
 }
 
-// respondNow hands the boxed reply to attempt a of cl, if the client still waits for it, and
+// replyBox carries a reply to its call through the event queue; boxes are recycled.
+type replyBox struct {
+	call  *call
+	reply Reply
+}
+
+// respondNow hands the boxed reply to attempt a of its call, if the client still waits for it, and
 // recycles the box.
-func (cs *clientSet) respondNow(cl *call, a int, box *Reply) {
-	r := *box
-	*box = Reply{}
+func (cs *clientSet) respondNow(a int, box *replyBox) {
+	cl, r := box.call, box.reply
+	*box = replyBox{}
 	cs.replyBoxes = append(cs.replyBoxes, box)
 	if cl.attempt != a || cl.done || !cl.awaiting {
 		return
@@ -329,7 +335,7 @@ func (cs *clientSet) failAttempt(cl *call, err error) {
 		return
 	}
 	backoff := 10e6 + cl.c.rng.Int64N(40e6)
-	cs.sim.scheduleAction(cs.sim.now+int64(backoff), eventAction{kind: evRetry, call: cl})
+	cs.sim.scheduleAction(cs.sim.now+int64(backoff), eventAction{kind: evRetry, ref: cl})
 }
 
 // retry makes the next attempt of cl unless it ended meanwhile.
@@ -371,7 +377,7 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 	if cl.c.workload {
 		c := cl.c
 		think := int64(c.rng.ExpFloat64() * float64(cs.cfg.Interval))
-		cs.sim.scheduleAction(cs.sim.now+think, eventAction{kind: evIssue, client: c})
+		cs.sim.scheduleAction(cs.sim.now+think, eventAction{kind: evIssue, ref: c})
 	}
 }
 

@@ -148,6 +148,7 @@ func (p *fakeProcess) LogRange(lo, hi uint64) []raft.Entry {
 type fakeDisk struct {
 	synced, unsynced []raft.Entry
 	failSync         error
+	failSave         error
 	recoverErr       error
 	saves, syncs     int
 }
@@ -156,6 +157,9 @@ func newFakeDisk(id uint64, name string, _ any) (Disk, error) { return &fakeDisk
 
 func (d *fakeDisk) Save(b *PersistBatch) error {
 	d.saves++
+	if d.failSave != nil {
+		return d.failSave
+	}
 	d.unsynced = append(d.unsynced, b.Entries...)
 	return nil
 }

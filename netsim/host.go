@@ -34,6 +34,9 @@ type host struct {
 	slot int
 	// tname is name for the trace.
 	tname traceName
+	// saveErrs are the errors of writes whose completion is scheduled, by batch sequence (rare: a
+	// map only once a disk fault made one).
+	saveErrs map[uint64]error
 }
 
 type heldInput struct {
@@ -136,7 +139,7 @@ func (h *host) scheduleTick() {
 		return
 	}
 	h.ticking = true
-	h.sim.scheduleAction(h.sim.now+h.tickGap(), eventAction{kind: evTick, host: h, n1: h.incarnation})
+	h.sim.scheduleAction(h.sim.now+h.tickGap(), eventAction{kind: evTick, ref: h, n1: h.incarnation})
 }
 
 func (h *host) tick(inc uint64) {
@@ -237,12 +240,21 @@ func (h *host) persist(b *PersistBatch) (completed bool) {
 		return true
 	}
 	at := h.sim.now + h.sim.cfg.DiskLatency.draw(h.rng)
-	h.sim.scheduleAction(at, eventAction{kind: evPersisted, host: h, n1: h.incarnation, n2: b.Seq, flag: b.MustSync, err: err})
+	if err != nil {
+		if h.saveErrs == nil {
+			h.saveErrs = make(map[uint64]error)
+		}
+		h.saveErrs[b.Seq] = err
+	}
+	h.sim.scheduleAction(at, eventAction{kind: evPersisted, ref: h, n1: h.incarnation, n2: b.Seq, flag: b.MustSync})
 	return false
 }
 
-// persisted completes persist batch seq of incarnation inc once its disk latency has passed.
-func (h *host) persisted(inc, seq uint64, mustSync bool, err error) {
+// persisted completes persist batch seq of incarnation inc once its disk latency has passed, with
+// the error its write met, if any.
+func (h *host) persisted(inc, seq uint64, mustSync bool) {
+	err := h.saveErrs[seq]
+	delete(h.saveErrs, seq)
 	if inc != h.incarnation || !h.alive {
 		return
 	}

@@ -126,6 +126,25 @@ func TestDiskSyncFailureIsReportedToTheNode(t *testing.T) {
 	require.ErrorIs(t, c.Reply().Err, eio)
 }
 
+// A write the disk refuses (a full disk) is reported when the batch completes, and only for that
+// batch: the error is not kept for later ones.
+func TestDiskWriteFailureIsReportedToTheNode(t *testing.T) {
+	s := newFakeSim(t, fakeConfig(1, 1))
+	enospc := errors.New("ENOSPC")
+	fakeDiskOf(t, s, 1).failSave = enospc
+	c, err := s.Do(Request{Kind: ReqSet, Key: "a", Value: "1"}, DoOptions{Target: 1})
+	require.NoError(t, err)
+	require.True(t, s.RunUntil(c.Done, 1e9))
+	require.ErrorIs(t, c.Reply().Err, enospc)
+	require.Empty(t, s.hostByID(1).saveErrs, "delivered and forgotten")
+
+	fakeDiskOf(t, s, 1).failSave = nil
+	c, err = s.Do(Request{Kind: ReqSet, Key: "b", Value: "2"}, DoOptions{Target: 1})
+	require.NoError(t, err)
+	require.True(t, s.RunUntil(c.Done, s.Now()+1e9))
+	require.NoError(t, c.Reply().Err)
+}
+
 func TestLeaderAndInfo(t *testing.T) {
 	s := newFakeSim(t, fakeConfig(1, 3))
 	s.Run(100 * ms)

@@ -1,7 +1,5 @@
 package netsim
 
-import "github.com/raftlab/raftlab/core/raft"
-
 // event is one scheduled action. Events run in (at, seq) order: seq is a global counter assigned at
 // scheduling time, so two events at the same instant run in the order they were scheduled.
 type event struct {
@@ -24,29 +22,25 @@ type eventKey struct {
 type eventKind uint8
 
 const (
-	evFunc      eventKind = iota // run fn
-	evDeliver                    // deliver the boxed message msg (the box is recycled)
-	evTick                       // tick host if it is still in incarnation n1
-	evPersisted                  // persist batch n2 of host's incarnation n1 completed (flag: fsync it; err: the write's error)
-	evIssue                      // client issues its next workload operation
-	evArrive                     // attempt n1 of call reaches node n2
-	evTimeout                    // attempt n1 of call, sent to node n2, times out
-	evRespond                    // the boxed reply answers attempt n1 of call (the box is recycled)
-	evRetry                      // call makes its next attempt after a backoff
+	evFunc      eventKind = iota // run ref, a func()
+	evDeliver                    // deliver the boxed message ref, a *raft.Message (the box is recycled)
+	evTick                       // tick host ref if it is still in incarnation n1
+	evPersisted                  // persist batch n2 of host ref's incarnation n1 completed (flag: fsync it)
+	evIssue                      // client ref issues its next workload operation
+	evArrive                     // attempt n1 of call ref reaches node n2
+	evTimeout                    // attempt n1 of call ref, sent to node n2, times out
+	evRespond                    // the boxed reply ref (a *replyBox) answers attempt n1 of its call
+	evRetry                      // call ref makes its next attempt after a backoff
 )
 
-// eventAction is what an event does: its kind and the operands that kind uses.
+// eventAction is what an event does: its kind and the operands that kind uses. It holds one
+// reference, so that queuing and clearing an action costs one pointer write barrier while the
+// collector marks, not one per possible operand.
 type eventAction struct {
 	kind   eventKind
 	flag   bool
-	fn     func()
-	msg    *raft.Message
-	host   *host
-	call   *call
-	client *client
-	reply  *Reply
-	err    error
 	n1, n2 uint64
+	ref    any
 }
 
 // eventQueue is a calendar queue of events ordered by (at, seq). Virtual time is cut into days of

@@ -70,9 +70,9 @@ func TestEventQueueKeepsEachEventsActionAndReusesSlots(t *testing.T) {
 			msgs[i].Index = uint64(i)
 			at := int64(round*len(msgs) + (7*i)%len(msgs)) // time never runs backwards across rounds
 			if i%2 == 0 {
-				q.push(event{at: at, seq: uint64(i), eventAction: eventAction{fn: func() { ran = append(ran, i) }}})
+				q.push(event{at: at, seq: uint64(i), eventAction: eventAction{ref: func() { ran = append(ran, i) }}})
 			} else {
-				q.push(event{at: at, seq: uint64(i), eventAction: eventAction{kind: evDeliver, msg: &msgs[i]}})
+				q.push(event{at: at, seq: uint64(i), eventAction: eventAction{kind: evDeliver, ref: &msgs[i]}})
 			}
 		}
 		for q.Len() > 0 {
@@ -80,12 +80,12 @@ func TestEventQueueKeepsEachEventsActionAndReusesSlots(t *testing.T) {
 			i := int(e.seq)
 			require.Equal(t, int64(round*len(msgs)+(7*i)%len(msgs)), e.at)
 			if i%2 == 0 {
-				require.Nil(t, e.msg)
-				e.fn()
+				require.Equal(t, evFunc, e.kind)
+				e.ref.(func())()
 				require.Equal(t, i, ran[len(ran)-1])
 			} else {
-				require.Nil(t, e.fn)
-				require.Same(t, &msgs[i], e.msg)
+				require.Equal(t, evDeliver, e.kind)
+				require.Same(t, &msgs[i], e.ref.(*raft.Message))
 			}
 		}
 		require.Len(t, ran, len(msgs)/2, "round %d", round)

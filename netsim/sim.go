@@ -193,7 +193,7 @@ func (s *Sim) fail(format string, args ...any) {
 
 // schedule queues fn at virtual time at (never in the past).
 func (s *Sim) schedule(at int64, fn func()) {
-	s.scheduleAction(at, eventAction{fn: fn})
+	s.scheduleAction(at, eventAction{ref: fn})
 }
 
 // scheduleAction queues a typed action at virtual time at (never in the past); it takes the same
@@ -208,7 +208,7 @@ func (s *Sim) scheduleAction(at int64, a eventAction) {
 
 // scheduleDelivery queues the delivery of the boxed message at virtual time at.
 func (s *Sim) scheduleDelivery(at int64, m *raft.Message) {
-	s.scheduleAction(at, eventAction{kind: evDeliver, msg: m})
+	s.scheduleAction(at, eventAction{kind: evDeliver, ref: m})
 }
 
 // At queues fn at virtual time at (clamped to now). Scenarios and nemesis schedules use it.
@@ -236,23 +236,23 @@ func (s *Sim) Step() bool {
 func (s *Sim) act(a *eventAction) {
 	switch a.kind {
 	case evFunc:
-		a.fn()
+		a.ref.(func())()
 	case evDeliver:
-		s.net.deliverBoxed(a.msg)
+		s.net.deliverBoxed(a.ref.(*raft.Message))
 	case evTick:
-		a.host.tick(a.n1)
+		a.ref.(*host).tick(a.n1)
 	case evPersisted:
-		a.host.persisted(a.n1, a.n2, a.flag, a.err)
+		a.ref.(*host).persisted(a.n1, a.n2, a.flag)
 	case evIssue:
-		s.clients.issue(a.client)
+		s.clients.issue(a.ref.(*client))
 	case evArrive:
-		s.clients.arrive(a.call, int(a.n1), a.n2)
+		s.clients.arrive(a.ref.(*call), int(a.n1), a.n2)
 	case evTimeout:
-		s.clients.timeout(a.call, int(a.n1), a.n2)
+		s.clients.timeout(a.ref.(*call), int(a.n1), a.n2)
 	case evRespond:
-		s.clients.respondNow(a.call, int(a.n1), a.reply)
+		s.clients.respondNow(int(a.n1), a.ref.(*replyBox))
 	case evRetry:
-		s.clients.retry(a.call)
+		s.clients.retry(a.ref.(*call))
 	}
 }
 
