@@ -52,8 +52,10 @@
 // # Nodes
 //
 // Each node ticks every TickInterval of its own clock (offset and drift are per node), receives
-// messages, and has its persist batches written to its Disk at once and completed (fsync, then
-// Persisted) after the disk latency; a crash in between drops what was not synced. Crash drops the
+// messages, and has its persist batches written to its Disk at once; a batch that must be synced is
+// completed (fsync, then Persisted) after the disk latency, and a crash in between drops what was not
+// synced; a batch without fsync (a commit index alone) completes at once, as a write to the OS's
+// cache does. Crash drops the
 // process and every unsynced write; Restart recovers from the disk; Pause holds every input until
 // Resume.
 //

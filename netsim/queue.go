@@ -8,8 +8,8 @@ type event struct {
 	eventAction
 }
 
-// eventKey is an event's place in the heap: its order and the slot of its action. It holds no
-// pointers, so the heap's moves need no GC write barriers and the collector never scans the heap.
+// eventKey is an event's place in the queue: its order and the slot of its action. It holds no
+// pointers, so the queue's lists need no GC write barriers and the collector never scans them.
 type eventKey struct {
 	at   int64
 	seq  uint64
