@@ -357,7 +357,7 @@ func (n *Node) Ready() Output {
 		return Output{} // hosts poll until empty: nothing to hand out, nothing given back
 	}
 	out := n.out
-	n.out = Output{Messages: recycle(n.handedMsgs), Replies: recycle(n.handedReplies)}
+	n.out = Output{Messages: raft.RecycleMessages(n.handedMsgs), Replies: recycle(n.handedReplies)}
 	n.handedMsgs, n.handedReplies = out.Messages, out.Replies
 	return out
 }

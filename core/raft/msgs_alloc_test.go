@@ -84,3 +84,22 @@ func TestSteadyHeartbeatsThroughReadyAllocateNothing(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// A recycled message array keeps nothing reachable: every reference of the old messages is gone,
+// and the array itself is the one handed in, emptied.
+func TestRecycleMessagesDropsEveryReference(t *testing.T) {
+	ms := []Message{
+		{Type: MsgApp, Entries: []Entry{{Index: 1, Data: []byte("x")}}, Context: []byte("c")},
+		{Type: MsgSnap, Snapshot: &Snapshot{Data: []byte("big")}},
+		{Type: MsgHeartbeat},
+	}
+	out := RecycleMessages(ms)
+	require.Empty(t, out)
+	require.Equal(t, cap(ms), cap(out))
+	require.Same(t, &ms[0], &out[:1][0], "the same array")
+	for i, m := range ms {
+		require.Nil(t, m.Entries, "message %d", i)
+		require.Nil(t, m.Snapshot, "message %d", i)
+		require.Nil(t, m.Context, "message %d", i)
+	}
+}

@@ -242,7 +242,7 @@ func (n *Node) Ready() Ready {
 	if k := len(rd.CommittedEntries); k > 0 {
 		r.log.applying = rd.CommittedEntries[k-1].Index
 	}
-	r.msgs, n.handedMsgs = recycle(n.handedMsgs), r.msgs
+	r.msgs, n.handedMsgs = RecycleMessages(n.handedMsgs), r.msgs
 	r.readStates, n.handedReads = recycle(n.handedReads), r.readStates
 	return rd
 }
@@ -311,4 +311,24 @@ func (n *Node) Status() Status {
 		sortProgress(st.Progress)
 	}
 	return st
+}
+
+// RecycleMessages empties a message array for reuse: it drops the references the old messages hold
+// (entries, snapshot, context), so that a reused array keeps nothing reachable, and returns it with
+// length zero. It writes only the references that are set: clearing whole messages made the
+// collector's write barrier process every pointer slot of every message while it marked.
+func RecycleMessages(ms []Message) []Message {
+	for i := range ms {
+		m := &ms[i]
+		if m.Entries != nil {
+			m.Entries = nil
+		}
+		if m.Snapshot != nil {
+			m.Snapshot = nil
+		}
+		if m.Context != nil {
+			m.Context = nil
+		}
+	}
+	return ms[:0]
 }
