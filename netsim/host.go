@@ -180,16 +180,16 @@ func (h *host) input(kind, detail string, fn func()) {
 
 // recv delivers a message to the live process. It is input("recv", ...) without formatting the
 // description into a string or capturing the message in a closure unless the node is paused.
-func (h *host) recv(m raft.Message) {
+func (h *host) recv(m *raft.Message) {
 	if !h.alive {
 		return
 	}
 	if h.paused {
-		h.holdRecv(m)
+		h.holdRecv(*m)
 		return
 	}
-	h.sim.traceMessage(kindRecv, h.tname, "", &m, -1)
-	h.proc.Step(m)
+	h.sim.traceMessage(kindRecv, h.tname, "", m, -1)
+	h.proc.Step(*m)
 	h.afterInput()
 }
 

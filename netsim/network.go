@@ -298,24 +298,24 @@ func (n *Network) schedule(at int64, m raft.Message) {
 	n.sim.scheduleDelivery(at, box)
 }
 
-// deliverBoxed delivers a scheduled message and recycles its box.
+// deliverBoxed delivers a scheduled message from its box and then recycles the box (what the
+// delivery sends meanwhile goes in other boxes).
 func (n *Network) deliverBoxed(box *raft.Message) {
-	m := *box
-	*box = raft.Message{}
+	n.deliver(box)
+	box.DropReferences()
 	n.boxes = append(n.boxes, box)
-	n.deliver(m)
 }
 
-func (n *Network) deliver(m raft.Message) {
+func (n *Network) deliver(m *raft.Message) {
 	if n.cut[Link{m.From, m.To}] {
 		n.stats.Cut++
-		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.To), "cut-in-flight ", &m, -1)
+		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.To), "cut-in-flight ", m, -1)
 		return
 	}
 	h := n.sim.hostByID(m.To)
 	if h == nil || !h.alive {
 		n.stats.Undelivered++
-		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.To), "down ", &m, -1)
+		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.To), "down ", m, -1)
 		return
 	}
 	n.stats.Delivered++

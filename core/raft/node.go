@@ -314,21 +314,25 @@ func (n *Node) Status() Status {
 }
 
 // RecycleMessages empties a message array for reuse: it drops the references the old messages hold
-// (entries, snapshot, context), so that a reused array keeps nothing reachable, and returns it with
-// length zero. It writes only the references that are set: clearing whole messages made the
-// collector's write barrier process every pointer slot of every message while it marked.
+// (DropReferences), so that a reused array keeps nothing reachable, and returns it with length zero.
 func RecycleMessages(ms []Message) []Message {
 	for i := range ms {
-		m := &ms[i]
-		if m.Entries != nil {
-			m.Entries = nil
-		}
-		if m.Snapshot != nil {
-			m.Snapshot = nil
-		}
-		if m.Context != nil {
-			m.Context = nil
-		}
+		ms[i].DropReferences()
 	}
 	return ms[:0]
+}
+
+// DropReferences clears what m points to (entries, snapshot, context) so that a message kept for
+// reuse keeps nothing reachable. It writes only the references that are set: clearing whole
+// messages made the collector's write barrier visit every pointer slot while it marked.
+func (m *Message) DropReferences() {
+	if m.Entries != nil {
+		m.Entries = nil
+	}
+	if m.Snapshot != nil {
+		m.Snapshot = nil
+	}
+	if m.Context != nil {
+		m.Context = nil
+	}
 }
