@@ -28,11 +28,7 @@ func TestGCBudgetIsFourTimesTheLiveHeapAndNeverShrinks(t *testing.T) {
 func TestTuneGCSetsTheMemoryBudget(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
-	t.Cleanup(func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
+	defaultGCUntilCleanup(t)
 
 	growGCBudget()
 	require.Equal(t, int64(math.MaxInt64), debug.SetMemoryLimit(-1), "no budget of labd's: nothing to grow")
@@ -46,12 +42,18 @@ func TestTuneGCSetsTheMemoryBudget(t *testing.T) {
 
 func TestTuneGCLeavesTheUsersChoice(t *testing.T) {
 	t.Setenv("GOGC", "200")
+	defaultGCUntilCleanup(t)
+	tuneGC()
+	assert.Equal(t, 100, debug.SetGCPercent(100))
+	assert.Equal(t, int64(math.MaxInt64), debug.SetMemoryLimit(-1))
+}
+
+// defaultGCUntilCleanup sets Go's default collector (GOGC 100, no memory limit) for the test and
+// restores the collector it found when the test ends.
+func defaultGCUntilCleanup(t *testing.T) {
 	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
 	t.Cleanup(func() {
 		debug.SetGCPercent(percent)
 		debug.SetMemoryLimit(limit)
 	})
-	tuneGC()
-	assert.Equal(t, 100, debug.SetGCPercent(100))
-	assert.Equal(t, int64(math.MaxInt64), debug.SetMemoryLimit(-1))
 }
