@@ -46,6 +46,9 @@ func (s *Store) GetInternal(path string, recursive bool) (*Event, error) {
 // them, so that read-modify-write changes of internal records (the v2 auth users and roles) made
 // through different members cannot overwrite each other. Any other op is refused.
 func (s *Store) ApplyInternal(r Request) (*Event, error) {
+	if key := cleanKey(r.Key); len(key) > MaxKeyBytes {
+		return nil, KeyTooLong(len(key), MaxKeyBytes, s.Index())
+	}
 	switch r.Op {
 	case OpSet:
 		return s.SetInternal(r.Key, r.Value)
