@@ -64,6 +64,10 @@ func (h *handler) doKeys(w http.ResponseWriter, r *http.Request, req node.Reques
 	if req.Kind == node.KindWrite {
 		h.metrics.countProposal(err)
 	}
+	if errors.Is(err, node.ErrTooLarge) { // the door let through what the node refuses: not a 500
+		writeStoreError(w, requestTooLarge())
+		return
+	}
 	if err != nil {
 		h.writeKeyError(w, err)
 		return
