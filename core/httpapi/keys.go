@@ -94,6 +94,10 @@ func writeKeyEvent(w http.ResponseWriter, ev *store.Event, etcdIndex, raftIndex,
 	if noValueOnSuccess && hidesValue(ev.Action) {
 		ev = &store.Event{Action: ev.Action}
 	}
+	if ev.Node != nil && len(ev.Node.Nodes) > 0 {
+		_ = writeEventStream(w, code, ev) // a listing: its size has no bound but the store's
+		return
+	}
 	_ = writeJSONLine(w, code, ev) // a failed write means the client went away
 }
 
