@@ -33,6 +33,14 @@ func watchRSS(t *testing.T, limit int64) *rssWatch {
 	t.Cleanup(func() {
 		close(w.stop)
 		<-w.done
+		for _, kill := range w.over {
+			t.Errorf("memory watchdog: %s", kill)
+		}
+		if t.Failed() {
+			for name, rss := range w.peak {
+				t.Logf("memory watchdog: %s peaked at %d MiB RSS", name, rss>>20)
+			}
+		}
 	})
 	return w
 }
