@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -28,8 +30,10 @@ const (
 	// for each byte of the input: the three members keep what it wrote (tree, history, log).
 	fuzzHeapSlack     = 64 << 20
 	fuzzGrowthPerByte = 16
-	// fuzzHeapCeiling is the live heap past which every key is deleted, so that a long run keeps
-	// measuring inputs against a small store; the heap must then fall below it again.
+	// fuzzHeapCeiling is the live heap past which the cluster is replaced by a fresh one. What a
+	// member keeps is bounded by the recent writes, not by its data: the last 1000 events, 5000
+	// log entries and 20000 request results, each up to 1.5 MiB; a long run replaces the cluster
+	// to keep measuring inputs against a small one.
 	fuzzHeapCeiling = 256 << 20
 	// fuzzRestartEvery inputs, one member (in turn) is stopped and started again: it replays its
 	// log and snapshot, which must hold whatever the inputs wrote.
@@ -47,8 +51,7 @@ func FuzzClusterHTTP(f *testing.F) {
 	}
 	old := debug.SetMemoryLimit(fuzzMemoryLimit)
 	f.Cleanup(func() { debug.SetMemoryLimit(old) })
-	h := &fuzzHarness{f: f}
-	h.build()
+	h := newFuzzHarness(f)
 	f.Fuzz(func(t *testing.T, member uint8, method, target, body string) {
 		h.input(t, int(member)%3, method, target, body)
 	})
@@ -81,21 +84,49 @@ func largeSeeds() []fuzzSeed {
 
 // fuzzHarness is the cluster FuzzClusterHTTP drives, one per fuzzing process.
 type fuzzHarness struct {
-	f        *testing.F
-	c        *testCluster
-	handlers []http.Handler
-	inputs   int
-	ids      []uint64 // the members' IDs: any other member an input added is removed again
+	f          *testing.F
+	dir        string // each generation of the cluster has its data in a directory under it
+	generation int
+	c          *testCluster
+	handlers   []http.Handler
+	inputs     int
+	ids        []uint64 // the members' IDs: any other member an input added is removed again
 }
 
-// build starts the cluster.
-func (h *fuzzHarness) build() {
-	h.c = newTestClusterWith(h.f, 3, func(cfg *Config) { cfg.SnapshotCount = 64 })
+// newFuzzHarness starts the first cluster; the last one is stopped when f ends.
+func newFuzzHarness(f *testing.F) *fuzzHarness {
+	h := &fuzzHarness{f: f, dir: f.TempDir()}
+	h.build(f)
+	f.Cleanup(func() {
+		h.c.t = f
+		h.c.stopAll()
+	})
+	return h
+}
+
+// build starts a fresh cluster (stopping and deleting the previous one) and fails t if the
+// process's live heap does not fall back under half the ceiling: a stopped member must let go of
+// everything it held.
+func (h *fuzzHarness) build(t testing.TB) {
+	if h.c != nil {
+		h.c.t = t
+		h.c.stopAll()
+		if err := os.RemoveAll(h.c.dir); err != nil {
+			t.Fatalf("remove the old cluster: %v", err)
+		}
+	}
+	h.generation++
+	h.c = startTestCluster(t, filepath.Join(h.dir, strconv.Itoa(h.generation)), 3,
+		func(cfg *Config) { cfg.SnapshotCount = 64 })
 	h.c.leader()
 	h.handlers = make([]http.Handler, 3)
+	h.ids = h.ids[:0]
 	for i, s := range h.c.servers {
 		h.handlers[i] = httpapi.New(httpapi.Config{Backend: s, Logger: quietLogger()})
 		h.ids = append(h.ids, s.ID())
+	}
+	if heap := liveHeap(); heap > fuzzHeapCeiling/2 {
+		t.Fatalf("%d MiB of live heap remain after the cluster was replaced", heap>>20)
 	}
 }
 
@@ -126,28 +157,7 @@ func (h *fuzzHarness) input(t *testing.T, member int, method, target, body strin
 		t.Fatalf("%s %.200q (%d-byte body): live heap grew from %d to %d MiB", method, target, len(body), before>>20, after>>20)
 	}
 	if after > fuzzHeapCeiling {
-		h.wipe(t)
-		if after = liveHeap(); after > fuzzHeapCeiling {
-			t.Fatalf("after input %d: %d MiB of live heap remain once every key is deleted", h.inputs, after>>20)
-		}
-	}
-}
-
-// wipe deletes every top-level user key, so that a long run keeps measuring inputs against a
-// small store (the history keeps its last 1000 events).
-func (h *fuzzHarness) wipe(t *testing.T) {
-	ev, err := h.c.servers[0].Get("/", false, false, 0)
-	if err != nil {
-		t.Fatalf("list the keys to wipe: %v", err)
-	}
-	for _, n := range ev.Node.Nodes {
-		rep, err := h.do(0, node.Request{Kind: node.KindWrite, Write: store.Request{Op: store.OpDelete, Key: n.Key, Dir: n.Dir, Recursive: true}})
-		if err == nil {
-			err = rep.Err
-		}
-		if err != nil {
-			t.Fatalf("wipe %.100q: %v", n.Key, err)
-		}
+		h.build(t)
 	}
 }
 

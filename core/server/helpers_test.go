@@ -61,7 +61,15 @@ func newTestCluster(t testing.TB, size int) *testCluster {
 // newTestClusterWith is newTestCluster with tweak applied to every member's Config.
 func newTestClusterWith(t testing.TB, size int, tweak func(*Config)) *testCluster {
 	t.Helper()
-	c := &testCluster{t: t, dir: t.TempDir(), tweak: tweak}
+	c := startTestCluster(t, t.TempDir(), size, tweak)
+	t.Cleanup(c.stopAll)
+	return c
+}
+
+// startTestCluster starts size members with their data under dir; the caller stops them.
+func startTestCluster(t testing.TB, dir string, size int, tweak func(*Config)) *testCluster {
+	t.Helper()
+	c := &testCluster{t: t, dir: dir, tweak: tweak}
 	for i := range size {
 		addr := freeAddr(t)
 		c.addrs = append(c.addrs, addr)
@@ -72,7 +80,6 @@ func newTestClusterWith(t testing.TB, size int, tweak func(*Config)) *testCluste
 	for i := range size {
 		c.start(i)
 	}
-	t.Cleanup(c.stopAll)
 	return c
 }
 
