@@ -2,6 +2,7 @@ package store
 
 import (
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,36 @@ func TestDeepStoreRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, key[:41]+"/new", got.Node.Key)
 	assert.Equal(t, []string{"expire " + key, "expire /cc" + chainKey(299)}, keysOf(b.ApplyExpired(t0+3601*sec)))
+}
+
+// BenchmarkDeepChain applies (as a log replay does), saves and restores one key per depth: the
+// bytes per operation grow with the depth, not with its square.
+func BenchmarkDeepChain(b *testing.B) {
+	for _, depth := range []int{255, 1020, 2040} {
+		key := "/c" + chainKey(depth-1)
+		b.Run("apply/depth="+strconv.Itoa(depth), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				mustApply(b, New(), set(key, "v"))
+			}
+		})
+		s := New()
+		mustApply(b, s, set(key, "v"))
+		data := saved(b, s)
+		b.Run("save/depth="+strconv.Itoa(depth), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				saved(b, s)
+			}
+			b.ReportMetric(float64(len(data)), "snapshot-bytes")
+		})
+		b.Run("recovery/depth="+strconv.Itoa(depth), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := New().Recovery(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
