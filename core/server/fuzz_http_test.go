@@ -274,16 +274,18 @@ func (h *fuzzHarness) sentinel(t *testing.T, member int) {
 	}
 }
 
-// do sends req to member i and waits up to 10 seconds (an election included).
+// do sends req to member i and retries while the cluster has no leader or lost the request to a
+// leader change (a read forwarded to a leader that just stopped times out after 5 s), for up to
+// 30 seconds.
 func (h *fuzzHarness) do(i int, req node.Request) (node.Reply, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for {
 		rep, err := h.c.servers[i].Do(ctx, req)
-		if err == nil && (rep.Err == node.ErrNoLeader || rep.Err == node.ErrDropped) {
+		if err == nil && (rep.Err == node.ErrNoLeader || rep.Err == node.ErrDropped || rep.Err == node.ErrTimeout) {
 			select {
 			case <-ctx.Done():
-				return rep, fmt.Errorf("no leader for 10s: %w", rep.Err)
+				return rep, fmt.Errorf("no answer for 30s: %w", rep.Err)
 			case <-time.After(20 * time.Millisecond):
 				continue
 			}
