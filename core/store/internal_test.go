@@ -127,3 +127,19 @@ func TestApplyInternalSetAndDeleteAreTheOldOps(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, jsonOf(t, e2), jsonOf(t, e1))
 }
+
+// TestGetInternalCountsAsAGet: etcd keeps its v2 auth records in the v2 store and reads them with
+// store gets (whether auth is enabled, on every keys request; users and roles when it is), which
+// /v2/stats/store counts. kvd's auth records live in the internal namespace, so its reads count
+// the same way.
+func TestGetInternalCountsAsAGet(t *testing.T) {
+	s := New()
+	_, err := s.SetInternal("/auth/enabled", "false")
+	require.NoError(t, err)
+	before := s.Stats()
+	_, err = s.GetInternal("/auth/enabled", false)
+	require.NoError(t, err)
+	_, err = s.GetInternal("/auth/users/nobody", false)
+	require.Error(t, err)
+	assert.Equal(t, Stats{GetSuccess: 1, GetFail: 1}, statsDelta(before, s.Stats()))
+}
