@@ -69,6 +69,7 @@ func TestMembersAPIErrors(t *testing.T) {
 		{"missing content type", "POST", "/v2/members", "", `{}`, 415, `{"message":"Bad Content-Type , accept application/json"}`},
 		{"bad json", "POST", "/v2/members", "application/json", `{"peerURLs":`, 400, `{"message":"unexpected end of JSON input"}`},
 		{"no urls", "POST", "/v2/members", "application/json", `{"peerURLs":[]}`, 400, `{"message":"no valid URLs given"}`},
+		{"urls not a list", "PUT", "/v2/members/abc", "application/json", `{"peerURLs":"x"}`, 400, `{"message":"json: cannot unmarshal string into Go struct field .peerURLs of type []string"}`},
 		{"url without port", "POST", "/v2/members", "application/json", `{"peerURLs":["http://h"]}`, 400, `{"message":"URL address does not have the form \"host:port\": http://h"}`},
 		{"url with path", "POST", "/v2/members", "application/json", `{"peerURLs":["http://h:1/p"]}`, 400, `{"message":"URL must not contain a path: http://h:1/p"}`},
 		{"bad scheme", "POST", "/v2/members", "application/json", `{"peerURLs":["ftp://h:1"]}`, 400, `{"message":"URL scheme must be http, https, unix, or unixs: ftp://h:1"}`},
