@@ -41,11 +41,11 @@ func (h *handler) serveMembers(w http.ResponseWriter, r *http.Request) {
 	if !allowMethod(w, r.Method, http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPut) {
 		return
 	}
-	h.clusterIDHeader(w)
 	if r.Method != http.MethodGet && !h.hasRootAccess(r) { // changing membership needs root, as in etcd
-		writeAuthNoAuth(w)
+		writeAuthNoAuth(w) // before the cluster ID header, as etcd
 		return
 	}
+	h.clusterIDHeader(w)
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes)
 	}

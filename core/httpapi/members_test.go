@@ -125,3 +125,13 @@ func TestMembersOversizedBody(t *testing.T) {
 	assert.Equal(t, `{"message":"http: request body too large"}`, rec.Body.String())
 	assert.Len(t, b.Status().Members, 1)
 }
+
+// TestMembersRefusalHasNoClusterID: etcd checks root access before it sets X-Etcd-Cluster-Id, so a
+// refused membership change answers 401 without it (parity 11-auth.seq).
+func TestMembersRefusalHasNoClusterID(t *testing.T) {
+	h, _ := setupAuth(t)
+	rec := mustAs(t, h, asAlice, http.MethodPost, "/v2/members", `{"peerURLs":["http://10.0.0.9:2380"]}`, http.StatusUnauthorized)
+	assert.Empty(t, rec.Header().Get("X-Etcd-Cluster-Id"))
+	rec = mustAs(t, h, asGuest, http.MethodGet, "/v2/members", "", http.StatusOK)
+	assert.NotEmpty(t, rec.Header().Get("X-Etcd-Cluster-Id"))
+}
