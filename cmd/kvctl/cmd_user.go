@@ -60,7 +60,9 @@ func userGetSetup(fs *flag.FlagSet) action {
 			}
 			fmt.Fprintf(cx.app.stdout, "User: %s\n", u.User)
 			if !*detail {
-				names := make([]string, 0, len(u.Roles))
+				// etcdctl's client (client/v2) makes the slice with len(roles) empty names
+				// before it appends them, so each role adds a space: "Roles:  app".
+				names := make([]string, len(u.Roles), 2*len(u.Roles))
 				for _, r := range u.Roles {
 					names = append(names, r.Role)
 				}

@@ -65,10 +65,10 @@ func execWatchCommand() *command {
 				if err != nil {
 					return cx.app.fail(exitBadArgs, err)
 				}
-				// etcdctl adds one here and the watcher adds another: waitIndex = after-index+2.
+				// The watcher asks for waitIndex = after-index+1, as etcdctl 3.5's exec-watch does.
 				var index uint64
 				if *afterIndex > 0 {
-					index = uint64(*afterIndex) + 1
+					index = uint64(*afterIndex)
 				}
 				c, code, ok := cx.newClient(true)
 				if !ok {

@@ -94,8 +94,7 @@ func (a *app) help(args []string) int {
 	}
 	cmd := findCommand(commands(), args[0])
 	if cmd == nil {
-		fmt.Fprintf(a.stderr, "No help topic for '%s'\n", args[0])
-		return exitBadArgs
+		return a.noHelpTopic(args[0])
 	}
 	name := cmd.name
 	if len(args) > 1 && len(cmd.subcommands) > 0 {

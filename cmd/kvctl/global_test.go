@@ -29,7 +29,7 @@ func TestVersionAndHelp(t *testing.T) {
 	r = h.runRaw(t, "", "help", "member", "add")
 	assert.Contains(t, r.stdout, "kvctl member add [command options] <name> <peerURL>")
 	r = h.runRaw(t, "", "help", "nope")
-	assert.Equal(t, result{stderr: "No help topic for 'nope'\n", code: 128}, r)
+	assert.Equal(t, result{stderr: "No help topic for 'nope'\n", code: 3}, r)
 	assert.Empty(t, h.fake.Requests())
 }
 

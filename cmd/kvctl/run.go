@@ -17,6 +17,8 @@ const (
 	exitServerError       = 4
 	exitClusterNotHealthy = 5
 	exitBadArgs           = 128
+	// exitNoHelpTopic is etcdctl's exit code for an unknown command (its CLI library's).
+	exitNoHelpTopic = 3
 )
 
 // version is what --version reports, matching the etcdctl kvctl stands in for.
@@ -75,7 +77,7 @@ func (a *app) run(args []string) int {
 	}
 	cmd := findCommand(commands(), rest[0])
 	if cmd == nil {
-		return a.fail(exitBadArgs, fmt.Errorf("unknown command %q (see 'kvctl help')", rest[0]))
+		return a.noHelpTopic(rest[0])
 	}
 	return a.runCommand(cmd, rest[1:], cmd.name)
 }
@@ -89,7 +91,7 @@ func (a *app) runCommand(cmd *command, args []string, fullName string) int {
 		}
 		sub := findCommand(cmd.subcommands, args[0])
 		if sub == nil {
-			return a.fail(exitBadArgs, fmt.Errorf("unknown command %q (see 'kvctl help %s')", fullName+" "+args[0], fullName))
+			return a.noHelpTopic(args[0])
 		}
 		return a.runCommand(sub, args[1:], fullName+" "+sub.name)
 	}
@@ -109,6 +111,12 @@ func (a *app) runCommand(cmd *command, args []string, fullName string) int {
 		return a.fail(exitBadArgs, err)
 	}
 	return action(&cmdContext{app: a, args: positional})
+}
+
+// noHelpTopic is etcdctl's answer to an unknown command or subcommand.
+func (a *app) noHelpTopic(name string) int {
+	fmt.Fprintf(a.stderr, "No help topic for '%s'\n", name)
+	return exitNoHelpTopic
 }
 
 // fail prints an error the way etcdctl does ("Error: " and the error through Println, hence
