@@ -81,7 +81,6 @@ func TestAuthCommands(t *testing.T) {
 		{"", []string{"user", "grant", "--roles", "app", "alice"}, result{stdout: "User alice updated\n"}},
 		{"", []string{"user", "grant", "alice"}, result{stderr: "No roles specified; please use `--roles`\n", code: 1}},
 		{"", []string{"user", "get", "alice"}, result{stdout: "User: alice\nRoles:  app\n"}},
-		{"", []string{"user", "get", "--detail", "alice"}, result{stdout: "User: alice\nRole: app\nKV Read:\n\t/app/*\n\t/shared\nKV Write:\n\t/app/*\n"}},
 		{"", []string{"auth", "enable"}, result{stdout: "Authentication Enabled\n"}},
 		{"", []string{"user", "list"}, result{stderr: "Insufficient credentials\n", code: 1}},
 		{"", []string{"--username", "root:rootpw", "user", "list"}, result{stdout: "alice\nroot\n"}},

@@ -53,15 +53,14 @@ type app struct {
 
 // run parses the global flags, then dispatches to the command.
 func (a *app) run(args []string) int {
-	fs := flag.NewFlagSet("kvctl", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("kvctl")
 	showVersion, showHelp := a.global.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			a.printHelp()
 			return exitSuccess
 		}
-		return a.fail(exitBadArgs, err)
+		return a.usageError(err, ".", a.printHelp)
 	}
 	if *showVersion {
 		fmt.Fprintf(a.stdout, "etcdctl version: %s\nAPI version: 2\n", version)
@@ -72,7 +71,7 @@ func (a *app) run(args []string) int {
 		a.printHelp()
 		return exitSuccess
 	}
-	if rest[0] == "help" {
+	if rest[0] == "help" || rest[0] == "h" {
 		return a.help(rest[1:])
 	}
 	cmd := findCommand(commands(), rest[0])
@@ -95,20 +94,19 @@ func (a *app) runCommand(cmd *command, args []string, fullName string) int {
 		}
 		return a.runCommand(sub, args[1:], fullName+" "+sub.name)
 	}
-	fs := flag.NewFlagSet(fullName, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet(fullName)
 	action := cmd.setup(fs)
 	parse := parseInterspersed
 	if cmd.flagsFirst {
 		parse = parseLeading
 	}
-	positional, err := parse(fs, args)
+	positional, err := parse(fs.FlagSet, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			a.printCommandHelp(cmd, fullName)
 			return exitSuccess
 		}
-		return a.fail(exitBadArgs, err)
+		return a.usageError(err, ":", func() { a.printCommandHelp(cmd, fullName) })
 	}
 	return action(&cmdContext{app: a, args: positional})
 }
