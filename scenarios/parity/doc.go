@@ -23,7 +23,7 @@
 // M names a member by role: L the leader (the default), F1 and F2 the followers by name. A body
 // is sent as application/x-www-form-urlencoded unless ct= says otherwise; the target is sent as
 // written. Templates: {{N}} is the etcd index N after the file's start, {{id:M}}, {{client:M}},
-// {{peer:M}}, {{name:M}} name a member, {{$VAR}} a saved value. Unless a ctl step names its own
+// {{peer:M}}, {{name:M}} name a member, {{$VAR}} a saved value, {{repeat:TEXT:N}} is TEXT N times. Unless a ctl step names its own
 // endpoints, it gets --endpoints=<M's client URL>.
 //
 // # Normalisation

@@ -109,7 +109,8 @@ func (s *side) finish() {
 var reTemplate = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
 
 // expand fills in the templates of a step: {{N}} (the index N after the sequence's start),
-// {{id:A}}, {{client:A}}, {{peer:A}}, {{name:A}} for the member of alias A, {{$var}}.
+// {{id:A}}, {{client:A}}, {{peer:A}}, {{name:A}} for the member of alias A, {{$var}}, and
+// {{repeat:TEXT:COUNT}} (TEXT COUNT times, for large bodies and long keys).
 func (s *side) expand(text string) (string, error) {
 	var err error
 	out := reTemplate.ReplaceAllStringFunc(text, func(m string) string {
@@ -125,6 +126,15 @@ func (s *side) expand(text string) (string, error) {
 			return m
 		}
 		kind, alias, _ := strings.Cut(t, ":")
+		if kind == "repeat" {
+			text, count, _ := strings.Cut(alias, ":")
+			n, convErr := strconv.Atoi(count)
+			if convErr != nil || n < 0 {
+				err = fmt.Errorf("template %s: want {{repeat:TEXT:COUNT}}", m)
+				return m
+			}
+			return strings.Repeat(text, n)
+		}
 		mem := s.members[alias]
 		if mem == nil {
 			err = fmt.Errorf("template %s: unknown member %q", m, alias)
