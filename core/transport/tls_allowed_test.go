@@ -6,12 +6,10 @@ import (
 	"errors"
 	"net"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/transport/testcert"
 )
 
@@ -58,15 +56,7 @@ func TestOnlyAllowedPeerCertificatesAreAccepted(t *testing.T) {
 			c := startNode(t, 3, 7, "", withTLS(client, ca.Pool()))
 			c.AddPeer(1, []string{a.addr})
 			a.AddPeer(3, []string{c.addr})
-			require.Never(t, func() bool {
-				c.Send([]raft.Message{heartbeat(3, 1, 3)})
-				for _, m := range a.inbox.all() {
-					if m.From == 3 {
-						return true
-					}
-				}
-				return false
-			}, 300*time.Millisecond, 10*time.Millisecond)
+			requireNeverDelivered(t, c, a)
 			sendUntil(t, a, heartbeat(1, 3, 3), func() bool { return a.Stats()[3].Failures > 0 })
 			assert.True(t, errors.Is(a.Stats()[3].LastError, ErrPeerCertificateNotAllowed), "a refuses to talk to a server with c's certificate: %v", a.Stats()[3].LastError)
 			assert.Zero(t, c.inbox.len())
