@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -38,6 +39,28 @@ func asUser(t *testing.T, method, target, user, password, body string) (int, str
 	return resp.StatusCode, string(b)
 }
 
+// enableAuthAsRoot creates the root user (password rootpw), then the roles and users given as
+// JSON records, turns auth on and takes every right from the guest role, all through base.
+func enableAuthAsRoot(t *testing.T, base string, records ...string) {
+	t.Helper()
+	put := func(path, body string) {
+		code, resp := asUser(t, http.MethodPut, base+path, "root", "rootpw", body)
+		require.Contains(t, []int{http.StatusOK, http.StatusCreated}, code, "PUT %s: %s", path, resp)
+	}
+	put("/v2/auth/users/root", `{"user":"root","password":"rootpw"}`)
+	for _, rec := range records {
+		var r struct{ Role, User string }
+		require.NoError(t, json.Unmarshal([]byte(rec), &r))
+		if r.Role != "" {
+			put("/v2/auth/roles/"+r.Role, rec)
+		} else {
+			put("/v2/auth/users/"+r.User, rec)
+		}
+	}
+	put("/v2/auth/enable", "")
+	put("/v2/auth/roles/guest", `{"role":"guest","revoke":{"kv":{"read":["/*"],"write":["/*"]}}}`)
+}
+
 // TestAuthChangeIsInForceOnEveryMemberBeforeItReturns takes a user's rights away through the
 // leader (deleting the user, or revoking its role) and, as soon as that returns, writes and
 // quorum-reads as that user through a follower: refused every time. The follower may not have
@@ -47,15 +70,7 @@ func TestAuthChangeIsInForceOnEveryMemberBeforeItReturns(t *testing.T) {
 	c := startCluster(t, 3)
 	lead := c.leaderIndex(t, nil)
 	a, b := c.members[lead].clientURL, c.members[(lead+1)%3].clientURL
-	for _, step := range []struct{ method, path, body string }{
-		{http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`},
-		{http.MethodPut, "/v2/auth/roles/app", `{"role":"app","permissions":{"kv":{"read":["/app/*"],"write":["/app/*"]}}}`},
-		{http.MethodPut, "/v2/auth/enable", ""},
-		{http.MethodPut, "/v2/auth/roles/guest", `{"role":"guest","revoke":{"kv":{"read":["/*"],"write":["/*"]}}}`},
-	} {
-		code, body := asUser(t, step.method, a+step.path, "root", "rootpw", step.body)
-		require.Contains(t, []int{http.StatusOK, http.StatusCreated}, code, "%s %s: %s", step.method, step.path, body)
-	}
+	enableAuthAsRoot(t, a, `{"role":"app","permissions":{"kv":{"read":["/app/*"],"write":["/app/*"]}}}`)
 
 	const tries = 100 // each takes the rights away once and then tries a write and a quorum read
 	accepted := 0

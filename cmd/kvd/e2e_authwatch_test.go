@@ -62,18 +62,9 @@ func TestWatchesEndWhenTheirRightsGo(t *testing.T) {
 	c := startCluster(t, 3)
 	lead := c.leaderIndex(t, nil)
 	a, b := c.members[lead].clientURL, c.members[(lead+1)%3].clientURL
-	for _, step := range []struct{ method, path, body string }{
-		{http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`},
-		{http.MethodPut, "/v2/auth/roles/app", `{"role":"app","permissions":{"kv":{"read":["/app*"],"write":["/app*"]}}}`},
-		{http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","password":"pw","roles":["app"]}`},
-		{http.MethodPut, "/v2/auth/users/bob", `{"user":"bob","password":"pw","roles":["app"]}`},
-		{http.MethodPut, "/v2/auth/users/carol", `{"user":"carol","password":"pw","roles":["app"]}`},
-		{http.MethodPut, "/v2/auth/enable", ""},
-		{http.MethodPut, "/v2/auth/roles/guest", `{"role":"guest","revoke":{"kv":{"read":["/*"],"write":["/*"]}}}`},
-	} {
-		code, body := asUser(t, step.method, a+step.path, "root", "rootpw", step.body)
-		require.Contains(t, []int{http.StatusOK, http.StatusCreated}, code, "%s %s: %s", step.method, step.path, body)
-	}
+	enableAuthAsRoot(t, a, `{"role":"app","permissions":{"kv":{"read":["/app*"],"write":["/app*"]}}}`,
+		`{"user":"alice","password":"pw","roles":["app"]}`, `{"user":"bob","password":"pw","roles":["app"]}`,
+		`{"user":"carol","password":"pw","roles":["app"]}`)
 	// The follower has applied everything before the watches open.
 	require.Eventually(t, func() bool {
 		code, _ := asUser(t, http.MethodGet, b+"/v2/keys/app/?recursive=true", "carol", "pw", "")

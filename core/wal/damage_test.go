@@ -89,6 +89,14 @@ func writeRealLog(t *testing.T) realLog {
 	return log
 }
 
+// readSegment returns a segment's bytes and its record starts.
+func readSegment(t *testing.T, path string) ([]byte, []int) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return data, recordStarts(t, data)
+}
+
 // recordStarts walks the frames of a segment: the offset of every record, and the file size last.
 func recordStarts(t *testing.T, data []byte) []int {
 	t.Helper()
@@ -149,9 +157,7 @@ func TestFlippedByteIsRefusedOrLosesNothing(t *testing.T) {
 	log := writeRealLog(t)
 	refused := 0
 	for _, path := range []string{log.segments[0], log.segments[len(log.segments)-1]} {
-		original, err := os.ReadFile(path)
-		require.NoError(t, err)
-		starts := recordStarts(t, original)
+		original, starts := readSegment(t, path)
 		for off := range original {
 			for _, mask := range []byte{0xff, 0x01, 0x80} {
 				rec, err := openFlipped(t, log.dir, path, original, off, mask)
@@ -175,9 +181,7 @@ func TestFlippedByteIsRefusedOrLosesNothing(t *testing.T) {
 func TestEveryTruncationPointRecovers(t *testing.T) {
 	log := writeRealLog(t)
 	path := log.segments[len(log.segments)-1]
-	original, err := os.ReadFile(path)
-	require.NoError(t, err)
-	starts := recordStarts(t, original)
+	original, starts := readSegment(t, path)
 	// What recovery holds with the segment cut right after each record: a clean end.
 	atBoundary := map[int]recoveredState{}
 	for _, end := range starts[1:] {
@@ -216,16 +220,14 @@ func TestEveryTruncationPointRecovers(t *testing.T) {
 func TestUnwrittenSectorInsideTheLastRecordIsRefused(t *testing.T) {
 	log := writeRealLog(t)
 	path := log.segments[len(log.segments)-1]
-	original, err := os.ReadFile(path)
-	require.NoError(t, err)
-	starts := recordStarts(t, original)
+	original, starts := readSegment(t, path)
 	// The last batch's entries record, followed by its hard state record.
 	last := starts[len(starts)-3]
 	sector := (last + 511) / 512 * 512
 	require.Less(t, sector+512, starts[len(starts)-2], "the record spans more than two sectors")
 	data := slices.Clone(original)
 	clear(data[sector : sector+512])
-	_, err = openWith(t, log.dir, path, data, original)
+	_, err := openWith(t, log.dir, path, data, original)
 	require.ErrorIs(t, err, wal.ErrCorrupt)
 	require.ErrorContains(t, err, fmt.Sprintf("%s at byte offset %d:", path, last))
 }
