@@ -118,35 +118,41 @@ func containing(starts []int, off int) int {
 	return starts[i-1]
 }
 
-// openWith recovers dir after writing data over path, then puts the original bytes back.
-func openWith(t *testing.T, dir, path string, data, original []byte) (*wal.Recovered, error) {
-	t.Helper()
-	require.NoError(t, os.WriteFile(path, data, 0o600))
-	defer func() { require.NoError(t, os.WriteFile(path, original, 0o600)) }()
-	w, rec, err := wal.Open(wal.OSFS(), dir, wal.Options{NoSync: true})
-	if err != nil {
-		return nil, err
-	}
-	require.NoError(t, w.Close())
-	return rec, nil
-}
-
-// openFlipped recovers dir with the byte at off of path, whose content is original, flipped by
-// mask, then puts the original back.
-func openFlipped(t *testing.T, dir, path string, original []byte, off int, mask byte) (*wal.Recovered, error) {
+// openDamaged recovers dir after damage was done to path, whose content is original, then puts
+// the original bytes back (a cut torn tail included).
+func openDamaged(t *testing.T, dir, path string, original []byte, damage func(f *os.File) error) (*wal.Recovered, error) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	require.NoError(t, err)
-	_, err = f.WriteAt([]byte{original[off] ^ mask}, int64(off))
-	require.NoError(t, err)
+	defer func() { require.NoError(t, f.Close()) }()
+	require.NoError(t, damage(f))
 	w, rec, err := wal.Open(wal.OSFS(), dir, wal.Options{NoSync: true})
 	if err == nil {
 		require.NoError(t, w.Close())
 	}
-	_, werr := f.WriteAt(original, 0) // also undoes a cut torn tail
+	_, werr := f.WriteAt(original, 0)
 	require.NoError(t, werr)
-	require.NoError(t, f.Close())
 	return rec, err
+}
+
+// setByte, cutAt and zeroes are the damages: one byte changed, the file cut short, a run of bytes
+// zeroed (the file keeping its size).
+func setByte(off int, b byte) func(f *os.File) error {
+	return func(f *os.File) error {
+		_, err := f.WriteAt([]byte{b}, int64(off))
+		return err
+	}
+}
+
+func cutAt(size int) func(f *os.File) error {
+	return func(f *os.File) error { return f.Truncate(int64(size)) }
+}
+
+func zeroes(off, n int) func(f *os.File) error {
+	return func(f *os.File) error {
+		_, err := f.WriteAt(make([]byte, n), int64(off))
+		return err
+	}
 }
 
 // TestFlippedByteIsRefusedOrLosesNothing flips every byte of the first and the last segment in
@@ -160,7 +166,7 @@ func TestFlippedByteIsRefusedOrLosesNothing(t *testing.T) {
 		original, starts := readSegment(t, path)
 		for off := range original {
 			for _, mask := range []byte{0xff, 0x01, 0x80} {
-				rec, err := openFlipped(t, log.dir, path, original, off, mask)
+				rec, err := openDamaged(t, log.dir, path, original, setByte(off, original[off]^mask))
 				if err == nil {
 					require.Equal(t, log.state, stateOf(rec), "%s: flip %#x at %d recovered less than was synced", path, mask, off)
 					continue
@@ -172,6 +178,7 @@ func TestFlippedByteIsRefusedOrLosesNothing(t *testing.T) {
 		}
 	}
 	require.Positive(t, refused)
+	t.Logf("%d flips refused", refused)
 }
 
 // TestEveryTruncationPointRecovers cuts the last segment at every byte (a crash that left the file
@@ -185,7 +192,7 @@ func TestEveryTruncationPointRecovers(t *testing.T) {
 	// What recovery holds with the segment cut right after each record: a clean end.
 	atBoundary := map[int]recoveredState{}
 	for _, end := range starts[1:] {
-		rec, err := openWith(t, log.dir, path, original[:end], original)
+		rec, err := openDamaged(t, log.dir, path, original, cutAt(end))
 		require.NoError(t, err, "cut at record boundary %d", end)
 		require.False(t, rec.TornTail, "cut at record boundary %d", end)
 		atBoundary[end] = stateOf(rec)
@@ -196,7 +203,7 @@ func TestEveryTruncationPointRecovers(t *testing.T) {
 		if cut == whole {
 			continue
 		}
-		rec, err := openWith(t, log.dir, path, original[:cut], original)
+		rec, err := openDamaged(t, log.dir, path, original, cutAt(cut))
 		require.NoError(t, err, "cut at %d", cut)
 		require.True(t, rec.TornTail, "cut at %d", cut)
 		require.Equal(t, atBoundary[whole], stateOf(rec), "cut at %d", cut)
@@ -205,9 +212,7 @@ func TestEveryTruncationPointRecovers(t *testing.T) {
 		if cut%512 != 0 && !slices.Contains(starts, cut) {
 			continue
 		}
-		data := slices.Clone(original)
-		clear(data[cut:])
-		rec, err := openWith(t, log.dir, path, data, original)
+		rec, err := openDamaged(t, log.dir, path, original, zeroes(cut, len(original)-cut))
 		require.NoError(t, err, "zeroes from %d", cut)
 		require.True(t, rec.TornTail, "zeroes from %d", cut)
 		require.Equal(t, atBoundary[containing(starts, cut)], stateOf(rec), "zeroes from %d", cut)
@@ -225,9 +230,7 @@ func TestUnwrittenSectorInsideTheLastRecordIsRefused(t *testing.T) {
 	last := starts[len(starts)-3]
 	sector := (last + 511) / 512 * 512
 	require.Less(t, sector+512, starts[len(starts)-2], "the record spans more than two sectors")
-	data := slices.Clone(original)
-	clear(data[sector : sector+512])
-	_, err := openWith(t, log.dir, path, data, original)
+	_, err := openDamaged(t, log.dir, path, original, zeroes(sector, 512))
 	require.ErrorIs(t, err, wal.ErrCorrupt)
 	require.ErrorContains(t, err, fmt.Sprintf("%s at byte offset %d:", path, last))
 }
@@ -254,9 +257,7 @@ func TestFlippedSnapshotByteIsRefusedOrLosesNothing(t *testing.T) {
 	original, err := os.ReadFile(newest)
 	require.NoError(t, err)
 	for off := range original {
-		data := slices.Clone(original)
-		data[off] ^= 0xff
-		rec, err := openWith(t, dir, newest, data, original)
+		rec, err := openDamaged(t, dir, newest, original, setByte(off, original[off]^0xff))
 		require.NoError(t, err, "flip at %d", off)
 		require.Equal(t, snapshotAt(1, 50), rec.Snapshot, "flip at %d", off)
 		requireEntries(t, entries(1, 51, 120), rec.Entries)
@@ -269,9 +270,7 @@ func TestFlippedSnapshotByteIsRefusedOrLosesNothing(t *testing.T) {
 	original, err = os.ReadFile(previous)
 	require.NoError(t, err)
 	for off := range original {
-		data := slices.Clone(original)
-		data[off] ^= 0xff
-		_, err := openWith(t, dir, previous, data, original)
+		_, err := openDamaged(t, dir, previous, original, setByte(off, original[off]^0xff))
 		require.ErrorIs(t, err, wal.ErrCorrupt, "flip at %d", off)
 		require.ErrorContains(t, err, previous, "flip at %d", off)
 	}
