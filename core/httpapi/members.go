@@ -41,6 +41,9 @@ func (h *handler) serveMembers(w http.ResponseWriter, r *http.Request) {
 	if !allowMethod(w, r.Method, http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPut) {
 		return
 	}
+	if r.Method != http.MethodGet {
+		h.countAuthFlagRead()
+	}
 	if r.Method != http.MethodGet && !h.hasRootAccess(r) { // changing membership needs root, as in etcd
 		writeAuthNoAuth(w) // before the cluster ID header, as etcd
 		return
