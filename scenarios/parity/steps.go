@@ -241,24 +241,18 @@ func parseWords(words []string) (*step, error) {
 			}
 			st.within = d
 		}
-	case "sleep":
+	case "sleep", "uptime":
 		if len(rest) != 1 {
-			return nil, fmt.Errorf("sleep DURATION")
+			return nil, fmt.Errorf("%s DURATION", kw)
 		}
 		d, err := time.ParseDuration(rest[0])
 		if err != nil {
 			return nil, err
 		}
 		st.kind, st.dur = stepSleep, d
-	case "uptime":
-		if len(rest) != 1 {
-			return nil, fmt.Errorf("uptime DURATION")
+		if kw == "uptime" {
+			st.kind = stepUptime
 		}
-		d, err := time.ParseDuration(rest[0])
-		if err != nil {
-			return nil, err
-		}
-		st.kind, st.dur = stepUptime, d
 	case "until-gone":
 		if len(rest) != 1 {
 			return nil, fmt.Errorf("until-gone KEY")
