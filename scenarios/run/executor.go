@@ -23,8 +23,9 @@ type executor struct {
 	// names and ids are the cluster line's node names and their simulator IDs (n-th name = ID n).
 	names []string
 	ids   []uint64
-	// aliases are the names bound by `let`.
+	// aliases are the names bound by `let`; terms the term labels bound by assertions.
 	aliases map[string]uint64
+	terms   TermLabels
 	// ops are the named client operations (and membership changes).
 	ops     map[string]*namedOp
 	opOrder []string
