@@ -31,8 +31,6 @@ type executor struct {
 	opOrder []string
 	watches map[string]*watchState
 	removed map[uint64]bool
-	// ttlKeys are the keys written with a TTL (left out of the linearizability check).
-	ttlKeys map[string]bool
 	// linFailedAt is the history length at the last failed `expect linearizable` (0: none), so
 	// the end-of-story check does not report the same violation twice.
 	linFailedAt int

@@ -53,8 +53,8 @@ func (x *executor) expect(s *story.Stmt) {
 	case "available", "unavailable":
 		x.expectAvailable(s.Pos, e.What == "available")
 	case "linearizable":
-		ops := x.sim.History()
-		v := checker.Check(x.checkable(ops), checker.Options{})
+		ops := x.history()
+		v := checker.Check(ops, checker.Options{})
 		x.res.Verdict = v
 		if !v.Linearizable {
 			x.linFailedAt = len(ops)
@@ -292,19 +292,4 @@ func (x *executor) expectOneOk(pos story.Pos, e *story.Expect) {
 		return
 	}
 	x.event("one winner: " + winners[0])
-}
-
-// checkable leaves out the operations on keys the story ever wrote with a TTL: such keys vanish
-// without an operation, which the checker's register model does not allow.
-func (x *executor) checkable(ops []history.Op) []history.Op {
-	if len(x.ttlKeys) == 0 {
-		return ops
-	}
-	out := make([]history.Op, 0, len(ops))
-	for _, op := range ops {
-		if !x.ttlKeys[op.Key] {
-			out = append(out, op)
-		}
-	}
-	return out
 }
