@@ -66,7 +66,7 @@ func (x *realExecutor) expect(s *story.Stmt) {
 	case "available", "unavailable":
 		x.expectAvailable(s.Pos, e.What == "available")
 	case "linearizable":
-		v := checker.Check(x.historyCopy(), checker.Options{})
+		v := checker.Check(x.checkedHistory(), checker.Options{})
 		if !v.Linearizable {
 			x.failf(s.Pos, "expected a linearizable history, got: %s", strings.Join(v.Problems, "; "))
 			return

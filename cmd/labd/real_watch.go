@@ -149,6 +149,9 @@ func (x *realExecutor) stopWatches() {
 	for _, w := range x.watches {
 		w.stop()
 	}
+	if x.expiries != nil {
+		x.expiries.stop()
+	}
 }
 
 // orNoneReal is the list, or "none".
