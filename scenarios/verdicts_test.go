@@ -75,6 +75,9 @@ func TestSuiteVerdictIsTheFilesVerdict(t *testing.T) {
 					continue
 				}
 				assert.Equal(t, sum.Verdict, got, "seed %d", seed)
+				for _, p := range sum.Problems {
+					assert.NotContains(t, p, "stale read", "seed %d: a stale local read is a fact, not a problem", seed)
+				}
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package story
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -136,9 +137,12 @@ func (sc *scope) knownNodes() string {
 }
 
 func (sc *scope) nodeList(pos Pos, refs []string) error {
-	for _, r := range refs {
+	for i, r := range refs {
 		if err := sc.node(pos, r, "a node"); err != nil {
 			return err
+		}
+		if slices.Contains(refs[:i], r) {
+			return sc.errf(pos, "node %s is named twice in {%s}", r, strings.Join(refs, ","))
 		}
 	}
 	return nil
@@ -233,9 +237,12 @@ func (sc *scope) expect(s *Stmt) error {
 	case "result":
 		return sc.usedOp(s.Pos, e.Name)
 	case "one-ok":
-		for _, n := range e.Names {
+		for i, n := range e.Names {
 			if err := sc.usedOp(s.Pos, n); err != nil {
 				return err
+			}
+			if slices.Contains(e.Names[:i], n) {
+				return sc.errf(s.Pos, "operation %s is named twice in {%s}", n, strings.Join(e.Names, ","))
 			}
 		}
 	case "watch":

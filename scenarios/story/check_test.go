@@ -51,6 +51,10 @@ func TestEveryArgumentIsCheckedAtParseTime(t *testing.T) {
 		{"zero within", "wait until leader elected within 0s\n", "x.story:3: expected a duration above zero after `within`"},
 		{"bad error code", "set /a 1 as w\nexpect w error 7\n", "x.story:4: expected an etcd error code such as 101 or 105, found 7"},
 		{"bad watch event", "watch /a as w\nexpect watch w events: sett /a\n", "x.story:4: watch event 1: expected ACTION /key"},
+		{"node twice in a set", "expect logs {n1,n2,n1}: empty\n", "x.story:3: node n1 is named twice in {n1,n2,n1}"},
+		{"op twice in one-of", "set /a 1 as a1\nexpect one of {a1,a1} ok\n", "x.story:4: operation a1 is named twice"},
+		{"write to the root", "set / x\n", "x.story:3: set /: the root directory is read-only"},
+		{"negative latency", "latency -1ms..5ms\n", "x.story:3: expected a latency range like 1ms..5ms"},
 		{"watch without events word", "watch /a as w\nexpect watch w set /a\n", "x.story:4: expected `events:` after the watch's name"},
 	}
 	for _, tc := range cases {

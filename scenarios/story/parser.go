@@ -331,7 +331,7 @@ func (p *lineParser) header(verb string) error {
 			lo, hi, ok := strings.Cut(w, "..")
 			a, errA := time.ParseDuration(lo)
 			b, errB := time.ParseDuration(hi)
-			if !ok || errA != nil || errB != nil || b < a {
+			if !ok || errA != nil || errB != nil || a < 0 || b < a {
 				return p.errf("expected a latency range like 1ms..5ms, found %q", w)
 			}
 			st.LatencyMin, st.LatencyMax = a, b
@@ -351,6 +351,9 @@ func (p *lineParser) op(verb string) error {
 	}
 	if !strings.HasPrefix(op.Key, "/") {
 		return p.errf("expected a key starting with /, found %q", op.Key)
+	}
+	if strings.Trim(op.Key, "/") == "" && !isOneOf(verb, []string{"get", "qget", "watch"}) {
+		return p.errf("%s %s: the root directory is read-only (etcd error 107)", verb, op.Key)
 	}
 	switch verb {
 	case "set", "create", "update":
