@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -62,28 +61,10 @@ func (x *realExecutor) expiryWatch() *realExpiries {
 // follow records expire events until ctx ends or the server refuses the watch.
 func (e *realExpiries) follow(ctx context.Context, watcher *v2client.Watcher) {
 	defer close(e.done)
-	for {
-		resp, err := watcher.Next(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		var ve *v2client.Error
-		if errors.As(err, &ve) {
-			e.mu.Lock()
-			e.err = err
-			e.mu.Unlock()
-			return
-		}
-		if err != nil || resp.Node == nil {
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(realPoll):
-			}
-			continue
-		}
-		e.received(resp)
-	}
+	err := followEvents(ctx, watcher, e.received)
+	e.mu.Lock()
+	e.err = err
+	e.mu.Unlock()
 }
 
 // received records one event.
