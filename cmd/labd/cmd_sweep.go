@@ -171,8 +171,11 @@ func sweepExit(plan sweepPlan, t sweepTotals) int {
 
 // planSweep finds what name stands for: a suite (with the bug switched on) or a story.
 func planSweep(name, bug string) (sweepPlan, error) {
-	if s, err := suite.Lookup(name); err == nil && !isStoryPath(name) {
-		s, err = withBug(s, bug)
+	if isSuiteName(name) {
+		s, err := lookupSuite(name)
+		if err == nil {
+			s, err = withBug(s, bug)
+		}
 		return sweepPlan{Suite: s, Bug: bug}, err
 	}
 	src, err := loadStory(name)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/raftlab/raftlab/scenarios/stories"
@@ -22,16 +23,17 @@ type suiteReplay struct {
 	Verdict string
 }
 
-// isSuiteName says whether arg names a suite (and not a story file or an embedded story).
+// isSuiteName says whether arg names a suite ("NAME/correct" included) and not an embedded story
+// or a story file.
 func isSuiteName(arg string) bool {
-	if isStoryPath(arg) {
+	if _, err := suite.Lookup(arg); err != nil || strings.HasSuffix(arg, storyExt) {
 		return false
 	}
-	if _, err := suite.Lookup(arg); err != nil {
+	if _, err := stories.FS.Open(arg + storyExt); err == nil {
 		return false
 	}
-	_, err := stories.FS.Open(arg + storyExt)
-	return err != nil
+	info, err := os.Stat(arg)
+	return err != nil || info.IsDir()
 }
 
 // isTraceHash says whether s looks like a trace hash as labd prints it.

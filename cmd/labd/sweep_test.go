@@ -85,6 +85,17 @@ func TestSweepKnownBugSucceedsWhenFound(t *testing.T) {
 	assert.Contains(t, check.stdout, "NOT linearizable")
 }
 
+// TestSweepTheCorrectControlOfABugSuite: NAME/correct is a suite name, not a story path.
+func TestSweepTheCorrectControlOfABugSuite(t *testing.T) {
+	r := runLabd(t, "sweep", "bug-local-quorum-reads/correct", "--seeds", "1..2", "--reports", "none", "--out", t.TempDir())
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "sweep bug-local-quorum-reads/correct, seeds 1..2\n")
+	assert.NotContains(t, r.stdout, "known bug")
+	again := runLabd(t, "replay", "bug-local-quorum-reads/correct", "--seed", "2")
+	assert.Equal(t, exitOK, again.code, again.stderr)
+	assert.Contains(t, again.stdout, "bug-local-quorum-reads/correct seed 2: passed")
+}
+
 // TestSweepKnownBugNotFoundFails: a known-bug sweep that finds nothing exits 1.
 func TestSweepKnownBugNotFoundFails(t *testing.T) {
 	assert.Equal(t, exitFailed, sweepExit(sweepPlan{Suite: suite.Suite{KnownBug: true}}, sweepTotals{Runs: 3, Passed: 3}))
