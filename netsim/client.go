@@ -179,6 +179,9 @@ func (cs *clientSet) begin(c *client, req Request, target uint64, attempts int, 
 	if !req.Kind.IsWrite() {
 		cl.op.Value = ""
 	}
+	if req.Kind == ReqSet || req.Kind == ReqCreate || req.Kind == ReqUpdate || req.Kind == ReqCompareAndSwap {
+		cl.op.TTL = req.TTL // the expiration the cluster gives it is recorded from the applied event
+	}
 	c.call = cl
 	cs.pending[req.ID] = cl
 	cs.traceCall(c.id, &req)
