@@ -151,7 +151,7 @@ func (h *fuzzHarness) input(t *testing.T, member int, method, target, body strin
 		h.c.start(i)
 		h.handlers[i] = httpapi.New(httpapi.Config{Backend: h.c.servers[i], Logger: quietLogger()})
 	}
-	h.sentinel(t, member)
+	h.settle(t, h.sentinel(t, member))
 	after := liveHeap()
 	if bound := before + fuzzHeapSlack + uint64(fuzzGrowthPerByte*(len(target)+len(body))); after > bound {
 		t.Fatalf("%s %.200q (%d-byte body): live heap grew from %d to %d MiB", method, target, len(body), before>>20, after>>20)
@@ -246,10 +246,24 @@ func (h *fuzzHarness) removeAddedMembers(t *testing.T) {
 	}
 }
 
+// settle waits until every member has applied index, so that the heap is measured without
+// entries still on their way to a slow follower.
+func (h *fuzzHarness) settle(t *testing.T, index uint64) {
+	deadline := time.Now().Add(30 * time.Second)
+	for _, s := range h.c.servers {
+		for s.Status().Applied < index {
+			if time.Now().After(deadline) {
+				t.Fatalf("after input %d: member %x applied %d of %d entries in 30 s", h.inputs, s.ID(), s.Status().Applied, index)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
 // sentinel writes a fresh value through member and reads it back with a quorum read through the
 // next member: the cluster still has a leader, commits and serves. An input may have put a file
-// or a directory where the sentinel goes: it is cleared first.
-func (h *fuzzHarness) sentinel(t *testing.T, member int) {
+// or a directory where the sentinel goes: it is cleared first. It returns the write's raft index.
+func (h *fuzzHarness) sentinel(t *testing.T, member int) uint64 {
 	value := strconv.Itoa(h.inputs)
 	write := node.Request{Kind: node.KindWrite, Write: store.Request{Op: store.OpSet, Key: "/_fuzz/sentinel", Value: value}}
 	rep, err := h.do(member, write)
@@ -264,6 +278,7 @@ func (h *fuzzHarness) sentinel(t *testing.T, member int) {
 	if err != nil {
 		t.Fatalf("after input %d: sentinel write through member %d: %v", h.inputs, member, err)
 	}
+	written := rep.RaftIndex
 	reader := (member + 1) % 3
 	rep, err = h.do(reader, node.Request{Kind: node.KindQuorumGet, Key: "/_fuzz/sentinel"})
 	if err == nil {
@@ -272,6 +287,7 @@ func (h *fuzzHarness) sentinel(t *testing.T, member int) {
 	if err != nil || rep.Event == nil || rep.Event.Node.Value == nil || *rep.Event.Node.Value != value {
 		t.Fatalf("after input %d: quorum read of the sentinel through member %d: %v, %+v", h.inputs, reader, err, rep.Event)
 	}
+	return written
 }
 
 // do sends req to member i and retries while the cluster has no leader or lost the request to a
