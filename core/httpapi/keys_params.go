@@ -97,8 +97,10 @@ func (h *handler) parseKeyParams(r *http.Request) (keyParams, *store.Error) {
 			return p, store.NewError(store.EcodeRefreshTTLRequired, "No TTL value set", 0)
 		}
 	}
-	if err := h.checkPayload(p); err != nil {
-		return p, err
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if err := h.checkPayload(p); err != nil {
+			return p, err
+		}
 	}
 	return p, nil
 }

@@ -65,6 +65,7 @@ func TestWritePayloadOverTheLimitIsRefusedAtTheDoor(t *testing.T) {
 	assert.Equal(t, tooLarge, rec.Body.String(), "a value in the query counts the same")
 	mustServe(t, h, http.MethodPut, "/v2/keys/k?prevValue="+old, "value="+value, http.StatusOK) // 2+40+22 bytes
 	assert.Len(t, b.requests, 2)
+	mustServe(t, h, http.MethodGet, "/v2/keys/k?prevValue="+strings.Repeat("p", 100), "", http.StatusOK) // a read carries no payload
 
 	b.failWith = node.ErrTooLarge
 	rec = mustServe(t, h, http.MethodPut, "/v2/keys/k", "value=v", http.StatusBadRequest)
