@@ -137,12 +137,18 @@ func TestMembersPublishTheirAttributesAndThenServe(t *testing.T) {
 	assert.Equal(t, uint64(8), r.Event.Node.ModifiedIndex, "etcd's index: the first write after three publishes is 8")
 }
 
+// crashFollowerOncePublished waits until every member published, then crashes a follower.
+func crashFollowerOncePublished(c *testCluster) (lead, follower uint64) {
+	lead = c.waitLeader()
+	c.tick(5)
+	follower = followerOf(c, lead)
+	c.crash(follower)
+	return lead, follower
+}
+
 func TestRestartWithTheSameAttributesCatchesUpWithoutPublishing(t *testing.T) {
 	c := newTestCluster(t, 3, asBootstrapped)
-	lead := c.waitLeader()
-	c.tick(5)
-	f := followerOf(c, lead)
-	c.crash(f)
+	lead, f := crashFollowerOncePublished(c)
 	for i := range 5 {
 		_, ok := c.submit(lead, setReq("/k", strconv.Itoa(i)), 50)
 		require.True(t, ok)
@@ -159,10 +165,7 @@ func TestRestartWithTheSameAttributesCatchesUpWithoutPublishing(t *testing.T) {
 
 func TestRestartWithNewClientURLsPublishesThem(t *testing.T) {
 	c := newTestCluster(t, 3, asBootstrapped)
-	lead := c.waitLeader()
-	c.tick(5)
-	f := followerOf(c, lead)
-	c.crash(f)
+	lead, f := crashFollowerOncePublished(c)
 	cfg := c.cfgs[f]
 	cfg.ClientURLs = []string{"http://moved"}
 	c.cfgs[f] = cfg
