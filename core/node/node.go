@@ -461,10 +461,12 @@ func (n *Node) process() {
 		rd := n.raft.Ready()
 		if rd.SoftState != nil {
 			n.soft = *rd.SoftState
-			n.noteLeader(n.soft.Lead)
 		}
 		if !rd.HardState.IsEmpty() {
 			n.hard = rd.HardState
+		}
+		if rd.SoftState != nil || !rd.HardState.IsEmpty() {
+			n.noteLeader(n.soft.Lead, n.hard.Term)
 		}
 		if !rd.HardState.IsEmpty() || len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() {
 			// A Ready that waits for its batch is kept by value in the node until Persisted.
