@@ -19,7 +19,8 @@ import (
 func TestTwoTransportsExchangeEveryField(t *testing.T) {
 	a, b := startNode(t, 1, 7, "", nil), startNode(t, 2, 7, "", nil)
 	connect(a, b)
-	toB, toA := fullMessages(1, 2), fullMessages(2, 1)
+	// Snapshots travel on streams of their own (TestSnapshotsAreStreamedInChunks).
+	toB, toA := framedMessages(fullMessages(1, 2)), framedMessages(fullMessages(2, 1))
 	a.Send(toB)
 	b.Send(toA)
 	require.Eventually(t, func() bool { return b.inbox.len() == len(toB) && a.inbox.len() == len(toA) }, waitFor, pollEvery)
