@@ -91,6 +91,7 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		InitialCluster: s.initialCluster, Token: s.token, Join: s.join,
 		CheckClusterID:    s.explicitCluster && !s.join,
 		HeartbeatInterval: s.heartbeat, ElectionTimeout: s.election, SnapshotCount: s.snapshotCount,
+		PeerMaxFrameBytes:   s.peerMaxFrame,
 		StrictReconfigCheck: s.strict, Logger: log,
 	})
 	if err != nil {

@@ -734,6 +734,17 @@ func (n *Node) TransferLeadership(transferee uint64) {
 	n.process()
 }
 
+// ReportSnapshot tells raft how the snapshot sent to member id ended (failed: it did not arrive),
+// so that the leader goes back to probing it: with entries once it installed the snapshot, with
+// another snapshot if it still needs one.
+func (n *Node) ReportSnapshot(id uint64, failed bool) {
+	if n.stopped() {
+		return
+	}
+	n.raft.ReportSnapshot(id, failed)
+	n.process()
+}
+
 // ReportUnreachable tells raft that a peer could not be reached (real transport).
 func (n *Node) ReportUnreachable(id uint64) {
 	if n.stopped() {
