@@ -39,6 +39,9 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		return exitError
 	}
 	log := newLogger(s, stderr)
+	for _, n := range o.notices {
+		log.Info(n, "path", o.configFile)
+	}
 	for _, w := range o.warnings {
 		log.Warn(w)
 	}
