@@ -205,7 +205,7 @@ func (l *loop) maybeCheckRemoved() {
 	go func() {
 		ctx, cancel := context.WithTimeout(l.s.ctx, 3*time.Second)
 		defer cancel()
-		l.s.removedRes <- askRemoved(ctx, l.s.cfg.peerHTTPClient(time.Second), urls, l.s.meta.MemberID)
+		l.s.removedRes <- askRemoved(ctx, l.s.cfg.peerHTTPClient(time.Second), urls, l.s.meta.MemberID, l.s.meta.ClusterID)
 	}()
 }
 
