@@ -53,6 +53,7 @@ func commands() []*command {
 		roleCommand(),
 		authCommand(),
 		benchCommand(),
+		backupCommand(),
 	}
 }
 

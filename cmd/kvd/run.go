@@ -92,7 +92,8 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		Name: s.name, DataDir: s.dataDir, PeerListener: peerLn, PeerTLS: s.tls.peerClient,
 		PeerURLs: s.advertisePeers, ClientURLs: s.advertiseClients,
 		InitialCluster: s.initialCluster, Token: s.token, Join: s.join,
-		CheckClusterID:    s.explicitCluster && !s.join,
+		CheckClusterID:    s.explicitCluster && !s.join && !s.forceNewCluster,
+		ForceNewCluster:   s.forceNewCluster,
 		HeartbeatInterval: s.heartbeat, ElectionTimeout: s.election, SnapshotCount: s.snapshotCount,
 		StrictReconfigCheck: s.strict, Logger: log,
 	})
