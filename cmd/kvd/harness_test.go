@@ -69,8 +69,10 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// member is one kvd process.
+// member is one kvd process (or, with bin set, another etcd-compatible server's).
 type member struct {
+	// bin is the server binary (default kvd); etcd takes the same flags but --log-format.
+	bin       string
 	name      string
 	dataDir   string
 	peerURL   string
@@ -109,7 +111,12 @@ func newMember(t *testing.T, name, dir string) *member {
 func (m *member) baseArgs() []string {
 	args := []string{"--name", m.name, "--data-dir", m.dataDir,
 		"--listen-peer-urls", m.peerURL, "--initial-advertise-peer-urls", m.peerURL,
-		"--listen-client-urls", m.clientURL, "--advertise-client-urls", m.clientURL, "--log-format", "text"}
+		"--listen-client-urls", m.clientURL, "--advertise-client-urls", m.clientURL}
+	if m.bin == "" {
+		args = append(args, "--log-format", "text")
+	} else {
+		args = append(args, "--enable-v2", "--log-level", "warn")
+	}
 	return append(args, fastTiming...)
 }
 
@@ -124,7 +131,11 @@ func (m *member) startWith(t *testing.T, args ...string) {
 	t.Helper()
 	m.stderr = &syncBuffer{}
 	m.exited = make(chan struct{})
-	m.cmd = exec.Command(kvdBinary, args...)
+	bin := kvdBinary
+	if m.bin != "" {
+		bin = m.bin
+	}
+	m.cmd = exec.Command(bin, args...)
 	m.cmd.Stderr = m.stderr
 	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, m.cmd.Start())
@@ -198,16 +209,23 @@ type cluster struct {
 
 func startCluster(t *testing.T, size int) *cluster {
 	t.Helper()
+	return startClusterOf(t, size, "")
+}
+
+// startClusterOf starts size members of bin (kvd when empty), each with extra flags.
+func startClusterOf(t *testing.T, size int, bin string, extra ...string) *cluster {
+	t.Helper()
 	c := &cluster{dir: t.TempDir()}
 	var pairs []string
 	for i := range size {
 		m := newMember(t, fmt.Sprintf("infra%d", i+1), c.dir)
+		m.bin = bin
 		c.members = append(c.members, m)
 		pairs = append(pairs, m.name+"="+m.peerURL)
 	}
 	c.initial = strings.Join(pairs, ",")
 	for _, m := range c.members {
-		m.start(t, c.staticArgs()...)
+		m.start(t, append(c.staticArgs(), extra...)...)
 	}
 	for _, m := range c.members {
 		m.waitHealthy(t)

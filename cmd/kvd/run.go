@@ -119,11 +119,15 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	case err := <-served:
 		runErr = fmt.Errorf("serve clients: %w", err)
 	}
-	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	// Client requests under way finish first (a leader still leads meanwhile), then the member
+	// stops: a leader hands leadership to another voter before it does (server.Stop).
+	httpCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := httpSrv.Shutdown(stopCtx); err != nil {
+	if err := httpSrv.Shutdown(httpCtx); err != nil {
 		_ = httpSrv.Close() // long watches do not end on their own
 	}
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), shutdownGrace+2*s.election)
+	defer cancelStop()
 	if err := srv.Stop(stopCtx); err != nil {
 		runErr = errors.Join(runErr, err)
 	}
