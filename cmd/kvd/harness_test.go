@@ -69,10 +69,8 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// member is one kvd process (or, with bin set, another etcd-compatible server's).
+// member is one kvd process.
 type member struct {
-	// bin is the server binary (default kvd); etcd takes the same flags but --log-format.
-	bin       string
 	name      string
 	dataDir   string
 	peerURL   string
@@ -111,12 +109,7 @@ func newMember(t *testing.T, name, dir string) *member {
 func (m *member) baseArgs() []string {
 	args := []string{"--name", m.name, "--data-dir", m.dataDir,
 		"--listen-peer-urls", m.peerURL, "--initial-advertise-peer-urls", m.peerURL,
-		"--listen-client-urls", m.clientURL, "--advertise-client-urls", m.clientURL}
-	if m.bin == "" {
-		args = append(args, "--log-format", "text")
-	} else {
-		args = append(args, "--enable-v2", "--log-level", "warn")
-	}
+		"--listen-client-urls", m.clientURL, "--advertise-client-urls", m.clientURL, "--log-format", "text"}
 	return append(args, fastTiming...)
 }
 
@@ -131,11 +124,7 @@ func (m *member) startWith(t *testing.T, args ...string) {
 	t.Helper()
 	m.stderr = &syncBuffer{}
 	m.exited = make(chan struct{})
-	bin := kvdBinary
-	if m.bin != "" {
-		bin = m.bin
-	}
-	m.cmd = exec.Command(bin, args...)
+	m.cmd = exec.Command(kvdBinary, args...)
 	m.cmd.Stderr = m.stderr
 	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, m.cmd.Start())
@@ -209,23 +198,16 @@ type cluster struct {
 
 func startCluster(t *testing.T, size int) *cluster {
 	t.Helper()
-	return startClusterOf(t, size, "")
-}
-
-// startClusterOf starts size members of bin (kvd when empty), each with extra flags.
-func startClusterOf(t *testing.T, size int, bin string, extra ...string) *cluster {
-	t.Helper()
 	c := &cluster{dir: t.TempDir()}
 	var pairs []string
 	for i := range size {
 		m := newMember(t, fmt.Sprintf("infra%d", i+1), c.dir)
-		m.bin = bin
 		c.members = append(c.members, m)
 		pairs = append(pairs, m.name+"="+m.peerURL)
 	}
 	c.initial = strings.Join(pairs, ",")
 	for _, m := range c.members {
-		m.start(t, append(c.staticArgs(), extra...)...)
+		m.start(t, c.staticArgs()...)
 	}
 	for _, m := range c.members {
 		m.waitHealthy(t)
