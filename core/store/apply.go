@@ -22,6 +22,10 @@ func (s *Store) Apply(r Request) (*Event, error) {
 		s.stats.count(r.Op, false)
 		return nil, err
 	}
+	if err := s.authorize(&r, false); err != nil {
+		s.stats.count(r.Op, false)
+		return nil, err
+	}
 	e, err := s.apply(&r)
 	s.stats.count(r.Op, err == nil)
 	if err != nil {

@@ -44,8 +44,12 @@ func (s *Store) GetInternal(path string, recursive bool) (*Event, error) {
 // SetInternal and DeleteInternal do (so logs written before the other ops existed replay the same),
 // and the conditional OpCreate, OpCompareAndSwap and OpCompareAndDelete as the user key space has
 // them, so that read-modify-write changes of internal records (the v2 auth users and roles) made
-// through different members cannot overwrite each other. Any other op is refused.
+// through different members cannot overwrite each other. Any other op is refused. A write with a
+// Caller needs the root role while auth is enabled.
 func (s *Store) ApplyInternal(r Request) (*Event, error) {
+	if err := s.authorizeInternal(&r); err != nil {
+		return nil, err
+	}
 	switch r.Op {
 	case OpSet:
 		return s.SetInternal(r.Key, r.Value)
@@ -73,4 +77,15 @@ func (s *Store) ApplyInternal(r Request) (*Event, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// authorizeInternal is authorize for an internal write.
+func (s *Store) authorizeInternal(r *Request) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.authorize(r, true); err != nil {
+		s.stats.count(r.Op, false)
+		return err
+	}
+	return nil
 }
