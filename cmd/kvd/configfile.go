@@ -102,7 +102,25 @@ func (o *options) applyKey(fs *flag.FlagSet, key, name string, v any) error {
 		return nil
 	}
 	var text string
-	switch want := f.Value.(flag.Getter).Get().(type) {
+	var current any
+	if g, ok := f.Value.(flag.Getter); ok {
+		current = g.Get()
+	}
+	switch want := current.(type) {
+	case nil: // a list flag (commaList): etcd's YAML gives a list of strings
+		items, ok := v.([]any)
+		if !ok {
+			return typeError(key, v, "[]string")
+		}
+		parts := make([]string, 0, len(items))
+		for _, item := range items {
+			s, ok := item.(string)
+			if !ok || s == "" || strings.Contains(s, ",") {
+				return fmt.Errorf("%s: want a list of non-empty strings without commas, got %v", key, item)
+			}
+			parts = append(parts, s)
+		}
+		text = strings.Join(parts, ",")
 	case string:
 		s, ok := v.(string)
 		if !ok {

@@ -58,6 +58,7 @@ func oneMember(t *testing.T) []memberSetting {
 		{flag: "peer-key-file", value: kp.keyFile, section: "peer-transport-security", key: "key-file"},
 		{flag: "peer-trusted-ca-file", value: ca.caFile, section: "peer-transport-security", key: "trusted-ca-file"},
 		{flag: "peer-client-cert-auth", value: "true", yaml: "true", section: "peer-transport-security", key: "client-cert-auth"},
+		{flag: "peer-cert-allowed-cn", value: "m,other", yaml: "[m, other]", section: "peer-transport-security", key: "allowed-cn"},
 		{flag: "cert-file", value: kp.certFile, section: "client-transport-security", key: "cert-file"},
 		{flag: "key-file", value: kp.keyFile, section: "client-transport-security", key: "key-file"},
 	}
@@ -133,6 +134,7 @@ func TestSameMemberFromFlagsEnvAndFile(t *testing.T) {
 	assert.Equal(t, uint(50), fromFile.heartbeatMs)
 	assert.False(t, fromFile.strictReconfigCheck)
 	assert.True(t, fromFile.tls.peer.clientCertAuth)
+	assert.Equal(t, commaList{"m", "other"}, fromFile.tls.peerAllowedCNs)
 
 	want, err := fromFlags.validate()
 	require.NoError(t, err)
@@ -182,6 +184,7 @@ func TestConfigFileErrors(t *testing.T) {
 		{"string for a bool", "strict-reconfig-check: \"yes\"\n", "cannot unmarshal string into Go struct field strict-reconfig-check of type bool"},
 		{"list for a URL list", "listen-peer-urls: [http://127.0.0.1:1]\n", "cannot unmarshal array into Go struct field listen-peer-urls of type string"},
 		{"TLS section not a mapping", "client-transport-security: yes\n", "cannot unmarshal bool into client-transport-security, a mapping"},
+		{"string for a list", "peer-transport-security:\n  allowed-cn: m\n", "cannot unmarshal string into Go struct field peer-transport-security.allowed-cn of type []string"},
 		{"bad YAML", "name: [x\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"},
 		{"not a mapping", "- name\n", "the document must be a mapping"},
 		{"election below 5 heartbeats", "heartbeat-interval: 100\nelection-timeout: 300\n",
