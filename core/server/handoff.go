@@ -17,8 +17,9 @@ const handOffPoll = 2 * time.Millisecond
 // handOffLeadership is etcd's leadership transfer on a graceful stop: a leader asks an up-to-date
 // voter to take over (raft catches it up first, then tells it to campaign at once) and waits until
 // it has, so that the cluster does not sit an election timeout without a leader. Voters whose
-// stream is up are tried first; each attempt gets an election timeout, the time raft gives a
-// transfer before it gives up. ctx bounds the whole hand-off; a failed one only costs that time.
+// stream is up are tried; each attempt gets an election timeout, the time raft gives a
+// transfer before it gives up. ctx bounds the whole hand-off; a failed one only costs that time,
+// and with no voter in reach there is none.
 func (s *Server) handOffLeadership(ctx context.Context) {
 	st := s.Status()
 	if st.Role != raft.RoleLeader {
@@ -27,7 +28,7 @@ func (s *Server) handOffLeadership(ctx context.Context) {
 	self := s.meta.MemberID
 	candidates := s.transferCandidates(st.Members, st.Learners)
 	if len(candidates) == 0 {
-		s.log.Info("skipped leadership transfer: no other voting member")
+		s.log.Info("skipped leadership transfer: no other voting member in reach")
 		return
 	}
 	for _, to := range candidates {
@@ -54,25 +55,18 @@ func (s *Server) handOffLeadership(ctx context.Context) {
 	s.log.Warn("leadership transfer failed; stopping anyway")
 }
 
-// transferCandidates are the voters other than this member, those with a connected stream and
-// fewer failures first.
+// transferCandidates are the voters other than this member that its stream reaches, those with
+// fewer stream failures first. A voter out of reach could not be told to campaign.
 func (s *Server) transferCandidates(members []node.Member, learners []uint64) []uint64 {
 	stats := s.tr.Stats()
 	var ids []uint64
 	for _, m := range members {
-		if m.ID != s.meta.MemberID && !slices.Contains(learners, m.ID) {
+		if m.ID != s.meta.MemberID && !slices.Contains(learners, m.ID) && stats[m.ID].Connected {
 			ids = append(ids, m.ID)
 		}
 	}
 	slices.SortFunc(ids, func(a, b uint64) int {
-		sa, sb := stats[a], stats[b]
-		if sa.Connected != sb.Connected {
-			if sa.Connected {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(cmp.Compare(sa.Failures, sb.Failures), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(stats[a].Failures, stats[b].Failures), cmp.Compare(a, b))
 	})
 	return ids
 }

@@ -42,3 +42,21 @@ func TestStopHandsOffLeadership(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, r.Err)
 }
+
+// TestHandOffSkipsVotersOutOfReach: with its followers stopped, a leader has nobody to hand off to
+// (a voter its stream does not reach could not be told to campaign), so it does not wait for one.
+func TestHandOffSkipsVotersOutOfReach(t *testing.T) {
+	c := newTestCluster(t, 3)
+	lead := c.leader()
+	s := c.servers[lead]
+	st := s.Status()
+	require.Len(t, s.transferCandidates(st.Members, st.Learners), 2)
+	for i := range c.servers {
+		if i != lead {
+			c.stop(i)
+		}
+	}
+	require.Eventually(t, func() bool {
+		return len(s.transferCandidates(st.Members, st.Learners)) == 0
+	}, 10*time.Second, 10*time.Millisecond, "the stopped followers' streams are seen closed")
+}
