@@ -455,6 +455,7 @@ func TestFirstMessageAfterAPeerRestartIsDelivered(t *testing.T) {
 
 	require.NoError(t, b.Close())
 	restarted := startNode(t, 2, 7, b.addr, nil)
+	restarted.AddPeer(1, []string{a.addr}) // streams are accepted from peers only
 	require.Eventually(t, func() bool { return !a.Stats()[2].Connected }, waitFor, pollEvery)
 	a.Send([]raft.Message{heartbeat(1, 2, 2)})
 	require.Eventually(t, func() bool { return restarted.inbox.len() == 1 }, waitFor, pollEvery,
