@@ -25,6 +25,13 @@ var tlsSections = map[string]string{
 	"peer-transport-security":   "peer-",
 }
 
+// tlsSectionKeys are the keys of etcd 3.5's TLS sections (securityConfig).
+var tlsSectionKeys = map[string]bool{
+	"cert-file": true, "key-file": true, "client-cert-file": true, "client-key-file": true,
+	"client-cert-auth": true, "trusted-ca-file": true, "auto-tls": true, "allowed-cn": true,
+	"allowed-hostname": true,
+}
+
 // tlsKeyFlags are the section keys whose flag is not simply prefix+key (etcd's names differ).
 var tlsKeyFlags = map[string]string{
 	"peer-transport-security.allowed-cn":       "peer-cert-allowed-cn",
@@ -60,10 +67,6 @@ func configFromFile(path string, out io.Writer) (*options, error) {
 			errs = append(errs, o.applyTLSSection(fs, key, prefix, doc[key])...)
 			continue
 		}
-		if key == "config-file" {
-			o.warnings = append(o.warnings, fmt.Sprintf("config file key %q is not a setting; ignored", key))
-			continue
-		}
 		errs = append(errs, o.applyKey(fs, key, key, doc[key]))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -86,6 +89,9 @@ func (o *options) applyTLSSection(fs *flag.FlagSet, section, prefix string, v an
 		if !ok {
 			name = prefix + key
 		}
+		if !tlsSectionKeys[key] {
+			name = "" // not a key of etcd's section: no flag
+		}
 		errs = append(errs, o.applyKey(fs, section+"."+key, name, m[key]))
 	}
 	return errs
@@ -94,7 +100,7 @@ func (o *options) applyTLSSection(fs *flag.FlagSet, section, prefix string, v an
 // applyKey sets flag name from the YAML value of key; a null value leaves the default, as in etcd.
 func (o *options) applyKey(fs *flag.FlagSet, key, name string, v any) error {
 	f := fs.Lookup(name)
-	if f == nil || name == "config-file" {
+	if name == "" || f == nil || name == "config-file" {
 		o.warnings = append(o.warnings, fmt.Sprintf("config file key %q is not used by kvd; ignored", key))
 		return nil
 	}

@@ -151,7 +151,7 @@ func TestSameMemberFromFlagsEnvAndFile(t *testing.T) {
 // ETCD_CONFIG_FILE) is the only source; the flags and variables given beside it are ignored, and
 // named in a warning. The file's unset keys keep etcd's defaults.
 func TestConfigFileOverridesFlagsAndEnvironment(t *testing.T) {
-	file := writeConfigFile(t, "name: from-file\nsnapshot-count: 42\nwal-dir: /elsewhere\n")
+	file := writeConfigFile(t, "name: from-file\nsnapshot-count: 42\nwal-dir: /elsewhere\nclient-transport-security:\n  peer-cert-file: /x\n")
 	getenv, environ := envOf(map[string]string{"ETCD_NAME": "from-env", "ETCD_HEARTBEAT_INTERVAL": "7"})
 	o, err := parseOptions([]string{"--config-file", file, "--election-timeout", "2000"}, getenv, environ, &bytes.Buffer{})
 	require.NoError(t, err)
@@ -159,7 +159,9 @@ func TestConfigFileOverridesFlagsAndEnvironment(t *testing.T) {
 	assert.Equal(t, uint64(42), o.snapshotCount)
 	assert.Equal(t, uint(100), o.heartbeatMs, "ETCD_HEARTBEAT_INTERVAL is ignored")
 	assert.Equal(t, uint(1000), o.electionMs, "--election-timeout is ignored")
+	assert.Empty(t, o.tls.peer.certFile, "a peer key in the client section sets nothing")
 	assert.Equal(t, []string{
+		`config file key "client-transport-security.peer-cert-file" is not used by kvd; ignored`,
 		`config file key "wal-dir" is not used by kvd; ignored`,
 		"settings ignored because --config-file is given: --election-timeout, ETCD_HEARTBEAT_INTERVAL, ETCD_NAME",
 	}, o.warnings)
