@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strconv"
 
@@ -11,8 +10,9 @@ import (
 
 func backupCommand() *command {
 	return &command{
-		name: "backup", usage: "backup an etcd directory", argsUsage: "--data-dir=... --backup-dir={output}",
-		setup: func(fs *flag.FlagSet) action {
+		name: "backup", usage: "--data-dir=... --backup-dir={output}", argsUsage: " ",
+		description: "Copies a member's data directory (the newest snapshot, the WAL's entries and hard state)\n   under a new member ID and cluster ID, as etcdctl v2's backup does; start the copy with\n   kvd --force-new-cluster. The member may be running.",
+		setup: func(fs *flagSet) action {
 			dataDir := fs.String("data-dir", "", "Path to the etcd data dir")
 			backupDir := fs.String("backup-dir", "", "Path to the backup dir")
 			walDir := fs.String("wal-dir", "", "Path to the etcd wal dir (kvd keeps it in the data dir: not supported)")
