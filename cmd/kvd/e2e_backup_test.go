@@ -113,7 +113,7 @@ func TestBackupRestoreAndGrow(t *testing.T) {
 	restored.waitHealthy(t)
 	assert.Contains(t, restored.stderr.String(), "forced a new one-member cluster")
 
-	members := listMembers(t, kvctl, restored.clientURL)
+	members := kvctlMemberList(t, kvctl, restored.clientURL)
 	require.Len(t, members, 1, "one member after --force-new-cluster")
 	initial := "restored1=" + restored.peerURL
 	grown := []*member{restored}
@@ -130,7 +130,7 @@ func TestBackupRestoreAndGrow(t *testing.T) {
 		m.waitHealthy(t)
 		grown = append(grown, m)
 	}
-	require.Len(t, listMembers(t, kvctl, restored.clientURL), 3)
+	require.Len(t, kvctlMemberList(t, kvctl, restored.clientURL), 3)
 
 	for _, m := range grown {
 		kapi := newKeysAPI(t, []string{m.clientURL})
@@ -162,14 +162,14 @@ func TestBackupRestoreAndGrow(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return strings.Contains(restored.stderr.String()+grown[1].stderr.String(), "cluster ID mismatch")
 	}, 20*time.Second, 50*time.Millisecond, "the new cluster never refused the old member")
-	require.Len(t, listMembers(t, kvctl, restored.clientURL), 3, "the old member did not get in")
+	require.Len(t, kvctlMemberList(t, kvctl, restored.clientURL), 3, "the old member did not get in")
 	_, err = newKeysAPI(t, []string{restored.clientURL}).Set(ctxTimeout(t, 10*time.Second), "/still-serving", "ok", nil)
 	require.NoError(t, err)
 }
 
-// listMembers runs kvctl member list (once the members published their client URLs) and returns
+// kvctlMemberList runs kvctl member list (once the members published their client URLs) and returns
 // its lines.
-func listMembers(t *testing.T, kvctl, endpoint string) []string {
+func kvctlMemberList(t *testing.T, kvctl, endpoint string) []string {
 	t.Helper()
 	var res kvctlResult
 	require.Eventually(t, func() bool {
