@@ -45,6 +45,9 @@ func rollingRestart(t *testing.T, c *realproc.Cluster) (rollFigures, *rollLoad, 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	time.Sleep(time.Second) // the load runs before anything happens
+	for _, m := range c.Members() {
+		t.Logf("%s serves clients on %s", m.Name, m.ClientURL)
+	}
 	leaderStops := 0
 	var restarted []string
 	for range c.Members() {

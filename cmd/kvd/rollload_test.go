@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func (l *rollLoad) record(kind string, err error) {
 	}
 }
 
-func (l *rollLoad) wrote(kind string, start time.Time, resp *client.Response, err error) {
+func (l *rollLoad) wrote(kind string, start time.Time, via *hostRecorder, resp *client.Response, err error) {
 	l.record(kind, err)
 	if err != nil {
 		return
@@ -66,13 +67,36 @@ func (l *rollLoad) wrote(kind string, start time.Time, resp *client.Response, er
 	d := time.Since(start)
 	l.writes = append(l.writes, d)
 	if d > l.worst {
-		l.worst, l.worstWhat = d, fmt.Sprintf("%s of %s started at %s", kind, resp.Node.Key, start.Format("15:04:05.000"))
+		l.worst, l.worstWhat = d, fmt.Sprintf("%s of %s started at %s, answered by %s", kind, resp.Node.Key, start.Format("15:04:05.000"), via.lastHost())
 	}
 	l.acked[resp.Node.ModifiedIndex] = resp.Node.Key
 }
 
-func (l *rollLoad) newClient(t *testing.T) client.Client {
-	c, err := client.New(client.Config{Endpoints: l.endpoints, Transport: client.DefaultTransport, HeaderTimeoutPerRequest: 10 * time.Second})
+// hostRecorder is one client's transport; it remembers which member answered the last request.
+type hostRecorder struct {
+	*http.Transport
+	last atomic.Value // string
+}
+
+func newHostRecorder() *hostRecorder {
+	return &hostRecorder{Transport: client.DefaultTransport.(*http.Transport).Clone()}
+}
+
+func (h *hostRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := h.Transport.RoundTrip(r)
+	if err == nil {
+		h.last.Store(r.URL.Host)
+	}
+	return resp, err
+}
+
+func (h *hostRecorder) lastHost() string {
+	s, _ := h.last.Load().(string)
+	return s
+}
+
+func (l *rollLoad) newClient(t *testing.T, tr *hostRecorder) client.Client {
+	c, err := client.New(client.Config{Endpoints: l.endpoints, Transport: tr, HeaderTimeoutPerRequest: 10 * time.Second})
 	require.NoError(t, err)
 	return c
 }
@@ -84,10 +108,11 @@ func (l *rollLoad) run(t *testing.T, clients int) (stop func()) {
 	watchCtx, cancelWatch := context.WithCancel(context.Background())
 	var clientsDone, watchDone sync.WaitGroup
 	startIndex := l.currentIndex(t)
-	watchDone.Go(func() { l.watch(watchCtx, l.newClient(t), startIndex) })
+	watchDone.Go(func() { l.watch(watchCtx, l.newClient(t, newHostRecorder()), startIndex) })
 	for i := range clients {
-		c := l.newClient(t)
-		clientsDone.Go(func() { l.client(ctx, c, i) })
+		tr := newHostRecorder()
+		c := l.newClient(t, tr)
+		clientsDone.Go(func() { l.client(ctx, c, tr, i) })
 	}
 	var once sync.Once
 	return func() {
@@ -106,17 +131,24 @@ func (l *rollLoad) run(t *testing.T, clients int) (stop func()) {
 // watchDrain bounds how long the watcher may take to deliver the last acknowledged writes.
 const watchDrain = 10 * time.Second
 
-// notSent reports whether err says that the member never read the request: the connection was
+// notSent reports whether err says that the member never handled the request: the connection was
 // refused (a member between its stop and its restart), or a kept-alive connection was closed as
-// idle as the request went out on it (a stopping member closes its idle connections; Go's
-// transport resends only idempotent requests then). Such a request is safe to send again even
-// when it is not idempotent.
+// idle as the request went out on it. A stopping member (Go's http.Server.Shutdown) closes only
+// connections on which no request is being handled, and members here only ever stop gracefully,
+// so the request was not handled; Go's transport reports that race as "server closed idle
+// connection" or, when the close crosses the request on the wire, as EOF, and resends only
+// idempotent requests itself. Such a request is safe to send again even when it is not idempotent.
 func notSent(err error) bool {
 	var errno syscall.Errno
-	if err != nil && errors.As(err, &errno) && errno == syscall.ECONNREFUSED {
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &errno) && errno == syscall.ECONNREFUSED:
+		return true
+	case errors.Is(err, io.EOF), strings.Contains(err.Error(), "http: server closed idle connection"):
 		return true
 	}
-	return err != nil && strings.Contains(err.Error(), "http: server closed idle connection")
+	return false
 }
 
 // oneShot runs a request the client library sends to one member only (it does not fail over for a
@@ -136,7 +168,7 @@ func (l *rollLoad) oneShot(do func() (*client.Response, error)) (*client.Respons
 }
 
 func (l *rollLoad) currentIndex(t *testing.T) uint64 {
-	resp, err := client.NewKeysAPI(l.newClient(t)).Set(context.Background(), l.prefix+"/start", "0", nil)
+	resp, err := client.NewKeysAPI(l.newClient(t, newHostRecorder())).Set(context.Background(), l.prefix+"/start", "0", nil)
 	require.NoError(t, err)
 	return resp.Index
 }
@@ -147,7 +179,7 @@ const opTimeout = 15 * time.Second
 
 // client runs the request kinds in turn on keys of its own, checking what it reads against what it
 // wrote. It stops at ctx's end or after maxClientRounds.
-func (l *rollLoad) client(ctx context.Context, c client.Client, id int) {
+func (l *rollLoad) client(ctx context.Context, c client.Client, tr *hostRecorder, id int) {
 	kapi, mapi := client.NewKeysAPI(c), client.NewMembersAPI(c)
 	key := fmt.Sprintf("%s/c%d/key", l.prefix, id)
 	last := ""
@@ -159,7 +191,7 @@ func (l *rollLoad) client(ctx context.Context, c client.Client, id int) {
 		switch round % 9 {
 		case 0, 4:
 			resp, err := kapi.Set(op, key, value, nil)
-			l.wrote("set", start, resp, err)
+			l.wrote("set", start, tr, resp, err)
 			if err == nil {
 				last = value
 			}
@@ -176,13 +208,13 @@ func (l *rollLoad) client(ctx context.Context, c client.Client, id int) {
 				break
 			}
 			resp, err := kapi.Set(op, key, value, &client.SetOptions{PrevValue: last})
-			l.wrote("compare-and-swap", start, resp, err)
+			l.wrote("compare-and-swap", start, tr, resp, err)
 			if err == nil {
 				last = value
 			}
 		case 3:
 			resp, err := kapi.CreateInOrder(op, fmt.Sprintf("%s/c%d/queue", l.prefix, id), value, nil)
-			l.wrote("create in order", start, resp, err)
+			l.wrote("create in order", start, tr, resp, err)
 		case 5:
 			_, err := kapi.Get(op, key, nil)
 			if err != nil && client.IsKeyNotFound(err) && last == "" {
@@ -192,13 +224,13 @@ func (l *rollLoad) client(ctx context.Context, c client.Client, id int) {
 		case 6:
 			tmp := fmt.Sprintf("%s/c%d/tmp", l.prefix, id)
 			resp, err := kapi.Set(op, tmp, value, nil)
-			l.wrote("set", start, resp, err)
+			l.wrote("set", start, tr, resp, err)
 			if err == nil {
 				start = time.Now()
 				resp, err = l.oneShot(func() (*client.Response, error) {
 					return kapi.Delete(op, tmp, &client.DeleteOptions{PrevValue: value})
 				})
-				l.wrote("compare-and-delete", start, resp, err)
+				l.wrote("compare-and-delete", start, tr, resp, err)
 			}
 		case 7:
 			ms, err := mapi.List(op)
