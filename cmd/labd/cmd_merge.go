@@ -61,7 +61,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	printSweepTable(stdout, merged, time.Duration(merged.WallNs))
 	fmt.Fprintln(stdout, "(wall time: the sum of the shards')")
 	printSweepFailures(stdout, dir, merged.Results)
-	fmt.Fprintf(stdout, "code: %s\nsweep page: %s\n", merged.Version, page)
+	fmt.Fprintf(stdout, "code version: %s\nsweep page: %s\n", merged.Version, page)
 	return sweepExit(merged)
 }
 

@@ -37,7 +37,7 @@ func TestShardedSweepMergesIntoTheOneMachineSweep(t *testing.T) {
 	r := runLabd(t, append([]string{"merge", "--out", merged}, shardDirs...)...)
 	require.Equal(t, exitOK, r.code, "the known bug was found:\n%s\n%s", r.stdout, r.stderr)
 	assert.Contains(t, r.stdout, fmt.Sprintf("sweep %s, seeds %s, merged from 3 shards\n", suiteName, seeds))
-	assert.Contains(t, r.stdout, "code: tag "+tag)
+	assert.Contains(t, r.stdout, "code version: tag "+tag)
 
 	oneDir := filepath.Join(base, "one")
 	one := runLabd(t, "sweep", suiteName, "--seeds", seeds, "--reports", "failed", "--version-tag", tag, "--out", oneDir)
