@@ -25,6 +25,8 @@ type Store struct {
 	history   *eventHistory
 	watchers  *watcherHub
 	stats     Stats
+	// dataBytes is the nodeBytes total of both trees.
+	dataBytes int64
 }
 
 // New returns an empty store at index 0.
@@ -32,7 +34,7 @@ func New() *Store {
 	return &Store{
 		user:     namespace{root: newRoot()},
 		system:   namespace{root: newRoot(), internal: true},
-		history:  newEventHistory(historyCapacity),
+		history:  newEventHistory(historyCapacity, HistoryMaxBytes),
 		watchers: newWatcherHub(),
 	}
 }

@@ -86,6 +86,7 @@ func (s *Store) place(parent *node, key string, dir bool, value string, r *Reque
 		n.value = value
 	}
 	parent.children[n.name] = n
+	s.dataBytes += nodeBytes(n)
 	s.ttl.track(n)
 	return n
 }
@@ -139,6 +140,7 @@ func (s *Store) rewrite(ns *namespace, n *node, value string, created uint64, r 
 	c := newChangeEvent(action, n, r.Time)
 	n.createdIndex, n.modifiedIndex = created, s.index+1
 	if !n.dir {
+		s.dataBytes += int64(len(value) - len(n.value))
 		n.value = value
 	}
 	n.expires, n.expiration = r.expiring(), r.Expiration
