@@ -56,17 +56,21 @@ func appendMsgpackArrayHeader(b []byte, n int) []byte {
 
 // appendMsgpackBin appends p as a msgpack binary string (nil as msgpack nil, as the codec does).
 func appendMsgpackBin(b, p []byte) []byte {
+	return append(appendMsgpackBinHeader(b, p), p...)
+}
+
+// appendMsgpackBinHeader appends the header of p as a msgpack binary string (all of it for nil).
+func appendMsgpackBinHeader(b, p []byte) []byte {
 	switch n := len(p); {
 	case p == nil:
 		return append(b, mpNil)
 	case n <= 0xff:
-		b = append(b, mpBin8, byte(n))
+		return append(b, mpBin8, byte(n))
 	case n <= 0xffff:
-		b = binary.BigEndian.AppendUint16(append(b, mpBin16), uint16(n))
+		return binary.BigEndian.AppendUint16(append(b, mpBin16), uint16(n))
 	default:
-		b = binary.BigEndian.AppendUint32(append(b, mpBin32), uint32(n))
+		return binary.BigEndian.AppendUint32(append(b, mpBin32), uint32(n))
 	}
-	return append(b, p...)
 }
 
 // appendEntriesPayload appends ents as the payload of an entries record ([]wireEntry).

@@ -13,7 +13,7 @@ import (
 func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	prologue := w.framePrologue(segmentHeader{Seq: seq, FirstIndex: firstIndex, PrevCRC: w.lastCRC})
 	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
-	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize()); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, seg.name, [][]byte{prologue}, w.opts.NoSync, w.expectedSegmentSize()); err != nil {
 		return err
 	}
 	if !w.opts.NoSync {
