@@ -35,6 +35,11 @@ type Node struct {
 	applied  uint64
 	snapshot uint64 // index of the last snapshot taken or installed
 	conf     raft.ConfState
+	// logBytes counts the entry bytes applied since the last snapshot; snapBytes is that snapshot's
+	// size and snapData what the data held then (dataBytes), for maybeSnapshot's size triggers.
+	logBytes  uint64
+	snapBytes uint64
+	snapData  int64
 
 	// persistence hand-off
 	seq       uint64
@@ -94,7 +99,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		codec:   newCodecs(),
 		storage: raft.NewMemoryStorage(),
 		store:   store.New(),
-		dedup:   newDedupTable(c.DedupWindow, toReplay),
+		dedup:   newDedupTable(c.DedupWindow, c.DedupBytes, toReplay),
 		members: newMembership(),
 		life:    newLifecycle(),
 		waiters: make(map[uint64]struct{}),
@@ -114,6 +119,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		n.applied = durable.Snapshot.Metadata.Index
 		n.snapshot = n.applied
 		n.conf = durable.Snapshot.Metadata.ConfState
+		n.snapshotTaken(len(durable.Snapshot.Data))
 	} else if !c.Join {
 		if err := n.seedInitialMembers(); err != nil {
 			return nil, err
@@ -616,8 +622,9 @@ func (n *Node) reply(r Reply) {
 	n.out.Replies = append(n.out.Replies, r)
 }
 
+// replyResult answers a retry of request id with its remembered result.
 func (n *Node) replyResult(id uint64, r appliedResult) {
-	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex})
+	n.reply(r.retryReply(id))
 }
 
 // resolve answers the waiter of request id, if this node holds one.
@@ -626,7 +633,9 @@ func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
 		return
 	}
 	delete(n.waiters, id)
-	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
+	rep := r.retryReply(id)
+	rep.Member = m
+	n.reply(rep)
 }
 
 // Get serves a default (local, possibly stale) read, as etcd does without quorum=true. A node whose
