@@ -3,12 +3,10 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -82,7 +80,9 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 	waitNamesPublished(t, c.members[0].clientURL)
 
 	begin := time.Now()
-	writeValues(t, c.members[0].clientURL, plan.values)
+	writeKeys(t, c.members[0].clientURL, plan.values, 4, func(i int) (string, string) {
+		return fmt.Sprintf("/big/%05d", i), snapshotValue(i)
+	})
 	wrote := time.Since(begin)
 
 	joiner := newMember(t, "infra4", c.dir)
@@ -122,32 +122,5 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 	}
 	for name, rss := range peak {
 		t.Logf("%s: peak RSS %d MiB", name, rss>>20)
-	}
-}
-
-// writeValues writes n values of snapshotValueBytes, 4 at a time.
-func writeValues(t *testing.T, endpoint string, n int) {
-	t.Helper()
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for w := range 4 {
-		wg.Go(func() {
-			for i := w; i < n; i += 4 {
-				key := fmt.Sprintf("/big/%05d", i)
-				code, body, err := sendForm(http.MethodPut, endpoint+"/v2/keys"+key, url.Values{"value": {snapshotValue(i)}})
-				if err == nil && code >= 300 {
-					err = fmt.Errorf("%s: %d %.200s", key, code, body)
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
 	}
 }

@@ -41,6 +41,9 @@ func TestLargeSnapshotDataDecodesInLinearMemory(t *testing.T) {
 // msgpack of the whole, then a clone of it were each built in growing buffers), and restoring it
 // allocates about 2 N (the decoded tree and history; the store's part is read in place).
 func TestSnapshotCopiesAreBounded(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation figures are not measured under the race detector")
+	}
 	c := newTestCluster(t, 1, func(cfg *Config) { cfg.SnapshotCount = 1 << 30; cfg.SnapshotBytes = 1 << 40 })
 	lead := c.waitLeader()
 	value := strings.Repeat("v", 1<<20)
