@@ -133,34 +133,32 @@ func (r *Reader) Bool() bool {
 // ArrayLen reads an array header. A count larger than the bytes left (every element takes one at
 // least) is refused with ErrShort, so that it can size an allocation.
 func (r *Reader) ArrayLen() int {
-	if off := r.off; off < len(r.b) {
-		if c := r.b[off]; c&0xf0 == FixArray && int(c&0x0f) < len(r.b)-off {
-			r.off = off + 1
-			return int(c & 0x0f)
-		}
+	if n, ok := r.fixCount(FixArray); ok {
+		return n
 	}
-	return r.arrayLenSlow()
-}
-
-func (r *Reader) arrayLenSlow() int {
 	v, n, err := ReadArrayHeader(r.b[r.off:])
 	return r.count(v, n, err)
 }
 
 // MapLen reads a map header, refusing a count larger than the bytes left as ArrayLen does.
 func (r *Reader) MapLen() int {
-	if off := r.off; off < len(r.b) {
-		if c := r.b[off]; c&0xf0 == FixMap && int(c&0x0f) < len(r.b)-off {
-			r.off = off + 1
-			return int(c & 0x0f)
-		}
+	if n, ok := r.fixCount(FixMap); ok {
+		return n
 	}
-	return r.mapLenSlow()
-}
-
-func (r *Reader) mapLenSlow() int {
 	v, n, err := ReadMapHeader(r.b[r.off:])
 	return r.count(v, n, err)
+}
+
+// fixCount reads a fix header of the kind base (FixArray, FixMap) whose count the bytes left can
+// hold; it consumes nothing and reports false for anything else.
+func (r *Reader) fixCount(base byte) (int, bool) {
+	if off := r.off; off < len(r.b) {
+		if c := r.b[off]; c&0xf0 == base && int(c&0x0f) < len(r.b)-off {
+			r.off = off + 1
+			return int(c & 0x0f), true
+		}
+	}
+	return 0, false
 }
 
 func (r *Reader) count(v, n int, err error) int {
