@@ -80,6 +80,7 @@ func (h *host) boot() error {
 	if err != nil {
 		return fmt.Errorf("netsim: recover %s: %w", h.name, err)
 	}
+	h.noteRecover(durable)
 	spec := ProcessSpec{
 		ID: h.id, Name: h.name, Members: h.sim.bootMembers(h.join), Join: h.join,
 		Durable: durable, Rand: rng.New(h.rng.Uint64(), h.rng.Uint64()),
@@ -212,6 +213,9 @@ func (h *host) afterInput() {
 		if out.Persist != nil {
 			completed = h.persist(out.Persist)
 		}
+		if len(h.sim.promises) > 0 {
+			h.noteSends(out.Messages)
+		}
 		for _, m := range out.Messages {
 			h.sim.net.send(m)
 		}
@@ -234,6 +238,9 @@ func (h *host) afterInput() {
 func (h *host) persist(b *PersistBatch) (completed bool) {
 	err := h.disk.Save(b)
 	h.tracePersist(b, err)
+	if len(h.sim.promises) > 0 {
+		h.noteSave(b, err)
+	}
 	if !b.MustSync {
 		h.traceSynced(b.Seq)
 		h.completePersist(b.Seq, false, err)
@@ -271,6 +278,9 @@ func (h *host) persisted(inc, seq uint64, mustSync bool) {
 func (h *host) completePersist(seq uint64, mustSync bool, err error) {
 	if err == nil && mustSync {
 		err = h.disk.Sync()
+		if err == nil && len(h.sim.promises) > 0 {
+			h.noteSync()
+		}
 	}
 	if err != nil {
 		h.sim.tracef("diskerr", h.name, "seq=%d %v", seq, err)

@@ -124,6 +124,8 @@ type Sim struct {
 	samples  []Sample
 	failures []string
 	notes    []Note
+	// promises are the observers that also implement PromiseObserver.
+	promises []PromiseObserver
 }
 
 // New builds a simulation and starts every node (no event has run yet).
@@ -134,6 +136,7 @@ func New(cfg Config) (*Sim, error) {
 	}
 	s := &Sim{cfg: c, rng: rng.New(c.Seed, c.Seed^0x9e3779b97f4a7c15), hosts: make(map[uint64]*host), names: make(map[string]bool), removed: make(map[uint64]bool)}
 	s.tracer = newTracer(c.Trace)
+	s.promises = promiseObservers(c.Observers)
 	s.net = newNetwork(s, s.childRand(), c.Link)
 	for i := 1; i <= c.Nodes; i++ {
 		id := uint64(i)

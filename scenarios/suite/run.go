@@ -26,12 +26,16 @@ type Summary struct {
 	Notes []string
 	// Problems are every violation found, each prefixed by the check that found it.
 	Problems []string
-	// Verdict is the linearizability check; Monitor the invariant violations; Watch the watch-check
-	// problems; Lost the acknowledged writes missing at the end.
-	Verdict checker.Verdict
-	Monitor []string
-	Watch   []string
-	Lost    []string
+	// Verdict is the linearizability check; Monitor the invariant violations; Promises the durability
+	// promises nodes broke (checker.Promises); Watch the watch-check problems; Lost the acknowledged
+	// writes missing at the end.
+	Verdict  checker.Verdict
+	Monitor  []string
+	Promises []string
+	// PromiseStats counts the promises checked.
+	PromiseStats checker.PromiseStats
+	Watch        []string
+	Lost         []string
 	// Ops is the number of client operations recorded; Faults the schedule applied.
 	Ops         int
 	Faults      string
@@ -62,6 +66,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		clients, interval = min(clients, 3), 250*ms
 	}
 	mon := checker.NewMonitor()
+	promises := checker.NewPromises()
 	truth := observe.NewCommitted()
 	cfg := netsim.Config{
 		Seed:        seed,
@@ -71,7 +76,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		Clients: netsim.ClientConfig{Count: clients, Workload: w, Random: true, Interval: interval,
 			Stop: s.Duration - s.Settle},
 		Watches:   s.Watches,
-		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, truth},
+		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth},
 	}
 	sim, err := netsim.New(realnode.Configure(cfg, s.Node))
 	if err != nil {
@@ -112,6 +117,10 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	sum.Monitor = mon.Violations()
 	for _, v := range sum.Monitor {
 		sum.Problems = append(sum.Problems, "monitor: "+v)
+	}
+	sum.Promises, sum.PromiseStats = promises.Violations(), promises.Stats()
+	for _, v := range sum.Promises {
+		sum.Problems = append(sum.Problems, "promises: "+v)
 	}
 	if recs := sim.WatchRecords(); len(recs) > 0 && truth.Err() == nil {
 		sum.Watch = checker.CheckWatches(recs, truth.Events())
