@@ -99,6 +99,8 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	}
 	if live != "" {
 		sum.Problems = append(sum.Problems, "liveness: "+live)
+	} else {
+		sum.Problems = append(sum.Problems, catchUp(sim)...)
 	}
 	ops := sim.History()
 	sum.Ops = len(ops)
