@@ -2,6 +2,7 @@ package node
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
@@ -162,7 +163,9 @@ func (n *Node) maybeSnapshot() {
 		compactTo = 0
 	}
 	if compactTo > 0 {
-		if err := n.storage.Compact(compactTo); err != nil {
+		// ErrCompacted: the log starts at or after compactTo already (a restart from a snapshot or
+		// an installed one compacted it further): nothing to do.
+		if err := n.storage.Compact(compactTo); err != nil && !errors.Is(err, raft.ErrCompacted) {
 			n.fail(fmt.Errorf("node: compact log: %w", err))
 			return
 		}
