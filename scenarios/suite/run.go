@@ -36,7 +36,10 @@ type Summary struct {
 	PromiseStats checker.PromiseStats
 	Watch        []string
 	Lost         []string
-	// Ops is the number of client operations recorded; Faults the schedule applied.
+	// Options are the options drawn for the seed of a swarm suite (empty otherwise).
+	Options string
+	// Ops is the number of client operations recorded; Faults the schedule applied (and, first,
+	// the options drawn).
 	Ops         int
 	Faults      string
 	TraceHash   uint64
@@ -59,6 +62,11 @@ func ReplayCommand(name string, seed uint64) string {
 
 // Run runs one seed of the suite and checks it.
 func (s Suite) Run(seed uint64) (*Summary, error) {
+	var options string
+	if s.Swarm {
+		o := DrawOptions(seed)
+		s, options = o.apply(s), o.String()
+	}
 	w := s.Workload(seed)
 	clients, interval := s.Clients, s.Interval
 	if len(w.Keys) <= 4 && interval == 0 {
@@ -91,16 +99,22 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	}
 	sim.Run(s.Duration)
 	live := liveness(sim)
+	var lagging []string
+	if live == "" {
+		lagging = catchUp(sim)
+	}
 
 	sum := &Summary{Suite: s.Name, Seed: seed, Faults: nemesis.Format(faults), TraceHash: sim.TraceHash(),
 		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed)}
 	if script != nil {
 		sum.Faults = mergeTimed(sum.Faults, script.String())
 	}
+	if options != "" {
+		sum.Options = options
+		sum.Faults = "at 0s: options: " + options + "\n" + sum.Faults
+	}
 	if live != "" {
 		sum.Problems = append(sum.Problems, "liveness: "+live)
-	} else {
-		sum.Problems = append(sum.Problems, catchUp(sim)...)
 	}
 	ops := sim.History()
 	sum.Ops = len(ops)
@@ -137,6 +151,8 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	for _, f := range sim.Failures() {
 		sum.Problems = append(sum.Problems, "simulator: "+f)
 	}
+	// Members that did not catch up come last: a safety violation that explains them reads first.
+	sum.Problems = append(sum.Problems, lagging...)
 	sum.Passed = len(sum.Problems) == 0
 	return sum, nil
 }

@@ -36,6 +36,9 @@ type Suite struct {
 	Script func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer
 	// Node tunes the real nodes (bugs included).
 	Node realnode.Options
+	// Swarm draws the protocol, disk and link options of each seed (DrawOptions) over Node,
+	// DiskLatency and Link's latency.
+	Swarm bool
 	// Link is every link's initial configuration; DiskLatency the disks' (zero: netsim's defaults).
 	Link        netsim.LinkConfig
 	DiskLatency netsim.Latency
