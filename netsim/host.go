@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/rng"
 )
@@ -37,6 +38,11 @@ type host struct {
 	// saveErrs are the errors of writes whose completion is scheduled, by batch sequence (rare: a
 	// map only once a disk fault made one).
 	saveErrs map[uint64]error
+	// faults are the node's fault points (nil when none is armed); faultCrash is the point the
+	// node is crashing at, faultHold how long a delay point asked to hold it.
+	faults     *faultpoint.Set
+	faultCrash faultpoint.Point
+	faultHold  int64
 }
 
 type heldInput struct {
@@ -51,6 +57,11 @@ func (s *Sim) addHost(m MemberSpec, join bool) error {
 		return fmt.Errorf("netsim: disk of %s: %w", m.Name, err)
 	}
 	h := &host{sim: s, id: m.ID, name: m.Name, join: join, disk: disk, rng: rng, tname: newTraceName(m.Name)}
+	if h.faults = s.faultSet(h); h.faults != nil {
+		if d, ok := disk.(FaultPointDisk); ok {
+			d.SetFaultPoints(h.faults)
+		}
+	}
 	s.hosts[m.ID] = h
 	if m.ID < maxDenseID {
 		if grow := int(m.ID) + 1 - len(s.dense); grow > 0 {
@@ -84,7 +95,7 @@ func (h *host) boot() error {
 	spec := ProcessSpec{
 		ID: h.id, Name: h.name, Members: h.sim.bootMembers(h.join), Join: h.join,
 		Durable: durable, Rand: rng.New(h.rng.Uint64(), h.rng.Uint64()),
-		TickInterval: h.sim.cfg.TickInterval,
+		TickInterval: h.sim.cfg.TickInterval, Faults: h.faults,
 	}
 	proc, err := h.sim.cfg.NewProcess(spec)
 	if err != nil {
@@ -206,6 +217,10 @@ func (h *host) holdRecv(m raft.Message) {
 func (h *host) afterInput() {
 	for range 1000 {
 		if !h.alive {
+			return
+		}
+		if h.faultHold > 0 {
+			h.holdForFault()
 			return
 		}
 		out := h.proc.Ready()

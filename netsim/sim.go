@@ -47,6 +47,8 @@ type Config struct {
 	DescribeEntry func(raft.Entry) string
 	// Observers receive role, commit, apply, log and restart notifications.
 	Observers []Observer
+	// FaultPoints arms core's named fault points (none by default).
+	FaultPoints FaultPoints
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -126,6 +128,8 @@ type Sim struct {
 	notes    []Note
 	// promises are the observers that also implement PromiseObserver.
 	promises []PromiseObserver
+	// fp is the armed fault points, nil when none is.
+	fp *faultPointState
 }
 
 // New builds a simulation and starts every node (no event has run yet).
@@ -138,6 +142,7 @@ func New(cfg Config) (*Sim, error) {
 	s.tracer = newTracer(c.Trace)
 	s.promises = promiseObservers(c.Observers)
 	s.net = newNetwork(s, s.childRand(), c.Link)
+	s.fp = newFaultPointState(s, c.FaultPoints)
 	for i := 1; i <= c.Nodes; i++ {
 		id := uint64(i)
 		m := MemberSpec{ID: id, Name: fmt.Sprintf("n%d", i)}
@@ -230,7 +235,11 @@ func (s *Sim) Step() bool {
 	s.steps++
 	// The action runs in place: its slot stays reserved until it is done, and whatever it schedules
 	// goes to other slots (if they move the slice, this pointer still reads the same action).
-	s.act(&s.queue.actions[k.slot])
+	if s.fp != nil {
+		s.stepGuarded(&s.queue.actions[k.slot])
+	} else {
+		s.act(&s.queue.actions[k.slot])
+	}
 	s.queue.release(k.slot)
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/rng"
 	"github.com/raftlab/raftlab/core/wal"
 	"github.com/raftlab/raftlab/core/wal/memfs"
@@ -120,6 +121,9 @@ func (d *walDisk) SetCapacity(bytes int64) {
 
 // Faulty reports whether an injected fsync failure or capacity bound is in force.
 func (d *walDisk) Faulty() bool { return d.syncFault || d.bounded }
+
+// SetFaultPoints hands the WAL its node's fault points.
+func (d *walDisk) SetFaultPoints(s *faultpoint.Set) { d.opts.Faults = s }
 
 // FS is the node's simulated file system (for inspection and corruption tests).
 func (d *walDisk) FS() *memfs.FS { return d.fs }
