@@ -196,9 +196,13 @@ func (p *Promises) fold(node uint64, n *nodePromises, w pendingWrite, at int64) 
 		}
 	}
 	if changed > 0 {
-		if a := n.acked; a.made && changed <= a.index && term <= a.term {
-			p.violate(at, "n%d replaced its durable entries from %d in term %d although it acknowledged entries up to %d to n%d in that term at t=%d (only a later leader may replace them)",
-				node, changed, term, a.index, a.peer, a.at)
+		if a := n.acked; a.made && changed <= a.index {
+			if term <= a.term {
+				p.violate(at, "n%d replaced its durable entries from %d in term %d although it acknowledged entries up to %d to n%d in that term at t=%d (only a later leader may replace them)",
+					node, changed, term, a.index, a.peer, a.at)
+			}
+			// What a later leader replaced is no longer promised.
+			n.acked.index = changed - 1
 		}
 		if a := n.applied; a.made && changed <= a.index {
 			p.violate(at, "n%d replaced its durable entries from %d although it applied entries up to %d at t=%d",

@@ -33,11 +33,16 @@ func TestPromisesHoldForACorrectNode(t *testing.T) {
 	// A later leader replaces the acknowledged but uncommitted entry 2.
 	durable(p, raft.HardState{Term: 4, Commit: 1}, ents(2, 4), 8)
 	p.ObserveRecover(1, raft.HardState{Term: 4, Commit: 1}, raft.SnapshotMetadata{Index: 1, Term: 2}, ents(2, 4), false, 9)
+	// And a later one cuts the log shorter than what was acknowledged (one entry per append).
+	durable(p, raft.HardState{Term: 4, Commit: 1}, ents(3, 4), 10)
+	send(p, raft.Message{Type: raft.MsgAppResp, To: 3, Term: 4, Index: 3}, 10)
+	durable(p, raft.HardState{Term: 5, Commit: 1}, ents(2, 5), 11)
+	p.ObserveRecover(1, raft.HardState{Term: 5, Commit: 1}, raft.SnapshotMetadata{Index: 1, Term: 2}, ents(2, 5), false, 12)
 	assert.Empty(t, p.Violations())
 	st := p.Stats()
 	assert.Equal(t, 1, st.Votes)
-	assert.Equal(t, 1, st.Acks)
-	assert.Equal(t, 3, st.Recoveries)
+	assert.Equal(t, 2, st.Acks)
+	assert.Equal(t, 4, st.Recoveries)
 }
 
 func TestPromisesFindEachBrokenPromise(t *testing.T) {

@@ -3,9 +3,11 @@ package suite
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/netsim"
 )
 
@@ -30,6 +32,9 @@ type Options struct {
 	// WAL segment size (small ones are cut often).
 	TornWrites  bool
 	SegmentSize int64
+	// FaultPoints are the core fault points armed in the run (FoundationDB's BUGGIFY): none for
+	// half the seeds, one to three for the others.
+	FaultPoints []netsim.ArmedPoint
 }
 
 // optionsSalt keeps the options' generator apart from every other one drawn from the seed.
@@ -56,7 +61,29 @@ func DrawOptions(seed uint64) Options {
 	o.LinkLatency = drawLatency(rng, 200_000, 10*ms)
 	o.TornWrites = rng.IntN(2) == 0
 	o.SegmentSize = pick(rng, []int64{4 << 10, 16 << 10, 32 << 10, 256 << 10})
+	o.FaultPoints = drawFaultPoints(rng)
 	return o
+}
+
+// drawFaultPoints arms no point for half the seeds and one to three for the others, each with an
+// action its place allows (an I/O error only where there is I/O), odds and a bound.
+func drawFaultPoints(rng *rand.Rand) []netsim.ArmedPoint {
+	if rng.IntN(2) == 0 {
+		return nil
+	}
+	all := faultpoint.All()
+	var out []netsim.ArmedPoint
+	for _, k := range rng.Perm(len(all))[:1+rng.IntN(3)] {
+		p := all[k]
+		actions := []faultpoint.Action{faultpoint.Crash, faultpoint.Crash, faultpoint.Delay}
+		if p.Info().IO {
+			actions = append(actions, faultpoint.Fail)
+		}
+		out = append(out, netsim.ArmedPoint{Point: p, Action: pick(rng, actions),
+			OneIn: pick(rng, []int{1, 3, 10, 30, 100}), Max: 1 + rng.IntN(3)})
+	}
+	slices.SortFunc(out, func(a, b netsim.ArmedPoint) int { return int(a.Point) - int(b.Point) })
+	return out
 }
 
 func pick[T any](rng *rand.Rand, from []T) T { return from[rng.IntN(len(from))] }
@@ -83,6 +110,7 @@ func (o Options) apply(s Suite) Suite {
 	n.TornWrites, n.SegmentSize = o.TornWrites, o.SegmentSize
 	s.DiskLatency = o.DiskLatency
 	s.Link.Latency = o.LinkLatency
+	s.FaultPoints = o.FaultPoints
 	return s
 }
 
@@ -104,6 +132,9 @@ func (o Options) String() string {
 		fmt.Sprintf("max msg %d B, inflight %d", o.MaxSizePerMsg, o.MaxInflightMsgs),
 		"disk " + latencyString(o.DiskLatency), "link " + latencyString(o.LinkLatency),
 		"torn writes " + onOff(o.TornWrites), fmt.Sprintf("segments %d KiB", o.SegmentSize>>10),
+	}
+	for _, a := range o.FaultPoints {
+		parts = append(parts, "fault point "+a.String())
 	}
 	return strings.Join(parts, ", ")
 }

@@ -83,8 +83,9 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		DiskLatency: s.DiskLatency,
 		Clients: netsim.ClientConfig{Count: clients, Workload: w, Random: true, Interval: interval,
 			Stop: s.Duration - s.Settle},
-		Watches:   s.Watches,
-		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth},
+		Watches:     s.Watches,
+		FaultPoints: netsim.FaultPoints{Armed: s.FaultPoints, From: 500 * ms, Until: s.Duration - s.Settle},
+		Observers:   []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth},
 	}
 	sim, err := netsim.New(realnode.Configure(cfg, s.Node))
 	if err != nil {
@@ -108,6 +109,13 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed)}
 	if script != nil {
 		sum.Faults = mergeTimed(sum.Faults, script.String())
+	}
+	if fired := sim.FaultPointsFired(); len(fired) > 0 {
+		var lines strings.Builder
+		for _, f := range fired {
+			lines.WriteString(f.String() + "\n")
+		}
+		sum.Faults = mergeTimed(sum.Faults, lines.String())
 	}
 	if options != "" {
 		sum.Options = options

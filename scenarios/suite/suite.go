@@ -36,9 +36,12 @@ type Suite struct {
 	Script func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer
 	// Node tunes the real nodes (bugs included).
 	Node realnode.Options
-	// Swarm draws the protocol, disk and link options of each seed (DrawOptions) over Node,
-	// DiskLatency and Link's latency.
+	// Swarm draws the protocol, disk and link options and the armed fault points of each seed
+	// (DrawOptions) over Node, DiskLatency, Link's latency and FaultPoints.
 	Swarm bool
+	// FaultPoints are the core fault points armed in every run; they fire only while clients run
+	// (before Duration - Settle).
+	FaultPoints []netsim.ArmedPoint
 	// Link is every link's initial configuration; DiskLatency the disks' (zero: netsim's defaults).
 	Link        netsim.LinkConfig
 	DiskLatency netsim.Latency
