@@ -3,6 +3,7 @@ package suite
 import (
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/netsim"
 )
 
@@ -21,10 +22,23 @@ func narrow(name, doc string, script func(sim *netsim.Sim, seed uint64, stop int
 
 // narrowSuites are the scripted schedules for known narrow windows.
 func narrowSuites() []Suite {
+	truncate := narrow("narrow-truncate-crash", "a follower crashes right after it replaced a conflicting suffix of its log "+
+		"(before the truncation is durable, or right after it is and before its acknowledgement)", truncateScript)
+	truncate.FaultPoints = []netsim.ArmedPoint{{Point: faultpoint.NodeAfterTruncate, Action: faultpoint.Crash, Max: 1}}
+	snapshot := narrow("narrow-snapshot-install", "a follower that fell behind the leader's compacted log is sent a "+
+		"snapshot that appends may overtake, and may crash right after installing it", snapshotScript)
+	snapshot.Node.SnapshotCount, snapshot.Node.SnapshotCatchUpEntries = 16, 4
+	snapshot.Clients, snapshot.Interval = 5, 50*ms
 	return []Suite{
 		narrow("narrow-read-index-first-term", "a quorum read reaches a new leader while its first-term entry, "+
 			"and with it the commit of the last acknowledged write, is still on its way", readIndexScript),
 		narrow("narrow-stale-leader-append", "a deposed leader's appends, held back on one link, reach a follower "+
 			"after it moved to a new leader's term and took its committed entries", staleLeaderScript),
+		narrow("narrow-transfer-proposal", "a leadership transfer to a lagging follower starts while the leader "+
+			"holds a proposal it has not committed, and more writes arrive during the transfer", transferScript),
+		narrow("narrow-conf-change-partitioned", "membership changes on both sides of a partition: the minority's "+
+			"leader cannot commit its change, the majority's new leader commits another", confChangeScript),
+		truncate,
+		snapshot,
 	}
 }

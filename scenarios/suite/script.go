@@ -159,3 +159,6 @@ func (s *script) do(target uint64, req netsim.Request, timeout int64) *netsim.Ca
 	}
 	return call
 }
+
+// durationText renders ns as a duration rounded to the millisecond.
+func durationText(ns int64) string { return time.Duration(ns).Round(time.Millisecond).String() }
