@@ -14,7 +14,8 @@ import (
 // log) as the disk must keep it, and it checks:
 //
 //   - a node sends a term only once that term is durable, grants a vote only once the vote is
-//     durable, acknowledges entries only once they are durable, and applies only durable entries;
+//     durable, acknowledges entries only once they are durable, announces as leader only a commit
+//     index its own durable log reaches, and applies only durable entries;
 //   - a node never overwrites entries it acknowledged with entries of the same term (only a leader
 //     of a later term may replace them) nor entries it applied, and never changes its vote or lowers
 //     its term on disk;
@@ -38,8 +39,9 @@ type PromiseStats struct {
 	// Votes and Acks count the vote grants and append acknowledgements checked.
 	Votes, Acks int
 	// LeaderCommitAhead counts messages in which a leader announced a commit index beyond its own
-	// durable log (allowed: a leader may count its own entries before they are durable, Raft
-	// thesis §10.2.1).
+	// durable log. Raft's thesis (§10.2.1) lets a leader write its log in parallel with its
+	// followers, but the node hands out commit-bearing messages only once its batch in flight is
+	// durable, so each of these is a violation.
 	LeaderCommitAhead int
 }
 
@@ -136,8 +138,10 @@ func (p *Promises) ObserveSend(node uint64, m *raft.Message, at int64) {
 			n.acked = promise{term: m.Term, index: m.Index, peer: m.To, at: at, made: true}
 		}
 	case raft.MsgApp, raft.MsgHeartbeat:
-		if m.Commit > n.log.lastIndex() {
+		if last := n.log.lastIndex(); m.Commit > last {
 			p.stats.LeaderCommitAhead++
+			p.violate(at, "n%d announced commit index %d to n%d in term %d while its durable log ended at %d (a leader's commit must count only entries durable on it)",
+				node, m.Commit, m.To, m.Term, last)
 		}
 	}
 }

@@ -147,10 +147,13 @@ func TestPromisesAllowWhatAnUnsyncedWriteExplains(t *testing.T) {
 	})
 }
 
-func TestPromisesCountLeaderCommitsAheadOfTheirDisk(t *testing.T) {
+func TestPromisesFindALeaderCommitAheadOfItsDisk(t *testing.T) {
 	p := NewPromises()
 	durable(p, raft.HardState{Term: 2, Vote: 1}, ents(1, 2), 1)
-	send(p, raft.Message{Type: raft.MsgApp, To: 2, Term: 2, Commit: 2}, 2)
-	assert.Equal(t, 1, p.Stats().LeaderCommitAhead)
+	send(p, raft.Message{Type: raft.MsgApp, To: 2, Term: 2, Commit: 1}, 2)
 	assert.Empty(t, p.Violations())
+	send(p, raft.Message{Type: raft.MsgApp, To: 2, Term: 2, Commit: 2}, 3)
+	assert.Equal(t, 1, p.Stats().LeaderCommitAhead)
+	require.Len(t, p.Violations(), 1)
+	assert.Contains(t, p.Violations()[0], "n1 announced commit index 2 to n2 in term 2 while its durable log ended at 1")
 }
