@@ -3,9 +3,7 @@ package suite
 import (
 	"fmt"
 
-	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
 )
 
 // figure8Link keeps every message at least 5ms on the wire (see scriptPoll).
@@ -48,15 +46,8 @@ type figure8 struct {
 
 // settle (a): waits for a leader whose whole log is committed, cuts it off and writes to it.
 func (f *figure8) settle() {
-	f.when("a leader with its log committed", 3*second, func() bool {
-		id, _ := f.sim.Leader()
-		if id == 0 {
-			return false
-		}
-		st, _ := f.status(id)
-		return st.Role == raft.RoleLeader && st.Commit == f.lastIndex(id)
-	}, func() {
-		f.s1, f.term2 = f.sim.Leader()
+	f.settledLeader(3*second, func(leader, term uint64) {
+		f.s1, f.term2 = leader, term
 		for _, id := range f.sim.Nodes() {
 			if id != f.s1 {
 				f.notS1 = append(f.notS1, id)
@@ -99,20 +90,8 @@ func (f *figure8) crashS1() {
 // campaignS5 (b): pushes one node to campaign until one of rest leads, then cuts it off.
 func (f *figure8) campaignS5(rest []uint64, push uint64) {
 	f.act("(b) %s campaigns", f.name(push))
-	next := f.sim.Now()
-	f.when("a leader among the other three", 4*second, func() bool {
-		for _, id := range rest {
-			if st, ok := f.status(id); ok && st.Role == raft.RoleLeader && st.Term > f.term2 {
-				f.s5, f.term3 = id, st.Term
-				return true
-			}
-		}
-		if f.sim.Now() >= next {
-			_ = realnode.Campaign(f.sim, push)
-			next = f.sim.Now() + 300*ms
-		}
-		return false
-	}, func() {
+	f.electAny("a leader among the other three", push, rest, f.term2, 0, 4*second, func(leader, term uint64) {
+		f.s5, f.term3 = leader, term
 		f.sim.Net().Isolate(f.s5)
 		f.act("(b) %s leads term %d: isolate it before its entry at index %d leaves", f.name(f.s5), f.term3, f.i)
 		for _, id := range rest {
@@ -144,18 +123,8 @@ func (f *figure8) restartS1() {
 		return
 	}
 	f.act("(c) crash %s, heal, isolate %s, restart %s", f.name(f.s5), f.name(f.s4), f.name(f.s1))
-	next := f.sim.Now() + between(f.rng, 10*ms, 200*ms)
-	f.when("S1 to lead again", 4*second, func() bool {
-		if st, ok := f.status(f.s1); ok && st.Role == raft.RoleLeader && st.Term > f.term3 {
-			f.term4 = st.Term
-			return true
-		}
-		if f.sim.Now() >= next {
-			_ = realnode.Campaign(f.sim, f.s1)
-			next = f.sim.Now() + 300*ms
-		}
-		return false
-	}, func() {
+	f.electAny("S1 to lead again", f.s1, []uint64{f.s1}, f.term3, between(f.rng, 10*ms, 200*ms), 4*second, func(_, term uint64) {
+		f.term4 = term
 		f.act("(c) %s leads term %d", f.name(f.s1), f.term4)
 		f.when("S1 to commit index i", 2*second, func() bool {
 			st, ok := f.status(f.s1)
@@ -185,19 +154,8 @@ func (f *figure8) overwrite() {
 		return
 	}
 	f.act("(d) restart %s", f.name(f.s5))
-	next := f.sim.Now() + between(f.rng, 10*ms, 100*ms)
-	f.when("S5 to lead again", 3*second, func() bool {
-		if st, ok := f.status(f.s5); ok && st.Role == raft.RoleLeader && st.Term > f.term4 {
-			return true
-		}
-		if f.sim.Now() >= next {
-			_ = realnode.Campaign(f.sim, f.s5)
-			next = f.sim.Now() + 300*ms
-		}
-		return false
-	}, func() {
-		st, _ := f.status(f.s5)
-		f.act("(d) %s leads term %d", f.name(f.s5), st.Term)
+	f.electAny("S5 to lead again", f.s5, []uint64{f.s5}, f.term4, between(f.rng, 10*ms, 100*ms), 3*second, func(_, term uint64) {
+		f.act("(d) %s leads term %d", f.name(f.s5), term)
 		f.later(between(f.rng, 300*ms, 800*ms), func() {
 			f.sim.Net().Heal()
 			f.act("(d) heal")

@@ -29,7 +29,7 @@ func confChangeScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 			push := s.pick(rest)
 			s.later(between(s.rng, 10*ms, 300*ms), func() {
 				s.act("(b) %s campaigns", s.name(push))
-				s.electAny(push, rest, term, 0, 4*second, func(lead, t uint64) { confChangeMajority(s, lead, t, a) })
+				s.electAny("a new leader", push, rest, term, 0, 4*second, func(lead, t uint64) { confChangeMajority(s, lead, t, a) })
 			})
 		})
 	})

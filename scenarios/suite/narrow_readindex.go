@@ -72,7 +72,7 @@ func readIndexElect(s *script, l2, l1, term uint64) {
 		return 0
 	})
 	s.act("(b) drop every append; %s campaigns", s.name(l2))
-	s.electAny(l2, s.others(l1), term, between(s.rng, 0, 100*ms), 4*second, func(lead, t uint64) {
+	s.electAny("a new leader", l2, s.others(l1), term, between(s.rng, 0, 100*ms), 4*second, func(lead, t uint64) {
 		st, _ := s.status(lead)
 		s.act("(c) %s leads term %d with commit index %d: quorum read of %s", s.name(lead), t, st.Commit, readIndexKey)
 		s.do(lead, netsim.Request{Kind: netsim.ReqQuorumGet, Key: readIndexKey}, 2*second)

@@ -52,7 +52,7 @@ func staleLeaderScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 // once f holds an entry of the new term.
 func staleLeaderElect(s *script, l1, l2, f, term uint64, rest []uint64) {
 	s.act("(b) %s campaigns", s.name(l2))
-	s.electAny(l2, rest, term, 0, 3*second, func(lead, t uint64) {
+	s.electAny("a new leader", l2, rest, term, 0, 3*second, func(lead, t uint64) {
 		s.act("(b) %s leads term %d: write W2 on it", s.name(lead), t)
 		s.do(lead, netsim.Request{Kind: netsim.ReqSet, Key: "/narrow/stale", Value: "w2"}, 2*second)
 		s.when(s.name(f)+" to hold an entry of term "+fmt.Sprint(t), 2*second, func() bool {

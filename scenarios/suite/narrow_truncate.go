@@ -35,7 +35,7 @@ func truncateScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 			s.when(s.name(f)+" to hold the writes", second, func() bool { return s.lastIndex(f) >= held }, func() {
 				l2 := s.pick(rest)
 				s.act("(b) %s holds entries up to %d; %s campaigns", s.name(f), held, s.name(l2))
-				s.electAny(l2, rest, term, between(s.rng, 0, 100*ms), 4*second, func(lead, t uint64) {
+				s.electAny("a new leader", l2, rest, term, between(s.rng, 0, 100*ms), 4*second, func(lead, t uint64) {
 					truncateMove(s, l1, f, lead, t, held)
 				})
 			})

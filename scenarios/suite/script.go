@@ -127,15 +127,15 @@ func (s *script) settledLeader(limit int64, then func(leader, term uint64)) {
 // elect pushes id to campaign (every 300 ms from first on) until it leads a term above after, then
 // runs then with that term.
 func (s *script) elect(id, after uint64, first, limit int64, then func(term uint64)) {
-	s.electAny(id, []uint64{id}, after, first, limit, func(_, term uint64) { then(term) })
+	s.electAny(s.name(id)+" to lead", id, []uint64{id}, after, first, limit, func(_, term uint64) { then(term) })
 }
 
 // electAny pushes push to campaign (every 300 ms from first on) until one of ids leads a term above
-// after, then runs then with that leader and term.
-func (s *script) electAny(push uint64, ids []uint64, after uint64, first, limit int64, then func(leader, term uint64)) {
+// after, then runs then with that leader and term; step names the wait.
+func (s *script) electAny(step string, push uint64, ids []uint64, after uint64, first, limit int64, then func(leader, term uint64)) {
 	next := s.sim.Now() + first
 	var leader, term uint64
-	s.when("a new leader", limit, func() bool {
+	s.when(step, limit, func() bool {
 		for _, id := range ids {
 			if st, ok := s.status(id); ok && st.Role == raft.RoleLeader && st.Term > after {
 				leader, term = id, st.Term
