@@ -53,11 +53,13 @@ type nodePromises struct {
 	// pending are the writes since the last fsync: a crash may drop them or keep part of them.
 	pending []pendingWrite
 	// The promises: the highest term sent, the last vote granted, the highest acknowledgement in
-	// the highest term acknowledged, the highest index applied.
-	sent    promise
-	granted promise
-	acked   promise
-	applied promise
+	// the highest term acknowledged, the highest commit index announced as leader, the highest
+	// index applied.
+	sent      promise
+	granted   promise
+	acked     promise
+	announced promise
+	applied   promise
 }
 
 // promise is one promise a node made: the term (or index) it concerns, the peer, and when.
@@ -138,6 +140,9 @@ func (p *Promises) ObserveSend(node uint64, m *raft.Message, at int64) {
 			n.acked = promise{term: m.Term, index: m.Index, peer: m.To, at: at, made: true}
 		}
 	case raft.MsgApp, raft.MsgHeartbeat:
+		if m.Commit > n.announced.index {
+			n.announced = promise{term: m.Term, index: m.Commit, peer: m.To, at: at, made: true}
+		}
 		if last := n.log.lastIndex(); m.Commit > last {
 			p.stats.LeaderCommitAhead++
 			p.violate(at, "n%d announced commit index %d to n%d in term %d while its durable log ended at %d (a leader's commit must count only entries durable on it)",
@@ -254,6 +259,10 @@ func (p *Promises) checkRecovered(node uint64, n *nodePromises, hs raft.HardStat
 	}
 	if a := n.acked; a.made && got.lastIndex() < a.index && !n.survivingTruncation(got) {
 		p.violate(at, "n%d recovered a log ending at %d, but it acknowledged entries up to %d to n%d in term %d at t=%d",
+			node, got.lastIndex(), a.index, a.peer, a.term, a.at)
+	}
+	if a := n.announced; a.made && got.lastIndex() < a.index {
+		p.violate(at, "n%d recovered a log ending at %d, but it announced commit index %d to n%d in term %d at t=%d",
 			node, got.lastIndex(), a.index, a.peer, a.term, a.at)
 	}
 	if a := n.applied; a.made && got.lastIndex() < a.index {

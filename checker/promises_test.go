@@ -96,6 +96,11 @@ func TestPromisesFindEachBrokenPromise(t *testing.T) {
 			send(p, raft.Message{Type: raft.MsgAppResp, To: 2, Term: 1, Index: 3}, 2)
 			p.ObserveRecover(1, raft.HardState{Term: 1}, raft.SnapshotMetadata{}, ents(1, 1, 1), false, 3)
 		}, "recovered a log ending at 2, but it acknowledged entries up to 3 to n2 in term 1"},
+		{"lost an entry it announced committed", func(p *Promises) {
+			durable(p, raft.HardState{Term: 1, Vote: 1}, ents(1, 1, 1), 1)
+			send(p, raft.Message{Type: raft.MsgHeartbeat, To: 2, Term: 1, Commit: 2}, 2)
+			p.ObserveRecover(1, raft.HardState{Term: 1, Vote: 1}, raft.SnapshotMetadata{}, ents(1, 1), false, 3)
+		}, "recovered a log ending at 1, but it announced commit index 2 to n2 in term 1"},
 		{"lost a durable entry nobody acknowledged", func(p *Promises) {
 			durable(p, raft.HardState{Term: 1}, ents(1, 1, 1, 1), 1)
 			p.ObserveRecover(1, raft.HardState{Term: 1}, raft.SnapshotMetadata{}, ents(1, 1, 1), false, 3)
