@@ -26,6 +26,7 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, perr)
 		return
 	}
+	h.countAuthFlagRead()
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
 	if !h.canAccessKey(r, p.key, write, p.recursive) {
 		writeKeyNoAuth(w)
@@ -33,14 +34,18 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.Method == http.MethodGet && p.quorum: // etcd turns it into QGET even with wait=true
-		h.doKeys(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,
-			Sorted: p.sorted, Now: p.now}, false)
+		// Checked again once read: the member has then applied every auth change that completed
+		// before the read began.
+		h.doKeysThen(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,
+			Sorted: p.sorted, Now: p.now}, false, func() bool { return h.canAccessKey(r, p.key, false, p.recursive) })
 	case p.wait:
 		h.serveWatch(w, r, p)
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		h.serveLocalGet(w, p)
 	default:
-		h.doKeys(w, r, node.Request{Kind: node.KindWrite, Write: writeRequest(r.Method, p)}, p.noValueOnSuccess)
+		wr := writeRequest(r.Method, p)
+		wr.Caller = h.writeCaller(r) // checked again by the store in log order
+		h.doKeys(w, r, node.Request{Kind: node.KindWrite, Write: wr}, p.noValueOnSuccess)
 	}
 }
 
@@ -57,9 +62,19 @@ func (h *handler) serveLocalGet(w http.ResponseWriter, p keyParams) {
 
 // doKeys submits req through the backend and writes the reply.
 func (h *handler) doKeys(w http.ResponseWriter, r *http.Request, req node.Request, noValueOnSuccess bool) {
+	h.doKeysThen(w, r, req, noValueOnSuccess, nil)
+}
+
+// doKeysThen is doKeys whose successful reply is sent only if allowed (nil: always) still holds
+// once the reply is in; otherwise the request is refused with 401.
+func (h *handler) doKeysThen(w http.ResponseWriter, r *http.Request, req node.Request, noValueOnSuccess bool, allowed func() bool) {
 	rep, err := h.backend.Do(r.Context(), req)
 	if err == nil {
 		err = rep.Err
+	}
+	if err == nil && allowed != nil && !allowed() {
+		writeKeyNoAuth(w)
+		return
 	}
 	if req.Kind == node.KindWrite {
 		h.metrics.countProposal(err)
