@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -399,6 +400,7 @@ func (n *Node) Persisted(seq uint64, err error) {
 		n.fail(fmt.Errorf("%w: %w", ErrStorage, err))
 		return
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeAfterPersist)
 	n.inFlight = false
 	rd, ok := n.pending, n.hasPend
 	n.pending, n.hasPend = raft.Ready{}, false
@@ -552,6 +554,11 @@ func (n *Node) finish(rd raft.Ready) {
 		}
 	}
 	if len(rd.Entries) > 0 {
+		if n.cfg.Faults != nil {
+			if last, _ := n.storage.LastIndex(); rd.Entries[0].Index <= last {
+				n.cfg.Faults.Visit(faultpoint.NodeAfterTruncate)
+			}
+		}
 		if err := n.storage.Append(rd.Entries); err != nil {
 			n.fail(fmt.Errorf("node: append to memory log: %w", err))
 			return
@@ -623,6 +630,7 @@ func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
 	if _, ok := n.waiters[id]; !ok {
 		return
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeBeforeReply)
 	delete(n.waiters, id)
 	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -123,6 +124,7 @@ func (n *Node) installSnapshot(snap raft.Snapshot) error {
 	if err := n.restoreSnapshotData(snap.Data, 0); err != nil {
 		return err
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeInstallSnapshot)
 	if err := n.storage.ApplySnapshot(snap); err != nil {
 		return fmt.Errorf("node: install snapshot: %w", err)
 	}
@@ -170,6 +172,7 @@ func (n *Node) maybeSnapshot() {
 			return
 		}
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeAfterSnapshot)
 	n.snapshot = n.applied
 	n.forceSnap = false
 	n.localSnap = &snap

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/raftlab/raftlab/core/faultpoint"
 )
 
 // startSegment durably creates segment seq, whose first entry will be firstIndex, and makes it the
@@ -13,7 +15,8 @@ import (
 func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	prologue := w.framePrologue(segmentHeader{Seq: seq, FirstIndex: firstIndex, PrevCRC: w.lastCRC})
 	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
-	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize()); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize(),
+		filePoints{w.opts.Faults, faultpoint.WALSegmentBeforeRename, faultpoint.WALSegmentBeforeDirSync}); err != nil {
 		return err
 	}
 	if !w.opts.NoSync {

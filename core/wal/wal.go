@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -25,6 +26,8 @@ type Options struct {
 	SegmentSize int64
 	// NoSync skips every fsync. For tests and benchmarks only: nothing is durable.
 	NoSync bool
+	// Faults are the simulator's fault points (nil in production).
+	Faults *faultpoint.Set
 }
 
 func (o Options) withDefaults() Options {
@@ -247,6 +250,9 @@ func (w *WAL) Sync() error {
 		return err
 	}
 	if w.unsynced {
+		if err := w.opts.Faults.Hit(faultpoint.WALBeforeSync); err != nil {
+			return w.fail(fmt.Errorf("fsync %s: %w", w.currentPath(), err))
+		}
 		if err := w.fsync(w.file); err != nil {
 			return w.fail(fmt.Errorf("fsync %s: %w", w.currentPath(), err))
 		}
