@@ -38,6 +38,8 @@ type options struct {
 	out      string
 	verbose  bool
 	profile  string
+	// kvd is a kvd binary to compare instead of this tree's (an older build, say).
+	kvd string
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -50,6 +52,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&rows, "rows", rowNames(), "rows to run, comma-separated")
 	fs.StringVar(&o.out, "out", "", "keep the members' logs and results.jsonl here (default: a temporary directory, removed)")
 	fs.BoolVar(&o.verbose, "v", false, "also print the load generator's progress lines")
+	fs.StringVar(&o.kvd, "kvd", "", "compare this kvd binary instead of building this tree's (e.g. a build of an earlier commit)")
 	fs.StringVar(&o.profile, "profile", "", "after the table, profile the PUT rows once per side into this directory (pprof CPU profiles, perf stat syscall counts)")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
@@ -104,6 +107,9 @@ func run(ctx context.Context, o options, stdout, progress io.Writer) error {
 	bins, err := build(ctx, work, o.profile != "", progress)
 	if err != nil {
 		return err
+	}
+	if o.kvd != "" {
+		bins.kvd = o.kvd
 	}
 	loadBefore := loadAverage()
 	fmt.Fprintf(progress, "A/B: %d run(s) × %d row(s) × %v per side; load average %s\n", o.runs, len(o.rows), o.duration, loadBefore)
