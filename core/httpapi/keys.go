@@ -104,7 +104,16 @@ func writeKeyEvent(w http.ResponseWriter, ev *store.Event, etcdIndex, raftIndex,
 	if noValueOnSuccess && hidesValue(ev.Action) {
 		ev = &store.Event{Action: ev.Action}
 	}
-	_ = writeJSONLine(w, code, ev) // a failed write means the client went away
+	body, ok := appendEventJSON(make([]byte, 0, 512), ev)
+	if !ok {
+		_ = writeJSONLine(w, code, ev) // encoding/json says why it cannot encode the event
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if code != http.StatusOK {
+		w.WriteHeader(code)
+	}
+	_, _ = w.Write(body) // a failed write means the client went away
 }
 
 // hidesValue reports whether noValueOnSuccess applies to action.
