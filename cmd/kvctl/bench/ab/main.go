@@ -38,21 +38,24 @@ type options struct {
 	out      string
 	verbose  bool
 	profile  string
-	// kvd is a kvd binary to compare instead of this tree's (an older build, say).
-	kvd string
+	// kvd is a kvd binary to compare instead of this tree's (an older build, say); kvdEnv is
+	// added to the environment of every kvd member.
+	kvd    string
+	kvdEnv []string
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("ab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	var rows string
+	var rows, kvdEnv string
 	fs.IntVar(&o.runs, "runs", 3, "runs of every row on each side (each run starts fresh clusters)")
 	fs.DurationVar(&o.duration, "duration", 8*time.Second, "length of one row")
 	fs.StringVar(&rows, "rows", rowNames(), "rows to run, comma-separated")
 	fs.StringVar(&o.out, "out", "", "keep the members' logs and results.jsonl here (default: a temporary directory, removed)")
 	fs.BoolVar(&o.verbose, "v", false, "also print the load generator's progress lines")
 	fs.StringVar(&o.kvd, "kvd", "", "compare this kvd binary instead of building this tree's (e.g. a build of an earlier commit)")
+	fs.StringVar(&kvdEnv, "kvd-env", "", "comma-separated NAME=VALUE pairs added to every kvd member's environment (GOGC=100, say)")
 	fs.StringVar(&o.profile, "profile", "", "after the table, profile the PUT rows once per side into this directory (pprof CPU profiles, perf stat syscall counts)")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
@@ -62,6 +65,15 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.runs < 1 || o.duration < time.Second {
 		return options{}, errors.New("-runs must be at least 1 and -duration at least 1s")
+	}
+	for _, kv := range strings.Split(kvdEnv, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		if !strings.Contains(kv, "=") {
+			return options{}, fmt.Errorf("-kvd-env %q: want NAME=VALUE", kv)
+		}
+		o.kvdEnv = append(o.kvdEnv, kv)
 	}
 	var err error
 	o.rows, err = parseRows(rows)
@@ -118,6 +130,9 @@ func run(ctx context.Context, o options, stdout, progress io.Writer) error {
 		for _, flavor := range order(r) {
 			t := trial{flavor: flavor, binary: bins.server(flavor), kvctl: bins.kvctl, dir: work, rows: o.rows,
 				duration: o.duration, run: r, progress: progress, verbose: o.verbose}
+			if flavor == realproc.Kvd {
+				t.env = o.kvdEnv
+			}
 			got, err := runTrialRetrying(ctx, t, progress)
 			if err != nil {
 				return err

@@ -90,3 +90,17 @@ func TestLoadArgs(t *testing.T) {
 	s = loadSpec{endpoints: []string{"http://a"}, workload: "put", clients: 64, total: 1, prefill: true}
 	assert.Contains(t, strings.Join(s.args(), " "), "--total 1 --prefill")
 }
+
+func TestParseOptions(t *testing.T) {
+	o, err := parseOptions([]string{"-runs", "2", "-rows", "put64", "-kvd-env", "GOGC=100, GOMAXPROCS=1"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, o.runs)
+	assert.Equal(t, 8*time.Second, o.duration)
+	assert.Equal(t, []string{"GOGC=100", "GOMAXPROCS=1"}, o.kvdEnv)
+	require.Len(t, o.rows, 1)
+
+	for _, bad := range [][]string{{"-kvd-env", "GOGC"}, {"-runs", "0"}, {"-duration", "10ms"}, {"-rows", "nope"}, {"extra"}} {
+		_, err := parseOptions(bad, &bytes.Buffer{})
+		assert.Error(t, err, "%q", bad)
+	}
+}
