@@ -38,26 +38,17 @@ func appendNodeJSON(b []byte, n *store.NodeExtern) (_ []byte, ok bool) {
 		return append(b, "null"...), true
 	}
 	b = append(b, '{')
-	sep := false
-	field := func(name string) {
-		if sep {
-			b = append(b, ',')
-		}
-		sep = true
-		b = append(b, '"')
-		b = append(b, name...)
-		b = append(b, '"', ':')
-	}
+	start := len(b) // every field but the first is preceded by a comma
 	if n.Key != "" {
-		field("key")
+		b = appendFieldName(b, start, "key")
 		b = appendJSONString(b, n.Key)
 	}
 	if n.Value != nil {
-		field("value")
+		b = appendFieldName(b, start, "value")
 		b = appendJSONString(b, *n.Value)
 	}
 	if n.Dir {
-		field("dir")
+		b = appendFieldName(b, start, "dir")
 		b = append(b, "true"...)
 	}
 	if n.Expiration != nil {
@@ -65,15 +56,15 @@ func appendNodeJSON(b []byte, n *store.NodeExtern) (_ []byte, ok bool) {
 		if err != nil {
 			return b, false
 		}
-		field("expiration")
+		b = appendFieldName(b, start, "expiration")
 		b = append(b, t...)
 	}
 	if n.TTL != 0 {
-		field("ttl")
+		b = appendFieldName(b, start, "ttl")
 		b = strconv.AppendInt(b, n.TTL, 10)
 	}
 	if len(n.Nodes) > 0 {
-		field("nodes")
+		b = appendFieldName(b, start, "nodes")
 		b = append(b, '[')
 		for i, c := range n.Nodes {
 			if i > 0 {
@@ -86,14 +77,24 @@ func appendNodeJSON(b []byte, n *store.NodeExtern) (_ []byte, ok bool) {
 		b = append(b, ']')
 	}
 	if n.ModifiedIndex != 0 {
-		field("modifiedIndex")
+		b = appendFieldName(b, start, "modifiedIndex")
 		b = strconv.AppendUint(b, n.ModifiedIndex, 10)
 	}
 	if n.CreatedIndex != 0 {
-		field("createdIndex")
+		b = appendFieldName(b, start, "createdIndex")
 		b = strconv.AppendUint(b, n.CreatedIndex, 10)
 	}
 	return append(b, '}'), true
+}
+
+// appendFieldName appends "name": after a comma unless the object that starts at b[start:] is still empty.
+func appendFieldName(b []byte, start int, name string) []byte {
+	if len(b) > start {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, name...)
+	return append(b, '"', ':')
 }
 
 // appendJSONString appends s as a JSON string the way encoding/json escapes it by default: '"',
