@@ -100,9 +100,10 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	handler := httpapi.New(httpapi.Config{Backend: srv, Logger: log.With("component", "httpapi")})
 	httpSrv := newClientServer(handler, clientLimits)
 	served := make(chan error, len(clientLns))
-	for _, ln := range clientLns {
+	for i, ln := range clientLns {
 		log.Info("serving client requests", "address", ln.Addr().String())
-		go func() { served <- httpSrv.Serve(ln) }()
+		tls := s.listenClients[i].Scheme == "https"
+		go func() { served <- serveClients(httpSrv, ln, tls) }()
 	}
 	var runErr error
 	select {
