@@ -100,12 +100,16 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	handler := httpapi.New(httpapi.Config{Backend: srv, Logger: log.With("component", "httpapi")})
 	httpSrv := newClientServer(handler, clientLimits)
 	served := make(chan error, len(clientLns))
-	for i, ln := range clientLns {
-		log.Info("serving client requests", "address", ln.Addr().String())
-		tls := s.listenClients[i].Scheme == "https"
-		go func() { served <- serveClients(httpSrv, ln, tls) }()
-	}
 	var runErr error
+	if waitReady(ctx, srv, log) {
+		for i, ln := range clientLns {
+			log.Info("serving client requests", "address", ln.Addr().String())
+			tls := s.listenClients[i].Scheme == "https"
+			go func() { served <- serveClients(httpSrv, ln, tls) }()
+		}
+	} else {
+		closeClients()
+	}
 	select {
 	case <-ctx.Done():
 		log.Info("received signal, shutting down")
@@ -126,6 +130,27 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return runErr
+}
+
+// waitReady waits until the member is ready to serve clients (its name and client URLs are
+// committed, or it caught up after a restart with the same ones), as etcd serves its client
+// listeners only after its publish committed. Until then the listeners are bound but nothing is
+// accepted: a client's connection waits in the listen queue instead of being refused or answered
+// from a member that is not part of the cluster's view yet. False if kvd stops first.
+func waitReady(ctx context.Context, srv *server.Server, log *slog.Logger) bool {
+	select {
+	case <-srv.Ready():
+		return true
+	default:
+	}
+	log.Info("waiting to publish this member to the cluster before serving clients")
+	select {
+	case <-srv.Ready():
+		return true
+	case <-ctx.Done():
+	case <-srv.Done():
+	}
+	return false
 }
 
 // discover runs the discovery protocol and turns its answer into a static bootstrap whose token is

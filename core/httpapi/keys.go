@@ -26,6 +26,7 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, perr)
 		return
 	}
+	h.countAuthFlagRead()
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
 	if !h.canAccessKey(r, p.key, write, p.recursive) {
 		writeKeyNoAuth(w)

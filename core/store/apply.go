@@ -27,7 +27,7 @@ func (s *Store) Apply(r Request) (*Event, error) {
 		return nil, err
 	}
 	e, err := s.apply(&r)
-	s.stats.count(r.Op, err == nil)
+	s.stats.countApply(r.Op, err)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (s *Store) DeleteInternal(path string, recursive bool) (*Event, error) {
 }
 
 // GetInternal reads path from the internal namespace; directories list their children (the whole
-// subtree with recursive), in key order. Internal reads do not count in Stats.
+// subtree with recursive), in key order. Internal reads do not count in Stats (see CountGet).
 func (s *Store) GetInternal(path string, recursive bool) (*Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -38,6 +38,15 @@ func (s *Store) GetInternal(path string, recursive bool) (*Event, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// CountGet counts in Stats a get the store did not serve: etcd keeps its v2 auth records in its
+// v2 store and reads whether auth is enabled there once per keys request and membership change,
+// a get in /v2/stats/store; kvd's HTTP layer counts the same read of its own records here.
+func (s *Store) CountGet(ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.countGet(ok)
 }
 
 // ApplyInternal applies one write to the internal namespace: OpSet and OpDelete exactly as
