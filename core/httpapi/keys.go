@@ -105,7 +105,7 @@ func writeKeyEvent(w http.ResponseWriter, ev *store.Event, etcdIndex, raftIndex,
 	if noValueOnSuccess && hidesValue(ev.Action) {
 		ev = &store.Event{Action: ev.Action}
 	}
-	body, ok := appendEventJSON(make([]byte, 0, 512), ev)
+	body, ok := ev.AppendJSON(make([]byte, 0, 512)) // json.Encoder's bytes, without reflection
 	if !ok {
 		_ = writeJSONLine(w, code, ev) // encoding/json says why it cannot encode the event
 		return
@@ -114,7 +114,7 @@ func writeKeyEvent(w http.ResponseWriter, ev *store.Event, etcdIndex, raftIndex,
 	if code != http.StatusOK {
 		w.WriteHeader(code)
 	}
-	_, _ = w.Write(body) // a failed write means the client went away
+	_, _ = w.Write(append(body, '\n')) // a failed write means the client went away
 }
 
 // hidesValue reports whether noValueOnSuccess applies to action.

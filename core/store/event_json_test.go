@@ -1,22 +1,21 @@
-package httpapi
+package store
 
 import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/raftlab/raftlab/core/store"
 )
 
-// encodingJSON is what json.Encoder writes for v: the reference appendEventJSON must match.
+// encodingJSON is what json.Marshal writes for v: the reference AppendJSON must match.
 func encodingJSON(t testing.TB, v any) []byte {
-	var buf bytes.Buffer
-	require.NoError(t, json.NewEncoder(&buf).Encode(v))
-	return buf.Bytes()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
 }
 
 // randomString draws a string that exercises every escaping rule: ASCII controls, quotes,
@@ -36,11 +35,11 @@ func randomString(rng *rand.Rand) string {
 	return string(b)
 }
 
-func randomNode(rng *rand.Rand, depth int) *store.NodeExtern {
+func randomNode(rng *rand.Rand, depth int) *NodeExtern {
 	if rng.IntN(10) == 0 {
 		return nil
 	}
-	n := &store.NodeExtern{}
+	n := &NodeExtern{}
 	if rng.IntN(5) > 0 {
 		n.Key = randomString(rng)
 	}
@@ -67,25 +66,25 @@ func randomNode(rng *rand.Rand, depth int) *store.NodeExtern {
 }
 
 // TestAppendEventJSONMatchesEncodingJSON compares the two encodings on random events.
-func TestAppendEventJSONMatchesEncodingJSON(t *testing.T) {
+func TestEventAppendJSONMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
 	for i := range 20000 {
-		ev := &store.Event{Action: randomString(rng), Node: randomNode(rng, 0), EtcdIndex: 3}
+		ev := &Event{Action: randomString(rng), Node: randomNode(rng, 0), EtcdIndex: 3}
 		if rng.IntN(2) == 0 {
 			ev.PrevNode = randomNode(rng, 0)
 		}
-		got, ok := appendEventJSON(nil, ev)
+		got, ok := ev.AppendJSON(nil)
 		require.True(t, ok)
 		require.Equal(t, string(encodingJSON(t, ev)), string(got), "event %d", i)
 	}
 }
 
 // TestAppendEventJSONEveryByte: every single byte, alone and amid text.
-func TestAppendEventJSONEveryByte(t *testing.T) {
+func TestEventAppendJSONEveryByte(t *testing.T) {
 	for c := range 256 {
 		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "b"} {
-			ev := &store.Event{Action: "get", Node: &store.NodeExtern{Key: "/k", Value: &s}}
-			got, ok := appendEventJSON(nil, ev)
+			ev := &Event{Action: "get", Node: &NodeExtern{Key: "/k", Value: &s}}
+			got, ok := ev.AppendJSON(nil)
 			require.True(t, ok)
 			require.Equal(t, string(encodingJSON(t, ev)), string(got), "byte %#x", c)
 		}
@@ -94,30 +93,46 @@ func TestAppendEventJSONEveryByte(t *testing.T) {
 
 // TestAppendEventJSONRefusesAnUnencodableExpiration: a year past 9999 has no JSON form; the caller
 // falls back on encoding/json, which reports the error.
-func TestAppendEventJSONRefusesAnUnencodableExpiration(t *testing.T) {
+func TestEventAppendJSONRefusesAnUnencodableExpiration(t *testing.T) {
 	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	_, ok := appendEventJSON(nil, &store.Event{Action: "get", Node: &store.NodeExtern{Key: "/k", Expiration: &far}})
+	_, ok := (&Event{Action: "get", Node: &NodeExtern{Key: "/k", Expiration: &far}}).AppendJSON(nil)
 	require.False(t, ok)
 }
 
-func BenchmarkAppendEventJSON(b *testing.B) {
+func BenchmarkEventAppendJSON(b *testing.B) {
 	v := string(bytes.Repeat([]byte("v"), 256))
 	prev := "old"
-	ev := &store.Event{Action: "set", Node: &store.NodeExtern{Key: "/bench/1234", Value: &v, ModifiedIndex: 123456, CreatedIndex: 123456},
-		PrevNode: &store.NodeExtern{Key: "/bench/1234", Value: &prev, ModifiedIndex: 12345, CreatedIndex: 12}}
+	ev := &Event{Action: "set", Node: &NodeExtern{Key: "/bench/1234", Value: &v, ModifiedIndex: 123456, CreatedIndex: 123456},
+		PrevNode: &NodeExtern{Key: "/bench/1234", Value: &prev, ModifiedIndex: 12345, CreatedIndex: 12}}
 	b.Run("append", func(b *testing.B) {
 		b.ReportAllocs()
 		buf := make([]byte, 0, 1024)
 		for b.Loop() {
-			buf, _ = appendEventJSON(buf[:0], ev)
+			buf, _ = ev.AppendJSON(buf[:0])
 		}
 	})
 	b.Run("encoding-json", func(b *testing.B) {
 		b.ReportAllocs()
-		var buf bytes.Buffer
 		for b.Loop() {
-			buf.Reset()
-			_ = json.NewEncoder(&buf).Encode(ev)
+			_, _ = json.Marshal(ev)
 		}
 	})
+}
+
+// TestAppendJSONKnowsEveryField fails when Event or NodeExtern change their JSON fields: AppendJSON
+// (and the random events above) must then learn the new ones.
+func TestAppendJSONKnowsEveryField(t *testing.T) {
+	jsonFields := func(v any) []string {
+		var out []string
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			out = append(out, typ.Field(i).Name+" "+typ.Field(i).Tag.Get("json"))
+		}
+		return out
+	}
+	require.Equal(t, []string{"Action action", "Node node,omitempty", "PrevNode prevNode,omitempty", "EtcdIndex -", "Refresh -"},
+		jsonFields(Event{}))
+	require.Equal(t, []string{"Key key,omitempty", "Value value,omitempty", "Dir dir,omitempty", "Expiration expiration,omitempty",
+		"TTL ttl,omitempty", "Nodes nodes,omitempty", "ModifiedIndex modifiedIndex,omitempty", "CreatedIndex createdIndex,omitempty"},
+		jsonFields(NodeExtern{}))
 }
