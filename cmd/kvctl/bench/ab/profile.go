@@ -202,10 +202,14 @@ func printSyscalls(w io.Writer, ms []measurement, dir string, window time.Durati
 			}
 			c := parsePerfStat(f)
 			_ = f.Close()
+			// per is the count of events per write; a bare syscall name stands for its sys_enter tracepoint.
 			per := func(events ...string) string {
 				var n float64
 				for _, e := range events {
-					n += c["syscalls:sys_enter_"+e] + c[e]
+					if !strings.Contains(e, ":") && e != "context-switches" {
+						e = "syscalls:sys_enter_" + e
+					}
+					n += c[e]
 				}
 				return fmt.Sprintf("%.2f", n/ops)
 			}
