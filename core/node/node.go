@@ -37,15 +37,15 @@ type Node struct {
 	conf     raft.ConfState
 
 	// persistence hand-off
-	seq       uint64
-	inFlight  bool
-	pending   raft.Ready // the Ready waiting for the batch in flight, when hasPend
-	hasPend   bool
+	seq      uint64
+	inFlight bool
+	pending  raft.Ready // the Ready waiting for the batch in flight, when hasPend
+	hasPend  bool
 	// commitUnsaved says a commit-only Ready was finished without a batch: the next batch carries
 	// its hard state, or one of its own once raft is idle (saveCommit).
 	commitUnsaved bool
-	localSnap *raft.Snapshot
-	forceSnap bool
+	localSnap     *raft.Snapshot
+	forceSnap     bool
 
 	// waiting requests
 	queued    []queuedWrite       // writes not yet proposed (see flushWrites)
