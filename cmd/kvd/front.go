@@ -35,14 +35,14 @@ type clientFront struct {
 	err     error // why done was closed; set before
 
 	mu    sync.Mutex
-	conns map[net.Conn]struct{} // fast connections, closed by Close
+	conns map[net.Conn]bool // fast connections, true while a request is being served
 }
 
 // serveFront serves ln through a front, handing the connections it does not serve to srv, and
 // returns when srv stops (http.ErrServerClosed after Shutdown) or the listener fails.
 func serveFront(srv *http.Server, ln net.Listener, limits serverLimits) error {
 	f := &clientFront{ln: ln, handler: srv.Handler, limits: limits, handoff: make(chan net.Conn),
-		done: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+		done: make(chan struct{}), conns: map[net.Conn]bool{}}
 	go f.acceptLoop()
 	return srv.Serve(f)
 }
@@ -81,14 +81,18 @@ func (f *clientFront) Accept() (net.Conn, error) {
 	}
 }
 
-// Close closes the listener and every fast connection; net/http closes what it was handed.
+// Close closes the listener and every idle fast connection; one serving a request closes once its
+// response is written (as net/http's Shutdown lets active requests finish). net/http closes what it
+// was handed.
 func (f *clientFront) Close() error {
 	err := f.ln.Close()
 	f.stop(net.ErrClosed)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for c := range f.conns {
-		_ = c.Close()
+	for c, active := range f.conns {
+		if !active {
+			_ = c.Close()
+		}
 	}
 	f.conns = nil
 	return err
@@ -111,7 +115,19 @@ func (f *clientFront) track(c net.Conn) bool {
 	if f.conns == nil {
 		return false
 	}
-	f.conns[c] = struct{}{}
+	f.conns[c] = false
+	return true
+}
+
+// setActive marks a fast connection as serving a request or idle; false once the front is closed
+// (the connection is then to be closed by its goroutine when idle).
+func (f *clientFront) setActive(c net.Conn, active bool) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.conns == nil {
+		return false
+	}
+	f.conns[c] = active
 	return true
 }
 

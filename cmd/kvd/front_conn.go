@@ -28,6 +28,10 @@ func (f *clientFront) serveConn(c net.Conn) {
 			_ = c.Close()
 			return
 		}
+		if !f.setActive(c, true) { // closed while the request arrived
+			_ = c.Close()
+			return
+		}
 		_ = c.SetReadDeadline(time.Now().Add(f.limits.ReadHeader))
 		block, err := readHeaderBlock(br)
 		if err != nil {
@@ -62,7 +66,7 @@ func (f *clientFront) serveConn(c net.Conn) {
 		w := &fastResponse{header: respHdr, status: http.StatusOK, head: out[:0], close: req.close}
 		f.handler.ServeHTTP(w, r)
 		out = w.finish(time.Now())
-		if _, err := c.Write(out); err != nil || req.close {
+		if _, err := c.Write(out); err != nil || req.close || !f.setActive(c, false) {
 			f.untrack(c)
 			_ = c.Close()
 			return

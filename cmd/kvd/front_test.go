@@ -228,3 +228,34 @@ func requestMethods(raw string) []string {
 	}
 	return out
 }
+
+// TestFrontLetsAnActiveRequestFinishAtShutdown: a request being served when the server shuts down
+// still gets its response; the connection closes after it.
+func TestFrontLetsAnActiveRequestFinishAtShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	entered, release := make(chan struct{}), make(chan struct{})
+	srv := newClientServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+		_, _ = io.WriteString(w, "done")
+	}), clientLimits)
+	go func() { _ = serveFront(srv, ln, clientLimits) }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(10*time.Second)))
+	_, err = io.WriteString(c, "GET /v2/keys/a HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	<-entered
+	require.NoError(t, srv.Shutdown(t.Context()))
+	close(release)
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "done", string(body))
+	_, err = br.ReadByte()
+	assert.ErrorIs(t, err, io.EOF, "closed after the response")
+}
