@@ -48,9 +48,11 @@ func (t trial) runRows(ctx context.Context) ([]measurement, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start %s cluster: %w", t.flavor, err)
 	}
-	defer func() {
+	defer func() { // the logs stay (with the rest of the work directory, see -out)
 		_ = c.Close()
-		_ = os.RemoveAll(dir)
+		for _, m := range c.Members() {
+			_ = os.RemoveAll(m.DataDir)
+		}
 	}()
 	var out []measurement
 	prefilled := false
