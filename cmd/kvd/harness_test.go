@@ -79,6 +79,8 @@ type member struct {
 	stderr    *syncBuffer
 	exited    chan struct{}
 	exitErr   error
+	// env is added to the process's environment (e.g. GOMEMLIMIT).
+	env []string
 }
 
 // freePort reserves a port on 127.0.0.1 and releases it for the process to bind.
@@ -120,6 +122,9 @@ func (m *member) start(t *testing.T, extra ...string) {
 	m.exited = make(chan struct{})
 	m.cmd = exec.Command(kvdBinary, append(m.baseArgs(), extra...)...)
 	m.cmd.Stderr = m.stderr
+	if m.env != nil {
+		m.cmd.Env = append(os.Environ(), m.env...)
+	}
 	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, m.cmd.Start())
 	go func(cmd *exec.Cmd, exited chan struct{}) {

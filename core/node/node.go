@@ -184,7 +184,7 @@ func (n *Node) Tick(now int64) {
 
 // Step feeds a message from a peer.
 func (n *Node) Step(m raft.Message) {
-	if n.stopped() {
+	if n.stopped() || n.oversizedProposal(m) {
 		return
 	}
 	// Errors from Step concern stale or foreign messages; raft has already ignored them.
