@@ -63,10 +63,10 @@ func (f *clientFront) serveConn(c net.Conn) {
 			r.Body = &bodyReader{data: body}
 		}
 		clear(respHdr)
-		w := &fastResponse{header: respHdr, status: http.StatusOK, head: out[:0], close: req.close}
+		w := &fastResponse{conn: c, header: respHdr, status: http.StatusOK, head: out[:0], close: req.close}
 		f.handler.ServeHTTP(w, r)
-		out = w.finish(time.Now())
-		if _, err := c.Write(out); err != nil || req.close || !f.setActive(c, false) {
+		out, err = w.finish(time.Now())
+		if err != nil || req.close || !f.setActive(c, false) {
 			f.untrack(c)
 			_ = c.Close()
 			return

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -99,7 +100,7 @@ func exchange(t *testing.T, addr, raw string, methods ...string) []string {
 		require.NoError(t, err)
 		resp.Header.Del("Date")
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s close=%v\n", resp.Status, resp.Close)
+		fmt.Fprintf(&b, "%s close=%v length=%d transfer-encoding=%v\n", resp.Status, resp.Close, resp.ContentLength, resp.TransferEncoding)
 		require.NoError(t, resp.Header.Write(&b))
 		fmt.Fprintf(&b, "\n%s", body)
 		out = append(out, b.String())
@@ -258,4 +259,36 @@ func TestFrontLetsAnActiveRequestFinishAtShutdown(t *testing.T) {
 	assert.Equal(t, "done", string(body))
 	_, err = br.ReadByte()
 	assert.ErrorIs(t, err, io.EOF, "closed after the response")
+}
+
+// TestFrontStreamsALongBody: as net/http, a body over 2048 bytes goes out chunked as the handler
+// writes it, not collected whole; a short one gets a Content-Length.
+func TestFrontStreamsALongBody(t *testing.T) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		for i := range n {
+			fmt.Fprintf(w, "line %04d %s\n", i, strings.Repeat("x", 100))
+		}
+	})
+	start := func(withFront bool) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		srv := newClientServer(handler, clientLimits)
+		if withFront {
+			go func() { _ = serveFront(srv, ln, clientLimits) }()
+		} else {
+			go func() { _ = srv.Serve(ln) }()
+		}
+		t.Cleanup(func() { _ = srv.Close() })
+		return ln.Addr().String()
+	}
+	plain, front := start(false), start(true)
+	for _, n := range []int{0, 1, 18, 19, 2000} { // each line is 111 bytes
+		raw := fmt.Sprintf("GET /v2/keys/list?n=%d HTTP/1.1\r\nHost: x\r\n\r\nGET /v2/keys/list?n=1 HTTP/1.1\r\nHost: x\r\n\r\n", n)
+		want := exchange(t, plain, raw, "GET", "GET")
+		got := exchange(t, front, raw, "GET", "GET")
+		require.Equal(t, want, got, "n=%d", n)
+		assert.Equal(t, n*111 > chunkingThreshold, strings.Contains(got[0], "transfer-encoding=[chunked]"), "n=%d", n)
+	}
 }
