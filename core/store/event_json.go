@@ -15,7 +15,7 @@ import (
 // back on encoding/json, which says why.
 func (ev *Event) AppendJSON(b []byte) (_ []byte, ok bool) {
 	b = append(b, `{"action":`...)
-	b = appendJSONString(b, ev.Action)
+	b = AppendJSONString(b, ev.Action)
 	if ev.Node != nil {
 		b = append(b, `,"node":`...)
 		if b, ok = appendNodeJSON(b, ev.Node); !ok {
@@ -40,11 +40,11 @@ func appendNodeJSON(b []byte, n *NodeExtern) (_ []byte, ok bool) {
 	start := len(b) // every field but the first is preceded by a comma
 	if n.Key != "" {
 		b = appendFieldName(b, start, "key")
-		b = appendJSONString(b, n.Key)
+		b = AppendJSONString(b, n.Key)
 	}
 	if n.Value != nil {
 		b = appendFieldName(b, start, "value")
-		b = appendJSONString(b, *n.Value)
+		b = AppendJSONString(b, *n.Value)
 	}
 	if n.Dir {
 		b = appendFieldName(b, start, "dir")
@@ -96,11 +96,11 @@ func appendFieldName(b []byte, start int, name string) []byte {
 	return append(b, '"', ':')
 }
 
-// appendJSONString appends s as a JSON string the way encoding/json escapes it by default: '"',
+// AppendJSONString appends s as a JSON string the way encoding/json escapes it by default: '"',
 // '\\' and the control characters escaped (\b \f \n \r \t by name, the others as \u00XX), '<',
 // '>' and '&' as \u003c \u003e \u0026, U+2028 and U+2029 as \u2028 and \u2029, and each byte of
 // invalid UTF-8 as \ufffd.
-func appendJSONString(b []byte, s string) []byte {
+func AppendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	done := 0 // s[:done] is in b
