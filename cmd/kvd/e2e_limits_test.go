@@ -226,7 +226,7 @@ func writeSiblings(t *testing.T, endpoint string, n int, want map[string]string)
 		wg.Go(func() {
 			for i := w; i < n; i += 8 {
 				key := fmt.Sprintf("/siblings/%04d", i)
-				code, body, err := sendForm(http.MethodPut, endpoint+"/v2/keys"+key, url.Values{"value": {key}})
+				code, body, err := putRetryingTimeouts(endpoint+"/v2/keys"+key, url.Values{"value": {key}})
 				if err == nil && code >= 300 {
 					err = fmt.Errorf("%s: %d %s", key, code, body)
 				}
@@ -244,6 +244,18 @@ func writeSiblings(t *testing.T, endpoint string, n int, want map[string]string)
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)
+	}
+}
+
+// putRetryingTimeouts sends a PUT again while the cluster answers "request timed out": an unknown
+// outcome, which a client may retry because the write sets the same value again. On a loaded machine
+// elections come and go while the largest values are written, and a write caught by one times out.
+func putRetryingTimeouts(target string, form url.Values) (int, string, error) {
+	for attempt := 1; ; attempt++ {
+		code, body, err := sendForm(http.MethodPut, target, form)
+		if err != nil || code != http.StatusInternalServerError || !strings.Contains(body, "timed out") || attempt == 5 {
+			return code, body, err
+		}
 	}
 }
 

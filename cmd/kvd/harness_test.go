@@ -115,12 +115,18 @@ func (m *member) baseArgs() []string {
 	return append(args, fastTiming...)
 }
 
-// start runs kvd with extra flags; the process is killed at the end of the test.
+// start runs kvd with the base flags and extra ones; the process is killed at the end of the test.
 func (m *member) start(t *testing.T, extra ...string) {
+	t.Helper()
+	m.startWith(t, append(m.baseArgs(), extra...)...)
+}
+
+// startWith runs kvd with exactly args.
+func (m *member) startWith(t *testing.T, args ...string) {
 	t.Helper()
 	m.stderr = &syncBuffer{}
 	m.exited = make(chan struct{})
-	m.cmd = exec.Command(kvdBinary, append(m.baseArgs(), extra...)...)
+	m.cmd = exec.Command(kvdBinary, args...)
 	m.cmd.Stderr = m.stderr
 	if m.env != nil {
 		m.cmd.Env = append(os.Environ(), m.env...)
