@@ -353,3 +353,28 @@ func TestSnapshotsAfterRestartWhenCatchUpEntriesExceedTheSnapshotCount(t *testin
 	}
 	assert.Greater(t, c.nodes[lead].Status().Applied, c.disks[lead].snap.Metadata.Index)
 }
+
+// TestCommitOnlyReadyNeedsNoPersistRoundTrip: once the write's entry is durable on the leader and a
+// follower, the Ready that only moves the commit index is finished at once: the reply goes out
+// while the batch carrying the new commit index is still being written.
+func TestCommitOnlyReadyNeedsNoPersistRoundTrip(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	c.holdPersist[lead] = true
+	id := c.newID()
+	c.nodes[lead].Submit(Request{ID: id, Kind: KindWrite, Write: store.Request{Op: store.OpSet, Key: "/c", Value: "v"}})
+	c.pump()
+	entries := c.held[lead]
+	require.NotNil(t, entries)
+	require.NotEmpty(t, entries.Entries, "the leader writes the entry")
+	c.releasePersist(lead, nil) // the entry is durable; later batches are held again
+
+	r, answered := c.replies[id]
+	require.True(t, answered, "answered before the commit index was written")
+	require.NoError(t, r.Err)
+	commit := c.held[lead]
+	require.NotNil(t, commit, "the new commit index is being written")
+	assert.Empty(t, commit.Entries)
+	assert.False(t, commit.MustSync)
+	assert.GreaterOrEqual(t, commit.HardState.Commit, entries.Entries[len(entries.Entries)-1].Index)
+}

@@ -38,6 +38,7 @@ func (w *WAL) startSegment(seq, firstIndex uint64) error {
 		}
 	}
 	w.file, w.fileSize, w.prologueSize, w.unsynced = f, int64(len(prologue)), int64(len(prologue)), false
+	w.fileEnd = w.fileSize
 	w.segments = append(w.segments, seg)
 	w.stats.Segments = len(w.segments)
 	return nil
@@ -79,6 +80,9 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 // cut starts the next segment after the current one was fsynced.
 func (w *WAL) cut() error {
 	last := w.segments[len(w.segments)-1]
+	if err := w.dropRoom(); err != nil {
+		return w.fail(err)
+	}
 	if err := w.startSegment(last.seq+1, w.lastIndex+1); err != nil {
 		return w.fail(fmt.Errorf("start segment %d: %w", last.seq+1, err))
 	}
