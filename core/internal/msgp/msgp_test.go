@@ -210,29 +210,23 @@ func TestReadAcceptsEveryFormAsTheCodecDoes(t *testing.T) {
 			strs = append(strs, form{"str" + itoa(uint(width*8)), be(Str8+byte(i), width, uint64(l))})
 			bins = append(bins, form{"bin" + itoa(uint(width*8)), be(Bin8+byte(i), width, uint64(l))})
 		}
-		for _, f := range strs {
-			b := append(f.b, data...)
-			got, n, err := ReadStr(b)
-			require.NoError(t, err, f.name)
-			require.Equal(t, codecDecode[string](t, b), string(got), f.name)
-			require.Equal(t, len(b), n)
-			_, _, err = ReadBin(b)
-			require.ErrorIs(t, err, ErrNotBin, f.name)
-			hl, hn, err := ReadBytesHeader(b)
-			require.NoError(t, err, f.name)
-			require.Equal(t, []int{l, len(f.b)}, []int{hl, hn})
-		}
-		for _, f := range bins {
-			b := append(f.b, data...)
-			got, n, err := ReadBin(b)
-			require.NoError(t, err, f.name)
-			require.Equal(t, codecDecode[[]byte](t, b), got, f.name)
-			require.Equal(t, len(b), n)
-			_, _, err = ReadStr(b)
-			require.ErrorIs(t, err, ErrNotStr, f.name)
-			hl, hn, err := ReadBytesHeader(b)
-			require.NoError(t, err, f.name)
-			require.Equal(t, []int{l, len(f.b)}, []int{hl, hn})
+		for _, kind := range []struct {
+			forms        []form
+			read, others func([]byte) ([]byte, int, error)
+			othersRefuse error
+		}{
+			{strs, ReadStr, ReadBin, ErrNotBin},
+			{bins, ReadBin, ReadStr, ErrNotStr},
+		} {
+			for _, f := range kind.forms {
+				b := append(f.b, data...)
+				requireReads(t, kind.read, b, codecDecode[[]byte](t, b))
+				_, _, err := kind.others(b)
+				require.ErrorIs(t, err, kind.othersRefuse, f.name)
+				hl, hn, err := ReadBytesHeader(b)
+				require.NoError(t, err, f.name)
+				require.Equal(t, []int{l, len(f.b)}, []int{hl, hn}, f.name)
+			}
 		}
 	}
 

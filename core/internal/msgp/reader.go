@@ -35,6 +35,13 @@ func (r *Reader) Len() int { return len(r.b) - r.off }
 // Done reports whether every byte was read without a refusal.
 func (r *Reader) Done() bool { return r.err == nil && r.off == len(r.b) }
 
+// slowRead reads with a Read function: the forms and the refusals a method leaves to it.
+func slowRead[T any](r *Reader, read func([]byte) (T, int, error)) T {
+	v, n, err := read(r.b[r.off:])
+	r.step(n, err)
+	return v
+}
+
 // step records the outcome of one read of n bytes by a Read function.
 func (r *Reader) step(n int, err error) {
 	if err != nil {
@@ -79,13 +86,7 @@ func (r *Reader) Uint() uint64 {
 			return binary.BigEndian.Uint64(b[1:])
 		}
 	}
-	return r.uintSlow()
-}
-
-func (r *Reader) uintSlow() uint64 {
-	v, n, err := ReadUint(r.b[r.off:])
-	r.step(n, err)
-	return v
+	return slowRead(r, ReadUint)
 }
 
 // Int reads an integer that fits in an int64 (ReadInt).
@@ -111,13 +112,7 @@ func (r *Reader) Int() int64 {
 			return int64(binary.BigEndian.Uint64(b[1:]))
 		}
 	}
-	return r.intSlow()
-}
-
-func (r *Reader) intSlow() int64 {
-	v, n, err := ReadInt(r.b[r.off:])
-	r.step(n, err)
-	return v
+	return slowRead(r, ReadInt)
 }
 
 // Bool reads true or false.
@@ -182,13 +177,7 @@ func (r *Reader) Str() []byte {
 			}
 		}
 	}
-	return r.strSlow()
-}
-
-func (r *Reader) strSlow() []byte {
-	v, n, err := ReadStr(r.b[r.off:])
-	r.step(n, err)
-	return v
+	return slowRead(r, ReadStr)
 }
 
 // Bin reads a binary string's bytes (ReadBin), aliasing the input.
@@ -199,13 +188,7 @@ func (r *Reader) Bin() []byte {
 			return r.b[off+2 : end : end]
 		}
 	}
-	return r.binSlow()
-}
-
-func (r *Reader) binSlow() []byte {
-	v, n, err := ReadBin(r.b[r.off:])
-	r.step(n, err)
-	return v
+	return slowRead(r, ReadBin)
 }
 
 // Skip consumes s and reports true when the input continues with exactly these bytes; otherwise
