@@ -185,7 +185,8 @@ func deadEndpointBefore(t *testing.T, other string) string {
 }
 
 func TestClusterHealth(t *testing.T) {
-	sick := unhealthyStub(t).URL()
+	// An unhealthy member: one of two that never elect a leader (its /health says so at once).
+	sick := newClusterHarness(t, clusterSpec{absent: 1}).srv.URL
 	refused := func(dead string) string {
 		return `Get "` + dead + `/health": dial tcp ` + strings.TrimPrefix(dead, "http://") + ": connect: connection refused"
 	}

@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// The few answers a real member cannot give on demand come from stubs: doors in front of a
-// fixed answer instead of a member's API, recording what they receive.
+// The one answer a real member cannot give on demand comes from a stub: a door in front of a fixed
+// answer instead of a member's API, recording what it receives. (A real member without a leader
+// answers a write so only once its request times out, after seconds: kvctl gives up before.)
 
 // noLeaderBody is what etcd answers a keys request that timed out for want of a leader.
 const noLeaderBody = `{"errorCode":300,"message":"Raft Internal Error","cause":"etcdserver: request timed out","index":0}` + "\n"
@@ -15,28 +16,13 @@ const noLeaderBody = `{"errorCode":300,"message":"Raft Internal Error","cause":"
 // out: 500 and error 300.
 func noLeaderStub(t *testing.T) *door {
 	t.Helper()
-	return startStub(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	d := newDoor()
+	d.srv.Config.Handler = d.record(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Etcd-Index", "0")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(noLeaderBody))
 	}))
-}
-
-// unhealthyStub answers /health as etcd 3.5 does when the member has no leader.
-func unhealthyStub(t *testing.T) *door {
-	t.Helper()
-	return startStub(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte(`{"health":"false","reason":"RAFT NO LEADER"}` + "\n"))
-	}))
-}
-
-func startStub(t *testing.T, answer http.Handler) *door {
-	t.Helper()
-	d := newDoor()
-	d.srv.Config.Handler = d.record(answer)
 	d.srv.Start()
 	t.Cleanup(d.close)
 	return d
