@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -13,6 +14,7 @@ func (n *Node) installSnapshot(snap raft.Snapshot) error {
 	if err := n.restoreSnapshotData(snap.Data, 0); err != nil {
 		return err
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeInstallSnapshot)
 	if err := n.storage.ApplySnapshot(snap); err != nil {
 		return fmt.Errorf("node: install snapshot: %w", err)
 	}
@@ -59,6 +61,7 @@ func (n *Node) maybeSnapshot() {
 			return
 		}
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeAfterSnapshot)
 	n.snapshot = n.applied
 	n.forceSnap = false
 	n.localSnap = &snap

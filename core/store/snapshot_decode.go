@@ -56,7 +56,7 @@ func decodeSnapshot(data []byte) (snapshot, error) {
 	return snap, nil
 }
 
-// decodeArray decodes a JSON array (or null) element by element.
+// decodeArray decodes a JSON array (or null, as nil) element by element.
 func decodeArray[T any](dec *json.Decoder) ([]T, error) {
 	tok, err := dec.Token()
 	if err != nil {
@@ -68,7 +68,7 @@ func decodeArray[T any](dec *json.Decoder) ([]T, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return nil, fmt.Errorf("got %v, want an array", tok)
 	}
-	var out []T
+	out := []T{}
 	for dec.More() {
 		var v T
 		if err := dec.Decode(&v); err != nil {

@@ -4,18 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"unicode/utf8"
 )
 
 // AppendSnapshot appends what Save returns to dst and returns the extended slice. It writes the JSON
-// node by node and event by event straight into dst: no copy of the whole is ever built, so a
-// caller that sizes dst well (the node sizes it from DataBytes) makes the snapshot's one and only
-// copy. Nodes are written by hand (appendSnapshotNode), events with encoding/json.
+// node by node and event by event straight into dst, by hand (the bytes encoding/json writes): no
+// copy of the whole is ever built, so a caller that sizes dst well (the node sizes it from
+// DataBytes) makes the snapshot's one and only copy.
 func (s *Store) AppendSnapshot(dst []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := append(dst, `{"format":`...)
-	b = appendJSONString(b, snapshotFormat)
+	b = AppendJSONString(b, snapshotFormat)
 	b = append(b, `,"index":`...)
 	b = strconv.AppendUint(b, s.index, 10)
 	b = append(b, `,"user":[`...)
@@ -23,20 +22,16 @@ func (s *Store) AppendSnapshot(dst []byte) ([]byte, error) {
 	b = append(b, `],"internal":[`...)
 	b = appendTree(b, s.system.root, 1, true)
 	b = append(b, `],"history":[`...)
-	w := &appendWriter{b: b}
-	enc := json.NewEncoder(w)
-	ev := &snapshotEvent{} // one value for every event: no allocation per event
 	for i := 0; i < s.history.count; i++ {
-		rec := s.history.at(i)
 		if i > 0 {
-			w.b = append(w.b, ',')
+			b = append(b, ',')
 		}
-		*ev = snapshotEvent{Event: rec.event, Refresh: rec.event.Refresh, Internal: rec.internal}
-		if err := enc.Encode(ev); err != nil {
-			return dst, fmt.Errorf("store: encode snapshot event %d: %w", rec.event.Index(), err)
+		var err error
+		if b, err = appendSnapshotEvent(b, s.history.at(i)); err != nil {
+			return dst, err
 		}
 	}
-	return append(w.b, "]}"...), nil
+	return append(b, "]}"...), nil
 }
 
 // appendTree appends n's descendants in pre-order, children in key order, separated by commas (first
@@ -53,11 +48,10 @@ func appendTree(b []byte, n *node, depth int, first bool) []byte {
 	return b
 }
 
-// appendSnapshotNode appends n as the JSON of its snapshotNode (what encoding/json writes for it,
-// but for the escaping of strings, see appendJSONString).
+// appendSnapshotNode appends n as the JSON of its snapshotNode.
 func appendSnapshotNode(b []byte, n *node, depth int) []byte {
 	b = append(b, `{"name":`...)
-	b = appendJSONString(b, n.name)
+	b = AppendJSONString(b, n.name)
 	b = append(b, `,"depth":`...)
 	b = strconv.AppendInt(b, int64(depth), 10)
 	if n.dir {
@@ -65,7 +59,7 @@ func appendSnapshotNode(b []byte, n *node, depth int) []byte {
 	}
 	if n.value != "" {
 		b = append(b, `,"value":`...)
-		b = appendJSONString(b, n.value)
+		b = AppendJSONString(b, n.value)
 	}
 	if n.expires {
 		b = append(b, `,"expires":true`...)
@@ -81,56 +75,24 @@ func appendSnapshotNode(b []byte, n *node, depth int) []byte {
 	return append(b, '}')
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string: quotes, backslashes and control characters escaped,
-// an invalid UTF-8 byte written as \ufffd (what a decoder makes of it anyway), everything else as
-// it is.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
+// appendSnapshotEvent appends rec as the JSON of its snapshotEvent (encoding/json decides for an
+// event AppendJSON has no form for).
+func appendSnapshotEvent(b []byte, rec record) ([]byte, error) {
+	start := len(b)
+	b = append(b, `{"event":`...)
+	b, ok := rec.event.AppendJSON(b)
+	if !ok {
+		ev, err := json.Marshal(rec.event)
+		if err != nil {
+			return b[:start], fmt.Errorf("store: encode snapshot event %d: %w", rec.event.Index(), err)
 		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
+		b = append(append(b[:start], `{"event":`...), ev...)
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// appendWriter is an io.Writer that appends to b.
-type appendWriter struct{ b []byte }
-
-func (w *appendWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
+	if rec.event.Refresh {
+		b = append(b, `,"refresh":true`...)
+	}
+	if rec.internal {
+		b = append(b, `,"internal":true`...)
+	}
+	return append(b, '}'), nil
 }

@@ -2,13 +2,15 @@ package wal
 
 import (
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 
+	"github.com/raftlab/raftlab/core/internal/msgp"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
-// snapshotFields is the length of wireSnapshot's array: term, index, voters, learners, data.
-const snapshotFields = 5
+// snapshotFileFields is the length of wireSnapshot's array: term, index, voters, learners, data.
+const snapshotFileFields = 5
 
 // snapshotFileParts returns snap's snapshot file as the parts to write in order: a small head (the
 // file header and the body up to the data) and snap.Data itself. Writing them copies nothing, so
@@ -28,22 +30,22 @@ func snapshotFileParts(snap raft.Snapshot) [][]byte {
 // appendSnapshotBodyPrefix appends the msgpack of wireSnapshot up to the data's bytes: the array
 // header, term, index, voters, learners and the data's binary header.
 func appendSnapshotBodyPrefix(b []byte, snap raft.Snapshot) []byte {
-	b = appendMsgpackArrayHeader(b, snapshotFields)
-	b = appendMsgpackUint(b, snap.Metadata.Term)
-	b = appendMsgpackUint(b, snap.Metadata.Index)
-	b = appendMsgpackUints(b, snap.Metadata.ConfState.Voters)
-	b = appendMsgpackUints(b, snap.Metadata.ConfState.Learners)
-	return appendMsgpackBinHeader(b, snap.Data)
+	b = msgp.AppendArrayHeader(b, snapshotFileFields)
+	b = msgp.AppendUint(b, snap.Metadata.Term)
+	b = msgp.AppendUint(b, snap.Metadata.Index)
+	b = appendUintsOrNil(b, snap.Metadata.ConfState.Voters)
+	b = appendUintsOrNil(b, snap.Metadata.ConfState.Learners)
+	return msgp.AppendBinHeader(b, snap.Data)
 }
 
-// appendMsgpackUints appends vs as an array of unsigned integers (nil as msgpack nil).
-func appendMsgpackUints(b []byte, vs []uint64) []byte {
+// appendUintsOrNil appends vs as an array of unsigned integers (nil as msgpack nil).
+func appendUintsOrNil(b []byte, vs []uint64) []byte {
 	if vs == nil {
-		return append(b, mpNil)
+		return msgp.AppendNil(b)
 	}
-	b = appendMsgpackArrayHeader(b, len(vs))
+	b = msgp.AppendArrayHeader(b, len(vs))
 	for _, v := range vs {
-		b = appendMsgpackUint(b, v)
+		b = msgp.AppendUint(b, v)
 	}
 	return b
 }
@@ -51,37 +53,40 @@ func appendMsgpackUints(b []byte, vs []uint64) []byte {
 // parseSnapshotBody decodes a snapshot file's body in the canonical form appendSnapshotBodyPrefix
 // writes; its data aliases body. ok is false for anything else (the codec then decides).
 func parseSnapshotBody(body []byte) (raft.Snapshot, bool) {
-	r := msgpackReader{p: body, ok: true}
-	if r.arrayLen() != snapshotFields {
+	r := msgp.NewReader(body)
+	if r.ArrayLen() != snapshotFileFields {
 		return raft.Snapshot{}, false
 	}
 	var s raft.Snapshot
-	s.Metadata.Term = r.uint()
-	s.Metadata.Index = r.uint()
-	s.Metadata.ConfState.Voters = r.uints()
-	s.Metadata.ConfState.Learners = r.uints()
-	s.Data = r.bin()
-	if !r.ok || r.off != len(body) {
+	s.Metadata.Term = r.Uint()
+	s.Metadata.Index = r.Uint()
+	s.Metadata.ConfState.Voters = readUintsOrNil(&r)
+	s.Metadata.ConfState.Learners = readUintsOrNil(&r)
+	if !r.Nil() {
+		s.Data = r.Bin()
+	}
+	if !r.Done() {
 		return raft.Snapshot{}, false
 	}
 	return s, true
 }
 
-// uints reads an array of unsigned integers (nil for msgpack nil, an empty slice for an empty
-// array, as the codec decodes them).
-func (r *msgpackReader) uints() []uint64 {
-	if r.off < len(r.p) && r.p[r.off] == mpNil {
-		r.off++
+// readUintsOrNil reads an array of unsigned integers: nil for msgpack nil, an empty slice for an
+// empty array, as the codec decodes them.
+func readUintsOrNil(r *msgp.Reader) []uint64 {
+	if r.Nil() {
 		return nil
 	}
-	n := r.arrayLen()
-	if !r.ok || n > len(r.p)-r.off {
-		r.ok = false
+	n := r.ArrayLen()
+	if n > r.Len() { // each element takes a byte at least
+		r.Fail(errors.New("more configuration members than bytes"))
+	}
+	if r.Err() != nil {
 		return nil
 	}
 	vs := make([]uint64, n)
 	for i := range vs {
-		vs[i] = r.uint()
+		vs[i] = r.Uint()
 	}
 	return vs
 }

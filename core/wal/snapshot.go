@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -31,11 +32,15 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 		return fmt.Errorf("%w: snapshot at %d is not newer than the snapshot at %d", ErrInvalid, m.Index, w.markers[n-1].Index)
 	}
 	parts := snapshotFileParts(snap)
-	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), parts, w.opts.NoSync, 0); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), parts, w.opts.NoSync, 0,
+		filePoints{w.opts.Faults, faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync}); err != nil {
 		return w.fail(fmt.Errorf("write snapshot: %w", err))
 	}
 	if !w.opts.NoSync {
 		w.stats.Syncs += 2
+	}
+	if err := w.opts.Faults.Hit(faultpoint.WALSnapshotBeforeMarker); err != nil {
+		return w.fail(fmt.Errorf("log snapshot marker: %w", err))
 	}
 	start := w.openRecord(recordSnapshot)
 	w.buf = appendSnapshotMarkerPayload(w.buf, m)
@@ -46,6 +51,9 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 		return err
 	}
 	w.stats.Snapshots++
+	if err := w.opts.Faults.Hit(faultpoint.WALBeforeRelease); err != nil {
+		return w.fail(fmt.Errorf("release: %w", err))
+	}
 	return w.release()
 }
 
