@@ -1,0 +1,51 @@
+package reports
+
+import (
+	"fmt"
+
+	"github.com/raftlab/raftlab/internal/human"
+)
+
+// outcomeView is the banner at the top of a report: the run's outcome in one word, then the
+// reasons, one line each.
+type outcomeView struct {
+	Failed bool
+	Word   string
+	Lines  []string
+}
+
+// buildOutcome says whether the run passed: it failed when an assertion failed, the history is not
+// linearizable or the lab says so (Run.Failed). Skipped assertions neither pass nor fail; they are
+// counted apart.
+func buildOutcome(run Run, asserted assertionCounts) outcomeView {
+	violation := !run.Verdict.Linearizable && !run.Verdict.NotChecked
+	o := outcomeView{Failed: run.Failed || asserted.Failed > 0 || violation}
+	o.Word = "PASSED"
+	if o.Failed {
+		o.Word = "FAILED"
+	}
+	total := asserted.Passed + asserted.Failed + asserted.Skipped
+	switch {
+	case total == 0:
+	case asserted.Failed > 0:
+		o.Lines = append(o.Lines, fmt.Sprintf("%d of %s failed", asserted.Failed, human.Count(total, "assertion")))
+	default:
+		o.Lines = append(o.Lines, fmt.Sprintf("%d of %s passed", asserted.Passed, human.Count(total, "assertion")))
+	}
+	if asserted.Skipped > 0 {
+		o.Lines = append(o.Lines, fmt.Sprintf("%s skipped: not observable here, neither passed nor failed",
+			human.Count(asserted.Skipped, "assertion")))
+	}
+	switch {
+	case run.Verdict.NotChecked:
+		o.Lines = append(o.Lines, "the history was not checked")
+	case run.Verdict.Linearizable:
+		o.Lines = append(o.Lines, "the history is linearizable")
+	default:
+		o.Lines = append(o.Lines, "the history is NOT linearizable")
+	}
+	if run.Failed && asserted.Failed == 0 && !violation {
+		o.Lines = append(o.Lines, "the run failed a check of its own: see the problems below")
+	}
+	return o
+}
