@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/suite"
 )
@@ -140,15 +142,11 @@ func seedReport(plan sweepPlan, sum *suite.Summary) reports.Run {
 	}
 	slices.SortFunc(nodes, func(a, b reports.NodeInfo) int { return int(a.ID) - int(b.ID) })
 	verdict := reportVerdict(sum.Verdict)
-	verdict.Linearizable = sum.Passed
 	verdict.Problems = sum.Problems
-	if !sum.Passed {
-		verdict.Summary = fmt.Sprintf("FAILED: %s; %s", plural(len(sum.Problems), "problem"), verdict.Summary)
-	}
 	var narrative []string
 	for _, line := range strings.Split(sum.Faults, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
-			narrative = append(narrative, line)
+			narrative = append(narrative, humanScheduleLine(line))
 		}
 	}
 	narrative = append(narrative, sum.Notes...)
@@ -163,5 +161,25 @@ func seedReport(plan sweepPlan, sum *suite.Summary) reports.Run {
 		Ops:           reportOps(sum.History),
 		Narrative:     narrative,
 		Verdict:       verdict,
+		Failed:        !sum.Passed,
+		Parent:        reports.Link{Text: plan.title(), Href: "../" + reports.IndexFile},
 	}
+}
+
+// humanScheduleLine rewrites a fault schedule's "at 1.159851606s: crash n3" as "at 1.160 s: crash
+// n3"; any other line is returned as it is.
+func humanScheduleLine(line string) string {
+	rest, ok := strings.CutPrefix(line, "at ")
+	if !ok {
+		return line
+	}
+	when, what, ok := strings.Cut(rest, ": ")
+	if !ok {
+		return line
+	}
+	d, err := time.ParseDuration(when)
+	if err != nil {
+		return line
+	}
+	return "at " + human.Seconds(int64(d)) + ": " + what
 }
