@@ -27,7 +27,7 @@ const navTemplate = `{{define "nav"}}<nav class="home" id="home" hidden><a href=
 // render executes one of the embedded templates over data. The stylesheet
 // is our own embedded file and is passed as trusted CSS.
 func render(name, text, title string, data any) ([]byte, error) {
-	tmpl, err := template.New(name).Parse(text)
+	tmpl, err := template.New(name).Funcs(template.FuncMap{"rows": sweepRows}).Parse(text)
 	if err == nil {
 		_, err = tmpl.Parse(navTemplate)
 	}
@@ -44,4 +44,16 @@ func render(name, text, title string, data any) ([]byte, error) {
 		return nil, fmt.Errorf("reports: render %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// sweepRowsArg is what the sweep page's "rows" template draws: some rows and whether the sweep
+// hunts a known bug.
+type sweepRowsArg struct {
+	Rows     []sweepRowView
+	KnownBug bool
+}
+
+// sweepRows packs the arguments of the "rows" template.
+func sweepRows(rows []sweepRowView, knownBug bool) sweepRowsArg {
+	return sweepRowsArg{Rows: rows, KnownBug: knownBug}
 }
