@@ -83,14 +83,14 @@ func withBug(s suite.Suite, bug string) (suite.Suite, error) {
 
 // cmdSweep runs a suite, or a story, over a range of seeds on every core: all of them, or one shard.
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "labd sweep SUITE|STORY --seeds A..B [--shard I/N] [--parallel N] [--out DIR] [--bug NAME] [--reports auto|all|failed|none] [--version-tag TAG]"
+	const synopsis = "labd sweep SUITE|STORY --seeds A..B [--shard I/N] [--parallel N] [--out DIR] [--bug NAME] [--reports failed|all|none] [--version-tag TAG]"
 	fs := newFlagSet("sweep", synopsis, stderr)
 	seedsText := fs.String("seeds", "", "seeds to run, A..B inclusive (or one seed N)")
 	shardText := fs.String("shard", "", "run only shard I of N (0 <= I < N): the I-th of N contiguous slices of the seeds; labd merge joins the shards")
 	parallel := fs.Int("parallel", 0, "runs at a time (default GOMAXPROCS)")
 	out := fs.String("out", "", "where to write the sweep page (default "+defaultRunsDir+"/sweep-SUITE-A-B)")
 	bug := fs.String("bug", "", "switch on a known bug in every node (see labd list)")
-	perSeed := fs.String("reports", reportsAuto, "which seeds get a report of their own: auto (all for up to 200 seeds, else failed ones; failed ones in a shard), all, failed or none")
+	perSeed := fs.String("reports", reportsFailed, "which seeds get a report of their own: failed (the seeds that failed; the others are a line of the sweep page), all or none")
 	tag := fs.String("version-tag", "", "the code version to record when the build has no VCS revision (default $"+versionTagEnv+")")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
@@ -123,13 +123,10 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	plan.Seeds = seeds
 	switch *perSeed {
-	case reportsAuto, reportsAll, reportsFailed, reportsNone:
+	case reportsFailed, reportsAll, reportsNone:
 	default:
-		fmt.Fprintf(stderr, "labd sweep: --reports %q: want auto, all, failed or none\n", *perSeed)
+		fmt.Fprintf(stderr, "labd sweep: --reports %q: want failed, all or none\n", *perSeed)
 		return exitUsage
-	}
-	if run.Shard != nil && *perSeed == reportsAuto {
-		*perSeed = reportsFailed
 	}
 	dir := *out
 	if dir == "" {
@@ -207,10 +204,9 @@ func planSweep(name, bug string) (sweepPlan, error) {
 		}
 		return sweepPlan{Suite: s, Bug: bug}, err
 	}
-	src, err := loadStory(name)
+	src, err := loadStoryOrSuiteName(name)
 	if err != nil {
-		_, serr := lookupSuite(name)
-		return sweepPlan{}, fmt.Errorf("%q is neither a suite nor a story: %v; %v", name, serr, err)
+		return sweepPlan{}, err
 	}
 	if _, err := src.parse(); err != nil {
 		return sweepPlan{}, err
@@ -221,12 +217,4 @@ func planSweep(name, bug string) (sweepPlan, error) {
 		}
 	}
 	return sweepPlan{Story: &src, Bug: bug}, nil
-}
-
-// plural formats a count with its noun: "1 problem", "3 problems".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -1,11 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"path/filepath"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // Job states shown on the page.
@@ -72,7 +73,7 @@ func runForPage(reportDir string, job storyJob) (string, string) {
 		return jobError, err.Error()
 	}
 	if !res.Passed {
-		return jobFailed, fmt.Sprintf("%d failures", len(res.Failures))
+		return jobFailed, human.Count(len(res.Failures), "failure")
 	}
 	return jobPassed, "trace " + formatHash(res.TraceHash)
 }
