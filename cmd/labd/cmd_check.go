@@ -21,7 +21,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	const synopsis = "labd check HISTORY_FILE [--jepsen] [--out DIR] [--timeout D]"
 	fs := newFlagSet("check", synopsis, stderr)
 	jepsen := fs.Bool("jepsen", false, "read a Jepsen etcd register log (default: detect by content)")
-	out := fs.String("out", "", "where to write porcupine's "+checker.VisualizationFile+" (default: next to the file)")
+	out := fs.String("out", "", "where to write porcupine's "+checker.VisualizationFile+" (default "+defaultRunsDir+"/check-NAME, NAME from the file's name)")
 	timeout := fs.Duration("timeout", defaultCheckTimeout, "bound on the linearizability search (0: none)")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
@@ -41,7 +41,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	dir := *out
 	if dir == "" {
-		dir = filepath.Dir(file)
+		dir = checkOutputDir(file)
 	}
 	v := checker.Check(ops, checker.Options{Timeout: *timeout, VisualizeDir: dir, VisualizeAlways: true})
 	fmt.Fprintf(stdout, "%s: %s history, %d operations\n", file, format, len(ops))
@@ -53,6 +53,20 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// checkOutputDir is where `labd check FILE` draws its visualisation without --out: a folder of the
+// runs directory named after FILE (after its folder when FILE is a run's history.jsonl), never
+// beside FILE.
+func checkOutputDir(file string) string {
+	base := filepath.Base(file)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	if base == historyFile {
+		if parent := filepath.Base(filepath.Dir(file)); parent != "." && parent != string(filepath.Separator) {
+			name = parent
+		}
+	}
+	return filepath.Join(defaultRunsDir, "check-"+name)
 }
 
 // History formats labd check reads.
