@@ -12,12 +12,19 @@ type outcomeView struct {
 	Failed bool
 	Word   string
 	Lines  []string
+	// Failures are the first failed assertions, "line 21: expect leader n2 — expected …"; More
+	// counts the others.
+	Failures []string
+	More     int
 }
+
+// maxBannerFailures bounds the failed assertions the banner quotes (the table lists them all).
+const maxBannerFailures = 3
 
 // buildOutcome says whether the run passed: it failed when an assertion failed, the history is not
 // linearizable or the lab says so (Run.Failed). Skipped assertions neither pass nor fail; they are
 // counted apart.
-func buildOutcome(run Run, asserted assertionCounts) outcomeView {
+func buildOutcome(run Run, asserted assertionCounts, rows []assertionView) outcomeView {
 	violation := !run.Verdict.Linearizable && !run.Verdict.NotChecked
 	o := outcomeView{Failed: run.Failed || asserted.Failed > 0 || violation}
 	o.Word = "PASSED"
@@ -46,6 +53,23 @@ func buildOutcome(run Run, asserted assertionCounts) outcomeView {
 	}
 	if run.Failed && asserted.Failed == 0 && !violation {
 		o.Lines = append(o.Lines, "the run failed a check of its own: see the problems below")
+	}
+	for _, a := range rows {
+		if a.Class != assertFailed {
+			continue
+		}
+		if len(o.Failures) == maxBannerFailures {
+			o.More++
+			continue
+		}
+		text := a.Text
+		if a.Line != "" {
+			text = "line " + a.Line + ": " + text
+		}
+		if a.Detail != "" {
+			text += " — " + a.Detail
+		}
+		o.Failures = append(o.Failures, text)
 	}
 	return o
 }

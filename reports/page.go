@@ -114,13 +114,13 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		}
 		v.Assertions = append(v.Assertions, av)
 	}
-	v.Outcome = buildOutcome(run, v.Asserted)
+	v.Outcome = buildOutcome(run, v.Asserted, v.Assertions)
 	names := make(map[uint64]string, len(lanes))
 	for _, l := range lanes {
 		names[l.id] = l.name
 	}
 	for i, st := range run.Steps {
-		v.Steps = append(v.Steps, buildStep(i+1, st, names))
+		v.Steps = append(v.Steps, buildStep(i+1, st, names, run.Faults))
 	}
 	return v
 }

@@ -13,7 +13,7 @@ import (
 // outcomeOf is the outcome banner's word and lines, unescaped.
 func outcomeOf(t *testing.T, page string) (string, []string) {
 	t.Helper()
-	m := regexp.MustCompile(`(?s)<div class="run-outcome (pass|fail)" id="outcome">\s*<span class="word">(\w+)</span>(.*?)</div>`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`(?s)<div class="run-outcome (pass|fail)" id="outcome">\s*<span class="word">(\w+)</span>\s*<div>\s*<ul>(.*?)</ul>`).FindStringSubmatch(page)
 	require.NotNil(t, m, "the page has an outcome banner")
 	var lines []string
 	for _, li := range regexp.MustCompile(`<li>([^<]*)</li>`).FindAllStringSubmatch(m[3], -1) {
@@ -64,6 +64,37 @@ func TestWriteOutcomeBannerSaysTheRunsOutcomeFirst(t *testing.T) {
 				"the outcome comes right under the title")
 		})
 	}
+}
+
+func TestWriteOutcomeBannerQuotesTheFirstFailures(t *testing.T) {
+	run := partitionRun()
+	for i := 7; i <= 10; i++ {
+		run.Assertions = append(run.Assertions, Assertion{Line: i, Text: "expect x", Detail: "got y"})
+	}
+	_, files := writeReport(t, run)
+	page := readFile(t, files.Index)
+	assert.Contains(t, page, `<ul class="failures" id="outcome-failures"><li>line 6: get /k == much — got &#34;so&#34;</li>`+
+		`<li>line 7: expect x — got y</li><li>line 8: expect x — got y</li><li>and 2 more: see Assertions</li></ul>`)
+
+	_, files = writeReport(t, partitionRunPassing())
+	assert.NotContains(t, readFile(t, files.Index), "outcome-failures")
+}
+
+// partitionRunPassing is partitionRun with every assertion passing.
+func partitionRunPassing() Run {
+	run := partitionRun()
+	for i := range run.Assertions {
+		run.Assertions[i].Passed, run.Assertions[i].Detail = true, ""
+	}
+	return run
+}
+
+func TestWriteStepsSayWhichFaultsAreInForce(t *testing.T) {
+	run := partitionRun()
+	_, files := writeReport(t, run)
+	page := readFile(t, files.Index)
+	assert.NotContains(t, stepHTML(t, page, 1), "in force", "at 1 s nothing is broken")
+	assert.Contains(t, stepHTML(t, page, 2), `<p class="in-force">in force: partition n1,n2 | n3,n4,n5</p>`)
 }
 
 func TestWriteAssertionsCountSkippedApart(t *testing.T) {

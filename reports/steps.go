@@ -13,6 +13,8 @@ type stepView struct {
 	At      string
 	Caption string
 	Events  []string
+	// InForce are the faults in force when the step ended (a partition the slide shows).
+	InForce []string
 	Tables  []logTableView
 }
 
@@ -48,12 +50,17 @@ const (
 
 // buildStep lays out one slide, padding every table to the longest log of the slide so the rows line
 // up; a slide where every log is empty has no padding rows at all.
-func buildStep(number int, st Step, names map[uint64]string) stepView {
+func buildStep(number int, st Step, names map[uint64]string, faults []FaultWindow) stepView {
 	rows := 0
 	for _, l := range st.Logs {
 		rows = max(rows, len(l.Entries))
 	}
 	sv := stepView{Number: number, At: human.Seconds(st.At), Caption: st.Caption, Events: st.Events}
+	for _, f := range faults {
+		if f.Label != "" && f.Start <= st.At && st.At < f.End {
+			sv.InForce = append(sv.InForce, f.Label)
+		}
+	}
 	for _, l := range st.Logs {
 		name := l.Name
 		if name == "" {
