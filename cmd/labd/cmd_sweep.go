@@ -140,37 +140,60 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd sweep: warning: %s\n", unknownVersionWarning())
 	}
 
-	start := time.Now()
 	bar := progress.New(stderr, run.Seeds.Len(), progress.IsTerminal(stderr), time.Now)
-	outcomes := sweepSeeds(run.Seeds, *parallel, withSeedReports(dir, *perSeed, plan, plan.runner()), func(done, failed int) {
-		bar.Update(done, failed)
-		growGCBudget()
-	})
+	rec, page, err := sweepJob{Plan: plan, Share: run, Dir: dir, Parallel: *parallel, Reports: *perSeed,
+		Version: version, Progress: bar.Update}.run()
 	bar.Finish()
-	wall := time.Since(start)
-
-	var shard *shardRecord
-	if run.Shard != nil {
-		host, _ := os.Hostname()
-		shard = &shardRecord{Index: run.Shard.Index, Count: run.Shard.Count, Seeds: run.Seeds.String(), Host: host, WallNs: int64(wall)}
-	}
-	rec := newSweepRecord(plan, shard, version, outcomes, wall)
-	printSweepTable(stdout, rec, wall)
-	printSweepFailures(stdout, dir, rec.Results)
-
-	page, err := writeSweep(dir, rec)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
 		return exitFailed
 	}
+	printSweepTable(stdout, rec, time.Duration(rec.WallNs))
+	printSweepFailures(stdout, dir, rec.Results)
 	fmt.Fprintf(stdout, "sweep page: %s\n", page)
-	if shard != nil {
+	if run.Shard != nil {
 		// A shard succeeds once its result is written, whatever its seeds found: the sweep's verdict
 		// is the merge's, and a scheduler runs the merge only after every shard succeeded.
 		fmt.Fprintf(stdout, "shard %s written; the sweep's verdict: %s merge DIR... (every shard's directory)\n", run.Shard, labdCommand)
 		return exitOK
 	}
 	return sweepExit(rec)
+}
+
+// sweepJob is one sweep to run: the plan, the share of its seeds to run here, where its page goes,
+// and how (workers, which seeds keep a report, the code version to record, progress callback).
+type sweepJob struct {
+	Plan     sweepPlan
+	Share    sweepShare
+	Dir      string
+	Parallel int
+	Reports  string
+	Version  codeVersion
+	// Progress, if set, is called after each seed with the counts so far.
+	Progress func(done, failed int)
+}
+
+// run runs the sweep and writes its page and sweep.json into Dir; it returns the result and the
+// page's path.
+func (j sweepJob) run() (sweepRecord, string, error) {
+	start := time.Now()
+	outcomes := sweepSeeds(j.Share.Seeds, j.Parallel, withSeedReports(j.Dir, j.Reports, j.Plan, j.Plan.runner()),
+		func(done, failed int) {
+			if j.Progress != nil {
+				j.Progress(done, failed)
+			}
+			growGCBudget()
+		})
+	wall := time.Since(start)
+	var shard *shardRecord
+	if j.Share.Shard != nil {
+		host, _ := os.Hostname()
+		shard = &shardRecord{Index: j.Share.Shard.Index, Count: j.Share.Shard.Count, Seeds: j.Share.Seeds.String(),
+			Host: host, WallNs: int64(wall)}
+	}
+	rec := newSweepRecord(j.Plan, shard, j.Version, outcomes, wall)
+	page, err := writeSweep(j.Dir, rec)
+	return rec, page, err
 }
 
 // sweepShare is what this sweep runs: every seed, or one shard's.
