@@ -52,7 +52,7 @@ func buildOutcome(run Run, asserted assertionCounts, rows []assertionView) outco
 		o.Lines = append(o.Lines, "the history is NOT linearizable")
 	}
 	if run.Failed && asserted.Failed == 0 && !violation {
-		o.Lines = append(o.Lines, "the run failed a check of its own: see the problems below")
+		o.Lines = append(o.Lines, "the run failed a check of its own:")
 	}
 	for _, a := range rows {
 		if a.Class != assertFailed {
@@ -70,6 +70,16 @@ func buildOutcome(run Run, asserted assertionCounts, rows []assertionView) outco
 			text += " — " + a.Detail
 		}
 		o.Failures = append(o.Failures, text)
+	}
+	if len(o.Failures) == 0 && o.Failed {
+		// No assertion failed: quote the problems the lab or the checker found.
+		for i, p := range run.Verdict.Problems {
+			if i == maxBannerFailures {
+				o.More = len(run.Verdict.Problems) - i
+				break
+			}
+			o.Failures = append(o.Failures, p)
+		}
 	}
 	return o
 }

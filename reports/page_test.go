@@ -39,7 +39,7 @@ func TestWriteOutcomeBannerSaysTheRunsOutcomeFirst(t *testing.T) {
 			[]string{"2 of 2 assertions passed", "the history is NOT linearizable"}},
 		{"the lab's own check failed", func(r *Run) { r.Assertions = passing; r.Failed = true }, "FAILED",
 			[]string{"2 of 2 assertions passed", "the history is linearizable",
-				"the run failed a check of its own: see the problems below"}},
+				"the run failed a check of its own:"}},
 		{"skipped are counted apart", func(r *Run) {
 			r.Assertions = append(passing, Assertion{Line: 9, Text: "expect logs n1: 1 much", Skipped: true, Detail: "logs are not observable"})
 		}, "PASSED", []string{"2 of 3 assertions passed", "1 assertion skipped: not observable here, neither passed nor failed",
@@ -74,7 +74,14 @@ func TestWriteOutcomeBannerQuotesTheFirstFailures(t *testing.T) {
 	_, files := writeReport(t, run)
 	page := readFile(t, files.Index)
 	assert.Contains(t, page, `<ul class="failures" id="outcome-failures"><li>line 6: get /k == much — got &#34;so&#34;</li>`+
-		`<li>line 7: expect x — got y</li><li>line 8: expect x — got y</li><li>and 2 more: see Assertions</li></ul>`)
+		`<li>line 7: expect x — got y</li><li>line 8: expect x — got y</li><li>and 2 more below</li></ul>`)
+
+	run = partitionRunPassing()
+	run.Failed = true
+	run.Verdict.Problems = []string{"at 3.087 s: leader completeness: node 2 leads term 4 without raft index 11"}
+	_, files = writeReport(t, run)
+	assert.Contains(t, readFile(t, files.Index), `<ul class="failures" id="outcome-failures"><li>at 3.087 s: leader completeness: node 2 leads term 4 without raft index 11</li></ul>`,
+		"with no failed assertion, the lab's problems are quoted")
 
 	_, files = writeReport(t, partitionRunPassing())
 	assert.NotContains(t, readFile(t, files.Index), "outcome-failures")
