@@ -87,6 +87,10 @@ type member struct {
 // freePort finds a free 127.0.0.1 port for a kvd process to bind. It draws below Linux's ephemeral
 // range (32768 and up), where port 0 listeners and outgoing connections get theirs: a port found free
 // there could be handed to one of those before kvd binds it.
+// portsHandedOut are the ports freePort gave out in this test binary: a port closed again is free
+// until its member binds it, so two draws could otherwise give two members the same port.
+var portsHandedOut sync.Map
+
 func freePort(t *testing.T) string {
 	t.Helper()
 	for range 100 {
@@ -96,6 +100,9 @@ func freePort(t *testing.T) string {
 		}
 		addr := ln.Addr().String()
 		require.NoError(t, ln.Close())
+		if _, taken := portsHandedOut.LoadOrStore(addr, true); taken {
+			continue // free now, but another member of this test binary was given it
+		}
 		return addr
 	}
 	t.Fatal("100 ports in a row were taken")
