@@ -177,11 +177,11 @@ func TestCheckLinearizability(t *testing.T) {
 		{"index returned twice", []history.Op{
 			okSet(0, "/a", "1", 0, 10, 5),
 			okSet(1, "/b", "2", 0, 10, 5),
-		}, false, "index 5 returned by two writes"},
+		}, false, "etcd index 5 returned by two writes"},
 		{"index goes back in real time across keys", []history.Op{
 			okSet(0, "/a", "1", 0, 10, 5),
 			okSet(1, "/b", "2", 20, 30, 3),
-		}, false, "index 3 of client 1 set /b"},
+		}, false, "etcd index 3 of client 1 set /b"},
 		{"read's index belongs to another key", []history.Op{
 			okSet(0, "/a", "1", 0, 10, 5),
 			okSet(1, "/b", "1", 20, 30, 6),
