@@ -36,7 +36,7 @@ func commitFigure(run Run, lanes []lane, end int64) (figure, error) {
 		}
 	}
 	if drawn == 0 {
-		p := newTimePlot(commitTitle, "commit index", run.Wall)
+		p := newTimePlot(commitTitle, "commit index", run.WallTime)
 		addNote(p, "no samples")
 		fixXRange(p, end)
 		return plotFigure(FigureCommit, p, nil), nil
@@ -48,7 +48,7 @@ func commitFigure(run Run, lanes []lane, end int64) (figure, error) {
 		if len(pts) == 0 {
 			continue
 		}
-		p, err := commitPanel(pts, nodeFaults(run.Faults, lanes[i].id), i, top, end, run.Wall)
+		p, err := commitPanel(pts, nodeFaults(run.Faults, lanes[i].id), i, top, end, run.WallTime)
 		if err != nil {
 			return figure{}, err
 		}

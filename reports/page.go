@@ -14,8 +14,10 @@ type pageView struct {
 	Seed          string
 	TraceHash     string
 	ReplayCommand string
-	// Clock names the run's time: virtual time, or wall-clock time on real processes.
+	// Clock names the run's time: virtual time, or wall time on real processes; Server what ran it.
 	Clock      string
+	Server     string
+	NoLogs     bool
 	Duration   string
 	Nodes      []string
 	OpCounts   opCounts
@@ -72,12 +74,17 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		Seed:          strconv.FormatInt(run.Seed, 10),
 		TraceHash:     run.TraceHash,
 		ReplayCommand: run.ReplayCommand,
-		Clock:         clockName(run.Wall),
+		Clock:         clockName(run.WallTime),
+		Server:        run.Server,
+		NoLogs:        run.NoLogs,
 		Duration:      human.Seconds(end),
 		Verdict:       run.Verdict,
 		Figures:       figures,
 		Narrative:     strings.Join(run.Narrative, "\n"),
 		Parent:        run.Parent,
+	}
+	if v.Server == "" {
+		v.Server = "the simulator"
 	}
 	if v.Title == "" {
 		v.Title = "Lab run, seed " + v.Seed
@@ -120,7 +127,7 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		names[l.id] = l.name
 	}
 	for i, st := range run.Steps {
-		v.Steps = append(v.Steps, buildStep(i+1, st, names, run.Faults))
+		v.Steps = append(v.Steps, buildStep(i+1, st, names, run.Faults, run.NoLogs))
 	}
 	return v
 }
@@ -128,7 +135,7 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 // clockName is what the report calls the run's clock.
 func clockName(wall bool) string {
 	if wall {
-		return "Wall-clock time"
+		return "Wall time"
 	}
 	return "Virtual time"
 }

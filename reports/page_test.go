@@ -161,13 +161,19 @@ func TestWriteEmptyLogsSayEmptyLogWithoutDottedRows(t *testing.T) {
 
 func TestWriteUnobservableLogsShowNoTable(t *testing.T) {
 	run := partitionRun()
-	for i := range run.Steps[1].Logs {
-		run.Steps[1].Logs[i].Entries, run.Steps[1].Logs[i].NoLog = nil, true
+	run.NoLogs = true
+	for i := range run.Steps {
+		for j := range run.Steps[i].Logs {
+			run.Steps[i].Logs[j].Entries = nil
+		}
 	}
 	_, files := writeReport(t, run)
-	second := stepHTML(t, readFile(t, files.Index), 2)
-	assert.Equal(t, 5, strings.Count(second, "log not observable"))
+	page := readFile(t, files.Index)
+	assert.Contains(t, page, `id="nologs"`, "the page says why there are no log tables")
+	second := stepHTML(t, page, 2)
+	assert.Equal(t, 5, strings.Count(second, `<table class="log nolog">`), "each node's role, term and commit index")
 	assert.NotContains(t, second, "empty log")
+	assert.NotContains(t, page, `<span class="swatch committed">`, "no legend for tables that are not drawn")
 	assert.Empty(t, rowClassPattern.FindAllString(second, -1))
 }
 
@@ -202,14 +208,17 @@ func TestWriteNamesTheClock(t *testing.T) {
 	page := readFile(t, files.Index)
 	assert.Contains(t, page, "<dt>Virtual time</dt><dd id=\"duration\">7.000 s</dd>")
 
-	run.Wall = true
+	assert.Equal(t, "the simulator", elementText(t, page, "server"))
+
+	run.WallTime, run.Server = true, "kvd (real processes)"
 	dir, files := writeReport(t, run)
 	page = readFile(t, files.Index)
-	assert.Contains(t, page, "<dt>Wall-clock time</dt>")
+	assert.Contains(t, page, "<dt>Wall time</dt>")
+	assert.Equal(t, "kvd (real processes)", elementText(t, page, "server"))
 	assert.NotContains(t, page, "Virtual time")
 	for _, name := range []string{FigureTimeline, FigureCommit, FigureLatency, FigureThroughput} {
 		texts := strings.Join(svgTexts(t, svgPath(dir, name)), "|")
-		assert.Contains(t, texts, "wall-clock time (s)", name)
+		assert.Contains(t, texts, "wall time (s)", name)
 		assert.NotContains(t, texts, "virtual", name)
 	}
 }

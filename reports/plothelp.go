@@ -32,7 +32,7 @@ func styleFonts(p *plot.Plot) {
 // timeAxisLabel names the X axis of the time figures after the run's clock.
 func timeAxisLabel(wall bool) string {
 	if wall {
-		return "wall-clock time (s)"
+		return "wall time (s)"
 	}
 	return "virtual time (s)"
 }

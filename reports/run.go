@@ -2,7 +2,7 @@ package reports
 
 // Run is everything a report shows about one lab run; the lab fills it in.
 // Times are nanoseconds since the start of the run: virtual time in the
-// simulator, wall-clock time when Wall is set (real processes).
+// simulator, wall-clock time when WallTime is set (real processes).
 type Run struct {
 	// Title is the report heading, e.g. the scenario name.
 	Title string
@@ -35,9 +35,16 @@ type Run struct {
 	// invariant the monitor saw broken). A failed assertion or a history that
 	// is not linearizable fails the run whether Failed is set or not.
 	Failed bool
-	// Wall says the times are wall-clock times of real processes, not the
-	// simulator's virtual time.
-	Wall bool
+	// Server says what ran the story ("" for the simulator, which the page
+	// then names).
+	Server string
+	// WallTime marks a run on real processes: its times are wall-clock time
+	// since the story began, not virtual time, and the page and figures say so.
+	WallTime bool
+	// NoLogs marks a run whose nodes' logs could not be seen (real processes):
+	// the slides show roles, terms and commit indexes, say so, and draw no log
+	// tables.
+	NoLogs bool
 	// Parent, when set, links the page one level up (a sweep's page from one
 	// of its seeds), relative to the report directory.
 	Parent Link
@@ -122,9 +129,6 @@ type NodeLog struct {
 	Term    uint64
 	Commit  uint64
 	Entries []LogCell
-	// NoLog says the log could not be observed (real processes): Entries are
-	// unknown, not empty, and no table is drawn.
-	NoLog bool
 }
 
 // LogCell is one log entry as shown in a Step table. Index is the entry's

@@ -19,7 +19,7 @@ type stepView struct {
 }
 
 // logTableView is one node's log table in a slide. A log with no entries shows "empty log"; a log
-// that could not be observed (NoLog) shows no table at all.
+// that could not be seen (Run.NoLogs) shows no rows at all.
 type logTableView struct {
 	Name   string
 	Role   string
@@ -50,7 +50,7 @@ const (
 
 // buildStep lays out one slide, padding every table to the longest log of the slide so the rows line
 // up; a slide where every log is empty has no padding rows at all.
-func buildStep(number int, st Step, names map[uint64]string, faults []FaultWindow) stepView {
+func buildStep(number int, st Step, names map[uint64]string, faults []FaultWindow, noLogs bool) stepView {
 	rows := 0
 	for _, l := range st.Logs {
 		rows = max(rows, len(l.Entries))
@@ -68,9 +68,9 @@ func buildStep(number int, st Step, names map[uint64]string, faults []FaultWindo
 		}
 		t := logTableView{
 			Name: name, Role: l.Role, Term: l.Term, Commit: l.Commit,
-			Leader: l.Role == RoleLeader, NoLog: l.NoLog, Empty: !l.NoLog && len(l.Entries) == 0,
+			Leader: l.Role == RoleLeader, NoLog: noLogs, Empty: !noLogs && len(l.Entries) == 0,
 		}
-		if !l.NoLog {
+		if !noLogs {
 			for _, e := range l.Entries {
 				t.Rows = append(t.Rows, logRow(e))
 			}

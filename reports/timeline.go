@@ -34,7 +34,7 @@ func timelineFigure(run Run, lanes []lane, end int64) figure {
 // Faults are shaded behind the lanes, so a lane keeps its role's colour
 // and the shading shows between the lanes.
 func timelinePlot(run Run, lanes []lane, end int64) *plot.Plot {
-	p := newTimePlot("Roles and terms per node", "", run.Wall)
+	p := newTimePlot("Roles and terms per node", "", run.WallTime)
 	if len(lanes) == 0 {
 		p.HideY()
 		addNote(p, "no nodes")

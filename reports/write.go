@@ -69,9 +69,9 @@ func buildFigures(run Run, lanes []lane, end int64) ([]figure, error) {
 	}{
 		{FigureTimeline, func() (figure, error) { return timelineFigure(run, lanes, end), nil }},
 		{FigureCommit, func() (figure, error) { return commitFigure(run, lanes, end) }},
-		{FigureLatency, func() (figure, error) { return latencyFigure(run.Ops, end, run.Wall) }},
+		{FigureLatency, func() (figure, error) { return latencyFigure(run.Ops, end, run.WallTime) }},
 		{FigureLatencyHist, func() (figure, error) { return latencyHistFigure(run.Ops, end) }},
-		{FigureThroughput, func() (figure, error) { return throughputFigure(run.Ops, end, run.Wall) }},
+		{FigureThroughput, func() (figure, error) { return throughputFigure(run.Ops, end, run.WallTime) }},
 	}
 	figs := make([]figure, 0, len(builders))
 	for _, b := range builders {

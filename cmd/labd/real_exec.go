@@ -97,6 +97,10 @@ func (x *realExecutor) skipf(pos story.Pos, format string, args ...any) {
 	msg := fmt.Sprintf("%s: %s", posString(pos), fmt.Sprintf(format, args...))
 	x.skipped = append(x.skipped, msg)
 	x.event("skipped: " + fmt.Sprintf(format, args...))
+	if pos.Line > 0 {
+		x.assertions = append(x.assertions, reports.Assertion{Line: pos.Line, Text: storyLine(x.src.Text, pos.Line),
+			Skipped: true, Detail: fmt.Sprintf(format, args...)})
+	}
 }
 
 // posString is FILE:LINE, or FILE for a story-wide setting (line 0).
@@ -111,8 +115,8 @@ func posString(pos story.Pos) string {
 func (x *realExecutor) assert(pos story.Pos, passed bool, detail string) {
 	for i := range x.assertions {
 		if x.assertions[i].Line == pos.Line {
-			if !passed && x.assertions[i].Passed {
-				x.assertions[i].Passed, x.assertions[i].Detail = false, detail
+			if !passed && (x.assertions[i].Passed || x.assertions[i].Skipped) {
+				x.assertions[i].Passed, x.assertions[i].Skipped, x.assertions[i].Detail = false, false, detail
 			}
 			return
 		}

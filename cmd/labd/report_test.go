@@ -49,6 +49,7 @@ func TestMuchWowCoolReportFollowsTheSlides(t *testing.T) {
 	for i := range terminalTimes {
 		assert.Equal(t, terminalTimes[i][1], reportTimes[i][1], "step %d at the same time in the terminal and the report", i+1)
 	}
-	assert.NotRegexp(t, `\d{7,}`, strings.Split(page, "<h2>Story</h2>")[0][strings.Index(page, "<body>"):],
-		"no nanoseconds anywhere a person reads")
+	read := strings.Split(page, "<h2>Story</h2>")[0][strings.Index(page, "<body>"):]
+	read = regexp.MustCompile(`<dd id="trace-hash">[0-9a-f]+</dd>`).ReplaceAllString(read, "")
+	assert.NotRegexp(t, `\d{7,}`, read, "no nanoseconds anywhere a person reads")
 }
