@@ -11,6 +11,7 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // defaultCheckTimeout bounds the porcupine search of `labd check`.
@@ -44,7 +45,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		dir = checkOutputDir(file)
 	}
 	v := checker.Check(ops, checker.Options{Timeout: *timeout, VisualizeDir: dir, VisualizeAlways: true})
-	fmt.Fprintf(stdout, "%s: %s history, %d operations\n", file, format, len(ops))
+	fmt.Fprintf(stdout, "%s: %s history, %s\n", file, format, human.Count(len(ops), "operation"))
 	printVerdict(stdout, v)
 	if v.VisualizationPath != "" {
 		fmt.Fprintf(stdout, "visualisation: %s\n", v.VisualizationPath)
@@ -111,15 +112,15 @@ func looksLikeJepsen(data []byte) bool {
 func printVerdict(w io.Writer, v checker.Verdict) {
 	switch {
 	case v.Linearizable && v.TimedOut:
-		fmt.Fprintf(w, "linearizable as far as checked: the search timed out on some key (%d operations, %d keys)\n",
-			v.OpsChecked, v.KeysChecked)
+		fmt.Fprintf(w, "linearizable as far as checked: the search timed out on some key (%s, %s)\n",
+			human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key"))
 	case v.Linearizable:
-		fmt.Fprintf(w, "linearizable: %d operations on %d keys checked\n", v.OpsChecked, v.KeysChecked)
+		fmt.Fprintf(w, "linearizable: %s on %s checked\n", human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key"))
 	default:
-		fmt.Fprintf(w, "NOT linearizable: %d operations on %d keys checked\n", v.OpsChecked, v.KeysChecked)
+		fmt.Fprintf(w, "NOT linearizable: %s on %s checked\n", human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key"))
 	}
 	if v.Unknown > 0 {
-		fmt.Fprintf(w, "  %d operations with an unknown outcome\n", v.Unknown)
+		fmt.Fprintf(w, "  %s with an unknown outcome\n", human.Count(v.Unknown, "operation"))
 	}
 	for _, p := range v.Problems {
 		fmt.Fprintf(w, "  - %s\n", p)

@@ -11,6 +11,7 @@ import (
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
@@ -240,7 +241,7 @@ func (x *realExecutor) finish() {
 	v := checker.Check(hist, checker.Options{})
 	x.verdict = &v
 	if v.Linearizable {
-		x.event(fmt.Sprintf("checker: %d operations on %d keys are linearizable", v.OpsChecked, v.KeysChecked))
+		x.event(fmt.Sprintf("checker: %s on %s are linearizable", human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key")))
 	} else {
 		msg := fmt.Sprintf("%s: the real history is not linearizable: %s", x.st.File, strings.Join(v.Problems, "; "))
 		x.failures = append(x.failures, msg)

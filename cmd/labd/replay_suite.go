@@ -82,10 +82,10 @@ func replaySuite(r suiteReplay, stdout, stderr io.Writer) int {
 func printSeedVerdict(w io.Writer, sum *suite.Summary, knownBug bool) {
 	switch {
 	case sum.Passed && knownBug:
-		fmt.Fprintf(w, "%s seed %d: known bug not found (%d operations)\n", sum.Suite, sum.Seed, sum.Ops)
+		fmt.Fprintf(w, "%s seed %d: known bug not found (%s)\n", sum.Suite, sum.Seed, human.Count(sum.Ops, "operation"))
 		return
 	case sum.Passed:
-		fmt.Fprintf(w, "%s seed %d: passed (%d operations)\n", sum.Suite, sum.Seed, sum.Ops)
+		fmt.Fprintf(w, "%s seed %d: passed (%s)\n", sum.Suite, sum.Seed, human.Count(sum.Ops, "operation"))
 		return
 	case knownBug:
 		fmt.Fprintf(w, "%s seed %d: known bug found, %s\n", sum.Suite, sum.Seed, human.Count(len(sum.Problems), "problem"))
