@@ -118,7 +118,7 @@ func renderStep(n int, s *StepSnapshot) []string {
 	}
 	lines = append(lines, table(rows)...)
 	if depth > 0 {
-		lines = append(lines, "   (* = not committed on that node)")
+		lines = append(lines, "   (rows count client entries as the slides do; * = not committed on that node; commit = Raft's commit index)")
 	}
 	for _, e := range s.Events {
 		lines = append(lines, "   - "+e)

@@ -209,7 +209,7 @@ func TestRenderStepMarksLeaderAndUncommittedCells(t *testing.T) {
 		"   commit  3       0",
 		"   1       much    .",
 		"   2       wow*    .",
-		"   (* = not committed on that node)",
+		"   (rows count client entries as the slides do; * = not committed on that node; commit = Raft's commit index)",
 		"   - e1",
 	}, lines)
 }
