@@ -8,8 +8,8 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
-	"github.com/raftlab/raftlab/core/v2client"
 	"github.com/raftlab/raftlab/internal/human"
 	storyrun "github.com/raftlab/raftlab/scenarios/run"
 	"github.com/raftlab/raftlab/scenarios/story"

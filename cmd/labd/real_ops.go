@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/raftlab/raftlab/checker/history"
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 

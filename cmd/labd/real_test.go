@@ -13,8 +13,8 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
-	"github.com/raftlab/raftlab/core/v2client"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
