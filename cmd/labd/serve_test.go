@@ -30,6 +30,18 @@ func get(t *testing.T, base, path string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// requireRefused posts form to target and requires a 400 whose body says want.
+func requireRefused(t *testing.T, target string, form url.Values, want string) {
+	t.Helper()
+	resp, err := noRedirects().PostForm(target, form)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(body), want)
+}
+
 // noRedirects is a client that shows redirects instead of following them.
 func noRedirects() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -99,15 +111,7 @@ func TestServeRejectsBadRuns(t *testing.T) {
 		{"unknown bug", url.Values{"story": {"much-wow-cool"}, "bug": {"typo"}}, "known bugs"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			resp, err := noRedirects().PostForm(ts.URL+"/run", c.form)
-			require.NoError(t, err)
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			require.NoError(t, err)
-			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-			assert.Contains(t, string(body), c.want)
-		})
+		t.Run(c.name, func(t *testing.T) { requireRefused(t, ts.URL+"/run", c.form, c.want) })
 	}
 	assert.Empty(t, srv.board.list(), "nothing started")
 	code, _ := get(t, ts.URL, "/jobs/nope")
@@ -221,15 +225,7 @@ func TestServeRejectsBadSweeps(t *testing.T) {
 		{"bad seeds", url.Values{"suite": {"register-partitions"}, "seeds": {"5..1"}}, "greater than the last"},
 		{"too many seeds", url.Values{"suite": {"register-partitions"}, "seeds": {"1..20000"}}, "labd sweep"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			resp, err := noRedirects().PostForm(ts.URL+"/sweep", c.form)
-			require.NoError(t, err)
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			require.NoError(t, err)
-			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-			assert.Contains(t, string(body), c.want)
-		})
+		t.Run(c.name, func(t *testing.T) { requireRefused(t, ts.URL+"/sweep", c.form, c.want) })
 	}
 	assert.Empty(t, srv.board.list(), "nothing started")
 }
