@@ -102,6 +102,15 @@ func TestWriteStepsSayWhichFaultsAreInForce(t *testing.T) {
 	page := readFile(t, files.Index)
 	assert.NotContains(t, stepHTML(t, page, 1), "in force", "at 1 s nothing is broken")
 	assert.Contains(t, stepHTML(t, page, 2), `<p class="in-force">in force: partition n1,n2 | n3,n4,n5</p>`)
+
+	// At a step's end the next step's first fault has not happened yet; a heal in the next step
+	// leaves the fault in force on this step's slide.
+	run.Steps[0].At = run.Faults[0].Start
+	run.Steps[1].At = run.Faults[0].End
+	_, files = writeReport(t, run)
+	page = readFile(t, files.Index)
+	assert.NotContains(t, stepHTML(t, page, 1), "in force")
+	assert.Contains(t, stepHTML(t, page, 2), "in force: partition n1,n2 | n3,n4,n5")
 }
 
 func TestWriteAssertionsCountSkippedApart(t *testing.T) {

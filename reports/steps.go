@@ -57,7 +57,10 @@ func buildStep(number int, st Step, names map[uint64]string, faults []FaultWindo
 	}
 	sv := stepView{Number: number, At: human.Seconds(st.At), Caption: st.Caption, Events: st.Events}
 	for _, f := range faults {
-		if f.Label != "" && f.Start <= st.At && st.At < f.End {
+		// A step is snapshotted before the next step's first statement runs, at the same instant: a
+		// fault that starts when the step ends belongs to the next step, one that ends then was
+		// still in force.
+		if f.Label != "" && f.Start < st.At && st.At <= f.End {
 			sv.InForce = append(sv.InForce, f.Label)
 		}
 	}

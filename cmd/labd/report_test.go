@@ -39,6 +39,10 @@ func TestMuchWowCoolReportFollowsTheSlides(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]string{"much": "t1", "wow": "t1", "cool": "t2"}, terms)
+	for i, step := range steps {
+		partitioned := i >= 2 && i <= 4 // the slides' partition: from step 3 until the heal of step 6
+		assert.Equal(t, partitioned, strings.Contains(step, "in force: partition {n1,n2} {n3,n4,n5}"), "step %d", i+1)
+	}
 	assert.Contains(t, steps[1], "(etcd index ", "the client's answer names its index")
 	assert.Contains(t, steps[1], "commit index 7", "the tables name the commit index")
 
