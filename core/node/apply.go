@@ -183,6 +183,9 @@ func (n *Node) submitConfChange(req Request) {
 		return
 	}
 	n.wait(req.ID)
+	if n.soft.Role != raft.RoleLeader {
+		n.forwarded(req.ID)
+	}
 }
 
 // applyConfChange applies a committed membership change. A change that is no longer valid (the
