@@ -169,7 +169,7 @@ func (n *Node) submitConfChange(req Request) {
 	if err == nil && cc.NodeID == 0 {
 		err = fmt.Errorf("%w: member ID 0", ErrBadRequest)
 	}
-	if err != nil {
+	if err != nil && !maybeStale(err) {
 		n.reply(Reply{ID: req.ID, Err: err})
 		return
 	}

@@ -55,3 +55,58 @@ func TestForwardedConfChangeRefusedForAPendingOneIsSentAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestMembershipChangeThroughALaggingFollowerIsValidatedWhereItApplies: a follower that has not
+// applied the latest membership changes yet must not refuse a change on its stale view (a member
+// just added is "not found" there, a peer URL just freed still "exists"): etcd validates a change
+// where it is applied, and so must the node (before the fix the follower answered ErrIDNotFound or
+// ErrPeerURLExists at once).
+func TestMembershipChangeThroughALaggingFollowerIsValidatedWhereItApplies(t *testing.T) {
+	addLearner4 := Request{Kind: KindMemberAddLearner, Member: Member{ID: 4, PeerURLs: []string{"http://p4"}}}
+	remove4 := Request{Kind: KindMemberRemove, MemberID: 4}
+	for _, tt := range []struct {
+		name string
+		// setup runs through the leader first; lagging then runs while the follower hears none of it.
+		setup, lagging []Request
+		req            func(follower uint64) Request
+	}{
+		{"remove a member just added", nil, []Request{addLearner4},
+			func(uint64) Request { return remove4 }},
+		{"promote a learner just added", nil, []Request{addLearner4},
+			func(uint64) Request { return Request{Kind: KindMemberPromote, MemberID: 4} }},
+		{"add with a peer URL just freed", []Request{addLearner4}, []Request{remove4},
+			func(uint64) Request {
+				return Request{Kind: KindMemberAdd, Member: Member{ID: 5, PeerURLs: []string{"http://p4"}}}
+			}},
+		{"update to a peer URL just freed", []Request{addLearner4}, []Request{remove4},
+			func(f uint64) Request {
+				return Request{Kind: KindMemberUpdate, MemberID: f, Member: Member{PeerURLs: []string{"http://p4"}}}
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestCluster(t, 3, nil)
+			lead := c.waitLeader()
+			follower := followerOf(c, lead)
+			through := func(reqs []Request) {
+				for _, req := range reqs {
+					r, ok := c.submit(lead, req, 50)
+					require.True(t, ok)
+					require.NoError(t, r.Err)
+				}
+			}
+			through(tt.setup)
+			c.tick(3)
+			c.cut[[2]uint64{lead, follower}] = true
+			through(tt.lagging)
+
+			req := tt.req(follower)
+			req.ID = c.newID()
+			c.nodes[follower].Submit(req)
+			c.pump()
+			c.heal()
+			c.tick(c.nodes[follower].cfg.ElectionTicks)
+			require.Equal(t, 1, c.replyCount[req.ID], "answered once the follower caught up")
+			assert.NoError(t, c.replies[req.ID].Err)
+		})
+	}
+}
