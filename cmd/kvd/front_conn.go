@@ -24,7 +24,6 @@ type fastConn struct {
 	hdrVals    headerValues
 	respHdr    http.Header // the response headers, likewise
 	resp       fastResponse
-	body       fastBody
 	lastMethod string
 }
 
@@ -149,10 +148,10 @@ func (fc *fastConn) serveOne() outcome {
 	if fc.front.isClosed() { // as net/http: a request read while shutting down is not served
 		return outcomeClose
 	}
-	fc.body = fastBody{data: whole[len(block):]}
+	body := &fastBody{data: whole[len(block):]} // one per request: a stale one stays closed
 	ctx, cancel := context.WithCancel(fc.ctx)
 	defer cancel()
-	r, ok := req.httpRequest(ctx, fc.remote, &fc.body)
+	r, ok := req.httpRequest(ctx, fc.remote, body)
 	if !ok {
 		return outcomeHandOverInHeader
 	}
@@ -162,7 +161,7 @@ func (fc *fastConn) serveOne() outcome {
 	fc.front.handler.ServeHTTP(&fc.resp, r)
 	fc.watch.handlerDone()
 	reuse := fc.resp.finish()
-	fc.body.closed = true // as net/http's: unreadable once the handler returned
+	body.closed = true // as net/http's: unreadable once the handler returned
 	fc.lastMethod = req.method
 	if _, err := fc.br.Discard(total); err != nil || !reuse {
 		return outcomeClose

@@ -5,7 +5,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,8 +23,8 @@ const sendBufferSize = 4 << 10
 
 // fastResponse is the http.ResponseWriter of a request the front serves. It writes the bytes
 // net/http would write for the same handler calls, in the same order: the status line and the
-// handler's headers as of WriteHeader (sorted, invalid names dropped, values cleaned by
-// http.Header.WriteSubset), then Date, Content-Length, a sniffed Content-Type, Connection: close
+// handler's headers as of WriteHeader (as http.Header.WriteSubset writes them: sorted, invalid
+// names dropped, values cleaned), then Date, Content-Length, a sniffed Content-Type, Connection: close
 // and Transfer-Encoding: chunked as net/http decides them; the body through a buffer of
 // chunkingThreshold bytes that flushes as bufio.Writer does, so that even chunk boundaries match.
 //
@@ -36,8 +39,8 @@ type fastResponse struct {
 	header      http.Header
 	wroteHeader bool // WriteHeader was called: status and head are set
 	status      int
-	head        headerBuffer // status line and the handler's headers, laid out at WriteHeader
-	haveDate    bool         // the handler set these headers (net/http then adds none of its own)
+	head        []byte // status line and the handler's headers, laid out at WriteHeader
+	haveDate    bool   // the handler set these headers (net/http then adds none of its own)
 	haveType    bool
 	haveCE      bool
 
@@ -52,17 +55,30 @@ type fastResponse struct {
 	err error  // a write to conn failed: the connection is done
 }
 
-// headerBuffer is a byte slice http.Header.WriteSubset can write to.
-type headerBuffer struct{ b []byte }
-
-func (h *headerBuffer) Write(p []byte) (int, error) {
-	h.b = append(h.b, p...)
-	return len(p), nil
-}
-
-func (h *headerBuffer) WriteString(s string) (int, error) {
-	h.b = append(h.b, s...)
-	return len(s), nil
+// appendHeaders appends the lines of h but the excluded keys as http.Header.WriteSubset writes
+// them: keys sorted, keys that are not tokens dropped, CR and LF in values turned into spaces and
+// values trimmed.
+func appendHeaders(b []byte, h http.Header, exclude map[string]bool) []byte {
+	var room [16]string
+	keys := room[:0]
+	for k := range h {
+		if !exclude[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !validHeaderName(k) {
+			continue
+		}
+		for _, v := range h[k] {
+			if strings.ContainsAny(v, "\r\n") {
+				v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
+			}
+			b = appendHeaderLine(b, k, textproto.TrimString(v))
+		}
+	}
+	return b
 }
 
 // The headers the front writes itself, left out of the handler's (and, at 304, Content-Type, as
@@ -78,7 +94,7 @@ var (
 // reset prepares w for the next request of its connection, keeping its buffers.
 func (w *fastResponse) reset(header http.Header, closeAfter bool) {
 	*w = fastResponse{conn: w.conn, front: w.front, header: header,
-		closeAfter: closeAfter, head: headerBuffer{w.head.b[:0]}, buf: w.buf[:0], out: w.out[:0]}
+		closeAfter: closeAfter, head: w.head[:0], buf: w.buf[:0], out: w.out[:0]}
 }
 
 func (w *fastResponse) Header() http.Header { return w.header }
@@ -95,12 +111,12 @@ func (w *fastResponse) WriteHeader(code int) {
 		return
 	}
 	w.wroteHeader, w.status = true, code
-	w.head.b = appendStatusLine(w.head.b, code)
+	w.head = appendStatusLine(w.head, code)
 	exclude := frontOwnedHeaders
 	if code == http.StatusNotModified {
 		exclude = frontOwnedHeaders304
 	}
-	_ = w.header.WriteSubset(&w.head, exclude)
+	w.head = appendHeaders(w.head, w.header, exclude)
 	_, w.haveDate = w.header["Date"]
 	_, w.haveType = w.header["Content-Type"]
 	w.haveCE = w.header.Get("Content-Encoding") != ""
@@ -111,9 +127,8 @@ func (w *fastResponse) WriteHeader(code int) {
 
 // interim sends a 1xx response at once, as net/http does.
 func (w *fastResponse) interim(code int) {
-	h := headerBuffer{appendStatusLine(w.out[:0], code)}
-	_ = w.header.WriteSubset(&h, interimExcluded)
-	w.out = append(h.b, "\r\n"...)
+	w.out = appendHeaders(appendStatusLine(w.out[:0], code), w.header, interimExcluded)
+	w.out = append(w.out, "\r\n"...)
 	w.flushOut()
 }
 
@@ -224,7 +239,7 @@ func (w *fastResponse) commit(p []byte) {
 	if w.front.isClosed() { // net/http's responses say close while it shuts down
 		w.closeAfter = true
 	}
-	out := append(w.out, w.head.b...)
+	out := append(w.out, w.head...)
 	if !w.haveDate {
 		out = append(out, "Date: "...)
 		out = time.Now().UTC().AppendFormat(out, http.TimeFormat)
