@@ -71,17 +71,8 @@ func (c *memberCluster) start(i int) *server.Server {
 // or not; it returns the address.
 func serveAPI(t *testing.T, s *server.Server, withFront bool, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
 	handler := wrap(httpapi.New(httpapi.Config{Backend: s, Logger: slog.New(slog.DiscardHandler)}))
-	srv := newClientServer(handler, clientLimits)
-	if withFront {
-		go func() { _ = serveFront(srv, ln, clientLimits) }()
-	} else {
-		go func() { _ = srv.Serve(ln) }()
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String()
+	return startServer(t, handler, clientLimits, withFront, nil)
 }
 
 // handlerTracker records, per key path, when the handler of the first request for it started and

@@ -294,19 +294,7 @@ func TestFrontStreamsALongBody(t *testing.T) {
 			fmt.Fprintf(w, "line %04d %s\n", i, strings.Repeat("x", 100))
 		}
 	})
-	start := func(withFront bool) string {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		srv := newClientServer(handler, clientLimits)
-		if withFront {
-			go func() { _ = serveFront(srv, ln, clientLimits) }()
-		} else {
-			go func() { _ = srv.Serve(ln) }()
-		}
-		t.Cleanup(func() { _ = srv.Close() })
-		return ln.Addr().String()
-	}
-	plain, front := start(false), start(true)
+	plain, front := startServer(t, handler, clientLimits, false, nil), startServer(t, handler, clientLimits, true, nil)
 	for _, n := range []int{0, 1, 18, 19, 2000} { // each line is 111 bytes
 		raw := fmt.Sprintf("GET /v2/keys/list?n=%d HTTP/1.1\r\nHost: x\r\n\r\nGET /v2/keys/list?n=1 HTTP/1.1\r\nHost: x\r\n\r\n", n)
 		want := exchange(t, plain, raw, "GET", "GET")
