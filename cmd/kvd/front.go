@@ -139,10 +139,12 @@ func (f *clientFront) Accept() (net.Conn, error) {
 // response is written (its response says Connection: close, as net/http's do while it shuts down;
 // clientServer.Shutdown waits for it). net/http closes what it was handed.
 func (f *clientFront) Close() error {
-	err := f.ln.Close()
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	// Closed before the listener, as net/http marks its shutdown before closing its listeners: a
+	// response written once the listener is gone says Connection: close.
 	f.closed.Store(true)
+	err := f.ln.Close()
 	f.stop(net.ErrClosed)
 	for fc := range f.conns {
 		fc.closeIfIdle()
