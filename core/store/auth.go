@@ -99,6 +99,9 @@ func (s *Store) callerRoles(c *Caller) ([]string, bool) {
 	if json.Unmarshal([]byte(v), &u) != nil || (!c.Cert && PasswordTag(u.Password) != c.PasswordTag) {
 		return nil, false
 	}
+	if c.User == AuthRootName { // the root user always has the root role, as in etcd
+		u.Roles = append(u.Roles, AuthRootName)
+	}
 	return u.Roles, true
 }
 

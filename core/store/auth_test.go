@@ -81,6 +81,15 @@ func TestRecursiveDeleteNeedsAPrefixPattern(t *testing.T) {
 	mustApply(t, s, asCaller(Request{Op: OpDelete, Key: "/app/d", Dir: true, Recursive: true}, alice))
 }
 
+// The root user always has the root role, even when its record lost it: etcd adds it to every
+// read of the user.
+func TestRootAlwaysHasTheRootRole(t *testing.T) {
+	s := authStore(t)
+	_, err := s.SetInternal(AuthUsersDir+"/root", `{"user":"root","password":"hash-root","roles":[]}`)
+	require.NoError(t, err)
+	mustApply(t, s, asCaller(set("/anywhere", "1"), &Caller{User: "root", PasswordTag: PasswordTag("hash-root")}))
+}
+
 // An internal write with a caller (an auth API change) needs the root role once auth is on.
 func TestInternalWritesWithACallerNeedRoot(t *testing.T) {
 	s := authStore(t)
