@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,4 +65,32 @@ func TestAuthRoleListsAsEtcdKeepsThem(t *testing.T) {
 	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/users/odd", `{"user":"odd","password":"pw","roles":["odd"]}`, http.StatusOK)
 	mustAs(t, h, cred{"odd", "pw"}, http.MethodGet, "/v2/keys/other/x", "", http.StatusOK)
 	mustAs(t, h, cred{"odd", "pw"}, http.MethodPut, "/v2/keys/other/x", "value=w", http.StatusUnauthorized)
+}
+
+// Access is checked as etcd checks it: an Authorization header that is not basic auth is refused
+// (not taken as a guest), a guest's recursive read needs only the key's own pattern, and the key is
+// the request's path with its trailing slash. A dot segment is checked once cleaned: etcd lets
+// "/app/../other" through as under "/app/*" and serves "/other"; kvd refuses it.
+func TestAuthKeyAccessAsEtcdChecksIt(t *testing.T) {
+	h, _ := setupAuth(t)
+	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/roles/guest", `{"role":"guest","grant":{"kv":{"read":["/other/x"],"write":["/gdir","/slash/"]}}}`, http.StatusOK)
+	for _, header := range []string{"Bearer abc", "Basic !!!", "Basic bm9jb2xvbg=="} {
+		req := httptest.NewRequest(http.MethodGet, "/v2/keys/public/x", nil)
+		req.Header.Set("Authorization", header)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusUnauthorized, rec.Code, header)
+	}
+	mustAs(t, h, asGuest, http.MethodGet, "/v2/keys/other/x?recursive=true", "", http.StatusOK)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/keys/gdir/x", "value=1", http.StatusUnauthorized)
+	mustAs(t, h, asRoot, http.MethodPut, "/v2/keys/gdir/x", "value=1", http.StatusCreated)
+	mustAs(t, h, asGuest, http.MethodDelete, "/v2/keys/gdir?recursive=true", "", http.StatusOK)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/keys/slash", "value=s", http.StatusUnauthorized)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/keys/slash/", "value=s", http.StatusCreated)
+
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/", "", http.StatusOK)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/?recursive=true", "", http.StatusOK)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app?recursive=true", "", http.StatusUnauthorized)
+	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/%2E%2E/other/x", "", http.StatusUnauthorized)
+	mustAs(t, h, asAlice, http.MethodPut, "/v2/keys/app/%2E%2E/other/x", "value=stolen", http.StatusUnauthorized)
 }

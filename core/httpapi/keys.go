@@ -28,7 +28,7 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	h.countAuthFlagRead()
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
-	if !h.canAccessKey(r, p.key, write, p.recursive) {
+	if !h.canAccessKey(r, p.authKey, write, p.recursive) {
 		writeKeyNoAuth(w)
 		return
 	}
@@ -37,7 +37,7 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		// Checked again once read: the member has then applied every auth change that completed
 		// before the read began.
 		h.doKeysThen(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,
-			Sorted: p.sorted, Now: p.now}, false, func() bool { return h.canAccessKey(r, p.key, false, p.recursive) })
+			Sorted: p.sorted, Now: p.now}, false, func() bool { return h.canAccessKey(r, p.authKey, false, p.recursive) })
 	case p.wait:
 		h.serveWatch(w, r, p)
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
