@@ -180,4 +180,3 @@ func (s *statusRecorder) Flush() {
 
 // Unwrap exposes the underlying writer to http.ResponseController.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
