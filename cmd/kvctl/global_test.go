@@ -168,6 +168,8 @@ func TestFlagParsing(t *testing.T) {
 		{"flags between", []string{"a", "-ttl", "8", "b"}, false, []string{"a", "b"}, 8, false},
 		{"separator ends flags", []string{"-r", "--", "a", "-ttl"}, false, []string{"a", "-ttl"}, 0, true},
 		{"a lone dash is positional", []string{"-", "v"}, false, []string{"-", "v"}, 0, false},
+		{"a boolean flag takes the next word along, which ends the flags", []string{"-r", "a", "--ttl", "3"}, false, []string{"a", "--ttl", "3"}, 0, true},
+		{"an unknown flag after a positional stays one", []string{"a", "--nope"}, false, []string{"a", "--nope"}, 0, false},
 		{"leading only", []string{"-r", "k", "sh", "-c", "x"}, true, []string{"k", "sh", "-c", "x"}, 0, true},
 		{"leading keeps a later separator", []string{"--ttl", "2", "k", "--", "sh"}, true, []string{"k", "--", "sh"}, 2, false},
 		{"leading drops a first separator", []string{"--", "k", "v"}, true, []string{"k", "v"}, 0, false},
@@ -186,11 +188,17 @@ func TestFlagParsing(t *testing.T) {
 			assert.Equal(t, tt.wantR, *fs.recursive)
 		})
 	}
-	_, err := parseInterspersed(newTestFlagSet().set, []string{"a", "--nope"})
+	_, err := parseInterspersed(newTestFlagSet().set, []string{"--nope", "a"})
 	require.EqualError(t, err, "flag provided but not defined: -nope")
 	_, err = parseInterspersed(newTestFlagSet().set, []string{"a", "--ttl", "x"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fmt.Sprintf("invalid value %q for flag -ttl", "x"))
+	_, err = parseInterspersed(newTestFlagSet().set, []string{"--ttl", "-5", "k", "v"})
+	require.Error(t, err, "etcdctl's --ttl -5 /k v takes /k for the TTL")
+	assert.Contains(t, err.Error(), fmt.Sprintf("invalid value %q for flag -ttl", "k"))
+	got, err := parseAnywhere(newTestFlagSet().set, []string{"a", "--ttl", "-5", "b"})
+	require.NoError(t, err, "kvctl's own commands take a negative value")
+	assert.Equal(t, []string{"a", "b"}, got)
 }
 
 func TestDebugPrintsCurlCommands(t *testing.T) {

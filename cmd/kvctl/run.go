@@ -97,8 +97,8 @@ func (a *app) runCommand(cmd *command, args []string, fullName string) int {
 	fs := newFlagSet(fullName)
 	action := cmd.setup(fs)
 	parse := parseInterspersed
-	if cmd.flagsFirst {
-		parse = parseLeading
+	if cmd.parse != nil {
+		parse = cmd.parse
 	}
 	positional, err := parse(fs.FlagSet, args)
 	if err != nil {
