@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -44,6 +45,10 @@ func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
 		}
 	}
 	endpoints := g.endpointList(cx.app.getenv)
+	if err := checkEndpointURLs(endpoints); err != nil {
+		fmt.Fprintln(cx.app.stderr, err.Error())
+		return nil, exitError, false
+	}
 	c, err := v2client.New(endpoints, opts)
 	if err != nil {
 		fmt.Fprintln(cx.app.stderr, err.Error())
@@ -73,6 +78,17 @@ func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
 		fmt.Fprintf(cx.app.stderr, "Cluster-Endpoints: %s\n", strings.Join(c.Endpoints(), ", "))
 	}
 	return c, exitSuccess, true
+}
+
+// checkEndpointURLs refuses an endpoint that is no URL, with url.Parse's error, as etcdctl does
+// before it builds its client: "127.0.0.1:2379" (a path whose first segment has a colon) is refused.
+func checkEndpointURLs(endpoints []string) error {
+	for _, ep := range endpoints {
+		if _, err := url.Parse(ep); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // credentials splits "user:password", or asks for the password on stderr and reads one line

@@ -137,6 +137,13 @@ func TestDiscoverySRVIsRefused(t *testing.T) {
 	assert.Empty(t, h.requests())
 }
 
+func TestEndpointThatIsNoURLIsRefusedAsEtcdctlDoes(t *testing.T) {
+	h := newHarness(t)
+	r := h.runRaw(t, "", "--endpoints=127.0.0.1:1", "get", "/k")
+	assert.Equal(t, result{stderr: "parse \"127.0.0.1:1\": first path segment in URL cannot contain colon\n", code: 1}, r)
+	assert.Empty(t, h.requests())
+}
+
 func TestTotalTimeout(t *testing.T) {
 	h := newHarness(t)
 	r := h.run(t, "", "--no-sync", "--total-timeout", "1ns", "get", "/k")
