@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -91,18 +90,13 @@ func checkEndpointURLs(endpoints []string) error {
 	return nil
 }
 
-// credentials splits "user:password", or asks for the password on stderr and reads one line
-// of stdin when there is no colon.
+// credentials splits "user:password", or asks for the password when there is no colon.
 func (cx *cmdContext) credentials(flagValue string) (string, string, error) {
 	if user, pass, ok := strings.Cut(flagValue, ":"); ok {
 		return user, pass, nil
 	}
-	fmt.Fprint(cx.app.stderr, "Password: ")
-	line, err := bufio.NewReader(cx.app.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", "", fmt.Errorf("read password: %w", err)
-	}
-	return flagValue, strings.TrimRight(line, "\r\n"), nil
+	pass, err := cx.askPassword("Password: ")
+	return flagValue, pass, err
 }
 
 // httpClient builds the keep-alive HTTP client with the TLS files and the dial timeout.

@@ -123,7 +123,12 @@ func TestUsername(t *testing.T) {
 	h.env = nil
 
 	r := h.run(t, "secret\n", "-u", "root", "get", "/k")
-	assert.Equal(t, result{stdout: "v\n", stderr: "Password: "}, r, "the password is read from stdin after a prompt")
+	assert.Equal(t, result{stdout: "Password: \nv\n"}, r, "the password is read from stdin after a prompt on stdout, as etcdctl's")
+	r = h.run(t, " secret \r\nmore", "-u", "root", "get", "/k")
+	assert.Equal(t, result{stdout: "Password: \nv\n"}, r, "spaces and a carriage return around the password are dropped")
+	r = h.run(t, "", "-u", "root", "get", "/k")
+	assert.Equal(t, result{stdout: "Password: \n", stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}, r,
+		"an empty stdin is an empty password, as etcdctl's")
 
 	r = h.run(t, "", "-u", "root:wrong", "get", "/k")
 	assert.Equal(t, result{stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}, r)
