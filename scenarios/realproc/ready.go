@@ -45,11 +45,11 @@ var errMemberDown = errors.New("member is down")
 // ready checks every running member once.
 func (c *Cluster) ready(ctx context.Context) error {
 	running := 0
-	for _, m := range c.members {
+	for _, m := range c.current() {
 		if m.crashed() {
 			return fmt.Errorf("realproc: %s exited (see %s): %w", m.Name, m.LogPath, errMemberDown)
 		}
-		if m.State() == Down {
+		if m.State() != Running {
 			continue
 		}
 		running++
@@ -84,7 +84,7 @@ func (c *Cluster) memberReady(ctx context.Context, m *Member) error {
 	for _, mem := range members.Members {
 		published[mem.Name] = len(mem.ClientURLs) > 0
 	}
-	for _, other := range c.members {
+	for _, other := range c.current() {
 		if !published[other.Name] {
 			return fmt.Errorf("/v2/members does not list %s with its client URLs yet", other.Name)
 		}
@@ -151,8 +151,8 @@ func (c *Cluster) agreedLeader(ctx context.Context) (*Member, error) {
 	var leaderID uint64
 	follows := map[uint64]int{}
 	running := 0
-	for _, m := range c.members {
-		if m.State() == Down {
+	for _, m := range c.current() {
+		if m.State() != Running {
 			continue
 		}
 		running++
@@ -195,9 +195,19 @@ func getOK(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("GET %s: %w", url, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+		return nil, &statusError{url: url, status: resp.StatusCode}
 	}
 	return body, nil
+}
+
+// statusError is an answer other than 200 OK.
+type statusError struct {
+	url    string
+	status int
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("GET %s: %d %s", e.url, e.status, http.StatusText(e.status))
 }
 
 // getJSON fetches url and decodes a 200 answer into v.
