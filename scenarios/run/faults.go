@@ -68,7 +68,7 @@ func (x *executor) fault(s *story.Stmt) {
 		return
 	}
 	before := x.nodeState()
-	if err := f.Apply(x.sim); err != nil {
+	if err := f.Apply(nemesis.Sim(x.sim)); err != nil {
 		x.failf(s.Pos, "expected to apply `%s`, got %v", text, err)
 		return
 	}
