@@ -23,7 +23,7 @@ func (m *termMap) matchRef(ref story.TermRef, realTerm uint64) (ok bool, note st
 	if ref.Label == "" && ref.After == "" {
 		return m.match(ref.Number, realTerm)
 	}
-	ok, want := m.labels.Match(ref, realTerm)
+	ok, want := m.labels.Match(ref, realTerm, false)
 	if !ok {
 		return false, ""
 	}
