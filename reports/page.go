@@ -13,11 +13,15 @@ type pageView struct {
 	TraceHash     string
 	ReplayCommand string
 	Duration      string
+	// TimeLabel is "Virtual time", or "Wall time" for a run on real processes.
+	TimeLabel     string
+	Server        string
 	Nodes         []string
 	OpCounts      opCounts
 	Verdict       verdictView
 	Assertions    []assertionView
 	AssertPassed  int
+	AssertSkipped int
 	Figures       []figureView
 	Steps         []stepView
 	Narrative     []string
@@ -39,10 +43,11 @@ type verdictView struct {
 
 // assertionView is one row of the assertions table.
 type assertionView struct {
-	Line   string
-	Text   string
-	Passed bool
-	Detail string
+	Line    string
+	Text    string
+	Passed  bool
+	Skipped bool
+	Detail  string
 }
 
 // figureView is one figure with its image files.
@@ -98,6 +103,8 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		TraceHash:     run.TraceHash,
 		ReplayCommand: run.ReplayCommand,
 		Duration:      formatSeconds(end),
+		TimeLabel:     "Virtual time",
+		Server:        run.Server,
 		Verdict: verdictView{
 			Linearizable:      run.Verdict.Linearizable,
 			Summary:           run.Verdict.Summary,
@@ -110,6 +117,12 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 	}
 	if v.Title == "" {
 		v.Title = "Lab run, seed " + v.Seed
+	}
+	if run.WallTime {
+		v.TimeLabel = "Wall time"
+	}
+	if v.Server == "" {
+		v.Server = "the simulator"
 	}
 	for _, l := range lanes {
 		v.Nodes = append(v.Nodes, l.name)
@@ -127,9 +140,12 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 	}
 	for _, a := range run.Assertions {
 		v.Assertions = append(v.Assertions, assertionView{
-			Line: strconv.Itoa(a.Line), Text: a.Text, Passed: a.Passed, Detail: a.Detail,
+			Line: strconv.Itoa(a.Line), Text: a.Text, Passed: a.Passed && !a.Skipped, Skipped: a.Skipped, Detail: a.Detail,
 		})
-		if a.Passed {
+		switch {
+		case a.Skipped:
+			v.AssertSkipped++
+		case a.Passed:
 			v.AssertPassed++
 		}
 	}
@@ -179,7 +195,8 @@ func buildStep(number int, st Step, names map[uint64]string) stepView {
 	return sv
 }
 
-// formatSeconds writes virtual nanoseconds as seconds with millisecond precision.
+// formatSeconds writes nanoseconds (virtual, or wall-clock for real runs) as seconds with
+// millisecond precision.
 func formatSeconds(ns int64) string {
 	return fmt.Sprintf("%.3f s", seconds(ns))
 }

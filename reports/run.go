@@ -29,6 +29,11 @@ type Run struct {
 	Verdict Verdict
 	// Assertions are the story's assertions with their outcome.
 	Assertions []Assertion
+	// Server says what ran the story ("" for the simulator, which the page then names).
+	Server string
+	// WallTime marks a run on real processes: its times are wall-clock time since the story began,
+	// not virtual time, and the page and figures say so.
+	WallTime bool
 }
 
 // NodeInfo names one cluster member.
@@ -127,7 +132,10 @@ type Assertion struct {
 	Line   int
 	Text   string
 	Passed bool
-	Detail string
+	// Skipped marks an assertion the run could not check (real processes do not show logs, say):
+	// it counts as neither passed nor failed, and Detail says why.
+	Skipped bool
+	Detail  string
 }
 
 // Files are the paths Write produced.

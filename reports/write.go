@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 )
@@ -81,7 +82,18 @@ func buildFigures(run Run, lanes []lane, end int64) ([]figure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reports: figure %s: %w", b.name, err)
 		}
+		if run.WallTime {
+			wallTimeLabels(p)
+		}
 		figs = append(figs, figure{name: b.name, plot: p})
 	}
 	return figs, nil
+}
+
+// wallTimeLabels says "wall time" where a figure of a simulated run says "virtual time".
+func wallTimeLabels(p *plot.Plot) {
+	for _, l := range []*string{&p.X.Label.Text, &p.Y.Label.Text} {
+		*l = strings.ReplaceAll(*l, "virtual time", "wall time")
+		*l = strings.ReplaceAll(*l, "per virtual second", "per second")
+	}
 }

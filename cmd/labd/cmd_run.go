@@ -43,6 +43,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	fmt.Fprintln(stdout)
+	printSkipped(stdout, res.Skipped)
 	fmt.Fprintf(stdout, "report:     %s\n", files.Index)
 	fmt.Fprintf(stdout, "trace hash: %s (seed %d)\n", formatHash(res.TraceHash), res.Seed)
 	fmt.Fprintf(stdout, "replay:     %s\n", job.replayCommand(res.Seed))
@@ -53,6 +54,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "  %s\n", f)
 		}
 		return exitFailed
+	}
+	if n := len(res.Skipped); n > 0 {
+		fmt.Fprintf(stdout, "story %s passed (%d skipped)\n", src.Name, n)
+		return exitOK
 	}
 	fmt.Fprintf(stdout, "story %s passed\n", src.Name)
 	return exitOK

@@ -26,7 +26,7 @@ func reportRun(res *storyrun.Result, text, replay string) reports.Run {
 	for _, n := range nodes {
 		ids[n.Name] = n.ID
 	}
-	return reports.Run{
+	rr := reports.Run{
 		Title:         title,
 		Story:         text,
 		Seed:          int64(res.Seed), // reports shows seeds as int64; story seeds are small
@@ -39,8 +39,14 @@ func reportRun(res *storyrun.Result, text, replay string) reports.Run {
 		Steps:         reportSteps(res.Steps, ids),
 		Narrative:     res.Narrative,
 		Verdict:       reportVerdict(res.Verdict),
-		Assertions:    reportAssertions(st, text, res.Failures),
+		Assertions:    reportAssertions(st, text, res.Failures, res.Skipped),
 	}
+	if res.Wall {
+		rr.Title += " (on " + res.Server + ")"
+		rr.Server, rr.WallTime = res.Server, true
+		rr.TraceHash = "none: a run on real processes is not reproducible bit for bit"
+	}
+	return rr
 }
 
 // formatHash prints a trace hash the way the executor's narrative does.
@@ -126,10 +132,11 @@ func reportOps(ops []history.Op) []reports.OpPoint {
 	return out
 }
 
-// reportRole maps the executor's role words onto the report's: "removed" has no lane colour of
-// its own and is drawn as down; the others are the same words.
+// reportRole maps the executor's role words onto the report's: "removed" and "unreachable" (a
+// real process that runs but does not answer, such as one just restarted) have no lane colour of
+// their own and are drawn as down; the others are the same words.
 func reportRole(role string) string {
-	if role == "removed" {
+	if role == "removed" || role == "unreachable" {
 		return reports.RoleDown
 	}
 	return role
@@ -175,8 +182,9 @@ func reportVerdict(v checker.Verdict) reports.Verdict {
 }
 
 // reportAssertions lists every expect line of the story with its outcome, plus every other line a
-// failure points at (a wait that timed out, the end-of-story checks), in line order.
-func reportAssertions(st *story.Story, text string, failures []string) []reports.Assertion {
+// failure or a skip points at (a wait that timed out, a fault real processes cannot have, the
+// end-of-story checks), in line order. A line with a skip and no failure is skipped, not passed.
+func reportAssertions(st *story.Story, text string, failures, skipped []string) []reports.Assertion {
 	lines := strings.Split(text, "\n")
 	source := func(line int) string {
 		if line >= 1 && line <= len(lines) {
@@ -185,7 +193,8 @@ func reportAssertions(st *story.Story, text string, failures []string) []reports
 		return ""
 	}
 	byLine := make(map[int][]string)
-	var unplaced []string
+	skips := make(map[int][]string)
+	var unplaced, unplacedSkips []string
 	for _, f := range failures {
 		line, detail, ok := failureLine(st.File, f)
 		if !ok {
@@ -193,6 +202,14 @@ func reportAssertions(st *story.Story, text string, failures []string) []reports
 			continue
 		}
 		byLine[line] = append(byLine[line], detail)
+	}
+	for _, f := range skipped {
+		line, detail, ok := failureLine(st.File, f)
+		if !ok {
+			unplacedSkips = append(unplacedSkips, f)
+			continue
+		}
+		skips[line] = append(skips[line], detail)
 	}
 	var out []reports.Assertion
 	seen := make(map[int]bool)
@@ -202,8 +219,12 @@ func reportAssertions(st *story.Story, text string, failures []string) []reports
 		}
 		seen[line] = true
 		details := byLine[line]
-		out = append(out, reports.Assertion{Line: line, Text: source(line), Passed: len(details) == 0,
-			Detail: strings.Join(details, "; ")})
+		a := reports.Assertion{Line: line, Text: source(line), Passed: len(details) == 0,
+			Detail: strings.Join(details, "; ")}
+		if len(details) == 0 && len(skips[line]) > 0 {
+			a.Passed, a.Skipped, a.Detail = false, true, strings.Join(skips[line], "; ")
+		}
+		out = append(out, a)
 	}
 	for _, s := range st.Stmts {
 		if s.Kind == story.KindExpect {
@@ -213,9 +234,19 @@ func reportAssertions(st *story.Story, text string, failures []string) []reports
 	for line := range byLine {
 		add(line)
 	}
+	for line := range skips {
+		add(line)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	for _, f := range unplaced {
 		out = append(out, reports.Assertion{Text: "end of story", Detail: f})
+	}
+	for _, f := range unplacedSkips {
+		what, why, _ := strings.Cut(f, ": ")
+		if what == st.File {
+			what = "story setting"
+		}
+		out = append(out, reports.Assertion{Text: what, Skipped: true, Detail: why})
 	}
 	return out
 }

@@ -8,7 +8,7 @@
 //	labd sweep SUITE|STORY --seeds A..B [--parallel N] [--out DIR] [--bug NAME]
 //	labd check HISTORY_FILE [--jepsen] [--out DIR]
 //	labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]
-//	labd real STORY
+//	labd real STORY [--server kvd|etcd] [--server-bin BINARY]
 package main
 
 import (
@@ -48,7 +48,7 @@ func commands() map[string]command {
 		"sweep":  {"run a suite or a story over many seeds", "labd sweep SUITE|STORY --seeds A..B [--parallel N] [--out DIR] [--bug NAME]", cmdSweep},
 		"check":  {"check a history file for linearizability", "labd check HISTORY_FILE [--jepsen] [--out DIR]", cmdCheck},
 		"serve":  {"serve a web page to run stories and browse reports", "labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]", cmdServe},
-		"real":   {"run a story against real kvd processes", "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D]", cmdReal},
+		"real":   {"run a story on real server processes (kvd, or the real etcd)", realSynopsis, cmdReal},
 	}
 }
 

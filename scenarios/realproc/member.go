@@ -167,8 +167,9 @@ func (m *Member) ExitErr() error {
 	return m.exitErr
 }
 
-// crashed reports whether the member should run but its process is gone.
-func (m *Member) crashed() bool {
+// Crashed reports whether the member should run but its process is gone: it exited by itself
+// (a member removed from the cluster does so too).
+func (m *Member) Crashed() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.wanted && m.stateLocked() == Down

@@ -53,7 +53,7 @@ func (c *Cluster) AddMember(ctx context.Context, name string) (*Member, error) {
 	}()
 	body, _ := json.Marshal(map[string][]string{"peerURLs": {m.PeerURL}}) // cannot fail
 	var added apiMember
-	via, err := c.membersCall(ctx, http.MethodPost, "", body, http.StatusCreated, &added)
+	via, err := c.membersCall(ctx, nil, http.MethodPost, "", body, http.StatusCreated, &added)
 	if err != nil {
 		return nil, fmt.Errorf("realproc: add member %s: %w", name, err)
 	}
@@ -86,7 +86,8 @@ func (c *Cluster) AddMember(ctx context.Context, name string) (*Member, error) {
 }
 
 // RemoveMember shrinks the cluster: it removes the member called name through the members API of
-// another running member (DELETE /v2/members/ID). The removed member's process stops by itself
+// another running member (DELETE /v2/members/ID; a member asked to remove itself may stop before
+// it answers). The removed member's process stops by itself
 // once it learns of its removal (Close kills it if it has not). An *APIError says what the server
 // answered when the change fails.
 func (c *Cluster) RemoveMember(ctx context.Context, name string) error {
@@ -98,7 +99,7 @@ func (c *Cluster) RemoveMember(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("realproc: remove member %s: %w", name, err)
 	}
-	if _, err := c.membersCall(ctx, http.MethodDelete, "/"+strconv.FormatUint(id, 16), nil, http.StatusNoContent, nil); err != nil {
+	if _, err := c.membersCall(ctx, m, http.MethodDelete, "/"+strconv.FormatUint(id, 16), nil, http.StatusNoContent, nil); err != nil {
 		return fmt.Errorf("realproc: remove member %s: %w", name, err)
 	}
 	c.mu.Lock()
@@ -156,13 +157,13 @@ func (c *Cluster) memberID(ctx context.Context, m *Member) (uint64, error) {
 	return 0, fmt.Errorf("no running member lists %s", m.Name)
 }
 
-// membersCall sends one members API request to the first running member that takes the
-// connection and decodes a want answer into out (when not nil). It returns the member that
+// membersCall sends one members API request to the first running member (but skip) that takes
+// the connection and decodes a want answer into out (when not nil). It returns the member that
 // answered. A request that reached a member is not sent again: its outcome may be unknown.
-func (c *Cluster) membersCall(ctx context.Context, method, path string, body []byte, want int, out any) (*Member, error) {
+func (c *Cluster) membersCall(ctx context.Context, skip *Member, method, path string, body []byte, want int, out any) (*Member, error) {
 	var errs []error
 	for _, m := range c.current() {
-		if m.State() != Running {
+		if m == skip || m.State() != Running {
 			continue
 		}
 		req, err := http.NewRequestWithContext(ctx, method, m.ClientURL+"/v2/members"+path, bytes.NewReader(body))

@@ -46,7 +46,7 @@ var errMemberDown = errors.New("member is down")
 func (c *Cluster) ready(ctx context.Context) error {
 	running := 0
 	for _, m := range c.current() {
-		if m.crashed() {
+		if m.Crashed() {
 			return fmt.Errorf("realproc: %s exited (see %s): %w", m.Name, m.LogPath, errMemberDown)
 		}
 		if m.State() != Running {
@@ -54,7 +54,7 @@ func (c *Cluster) ready(ctx context.Context) error {
 		}
 		running++
 		if err := c.memberReady(ctx, m); err != nil {
-			if m.crashed() {
+			if m.Crashed() {
 				return fmt.Errorf("realproc: %s exited (see %s): %w", m.Name, m.LogPath, errMemberDown)
 			}
 			return fmt.Errorf("%s: %w", m.Name, err)

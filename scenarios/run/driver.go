@@ -1,6 +1,8 @@
 package run
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/raftlab/raftlab/checker/history"
@@ -200,4 +202,15 @@ type Check struct {
 	Note string
 	// Skipped says why the check cannot be made.
 	Skipped string
+}
+
+// unsupportedError is what a driver cannot do, with why; it matches errors.ErrUnsupported.
+type unsupportedError struct{ why string }
+
+func (e *unsupportedError) Error() string        { return e.why }
+func (e *unsupportedError) Is(target error) bool { return target == errors.ErrUnsupported }
+
+// unsupportedf says why a driver cannot do something, as an error matching errors.ErrUnsupported.
+func unsupportedf(format string, args ...any) error {
+	return &unsupportedError{why: fmt.Sprintf(format, args...)}
 }

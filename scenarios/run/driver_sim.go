@@ -156,7 +156,7 @@ var requestKinds = map[history.Kind]netsim.RequestKind{
 
 func (d *simDriver) Do(r Request, target uint64) (Call, error) {
 	if r.Recursive {
-		return nil, fmt.Errorf("recursive %s: %w by the simulator's clients", r.Kind, errors.ErrUnsupported)
+		return nil, unsupportedf("recursive %s: the simulator's clients read and delete single keys", r.Kind)
 	}
 	req := netsim.Request{Kind: requestKinds[r.Kind], Key: r.Key, Value: r.Value, PrevValue: r.PrevValue,
 		PrevIndex: r.PrevIndex, TTL: int64(r.TTL)}
@@ -176,7 +176,7 @@ func (d *simDriver) CallBudget(target uint64) int64 {
 }
 
 func (d *simDriver) Mkdir(string, time.Duration, bool) (Call, error) {
-	return nil, fmt.Errorf("mkdir: %w by the simulator's clients", errors.ErrUnsupported)
+	return nil, unsupportedf("mkdir: the simulator's clients write registers, not directories")
 }
 
 func (d *simDriver) AddMember(name string) (uint64, Call, error) {

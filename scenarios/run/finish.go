@@ -18,6 +18,8 @@ func (x *executor) finish() {
 	if x.step == nil {
 		x.beginStep("End of the story")
 	}
+	// The last slide shows the cluster before the driver's end (real processes are stopped then).
+	last := x.snapshot()
 	r := x.res
 	r.History = x.d.History()
 	r.Verdict = checker.Check(r.History, checker.Options{})
@@ -37,7 +39,7 @@ func (x *executor) finish() {
 		}
 	}
 	r.Watches, r.Monitor, r.Samples, r.TraceHash = end.Watches, end.Monitor, end.Samples, end.TraceHash
-	x.endStep()
+	x.endStepWith(last)
 	now := x.d.Now()
 	for _, w := range x.open {
 		w.End = now

@@ -13,14 +13,20 @@ func (x *executor) beginStep(caption string) {
 }
 
 // endStep snapshots the cluster, prints the slide and keeps it in the result.
-func (x *executor) endStep() {
+func (x *executor) endStep() { x.endStepWith(nil) }
+
+// endStepWith is endStep with the cluster's snapshot already taken (nil: take it now).
+func (x *executor) endStepWith(nodes []NodeSnapshot) {
 	x.driverEvents()
 	if x.step == nil {
 		return
 	}
 	x.reportAsync()
 	x.step.At = x.d.Now()
-	x.step.Nodes = x.snapshot()
+	if nodes == nil {
+		nodes = x.snapshot()
+	}
+	x.step.Nodes = nodes
 	x.res.Steps = append(x.res.Steps, *x.step)
 	x.print(renderStep(len(x.res.Steps), x.step))
 	x.step = nil

@@ -27,8 +27,8 @@ func Run(st *story.Story, opts Options) (*Result, error) {
 	if err := validate(st); err != nil {
 		return nil, err
 	}
-	if st.Heartbeat <= 0 || st.Election < st.Heartbeat {
-		return nil, fmt.Errorf("run: %s: the election timeout (%v) must be at least one heartbeat (%v)", st.File, st.Election, st.Heartbeat)
+	if err := checkTiming(st); err != nil {
+		return nil, err
 	}
 	seed := st.Seed
 	if opts.Seed != nil {
