@@ -215,6 +215,7 @@ func (cs *clientSet) attempt(cl *call) {
 func (cs *clientSet) timeout(cl *call, a int, target uint64) {
 	if cl.attempt == a && cl.awaiting && !cl.done {
 		cs.sim.tracef("timeout", cs.sim.name(target), "c%d id=%d attempt=%d", cl.c.id, cl.req.ID, a)
+		cs.abandon(target, cl.req.ID)
 		cs.failAttempt(cl, ErrClientTimeout)
 	}
 }
@@ -242,6 +243,11 @@ func (cs *clientSet) arrive(cl *call, a int, target uint64) {
 // serve hands the request of attempt a to the live process on h: a local read is answered at once,
 // everything else is submitted.
 func (cs *clientSet) serve(h *host, cl *call, a int) {
+	if !h.serving() {
+		h.holdUntilServing(cl.req.ID, "request", string(appendCallHead(nil, cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key)),
+			func() { cs.serve(h, cl, a) })
+		return
+	}
 	req := cl.req
 	req.Now = h.localNow()
 	if req.Kind == ReqGet {

@@ -79,6 +79,8 @@ type member struct {
 	stderr    *syncBuffer
 	exited    chan struct{}
 	exitErr   error
+	// env is added to the process's environment (e.g. GOMEMLIMIT).
+	env []string
 }
 
 // freePort reserves a port on 127.0.0.1 and releases it for the process to bind.
@@ -113,13 +115,22 @@ func (m *member) baseArgs() []string {
 	return append(args, fastTiming...)
 }
 
-// start runs kvd with extra flags; the process is killed at the end of the test.
+// start runs kvd with the base flags and extra ones; the process is killed at the end of the test.
 func (m *member) start(t *testing.T, extra ...string) {
+	t.Helper()
+	m.startWith(t, append(m.baseArgs(), extra...)...)
+}
+
+// startWith runs kvd with exactly args.
+func (m *member) startWith(t *testing.T, args ...string) {
 	t.Helper()
 	m.stderr = &syncBuffer{}
 	m.exited = make(chan struct{})
-	m.cmd = exec.Command(kvdBinary, append(m.baseArgs(), extra...)...)
+	m.cmd = exec.Command(kvdBinary, args...)
 	m.cmd.Stderr = m.stderr
+	if m.env != nil {
+		m.cmd.Env = append(os.Environ(), m.env...)
+	}
 	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, m.cmd.Start())
 	go func(cmd *exec.Cmd, exited chan struct{}) {

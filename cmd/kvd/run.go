@@ -39,6 +39,9 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		return exitError
 	}
 	log := newLogger(s, stderr)
+	for _, n := range o.notices {
+		log.Info(n, "path", o.configFile)
+	}
 	for _, w := range o.warnings {
 		log.Warn(w)
 	}
@@ -89,7 +92,8 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		Name: s.name, DataDir: s.dataDir, PeerListener: peerLn, PeerTLS: s.tls.peerClient,
 		PeerURLs: s.advertisePeers, ClientURLs: s.advertiseClients,
 		InitialCluster: s.initialCluster, Token: s.token, Join: s.join,
-		CheckClusterID:    s.explicitCluster && !s.join,
+		CheckClusterID:    s.explicitCluster && !s.join && !s.forceNewCluster,
+		ForceNewCluster:   s.forceNewCluster,
 		HeartbeatInterval: s.heartbeat, ElectionTimeout: s.election, SnapshotCount: s.snapshotCount,
 		StrictReconfigCheck: s.strict, Logger: log,
 	})
@@ -100,11 +104,15 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	handler := httpapi.New(httpapi.Config{Backend: srv, Logger: log.With("component", "httpapi")})
 	httpSrv := newClientServer(handler, clientLimits)
 	served := make(chan error, len(clientLns))
-	for _, ln := range clientLns {
-		log.Info("serving client requests", "address", ln.Addr().String())
-		go func() { served <- httpSrv.Serve(ln) }()
-	}
 	var runErr error
+	if waitReady(ctx, srv, log) {
+		for _, ln := range clientLns {
+			log.Info("serving client requests", "address", ln.Addr().String())
+			go func() { served <- httpSrv.Serve(ln) }()
+		}
+	} else {
+		closeClients()
+	}
 	select {
 	case <-ctx.Done():
 		log.Info("received signal, shutting down")
@@ -115,16 +123,41 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	case err := <-served:
 		runErr = fmt.Errorf("serve clients: %w", err)
 	}
-	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	// Client requests under way finish first (a leader still leads meanwhile), then the member
+	// stops: a leader hands leadership to another voter before it does (server.Stop).
+	httpCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := httpSrv.Shutdown(stopCtx); err != nil {
+	if err := httpSrv.Shutdown(httpCtx); err != nil {
 		_ = httpSrv.Close() // long watches do not end on their own
 	}
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), shutdownGrace+2*s.election)
+	defer cancelStop()
 	if err := srv.Stop(stopCtx); err != nil {
 		runErr = errors.Join(runErr, err)
 	}
 	log.Info("stopped")
 	return runErr
+}
+
+// waitReady waits until the member is ready to serve clients (its name and client URLs are
+// committed, or it caught up after a restart with the same ones), as etcd serves its client
+// listeners only after its publish committed. Until then the listeners are bound but nothing is
+// accepted: a client's connection waits in the listen queue instead of being refused or answered
+// from a member that is not part of the cluster's view yet. False if kvd stops first.
+func waitReady(ctx context.Context, srv *server.Server, log *slog.Logger) bool {
+	select {
+	case <-srv.Ready():
+		return true
+	default:
+	}
+	log.Info("waiting to publish this member to the cluster before serving clients")
+	select {
+	case <-srv.Ready():
+		return true
+	case <-ctx.Done():
+	case <-srv.Done():
+	}
+	return false
 }
 
 // discover runs the discovery protocol and turns its answer into a static bootstrap whose token is

@@ -34,17 +34,30 @@ func TestSweepPrintsTheSummaryTable(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(dir, sweepFile))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &rec))
-	assert.Equal(t, sweepRecord{Suite: "register-partitions", Seeds: "1..3", Runs: 3, Passed: 3,
-		OpsChecked: rec.OpsChecked, VirtualNs: rec.VirtualNs, WallNs: rec.WallNs}, rec)
+	assert.Equal(t, sweepRecord{Format: sweepFormat, Suite: "register-partitions", Seeds: "1..3", Runs: 3, Passed: 3,
+		OpsChecked: rec.OpsChecked, VirtualNs: rec.VirtualNs, WallNs: rec.WallNs, Version: currentVersion(""),
+		Results: rec.Results}, rec)
 	assert.Positive(t, rec.OpsChecked)
 	assert.Positive(t, rec.VirtualNs)
+	require.Len(t, rec.Results, 3)
+	for i, r := range rec.Results {
+		assert.Equal(t, uint64(i+1), r.Seed)
+		assert.Equal(t, verdictPass, r.Verdict)
+		assert.Regexp(t, `^[0-9a-f]{16}$`, r.TraceHash)
+		assert.Positive(t, r.OpsChecked)
+		assert.Positive(t, r.VirtualNs)
+		assert.Positive(t, r.WallNs)
+		assert.Empty(t, r.Problems)
+		assert.Equal(t, fmt.Sprintf("go run ./cmd/labd replay register-partitions --seed %d --trace %s", i+1, r.TraceHash), r.Replay)
+		assert.Equal(t, fmt.Sprintf("seed-%d", i+1), r.Report, "a sweep of up to 200 seeds reports every seed")
+	}
 }
 
 // TestSweepKnownBugSucceedsWhenFound: a known-bug sweep exits 0 having found its bug, says so, and
 // every seed that found it replays alone, bit for bit, with the printed command and from its report.
 func TestSweepKnownBugSucceedsWhenFound(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sweep")
-	r := runLabd(t, "sweep", "register-partitions", "--seeds", "1..4", "--bug", "local-quorum-reads", "--out", dir)
+	r := runLabd(t, "sweep", "register-partitions", "--seeds", "5..8", "--bug", "local-quorum-reads", "--out", dir)
 	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	var rec sweepRecord
 	data, err := os.ReadFile(filepath.Join(dir, sweepFile))
@@ -98,10 +111,10 @@ func TestSweepTheCorrectControlOfABugSuite(t *testing.T) {
 
 // TestSweepKnownBugNotFoundFails: a known-bug sweep that finds nothing exits 1.
 func TestSweepKnownBugNotFoundFails(t *testing.T) {
-	assert.Equal(t, exitFailed, sweepExit(sweepPlan{Suite: suite.Suite{KnownBug: true}}, sweepTotals{Runs: 3, Passed: 3}))
-	assert.Equal(t, exitOK, sweepExit(sweepPlan{Suite: suite.Suite{KnownBug: true}}, sweepTotals{Runs: 3, Passed: 2, Failed: 1}))
-	assert.Equal(t, exitOK, sweepExit(sweepPlan{}, sweepTotals{Runs: 3, Passed: 3}))
-	assert.Equal(t, exitFailed, sweepExit(sweepPlan{}, sweepTotals{Runs: 3, Passed: 2, Failed: 1}))
+	assert.Equal(t, exitFailed, sweepExit(sweepRecord{KnownBug: true, Runs: 3, Passed: 3}))
+	assert.Equal(t, exitOK, sweepExit(sweepRecord{KnownBug: true, Runs: 3, Passed: 2, Failed: 1}))
+	assert.Equal(t, exitOK, sweepExit(sweepRecord{Runs: 3, Passed: 3}))
+	assert.Equal(t, exitFailed, sweepExit(sweepRecord{Runs: 3, Passed: 2, Failed: 1}))
 }
 
 // TestSweepAStory: a story sweeps like a suite; a seed that fails an expectation keeps the story's
@@ -182,9 +195,13 @@ func TestSweepSeedsRunsEverySeedOnceInOrder(t *testing.T) {
 	for i := range progress {
 		assert.Equal(t, i+1, progress[i])
 	}
-	totals := sumSweep(outcomes)
+	rec := newSweepRecord(sweepPlan{Suite: suite.Suite{Name: "s"}, Seeds: seedRange{From: 10, To: 29}}, nil, codeVersion{}, outcomes, 0)
 	// seeds 10, 15, 20, 25 fail their checks; 13 and 17 could not run.
-	assert.Equal(t, sweepTotals{Runs: 20, Passed: 14, Failed: 6, Ops: totals.Ops}, totals)
+	assert.Equal(t, []uint64{10, 13, 15, 17, 20, 25}, rec.FailedSeeds)
+	assert.Equal(t, []int{20, 14, 6}, []int{rec.Runs, rec.Passed, rec.Failed})
+	assert.Equal(t, verdictFail, rec.Results[3].Verdict)
+	assert.Equal(t, []string{"error: cannot start"}, rec.Results[3].Problems)
+	assert.Empty(t, rec.Results[3].TraceHash, "a seed that could not run has no trace")
 }
 
 func TestPlural(t *testing.T) {

@@ -79,6 +79,10 @@ func (h *handler) doKeysThen(w http.ResponseWriter, r *http.Request, req node.Re
 	if req.Kind == node.KindWrite {
 		h.metrics.countProposal(err)
 	}
+	if errors.Is(err, node.ErrTooLarge) { // the door let through what the node refuses: not a 500
+		writeStoreError(w, requestTooLarge())
+		return
+	}
 	if err != nil {
 		h.writeKeyError(w, err)
 		return
@@ -104,6 +108,10 @@ func writeKeyEvent(w http.ResponseWriter, ev *store.Event, etcdIndex, raftIndex,
 	}
 	if noValueOnSuccess && hidesValue(ev.Action) {
 		ev = &store.Event{Action: ev.Action}
+	}
+	if ev.Node != nil && len(ev.Node.Nodes) > 0 {
+		_ = writeEventStream(w, code, ev) // a listing: its size has no bound but the store's
+		return
 	}
 	_ = writeJSONLine(w, code, ev) // a failed write means the client went away
 }

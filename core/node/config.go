@@ -35,6 +35,14 @@ type Config struct {
 	InitialMembers []Member
 	// Join marks a node added at runtime: it starts with no configuration and waits for the leader.
 	Join bool
+	// Name and ClientURLs are this member's attributes: the node publishes them through raft once a
+	// leader is known and is ready to serve once they are applied (see Status.Ready). With no Name
+	// it publishes nothing and is ready once it has caught up with the cluster.
+	Name       string
+	ClientURLs []string
+	// StrictReconfigCheck refuses a membership change that would leave too few started members for
+	// a quorum (etcd's --strict-reconfig-check), with ErrNotEnoughStartedMembers.
+	StrictReconfigCheck bool
 	// ElectionTicks (default 10) and HeartbeatTicks (default 1) are in ticks.
 	ElectionTicks  int
 	HeartbeatTicks int
@@ -47,10 +55,14 @@ type Config struct {
 	SnapshotCount uint64
 	// SnapshotCatchUpEntries are kept in the log after a snapshot for slow followers (default 5000).
 	SnapshotCatchUpEntries uint64
-	// RequestTimeoutTicks: a waiting request is answered with ErrTimeout after this many ticks
-	// (default 5s + 2 election timeouts, as etcd).
+	// RequestTimeoutTicks: a request is answered at the latest this many ticks after it was first
+	// submitted, with ErrTimeout or the refusal that kept it waiting (default 5s + 2 election
+	// timeouts, as etcd's request timeout).
 	RequestTimeoutTicks int
-	// MaxRequestBytes is the largest encoded request accepted (default 1.5 MiB, as etcd).
+	// MaxRequestBytes bounds a request's payload (a write's key, value and prevValue; a member's
+	// URLs): its log entry may be at most MaxRequestBytes+MaxEnvelopeBytes long, here and in a
+	// proposal forwarded by a peer. Default DefaultMaxRequestBytes; the HTTP layer refuses larger
+	// payloads at the door with the same limit.
 	MaxRequestBytes int
 	// DedupWindow is how many applied request IDs each replica remembers (default 20000).
 	DedupWindow int
@@ -65,6 +77,14 @@ type Config struct {
 	Rand raft.Rand
 	Bugs Bugs
 }
+
+// DefaultMaxRequestBytes is the default payload limit of a request: 1.5 MiB, etcd's default
+// --max-request-bytes.
+const DefaultMaxRequestBytes = 1536 * 1024
+
+// MaxEnvelopeBytes bounds what a log entry adds to its payload: the envelope's field names, numbers
+// and string lengths, and a membership change's header (TestMaxEnvelopeBytesCoversTheEncoding).
+const MaxEnvelopeBytes = 512
 
 const (
 	defaultTickInterval = int64(100e6)
@@ -105,7 +125,7 @@ func (c *Config) withDefaults() (Config, error) {
 		out.RequestTimeoutTicks = int(timeout / out.TickInterval)
 	}
 	if out.MaxRequestBytes == 0 {
-		out.MaxRequestBytes = 1536 * 1024
+		out.MaxRequestBytes = DefaultMaxRequestBytes
 	}
 	if out.DedupWindow == 0 {
 		out.DedupWindow = 20000

@@ -2,6 +2,7 @@ package node
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
@@ -162,7 +163,9 @@ func (n *Node) maybeSnapshot() {
 		compactTo = 0
 	}
 	if compactTo > 0 {
-		if err := n.storage.Compact(compactTo); err != nil {
+		// ErrCompacted: the log already starts past compactTo (a member restarted from a
+		// snapshot newer than compactTo), there is nothing to compact, as etcd has it.
+		if err := n.storage.Compact(compactTo); err != nil && !errors.Is(err, raft.ErrCompacted) {
 			n.fail(fmt.Errorf("node: compact log: %w", err))
 			return
 		}

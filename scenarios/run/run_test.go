@@ -69,7 +69,7 @@ expect leader n1 term 1
 	assert.False(t, res.Passed)
 	assert.Equal(t, []string{
 		"x.story:8: expected leader n2, got leader n1 in term 1",
-		"x.story:10: expected w value 2, got ok (index 5)",
+		"x.story:10: expected w value 2, got ok (index 8)",
 		"x.story:11: expected log n1: 1 9, got: 1 1",
 		"x.story:12: expected n3 is leader, got follower",
 		"x.story:13: expected n3 to be leader within 1s, got n3 is follower",
