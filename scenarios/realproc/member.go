@@ -49,6 +49,8 @@ type Member struct {
 	// binary, args and env are what the member was last started with (a restart uses them).
 	binary    string
 	args, env []string
+	// logStart is the size of the log file when the last start began (RunLog reads from there).
+	logStart int64
 }
 
 // NewMember picks free ports for a member called name whose data directory and log are in dir.
@@ -85,6 +87,10 @@ func (m *Member) Start(binary string, args, env []string) error {
 	if err != nil {
 		return fmt.Errorf("realproc: %s: open log: %w", m.Name, err)
 	}
+	var logStart int64
+	if fi, err := log.Stat(); err == nil {
+		logStart = fi.Size()
+	}
 	cmd := exec.Command(binary, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = append(os.Environ(), env...)
@@ -97,6 +103,7 @@ func (m *Member) Start(binary string, args, env []string) error {
 	m.mu.Lock()
 	m.cmd, m.exited, m.exitErr, m.paused, m.wanted = cmd, exited, nil, false, true
 	m.binary, m.args, m.env = binary, append([]string(nil), args...), append([]string(nil), env...)
+	m.logStart = logStart
 	m.mu.Unlock()
 	go func() {
 		err := cmd.Wait()
@@ -182,6 +189,18 @@ func (m *Member) Log() string {
 		return fmt.Sprintf("(log %s: %v)", m.LogPath, err)
 	}
 	return string(b)
+}
+
+// RunLog is what the member's last start wrote to its log so far (Log has every start).
+func (m *Member) RunLog() string {
+	m.mu.Lock()
+	start := m.logStart
+	m.mu.Unlock()
+	log := m.Log()
+	if int64(len(log)) < start {
+		return log
+	}
+	return log[start:]
 }
 
 // Signal sends sig to the member's process group (a running or paused member).
