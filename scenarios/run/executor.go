@@ -25,6 +25,9 @@ type executor struct {
 	ops     map[string]*namedOp
 	opOrder []string
 	watches map[string]Watch
+	// skipped are the names of operations and watches the driver could not start: what a later
+	// statement asks of them is skipped too.
+	skipped map[string]bool
 	removed map[uint64]bool
 	// linFailedAt is the history length at the last failed `expect linearizable` (0: none), so
 	// the end-of-story check does not report the same violation twice.
@@ -62,6 +65,23 @@ func (x *executor) skipf(pos story.Pos, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	x.res.Skipped = append(x.res.Skipped, posString(pos)+": "+msg)
 	x.event("SKIPPED " + msg)
+}
+
+// markSkipped notes that the operation or watch name (when it has one) was skipped.
+func (x *executor) markSkipped(name string) {
+	if name != "" {
+		x.skipped[name] = true
+	}
+}
+
+// skippedName skips a statement about the operation or watch name when name was skipped, and says
+// whether it did.
+func (x *executor) skippedName(pos story.Pos, what, name string) bool {
+	if !x.skipped[name] {
+		return false
+	}
+	x.skipf(pos, "%s: %s was skipped", what, name)
+	return true
 }
 
 // posString is FILE:LINE, or FILE for a story-wide setting (line 0).

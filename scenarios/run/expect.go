@@ -275,6 +275,9 @@ func ResultMatches(e *story.Expect, op history.Op, cause string) (pass bool, wan
 }
 
 func (x *executor) expectResult(pos story.Pos, e *story.Expect) {
+	if x.skippedName(pos, "expect "+e.Name, e.Name) {
+		return
+	}
 	no, ok := x.ops[e.Name]
 	if !ok {
 		x.failf(pos, "expected an operation called %s, got none", e.Name)
@@ -318,6 +321,11 @@ func (x *executor) expectAvailable(pos story.Pos, want bool) {
 // expectOneOk checks that exactly one of the named operations succeeded (one winner per round of
 // concurrent compare-and-swaps).
 func (x *executor) expectOneOk(pos story.Pos, e *story.Expect) {
+	for _, name := range e.Names {
+		if x.skippedName(pos, "expect one of "+strings.Join(e.Names, ",")+" ok", name) {
+			return
+		}
+	}
 	var winners, pending []string
 	for _, name := range e.Names {
 		no, ok := x.ops[name]

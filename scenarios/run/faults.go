@@ -167,6 +167,7 @@ func (x *executor) closeNodeWindows(now int64, kind string, ids []uint64) {
 func (x *executor) memberAdd(s *story.Stmt, f nemesis.MemberAdd, name string) {
 	id, call, err := x.d.AddMember(f.Name)
 	if x.unsupported(s.Pos, err) {
+		x.markSkipped(name)
 		return
 	}
 	if err != nil {
@@ -187,6 +188,7 @@ func (x *executor) memberRemove(s *story.Stmt, f nemesis.MemberRemove, name stri
 	}
 	call, err := x.d.RemoveMember(id)
 	if x.unsupported(s.Pos, err) {
+		x.markSkipped(name)
 		return
 	}
 	if err != nil {

@@ -22,6 +22,10 @@ func (x *executor) op(s *story.Stmt) {
 	req := Request{Kind: history.Kind(o.Verb), Key: o.Key, Value: o.Value, PrevValue: o.PrevValue,
 		PrevIndex: o.PrevIndex, TTL: o.TTL, HasTTL: o.HasTTL, Recursive: o.Recursive}
 	if o.PrevIndexOf != "" {
+		if x.skippedName(s.Pos, o.Verb+" "+o.Key+" prev-index of "+o.PrevIndexOf, o.PrevIndexOf) {
+			x.markSkipped(o.Name)
+			return
+		}
 		idx, err := x.indexOf(o.PrevIndexOf)
 		if err != nil {
 			x.failf(s.Pos, "expected `prev-index of %s` to name a completed operation, got %v", o.PrevIndexOf, err)
@@ -42,6 +46,7 @@ func (x *executor) op(s *story.Stmt) {
 	}
 	call, err := x.d.Do(req, target)
 	if x.unsupported(s.Pos, err) {
+		x.markSkipped(o.Name)
 		return
 	}
 	if err != nil {

@@ -56,6 +56,7 @@ func execute(st *story.Story, d Driver, seed uint64, out io.Writer, maxTime time
 		aliases: map[string]uint64{},
 		ops:     map[string]*namedOp{},
 		watches: map[string]Watch{},
+		skipped: map[string]bool{},
 		removed: map[uint64]bool{},
 	}
 	for i := range st.Nodes {
