@@ -192,25 +192,8 @@ func reportAssertions(st *story.Story, text string, failures, skipped []string) 
 		}
 		return ""
 	}
-	byLine := make(map[int][]string)
-	skips := make(map[int][]string)
-	var unplaced, unplacedSkips []string
-	for _, f := range failures {
-		line, detail, ok := failureLine(st.File, f)
-		if !ok {
-			unplaced = append(unplaced, f)
-			continue
-		}
-		byLine[line] = append(byLine[line], detail)
-	}
-	for _, f := range skipped {
-		line, detail, ok := failureLine(st.File, f)
-		if !ok {
-			unplacedSkips = append(unplacedSkips, f)
-			continue
-		}
-		skips[line] = append(skips[line], detail)
-	}
+	byLine, unplaced := byStoryLine(st.File, failures)
+	skips, unplacedSkips := byStoryLine(st.File, skipped)
 	var out []reports.Assertion
 	seen := make(map[int]bool)
 	add := func(line int) {
@@ -249,6 +232,22 @@ func reportAssertions(st *story.Story, text string, failures, skipped []string) 
 		out = append(out, reports.Assertion{Text: what, Skipped: true, Detail: why})
 	}
 	return out
+}
+
+// byStoryLine groups executor lines ("FILE:LINE: message") by line; the ones without a line of the
+// story come back as they are.
+func byStoryLine(file string, lines []string) (map[int][]string, []string) {
+	byLine := make(map[int][]string)
+	var unplaced []string
+	for _, f := range lines {
+		line, detail, ok := failureLine(file, f)
+		if !ok {
+			unplaced = append(unplaced, f)
+			continue
+		}
+		byLine[line] = append(byLine[line], detail)
+	}
+	return byLine, unplaced
 }
 
 // failureLine splits an executor failure "FILE:LINE: expected …" into its line and message.

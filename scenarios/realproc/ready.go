@@ -179,25 +179,31 @@ func (c *Cluster) agreedLeader(ctx context.Context) (*Member, error) {
 
 // getOK fetches url and returns the body of a 200 answer.
 func getOK(ctx context.Context, url string) ([]byte, error) {
+	body, _, err := httpGet(ctx, url)
+	return body, err
+}
+
+// httpGet fetches url (within requestTimeout) and returns the body and headers of a 200 answer.
+func httpGet(ctx context.Context, url string) ([]byte, http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", url, err)
+		return nil, nil, fmt.Errorf("GET %s: %w", url, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, &statusError{url: url, status: resp.StatusCode}
+		return nil, nil, &statusError{url: url, status: resp.StatusCode}
 	}
-	return body, nil
+	return body, resp.Header, nil
 }
 
 // statusError is an answer other than 200 OK.

@@ -56,7 +56,7 @@ func MemberStatus(ctx context.Context, m *Member) (Status, error) {
 			st.Role = "follower"
 		}
 	}
-	hdr, err := head(ctx, m.ClientURL+"/v2/keys/")
+	_, hdr, err := httpGet(ctx, m.ClientURL+"/v2/keys/")
 	if err != nil {
 		return Status{}, fmt.Errorf("realproc: %s: %w", m.Name, err)
 	}
@@ -97,21 +97,4 @@ func roleName(state string) string {
 	default:
 		return "follower"
 	}
-}
-
-// head GETs url and returns the headers of a 200 answer.
-func head(ctx context.Context, url string) (http.Header, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &statusError{url: url, status: resp.StatusCode}
-	}
-	return resp.Header, nil
 }
