@@ -103,8 +103,8 @@ const (
 	SettingPreVoteOff     = "pre-vote off"
 )
 
-// unsupported says whether the driver cannot honour the setting.
-func (i DriverInfo) unsupported(name string) bool {
+// cannotHonour says whether the driver cannot honour the setting.
+func (i DriverInfo) cannotHonour(name string) bool {
 	for _, s := range i.Unsupported {
 		if s.Name == name {
 			return true

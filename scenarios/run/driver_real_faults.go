@@ -178,6 +178,11 @@ func (d *realDriver) AddMember(name string) (uint64, Call, error) {
 		return 0, nil, fmt.Errorf("%s already exists", name)
 	}
 	d.open()
+	links := realproc.LinkTable{} // the new member's links, with delays from the latency range
+	for _, o := range d.nodeNames() {
+		links[realproc.Link{From: name, To: o}] = realproc.LinkState{Delay: d.drawDelay()}
+		links[realproc.Link{From: o, To: name}] = realproc.LinkState{Delay: d.drawDelay()}
+	}
 	d.mu.Lock()
 	d.names = append(d.names, name)
 	id := uint64(len(d.names))
@@ -188,7 +193,9 @@ func (d *realDriver) AddMember(name string) (uint64, Call, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.delayLinksOf(name)
+			for l, st := range links {
+				d.c.Network().SetLink(l.From, l.To, st)
+			}
 			for {
 				if _, err := realproc.MemberStatus(ctx, m); err == nil {
 					return nil, nil
@@ -201,17 +208,6 @@ func (d *realDriver) AddMember(name string) (uint64, Call, error) {
 			}
 		})
 	return id, c, nil
-}
-
-// delayLinksOf gives the links to and from a new member delays from the latency range.
-func (d *realDriver) delayLinksOf(name string) {
-	nw := d.c.Network()
-	for _, o := range d.nodeNames() {
-		if o != name {
-			nw.SetLink(name, o, realproc.LinkState{Delay: d.drawDelay()})
-			nw.SetLink(o, name, realproc.LinkState{Delay: d.drawDelay()})
-		}
-	}
 }
 
 // RemoveMember removes node id through the members API; the removed member stops by itself.

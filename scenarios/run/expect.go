@@ -140,9 +140,9 @@ func (x *executor) expectLeader(pos story.Pos, e *story.Expect) {
 func (x *executor) roleMismatch(pos story.Pos, id uint64, role, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	switch {
-	case id != 0 && !x.st.CheckQuorum && x.info.unsupported(SettingCheckQuorumOff) && !x.reachesMajority(id):
+	case id != 0 && !x.st.CheckQuorum && x.info.cannotHonour(SettingCheckQuorumOff) && !x.reachesMajority(id):
 		x.skipf(pos, "%s (not comparable: the servers always run check-quorum and %s is cut off from a majority)", msg, x.name(id))
-	case role == "pre-candidate" && !x.st.PreVote && x.info.unsupported(SettingPreVoteOff):
+	case role == "pre-candidate" && !x.st.PreVote && x.info.cannotHonour(SettingPreVoteOff):
 		x.skipf(pos, "%s (not comparable: the servers always run pre-vote, and %s probes an election as a pre-candidate where the story's node, without pre-vote, would not)", msg, x.name(id))
 	default:
 		x.failf(pos, "%s", msg)
