@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// statusTimeout bounds one status request.
-const statusTimeout = 500 * time.Millisecond
+// statusTimeout bounds one status request (a member catching up on a busy machine can be slow to
+// answer; a paused one is not asked).
+const statusTimeout = 2 * time.Second
 
 // Status is what a running member says about itself through the client API, the way any
 // etcd-compatible server says it.

@@ -94,17 +94,20 @@ func (x *executor) members() []uint64 {
 	return out
 }
 
-// converged reports whether every running member that answers has the same last entry (index and
-// term, which by log matching means the same log) and the same commit index; otherwise it
-// describes the first difference. Where logs cannot be seen (real processes) it compares the
-// commit index and the term.
+// converged reports whether every running member has the same last entry (index and term, which
+// by log matching means the same log) and the same commit index; otherwise it describes the first
+// difference. Where logs cannot be seen (real processes) it compares the commit index and the
+// term; a member that runs but does not answer has not converged as far as anyone can tell.
 func (x *executor) converged() (string, bool) {
 	var ref uint64
 	var refSig string
 	for _, id := range x.members() {
 		st := x.d.Status(id)
-		if !st.up() {
+		switch st.Role {
+		case roleDown, rolePaused:
 			continue
+		case roleUnreachable:
+			return x.name(id) + " does not answer", false
 		}
 		sig := fmt.Sprintf("commit %d", st.Commit)
 		if log, err := x.d.Log(id); err != nil {
