@@ -35,6 +35,9 @@ type roleSeen struct {
 type entrySeen struct {
 	node, term, hash uint64
 	at               int64
+	// inTerm is the term of the node that reported the commit (committed entries only): the entry
+	// was committed in that term or before.
+	inTerm uint64
 }
 
 type termIndex struct{ term, index uint64 }
@@ -209,7 +212,7 @@ func (m *Monitor) matchLog(e raft.Entry, seen logSeen) {
 func (m *Monitor) commit(node uint64, e raft.Entry, hash uint64, at int64) {
 	first, ok := m.committed[e.Index]
 	if !ok {
-		m.committed[e.Index] = entrySeen{node: node, term: e.Term, hash: hash, at: at}
+		m.committed[e.Index] = entrySeen{node: node, term: e.Term, hash: hash, at: at, inTerm: m.terms[node]}
 		return
 	}
 	if first.term != e.Term || first.hash != hash {
@@ -232,6 +235,11 @@ func (m *Monitor) checkCompleteness(node, term uint64, electedAt int64, entries 
 		c := m.committed[index]
 		if c.at > electedAt || (len(entries) > 0 && index < first) {
 			continue // committed later, or compacted into the leader's snapshot
+		}
+		if c.inTerm >= term {
+			// Reported in the leader's term or later: a stale leader (votes held while it was
+			// paused, counted on resume) owes only what was committed before its term.
+			continue
 		}
 		if len(entries) == 0 || index > last {
 			m.violate(at, "leader completeness: node %d leads term %d without index %d (term %d), committed by node %d at t=%d",

@@ -142,6 +142,12 @@ func TestMonitor(t *testing.T) {
 			m.ObserveRole(2, 3, true, 20)
 			m.ObserveLog(2, entries(1, 2, 3), 1, 20)
 		}, "leader completeness: node 2 leads term 3 with term 2 at index 2, but term 1 was committed there"},
+		{"a stale leader elected late owes nothing committed in its term or later", func(m *Monitor) {
+			m.ObserveRole(1, 2, true, 5)
+			m.ObserveLog(1, entries(2), 1, 10)
+			m.ObserveRole(3, 1, true, 20) // votes held while it was paused, counted on resume
+			m.ObserveLog(3, entries(1), 0, 20)
+		}, ""},
 		{"entries committed after the election are not owed", func(m *Monitor) {
 			m.ObserveRole(2, 2, true, 5)
 			m.ObserveLog(1, entries(1, 1), 2, 10)

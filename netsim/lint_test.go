@@ -18,7 +18,7 @@ import (
 )
 
 // deterministicDirs are the packages under the determinism contract (DESIGN.md), relative to this one.
-var deterministicDirs = []string{"../core/raft", "../core/store", "../core/node", "."}
+var deterministicDirs = []string{"../core/raft", "../core/store", "../core/node", "../core/faultpoint", "."}
 
 // forbiddenTime are the time functions that read or wait on the wall clock.
 var forbiddenTime = map[string]bool{

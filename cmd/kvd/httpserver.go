@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"time"
 )
@@ -26,4 +27,13 @@ var clientLimits = serverLimits{ReadHeader: 10 * time.Second, Idle: 2 * time.Min
 func newClientServer(handler http.Handler, limits serverLimits) *http.Server {
 	return &http.Server{Handler: handler, ReadHeaderTimeout: limits.ReadHeader, IdleTimeout: limits.Idle,
 		MaxHeaderBytes: limits.MaxHeaderBytes}
+}
+
+// serveClients serves a client listener: a TLS one with net/http alone, a plain one through the
+// front (front.go), which answers the common key requests itself.
+func serveClients(srv *http.Server, ln net.Listener, tls bool) error {
+	if tls {
+		return srv.Serve(ln)
+	}
+	return serveFront(srv, ln, clientLimits)
 }

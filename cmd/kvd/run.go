@@ -106,9 +106,10 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	served := make(chan error, len(clientLns))
 	var runErr error
 	if waitReady(ctx, srv, log) {
-		for _, ln := range clientLns {
+		for i, ln := range clientLns {
 			log.Info("serving client requests", "address", ln.Addr().String())
-			go func() { served <- httpSrv.Serve(ln) }()
+			tls := s.listenClients[i].Scheme == "https"
+			go func() { served <- serveClients(httpSrv, ln, tls) }()
 		}
 	} else {
 		closeClients()

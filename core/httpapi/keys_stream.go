@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -124,57 +123,8 @@ func (e *eventEncoder) node(n *store.NodeExtern) {
 	e.raw("}")
 }
 
-// str writes s as a JSON string the way encoding/json does with HTML escaping on: <, > and &,
-// control characters, U+2028 and U+2029 escaped, invalid UTF-8 as \ufffd.
+// str writes s as a JSON string, escaped as encoding/json escapes it (store.AppendJSONString).
 func (e *eventEncoder) str(s string) {
-	const hex = "0123456789abcdef"
-	e.raw(`"`)
-	start := 0
-	for i := 0; i < len(s) && e.err == nil; {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			e.raw(s[start:i])
-			switch b {
-			case '"':
-				e.raw(`\"`)
-			case '\\':
-				e.raw(`\\`)
-			case '\b':
-				e.raw(`\b`)
-			case '\f':
-				e.raw(`\f`)
-			case '\n':
-				e.raw(`\n`)
-			case '\r':
-				e.raw(`\r`)
-			case '\t':
-				e.raw(`\t`)
-			default:
-				e.rawBytes(append(e.scratch[:0], '\\', 'u', '0', '0', hex[b>>4], hex[b&0xf]))
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		invalid := r == utf8.RuneError && size == 1
-		if !invalid && r != '\u2028' && r != '\u2029' {
-			i += size
-			continue
-		}
-		e.raw(s[start:i])
-		if invalid {
-			e.raw(`\ufffd`)
-		} else {
-			e.rawBytes(append(e.scratch[:0], '\\', 'u', '2', '0', '2', hex[r&0xf]))
-		}
-		i += size
-		start = i
-	}
-	e.raw(s[start:])
-	e.raw(`"`)
+	e.scratch = store.AppendJSONString(e.scratch[:0], s)
+	e.rawBytes(e.scratch)
 }

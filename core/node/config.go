@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -76,6 +77,8 @@ type Config struct {
 	// Rand is the only randomness (election timeouts). Required.
 	Rand raft.Rand
 	Bugs Bugs
+	// Faults are the simulator's fault points (nil in production).
+	Faults *faultpoint.Set
 }
 
 // DefaultMaxRequestBytes is the default payload limit of a request: 1.5 MiB, etcd's default

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/raftlab/raftlab/core/faultpoint"
 )
 
 // startSegment durably creates segment seq, whose first entry will be firstIndex, and makes it the
@@ -13,7 +15,8 @@ import (
 func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	prologue := w.framePrologue(segmentHeader{Seq: seq, FirstIndex: firstIndex, PrevCRC: w.lastCRC})
 	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
-	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize()); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize(),
+		filePoints{w.opts.Faults, faultpoint.WALSegmentBeforeRename, faultpoint.WALSegmentBeforeDirSync}); err != nil {
 		return err
 	}
 	if !w.opts.NoSync {
@@ -35,6 +38,7 @@ func (w *WAL) startSegment(seq, firstIndex uint64) error {
 		}
 	}
 	w.file, w.fileSize, w.prologueSize, w.unsynced = f, int64(len(prologue)), int64(len(prologue)), false
+	w.fileEnd = w.fileSize
 	w.segments = append(w.segments, seg)
 	w.stats.Segments = len(w.segments)
 	return nil
@@ -76,6 +80,9 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 // cut starts the next segment after the current one was fsynced.
 func (w *WAL) cut() error {
 	last := w.segments[len(w.segments)-1]
+	if err := w.dropRoom(); err != nil {
+		return w.fail(err)
+	}
 	if err := w.startSegment(last.seq+1, w.lastIndex+1); err != nil {
 		return w.fail(fmt.Errorf("start segment %d: %w", last.seq+1, err))
 	}

@@ -46,7 +46,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
 			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
 			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
-			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs,
+			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Faults: spec.Faults,
 		}
 		var durable *node.DurableState
 		if d := spec.Durable; d != nil {

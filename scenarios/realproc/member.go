@@ -149,7 +149,7 @@ func (m *Member) stateLocked() State {
 	return Running
 }
 
-// PID is the process ID of the member's running (or paused) process, or 0.
+// PID is the process ID of the member's current run (running or paused), or 0 when it is down.
 func (m *Member) PID() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"strconv"
+	"sync"
 )
 
 // Ports are drawn below Linux's ephemeral range (32768 and up by default), where port 0 listeners
@@ -16,9 +17,13 @@ const (
 	freePortSpan = 12000
 )
 
-// FreeAddr finds a free 127.0.0.1 port below the ephemeral range and releases it for a member to
-// bind. Another process may still take it first; Start retries with new ports when a member
-// reports "address already in use".
+// handedOut are the ports FreeAddr gave out in this process: a port closed again is free until
+// its member binds it, so two draws could otherwise give two members the same port.
+var handedOut sync.Map
+
+// FreeAddr finds a free 127.0.0.1 port below the ephemeral range, never one it gave out before in
+// this process, and releases it for a member to bind. Another process may still take it first;
+// Start retries with new ports when a member reports "address already in use".
 func FreeAddr() (string, error) {
 	for range 100 {
 		port := freePortLow + rand.IntN(freePortSpan)
@@ -29,6 +34,9 @@ func FreeAddr() (string, error) {
 		addr := ln.Addr().String()
 		if err := ln.Close(); err != nil {
 			return "", fmt.Errorf("realproc: free port: %w", err)
+		}
+		if _, taken := handedOut.LoadOrStore(addr, true); taken {
+			continue // free now, but a member of this process was given it
 		}
 		return addr, nil
 	}
