@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/raftlab/raftlab/scenarios/etcdref"
@@ -58,8 +60,11 @@ func cmdReal(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd real: %v\n", err)
 		return exitFailed
 	}
+	// Interrupted, the run stops its members at once rather than leave them running.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	res, err := storyrun.Real(st, storyrun.RealOptions{Binary: binary, Flavor: flavor, Dir: dataDir,
-		ClientTimeout: *timeout, Out: stdout})
+		ClientTimeout: *timeout, Out: stdout, Context: ctx})
 	if err != nil {
 		fmt.Fprintf(stderr, "labd real: %v\n", err)
 		return exitFailed

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/raftlab/raftlab/checker/history"
@@ -30,6 +31,9 @@ type RealOptions struct {
 	MaxTime time.Duration
 	// StartTimeout bounds the start of the cluster (default 60s).
 	StartTimeout time.Duration
+	// Context, when it ends (an interrupted labd), stops the cluster at once: no member process
+	// outlives the run, and what is left of the story ends quickly, failed.
+	Context context.Context
 }
 
 // RealClientTimeout is how long one client operation may take on real processes by default: one
@@ -54,9 +58,18 @@ func Real(st *story.Story, opts RealOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Context != nil {
+		defer context.AfterFunc(opts.Context, d.interrupt)()
+	}
 	fmt.Fprintf(orDiscard(opts.Out), "%s: %s on %s: %d members on 127.0.0.1 (heartbeat %s, election %s, client timeout %s, data %s)\n",
 		st.Name, st.Title, d.server, len(st.Nodes), st.Heartbeat, st.Election, d.timeout, opts.Dir)
 	return execute(st, d, st.Seed, opts.Out, opts.MaxTime), nil
+}
+
+// interrupt stops every member now; waits and campaigns give up.
+func (d *realDriver) interrupt() {
+	d.stopped.Store(true)
+	_ = d.c.Close()
 }
 
 func orDiscard(w io.Writer) io.Writer {
@@ -108,6 +121,8 @@ type realDriver struct {
 	watches  []*realWatch
 	expiries *realExpiries
 	sampler  *realSampler
+	// stopped is set when the run was interrupted: the members are gone, nothing waits any more.
+	stopped atomic.Bool
 }
 
 // startReal starts the cluster, then cuts every link and waits until nobody leads: the story then
@@ -270,7 +285,7 @@ func (d *realDriver) Note(string) {}
 func (d *realDriver) RunUntil(pred func() bool, limit int64) bool {
 	d.open()
 	held := 0
-	for {
+	for !d.stopped.Load() {
 		if pred() {
 			held++
 			if held == 2 {
@@ -285,6 +300,7 @@ func (d *realDriver) RunUntil(pred func() bool, limit int64) bool {
 		}
 		time.Sleep(min(realPoll, left))
 	}
+	return false
 }
 
 func (d *realDriver) Events() []Event {

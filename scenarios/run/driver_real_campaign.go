@@ -31,7 +31,7 @@ func (d *realDriver) Campaign(id uint64) error {
 		d.c.Network().Restore(restore)
 	}()
 	deadline := time.Now().Add(10 * d.st.Election)
-	for attempt := 0; time.Now().Before(deadline); attempt++ {
+	for attempt := 0; time.Now().Before(deadline) && !d.stopped.Load(); attempt++ {
 		if attempt > 0 || !d.pending {
 			if err := d.expireLeases(deadline); err != nil {
 				return err
@@ -56,7 +56,7 @@ func (d *realDriver) expireLeases(deadline time.Time) error {
 		if lead, _ := d.Leader(); lead == 0 {
 			break
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) || d.stopped.Load() {
 			return nil // the caller sees no winner and gives up
 		}
 		time.Sleep(realPoll)
@@ -97,7 +97,7 @@ func (d *realDriver) campaignOnce(id uint64, restore realproc.LinkTable, deadlin
 			return fmt.Errorf("campaign: %w", err)
 		}
 	}
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && !d.stopped.Load() {
 		if lead, _ := d.Leader(); lead != 0 {
 			return nil
 		}
