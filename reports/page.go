@@ -22,6 +22,7 @@ type pageView struct {
 	Assertions    []assertionView
 	AssertPassed  int
 	AssertSkipped int
+	NoLogs        bool
 	Figures       []figureView
 	Steps         []stepView
 	Narrative     []string
@@ -105,6 +106,7 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		Duration:      formatSeconds(end),
 		TimeLabel:     "Virtual time",
 		Server:        run.Server,
+		NoLogs:        run.NoLogs,
 		Verdict: verdictView{
 			Linearizable:      run.Verdict.Linearizable,
 			Summary:           run.Verdict.Summary,
@@ -154,14 +156,18 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		names[l.id] = l.name
 	}
 	for i, st := range run.Steps {
-		v.Steps = append(v.Steps, buildStep(i+1, st, names))
+		v.Steps = append(v.Steps, buildStep(i+1, st, names, run.NoLogs))
 	}
 	return v
 }
 
-// buildStep lays out one slide, padding every table to the same height.
-func buildStep(number int, st Step, names map[uint64]string) stepView {
+// buildStep lays out one slide, padding every table to the same height (no rows at all when logs
+// could not be seen).
+func buildStep(number int, st Step, names map[uint64]string, noLogs bool) stepView {
 	rows := minSlideRows
+	if noLogs {
+		rows = 0
+	}
 	for _, l := range st.Logs {
 		rows = max(rows, len(l.Entries))
 	}

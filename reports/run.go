@@ -31,6 +31,9 @@ type Run struct {
 	Assertions []Assertion
 	// Server says what ran the story ("" for the simulator, which the page then names).
 	Server string
+	// NoLogs marks a run whose nodes' logs could not be seen (real processes): the slides show
+	// roles, terms and commit indexes only, and say so, instead of empty log tables.
+	NoLogs bool
 	// WallTime marks a run on real processes: its times are wall-clock time since the story began,
 	// not virtual time, and the page and figures say so.
 	WallTime bool

@@ -44,6 +44,7 @@ func reportRun(res *storyrun.Result, text, replay string) reports.Run {
 	if res.Wall {
 		rr.Title += " (on " + res.Server + ")"
 		rr.Server, rr.WallTime = res.Server, true
+		rr.NoLogs = len(res.Steps) > 0 && len(res.Steps[0].Nodes) > 0 && res.Steps[0].Nodes[0].NoLog
 		rr.TraceHash = "none: a run on real processes is not reproducible bit for bit"
 	}
 	return rr

@@ -111,6 +111,7 @@ func TestRealMuchWowCoolPassesOnKvd(t *testing.T) {
 	assert.NotContains(t, string(page), "Virtual time")
 	assert.Contains(t, string(page), `<td class="outcome">skipped</td>`, "a skipped assertion shows as skipped")
 	assert.Regexp(t, `passed, \d+ skipped\)`, string(page))
+	assert.Contains(t, string(page), `id="nologs"`, "the slides say they show no logs")
 
 	hist := readHistory(t, report)
 	require.Len(t, hist, 4, "much, wow, cool and the quorum read")
