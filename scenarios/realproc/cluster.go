@@ -26,7 +26,7 @@ type Config struct {
 	// Heartbeat and Election are --heartbeat-interval and --election-timeout (default 100ms and
 	// 1s, etcd's defaults).
 	Heartbeat, Election time.Duration
-	// Args are extra flags for every member.
+	// Args are extra flags for every member, after the others (so they override them).
 	Args []string
 	// Env is added to every member's environment (GOMEMLIMIT, say).
 	Env []string
@@ -163,18 +163,18 @@ func (c *Cluster) startAll(ctx context.Context) error {
 // args are the flags of a member of the initial cluster. A restart uses the same flags: with a
 // data directory that holds a WAL, both kvd and etcd ignore the bootstrap flags and recover.
 func (c *Cluster) args(m *Member) []string {
-	return append(c.MemberArgs(m), "--initial-cluster", c.initial,
-		"--initial-cluster-token", c.cfg.Token, "--initial-cluster-state", "new")
+	return c.memberArgs(m, "--initial-cluster", c.initial, "--initial-cluster-token", c.cfg.Token,
+		"--initial-cluster-state", "new")
 }
 
-// MemberArgs are the flags every start of member m gets whatever its bootstrap: its name, data
-// directory and URLs, the cluster's timing, the flavor's flags and Config.Args.
-func (c *Cluster) MemberArgs(m *Member) []string {
+// memberArgs are the flags of a start of member m with the given bootstrap flags: its name, data
+// directory and URLs, the cluster's timing, the flavor's flags, the bootstrap and Config.Args.
+func (c *Cluster) memberArgs(m *Member, bootstrap ...string) []string {
 	args := append(m.URLArgs(),
 		"--heartbeat-interval", strconv.FormatInt(c.cfg.Heartbeat.Milliseconds(), 10),
 		"--election-timeout", strconv.FormatInt(c.cfg.Election.Milliseconds(), 10))
 	extra, _ := flavorArgs(c.cfg.Flavor) // checked by Start
-	return append(append(args, extra...), c.cfg.Args...)
+	return append(append(append(args, extra...), bootstrap...), c.cfg.Args...)
 }
 
 // Initial is the --initial-cluster value the cluster was bootstrapped with.

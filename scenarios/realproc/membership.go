@@ -73,7 +73,7 @@ func (c *Cluster) AddMember(ctx context.Context, name string) (*Member, error) {
 			initial = append(initial, n+"="+u)
 		}
 	}
-	args := append(c.MemberArgs(m), "--initial-cluster", strings.Join(initial, ","),
+	args := c.memberArgs(m, "--initial-cluster", strings.Join(initial, ","),
 		"--initial-cluster-token", c.cfg.Token, "--initial-cluster-state", "existing")
 	c.mu.Lock()
 	c.members = append(c.members, m)
