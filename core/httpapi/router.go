@@ -36,7 +36,7 @@ type handler struct {
 func newHandler(cfg Config) *handler {
 	reader, _ := cfg.Backend.(InternalReader)
 	return &handler{cfg: cfg, backend: cfg.Backend, metrics: newMetrics(),
-		auth: authStore{backend: cfg.Backend, reader: reader}, passwords: newPasswordChecker(),
+		auth: newAuthStore(cfg.Backend, reader), passwords: newPasswordChecker(),
 		watchers: newWatchLimiter(cfg.MaxWatchersPerConn)}
 }
 

@@ -280,10 +280,15 @@ func TestConditionalInternalWritesAreDecidedInTheLog(t *testing.T) {
 		assert.Equal(t, "v2", value(t, ev), "node %d", id)
 	}
 
+	dir := internal(store.Request{Op: store.OpCreate, Key: "/auth/roles", Dir: true})
+	require.NoError(t, dir.Err, "a directory is created as etcd creates its auth directories")
+	assert.True(t, dir.Event.Node.Dir)
+
 	for _, bad := range []store.Request{
 		{Op: store.OpCreateInOrder, Key: "/auth/q"},
 		{Op: store.OpSet, Key: "/auth/t", Value: "x", HasTTL: true, Expiration: 1},
 		{Op: store.OpCompareAndDelete, Key: "/auth/users/alice"},
+		{Op: store.OpSet, Key: "/auth/d", Dir: true},
 	} {
 		r, ok := c.submit(lead, Request{Kind: KindInternal, Write: bad}, 1)
 		require.True(t, ok)

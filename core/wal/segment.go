@@ -62,7 +62,7 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 	b = appendSegmentHeaderPayload(openFrame(b, recordSegmentHeader), hdr)
 	w.closeFrame(b, start)
 	start = len(b)
-	b = appendMsgpackBin(openFrame(b, recordMetadata), w.metadata)
+	b = appendMetadataPayload(openFrame(b, recordMetadata), w.metadata)
 	w.closeFrame(b, start)
 	if hs := w.hardState; !hs.IsEmpty() {
 		start = len(b)

@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// keysPrefix is the path of the keys API.
+// keysPrefix is the path of the keys API, where keys are addressed unless Options.KeysPrefix
+// says otherwise.
 const keysPrefix = "/v2/keys"
 
 // GetOptions tune a read.
@@ -72,7 +73,7 @@ func (c *Client) Get(ctx context.Context, key string, opts GetOptions) (*Respons
 	q.Set("recursive", strconv.FormatBool(opts.Recursive))
 	q.Set("sorted", strconv.FormatBool(opts.Sorted))
 	q.Set("quorum", strconv.FormatBool(opts.Quorum))
-	return c.keysCall(ctx, &request{method: http.MethodGet, path: keyPath(key), query: q})
+	return c.keysCall(ctx, &request{method: http.MethodGet, path: c.keyPath(key), query: q})
 }
 
 // Set writes a key (PUT). The value, ttl and refresh go in the form body, the conditions in the
@@ -105,7 +106,7 @@ func (c *Client) Set(ctx context.Context, key, value string, opts SetOptions) (*
 	}
 	return c.keysCall(ctx, &request{
 		method:      http.MethodPut,
-		path:        keyPath(key),
+		path:        c.keyPath(key),
 		query:       q,
 		body:        []byte(form.Encode()),
 		contentType: "application/x-www-form-urlencoded",
@@ -132,7 +133,7 @@ func (c *Client) CreateInOrder(ctx context.Context, dir, value string, ttl time.
 	}
 	return c.keysCall(ctx, &request{
 		method:      http.MethodPost,
-		path:        keyPath(dir),
+		path:        c.keyPath(dir),
 		body:        []byte(form.Encode()),
 		contentType: "application/x-www-form-urlencoded",
 	})
@@ -155,7 +156,7 @@ func (c *Client) Delete(ctx context.Context, key string, opts DeleteOptions) (*R
 	}
 	return c.keysCall(ctx, &request{
 		method:      http.MethodDelete,
-		path:        keyPath(key),
+		path:        c.keyPath(key),
 		query:       q,
 		contentType: "application/x-www-form-urlencoded",
 	})
@@ -170,12 +171,12 @@ func (c *Client) keysCall(ctx context.Context, r *request) (*Response, error) {
 	return decodeKeysReply(rep)
 }
 
-// keyPath puts a key under the keys API prefix.
-func keyPath(key string) string {
+// keyPath puts a key under the client's keys prefix.
+func (c *Client) keyPath(key string) string {
 	if key == "" || key[0] != '/' {
 		key = "/" + key
 	}
-	return keysPrefix + key
+	return c.keysPrefix + key
 }
 
 // ttlSeconds converts a TTL to whole seconds, rounding down like client/v2.

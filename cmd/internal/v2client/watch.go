@@ -43,7 +43,7 @@ func (w *Watcher) Next(ctx context.Context) (*Response, error) {
 		q.Set("wait", "true")
 		q.Set("waitIndex", strconv.FormatUint(w.waitIndex, 10))
 		q.Set("recursive", strconv.FormatBool(w.recursive))
-		rep, err := w.client.do(ctx, &request{method: http.MethodGet, path: keyPath(w.key), query: q})
+		rep, err := w.client.do(ctx, &request{method: http.MethodGet, path: w.client.keyPath(w.key), query: q})
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,9 @@ package v2client
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
 )
 
 // ErrNoEndpoints is returned when the client has no endpoint to talk to, for example after a
@@ -90,4 +92,31 @@ type StatusError struct {
 // Error renders the status as client/v2 does: "unexpected status code <n>".
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("unexpected status code %d", e.StatusCode)
+}
+
+// IsConnectionError tells whether err means the cluster could not be reached at all (every
+// attempt failed to dial or read, or timed out): etcdctl exits with 2 then, and etcd's discovery
+// retries.
+func IsConnectionError(err error) bool {
+	var ce *ClusterError
+	if errors.As(err, &ce) {
+		for _, e := range ce.Errors {
+			if !IsConnectionError(e) {
+				return false
+			}
+		}
+		return len(ce.Errors) > 0
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		if op.Op == "dial" || op.Op == "read" {
+			return true
+		}
+		return IsConnectionError(op.Err)
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

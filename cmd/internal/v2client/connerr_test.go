@@ -1,4 +1,4 @@
-package main
+package v2client
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/raftlab/raftlab/core/v2client"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -25,15 +24,15 @@ func TestIsConnectionError(t *testing.T) {
 		{"refused under another op", reset, true},
 		{"read", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("EOF")}, true},
 		{"timeout", &net.DNSError{IsTimeout: true}, true},
-		{"all endpoints unreachable", &v2client.ClusterError{Errors: []error{refused, refused}}, true},
-		{"one endpoint answered 503", &v2client.ClusterError{Errors: []error{refused, noLeader}}, false},
-		{"empty cluster error", &v2client.ClusterError{}, false},
-		{"key error", &v2client.Error{ErrorCode: 100}, false},
+		{"all endpoints unreachable", &ClusterError{Errors: []error{refused, refused}}, true},
+		{"one endpoint answered 503", &ClusterError{Errors: []error{refused, noLeader}}, false},
+		{"empty cluster error", &ClusterError{}, false},
+		{"key error", &Error{ErrorCode: 100}, false},
 		{"cancelled", context.Canceled, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, isConnectionError(tt.err))
+			assert.Equal(t, tt.want, IsConnectionError(tt.err))
 		})
 	}
 }

@@ -128,6 +128,23 @@ func TestKeyPathsAreCleanedAndEscaped(t *testing.T) {
 	}
 }
 
+func TestKeysPrefixAddressesKeysByTheirWholePath(t *testing.T) {
+	rec := newRecorder(t, fixed(http.StatusOK, okSet, nil))
+	c, err := New([]string{rec.srv.URL}, Options{KeysPrefix: "/"})
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.Get(ctx, "/v2/keys/_etcd/registry/tok/_config/size", GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "/v2/keys/_etcd/registry/tok/_config/size", rec.last(t).RawPath)
+	_, err = c.Create(ctx, "/tok/8e9e", "m=http://a:2380", 0)
+	require.NoError(t, err)
+	assert.Equal(t, "/tok/8e9e", rec.last(t).RawPath, "a discovery service's own path")
+	_, err = c.Watch("/tok", WatchOptions{AfterIndex: 4, Recursive: true}).Next(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "/tok", rec.last(t).RawPath)
+	assert.Equal(t, "5", rec.last(t).Query.Get("waitIndex"))
+}
+
 func TestKeyErrorsComeBackAsError(t *testing.T) {
 	body := `{"errorCode":101,"message":"Compare failed","cause":"[two != one]","index":31627}` + "\n"
 	rec := newRecorder(t, fixed(http.StatusPreconditionFailed, body, map[string]string{"X-Etcd-Index": "31627"}))

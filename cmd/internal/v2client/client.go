@@ -29,6 +29,9 @@ type Options struct {
 	// CurlTo, when set, receives a "cURL Command: curl -X ..." line for every request sent
 	// (etcdctl --debug).
 	CurlTo io.Writer
+	// KeysPrefix is the path keys are addressed under; empty means the keys API's /v2/keys.
+	// etcd's discovery addresses its registry by the discovery URL's whole path and sets "/".
+	KeysPrefix string
 }
 
 // Client talks to an etcd v2 cluster through a list of client endpoints. It sticks to the
@@ -42,6 +45,8 @@ type Client struct {
 
 	curlMu sync.Mutex
 	curlTo io.Writer
+
+	keysPrefix string
 
 	mu        sync.Mutex
 	endpoints []*url.URL
@@ -59,6 +64,10 @@ func New(endpoints []string, opts Options) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: newTransport()}
 	}
+	prefix := opts.KeysPrefix
+	if prefix == "" {
+		prefix = keysPrefix
+	}
 	return &Client{
 		http:      hc,
 		timeout:   opts.Timeout,
@@ -66,6 +75,8 @@ func New(endpoints []string, opts Options) (*Client, error) {
 		password:  opts.Password,
 		endpoints: eps,
 		curlTo:    opts.CurlTo,
+
+		keysPrefix: prefix,
 	}, nil
 }
 
