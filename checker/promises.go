@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // Promises checks what each node promises against what its disk keeps, node by node, so that a node
@@ -207,15 +208,15 @@ func (p *Promises) fold(node uint64, n *nodePromises, w pendingWrite, at int64) 
 	if changed > 0 {
 		if a := n.acked; a.made && changed <= a.index {
 			if term <= a.term {
-				p.violate(at, "n%d replaced its durable entries from %d in term %d although it acknowledged entries up to %d to n%d in that term at t=%d (only a later leader may replace them)",
-					node, changed, term, a.index, a.peer, a.at)
+				p.violate(at, "n%d replaced its durable entries from %d in term %d although it acknowledged entries up to %d to n%d in that term at %s (only a later leader may replace them)",
+					node, changed, term, a.index, a.peer, human.Seconds(a.at))
 			}
 			// What a later leader replaced is no longer promised.
 			n.acked.index = changed - 1
 		}
 		if a := n.applied; a.made && changed <= a.index {
-			p.violate(at, "n%d replaced its durable entries from %d although it applied entries up to %d at t=%d",
-				node, changed, a.index, a.at)
+			p.violate(at, "n%d replaced its durable entries from %d although it applied entries up to %d at %s",
+				node, changed, a.index, human.Seconds(a.at))
 		}
 	}
 	if !w.hs.IsEmpty() {
@@ -246,11 +247,11 @@ func (p *Promises) ObserveRecover(node uint64, hs raft.HardState, snap raft.Snap
 
 func (p *Promises) checkRecovered(node uint64, n *nodePromises, hs raft.HardState, got *termLog, at int64) {
 	if s := n.sent; s.made && hs.Term < s.term {
-		p.violate(at, "n%d recovered term %d, below term %d it sent to n%d at t=%d", node, hs.Term, s.term, s.peer, s.at)
+		p.violate(at, "n%d recovered term %d, below term %d it sent to n%d at %s", node, hs.Term, s.term, s.peer, human.Seconds(s.at))
 	}
 	if g := n.granted; g.made && hs.Term == g.term && hs.Vote != g.peer {
-		p.violate(at, "n%d recovered vote n%d in term %d, but it granted its vote in that term to n%d at t=%d",
-			node, hs.Vote, g.term, g.peer, g.at)
+		p.violate(at, "n%d recovered vote n%d in term %d, but it granted its vote in that term to n%d at %s",
+			node, hs.Vote, g.term, g.peer, human.Seconds(g.at))
 	}
 	if hs.Term < n.hs.Term {
 		p.violate(at, "n%d recovered term %d, below its durable term %d", node, hs.Term, n.hs.Term)
@@ -258,16 +259,16 @@ func (p *Promises) checkRecovered(node uint64, n *nodePromises, hs raft.HardStat
 		p.violate(at, "n%d recovered vote n%d in term %d, but its durable vote was n%d", node, hs.Vote, hs.Term, n.hs.Vote)
 	}
 	if a := n.acked; a.made && got.lastIndex() < a.index && !n.survivingTruncation(got) {
-		p.violate(at, "n%d recovered a log ending at %d, but it acknowledged entries up to %d to n%d in term %d at t=%d",
-			node, got.lastIndex(), a.index, a.peer, a.term, a.at)
+		p.violate(at, "n%d recovered a log ending at %d, but it acknowledged entries up to %d to n%d in term %d at %s",
+			node, got.lastIndex(), a.index, a.peer, a.term, human.Seconds(a.at))
 	}
 	if a := n.announced; a.made && got.lastIndex() < a.index {
-		p.violate(at, "n%d recovered a log ending at %d, but it announced commit index %d to n%d in term %d at t=%d",
-			node, got.lastIndex(), a.index, a.peer, a.term, a.at)
+		p.violate(at, "n%d recovered a log ending at %d, but it announced commit index %d to n%d in term %d at %s",
+			node, got.lastIndex(), a.index, a.peer, a.term, human.Seconds(a.at))
 	}
 	if a := n.applied; a.made && got.lastIndex() < a.index {
-		p.violate(at, "n%d recovered a log ending at %d, but it had applied entries up to %d at t=%d",
-			node, got.lastIndex(), a.index, a.at)
+		p.violate(at, "n%d recovered a log ending at %d, but it had applied entries up to %d at %s",
+			node, got.lastIndex(), a.index, human.Seconds(a.at))
 	}
 	p.checkLogKept(node, n, got, at)
 }

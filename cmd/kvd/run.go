@@ -46,8 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		log.Warn(w)
 	}
 	if err := serve(ctx, s, log); err != nil {
+		// Once, in the log format asked for: a log collector gets the record, a person the reason.
 		log.Error("kvd failed", "err", err)
-		fmt.Fprintf(stderr, "kvd: %v\n", err)
 		return exitError
 	}
 	return exitOK

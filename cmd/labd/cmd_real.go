@@ -18,7 +18,7 @@ import (
 )
 
 // realSynopsis is labd real's usage line.
-const realSynopsis = "labd real STORY [--server kvd|etcd] [--server-bin BINARY] [--out DIR] [--data DIR] [--client-timeout D]"
+const realSynopsis = "labd real STORY [--server kvd|etcd] [--server-bin BINARY] [--out DIR] [--data DIR] [--client-timeout D] [--ports LOW-HIGH]"
 
 // buildTimeout bounds building kvd or the reference etcd.
 const buildTimeout = 10 * time.Minute
@@ -31,6 +31,9 @@ func cmdReal(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "report directory (default "+defaultRunsDir+"/STORY-real-SERVER)")
 	data := fs.String("data", "", "keep the members' data directories and logs here (default: a temporary directory)")
 	timeout := fs.Duration("client-timeout", 0, "how long a client waits for one operation (default one election timeout, at least 1s)")
+	var ports portsFlag
+	fs.Var(&ports, "ports", fmt.Sprintf("the 127.0.0.1 ports the members and their proxies listen on, LOW-HIGH (default %d-%d, below the ephemeral range)",
+		realproc.DefaultPorts.Low, realproc.DefaultPorts.High))
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err == nil && *server != "" && *server != string(realproc.Kvd) && *server != string(realproc.Etcd) {
 		err = fmt.Errorf("%w: --server is kvd or etcd, not %q", errUsage, *server)
@@ -64,7 +67,7 @@ func cmdReal(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	res, err := storyrun.Real(st, storyrun.RealOptions{Binary: binary, Flavor: flavor, Dir: dataDir,
-		ClientTimeout: *timeout, Out: stdout, Context: ctx})
+		ClientTimeout: *timeout, Ports: realproc.PortRange{Low: ports.low, High: ports.high}, Out: stdout, Context: ctx})
 	if err != nil {
 		fmt.Fprintf(stderr, "labd real: %v\n", err)
 		return exitFailed
@@ -73,7 +76,7 @@ func cmdReal(args []string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		dir = filepath.Join(defaultRunsDir, src.Name+"-real-"+string(flavor))
 	}
-	replay := realReplayCommand(src, *server, *bin)
+	replay := realReplayCommand(src, *server, *bin, ports.String())
 	files, err := writeReport(dir, reportRun(res, string(src.Text), replay), res, src.Text)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd real: %v\n", err)
@@ -156,7 +159,7 @@ func flavorOf(ctx context.Context, bin string) realproc.Flavor {
 }
 
 // realReplayCommand is the command that runs the story on the same server again.
-func realReplayCommand(src storySource, server, bin string) string {
+func realReplayCommand(src storySource, server, bin, ports string) string {
 	arg := src.Name
 	if src.Path != "" {
 		arg = src.Path
@@ -167,6 +170,9 @@ func realReplayCommand(src storySource, server, bin string) string {
 	}
 	if bin != "" {
 		cmd += " --server-bin " + shellQuote(bin)
+	}
+	if ports != "" {
+		cmd += " --ports " + ports
 	}
 	return cmd
 }

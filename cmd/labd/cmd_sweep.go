@@ -83,14 +83,14 @@ func withBug(s suite.Suite, bug string) (suite.Suite, error) {
 
 // cmdSweep runs a suite, or a story, over a range of seeds on every core: all of them, or one shard.
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "labd sweep SUITE|STORY --seeds A..B [--shard I/N] [--parallel N] [--out DIR] [--bug NAME] [--reports auto|all|failed|none] [--version-tag TAG]"
+	const synopsis = "labd sweep SUITE|STORY --seeds A..B [--shard I/N] [--parallel N] [--out DIR] [--bug NAME] [--reports failed|all|none] [--version-tag TAG]"
 	fs := newFlagSet("sweep", synopsis, stderr)
 	seedsText := fs.String("seeds", "", "seeds to run, A..B inclusive (or one seed N)")
 	shardText := fs.String("shard", "", "run only shard I of N (0 <= I < N): the I-th of N contiguous slices of the seeds; labd merge joins the shards")
 	parallel := fs.Int("parallel", 0, "runs at a time (default GOMAXPROCS)")
 	out := fs.String("out", "", "where to write the sweep page (default "+defaultRunsDir+"/sweep-SUITE-A-B)")
 	bug := fs.String("bug", "", "switch on a known bug in every node (see labd list)")
-	perSeed := fs.String("reports", reportsAuto, "which seeds get a report of their own: auto (all for up to 200 seeds, else failed ones; failed ones in a shard), all, failed or none")
+	perSeed := fs.String("reports", reportsFailed, "which seeds get a report of their own: failed (the seeds that failed; the others are a line of the sweep page), all or none")
 	tag := fs.String("version-tag", "", "the code version to record when the build has no VCS revision (default $"+versionTagEnv+")")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
@@ -123,13 +123,10 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	plan.Seeds = seeds
 	switch *perSeed {
-	case reportsAuto, reportsAll, reportsFailed, reportsNone:
+	case reportsFailed, reportsAll, reportsNone:
 	default:
-		fmt.Fprintf(stderr, "labd sweep: --reports %q: want auto, all, failed or none\n", *perSeed)
+		fmt.Fprintf(stderr, "labd sweep: --reports %q: want failed, all or none\n", *perSeed)
 		return exitUsage
-	}
-	if run.Shard != nil && *perSeed == reportsAuto {
-		*perSeed = reportsFailed
 	}
 	dir := *out
 	if dir == "" {
@@ -143,37 +140,60 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd sweep: warning: %s\n", unknownVersionWarning())
 	}
 
-	start := time.Now()
 	bar := progress.New(stderr, run.Seeds.Len(), progress.IsTerminal(stderr), time.Now)
-	outcomes := sweepSeeds(run.Seeds, *parallel, withSeedReports(dir, *perSeed, plan, plan.runner()), func(done, failed int) {
-		bar.Update(done, failed)
-		growGCBudget()
-	})
+	rec, page, err := sweepJob{Plan: plan, Share: run, Dir: dir, Parallel: *parallel, Reports: *perSeed,
+		Version: version, Progress: bar.Update}.run()
 	bar.Finish()
-	wall := time.Since(start)
-
-	var shard *shardRecord
-	if run.Shard != nil {
-		host, _ := os.Hostname()
-		shard = &shardRecord{Index: run.Shard.Index, Count: run.Shard.Count, Seeds: run.Seeds.String(), Host: host, WallNs: int64(wall)}
-	}
-	rec := newSweepRecord(plan, shard, version, outcomes, wall)
-	printSweepTable(stdout, rec, wall)
-	printSweepFailures(stdout, dir, rec.Results)
-
-	page, err := writeSweep(dir, rec)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
 		return exitFailed
 	}
+	printSweepTable(stdout, rec, time.Duration(rec.WallNs))
+	printSweepFailures(stdout, dir, rec.Results)
 	fmt.Fprintf(stdout, "sweep page: %s\n", page)
-	if shard != nil {
+	if run.Shard != nil {
 		// A shard succeeds once its result is written, whatever its seeds found: the sweep's verdict
 		// is the merge's, and a scheduler runs the merge only after every shard succeeded.
 		fmt.Fprintf(stdout, "shard %s written; the sweep's verdict: %s merge DIR... (every shard's directory)\n", run.Shard, labdCommand)
 		return exitOK
 	}
 	return sweepExit(rec)
+}
+
+// sweepJob is one sweep to run: the plan, the share of its seeds to run here, where its page goes,
+// and how (workers, which seeds keep a report, the code version to record, progress callback).
+type sweepJob struct {
+	Plan     sweepPlan
+	Share    sweepShare
+	Dir      string
+	Parallel int
+	Reports  string
+	Version  codeVersion
+	// Progress, if set, is called after each seed with the counts so far.
+	Progress func(done, failed int)
+}
+
+// run runs the sweep and writes its page and sweep.json into Dir; it returns the result and the
+// page's path.
+func (j sweepJob) run() (sweepRecord, string, error) {
+	start := time.Now()
+	outcomes := sweepSeeds(j.Share.Seeds, j.Parallel, withSeedReports(j.Dir, j.Reports, j.Plan, j.Plan.runner()),
+		func(done, failed int) {
+			if j.Progress != nil {
+				j.Progress(done, failed)
+			}
+			growGCBudget()
+		})
+	wall := time.Since(start)
+	var shard *shardRecord
+	if j.Share.Shard != nil {
+		host, _ := os.Hostname()
+		shard = &shardRecord{Index: j.Share.Shard.Index, Count: j.Share.Shard.Count, Seeds: j.Share.Seeds.String(),
+			Host: host, WallNs: int64(wall)}
+	}
+	rec := newSweepRecord(j.Plan, shard, j.Version, outcomes, wall)
+	page, err := writeSweep(j.Dir, rec)
+	return rec, page, err
 }
 
 // sweepShare is what this sweep runs: every seed, or one shard's.
@@ -207,10 +227,9 @@ func planSweep(name, bug string) (sweepPlan, error) {
 		}
 		return sweepPlan{Suite: s, Bug: bug}, err
 	}
-	src, err := loadStory(name)
+	src, err := loadStoryOrSuiteName(name)
 	if err != nil {
-		_, serr := lookupSuite(name)
-		return sweepPlan{}, fmt.Errorf("%q is neither a suite nor a story: %v; %v", name, serr, err)
+		return sweepPlan{}, err
 	}
 	if _, err := src.parse(); err != nil {
 		return sweepPlan{}, err
@@ -221,12 +240,4 @@ func planSweep(name, bug string) (sweepPlan, error) {
 		}
 	}
 	return sweepPlan{Story: &src, Bug: bug}, nil
-}
-
-// plural formats a count with its noun: "1 problem", "3 problems".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

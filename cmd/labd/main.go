@@ -13,6 +13,8 @@
 package main
 
 import (
+	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -60,28 +62,92 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
-	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+	name, rest := args[0], args[1:]
+	if isHelpFlag(name) || name == "help" && len(rest) == 0 {
 		usage(stdout)
 		return exitOK
 	}
+	if name == "help" {
+		name, rest = rest[0], []string{"-h"}
+	}
 	cmd, ok := commands()[name]
 	if !ok {
-		fmt.Fprintf(stderr, "labd: unknown command %q\n", name)
+		fmt.Fprintf(stderr, "labd: unknown command %q%s\n", name, didYouMean(name, commandNames()))
 		usage(stderr)
 		return exitUsage
 	}
-	return cmd.run(args[1:], stdout, stderr)
+	if asksForHelp(rest) {
+		return commandHelp(cmd, stdout)
+	}
+	return cmd.run(rest, stdout, stderr)
 }
 
-// usage prints every command with its synopsis.
-func usage(w io.Writer) {
+// isHelpFlag says whether arg asks for help.
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// asksForHelp says whether a command's arguments ask for help: a help flag before any "--".
+func asksForHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelpFlag(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// commandHelp prints a command's usage, its synopsis and its flags, on stdout. The command's own
+// flag set prints them when it parses -h; the error the command then reports about the help
+// request is left out, and the command runs nothing.
+func commandHelp(cmd command, stdout io.Writer) int {
+	cmd.run([]string{"-h"}, io.Discard, &helpOnly{w: stdout})
+	return exitOK
+}
+
+// helpOnly passes on what a command writes while printing its help, but the line that reports the
+// help request as an error.
+type helpOnly struct {
+	w       io.Writer
+	partial []byte
+}
+
+// Write implements io.Writer, line by line.
+func (h *helpOnly) Write(p []byte) (int, error) {
+	h.partial = append(h.partial, p...)
+	for {
+		i := bytes.IndexByte(h.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := h.partial[:i+1]
+		if !bytes.Contains(line, []byte(flag.ErrHelp.Error())) {
+			if _, err := h.w.Write(line); err != nil {
+				return 0, err
+			}
+		}
+		h.partial = h.partial[i+1:]
+	}
+}
+
+// commandNames lists the commands, sorted.
+func commandNames() []string {
 	cmds := commands()
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return names
+}
+
+// usage prints every command with its synopsis.
+func usage(w io.Writer) {
+	cmds := commands()
+	names := commandNames()
 	var b strings.Builder
 	b.WriteString("usage: labd COMMAND [ARGS]\n\ncommands:\n")
 	for _, n := range names {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/raftlab/raftlab/cmd/labd/internal/progress"
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/reports"
 )
 
@@ -196,7 +197,7 @@ func printSweepFailures(w io.Writer, dir string, results []seedResult) {
 			fmt.Fprintln(w, "\nfailures:")
 			first = false
 		}
-		fmt.Fprintf(w, "seed %d: %s\n", r.Seed, plural(len(r.Problems), "problem"))
+		fmt.Fprintf(w, "seed %d: %s\n", r.Seed, human.Count(len(r.Problems), "problem"))
 		for i, p := range r.Problems {
 			if i == maxProblemsShown {
 				fmt.Fprintf(w, "  … and %d more\n", len(r.Problems)-i)
@@ -223,7 +224,8 @@ func writeSweep(dir string, rec sweepRecord) (string, error) {
 		rows[i] = reports.SweepRow{Seed: int64(r.Seed), Passed: r.passed(), Problems: r.Problems, Dir: r.Report,
 			Ops: r.Ops, VirtualSeconds: time.Duration(r.VirtualNs).Seconds(), Replay: r.Replay}
 	}
-	page, err := reports.WriteSweepPage(dir, reports.Sweep{Title: rec.title(), KnownBug: rec.KnownBug, Rows: rows})
+	page, err := reports.WriteSweepPage(dir, reports.Sweep{Title: rec.title(), KnownBug: rec.KnownBug, Rows: rows,
+		OpsChecked: rec.OpsChecked, Wall: rec.WallNs})
 	if err != nil {
 		return "", fmt.Errorf("write sweep page: %w", err)
 	}

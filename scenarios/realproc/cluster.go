@@ -35,6 +35,9 @@ type Config struct {
 	// Proxies puts a fault-injecting proxy in front of every member's peer port (see Network):
 	// the members advertise the proxies' addresses, so all their peer traffic passes through them.
 	Proxies bool
+	// Ports is where the members and their proxies listen (zero: DefaultPorts, shared with FreeAddr
+	// so that no port is handed out twice in this process).
+	Ports PortRange
 }
 
 // withDefaults fills in the zero fields.
@@ -61,6 +64,7 @@ func (cfg Config) withDefaults() Config {
 // and removed at runtime since.
 type Cluster struct {
 	cfg     Config
+	ports   *Ports   // hands out the members' and proxies' ports
 	net     *Network // nil without Config.Proxies
 	initial string
 
@@ -80,8 +84,12 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	if _, err := flavorArgs(cfg.Flavor); err != nil {
 		return nil, err
 	}
+	ports := processPorts
+	if cfg.Ports != (PortRange{}) {
+		ports = NewPorts(cfg.Ports) // one record across the attempts: a port lost once is not tried again
+	}
 	for attempt := 1; ; attempt++ {
-		c, err := newCluster(cfg)
+		c, err := newCluster(cfg, ports)
 		if err != nil {
 			return nil, err
 		}
@@ -99,10 +107,11 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 }
 
 // newCluster picks every member's ports and paths, and starts the proxies.
-func newCluster(cfg Config) (*Cluster, error) {
-	c := &Cluster{cfg: cfg}
+func newCluster(cfg Config, ports *Ports) (*Cluster, error) {
+	c := &Cluster{cfg: cfg, ports: ports}
 	if cfg.Proxies {
 		c.net = NewNetwork(IdentifyByProcess(c.pids))
+		c.net.ports = ports
 	}
 	var initial []string
 	for _, name := range cfg.Names {
@@ -124,7 +133,7 @@ func newCluster(cfg Config) (*Cluster, error) {
 
 // newMember picks a member's ports and, with proxies, puts one in front of its peer port.
 func (c *Cluster) newMember(name string) (*Member, error) {
-	m, err := NewMember(c.cfg.Dir, name)
+	m, err := newMemberWith(c.ports, c.cfg.Dir, name)
 	if err != nil {
 		return nil, err
 	}

@@ -56,12 +56,15 @@ type Member struct {
 // NewMember picks free ports for a member called name whose data directory and log are in dir.
 // Clusters make their members this way; a test that starts a member by hand (its own flags, a
 // discovery URL) does too.
-func NewMember(dir, name string) (*Member, error) {
-	peer, err := FreeAddr()
+func NewMember(dir, name string) (*Member, error) { return newMemberWith(processPorts, dir, name) }
+
+// newMemberWith is NewMember with the member's ports drawn from ports.
+func newMemberWith(ports *Ports, dir, name string) (*Member, error) {
+	peer, err := ports.Addr()
 	if err != nil {
 		return nil, err
 	}
-	client, err := FreeAddr()
+	client, err := ports.Addr()
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,8 @@ import (
 // it works the same for kvd's peer streams and etcd's HTTP ones. It is safe for concurrent use.
 type Network struct {
 	identify Identify
+	// ports, when set, hands out the ports the proxies listen on (nil: any free port).
+	ports *Ports
 
 	mu      sync.Mutex
 	links   LinkTable
@@ -37,7 +39,15 @@ func NewNetwork(identify Identify) *Network {
 // AddProxy listens on a free 127.0.0.1 port in front of member to, whose peer port is upstream
 // (host:port), and returns the proxy's address. The member must advertise this address.
 func (n *Network) AddProxy(to, upstream string) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := "127.0.0.1:0"
+	if n.ports != nil {
+		a, err := n.ports.Addr()
+		if err != nil {
+			return "", fmt.Errorf("realproc: proxy for %s: %w", to, err)
+		}
+		addr = a
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("realproc: proxy for %s: %w", to, err)
 	}

@@ -31,6 +31,8 @@ type RealOptions struct {
 	MaxTime time.Duration
 	// StartTimeout bounds the start of the cluster (default 60s).
 	StartTimeout time.Duration
+	// Ports is where the members and their proxies listen (zero: realproc.DefaultPorts).
+	Ports realproc.PortRange
 	// Context, when it ends (an interrupted labd), stops the cluster at once: no member process
 	// outlives the run, and what is left of the story ends quickly, failed.
 	Context context.Context
@@ -136,7 +138,7 @@ func startReal(st *story.Story, opts RealOptions) (*realDriver, error) {
 	defer cancel()
 	c, err := realproc.Start(ctx, realproc.Config{Binary: opts.Binary, Flavor: opts.Flavor, Dir: opts.Dir,
 		Names: st.Nodes, Token: "labd-real", Heartbeat: st.Heartbeat, Election: st.Election, Proxies: true,
-		StartTimeout: startTimeout})
+		StartTimeout: startTimeout, Ports: opts.Ports})
 	if err != nil {
 		return nil, fmt.Errorf("run: start the %s cluster: %w", opts.Flavor, err)
 	}

@@ -135,7 +135,8 @@ func (d *simDriver) Log(id uint64) (NodeLog, error) {
 	var out NodeLog
 	for _, e := range d.sim.Log(id) {
 		if v, ok := node.EntryValue(e); ok {
-			out.Cells = append(out.Cells, Cell{Position: len(out.Cells) + 1, Value: v, Committed: e.Index <= info.Status.Commit})
+			out.Cells = append(out.Cells, Cell{Position: len(out.Cells) + 1, Index: e.Index, Term: e.Term, Value: v,
+				Committed: e.Index <= info.Status.Commit})
 		}
 		out.LastIndex, out.LastTerm = e.Index, e.Term
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // finish closes the last step and runs the end-of-story checks: linearizability of the whole
@@ -50,7 +51,7 @@ func (x *executor) finish() {
 	r.Passed = len(r.Failures) == 0
 	verdict := "PASSED"
 	if !r.Passed {
-		verdict = fmt.Sprintf("FAILED (%d failures)", len(r.Failures))
+		verdict = fmt.Sprintf("FAILED (%s)", human.Count(len(r.Failures), "failure"))
 	}
 	if n := len(r.Skipped); n > 0 {
 		verdict += fmt.Sprintf(", %d SKIPPED", n)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // beginStep opens a new slide.
@@ -71,7 +73,7 @@ func (x *executor) roleOf(id uint64, st NodeStatus) string {
 // and role on top, uncommitted cells marked with *), then the step's events.
 func renderStep(n int, s *StepSnapshot) []string {
 	lines := []string{fmt.Sprintf("== %d. %s  [t=%s]", n, s.Caption, fmtTime(s.At))}
-	rows := [][]string{{""}, {"term"}, {"commit"}} // commit is the Raft index, counting no-ops
+	rows := [][]string{{""}, {"term"}, {"commit"}} // commit is the Raft commit index, counting no-ops
 	depth := 0
 	for _, ns := range s.Nodes {
 		head := ns.Name
@@ -104,7 +106,7 @@ func renderStep(n int, s *StepSnapshot) []string {
 	}
 	lines = append(lines, table(rows)...)
 	if depth > 0 {
-		lines = append(lines, "   (* = not committed on that node)")
+		lines = append(lines, "   (rows count client entries as the slides do; * = not committed on that node; commit = Raft's commit index)")
 	}
 	if len(s.Nodes) > 0 && s.Nodes[0].NoLog {
 		lines = append(lines, "   (logs cannot be seen from outside the servers: no log table)")
@@ -141,10 +143,8 @@ func table(rows [][]string) []string {
 	return out
 }
 
-// fmtTime renders a virtual time as seconds with millisecond precision.
-func fmtTime(ns int64) string {
-	return fmt.Sprintf("%d.%03ds", ns/1e9, ns%1e9/1e6)
-}
+// fmtTime renders a virtual time as seconds with millisecond precision, as the reports do.
+func fmtTime(ns int64) string { return human.Seconds(ns) }
 
 // fmtDur renders a duration in ns the way stories write them.
 func fmtDur(ns int64) string { return time.Duration(ns).String() }
