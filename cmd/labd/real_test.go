@@ -101,7 +101,8 @@ func TestRealMuchWowCoolPassesOnKvd(t *testing.T) {
 	text := stdout.String()
 	assert.Contains(t, text, "n1 campaigns and leads in term")
 	assert.Contains(t, text, "fault: partition {n1,n2} {n3,n4,n5}")
-	assert.Regexp(t, `client: qget /message -> ok, value cool|client: qget /message on n\d -> ok, value cool`, text)
+	// cool, or wow: kvd may submit the write of wow's client, who gave up, again after the heal.
+	assert.Regexp(t, `client: qget /message( on n\d)? -> ok, value (cool|wow)`, text)
 	assert.Contains(t, text, "SKIPPED expect log {n1,n2}: logs cannot be seen from outside the servers",
 		"log tables are reported as skipped, not ignored and not passed")
 	assert.Regexp(t, `story much-wow-cool passed on kvd .* \(\d+ skipped\)`, text)
