@@ -1,4 +1,4 @@
-package realcluster
+package realproc
 
 import (
 	"errors"
@@ -7,51 +7,59 @@ import (
 	"sync"
 )
 
-// Network is the set of proxies in front of the members' peer ports and the fault on every directed
-// link between them. It is safe for concurrent use.
+// Network is the set of proxies in front of the members' peer ports and the fault on every
+// directed link between them. A member advertises its proxy's address, so every peer connection
+// to it passes through the proxy, which finds out which member dialed (see Identify) and applies
+// the links' faults: bytes the dialer sends travel on the link dialer → member, bytes the member
+// answers on the link member → dialer. It does not parse what the servers say to each other, so
+// it works the same for kvd's peer streams and etcd's HTTP ones. It is safe for concurrent use.
 type Network struct {
+	identify Identify
 	// ports, when set, hands out the ports the proxies listen on (nil: any free port).
-	ports *ports
+	ports *Ports
 
 	mu      sync.Mutex
 	links   LinkTable
-	ids     map[uint64]string
 	proxies map[string]*proxy
-	conns   map[*stream]struct{}
+	conns   map[*proxied]struct{}
 	closed  bool
 	wg      sync.WaitGroup
 }
 
+// Identify names the member that dialed a peer connection accepted by a proxy, or returns "" when
+// it cannot tell (no fault applies to such a connection).
+type Identify func(c net.Conn) string
+
 // NewNetwork returns a network with no proxies and every link healthy.
-func NewNetwork() *Network {
-	return &Network{links: LinkTable{}, ids: map[uint64]string{}, proxies: map[string]*proxy{},
-		conns: map[*stream]struct{}{}}
+func NewNetwork(identify Identify) *Network {
+	return &Network{identify: identify, links: LinkTable{}, proxies: map[string]*proxy{},
+		conns: map[*proxied]struct{}{}}
 }
 
 // AddProxy listens on a free 127.0.0.1 port in front of member to, whose peer port is upstream
-// (host:port), and returns the proxy's address. Members must advertise this address.
+// (host:port), and returns the proxy's address. The member must advertise this address.
 func (n *Network) AddProxy(to, upstream string) (string, error) {
 	addr := "127.0.0.1:0"
 	if n.ports != nil {
-		a, err := n.ports.addr()
+		a, err := n.ports.Addr()
 		if err != nil {
-			return "", fmt.Errorf("proxy for %s: %w", to, err)
+			return "", fmt.Errorf("realproc: proxy for %s: %w", to, err)
 		}
 		addr = a
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("proxy for %s: %w", to, err)
+		return "", fmt.Errorf("realproc: proxy for %s: %w", to, err)
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.closed {
 		_ = ln.Close()
-		return "", errors.New("network closed")
+		return "", errors.New("realproc: network closed")
 	}
 	if _, dup := n.proxies[to]; dup {
 		_ = ln.Close()
-		return "", fmt.Errorf("proxy for %s: already exists", to)
+		return "", fmt.Errorf("realproc: proxy for %s: already exists", to)
 	}
 	p := &proxy{net: n, to: to, upstream: upstream, ln: ln}
 	n.proxies[to] = p
@@ -60,22 +68,22 @@ func (n *Network) AddProxy(to, upstream string) (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// SetMemberIDs tells the proxies which member each Raft member ID names. Streams from IDs not
-// in the map are forwarded without faults.
-func (n *Network) SetMemberIDs(ids map[uint64]string) {
+// removeProxy stops the proxy in front of member to (one added for a member that never started)
+// and closes its connections.
+func (n *Network) removeProxy(to string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.ids = make(map[uint64]string, len(ids))
-	for id, name := range ids {
-		n.ids[id] = name
+	p, ok := n.proxies[to]
+	if !ok {
+		return
 	}
-}
-
-// memberName is the member that id names ("" when unknown).
-func (n *Network) memberName(id uint64) string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.ids[id]
+	delete(n.proxies, to)
+	_ = p.ln.Close()
+	for c := range n.conns {
+		if c.fwd.To == to {
+			c.close()
+		}
+	}
 }
 
 // Link returns the state of one directed link.
@@ -92,8 +100,9 @@ func (n *Network) Links() LinkTable {
 	return n.links.clone()
 }
 
-// SetLink sets the state of one directed link. Cutting a link black-holes the streams it carries;
-// repairing it closes them so that the dialer opens fresh ones.
+// SetLink sets the state of one directed link. Cutting a link drops what it carries from now on;
+// repairing it closes the connections it carries, so that their dialers open fresh ones (bytes
+// were lost mid-stream).
 func (n *Network) SetLink(from, to string, st LinkState) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -134,7 +143,7 @@ func (n *Network) HealCuts() {
 	}
 }
 
-// setLocked changes one link and tells the streams it carries. n.mu is held.
+// setLocked changes one link and closes the connections a repair concerns. n.mu is held.
 func (n *Network) setLocked(l Link, st LinkState) {
 	old := n.links[l]
 	if st == (LinkState{}) {
@@ -142,48 +151,36 @@ func (n *Network) setLocked(l Link, st LinkState) {
 	} else {
 		n.links[l] = st
 	}
-	if old.Cut == st.Cut {
+	if !old.Cut || st.Cut {
 		return
 	}
-	for s := range n.conns {
-		if s.link != l {
-			continue
-		}
-		if st.Cut {
-			s.blackhole()
-		} else {
-			s.close()
+	for c := range n.conns {
+		if c.fwd == l || c.back == l {
+			c.close()
 		}
 	}
 }
 
-// register adds a stream on link l and returns the link's state, or false when the network is
-// closed.
-func (n *Network) register(s *stream) (LinkState, bool) {
+// register adds a connection and returns the state of its two links, or false when the network
+// is closed.
+func (n *Network) register(c *proxied) (fwd, back LinkState, ok bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.closed {
-		return LinkState{}, false
+		return LinkState{}, LinkState{}, false
 	}
-	n.conns[s] = struct{}{}
-	return n.links[s.link], true
+	n.conns[c] = struct{}{}
+	return n.links[c.fwd], n.links[c.back], true
 }
 
-// unregister forgets a finished stream.
-func (n *Network) unregister(s *stream) {
+// unregister forgets a finished connection.
+func (n *Network) unregister(c *proxied) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	delete(n.conns, s)
+	delete(n.conns, c)
 }
 
-// delay is the current delay of link l.
-func (n *Network) delay(l Link) LinkState {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.links[l]
-}
-
-// Close stops every proxy, closes every stream and waits for their goroutines.
+// Close stops every proxy, closes every connection and waits for their goroutines.
 func (n *Network) Close() error {
 	n.mu.Lock()
 	n.closed = true
@@ -193,8 +190,8 @@ func (n *Network) Close() error {
 			errs = append(errs, err)
 		}
 	}
-	for s := range n.conns {
-		s.close()
+	for c := range n.conns {
+		c.close()
 	}
 	n.mu.Unlock()
 	n.wg.Wait()

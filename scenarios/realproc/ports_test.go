@@ -1,4 +1,4 @@
-package realcluster
+package realproc
 
 import (
 	"math/rand/v2"
@@ -20,13 +20,13 @@ func portOf(t *testing.T, addr string) int {
 	return port
 }
 
-func TestFreeAddrAndProxiesStayInThePorts(t *testing.T) {
+func TestPortsAndProxiesStayInTheRange(t *testing.T) {
 	low := 21000 + rand.IntN(10000)
 	r := PortRange{Low: low, High: low + 19}
-	p := newPorts(r)
+	p := NewPorts(r)
 	seen := map[int]bool{}
 	for range 19 {
-		addr, err := p.addr()
+		addr, err := p.Addr()
 		require.NoError(t, err)
 		port := portOf(t, addr)
 		assert.GreaterOrEqual(t, port, r.Low)
@@ -34,12 +34,21 @@ func TestFreeAddrAndProxiesStayInThePorts(t *testing.T) {
 		assert.False(t, seen[port], "port %d handed out twice", port)
 		seen[port] = true
 	}
-	n := NewNetwork()
-	defer n.Close()
+	n := NewNetwork(nil)
+	defer func() { require.NoError(t, n.Close()) }()
 	n.ports = p
 	addr, err := n.AddProxy("n1", "127.0.0.1:1")
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, portOf(t, addr), r.Low, "the proxy listens in the range too")
 	assert.LessOrEqual(t, portOf(t, addr), r.High)
-	assert.Equal(t, DefaultPorts, PortRange{}.orDefault())
+	assert.Equal(t, DefaultPorts, NewPorts(PortRange{}).Range())
+}
+
+func TestPortsRunOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	taken := portOf(t, ln.Addr().String())
+	_, err = NewPorts(PortRange{Low: taken, High: taken}).Addr()
+	require.ErrorContains(t, err, "no free port left")
 }

@@ -1,4 +1,4 @@
-package realcluster
+package realproc
 
 import (
 	"sort"
@@ -10,7 +10,7 @@ type Link struct{ From, To string }
 
 // LinkState is the fault on one directed link. The zero value is a healthy link.
 type LinkState struct {
-	// Cut drops everything on the link: streams in flight are black-holed, new ones get no answer.
+	// Cut drops everything sent on the link; the sender does not notice (as with a pulled cable).
 	Cut bool
 	// Delay holds every byte this long before it is forwarded.
 	Delay time.Duration
@@ -45,4 +45,9 @@ func (t LinkTable) CutLinks() []Link {
 		return out[i].To < out[j].To
 	})
 	return out
+}
+
+// Connected says whether a and b exchange messages both ways (neither direction is cut).
+func (t LinkTable) Connected(a, b string) bool {
+	return a == b || (!t[Link{a, b}].Cut && !t[Link{b, a}].Cut)
 }
