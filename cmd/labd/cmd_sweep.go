@@ -128,6 +128,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 
 	totals := sumSweep(outcomes)
 	printSweepTable(stdout, plan, totals, wall)
+	printSweepMarks(stdout, sweepMarks(outcomes))
 	printSweepFailures(stdout, plan, outcomes)
 
 	page, err := writeSweepPage(dir, plan, outcomes, totals, wall)
@@ -224,13 +225,16 @@ type sweepRecord struct {
 	VirtualNs   int64    `json:"virtualNs"`
 	WallNs      int64    `json:"wallNs"`
 	FailedSeeds []uint64 `json:"failedSeeds,omitempty"`
+	// Marks counts the coverage marks of core the sweep hit (core/mark), every mark listed.
+	Marks map[string]uint64 `json:"marks"`
 }
 
 // writeSweepPage writes the sweep's summary page and sweep.json into dir and returns the page.
 func writeSweepPage(dir string, plan sweepPlan, outcomes []seedOutcome, t sweepTotals, wall time.Duration) (string, error) {
 	rows := make([]reports.SweepRow, len(outcomes))
 	rec := sweepRecord{Suite: plan.Suite.Name, Bug: plan.Bug, Seeds: plan.Seeds.String(), Runs: t.Runs,
-		Passed: t.Passed, Failed: t.Failed, OpsChecked: t.OpsChecked, VirtualNs: t.Virtual, WallNs: int64(wall)}
+		Passed: t.Passed, Failed: t.Failed, OpsChecked: t.OpsChecked, VirtualNs: t.Virtual, WallNs: int64(wall),
+		Marks: markCounts(sweepMarks(outcomes))}
 	for i, o := range outcomes {
 		row := reports.SweepRow{Seed: int64(o.Seed), Passed: !o.failed(), Replay: plan.replayCommand(o.Seed),
 			Problems: o.problems()}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -64,6 +65,8 @@ type Config struct {
 	// Rand is the only randomness (election timeouts). Required.
 	Rand raft.Rand
 	Bugs Bugs
+	// Marks counts the rare paths taken (raft's and the store's too), for the lab; nil in production.
+	Marks *mark.Set
 }
 
 const (

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -119,6 +120,7 @@ func restoredError(text string) error {
 
 // installSnapshot applies a snapshot received from the leader.
 func (n *Node) installSnapshot(snap raft.Snapshot) error {
+	n.cfg.Marks.Hit(mark.NodeSnapshotInstalled)
 	if err := n.restoreSnapshotData(snap.Data, 0); err != nil {
 		return err
 	}
@@ -167,6 +169,8 @@ func (n *Node) maybeSnapshot() {
 			return
 		}
 	}
+	n.cfg.Marks.Hit(mark.NodeSnapshotTaken)
+	n.cfg.Marks.HitIf(n.forceSnap, mark.NodeSnapshotForced)
 	n.snapshot = n.applied
 	n.forceSnap = false
 	n.localSnap = &snap

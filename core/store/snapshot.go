@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // snapshotFormat names the snapshot encoding; Recovery refuses anything else.
@@ -105,6 +107,7 @@ func (s *Store) Recovery(data []byte) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.marks.Hit(mark.StoreRecovered)
 	seen := s.index
 	s.setIndex(snap.Index)
 	s.user.root, s.system.root = user, system
@@ -193,6 +196,7 @@ func (s *Store) catchUpWatchers(from uint64) {
 	for _, w := range s.watchers.all() {
 		switch {
 		case from < start:
+			s.marks.Hit(mark.StoreRecoveryClosedWatcher)
 			s.watchers.unregister(w)
 			w.close()
 		case !s.replay(w, from):

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // startSegment durably creates segment seq, whose first entry will be firstIndex, and makes it the
@@ -76,6 +78,7 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 // cut starts the next segment after the current one was fsynced.
 func (w *WAL) cut() error {
 	last := w.segments[len(w.segments)-1]
+	w.opts.Marks.Hit(mark.WALSegmentCut)
 	if err := w.startSegment(last.seq+1, w.lastIndex+1); err != nil {
 		return w.fail(fmt.Errorf("start segment %d: %w", last.seq+1, err))
 	}

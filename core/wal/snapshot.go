@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -49,6 +50,7 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 		return err
 	}
 	w.stats.Snapshots++
+	w.opts.Marks.Hit(mark.WALSnapshotSaved)
 	return w.release()
 }
 
@@ -71,6 +73,7 @@ func (w *WAL) release() error {
 				return w.fail(fmt.Errorf("fsync dir %s: %w", w.dir, err))
 			}
 		}
+		w.opts.Marks.Hit(mark.WALSegmentReleased)
 		w.segments = w.segments[1:]
 		w.stats.Segments = len(w.segments)
 	}

@@ -44,7 +44,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
 			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
 			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
-			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs,
+			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Marks: opts.Marks,
 		}
 		var durable *node.DurableState
 		if d := spec.Durable; d != nil {

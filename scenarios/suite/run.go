@@ -7,6 +7,7 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
 	"github.com/raftlab/raftlab/netsim/realnode"
@@ -42,6 +43,8 @@ type Summary struct {
 	// History and Samples are the run's client operations and periodic node samples, for a report.
 	History []history.Op
 	Samples []netsim.Sample
+	// Marks counts the rare paths of core the run took (see core/mark).
+	Marks *mark.Set
 }
 
 // ReplayCommand is the one command that reruns seed of the named suite.
@@ -73,7 +76,9 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		Watches:   s.Watches,
 		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, truth},
 	}
-	sim, err := netsim.New(realnode.Configure(cfg, s.Node))
+	opts := s.Node
+	opts.Marks = mark.NewSet()
+	sim, err := netsim.New(realnode.Configure(cfg, opts))
 	if err != nil {
 		return nil, fmt.Errorf("suite %s seed %d: %w", s.Name, seed, err)
 	}
@@ -88,7 +93,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	live := liveness(sim)
 
 	sum := &Summary{Suite: s.Name, Seed: seed, Faults: nemesis.Format(faults), TraceHash: sim.TraceHash(),
-		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed)}
+		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed), Marks: opts.Marks}
 	if script != nil {
 		sum.Faults = mergeTimed(sum.Faults, script.String())
 	}
