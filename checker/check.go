@@ -24,7 +24,8 @@ func Check(ops []history.Op, opts Options) Verdict {
 	}
 	invalid.flush(&v.Problems, "invalid ops")
 
-	lin, local := classify(valid)
+	perKey, dirProblems, dirTimedOut := checkDirectories(valid, opts)
+	lin, local := classify(perKey)
 	for _, op := range valid {
 		if op.Outcome == history.OutcomeUnknown {
 			v.Unknown++
@@ -46,6 +47,9 @@ func Check(ops []history.Op, opts Options) Verdict {
 			v.TimedOut = true
 		}
 	}
+	v.TimedOut = v.TimedOut || dirTimedOut
+	linearizable = linearizable && len(dirProblems) == 0
+	v.Problems = append(v.Problems, dirProblems...)
 	if v.TimedOut {
 		v.Problems = append(v.Problems, fmt.Sprintf("porcupine timed out after %v on some keys: result inconclusive there", opts.Timeout))
 	}

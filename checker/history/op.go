@@ -81,6 +81,13 @@ type Op struct {
 	Index     uint64  `json:"index,omitempty"`
 	ErrorCode int     `json:"errorCode,omitempty"`
 	Node      string  `json:"node,omitempty"`
+
+	// Directory operations (see tree.go): Dir is dir=true (a write makes or removes a directory; a
+	// read found one, and Result is its Listing), Recursive a recursive delete, InOrder a create by
+	// POST (Key is the key the POST created).
+	Dir       bool `json:"dir,omitempty"`
+	Recursive bool `json:"recursive,omitempty"`
+	InOrder   bool `json:"inOrder,omitempty"`
 }
 
 // ErrInvalidOp is wrapped by every error Validate returns.
@@ -107,7 +114,7 @@ func (o Op) Validate() error {
 
 // String describes o in one line, for problem reports and visualisations.
 func (o Op) String() string {
-	req := string(o.Kind) + " " + o.Key
+	req := string(o.Kind) + treeFlags(o) + " " + o.Key
 	if o.Kind.WritesValue() {
 		req += fmt.Sprintf("=%q", o.Value)
 	}
