@@ -93,6 +93,7 @@ type client struct {
 	seq      uint64
 	node     int // index into sim.order for sticky clients
 	seen     map[string]lastSeen
+	created  []string // keys this client's POSTs created
 	workload bool
 	call     *call
 }
@@ -164,17 +165,21 @@ func (cs *clientSet) issue(c *client) {
 		return
 	}
 	id := c.requestID()
-	req := cs.cfg.Workload.next(c.rng, c.id, c.seq, c.seen)
+	req := cs.cfg.Workload.next(c.rng, c.id, c.seq, c.seen, c.created)
 	req.ID = id
 	cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, nil)
 }
 
 func (cs *clientSet) begin(c *client, req Request, target uint64, attempts int, timeout int64, onDone func(history.Op)) *call {
 	k := history.Kind(req.Kind.String())
+	if req.Kind == ReqCreateInOrder {
+		k = history.KindCreate // recorded as the create of the key it made (see finish)
+	}
 	cl := &call{
 		c: c, req: req, attempts: attempts, timeout: timeout, target: target, fixed: target != 0, onDone: onDone,
 		op: history.Op{Client: c.id, Kind: k, Key: req.Key, Value: req.Value, PrevValue: req.PrevValue,
-			PrevIndex: req.PrevIndex, Call: cs.sim.now},
+			PrevIndex: req.PrevIndex, Call: cs.sim.now, Dir: req.Dir, Recursive: req.Recursive,
+			InOrder: req.Kind == ReqCreateInOrder},
 	}
 	if !req.Kind.IsWrite() {
 		cl.op.Value = ""
@@ -359,15 +364,23 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 		if cl.req.Kind.IsRead() {
 			op.Found = r.Found
 			if r.Found {
-				op.Result = r.Value
+				op.Result, op.Dir = r.Value, r.Dir
 			}
+			if r.Dir {
+				op.Index = 0 // a directory's index is not modelled (setting a child does not change it)
+			}
+		}
+		if op.InOrder {
+			op.Key = r.Key
 		}
 		cl.c.learn(cl.req, r)
 	case history.OutcomeFail:
 		op.ErrorCode = r.ErrorCode
 	}
 	cl.op, cl.reply = op, r
-	if cl.req.Kind.IsRead() || cl.req.Kind.IsWrite() {
+	// A POST that did not succeed is left out: the key it may have made is unknown, and no other
+	// operation can name it.
+	if (cl.req.Kind.IsRead() || cl.req.Kind.IsWrite()) && !(op.InOrder && outcome != history.OutcomeOK) {
 		cs.history.add(op)
 	}
 	cs.traceReturn(node, cl.c.id, cl.req.ID, &op)
@@ -390,6 +403,9 @@ func (c *client) learn(req Request, r Reply) {
 		c.seen[req.Key] = lastSeen{value: req.Value, index: r.Index, found: true}
 	case ReqDelete, ReqCompareAndDelete:
 		c.seen[req.Key] = lastSeen{}
+	case ReqCreateInOrder:
+		c.seen[r.Key] = lastSeen{value: req.Value, index: r.Index, found: true}
+		c.created = append(c.created, r.Key)
 	}
 }
 

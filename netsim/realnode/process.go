@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
@@ -88,6 +90,12 @@ func (p *Process) Submit(req netsim.Request) {
 	case netsim.ReqMemberRemove:
 		nr.Kind = node.KindMemberRemove
 		nr.MemberID = req.MemberID
+	case netsim.ReqMemberAddLearner:
+		nr.Kind = node.KindMemberAddLearner
+		nr.Member = member(req.Member)
+	case netsim.ReqMemberPromote:
+		nr.Kind = node.KindMemberPromote
+		nr.MemberID = req.MemberID
 	default:
 		w, err := writeRequest(req)
 		if err != nil {
@@ -103,7 +111,8 @@ func (p *Process) Submit(req netsim.Request) {
 
 // writeRequest maps a key-space write to the store request the HTTP layer would build.
 func writeRequest(req netsim.Request) (store.Request, error) {
-	w := store.Request{Key: req.Key, Value: req.Value, PrevValue: req.PrevValue, PrevIndex: req.PrevIndex}
+	w := store.Request{Key: req.Key, Value: req.Value, PrevValue: req.PrevValue, PrevIndex: req.PrevIndex,
+		Dir: req.Dir, Recursive: req.Recursive, Refresh: req.Refresh}
 	switch req.Kind {
 	case netsim.ReqSet:
 		w.Op = store.OpSet
@@ -117,6 +126,8 @@ func writeRequest(req netsim.Request) (store.Request, error) {
 		w.Op = store.OpDelete
 	case netsim.ReqCompareAndDelete:
 		w.Op = store.OpCompareAndDelete
+	case netsim.ReqCreateInOrder:
+		w.Op = store.OpCreateInOrder
 	default:
 		return w, fmt.Errorf("realnode: %s is not a write", req.Kind)
 	}
@@ -141,11 +152,14 @@ func reply(id uint64, ev *store.Event, err error) netsim.Reply {
 		return r
 	}
 	if ev != nil && ev.Node != nil {
-		r.Index = ev.Node.ModifiedIndex
+		r.Index, r.Key = ev.Node.ModifiedIndex, ev.Node.Key
 		if ev.Action != "delete" && ev.Action != "compareAndDelete" && ev.Action != "expire" {
 			r.Found = true
 			if ev.Node.Value != nil {
 				r.Value = *ev.Node.Value
+			}
+			if ev.Action == "get" && ev.Node.Dir {
+				r.Dir, r.Value = true, listing(ev.Node)
 			}
 		}
 	}
@@ -275,4 +289,18 @@ func TransferLeadership(sim *netsim.Sim, id, to uint64) error {
 			rp.n.TransferLeadership(to)
 		}
 	})
+}
+
+// listing is the history.Listing of a directory the store returned (its children are listed in byte
+// order of their keys, hidden ones left out).
+func listing(dir *store.NodeExtern) string {
+	entries := make([]history.Entry, 0, len(dir.Nodes))
+	for _, c := range dir.Nodes {
+		e := history.Entry{Name: c.Key[strings.LastIndexByte(c.Key, '/')+1:], Dir: c.Dir}
+		if c.Value != nil {
+			e.Value = *c.Value
+		}
+		entries = append(entries, e)
+	}
+	return history.Listing(entries)
 }

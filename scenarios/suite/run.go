@@ -172,10 +172,14 @@ func lostWrites(sim *netsim.Sim, ops []history.Op) []string {
 			mon.AckedWrite(op.Key, op.Index)
 		}
 	}
+	excuseRecursiveDeletes(mon, ops)
 	st := realnode.Store(sim, best)
 	now, _ := sim.Clock(best)
 	mon.FinalState(func(key string) (string, uint64, bool) {
 		ev, err := st.Get(key, false, false, now)
+		if err == nil && ev != nil && ev.Node != nil && ev.Node.Dir {
+			return "", ev.Node.ModifiedIndex, true
+		}
 		if err != nil || ev == nil || ev.Node == nil || ev.Node.Value == nil {
 			return "", 0, false
 		}
