@@ -63,7 +63,7 @@ func (s Suite) Correct() Suite {
 
 // List returns every suite, correct-code suites first, each group sorted by name.
 func List() []Suite {
-	all := append(chaosSuites(), bugSuites()...)
+	all := append(append(chaosSuites(), breadthSuites()...), bugSuites()...)
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].KnownBug != all[j].KnownBug {
 			return !all[i].KnownBug
