@@ -42,13 +42,15 @@ type command struct {
 // commands maps every sub-command name to its implementation.
 func commands() map[string]command {
 	return map[string]command{
-		"list":   {"list the stories and suites", "labd list", cmdList},
-		"run":    {"run a story in simulation and write its report", "labd run STORY [--seed N] [--out DIR] [--bug NAME]", cmdRun},
-		"replay": {"re-run a recorded run and compare trace hashes", "labd replay REPORT_DIR | labd replay STORY --seed N [--bug NAME]", cmdReplay},
-		"sweep":  {"run a suite over many seeds", "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME]", cmdSweep},
-		"check":  {"check a history file for linearizability", "labd check HISTORY_FILE [--jepsen] [--out DIR]", cmdCheck},
-		"serve":  {"serve a web page to run stories and browse reports", "labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]", cmdServe},
-		"real":   {"run a story against real kvd processes", "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D]", cmdReal},
+		"list":    {"list the stories and suites", "labd list", cmdList},
+		"run":     {"run a story in simulation and write its report", "labd run STORY [--seed N] [--out DIR] [--bug NAME]", cmdRun},
+		"replay":  {"re-run a recorded run and compare trace hashes", "labd replay REPORT_DIR | labd replay STORY --seed N [--bug NAME]", cmdReplay},
+		"sweep":   {"run a suite over many seeds", "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME]", cmdSweep},
+		"check":   {"check a history file for linearizability", "labd check HISTORY_FILE [--jepsen] [--out DIR]", cmdCheck},
+		"serve":   {"serve a web page to run stories and browse reports", "labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]", cmdServe},
+		"real":    {"run a story against real kvd processes", "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D]", cmdReal},
+		"hunt":    {"run every correct-code suite seed by seed until the first failure", "labd hunt [--seeds N] [--budget 60s] [--suites A,B] [--json]", cmdHunt},
+		"mutants": {"the mutation test: build labd with each catalogued bug and hunt for it", "labd mutants [--only A,B] [--budget 60s] [--control] [--json FILE] [--list]", cmdMutants},
 	}
 }
 

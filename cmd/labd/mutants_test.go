@@ -1,0 +1,51 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/raftlab/raftlab/core/mark"
+)
+
+func TestMutantSummary(t *testing.T) {
+	caught := func(after float64) mutantResult {
+		return mutantResult{Caught: true, Hunt: huntReport{Found: true, AfterS: after}}
+	}
+	tests := []struct {
+		name    string
+		results []mutantResult
+		want    string
+	}{
+		{"all caught, odd count", []mutantResult{caught(3), caught(1), caught(9)},
+			"mutants: caught 3/3, median time to first failure 3.0s, slowest 9.0s"},
+		{"all caught, even count", []mutantResult{caught(1), caught(2), caught(4), caught(8)},
+			"mutants: caught 4/4, median time to first failure 3.0s, slowest 8.0s"},
+		{"a missed one counts as never found", []mutantResult{caught(1), {}, caught(5)},
+			"mutants: caught 2/3, median time to first failure 5.0s"},
+		{"half missed", []mutantResult{caught(1), {}},
+			"mutants: caught 1/2, median time to first failure over the 1m0s budget"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, mutantSummary(tt.results, time.Minute))
+		})
+	}
+}
+
+func TestPrintSweepMarks(t *testing.T) {
+	s := mark.NewSet()
+	s.Hit(mark.RaftLogTruncated)
+	s.Hit(mark.RaftLogTruncated)
+	s.Hit(mark.WALSegmentCut)
+	var out bytes.Buffer
+	printSweepMarks(&out, s)
+	text := out.String()
+	assert.Contains(t, text, "coverage marks: 2 of ")
+	assert.Contains(t, text, "raft   log-truncated=2")
+	assert.Contains(t, text, "wal    segment-cut=1")
+	assert.Contains(t, text, "never hit: raft.append-rejected")
+	assert.Equal(t, uint64(2), markCounts(s)["raft.log-truncated"])
+}

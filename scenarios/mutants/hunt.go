@@ -1,0 +1,147 @@
+package mutants
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/raftlab/raftlab/scenarios/suite"
+)
+
+// Suites returns every correct-code suite: the chaos suites and the bug-free controls of the
+// known-bug suites (their nemeses, built to expose a bug, are as good at exposing others).
+func Suites() []suite.Suite {
+	var out []suite.Suite
+	for _, s := range suite.List() {
+		if s.KnownBug {
+			s = s.Correct()
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// HuntConfig bounds one search for a failure.
+type HuntConfig struct {
+	// Suites are searched in turn: seed 1 of each, then seed 2 of each, ...
+	Suites []suite.Suite
+	// Seeds is how many seeds (1..Seeds) of each suite at most.
+	Seeds uint64
+	// Budget bounds the wall time: no new seed starts after it.
+	Budget time.Duration
+	// Workers run seeds in parallel (default GOMAXPROCS).
+	Workers int
+}
+
+// Finding is the first failure a hunt met.
+type Finding struct {
+	Suite string
+	Seed  uint64
+	// Problem is the first problem the run reported (or its panic).
+	Problem string
+	// After is the wall time from the start of the hunt to the end of the failing run.
+	After time.Duration
+}
+
+// HuntResult is what a hunt did.
+type HuntResult struct {
+	// Found is the first failure, nil when every run passed.
+	Found *Finding
+	// Runs is how many seeds ran to the end; Elapsed the hunt's wall time.
+	Runs    int
+	Elapsed time.Duration
+	// OutOfTime says the budget ended the hunt before every seed ran.
+	OutOfTime bool
+}
+
+// job is one seed of one suite.
+type job struct {
+	s    *suite.Suite
+	seed uint64
+}
+
+// Hunt runs the suites' seeds until one fails, the seeds run out or the budget is spent.
+func Hunt(cfg HuntConfig) HuntResult {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	start := time.Now()
+	deadline := start.Add(cfg.Budget)
+	var (
+		mu    sync.Mutex
+		res   HuntResult
+		wg    sync.WaitGroup
+		jobs  = make(chan job)
+		stop  = make(chan struct{})
+		once  sync.Once
+		abort = func() { once.Do(func() { close(stop) }) }
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				problem := runOne(j)
+				mu.Lock()
+				res.Runs++
+				if problem != "" && res.Found == nil {
+					res.Found = &Finding{Suite: j.s.Name, Seed: j.seed, Problem: problem, After: time.Since(start)}
+					abort()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for seed := uint64(1); seed <= cfg.Seeds; seed++ {
+		for i := range cfg.Suites {
+			if time.Now().After(deadline) {
+				mu.Lock()
+				res.OutOfTime = true
+				mu.Unlock()
+				break feed
+			}
+			select {
+			case jobs <- job{s: &cfg.Suites[i], seed: seed}:
+			case <-stop:
+				break feed
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	return res
+}
+
+// runOne runs one seed and returns its first problem ("" when it passed). A panic of the simulated
+// code, or a run that cannot start, is a failure too.
+func runOne(j job) (problem string) {
+	defer func() {
+		if p := recover(); p != nil {
+			problem = fmt.Sprintf("panic: %v", p)
+		}
+	}()
+	sum, err := j.s.Run(j.seed)
+	switch {
+	case err != nil:
+		return "run: " + err.Error()
+	case sum.Passed:
+		return ""
+	case len(sum.Problems) > 0:
+		return firstLine(sum.Problems[0])
+	}
+	return "failed"
+}
+
+// firstLine is the first line of s, at most 300 bytes.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
