@@ -378,9 +378,22 @@ func treeReadMatches(t tree, op *history.Op) bool {
 // the names of in-order keys. It returns the ops left for the per-key model, the problems found and
 // whether a search ran out of time.
 func checkDirectories(ops []history.Op, opts Options) (perKey []history.Op, problems []string, timedOut bool) {
-	roots, trees, perKey := splitTrees(ops)
+	roots, trees, perKey := splitTrees(withoutOpenPOSTs(ops))
 	problems, timedOut = checkTrees(roots, trees, opts)
 	return perKey, append(problems, checkInOrder(ops)...), timedOut
+}
+
+// withoutOpenPOSTs leaves out the POSTs that did not succeed: their Key is the directory they
+// posted to, and the key they may have made is unknown, so no model can place them (and no other
+// operation can name that key).
+func withoutOpenPOSTs(ops []history.Op) []history.Op {
+	out := ops[:0:0]
+	for _, op := range ops {
+		if !op.InOrder || op.Outcome == history.OutcomeOK {
+			out = append(out, op)
+		}
+	}
+	return out
 }
 
 // checkInOrder checks that every key a POST created is named after its creation index, zero-padded

@@ -371,16 +371,14 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 			}
 		}
 		if op.InOrder {
-			op.Key = r.Key
+			op.Key = r.Key // until now the POST's directory
 		}
 		cl.c.learn(cl.req, r)
 	case history.OutcomeFail:
 		op.ErrorCode = r.ErrorCode
 	}
 	cl.op, cl.reply = op, r
-	// A POST that did not succeed is left out: the key it may have made is unknown, and no other
-	// operation can name it.
-	if (cl.req.Kind.IsRead() || cl.req.Kind.IsWrite()) && !(op.InOrder && outcome != history.OutcomeOK) {
+	if cl.req.Kind.IsRead() || cl.req.Kind.IsWrite() {
 		cs.history.add(op)
 	}
 	cs.traceReturn(node, cl.c.id, cl.req.ID, &op)

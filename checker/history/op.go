@@ -84,7 +84,7 @@ type Op struct {
 
 	// Directory operations (see tree.go): Dir is dir=true (a write makes or removes a directory; a
 	// read found one, and Result is its Listing), Recursive a recursive delete, InOrder a create by
-	// POST (Key is the key the POST created).
+	// POST (Key is the key the POST created, or the directory it posted to when it did not succeed).
 	Dir       bool `json:"dir,omitempty"`
 	Recursive bool `json:"recursive,omitempty"`
 	InOrder   bool `json:"inOrder,omitempty"`

@@ -124,6 +124,11 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 			sum.Problems = append(sum.Problems, "watch: "+p)
 		}
 	}
+	if truth.Err() == nil {
+		for _, p := range checker.CheckEvents(checked, s.checkableEvents(truth.Events())) {
+			sum.Problems = append(sum.Problems, "events: "+p)
+		}
+	}
 	sum.Lost = lostWrites(sim, checked)
 	for _, p := range sum.Lost {
 		sum.Problems = append(sum.Problems, "durability: "+p)

@@ -52,6 +52,12 @@ func (m *memberScript) later(lo, hi int64, fn func()) {
 	}
 }
 
+// repair runs fn after a delay drawn from [lo, hi), and at stop at the latest: a cut the script
+// made never outlives the faults.
+func (m *memberScript) repair(lo, hi int64, fn func()) {
+	m.sim.At(min(m.sim.Now()+between(m.rng, lo, hi), m.stop), fn)
+}
+
 // addLearner adds the next node as a learner and promotes it once it had time to catch up; a second
 // change is proposed right behind the first now and then (the leader refuses it while the first
 // is pending, or applies both).
@@ -68,9 +74,37 @@ func (m *memberScript) addLearner() {
 		m.later(0, 20*ms, func() { m.promote(id, name) })
 	}
 	m.whenDone(call, func() {
+		if m.rng.IntN(2) == 0 {
+			m.later(100*ms, 400*ms, func() { m.cutWithLeader(id) })
+		}
 		m.later(500*ms, 2*second, func() { m.promote(id, name) })
 	})
 	m.later(3*second, 5*second, m.addLearner)
+}
+
+// cutWithLeader partitions the leader and the new learner from the other voters for a while: the
+// leader keeps its learner's acknowledgements and loses a quorum of voters, so that it must stop
+// committing (and step down), and the other side elects a leader of its own.
+func (m *memberScript) cutWithLeader(learner uint64) {
+	lead, _ := m.sim.Leader()
+	if lead == 0 || lead == learner {
+		return
+	}
+	m.sim.Net().Partition([]uint64{lead, learner})
+	m.act("partition {n%d, n%d} from the other members", lead, learner)
+	m.repair(800*ms, 2*second, func() {
+		m.reconnect(lead)
+		m.reconnect(learner)
+		m.act("reconnect n%d and n%d", lead, learner)
+	})
+}
+
+// reconnect repairs every link to and from id.
+func (m *memberScript) reconnect(id uint64) {
+	for _, o := range m.sim.Nodes() {
+		m.sim.Net().Connect(netsim.Link{From: id, To: o})
+		m.sim.Net().Connect(netsim.Link{From: o, To: id})
+	}
 }
 
 // whenDone runs fn once call is done (looking every 2ms), unless that is past stop; half of the
@@ -124,11 +158,8 @@ func (m *memberScript) remove() {
 		// the quorum that remains must commit the change, and shrinks when it applies).
 		m.sim.Net().Isolate(victim)
 		m.act("cut off n%d", victim)
-		m.later(1*second, 2*second, func() {
-			for _, o := range m.sim.Nodes() {
-				m.sim.Net().Connect(netsim.Link{From: victim, To: o})
-				m.sim.Net().Connect(netsim.Link{From: o, To: victim})
-			}
+		m.repair(1*second, 2*second, func() {
+			m.reconnect(victim)
 			m.act("reconnect n%d", victim)
 		})
 	}
