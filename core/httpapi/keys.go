@@ -31,16 +31,13 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		writeKeyNoAuth(w)
 		return
 	}
-	switch {
-	case r.Method == http.MethodGet && p.quorum: // etcd turns it into QGET even with wait=true
-		h.doKeys(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,
-			Sorted: p.sorted, Now: p.now}, false)
-	case p.wait:
+	switch call := keysCall(r.Method, p); call.Route {
+	case RouteWatch:
 		h.serveWatch(w, r, p)
-	case r.Method == http.MethodGet || r.Method == http.MethodHead:
+	case RouteLocalGet:
 		h.serveLocalGet(w, p)
 	default:
-		h.doKeys(w, r, node.Request{Kind: node.KindWrite, Write: writeRequest(r.Method, p)}, p.noValueOnSuccess)
+		h.doKeys(w, r, call.Request, call.NoValueOnSuccess)
 	}
 }
 
