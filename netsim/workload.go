@@ -36,6 +36,11 @@ const (
 	CompareIndex
 	// CompareBoth compares both.
 	CompareBoth
+	// CompareBothStaleIndex compares the value it saw and an index it did not (the one after it):
+	// it must fail, since the index does not match, whatever the value.
+	CompareBothStaleIndex
+	// CompareBothWrongValue compares the index it saw and a value nobody writes: it must fail too.
+	CompareBothWrongValue
 )
 
 // Workload says what the simulated clients ask for. It is a plain value: every random choice is
@@ -194,6 +199,10 @@ func precondition(c Compare, last lastSeen) (string, uint64) {
 		return "", index
 	case CompareBoth:
 		return value, index
+	case CompareBothStaleIndex:
+		return value, index + 1
+	case CompareBothWrongValue:
+		return "none", index
 	}
 	return value, 0
 }
@@ -222,8 +231,11 @@ func APIWorkload(n int) Workload {
 		{Kind: ReqCreate, Weight: 1}, {Kind: ReqUpdate, Weight: 1},
 		{Kind: ReqCompareAndSwap, Weight: 1}, {Kind: ReqCompareAndSwap, Weight: 2, Compare: CompareIndex},
 		{Kind: ReqCompareAndSwap, Weight: 1, Compare: CompareBoth},
+		{Kind: ReqCompareAndSwap, Weight: 1, Compare: CompareBothStaleIndex},
+		{Kind: ReqCompareAndSwap, Weight: 1, Compare: CompareBothWrongValue},
 		{Kind: ReqDelete, Weight: 1}, {Kind: ReqCompareAndDelete, Weight: 1, Compare: CompareIndex},
 		{Kind: ReqCompareAndDelete, Weight: 1, Compare: CompareBoth},
+		{Kind: ReqCompareAndDelete, Weight: 1, Compare: CompareBothStaleIndex},
 		{Kind: ReqCreateInOrder, Weight: 1, Keys: queue},
 		{Kind: ReqQuorumGet, Weight: 1, Created: true, Keys: created},
 		{Kind: ReqCompareAndSwap, Weight: 1, Created: true, Keys: created, Compare: CompareIndex},

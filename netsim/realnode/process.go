@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/core/httpapi"
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
@@ -67,6 +68,9 @@ type Process struct {
 	// host is done with an Output before it calls Ready again).
 	batch   netsim.PersistBatch
 	replies []netsim.Reply
+	// early are the answers the API gave without submitting the request to the node (a refused
+	// request, a read it served locally).
+	early []netsim.Reply
 }
 
 // Node is the real node inside.
@@ -78,12 +82,12 @@ func (p *Process) Tick(now int64) { p.n.Tick(now) }
 // Step implements netsim.Process.
 func (p *Process) Step(m raft.Message) { p.n.Step(m) }
 
-// Submit translates the request and hands it to the node.
+// Submit translates the request and hands it to the node: membership changes as the members API
+// does, key-space requests through the keys API's translation (a request it refuses is answered
+// with its error, as the API answers it).
 func (p *Process) Submit(req netsim.Request) {
-	nr := node.Request{ID: req.ID, Key: req.Key, Now: req.Now}
+	nr := node.Request{ID: req.ID}
 	switch req.Kind {
-	case netsim.ReqQuorumGet:
-		nr.Kind = node.KindQuorumGet
 	case netsim.ReqMemberAdd:
 		nr.Kind = node.KindMemberAdd
 		nr.Member = member(req.Member)
@@ -97,50 +101,34 @@ func (p *Process) Submit(req netsim.Request) {
 		nr.Kind = node.KindMemberPromote
 		nr.MemberID = req.MemberID
 	default:
-		w, err := writeRequest(req)
-		if err != nil {
-			// Answered like any other refused request: a definite failure of a malformed request.
-			p.n.Submit(node.Request{ID: req.ID, Kind: 0})
+		call, err := translate(req)
+		switch {
+		case err != nil:
+			p.early = append(p.early, reply(req.ID, nil, err))
+			return
+		case call.Route == httpapi.RouteLocalGet:
+			// The API serves it from the local store, as a GET without quorum=true.
+			r := call.Request
+			ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
+			p.early = append(p.early, reply(req.ID, ev, err))
+			return
+		case call.Route != httpapi.RouteSubmit:
+			p.early = append(p.early, reply(req.ID, nil, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
 			return
 		}
-		nr.Kind = node.KindWrite
-		nr.Write = w
+		nr = call.Request
 	}
 	p.n.Submit(nr)
 }
 
-// writeRequest maps a key-space write to the store request the HTTP layer would build.
-func writeRequest(req netsim.Request) (store.Request, error) {
-	w := store.Request{Key: req.Key, Value: req.Value, PrevValue: req.PrevValue, PrevIndex: req.PrevIndex,
-		Dir: req.Dir, Recursive: req.Recursive, Refresh: req.Refresh}
-	switch req.Kind {
-	case netsim.ReqSet:
-		w.Op = store.OpSet
-	case netsim.ReqCreate:
-		w.Op = store.OpCreate
-	case netsim.ReqUpdate:
-		w.Op = store.OpUpdate
-	case netsim.ReqCompareAndSwap:
-		w.Op = store.OpCompareAndSwap
-	case netsim.ReqDelete:
-		w.Op = store.OpDelete
-	case netsim.ReqCompareAndDelete:
-		w.Op = store.OpCompareAndDelete
-	case netsim.ReqCreateInOrder:
-		w.Op = store.OpCreateInOrder
-	default:
-		return w, fmt.Errorf("realnode: %s is not a write", req.Kind)
-	}
-	if req.TTL > 0 && w.Op != store.OpDelete && w.Op != store.OpCompareAndDelete {
-		w.HasTTL = true
-		w.Expiration = req.Now + req.TTL
-	}
-	return w, nil
-}
-
-// Read serves a local read.
+// Read serves a local read, as the keys API's GET without quorum=true does.
 func (p *Process) Read(req netsim.Request) netsim.Reply {
-	ev, err := p.n.Get(req.Key, false, false, req.Now)
+	call, err := translate(req)
+	if err != nil {
+		return reply(req.ID, nil, err)
+	}
+	r := call.Request
+	ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
 	return reply(req.ID, ev, err)
 }
 
@@ -202,9 +190,11 @@ func (p *Process) Ready() netsim.Output {
 		o.Persist = &p.batch
 	}
 	o.Messages = out.Messages
-	if len(out.Replies) > 0 {
+	if len(out.Replies) > 0 || len(p.early) > 0 {
 		clear(p.replies)
-		p.replies = p.replies[:0]
+		p.replies = append(p.replies[:0], p.early...)
+		clear(p.early)
+		p.early = p.early[:0]
 		for _, r := range out.Replies {
 			p.replies = append(p.replies, reply(r.ID, r.Event, r.Err))
 		}

@@ -5,7 +5,7 @@ package mutants
 // (2014) or Jepsen's analyses of etcd warn about; none is one of the four --bug switches.
 func Catalog() []Mutant {
 	var out []Mutant
-	for _, group := range [][]Mutant{raftMutants(), nodeMutants(), storeMutants(), walMutants()} {
+	for _, group := range [][]Mutant{raftMutants(), nodeMutants(), storeMutants(), walMutants(), apiMutants()} {
 		out = append(out, group...)
 	}
 	return out
@@ -351,6 +351,39 @@ func walMutants() []Mutant {
 			Find:    `	case m.Index < s.next && s.ents[m.Index-s.start].Term == m.Term:`,
 			Replace: `	case m.Index < s.next:`,
 			Bug:     "replay takes an installed snapshot for a local compaction when the log reaches its index, keeping entries that conflict with it",
+		},
+	}
+}
+
+func apiMutants() []Mutant {
+	return []Mutant{
+		{
+			Name: "httpapi-prev-exist-drops-compare",
+			File: "core/httpapi/keys_ops.go",
+			Find: `		if p.prevIndex == 0 && p.prevValue == "" {
+			return store.OpUpdate
+		}
+		return store.OpCompareAndSwap`,
+			Replace: `		return store.OpUpdate`,
+			Bug:     "PUT prevExist=true with prevValue or prevIndex is taken for a plain update: the compare is dropped",
+		},
+		{
+			Name: "httpapi-cad-on-index-deletes",
+			File: "core/httpapi/keys_ops.go",
+			Find: `	if p.prevIndex > 0 || p.prevValue != "" {
+		return store.OpCompareAndDelete
+	}`,
+			Replace: `	if p.prevValue != "" {
+		return store.OpCompareAndDelete
+	}`,
+			Bug: "DELETE with prevIndex alone deletes unconditionally",
+		},
+		{
+			Name:    "httpapi-quorum-read-served-locally",
+			File:    "core/httpapi/translate.go",
+			Find:    `	case method == http.MethodGet && p.quorum:`,
+			Replace: `	case method == http.MethodGet && p.quorum && p.recursive:`,
+			Bug:     "quorum=true is honoured only for recursive reads; other quorum reads are served from the local store, possibly stale",
 		},
 	}
 }

@@ -45,6 +45,7 @@ func TestCatalogShape(t *testing.T) {
 	for _, pkg := range []string{"raft", "node", "store", "wal"} {
 		assert.GreaterOrEqual(t, perPackage[pkg], 4, "mutants in core/%s", pkg)
 	}
+	assert.Positive(t, perPackage["httpapi"], "mutants in the API translation")
 }
 
 func TestApplyRefusesAmbiguousSnippet(t *testing.T) {
