@@ -54,7 +54,7 @@ func Check(ops []history.Op, opts Options) Verdict {
 		v.Problems = append(v.Problems, fmt.Sprintf("porcupine timed out after %v on some keys: result inconclusive there", opts.Timeout))
 	}
 
-	indexProblems := checkIndexes(valid)
+	indexProblems := append(checkIndexes(valid), checkCreated(valid)...)
 	readProblems, stale, staleCount := checkLocalReads(valid, local)
 	v.StaleReads = staleCount
 	v.Problems = append(v.Problems, indexProblems...)

@@ -373,6 +373,9 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 		if op.InOrder {
 			op.Key = r.Key // until now the POST's directory
 		}
+		if !r.Dir && (op.Kind.WritesValue() || op.Found) {
+			op.Created = r.Created
+		}
 		cl.c.learn(cl.req, r)
 	case history.OutcomeFail:
 		op.ErrorCode = r.ErrorCode

@@ -179,6 +179,8 @@ type Reply struct {
 	Index uint64
 	Key   string
 	Dir   bool
+	// Created is the node's createdIndex (0 for a deletion).
+	Created uint64
 	// ErrorCode is the etcd error code of a definite failure (100 key not found, 101 compare failed,
 	// 105 node exists, ...). A definite failure did not change the key space.
 	ErrorCode int

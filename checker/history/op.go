@@ -88,6 +88,8 @@ type Op struct {
 	Dir       bool `json:"dir,omitempty"`
 	Recursive bool `json:"recursive,omitempty"`
 	InOrder   bool `json:"inOrder,omitempty"`
+	// Created is the createdIndex of the node an ok write left or an ok read found (0: not recorded).
+	Created uint64 `json:"created,omitempty"`
 }
 
 // ErrInvalidOp is wrapped by every error Validate returns.

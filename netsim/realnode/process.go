@@ -142,7 +142,7 @@ func reply(id uint64, ev *store.Event, err error) netsim.Reply {
 	if ev != nil && ev.Node != nil {
 		r.Index, r.Key = ev.Node.ModifiedIndex, ev.Node.Key
 		if ev.Action != "delete" && ev.Action != "compareAndDelete" && ev.Action != "expire" {
-			r.Found = true
+			r.Found, r.Created = true, ev.Node.CreatedIndex
 			if ev.Node.Value != nil {
 				r.Value = *ev.Node.Value
 			}

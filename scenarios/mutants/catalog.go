@@ -271,6 +271,20 @@ func storeMutants() []Mutant {
 			Bug:     "restoring a snapshot leaves registered watchers where they were: they silently miss the events the snapshot covered",
 		},
 		{
+			Name: "store-update-resets-created-index",
+			File: "core/store/write.go",
+			Find: `	return s.rewrite(ns, n, value, n.createdIndex, r, ActionUpdate), nil`,
+			Replace: `	return s.rewrite(ns, n, value, s.index+1, r, ActionUpdate), nil`,
+			Bug: "an update (prevExist=true) gives the node a new createdIndex instead of keeping it",
+		},
+		{
+			Name: "store-set-keeps-created-index",
+			File: "core/store/write.go",
+			Find: `		return s.rewrite(ns, old, value, s.index+1, r, ActionSet), nil`,
+			Replace: `		return s.rewrite(ns, old, value, old.createdIndex, r, ActionSet), nil`,
+			Bug: "a set over an existing file rewrites it in place and keeps its createdIndex, though a set makes a new node",
+		},
+		{
 			Name: "store-set-keeps-old-ttl",
 			File: "core/store/write.go",
 			Find: `	n.expires, n.expiration = r.expiring(), r.Expiration
