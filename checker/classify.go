@@ -34,6 +34,7 @@ func classify(ops []history.Op) ([]porcupine.Operation, []*history.Op) {
 		}
 	}
 	extraRow := clients
+	clusterRow := -1
 	for i := range ops {
 		op := &ops[i]
 		if op.Kind == history.KindGet {
@@ -50,14 +51,57 @@ func classify(ops []history.Op) ([]porcupine.Operation, []*history.Op) {
 		if op.Node != "" {
 			note += ", answered by " + op.Node
 		}
-		if op.Outcome == history.OutcomeUnknown {
+		switch {
+		case op.Kind.IsExpiry():
+			if clusterRow < 0 {
+				clusterRow = extraRow
+				extraRow++
+			}
+			row, note = clusterRow, "the cluster's TTL expiry"
+		case op.Outcome == history.OutcomeUnknown:
 			row, ret = extraRow, math.MaxInt64
 			extraRow++
 			note += fmt.Sprintf(", outcome unknown (gave up at %d)", op.Return)
 		}
 		lin = append(lin, porcupine.Operation{ClientId: row, Input: op, Call: op.Call, Return: ret, Metadata: note})
 	}
-	return lin, local
+	return spreadSyncs(lin), local
+}
+
+// spreadSyncs gives every key that ever has a TTL its own copy of each sync record (a sync concerns
+// the whole key space, the per-key search sees one key), and drops the syncs when no key has a TTL.
+func spreadSyncs(lin []porcupine.Operation) []porcupine.Operation {
+	ttlKeys := map[string]bool{}
+	var syncs []porcupine.Operation
+	out := lin[:0:0]
+	for _, o := range lin {
+		op := o.Input.(*history.Op)
+		switch {
+		case op.Kind == history.KindSync:
+			syncs = append(syncs, o)
+			continue
+		case op.HasTTL() || op.Kind == history.KindExpire:
+			ttlKeys[op.Key] = true
+		}
+		out = append(out, o)
+	}
+	if len(syncs) == 0 || len(ttlKeys) == 0 {
+		return out
+	}
+	keys := make([]string, 0, len(ttlKeys))
+	for k := range ttlKeys {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		for _, o := range syncs {
+			c := *o.Input.(*history.Op)
+			c.Key = key
+			o.Input = &c
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // PorcupineHistory converts a history into the porcupine operations V2Model checks: quorum reads and
@@ -88,6 +132,9 @@ func answered(op *history.Op) bool {
 // modelled reports whether op constrains the key's state: reads that got an answer, writes that
 // succeeded or may have, and failures whose error code says something about the state.
 func modelled(op *history.Op) bool {
+	if op.Kind.IsExpiry() {
+		return true
+	}
 	if op.Kind.IsRead() {
 		return answered(op)
 	}

@@ -30,6 +30,16 @@
 // same effect are placed in call order, so k interchangeable pending writes cost k+1 search states
 // instead of 2^k. The visualisation draws the history as recorded.
 //
+// # TTLs
+//
+// A key with a TTL vanishes without a client operation, so the history carries the cluster's expiries
+// (expire and sync records, see checker/history) and each key's model state keeps its expiration. An
+// expire is legal only on a key that has a TTL not due after the leader clock reading of the expiry
+// entry, and a sync (one expiry entry) only when no key is due by its reading: a key disappears when,
+// and only when, the first expiry entry whose leader clock is at or after its expiration is applied.
+// Clock readings are compared with each other only, never with call or return times, so clock skew is
+// judged as etcd behaves. A sync concerns every key: each key that ever has a TTL gets its own copy.
+//
 // The two rewrites are what make long chaos histories checkable: the worst key of 1,000
 // chaos-standard seeds went from 6.9 s to under a millisecond, and a 100,000-operation history of the
 // standard chaos workload checks in about half a second on one core (BenchmarkCheckChaos100k in

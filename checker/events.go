@@ -80,8 +80,8 @@ func eventAction(op *history.Op) (string, bool) {
 	case history.KindCreate:
 		return "create", true
 	case history.KindUpdate:
-		if op.Value == "" && !op.Dir {
-			return "", true // a refresh: refresh=true carries no value
+		if op.Refresh {
+			return "", true
 		}
 		return "update", true
 	case history.KindCAS:

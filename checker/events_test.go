@@ -12,7 +12,7 @@ import (
 func TestCheckEvents(t *testing.T) {
 	set := history.Op{Kind: history.KindSet, Key: "/a", Value: "1", Outcome: history.OutcomeOK, Index: 5}
 	cas := history.Op{Kind: history.KindCAS, Key: "/a", Value: "2", PrevValue: "1", Outcome: history.OutcomeOK, Index: 6}
-	refresh := history.Op{Kind: history.KindUpdate, Key: "/a", Outcome: history.OutcomeOK, Index: 7}
+	refresh := history.Op{Kind: history.KindUpdate, Key: "/a", Outcome: history.OutcomeOK, Index: 7, Refresh: true, TTL: 5e9}
 	unknownDel := history.Op{Kind: history.KindDelete, Key: "/b", Outcome: history.OutcomeUnknown}
 	ev := func(action, key string, index uint64) history.WatchEvent {
 		return history.WatchEvent{Action: action, Key: key, Index: index}

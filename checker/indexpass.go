@@ -85,7 +85,7 @@ func readSources(ops []history.Op, writes map[uint64]*history.Op) *problemList {
 	uncertain := map[keyValue][]*history.Op{} // unknown or index-less writes, by key and value
 	for i := range ops {
 		op := &ops[i]
-		if op.Kind.WritesValue() && (op.Outcome == history.OutcomeUnknown || (op.Outcome == history.OutcomeOK && op.Index == 0)) {
+		if op.WritesValue() && (op.Outcome == history.OutcomeUnknown || (op.Outcome == history.OutcomeOK && op.Index == 0)) {
 			kv := keyValue{op.Key, op.Value}
 			uncertain[kv] = append(uncertain[kv], op)
 		}
@@ -101,7 +101,7 @@ func readSources(ops []history.Op, writes map[uint64]*history.Op) *problemList {
 				problems.add(fmt.Sprintf("%s reports index %d, which belongs to %s", r, r.Index, w))
 			case !w.Kind.WritesValue():
 				problems.add(fmt.Sprintf("%s reports index %d, which is a deletion: %s", r, r.Index, w))
-			case w.Value != r.Result:
+			case w.Value != r.Result && !w.Refresh: // a refresh keeps the value it found
 				problems.add(fmt.Sprintf("%s reports index %d, but the write there was %s", r, r.Index, w))
 			}
 			continue

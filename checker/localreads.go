@@ -37,9 +37,11 @@ func checkLocalReads(ops []history.Op, local []*history.Op) (problems, stale []s
 // keyWrites indexes the writes of one key (those that succeeded or may have) for the local-read checks.
 type keyWrites struct {
 	byValue map[string][]*history.Op // value-writing ops, by the value written
-	deletes []*history.Op            // deletions
-	done    []*history.Op            // ok writes with an index, by return time
-	highest []*history.Op            // highest[i]: the highest-indexed write in done[:i+1]
+	// refreshed are the indexes of ok refreshes: a read there shows a value written before.
+	refreshed map[uint64]bool
+	deletes   []*history.Op // deletions
+	done      []*history.Op // ok writes with an index, by return time
+	highest   []*history.Op // highest[i]: the highest-indexed write in done[:i+1]
 }
 
 func indexWrites(ops []history.Op) map[string]*keyWrites {
@@ -51,12 +53,15 @@ func indexWrites(ops []history.Op) map[string]*keyWrites {
 		}
 		kw := keys[w.Key]
 		if kw == nil {
-			kw = &keyWrites{byValue: map[string][]*history.Op{}}
+			kw = &keyWrites{byValue: map[string][]*history.Op{}, refreshed: map[uint64]bool{}}
 			keys[w.Key] = kw
 		}
-		if w.Kind.Deletes() {
+		switch {
+		case w.Kind.Deletes():
 			kw.deletes = append(kw.deletes, w)
-		} else {
+		case w.Refresh:
+			kw.refreshed[w.Index] = w.Index != 0 && w.Outcome == history.OutcomeOK
+		default:
 			kw.byValue[w.Value] = append(kw.byValue[w.Value], w)
 		}
 		if w.Outcome == history.OutcomeOK && w.Index != 0 {
@@ -91,7 +96,7 @@ func (kw *keyWrites) wroteBefore(r *history.Op) bool {
 		if w.Call > r.Return {
 			continue
 		}
-		if r.Index == 0 || w.Index == 0 || w.Outcome != history.OutcomeOK || w.Index == r.Index {
+		if r.Index == 0 || w.Index == 0 || w.Outcome != history.OutcomeOK || w.Index == r.Index || kw.refreshed[r.Index] {
 			return true
 		}
 	}

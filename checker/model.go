@@ -9,12 +9,27 @@ import (
 // keyState is the model's view of one key. Index is the modifiedIndex of the current node, zero when it
 // is not known (an unknown-outcome write put the value there and nobody has read its index since).
 // Last is the highest write index known to be linearized on the key so far: every later write of the
-// key must return a higher one.
+// key must return a higher one. Expires says the key has a TTL; Expiration is when it is due (a
+// member's clock reading, unix ns), zero when not known.
 type keyState struct {
-	Exists bool
-	Value  string
-	Index  uint64
-	Last   uint64
+	Exists     bool
+	Value      string
+	Index      uint64
+	Last       uint64
+	Expires    bool
+	Expiration int64
+}
+
+// due reports whether an expiry entry with leader clock reading clock must expire the key: it exists,
+// has a TTL, and both the expiration and the clock are known and the one is not after the other.
+func (s keyState) due(clock int64) bool {
+	return s.Exists && s.Expires && s.Expiration != 0 && clock != 0 && s.Expiration <= clock
+}
+
+// mayExpire reports whether an expiry entry with leader clock reading clock (0: unknown) may expire
+// the key: it exists with a TTL that is not known to run out later.
+func (s keyState) mayExpire(clock int64) bool {
+	return s.Exists && s.Expires && (s.Expiration == 0 || clock == 0 || s.Expiration <= clock)
 }
 
 // match is a three-valued answer: yes, no, or cannot tell (the index to compare is unknown).
@@ -47,7 +62,9 @@ func (s keyState) compare(op *history.Op) match {
 // the key's history so far. Zero means "not recorded" and is always accepted.
 func (s keyState) freshIndex(index uint64) bool { return index == 0 || index > s.Last }
 
-// after returns s once a write that returned index (0 = unknown) has set or deleted the key.
+// after returns s once a write that returned index (0 = unknown) has set or deleted the key. A key
+// that is set takes the TTL of the write that set it (none: it is permanent); a refresh keeps the
+// value and takes the new TTL.
 func (s keyState) after(exists bool, value string, index uint64) keyState {
 	next := keyState{Exists: exists, Value: value, Index: index, Last: s.Last}
 	if !exists {
@@ -56,6 +73,17 @@ func (s keyState) after(exists bool, value string, index uint64) keyState {
 	if index > next.Last {
 		next.Last = index
 	}
+	return next
+}
+
+// written returns s once the value-writing op took effect with index (0 = unknown).
+func (s keyState) written(op *history.Op, index uint64) keyState {
+	value := op.Value
+	if op.Refresh {
+		value = s.Value
+	}
+	next := s.after(true, value, index)
+	next.Expires, next.Expiration = op.HasTTL(), op.Expiration
 	return next
 }
 
@@ -76,13 +104,17 @@ func stepOK(s keyState, op *history.Op) (bool, keyState) {
 	case history.KindGet, history.KindQGet:
 		return stepRead(s, op)
 	case history.KindSet:
-		return s.freshIndex(op.Index), s.after(true, op.Value, op.Index)
+		return (s.Exists || !op.Refresh) && s.freshIndex(op.Index), s.written(op, op.Index)
 	case history.KindCreate:
-		return !s.Exists && s.freshIndex(op.Index), s.after(true, op.Value, op.Index)
+		return !s.Exists && s.freshIndex(op.Index), s.written(op, op.Index)
 	case history.KindUpdate:
-		return s.Exists && s.freshIndex(op.Index), s.after(true, op.Value, op.Index)
+		return s.Exists && s.freshIndex(op.Index), s.written(op, op.Index)
 	case history.KindDelete:
 		return s.Exists && s.freshIndex(op.Index), s.after(false, "", op.Index)
+	case history.KindExpire:
+		return s.mayExpire(op.Clock) && s.freshIndex(op.Index), s.after(false, "", op.Index)
+	case history.KindSync:
+		return !s.due(op.Clock), s
 	case history.KindCAS, history.KindCAD:
 		if !s.Exists {
 			return false, s
@@ -97,7 +129,10 @@ func stepOK(s keyState, op *history.Op) (bool, keyState) {
 			}
 			s.Index, s.Last = op.PrevIndex, op.PrevIndex
 		}
-		return s.freshIndex(op.Index), s.after(op.Kind == history.KindCAS, op.Value, op.Index)
+		if op.Kind == history.KindCAD {
+			return s.freshIndex(op.Index), s.after(false, "", op.Index)
+		}
+		return s.freshIndex(op.Index), s.written(op, op.Index)
 	}
 	return false, s
 }
@@ -147,22 +182,28 @@ func stepFail(s keyState, op *history.Op) bool {
 func stepUnknown(s keyState, op *history.Op) keyState {
 	switch op.Kind {
 	case history.KindSet:
-		return s.after(true, op.Value, 0)
+		if s.Exists || !op.Refresh {
+			return s.written(op, 0)
+		}
 	case history.KindCreate:
 		if !s.Exists {
-			return s.after(true, op.Value, 0)
+			return s.written(op, 0)
 		}
 	case history.KindUpdate:
 		if s.Exists {
-			return s.after(true, op.Value, 0)
+			return s.written(op, 0)
 		}
 	case history.KindDelete:
 		if s.Exists {
 			return s.after(false, "", 0)
 		}
-	case history.KindCAS, history.KindCAD:
+	case history.KindCAS:
 		if s.Exists && s.compare(op) != matchNo {
-			return s.after(op.Kind == history.KindCAS, op.Value, 0)
+			return s.written(op, 0)
+		}
+	case history.KindCAD:
+		if s.Exists && s.compare(op) != matchNo {
+			return s.after(false, "", 0)
 		}
 	}
 	return s
@@ -178,7 +219,11 @@ func hashState(s keyState) uint64 {
 	if s.Exists {
 		h = (h ^ 1) * prime
 	}
+	if s.Expires {
+		h = (h ^ 2) * prime
+	}
 	h = (h ^ s.Index) * prime
+	h = (h ^ uint64(s.Expiration)) * prime
 	return (h ^ s.Last) * prime
 }
 

@@ -51,7 +51,17 @@ import (
 // rest, so dropping it changes nothing.
 //
 // All rewrites keep every op in the visualisation notes apart from the dropped ones.
+//
+// TTLs change none of this: an expiry only removes the key (it never brings a value back), and the
+// expire and sync records count as sensitive to a silent write, since one may be legal only because
+// the silent write left the key with (or without) a TTL. A key with a refresh (which keeps the value
+// it finds) is searched as recorded.
 func reduceKey(ops []porcupine.Operation) []porcupine.Operation {
+	for _, o := range ops {
+		if o.Input.(*history.Op).Refresh {
+			return ops
+		}
+	}
 	writers := map[string]int{} // value -> how many ops of the key write it
 	proof := map[string]int64{} // value -> earliest return of an op that can only be legal holding it
 	observed := map[string]bool{}
@@ -121,6 +131,8 @@ func provenValue(op *history.Op) (string, bool) {
 // write (see reduceKey) made the key exist with an unknown index and an unobservable value.
 func sensitiveToSilent(op *history.Op) bool {
 	switch op.Kind {
+	case history.KindExpire, history.KindSync:
+		return true
 	case history.KindUpdate, history.KindDelete:
 		return op.Outcome != history.OutcomeFail
 	case history.KindCreate:

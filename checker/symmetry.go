@@ -21,7 +21,8 @@ import (
 // lets the search's cache see that "A then B" and "B then A" leave the key in the same state.
 //
 // Taking interchangeable writes in order. After the renaming, pending unknown writes of the same kind,
-// value, prevValue and prevIndex have the same effect in every state. Take any legal linearization in
+// value, prevValue, prevIndex and TTL (whether there is one, the expiration, refresh) have the same
+// effect in every state. Take any legal linearization in
 // which such a write B (called later) is placed before A (called earlier) of the same class: swapping
 // the two keeps it legal, since A's interval [A.Call, +inf) holds B's point (A.Call <= B.Call <= point)
 // and B's holds A's later point, and the states along the way do not change. So if a legal
@@ -67,10 +68,13 @@ func searchHistory(ops []porcupine.Operation) []porcupine.Operation {
 		}
 	}
 	type classKey struct {
-		kind      history.Kind
-		value     string
-		prevValue string
-		prevIndex uint64
+		kind       history.Kind
+		value      string
+		prevValue  string
+		prevIndex  uint64
+		ttl        bool
+		expiration int64
+		refresh    bool
 	}
 	classes := map[classKey][]int{}
 	var order []classKey
@@ -79,12 +83,13 @@ func searchHistory(ops []porcupine.Operation) []porcupine.Operation {
 		op := o.Input.(*history.Op)
 		s := &searchOp{op: op, class: -1}
 		if o.Return == math.MaxInt64 && op.Outcome == history.OutcomeUnknown && op.Kind.IsWrite() {
-			if op.Kind.WritesValue() && !observed[op.Value] {
+			if op.WritesValue() && !observed[op.Value] {
 				renamed := *op
 				renamed.Value = unobservedValue
 				s.op = &renamed
 			}
-			k := classKey{kind: s.op.Kind, value: s.op.Value, prevValue: s.op.PrevValue, prevIndex: s.op.PrevIndex}
+			k := classKey{kind: s.op.Kind, value: s.op.Value, prevValue: s.op.PrevValue, prevIndex: s.op.PrevIndex,
+				ttl: s.op.HasTTL(), expiration: s.op.Expiration, refresh: s.op.Refresh}
 			if _, seen := classes[k]; !seen {
 				order = append(order, k)
 			}

@@ -28,9 +28,13 @@ type Verdict struct {
 	KeysChecked int
 	// Unknown is the number of operations with an unknown outcome.
 	Unknown int
-	// StaleReads counts local reads that returned an older value than linearizability allows.
+	// StaleReads counts local reads that returned an older value than linearizability allows; Stale
+	// describes the first few. etcd allows them (a local read may be served by a lagging member), so
+	// they are facts about the run, never problems, wherever a verdict is shown.
 	StaleReads int
-	// Problems lists minimal facts: per-key failures, index-pass violations, invented and stale reads.
+	Stale      []string
+	// Problems lists the violations, as minimal facts: per-key failures, index-pass violations,
+	// invented local reads, invalid operations, and a search that timed out.
 	Problems []string
 	// VisualizationPath is the porcupine HTML written, if any.
 	VisualizationPath string

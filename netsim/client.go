@@ -179,10 +179,13 @@ func (cs *clientSet) begin(c *client, req Request, target uint64, attempts int, 
 		c: c, req: req, attempts: attempts, timeout: timeout, target: target, fixed: target != 0, onDone: onDone,
 		op: history.Op{Client: c.id, Kind: k, Key: req.Key, Value: req.Value, PrevValue: req.PrevValue,
 			PrevIndex: req.PrevIndex, Call: cs.sim.now, Dir: req.Dir, Recursive: req.Recursive,
-			InOrder: req.Kind == ReqCreateInOrder},
+			InOrder: req.Kind == ReqCreateInOrder, Refresh: req.Refresh},
 	}
 	if !req.Kind.IsWrite() {
 		cl.op.Value = ""
+	}
+	if req.Kind == ReqSet || req.Kind == ReqCreate || req.Kind == ReqUpdate || req.Kind == ReqCompareAndSwap {
+		cl.op.TTL = req.TTL // the expiration the cluster gives it is recorded from the applied event
 	}
 	c.call = cl
 	cs.pending[req.ID] = cl
@@ -217,6 +220,7 @@ func (cs *clientSet) attempt(cl *call) {
 func (cs *clientSet) timeout(cl *call, a int, target uint64) {
 	if cl.attempt == a && cl.awaiting && !cl.done {
 		cs.sim.tracef("timeout", cs.sim.name(target), "c%d id=%d attempt=%d", cl.c.id, cl.req.ID, a)
+		cs.abandon(target, cl.req.ID)
 		cs.failAttempt(cl, ErrClientTimeout)
 	}
 }
@@ -244,6 +248,11 @@ func (cs *clientSet) arrive(cl *call, a int, target uint64) {
 // serve hands the request of attempt a to the live process on h: a local read is answered at once,
 // everything else is submitted.
 func (cs *clientSet) serve(h *host, cl *call, a int) {
+	if !h.serving() {
+		h.holdUntilServing(cl.req.ID, "request", string(appendCallHead(nil, cl.c.id, cl.req.ID, cl.req.Kind.String(), cl.req.Key)),
+			func() { cs.serve(h, cl, a) })
+		return
+	}
 	req := cl.req
 	req.Now = h.localNow()
 	if req.Kind == ReqGet {

@@ -25,6 +25,7 @@ type host struct {
 	paused      bool
 	ticking     bool
 	held        []heldInput
+	unserved    []unservedInput // client inputs waiting for the node to serve (see serving)
 	clockOffset int64
 	driftPPM    int64
 	last        Status
@@ -224,6 +225,7 @@ func (h *host) afterInput() {
 	}
 	h.pollWatches()
 	h.sim.observe(h)
+	h.serveHeld()
 }
 
 // persist writes the batch now. A batch that must be synced completes after the disk latency (fsync,

@@ -99,6 +99,9 @@ type Status struct {
 	EtcdIndex uint64
 	// Failed is set once the node stopped acknowledging writes after a storage error.
 	Failed error
+	// Starting is true while the node does not serve clients yet (its attributes are not published,
+	// or it has not caught up after a restart): client requests and watches wait until it serves.
+	Starting bool
 }
 
 // RequestKind is the operation a simulated client asks for.

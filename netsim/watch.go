@@ -82,6 +82,11 @@ func (w *watcher) connect() {
 			return
 		}
 		h.input("watch", fmt.Sprintf("c%d %s from=%d", w.c.id, w.spec.Key, w.next), func() {
+			if !h.serving() {
+				s.tracef("watcherr", h.name, "c%d not serving yet", w.c.id)
+				w.retry()
+				return
+			}
 			stream, err := h.proc.Watch(w.spec.Key, w.spec.Recursive, w.next)
 			var ce *CodeError
 			switch {

@@ -33,6 +33,7 @@ type verdictView struct {
 	Linearizable      bool
 	Summary           string
 	Problems          []string
+	Notes             []string
 	VisualizationFile string
 }
 
@@ -101,6 +102,7 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 			Linearizable:      run.Verdict.Linearizable,
 			Summary:           run.Verdict.Summary,
 			Problems:          run.Verdict.Problems,
+			Notes:             run.Verdict.Notes,
 			VisualizationFile: run.Verdict.VisualizationFile,
 		},
 		Figures:   figures,

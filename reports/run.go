@@ -115,6 +115,8 @@ type Verdict struct {
 	Linearizable bool
 	Summary      string
 	Problems     []string
+	// Notes are facts that are not violations (stale local reads, which etcd allows).
+	Notes []string
 	// VisualizationFile is porcupine's HTML visualisation, relative to the
 	// report directory; "" when there is none.
 	VisualizationFile string

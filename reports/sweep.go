@@ -22,11 +22,24 @@ type SweepRow struct {
 	Problems []string
 }
 
+// Sweep is what a sweep page shows.
+type Sweep struct {
+	Title string
+	// KnownBug says the runs carry a deliberate bug: a seed that fails found the bug, and the sweep
+	// succeeds when at least one seed found it.
+	KnownBug bool
+	Rows     []SweepRow
+}
+
 // sweepView is what the sweep page is rendered from.
 type sweepView struct {
-	Title  string
-	Passed int
-	Rows   []sweepRowView
+	Title    string
+	Passed   int
+	KnownBug bool
+	// Found is how many seeds found the known bug; Success whether the sweep did what it is for.
+	Found   int
+	Success bool
+	Rows    []sweepRowView
 }
 
 // sweepRowView is one table row of the sweep page.
@@ -45,10 +58,17 @@ type sweepRowView struct {
 // report. It returns the page's path. A row whose Dir is not a relative
 // path inside dir is rejected with an error wrapping ErrInvalidRun.
 func WriteSweep(dir string, title string, rows []SweepRow) (string, error) {
-	v := sweepView{Title: title}
+	return WriteSweepPage(dir, Sweep{Title: title, Rows: rows})
+}
+
+// WriteSweepPage is WriteSweep for any sweep, a known-bug sweep included: its page says "known bug
+// found in X of N seeds", green when X > 0, and marks each seed that found the bug.
+func WriteSweepPage(dir string, sw Sweep) (string, error) {
+	v := sweepView{Title: sw.Title, KnownBug: sw.KnownBug}
 	if v.Title == "" {
 		v.Title = "Seed sweep"
 	}
+	rows := sw.Rows
 	for i, r := range rows {
 		if err := checkRelativeLink(r.Dir); err != nil {
 			return "", fmt.Errorf("%w: sweep row %d (seed %d): %w", ErrInvalidRun, i, r.Seed, err)
@@ -65,6 +85,11 @@ func WriteSweep(dir string, title string, rows []SweepRow) (string, error) {
 		if r.Passed {
 			v.Passed++
 		}
+	}
+	v.Found = len(v.Rows) - v.Passed
+	v.Success = v.Passed == len(v.Rows)
+	if v.KnownBug {
+		v.Success = v.Found > 0
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("reports: create %s: %w", dir, err)

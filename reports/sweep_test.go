@@ -88,3 +88,20 @@ func TestRunLink(t *testing.T) {
 		assert.Equal(t, tt.want, runLink(tt.dir), tt.dir)
 	}
 }
+
+// TestKnownBugSweepPageSaysFound: on a known-bug sweep a failing seed found the bug; the page counts
+// them and is green when there is at least one.
+func TestKnownBugSweepPageSaysFound(t *testing.T) {
+	rows := []SweepRow{{Seed: 1, Passed: true}, {Seed: 2, Problems: []string{"stale read"}}, {Seed: 3}}
+	out, err := WriteSweepPage(t.TempDir(), Sweep{Title: "bug sweep", KnownBug: true, Rows: rows})
+	require.NoError(t, err)
+	page := readFile(t, out)
+	assert.Contains(t, page, `<div class="verdict pass" id="summary">known bug found in 2 of 3 seeds</div>`)
+	assert.Equal(t, 2, strings.Count(page, `<td class="outcome">bug found</td>`))
+	assert.Equal(t, 1, strings.Count(page, `<td class="outcome">bug not found</td>`))
+	assert.NotContains(t, page, "FAILED")
+
+	out, err = WriteSweepPage(t.TempDir(), Sweep{KnownBug: true, Rows: []SweepRow{{Seed: 1, Passed: true}}})
+	require.NoError(t, err)
+	assert.Contains(t, readFile(t, out), `<div class="verdict fail" id="summary">known bug found in 0 of 1 seeds</div>`)
+}

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,6 +55,32 @@ func TestStoryReplay(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEqual(t, a.TraceHash, c.TraceHash)
 			require.Equal(t, other, c.Seed)
+		})
+	}
+}
+
+// TestStoriesOnManySeeds: a story asserts what Raft guarantees, not what one schedule happened to do,
+// so it passes on every seed of correct code. CI runs seeds 1..20 of every story;
+// RAFTLAB_STORY_SEEDS=1000 runs a thousand (as `labd sweep STORY --seeds 1..1000` does, with reports).
+func TestStoriesOnManySeeds(t *testing.T) {
+	n := 20
+	if v := os.Getenv("RAFTLAB_STORY_SEEDS"); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(t, err, "RAFTLAB_STORY_SEEDS must be a whole number")
+	}
+	for _, f := range storyFiles(t) {
+		name := strings.TrimSuffix(filepath.Base(f), ".story")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for seed := uint64(1); seed <= uint64(n); seed++ {
+				res, err := run.File(f, run.Options{Seed: &seed})
+				require.NoError(t, err)
+				if !res.Passed {
+					t.Errorf("seed %d failed (replay: go run ./cmd/labd replay %s --seed %d):\n%s", seed, name, seed,
+						strings.Join(res.Failures, "\n"))
+				}
+			}
 		})
 	}
 }

@@ -30,6 +30,32 @@
 //   - errorCode: the etcd error code of a fail (100 key not found, 101 compare failed, 105 key exists, ...).
 //     A fail with code 0 means "the operation's precondition did not hold" without saying which.
 //   - node: the server that answered, to label stale reads.
+//   - ttl, expiration, refresh: a write's TTL as asked (ns), when the key it left expires (the
+//     accepting member's clock reading plus the TTL, unix ns, as the cluster recorded it; 0 when
+//     unknown, e.g. for an unknown outcome), and refresh=true (the key keeps its value, gets a new TTL).
+//
+// # TTL expiry records
+//
+// Keys with a TTL vanish without a client operation, so a history that has TTL keys also carries
+// what the cluster did to them, as two more kinds of records (client is meaningless for them):
+//
+//		{"client":0,"kind":"expire","key":"/lock","call":3100,"return":3140,"outcome":"ok","index":12,"clock":1767225603050000000}
+//		{"client":0,"kind":"sync","call":3102,"return":3102,"outcome":"ok","clock":1767225603050000000}
+//
+//	  - expire: the cluster expired key at index (its own index, as a watcher sees the expire event).
+//	    clock is the leader clock reading of the expiry entry that did it (0: not known, e.g. on real
+//	    processes, where only the expire event is seen). call and return bound when it took effect.
+//	  - sync: one expiry entry of the log (key is empty), with its leader clock reading. Every key due
+//	    by then must be gone once it is applied.
+//
+// Clocks and skew: etcd v2 expires keys through the log. The member that accepts a write computes the
+// expiration from its own clock; the leader, every half second, proposes an expiry entry carrying its
+// own clock reading, and applying that entry deletes every key whose expiration is at or before the
+// reading, on every replica at the same index. So a key disappears when, and only when, the first
+// expiry entry (in log order) whose leader clock reading is at or after its expiration is applied:
+// the checker compares expiration with clock only, never with call or return times (real or virtual
+// time), so a skewed leader may expire a key early or late in real time and the history is still
+// right, exactly as etcd behaves. call/return times and clock readings are different clocks.
 //
 // # Watch record format
 //

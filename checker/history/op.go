@@ -3,6 +3,7 @@ package history
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind is the type of a client operation against the v2 key space.
@@ -18,30 +19,41 @@ const (
 	KindCAS    Kind = "cas"    // compareAndSwap (prevValue and/or prevIndex)
 	KindDelete Kind = "delete" // DELETE without conditions
 	KindCAD    Kind = "cad"    // compareAndDelete (prevValue and/or prevIndex)
+	// KindExpire is not a client operation: the cluster expired the key (its TTL ran out), at Index,
+	// by an expiry entry whose leader clock reading was Clock.
+	KindExpire Kind = "expire"
+	// KindSync is not a client operation either: an expiry entry of the log, with its leader clock
+	// reading Clock. Every key due by then (expiration <= Clock) must be gone after it. Key is empty:
+	// it concerns the whole key space.
+	KindSync Kind = "sync"
 )
 
 // IsRead reports whether k reads without changing the store.
 func (k Kind) IsRead() bool { return k == KindGet || k == KindQGet }
 
-// IsWrite reports whether k may change the store.
+// IsWrite reports whether k may change the store (an expiry included).
 func (k Kind) IsWrite() bool {
 	switch k {
-	case KindSet, KindCreate, KindUpdate, KindCAS, KindDelete, KindCAD:
+	case KindSet, KindCreate, KindUpdate, KindCAS, KindDelete, KindCAD, KindExpire:
 		return true
 	}
 	return false
 }
+
+// IsExpiry reports whether k is a record of the cluster's TTL expiry (expire or sync) rather than a
+// client operation.
+func (k Kind) IsExpiry() bool { return k == KindExpire || k == KindSync }
 
 // WritesValue reports whether k leaves the key holding Op.Value when it takes effect.
 func (k Kind) WritesValue() bool {
 	return k == KindSet || k == KindCreate || k == KindUpdate || k == KindCAS
 }
 
-// Deletes reports whether k removes the key when it takes effect.
-func (k Kind) Deletes() bool { return k == KindDelete || k == KindCAD }
+// Deletes reports whether k removes the key when it takes effect (an expiry included).
+func (k Kind) Deletes() bool { return k == KindDelete || k == KindCAD || k == KindExpire }
 
 // Valid reports whether k is one of the known kinds.
-func (k Kind) Valid() bool { return k.IsRead() || k.IsWrite() }
+func (k Kind) Valid() bool { return k.IsRead() || k.IsWrite() || k == KindSync }
 
 // Outcome says what the client learned about an operation.
 type Outcome string
@@ -69,7 +81,7 @@ const (
 type Op struct {
 	Client    int     `json:"client"`
 	Kind      Kind    `json:"kind"`
-	Key       string  `json:"key"`
+	Key       string  `json:"key,omitempty"`
 	Value     string  `json:"value,omitempty"`
 	PrevValue string  `json:"prevValue,omitempty"`
 	PrevIndex uint64  `json:"prevIndex,omitempty"`
@@ -81,6 +93,16 @@ type Op struct {
 	Index     uint64  `json:"index,omitempty"`
 	ErrorCode int     `json:"errorCode,omitempty"`
 	Node      string  `json:"node,omitempty"`
+	// TTL is the time to live a write asked for (ns); zero for a permanent key.
+	TTL int64 `json:"ttl,omitempty"`
+	// Expiration is when the key a write left expires: the accepting member's clock reading plus the
+	// TTL (unix ns), as the cluster recorded it; zero when not known (an unknown outcome).
+	Expiration int64 `json:"expiration,omitempty"`
+	// Refresh marks a TTL refresh (etcd's refresh=true): the key keeps its value and gets a new TTL.
+	Refresh bool `json:"refresh,omitempty"`
+	// Clock is the leader's clock reading (unix ns) an expiry entry carried, for expire and sync
+	// records; zero when not known.
+	Clock int64 `json:"clock,omitempty"`
 
 	// Directory operations (see tree.go): Dir is dir=true (a write makes or removes a directory; a
 	// read found one, and Result is its Listing), Recursive a recursive delete, InOrder a create by
@@ -92,6 +114,13 @@ type Op struct {
 	Created uint64 `json:"created,omitempty"`
 }
 
+// WritesValue reports whether o leaves the key holding o.Value when it takes effect: a
+// value-writing kind that is not a refresh.
+func (o Op) WritesValue() bool { return o.Kind.WritesValue() && !o.Refresh }
+
+// HasTTL reports whether o gives its key a TTL.
+func (o Op) HasTTL() bool { return o.Kind.WritesValue() && (o.TTL > 0 || o.Expiration != 0) }
+
 // ErrInvalidOp is wrapped by every error Validate returns.
 var ErrInvalidOp = errors.New("invalid operation")
 
@@ -102,8 +131,20 @@ func (o Op) Validate() error {
 		return fmt.Errorf("%w: unknown kind %q", ErrInvalidOp, o.Kind)
 	case !o.Outcome.Valid():
 		return fmt.Errorf("%w: unknown outcome %q", ErrInvalidOp, o.Outcome)
-	case o.Key == "":
+	case o.Key == "" && o.Kind != KindSync:
 		return fmt.Errorf("%w: empty key", ErrInvalidOp)
+	case o.Key != "" && o.Kind == KindSync:
+		return fmt.Errorf("%w: a sync concerns every key, not %q", ErrInvalidOp, o.Key)
+	case o.Kind.IsExpiry() && o.Outcome != OutcomeOK:
+		return fmt.Errorf("%w: an %s record is %s, not ok", ErrInvalidOp, o.Kind, o.Outcome)
+	case o.Clock != 0 && !o.Kind.IsExpiry():
+		return fmt.Errorf("%w: clock on %s (only expire and sync records carry one)", ErrInvalidOp, o.Kind)
+	case o.TTL < 0 || o.Expiration < 0 || o.Clock < 0:
+		return fmt.Errorf("%w: negative ttl, expiration or clock", ErrInvalidOp)
+	case (o.TTL != 0 || o.Expiration != 0 || o.Refresh) && !o.Kind.WritesValue():
+		return fmt.Errorf("%w: ttl, expiration or refresh on %s", ErrInvalidOp, o.Kind)
+	case o.Refresh && (o.Value != "" || !o.HasTTL()):
+		return fmt.Errorf("%w: a refresh carries a TTL and no value", ErrInvalidOp)
 	case o.Client < 0:
 		return fmt.Errorf("%w: negative client %d", ErrInvalidOp, o.Client)
 	case o.Return < o.Call:
@@ -117,9 +158,13 @@ func (o Op) Validate() error {
 // String describes o in one line, for problem reports and visualisations.
 func (o Op) String() string {
 	req := string(o.Kind) + treeFlags(o) + " " + o.Key
-	if o.Kind.WritesValue() {
+	if o.Kind == KindSync {
+		req = "sync"
+	}
+	if o.WritesValue() {
 		req += fmt.Sprintf("=%q", o.Value)
 	}
+	req += o.ttlString()
 	if o.PrevValue != "" {
 		req += fmt.Sprintf(" if value=%q", o.PrevValue)
 	}
@@ -127,6 +172,25 @@ func (o Op) String() string {
 		req += fmt.Sprintf(" if index=%d", o.PrevIndex)
 	}
 	return fmt.Sprintf("client %d %s -> %s [%d,%d]", o.Client, req, o.ResultString(), o.Call, o.Return)
+}
+
+// ttlString describes o's TTL or expiry clock: " ttl 3s (expires 1767225603000000000)",
+// " refresh ttl 3s", " at clock 1767225603000000000".
+func (o Op) ttlString() string {
+	var s string
+	if o.Refresh {
+		s += " refresh"
+	}
+	if o.TTL > 0 {
+		s += " ttl " + time.Duration(o.TTL).String()
+	}
+	if o.Expiration != 0 {
+		s += fmt.Sprintf(" (expires %d)", o.Expiration)
+	}
+	if o.Clock != 0 {
+		s += fmt.Sprintf(" at clock %d", o.Clock)
+	}
+	return s
 }
 
 // ResultString describes the response of o: "ok@7", "\"v\"@7", "not found", "fail 101", "unknown".

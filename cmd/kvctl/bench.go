@@ -3,7 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"encoding/base64"
-	"flag"
+
 	"fmt"
 	"net/http"
 	"net/url"
@@ -29,7 +29,7 @@ type benchFlags struct {
 }
 
 // register defines the flags on fs.
-func (f *benchFlags) register(fs *flag.FlagSet) {
+func (f *benchFlags) register(fs *flagSet) {
 	fs.IntVar(&f.clients, "clients", 1, "concurrent clients, each with at most one request in flight")
 	fs.IntVar(&f.conns, "conns", 0, "keep-alive connections shared by the clients, spread round-robin over the endpoints (0 = one per client)")
 	fs.IntVar(&f.valSize, "val-size", 256, "bytes per written value")
@@ -120,7 +120,7 @@ func benchCommand() *command {
 	return &command{
 		name: "bench", usage: "load generator: throughput, latency percentiles and histogram",
 		argsUsage: "<" + strings.Join(workloads(), "|") + ">",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			var f benchFlags
 			f.register(fs)
 			return func(cx *cmdContext) int {

@@ -269,7 +269,6 @@ func TestBenchBadArgs(t *testing.T) {
 		{[]string{"mixed", "--read-percent", "101"}, "--read-percent must be between 0 and 100"},
 		{[]string{"put", "--request-timeout", "0s"}, "--request-timeout must be positive"},
 		{[]string{"put", "--prefix", "/a b"}, `--prefix "/a b": only letters`},
-		{[]string{"put", "--clients", "many"}, `invalid value "many" for flag -clients`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -280,6 +279,13 @@ func TestBenchBadArgs(t *testing.T) {
 			assert.Empty(t, h.fake.Requests(), "bad arguments send nothing")
 		})
 	}
+	// A flag that does not parse is a usage error, as for every command: help and exit 1.
+	h := newHarness(t)
+	r := h.run(t, "", "bench", "put", "--clients", "many")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "invalid value \"many\" for flag -clients: parse error\n", r.stderr)
+	assert.True(t, strings.HasPrefix(r.stdout, "Incorrect Usage: invalid value"), r.stdout)
+	assert.Empty(t, h.fake.Requests())
 }
 
 func TestBenchPrefix(t *testing.T) {

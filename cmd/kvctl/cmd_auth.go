@@ -13,8 +13,8 @@ func authCommand() *command {
 	return &command{
 		name: "auth", usage: "overall auth controls",
 		subcommands: []*command{
-			{name: "enable", usage: "enable auth access controls", setup: noFlags(authEnable)},
-			{name: "disable", usage: "disable auth access controls", setup: noFlags(authDisable)},
+			{name: "enable", usage: "enable auth access controls", argsUsage: " ", setup: noFlags(authEnable)},
+			{name: "disable", usage: "disable auth access controls", argsUsage: " ", setup: noFlags(authDisable)},
 		},
 	}
 }

@@ -1,17 +1,16 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"time"
 )
 
 func clusterHealthCommand() *command {
 	return &command{
-		name: "cluster-health", usage: "check the health of the etcd cluster",
-		setup: func(fs *flag.FlagSet) action {
+		name: "cluster-health", usage: "check the health of the etcd cluster", argsUsage: " ",
+		setup: func(fs *flagSet) action {
 			var forever bool
-			boolVarAliases(fs, &forever, "forever check the health every 10 second until CTRL+C", "forever", "f")
+			fs.boolAliases(&forever, "forever check the health every 10 second until CTRL+C", "forever", "f")
 			return func(cx *cmdContext) int {
 				return cx.clusterHealth(forever)
 			}

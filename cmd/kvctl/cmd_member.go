@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"strings"
 )
@@ -10,7 +9,7 @@ func memberCommand() *command {
 	return &command{
 		name: "member", usage: "member add, remove and list subcommands",
 		subcommands: []*command{
-			{name: "list", usage: "enumerate existing cluster members", setup: noFlags(memberList)},
+			{name: "list", usage: "enumerate existing cluster members", argsUsage: " ", setup: noFlags(memberList)},
 			{name: "add", usage: "add a new member to the etcd cluster", argsUsage: "<name> <peerURL>", setup: noFlags(memberAdd)},
 			{name: "remove", usage: "remove an existing member from the etcd cluster", argsUsage: "<memberID>", setup: noFlags(memberRemove)},
 			{name: "update", usage: "update an existing member in the etcd cluster", argsUsage: "<memberID> <peerURLs>", setup: noFlags(memberUpdate)},
@@ -19,8 +18,8 @@ func memberCommand() *command {
 }
 
 // noFlags adapts an action for a command without flags.
-func noFlags(a action) func(*flag.FlagSet) action {
-	return func(*flag.FlagSet) action { return a }
+func noFlags(a action) func(*flagSet) action {
+	return func(*flagSet) action { return a }
 }
 
 func memberList(cx *cmdContext) int {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 
 	"github.com/raftlab/raftlab/core/v2client"
@@ -10,10 +9,10 @@ import (
 func getCommand() *command {
 	return &command{
 		name: "get", usage: "retrieve the value of a key", argsUsage: "<key>",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			var sorted, quorum bool
 			fs.BoolVar(&sorted, "sort", false, "returns result in sorted order")
-			boolVarAliases(fs, &quorum, "require quorum for get request", "quorum", "q")
+			fs.boolAliases(&quorum, "require quorum for get request", "quorum", "q")
 			return func(cx *cmdContext) int {
 				key, ok := cx.key()
 				if !ok {
@@ -43,12 +42,12 @@ func getCommand() *command {
 func lsCommand() *command {
 	return &command{
 		name: "ls", usage: "retrieve a directory", argsUsage: "[key]",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			var sorted, recursive, slash, quorum bool
 			fs.BoolVar(&sorted, "sort", false, "returns result in sorted order")
-			boolVarAliases(fs, &recursive, "returns all key names recursively for the given path", "recursive", "r")
+			fs.boolAliases(&recursive, "returns all key names recursively for the given path", "recursive", "r")
 			fs.BoolVar(&slash, "p", false, "append slash (/) to directories")
-			boolVarAliases(fs, &quorum, "require quorum for get request", "quorum", "q")
+			fs.boolAliases(&quorum, "require quorum for get request", "quorum", "q")
 			return func(cx *cmdContext) int {
 				key := "/"
 				if len(cx.args) > 0 {

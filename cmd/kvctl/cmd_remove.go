@@ -1,18 +1,16 @@
 package main
 
 import (
-	"flag"
-
 	"github.com/raftlab/raftlab/core/v2client"
 )
 
 func rmCommand() *command {
 	return &command{
 		name: "rm", usage: "remove a key or a directory", argsUsage: "<key>",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			var dir, recursive bool
 			fs.BoolVar(&dir, "dir", false, "removes the key if it is an empty directory or a key-value pair")
-			boolVarAliases(fs, &recursive, "removes the key and all child keys(if it is a directory)", "recursive", "r")
+			fs.boolAliases(&recursive, "removes the key and all child keys(if it is a directory)", "recursive", "r")
 			withValue := fs.String("with-value", "", "previous value")
 			withIndex := fs.Int("with-index", 0, "previous index")
 			return func(cx *cmdContext) int {
@@ -25,7 +23,7 @@ func rmCommand() *command {
 func rmdirCommand() *command {
 	return &command{
 		name: "rmdir", usage: "removes the key if it is an empty directory or a key-value pair", argsUsage: "<key>",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			return func(cx *cmdContext) int {
 				return cx.remove(v2client.DeleteOptions{Dir: true})
 			}

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
+
 	"fmt"
 	"net/http"
 
@@ -14,9 +14,9 @@ func roleCommand() *command {
 	return &command{
 		name: "role", usage: "role add, grant and revoke subcommands",
 		subcommands: []*command{
-			{name: "add", usage: "add a new role for the etcd cluster", argsUsage: "<role>", setup: noFlags(roleAdd)},
+			{name: "add", usage: "add a new role for the etcd cluster", argsUsage: "<role> ", setup: noFlags(roleAdd)},
 			{name: "get", usage: "get details for a role", argsUsage: "<role>", setup: noFlags(roleGet)},
-			{name: "list", usage: "list all roles", setup: noFlags(roleList)},
+			{name: "list", usage: "list all roles", argsUsage: " ", setup: noFlags(roleList)},
 			{name: "remove", usage: "remove a role from the etcd cluster", argsUsage: "<role>", setup: noFlags(roleRemove)},
 			{name: "grant", usage: "grant path matches to an etcd role", argsUsage: "<role>", setup: roleGrantRevokeSetup(true)},
 			{name: "revoke", usage: "revoke path matches for an etcd role", argsUsage: "<role>", setup: roleGrantRevokeSetup(false)},
@@ -101,13 +101,15 @@ func roleRemove(cx *cmdContext) int {
 	})
 }
 
-func roleGrantRevokeSetup(grant bool) func(fs *flag.FlagSet) action {
-	return func(fs *flag.FlagSet) action {
+func roleGrantRevokeSetup(grant bool) func(fs *flagSet) action {
+	return func(fs *flagSet) action {
 		var paths listFlag
-		fs.Var(&paths, "path", "Path granted for the role to access")
-		read := fs.Bool("read", false, "Grant read-only access")
-		write := fs.Bool("write", false, "Grant write-only access")
-		readWrite := fs.Bool("readwrite", false, "Grant read-write access")
+		usage := roleFlagUsage(grant)
+		fs.Var(&paths, "path", usage[0])
+		read := fs.Bool("read", false, usage[1])
+		write := fs.Bool("write", false, usage[2])
+		readWrite := new(bool)
+		fs.boolAliases(readWrite, usage[3], "readwrite", "rw")
 		return func(cx *cmdContext) int {
 			name, ok := cx.oneName("role name")
 			if !ok {
@@ -149,4 +151,13 @@ func roleGrantRevokeSetup(grant bool) func(fs *flag.FlagSet) action {
 			})
 		}
 	}
+}
+
+// roleFlagUsage are the usages of role grant's (or revoke's) --path, --read, --write and
+// --readwrite, as etcdctl words them.
+func roleFlagUsage(grant bool) [4]string {
+	if grant {
+		return [4]string{"Path granted for the role to access", "Grant read-only access", "Grant write-only access", "Grant read-write access"}
+	}
+	return [4]string{"Path revoked for the role to access", "Revoke read access", "Revoke write access", "Revoke read-write access"}
 }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
+
 	"fmt"
 	"strings"
 
@@ -13,9 +13,9 @@ func userCommand() *command {
 	return &command{
 		name: "user", usage: "user add, grant and revoke subcommands",
 		subcommands: []*command{
-			{name: "add", usage: "add a new user for the etcd cluster", argsUsage: "<user>[:<password>]", setup: noFlags(userAdd)},
-			{name: "get", usage: "get details for a user", argsUsage: "<user>", setup: userGetSetup},
-			{name: "list", usage: "list all current users", setup: noFlags(userList)},
+			{name: "add", usage: "add a new user for the etcd cluster", argsUsage: "<user>", setup: noFlags(userAdd)},
+			{name: "get", usage: "get details for a user", argsUsage: "<user>", setup: noFlags(userGet)},
+			{name: "list", usage: "list all current users", argsUsage: "<user>", setup: noFlags(userList)},
 			{name: "remove", usage: "remove a user for the etcd cluster", argsUsage: "<user>", setup: noFlags(userRemove)},
 			{name: "grant", usage: "grant roles to an etcd user", argsUsage: "<user>", setup: userGrantRevokeSetup(true)},
 			{name: "revoke", usage: "revoke roles for an etcd user", argsUsage: "<user>", setup: userGrantRevokeSetup(false)},
@@ -46,33 +46,26 @@ func userAdd(cx *cmdContext) int {
 	})
 }
 
-func userGetSetup(fs *flag.FlagSet) action {
-	detail := fs.Bool("detail", false, "Show permissions of roles assigned to user")
-	return func(cx *cmdContext) int {
-		name, ok := cx.oneName("username")
-		if !ok {
-			return exitError
-		}
-		return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
-			u, err := c.GetUser(ctx, name)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cx.app.stdout, "User: %s\n", u.User)
-			if !*detail {
-				names := make([]string, 0, len(u.Roles))
-				for _, r := range u.Roles {
-					names = append(names, r.Role)
-				}
-				fmt.Fprintf(cx.app.stdout, "Roles: %s\n", strings.Join(names, " "))
-				return nil
-			}
-			for _, r := range u.Roles {
-				cx.printRole(r)
-			}
-			return nil
-		})
+func userGet(cx *cmdContext) int {
+	name, ok := cx.oneName("username")
+	if !ok {
+		return exitError
 	}
+	return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
+		u, err := c.GetUser(ctx, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cx.app.stdout, "User: %s\n", u.User)
+		// etcdctl's client (client/v2) makes the slice with len(roles) empty names before it
+		// appends them, so each role adds a space: "Roles:  app".
+		names := make([]string, len(u.Roles), 2*len(u.Roles))
+		for _, r := range u.Roles {
+			names = append(names, r.Role)
+		}
+		fmt.Fprintf(cx.app.stdout, "Roles: %s\n", strings.Join(names, " "))
+		return nil
+	})
 }
 
 func userList(cx *cmdContext) int {
@@ -102,8 +95,8 @@ func userRemove(cx *cmdContext) int {
 	})
 }
 
-func userGrantRevokeSetup(grant bool) func(fs *flag.FlagSet) action {
-	return func(fs *flag.FlagSet) action {
+func userGrantRevokeSetup(grant bool) func(fs *flagSet) action {
+	return func(fs *flagSet) action {
 		var roles listFlag
 		fs.Var(&roles, "roles", "List of roles to grant or revoke")
 		return func(cx *cmdContext) int {

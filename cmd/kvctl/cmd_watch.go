@@ -2,7 +2,7 @@ package main
 
 import (
 	"errors"
-	"flag"
+
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,11 +13,11 @@ import (
 func watchCommand() *command {
 	return &command{
 		name: "watch", usage: "watch a key for changes", argsUsage: "<key>",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			var forever, recursive bool
-			boolVarAliases(fs, &forever, "forever watch a key until CTRL+C", "forever", "f")
+			fs.boolAliases(&forever, "forever watch a key until CTRL+C", "forever", "f")
 			afterIndex := fs.Int("after-index", 0, "watch after the given index")
-			boolVarAliases(fs, &recursive, "returns all values for key and child keys", "recursive", "r")
+			fs.boolAliases(&recursive, "returns all values for key and child keys", "recursive", "r")
 			return func(cx *cmdContext) int {
 				key, ok := cx.key()
 				if !ok {
@@ -56,19 +56,19 @@ func execWatchCommand() *command {
 	return &command{
 		name: "exec-watch", usage: "watch a key for changes and exec an executable", argsUsage: "<key> <command> [args...]",
 		flagsFirst: true,
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			var recursive bool
 			afterIndex := fs.Int("after-index", 0, "watch after the given index")
-			boolVarAliases(fs, &recursive, "watch all values for key and child keys", "recursive", "r")
+			fs.boolAliases(&recursive, "watch all values for key and child keys", "recursive", "r")
 			return func(cx *cmdContext) int {
 				key, argv, err := splitExecWatchArgs(cx.args)
 				if err != nil {
 					return cx.app.fail(exitBadArgs, err)
 				}
-				// etcdctl adds one here and the watcher adds another: waitIndex = after-index+2.
+				// The watcher asks for waitIndex = after-index+1, as etcdctl 3.5's exec-watch does.
 				var index uint64
 				if *afterIndex > 0 {
-					index = uint64(*afterIndex) + 1
+					index = uint64(*afterIndex)
 				}
 				c, code, ok := cx.newClient(true)
 				if !ok {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
+
 	"time"
 
 	"github.com/raftlab/raftlab/core/v2client"
@@ -11,7 +11,8 @@ import (
 func setCommand() *command {
 	return &command{
 		name: "set", usage: "set the value of a key", argsUsage: "<key> <value>",
-		setup: func(fs *flag.FlagSet) action {
+		description: "Set sets the value of a key.\n\n   When <value> begins with '-', <value> is interpreted as a flag.\n   Insert '--' for workaround:\n\n   $ set -- <key> <value>",
+		setup: func(fs *flagSet) action {
 			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
 			swapValue := fs.String("swap-with-value", "", "previous value")
 			swapIndex := fs.Int("swap-with-index", 0, "previous index")
@@ -25,7 +26,7 @@ func setCommand() *command {
 func mkCommand() *command {
 	return &command{
 		name: "mk", usage: "make a new key with a given value", argsUsage: "<key> <value>",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			inOrder := fs.Bool("in-order", false, "create in-order key under directory <key>")
 			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
 			return func(cx *cmdContext) int {
@@ -41,7 +42,7 @@ func mkCommand() *command {
 func updateCommand() *command {
 	return &command{
 		name: "update", usage: "update an existing key with a given value", argsUsage: "<key> <value>",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
 			return func(cx *cmdContext) int {
 				return cx.writeValue(v2client.SetOptions{TTL: seconds(*ttl), PrevExist: v2client.PrevExist})
@@ -59,14 +60,16 @@ func setdirCommand() *command {
 }
 
 func updatedirCommand() *command {
-	return dirCommand("updatedir", "update an existing directory", v2client.PrevExist)
+	c := dirCommand("updatedir", "update an existing directory", v2client.PrevExist)
+	c.argsUsage = "<key> <value>" // etcdctl's help says so, though updatedir takes no value
+	return c
 }
 
 // dirCommand builds mkdir, setdir and updatedir, which differ only in prevExist.
 func dirCommand(name, usage, prevExist string) *command {
 	return &command{
 		name: name, usage: usage, argsUsage: "<key>",
-		setup: func(fs *flag.FlagSet) action {
+		setup: func(fs *flagSet) action {
 			ttl := fs.Int("ttl", 0, "key time-to-live in seconds")
 			return func(cx *cmdContext) int {
 				key, ok := cx.key()

@@ -57,17 +57,3 @@ func parseLeading(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	return fs.Args(), nil
 }
-
-// boolVarAliases binds several flag names (e.g. "recursive" and "r") to one bool.
-func boolVarAliases(fs *flag.FlagSet, p *bool, usage string, names ...string) {
-	for _, n := range names {
-		fs.BoolVar(p, n, false, usage)
-	}
-}
-
-// stringVarAliases binds several flag names to one string.
-func stringVarAliases(fs *flag.FlagSet, p *string, value, usage string, names ...string) {
-	for _, n := range names {
-		fs.StringVar(p, n, value, usage)
-	}
-}

@@ -1,9 +1,6 @@
 package main
 
-import (
-	"flag"
-	"io"
-)
+import "flag"
 
 // testFlagSet is a flag set with one int and one aliased bool, for parser tests.
 type testFlagSet struct {
@@ -13,9 +10,8 @@ type testFlagSet struct {
 }
 
 func newTestFlagSet() testFlagSet {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("test")
 	recursive := new(bool)
-	boolVarAliases(fs, recursive, "recursive", "recursive", "r")
-	return testFlagSet{set: fs, ttl: fs.Int("ttl", 0, "ttl"), recursive: recursive}
+	fs.boolAliases(recursive, "recursive", "recursive", "r")
+	return testFlagSet{set: fs.FlagSet, ttl: fs.Int("ttl", 0, "ttl"), recursive: recursive}
 }

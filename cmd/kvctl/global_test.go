@@ -27,9 +27,12 @@ func TestVersionAndHelp(t *testing.T) {
 	assert.Contains(t, r.stdout, "kvctl set [command options] <key> <value>")
 	assert.Contains(t, r.stdout, "--swap-with-value")
 	r = h.runRaw(t, "", "help", "member", "add")
-	assert.Contains(t, r.stdout, "kvctl member add [command options] <name> <peerURL>")
+	assert.Equal(t, "NAME:\n   kvctl member - member add, remove and list subcommands\n\nUSAGE:\n   kvctl member [arguments...]\n", r.stdout,
+		"etcdctl's help shows a group as a command and ignores what follows")
+	r = h.runRaw(t, "", "member", "add", "--help")
+	assert.Equal(t, "NAME:\n   kvctl member add - add a new member to the etcd cluster\n\nUSAGE:\n   kvctl member add <name> <peerURL>\n", r.stdout)
 	r = h.runRaw(t, "", "help", "nope")
-	assert.Equal(t, result{stderr: "No help topic for 'nope'\n", code: 128}, r)
+	assert.Equal(t, result{stderr: "No help topic for 'nope'\n", code: 3}, r)
 	assert.Empty(t, h.fake.Requests())
 }
 

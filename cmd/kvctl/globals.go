@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"strings"
 	"time"
 )
@@ -28,25 +27,25 @@ type globalOptions struct {
 }
 
 // register defines the global flags on fs and returns the --version and --help switches.
-func (g *globalOptions) register(fs *flag.FlagSet) (showVersion, showHelp *bool) {
+func (g *globalOptions) register(fs *flagSet) (showVersion, showHelp *bool) {
 	fs.BoolVar(&g.debug, "debug", false, "output cURL commands which can be used to reproduce the request")
 	fs.BoolVar(&g.noSync, "no-sync", false, "don't synchronize cluster information before sending request")
-	stringVarAliases(fs, &g.output, "simple", "output response in the given format (simple, extended or json)", "output", "o")
-	stringVarAliases(fs, &g.discoverySRV, "", "domain name to query for SRV records describing cluster endpoints (not supported)", "discovery-srv", "D")
+	fs.stringAliases(&g.output, "simple", "output response in the given format (`simple`, `extended` or `json`)", "output", "o")
+	fs.stringAliases(&g.discoverySRV, "", "domain name to query for SRV records describing cluster endpoints", "discovery-srv", "D")
 	fs.BoolVar(&g.insecureDiscovery, "insecure-discovery", false, "accept insecure SRV records describing cluster endpoints")
-	stringVarAliases(fs, &g.peers, "", `DEPRECATED - "--endpoints" should be used instead`, "peers", "C")
+	fs.stringAliases(&g.peers, "", `DEPRECATED - "--endpoints" should be used instead`, "peers", "C")
 	fs.StringVar(&g.endpoint, "endpoint", "", `DEPRECATED - "--endpoints" should be used instead`)
 	fs.StringVar(&g.endpoints, "endpoints", "", "a comma-delimited list of machine addresses in the cluster (default: \""+defaultEndpoints+"\")")
 	fs.StringVar(&g.certFile, "cert-file", "", "identify HTTPS client using this SSL certificate file")
 	fs.StringVar(&g.keyFile, "key-file", "", "identify HTTPS client using this SSL key file")
 	fs.StringVar(&g.caFile, "ca-file", "", "verify certificates of HTTPS-enabled servers using this CA bundle")
-	stringVarAliases(fs, &g.username, "", "provide username[:password] and prompt if password is not supplied.", "username", "u")
+	fs.stringAliases(&g.username, "", "provide username[:password] and prompt if password is not supplied.", "username", "u")
 	fs.DurationVar(&g.timeout, "timeout", 2*time.Second, "connection timeout per request")
 	fs.DurationVar(&g.totalTimeout, "total-timeout", 5*time.Second, "timeout for the command execution (except watch)")
-	showVersion = new(bool)
-	boolVarAliases(fs, showVersion, "print the version", "version", "v")
 	showHelp = new(bool)
-	boolVarAliases(fs, showHelp, "show help", "help", "h")
+	fs.boolAliases(showHelp, "show help", "help", "h")
+	showVersion = new(bool)
+	fs.boolAliases(showVersion, "print the version", "version", "v")
 	return showVersion, showHelp
 }
 

@@ -216,15 +216,19 @@ func TestBadArguments(t *testing.T) {
 	}
 	assert.Empty(t, h.fake.Requests(), "bad arguments are caught before any request")
 
+	// A flag that does not parse: "Incorrect Usage" and the command's help on stdout, the
+	// error on stderr, exit 1, as etcdctl.
 	r := h.run(t, "", "get", "--bogus", "/k")
-	assert.Equal(t, 128, r.code)
-	assert.Equal(t, "Error:  flag provided but not defined: -bogus\n", r.stderr)
+	assert.Equal(t, result{code: 1, stderr: "flag provided but not defined: -bogus\n",
+		stdout: "Incorrect Usage: flag provided but not defined: -bogus\n\nNAME:\n   kvctl get - retrieve the value of a key\n\n" +
+			"USAGE:\n   kvctl get [command options] <key>\n\nOPTIONS:\n   --sort        returns result in sorted order\n" +
+			"   --quorum, -q  require quorum for get request\n   \n"}, r)
 
 	r = h.runRaw(t, "", "frobnicate")
-	assert.Equal(t, 128, r.code)
-	assert.Contains(t, r.stderr, `unknown command "frobnicate"`)
+	assert.Equal(t, result{stderr: "No help topic for 'frobnicate'\n", code: 3}, r, "as etcdctl (parity 17-ctl-cluster.seq)")
 
 	r = h.runRaw(t, "", "--timeout", "soon", "get", "/k")
-	assert.Equal(t, 128, r.code)
-	assert.Contains(t, r.stderr, "Error:  invalid value \"soon\" for flag -timeout")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "invalid value \"soon\" for flag -timeout: parse error\n", r.stderr)
+	assert.True(t, strings.HasPrefix(r.stdout, "Incorrect Usage. invalid value \"soon\" for flag -timeout: parse error\n\nNAME:\n   kvctl - "), r.stdout)
 }

@@ -17,6 +17,8 @@ const (
 	exitServerError       = 4
 	exitClusterNotHealthy = 5
 	exitBadArgs           = 128
+	// exitNoHelpTopic is etcdctl's exit code for an unknown command (its CLI library's).
+	exitNoHelpTopic = 3
 )
 
 // version is what --version reports, matching the etcdctl kvctl stands in for.
@@ -51,15 +53,14 @@ type app struct {
 
 // run parses the global flags, then dispatches to the command.
 func (a *app) run(args []string) int {
-	fs := flag.NewFlagSet("kvctl", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("kvctl")
 	showVersion, showHelp := a.global.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			a.printHelp()
 			return exitSuccess
 		}
-		return a.fail(exitBadArgs, err)
+		return a.usageError(err, ".", a.printHelp)
 	}
 	if *showVersion {
 		fmt.Fprintf(a.stdout, "etcdctl version: %s\nAPI version: 2\n", version)
@@ -70,12 +71,12 @@ func (a *app) run(args []string) int {
 		a.printHelp()
 		return exitSuccess
 	}
-	if rest[0] == "help" {
+	if rest[0] == "help" || rest[0] == "h" {
 		return a.help(rest[1:])
 	}
 	cmd := findCommand(commands(), rest[0])
 	if cmd == nil {
-		return a.fail(exitBadArgs, fmt.Errorf("unknown command %q (see 'kvctl help')", rest[0]))
+		return a.noHelpTopic(rest[0])
 	}
 	return a.runCommand(cmd, rest[1:], cmd.name)
 }
@@ -89,26 +90,31 @@ func (a *app) runCommand(cmd *command, args []string, fullName string) int {
 		}
 		sub := findCommand(cmd.subcommands, args[0])
 		if sub == nil {
-			return a.fail(exitBadArgs, fmt.Errorf("unknown command %q (see 'kvctl help %s')", fullName+" "+args[0], fullName))
+			return a.noHelpTopic(args[0])
 		}
 		return a.runCommand(sub, args[1:], fullName+" "+sub.name)
 	}
-	fs := flag.NewFlagSet(fullName, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet(fullName)
 	action := cmd.setup(fs)
 	parse := parseInterspersed
 	if cmd.flagsFirst {
 		parse = parseLeading
 	}
-	positional, err := parse(fs, args)
+	positional, err := parse(fs.FlagSet, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			a.printCommandHelp(cmd, fullName)
 			return exitSuccess
 		}
-		return a.fail(exitBadArgs, err)
+		return a.usageError(err, ":", func() { a.printCommandHelp(cmd, fullName) })
 	}
 	return action(&cmdContext{app: a, args: positional})
+}
+
+// noHelpTopic is etcdctl's answer to an unknown command or subcommand.
+func (a *app) noHelpTopic(name string) int {
+	fmt.Fprintf(a.stderr, "No help topic for '%s'\n", name)
+	return exitNoHelpTopic
 }
 
 // fail prints an error the way etcdctl does ("Error: " and the error through Println, hence

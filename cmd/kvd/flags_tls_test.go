@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,48 @@ func TestTLSOptionsBuild(t *testing.T) {
 	s, err = o.validate()
 	require.NoError(t, err)
 	assert.Equal(t, tlsSettings{}, s.tls, "plain http by default")
+}
+
+// TestPeerCertAllowedFlags: --peer-cert-allowed-cn and --peer-cert-allowed-hostname (or their
+// ETCD_* variables) are comma-separated lists checked on both sides of the peer port, and etcd
+// refuses to have both.
+func TestPeerCertAllowedFlags(t *testing.T) {
+	ca := newTestCA(t, "ca")
+	kp := ca.issue(t, "m")
+	peerTLS := []string{"--listen-peer-urls", "https://127.0.0.1:0", "--initial-advertise-peer-urls", "https://127.0.0.1:2380",
+		"--peer-cert-file", kp.certFile, "--peer-key-file", kp.keyFile, "--peer-trusted-ca-file", ca.caFile, "--peer-client-cert-auth"}
+
+	getenv, environ := envOf(map[string]string{"ETCD_PEER_CERT_ALLOWED_CN": "m,other"})
+	o, err := parseOptions(peerTLS, getenv, environ, &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Equal(t, commaList{"m", "other"}, o.tls.peerAllowedCNs)
+	assert.Empty(t, o.warnings, "the variable is known")
+	s, err := o.validate()
+	require.NoError(t, err)
+	for _, cfg := range []*tls.Config{s.tls.peerServer, s.tls.peerClient} {
+		require.NotNil(t, cfg.VerifyPeerCertificate)
+		leaf, err := x509.ParseCertificate(kp.tls.Certificate[0])
+		require.NoError(t, err)
+		assert.NoError(t, cfg.VerifyPeerCertificate(nil, [][]*x509.Certificate{{leaf}}))
+		client, err := x509.ParseCertificate(ca.issue(t, "client").tls.Certificate[0])
+		require.NoError(t, err)
+		assert.EqualError(t, cfg.VerifyPeerCertificate(nil, [][]*x509.Certificate{{client}}), "client certificate authentication failed")
+	}
+
+	o, err = parseOptions(append(peerTLS, "--peer-cert-allowed-hostname", "localhost"), noEnv, nil, &bytes.Buffer{})
+	require.NoError(t, err)
+	s, err = o.validate()
+	require.NoError(t, err)
+	assert.NotNil(t, s.tls.peerServer.VerifyPeerCertificate)
+
+	var stderr bytes.Buffer
+	code := run(context.Background(), append(peerTLS, "--peer-cert-allowed-cn", "a,b", "--peer-cert-allowed-hostname", "h"), noEnv, nil, &stderr)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr.String(), `AllowedCNs and AllowedHostnames are mutually exclusive (cns=["a" "b"], hostnames=["h"])`)
+
+	o, err = parseOptions(peerTLS, noEnv, nil, &bytes.Buffer{})
+	require.NoError(t, err)
+	s, err = o.validate()
+	require.NoError(t, err)
+	assert.Nil(t, s.tls.peerServer.VerifyPeerCertificate, "any certificate of the peer CA by default")
 }

@@ -100,11 +100,15 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	handler := httpapi.New(httpapi.Config{Backend: srv, Logger: log.With("component", "httpapi")})
 	httpSrv := newClientServer(handler, clientLimits)
 	served := make(chan error, len(clientLns))
-	for _, ln := range clientLns {
-		log.Info("serving client requests", "address", ln.Addr().String())
-		go func() { served <- httpSrv.Serve(ln) }()
-	}
 	var runErr error
+	if waitReady(ctx, srv, log) {
+		for _, ln := range clientLns {
+			log.Info("serving client requests", "address", ln.Addr().String())
+			go func() { served <- httpSrv.Serve(ln) }()
+		}
+	} else {
+		closeClients()
+	}
 	select {
 	case <-ctx.Done():
 		log.Info("received signal, shutting down")
@@ -125,6 +129,27 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return runErr
+}
+
+// waitReady waits until the member is ready to serve clients (its name and client URLs are
+// committed, or it caught up after a restart with the same ones), as etcd serves its client
+// listeners only after its publish committed. Until then the listeners are bound but nothing is
+// accepted: a client's connection waits in the listen queue instead of being refused or answered
+// from a member that is not part of the cluster's view yet. False if kvd stops first.
+func waitReady(ctx context.Context, srv *server.Server, log *slog.Logger) bool {
+	select {
+	case <-srv.Ready():
+		return true
+	default:
+	}
+	log.Info("waiting to publish this member to the cluster before serving clients")
+	select {
+	case <-srv.Ready():
+		return true
+	case <-ctx.Done():
+	case <-srv.Done():
+	}
+	return false
 }
 
 // discover runs the discovery protocol and turns its answer into a static bootstrap whose token is

@@ -9,6 +9,9 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
+
+	"github.com/raftlab/raftlab/core/transport"
 )
 
 // tlsFiles are one side's (client or peer) TLS flags.
@@ -20,6 +23,23 @@ type tlsFiles struct {
 // tlsOptions are the TLS flags of both sides.
 type tlsOptions struct {
 	client, peer tlsFiles
+	// peerAllowedCNs and peerAllowedHostnames restrict the peer certificates accepted on both
+	// sides of the peer port (etcd's --peer-cert-allowed-cn and --peer-cert-allowed-hostname).
+	peerAllowedCNs, peerAllowedHostnames commaList
+}
+
+// commaList is a flag holding a comma-separated list, as etcd's list flags.
+type commaList []string
+
+func (l *commaList) String() string { return strings.Join(*l, ",") }
+
+// Set replaces the list; an empty value empties it.
+func (l *commaList) Set(v string) error {
+	*l = nil
+	if v != "" {
+		*l = strings.Split(v, ",")
+	}
+	return nil
 }
 
 // tlsSettings are the TLS configurations a member runs with; nil means plain TCP on that side.
@@ -40,6 +60,8 @@ func addTLSFlags(fs *flag.FlagSet, o *tlsOptions) {
 	fs.StringVar(&o.peer.keyFile, "peer-key-file", "", "Path to the peer server TLS key file.")
 	fs.StringVar(&o.peer.trustedCAFile, "peer-trusted-ca-file", "", "Path to the peer server TLS trusted CA file.")
 	fs.BoolVar(&o.peer.clientCertAuth, "peer-client-cert-auth", false, "Enable peer client cert authentication.")
+	fs.Var(&o.peerAllowedCNs, "peer-cert-allowed-cn", "Comma-separated list of allowed CNs for inter-peer TLS authentication.")
+	fs.Var(&o.peerAllowedHostnames, "peer-cert-allowed-hostname", "Comma-separated list of allowed SAN hostnames for inter-peer TLS authentication.")
 }
 
 // anyHTTPS reports whether one of us is an https URL.
@@ -69,14 +91,24 @@ func (o tlsOptions) build(listenClients []*url.URL, listenPeer *url.URL, peerURL
 			return out, fmt.Errorf("peer URL %s and --listen-peer-urls %s must both be http or both https", u, listenPeer)
 		}
 	}
+	if len(o.peerAllowedCNs) > 0 && len(o.peerAllowedHostnames) > 0 {
+		return out, fmt.Errorf("AllowedCNs and AllowedHostnames are mutually exclusive (cns=%q, hostnames=%q)",
+			[]string(o.peerAllowedCNs), []string(o.peerAllowedHostnames))
+	}
 	if !peerHTTPS {
 		return out, nil
 	}
 	if out.peerServer, err = o.peer.serverConfig("peer-"); err != nil {
 		return out, err
 	}
-	out.peerClient, err = o.peer.dialConfig("peer-")
-	return out, err
+	if out.peerClient, err = o.peer.dialConfig("peer-"); err != nil {
+		return out, err
+	}
+	// Both directions, as etcd: a member accepts and dials only allowed peer certificates.
+	verify := transport.VerifyAllowedPeer(o.peerAllowedCNs, o.peerAllowedHostnames)
+	out.peerServer.VerifyPeerCertificate = verify
+	out.peerClient.VerifyPeerCertificate = verify
+	return out, nil
 }
 
 // serverConfig is the listening side: our certificate, and client certificates required and

@@ -68,3 +68,22 @@ func TestCheckBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckAgreesWithTheRunThatWroteTheHistory: `labd check` on the history a run wrote gives the
+// run's verdict, for the TTL stories too (a quorum read of an expired lock is right).
+func TestCheckAgreesWithTheRunThatWroteTheHistory(t *testing.T) {
+	for _, name := range []string{"lock", "lock-fencing", "watch", "much-wow-cool"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "report")
+			r := runLabd(t, "run", name, "--out", dir)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			rec, err := readRecord(dir)
+			require.NoError(t, err)
+			require.True(t, rec.Linearizable)
+			c := runLabd(t, "check", filepath.Join(dir, historyFile), "--out", t.TempDir())
+			assert.Equal(t, exitOK, c.code, c.stdout)
+			assert.Contains(t, c.stdout, "\nlinearizable: ")
+			assert.NotContains(t, c.stdout, "stale")
+		})
+	}
+}

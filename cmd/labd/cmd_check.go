@@ -107,10 +107,13 @@ func printVerdict(w io.Writer, v checker.Verdict) {
 	if v.Unknown > 0 {
 		fmt.Fprintf(w, "  %d operations with an unknown outcome\n", v.Unknown)
 	}
-	if v.StaleReads > 0 {
-		fmt.Fprintf(w, "  %d stale local reads (allowed for non-quorum reads)\n", v.StaleReads)
-	}
 	for _, p := range v.Problems {
 		fmt.Fprintf(w, "  - %s\n", p)
+	}
+	if v.StaleReads > 0 {
+		fmt.Fprintf(w, "  %d stale local reads (allowed for non-quorum reads, not a violation):\n", v.StaleReads)
+		for _, s := range v.Stale {
+			fmt.Fprintf(w, "    %s\n", s)
+		}
 	}
 }

@@ -131,7 +131,11 @@ func runReal(src storySource, st *story.Story, opts realOptions, out io.Writer) 
 	if err := c.Close(); err != nil {
 		x.event(fmt.Sprintf("stopping the cluster: %v", err))
 	}
-	res := &realResult{Failures: x.failures, Skipped: x.skipped, History: x.historyCopy(),
+	hist := x.checked
+	if hist == nil {
+		hist = x.historyCopy()
+	}
+	res := &realResult{Failures: x.failures, Skipped: x.skipped, History: hist,
 		Run: x.reportRun(samples, realReplayCommand(src))}
 	if x.verdict != nil {
 		res.Verdict = *x.verdict

@@ -9,14 +9,15 @@ import (
 	"path/filepath"
 )
 
-// cmdReplay reruns a recorded run (a report directory, or a story and seed) and compares trace
-// hashes.
+// cmdReplay reruns a recorded run (a report directory, or a story or suite and a seed) and
+// compares trace hashes.
 func cmdReplay(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "labd replay REPORT_DIR | labd replay STORY [--seed N] [--bug NAME] [--dir DIR]"
+	const synopsis = "labd replay REPORT_DIR | labd replay STORY|SUITE [--seed N] [--bug NAME] [--trace HASH] [--dir DIR]"
 	flags := newFlagSet("replay", synopsis, stderr)
 	var seed seedFlag
-	flags.Var(&seed, "seed", "seed of the run to replay (with STORY; default the story's seed)")
-	bug := flags.String("bug", "", "the known bug the run had switched on (with STORY)")
+	flags.Var(&seed, "seed", "seed of the run to replay (with STORY, default the story's seed; a SUITE needs one)")
+	bug := flags.String("bug", "", "the known bug the run had switched on (with STORY or SUITE)")
+	trace := flags.String("trace", "", "the trace hash the run gave (16 hex digits): the replay must give it again")
 	dir := flags.String("dir", defaultRunsDir, "where to look for the recorded run of STORY")
 	verbose := flags.Bool("v", false, "print the narrative while replaying")
 	pos, err := parseArgs(flags, args, 1, 1)
@@ -24,16 +25,31 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd replay: %v\n", err)
 		return exitUsage
 	}
+	if *trace != "" && !isTraceHash(*trace) {
+		fmt.Fprintf(stderr, "labd replay: --trace %q: want the 16 hex digits a run prints\n", *trace)
+		return exitUsage
+	}
 	var narrative io.Writer
 	if *verbose {
 		narrative = stdout
 	}
 	if isReportDir(pos[0]) {
-		if seed.set || *bug != "" {
-			fmt.Fprintln(stderr, "labd replay: --seed and --bug go with a STORY; a report directory records its own")
+		if seed.set || *bug != "" || *trace != "" {
+			fmt.Fprintln(stderr, "labd replay: --seed, --bug and --trace go with a STORY or SUITE; a report directory records its own")
 			return exitUsage
 		}
 		return replayReport(pos[0], narrative, stdout, stderr)
+	}
+	if info, err := os.Stat(pos[0]); err == nil && info.IsDir() {
+		fmt.Fprintf(stderr, "labd replay: %s is a directory but not a labd report (it has no %s)\n", pos[0], runFile)
+		return exitUsage
+	}
+	if isSuiteName(pos[0]) {
+		if !seed.set {
+			fmt.Fprintf(stderr, "labd replay: suite %s: which seed? (--seed N)\n", pos[0])
+			return exitUsage
+		}
+		return replaySuite(suiteReplay{Suite: pos[0], Seed: seed.value, Bug: *bug, TraceHash: *trace}, stdout, stderr)
 	}
 	src, err := loadStory(pos[0])
 	if err != nil {
@@ -47,6 +63,9 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	got := formatHash(res.TraceHash)
+	if *trace != "" {
+		return compareHashes(stdout, stderr, "--trace", *trace, got)
+	}
 	recordedDir := job.defaultReportDir(*dir, res.Seed)
 	if rec, err := readRecord(recordedDir); err == nil && rec.Seed == res.Seed && rec.Bug == job.Bug {
 		return compareHashes(stdout, stderr, recordedDir, rec.TraceHash, got)
@@ -73,6 +92,10 @@ func replayReport(dir string, narrative, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "labd replay: %v\n", err)
 		return exitUsage
+	}
+	if rec.Suite != "" {
+		return replaySuite(suiteReplay{Suite: rec.Suite, Seed: rec.Seed, Bug: rec.Bug, TraceHash: rec.TraceHash,
+			RecordedIn: dir, Verdict: rec.Verdict}, stdout, stderr)
 	}
 	text, err := os.ReadFile(filepath.Join(dir, storyCopy))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -18,25 +18,49 @@ import (
 // sweepFile is the sweep's machine-readable summary, next to its index.html.
 const sweepFile = "sweep.json"
 
-// sweepPlan is what one sweep runs.
+// sweepPlan is what one sweep runs: a suite, or a story over many seeds.
 type sweepPlan struct {
+	// Suite is the suite swept (with the bug switched on), unless Story is set.
 	Suite suite.Suite
+	// Story is the story swept, or nil.
+	Story *storySource
 	Seeds seedRange
 	Bug   string
 }
 
-// replayCommand is the exact command that reruns one seed of the sweep.
-func (p sweepPlan) replayCommand(seed uint64) string {
-	cmd := fmt.Sprintf("%s sweep %s --seeds %d..%d", labdCommand, shellQuote(p.Suite.Name), seed, seed)
-	if p.Bug != "" {
-		cmd += " --bug " + shellQuote(p.Bug)
+// name is the swept suite's or story's name.
+func (p sweepPlan) name() string {
+	if p.Story != nil {
+		return p.Story.Name
 	}
-	return cmd
+	return p.Suite.Name
+}
+
+// knownBug says whether the runs carry a deliberate bug, so that a failing seed is the lab finding it.
+func (p sweepPlan) knownBug() bool {
+	if p.Story != nil {
+		return p.Bug != ""
+	}
+	return p.Suite.KnownBug
+}
+
+// replayCommand is the exact command that reruns one seed alone and checks its trace hash.
+func (p sweepPlan) replayCommand(seed, traceHash uint64) string {
+	var cmd string
+	if p.Story != nil {
+		cmd = storyJob{Source: *p.Story, Bug: p.Bug}.replayCommand(seed)
+	} else {
+		cmd = fmt.Sprintf("%s replay %s --seed %d", labdCommand, shellQuote(p.Suite.Name), seed)
+		if p.Bug != "" {
+			cmd += " --bug " + shellQuote(p.Bug)
+		}
+	}
+	return cmd + " --trace " + formatHash(traceHash)
 }
 
 // title names the sweep on its page.
 func (p sweepPlan) title() string {
-	t := fmt.Sprintf("sweep %s, seeds %s", p.Suite.Name, p.Seeds)
+	t := fmt.Sprintf("sweep %s, seeds %s", p.name(), p.Seeds)
 	if p.Bug != "" {
 		t += ", bug " + p.Bug
 	}
@@ -45,7 +69,7 @@ func (p sweepPlan) title() string {
 
 // defaultDir is where the sweep page goes without --out.
 func (p sweepPlan) defaultDir(base string) string {
-	name := fmt.Sprintf("sweep-%s-%d-%d", strings.ReplaceAll(p.Suite.Name, "/", "-"), p.Seeds.From, p.Seeds.To)
+	name := fmt.Sprintf("sweep-%s-%d-%d", strings.ReplaceAll(p.name(), "/", "-"), p.Seeds.From, p.Seeds.To)
 	if p.Bug != "" {
 		name += "-" + bugPrefix + strings.TrimPrefix(p.Bug, bugPrefix)
 	}
@@ -69,9 +93,9 @@ func withBug(s suite.Suite, bug string) (suite.Suite, error) {
 	return s, nil
 }
 
-// cmdSweep runs a suite over a range of seeds on every core.
+// cmdSweep runs a suite, or a story, over a range of seeds on every core.
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME] [--reports auto|all|failed|none]"
+	const synopsis = "labd sweep SUITE|STORY --seeds A..B [--parallel N] [--out DIR] [--bug NAME] [--reports auto|all|failed|none]"
 	fs := newFlagSet("sweep", synopsis, stderr)
 	seedsText := fs.String("seeds", "", "seeds to run, A..B inclusive (or one seed N)")
 	parallel := fs.Int("parallel", 0, "runs at a time (default GOMAXPROCS)")
@@ -97,21 +121,18 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd sweep: --parallel %d: want a positive number of workers\n", *parallel)
 		return exitUsage
 	}
-	s, err := lookupSuite(pos[0])
-	if err == nil {
-		s, err = withBug(s, *bug)
-	}
+	plan, err := planSweep(pos[0], *bug)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
 		return exitUsage
 	}
+	plan.Seeds = seeds
 	switch *perSeed {
 	case reportsAuto, reportsAll, reportsFailed, reportsNone:
 	default:
 		fmt.Fprintf(stderr, "labd sweep: --reports %q: want auto, all, failed or none\n", *perSeed)
 		return exitUsage
 	}
-	plan := sweepPlan{Suite: s, Seeds: seeds, Bug: *bug}
 	dir := *out
 	if dir == "" {
 		dir = plan.defaultDir(defaultRunsDir)
@@ -119,7 +140,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 
 	start := time.Now()
 	bar := progress.New(stderr, seeds.Len(), progress.IsTerminal(stderr), time.Now)
-	outcomes := sweepSeeds(seeds, *parallel, withSeedReports(dir, *perSeed, plan, s.Run), func(done, failed int) {
+	outcomes := sweepSeeds(seeds, *parallel, withSeedReports(dir, *perSeed, plan, plan.runner()), func(done, failed int) {
 		bar.Update(done, failed)
 		growGCBudget()
 	})
@@ -129,7 +150,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	totals := sumSweep(outcomes)
 	printSweepTable(stdout, plan, totals, wall)
 	printSweepMarks(stdout, sweepMarks(outcomes))
-	printSweepFailures(stdout, plan, outcomes)
+	printSweepFailures(stdout, plan, dir, outcomes)
 
 	page, err := writeSweepPage(dir, plan, outcomes, totals, wall)
 	if err != nil {
@@ -137,10 +158,41 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	fmt.Fprintf(stdout, "sweep page: %s\n", page)
-	if totals.Failed > 0 {
+	return sweepExit(plan, totals)
+}
+
+// sweepExit is the sweep's exit code: a sweep of correct code succeeds when no seed failed; a
+// known-bug sweep succeeds when some seed found the bug (and fails when none did).
+func sweepExit(plan sweepPlan, t sweepTotals) int {
+	if found := t.Failed > 0; found != plan.knownBug() {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// planSweep finds what name stands for: a suite (with the bug switched on) or a story.
+func planSweep(name, bug string) (sweepPlan, error) {
+	if isSuiteName(name) {
+		s, err := lookupSuite(name)
+		if err == nil {
+			s, err = withBug(s, bug)
+		}
+		return sweepPlan{Suite: s, Bug: bug}, err
+	}
+	src, err := loadStory(name)
+	if err != nil {
+		_, serr := lookupSuite(name)
+		return sweepPlan{}, fmt.Errorf("%q is neither a suite nor a story: %v; %v", name, serr, err)
+	}
+	if _, err := src.parse(); err != nil {
+		return sweepPlan{}, err
+	}
+	if bug != "" {
+		if _, err := lookupBug(bug); err != nil {
+			return sweepPlan{}, err
+		}
+	}
+	return sweepPlan{Story: &src, Bug: bug}, nil
 }
 
 // sweepTotals are the figures of the summary table.
@@ -178,16 +230,17 @@ func printSweepTable(w io.Writer, plan sweepPlan, t sweepTotals, wall time.Durat
 	fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t%s\n", t.Runs, t.Passed, t.Failed, t.OpsChecked,
 		progress.FormatDuration(time.Duration(t.Virtual)), progress.FormatDuration(wall))
 	tw.Flush()
-	if plan.Suite.KnownBug {
-		fmt.Fprintf(w, "known bug: the lab found it in %d of %d runs\n", t.Failed, t.Runs)
+	if plan.knownBug() {
+		fmt.Fprintf(w, "known bug found in %d of %d seeds\n", t.Failed, t.Runs)
 	}
 }
 
 // maxProblemsShown bounds the problems printed per failed seed (the page lists them all).
 const maxProblemsShown = 3
 
-// printSweepFailures prints each failed seed's first problems and the command that replays it.
-func printSweepFailures(w io.Writer, plan sweepPlan, outcomes []seedOutcome) {
+// printSweepFailures prints each failed seed's first problems, the command that replays it and its
+// report (under dir).
+func printSweepFailures(w io.Writer, plan sweepPlan, dir string, outcomes []seedOutcome) {
 	first := true
 	for _, o := range outcomes {
 		if !o.failed() {
@@ -206,7 +259,12 @@ func printSweepFailures(w io.Writer, plan sweepPlan, outcomes []seedOutcome) {
 			}
 			fmt.Fprintf(w, "  - %s\n", p)
 		}
-		fmt.Fprintf(w, "  replay: %s\n", plan.replayCommand(o.Seed))
+		if o.Summary != nil {
+			fmt.Fprintf(w, "  replay: %s\n", plan.replayCommand(o.Seed, o.Summary.TraceHash))
+		}
+		if hasSeedReport(o.Summary) {
+			fmt.Fprintf(w, "  report: %s\n", filepath.Join(dir, seedReportDir(o.Seed), reports.IndexFile))
+		}
 	}
 	if !first {
 		fmt.Fprintln(w)
@@ -215,8 +273,10 @@ func printSweepFailures(w io.Writer, plan sweepPlan, outcomes []seedOutcome) {
 
 // sweepRecord is sweep.json.
 type sweepRecord struct {
-	Suite       string   `json:"suite"`
+	Suite       string   `json:"suite,omitempty"`
+	Story       string   `json:"story,omitempty"`
 	Bug         string   `json:"bug,omitempty"`
+	KnownBug    bool     `json:"knownBug,omitempty"`
 	Seeds       string   `json:"seeds"`
 	Runs        int      `json:"runs"`
 	Passed      int      `json:"passed"`
@@ -232,25 +292,30 @@ type sweepRecord struct {
 // writeSweepPage writes the sweep's summary page and sweep.json into dir and returns the page.
 func writeSweepPage(dir string, plan sweepPlan, outcomes []seedOutcome, t sweepTotals, wall time.Duration) (string, error) {
 	rows := make([]reports.SweepRow, len(outcomes))
-	rec := sweepRecord{Suite: plan.Suite.Name, Bug: plan.Bug, Seeds: plan.Seeds.String(), Runs: t.Runs,
+	rec := sweepRecord{Bug: plan.Bug, KnownBug: plan.knownBug(), Seeds: plan.Seeds.String(), Runs: t.Runs,
 		Passed: t.Passed, Failed: t.Failed, OpsChecked: t.OpsChecked, VirtualNs: t.Virtual, WallNs: int64(wall),
 		Marks: markCounts(sweepMarks(outcomes))}
+	if plan.Story != nil {
+		rec.Story = plan.Story.Name
+	} else {
+		rec.Suite = plan.Suite.Name
+	}
 	for i, o := range outcomes {
-		row := reports.SweepRow{Seed: int64(o.Seed), Passed: !o.failed(), Replay: plan.replayCommand(o.Seed),
-			Problems: o.problems()}
+		row := reports.SweepRow{Seed: int64(o.Seed), Passed: !o.failed(), Problems: o.problems()}
 		if hasSeedReport(o.Summary) {
 			row.Dir = seedReportDir(o.Seed)
 		}
 		if o.Summary != nil {
 			row.Ops = o.Summary.Ops
 			row.VirtualSeconds = time.Duration(o.Summary.VirtualTime).Seconds()
+			row.Replay = plan.replayCommand(o.Seed, o.Summary.TraceHash)
 		}
 		if o.failed() {
 			rec.FailedSeeds = append(rec.FailedSeeds, o.Seed)
 		}
 		rows[i] = row
 	}
-	page, err := reports.WriteSweep(dir, plan.title(), rows)
+	page, err := reports.WriteSweepPage(dir, reports.Sweep{Title: plan.title(), KnownBug: plan.knownBug(), Rows: rows})
 	if err != nil {
 		return "", fmt.Errorf("write sweep page: %w", err)
 	}

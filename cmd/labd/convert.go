@@ -112,11 +112,16 @@ func reportFaults(faults []storyrun.FaultWindow, ids map[string]uint64) []report
 	return out
 }
 
+// reportOps are the client operations of a history, for the latency and throughput figures (the
+// cluster's expiry records are not client operations).
 func reportOps(ops []history.Op) []reports.OpPoint {
-	out := make([]reports.OpPoint, len(ops))
-	for i, op := range ops {
-		out[i] = reports.OpPoint{Client: op.Client, Kind: string(op.Kind), Call: op.Call, Return: op.Return,
-			Outcome: string(op.Outcome)}
+	out := make([]reports.OpPoint, 0, len(ops))
+	for _, op := range ops {
+		if op.Kind.IsExpiry() {
+			continue
+		}
+		out = append(out, reports.OpPoint{Client: op.Client, Kind: string(op.Kind), Call: op.Call, Return: op.Return,
+			Outcome: string(op.Outcome)})
 	}
 	return out
 }
@@ -166,7 +171,7 @@ func reportVerdict(v checker.Verdict) reports.Verdict {
 	if v.StaleReads > 0 {
 		summary += fmt.Sprintf("; %d stale local reads (allowed)", v.StaleReads)
 	}
-	return reports.Verdict{Linearizable: v.Linearizable, Summary: summary, Problems: v.Problems}
+	return reports.Verdict{Linearizable: v.Linearizable, Summary: summary, Problems: v.Problems, Notes: v.Stale}
 }
 
 // reportAssertions lists every expect line of the story with its outcome, plus every other line a

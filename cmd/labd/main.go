@@ -4,8 +4,8 @@
 //
 //	labd list
 //	labd run STORY [--seed N] [--out DIR] [--bug NAME]
-//	labd replay REPORT_DIR | labd replay STORY --seed N
-//	labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME]
+//	labd replay REPORT_DIR | labd replay STORY|SUITE --seed N [--bug NAME] [--trace HASH]
+//	labd sweep SUITE|STORY --seeds A..B [--parallel N] [--out DIR] [--bug NAME]
 //	labd check HISTORY_FILE [--jepsen] [--out DIR]
 //	labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]
 //	labd real STORY
@@ -44,8 +44,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"list":    {"list the stories and suites", "labd list", cmdList},
 		"run":     {"run a story in simulation and write its report", "labd run STORY [--seed N] [--out DIR] [--bug NAME]", cmdRun},
-		"replay":  {"re-run a recorded run and compare trace hashes", "labd replay REPORT_DIR | labd replay STORY --seed N [--bug NAME]", cmdReplay},
-		"sweep":   {"run a suite over many seeds", "labd sweep SUITE --seeds A..B [--parallel N] [--out DIR] [--bug NAME]", cmdSweep},
+		"replay":  {"re-run a recorded run and compare trace hashes", "labd replay REPORT_DIR | labd replay STORY|SUITE --seed N [--bug NAME] [--trace HASH]", cmdReplay},
+		"sweep":   {"run a suite or a story over many seeds", "labd sweep SUITE|STORY --seeds A..B [--parallel N] [--out DIR] [--bug NAME]", cmdSweep},
 		"check":   {"check a history file for linearizability", "labd check HISTORY_FILE [--jepsen] [--out DIR]", cmdCheck},
 		"serve":   {"serve a web page to run stories and browse reports", "labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]", cmdServe},
 		"real":    {"run a story against real kvd processes", "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D]", cmdReal},

@@ -33,8 +33,9 @@ type realExecutor struct {
 	pendingOpen bool
 	// terms relates the story's terms to the real ones (see termMap).
 	terms termMap
-	// watches are the story's watches by name.
-	watches map[string]*realWatch
+	// watches are the story's watches by name; expiries follows the TTL keys' expiries.
+	watches  map[string]*realWatch
+	expiries *realExpiries
 
 	mu      sync.Mutex // guards history and every realOp's result (async operations finish concurrently)
 	history []history.Op
@@ -52,7 +53,9 @@ type realExecutor struct {
 	caption    string
 	faults     []openFault
 	verdict    *checker.Verdict
-	sampler    *realSampler
+	// checked is the history the final verdict was computed from.
+	checked []history.Op
+	sampler *realSampler
 }
 
 // realResult is what a real run produced.
@@ -228,7 +231,8 @@ func (x *realExecutor) finish() {
 		}
 	}
 	x.reportAsync()
-	hist := x.historyCopy()
+	hist := x.checkedHistory()
+	x.checked = hist
 	v := checker.Check(hist, checker.Options{})
 	x.verdict = &v
 	if v.Linearizable {

@@ -51,12 +51,12 @@ func (x *realExecutor) expect(s *story.Stmt) {
 		st, err := x.c.Status(name)
 		switch {
 		case err != nil:
-			x.failf(s.Pos, "expected %s in term %d, got %v", name, e.Term, err)
+			x.failf(s.Pos, "expected %s in term %s, got %v", name, e.Term, err)
 		default:
-			if ok, note := x.terms.match(e.Term, st.Term); ok {
-				x.pass(s.Pos, fmt.Sprintf("%s in term %d%s", name, e.Term, note))
+			if ok, note := x.terms.matchRef(*e.Term, st.Term); ok {
+				x.pass(s.Pos, fmt.Sprintf("%s in term %s%s", name, e.Term, note))
 			} else {
-				x.failf(s.Pos, "expected %s in term %d, got term %d", name, e.Term, st.Term)
+				x.failf(s.Pos, "expected %s in term %s, got term %d", name, e.Term, st.Term)
 			}
 		}
 	case "log", "committed":
@@ -66,7 +66,7 @@ func (x *realExecutor) expect(s *story.Stmt) {
 	case "available", "unavailable":
 		x.expectAvailable(s.Pos, e.What == "available")
 	case "linearizable":
-		v := checker.Check(x.historyCopy(), checker.Options{})
+		v := checker.Check(x.checkedHistory(), checker.Options{})
 		if !v.Linearizable {
 			x.failf(s.Pos, "expected a linearizable history, got: %s", strings.Join(v.Problems, "; "))
 			return
@@ -146,10 +146,10 @@ func (x *realExecutor) expectLeader(pos story.Pos, e *story.Expect) {
 		ok = ok && lead == name
 	}
 	note := ""
-	if e.HasTerm {
-		want += fmt.Sprintf(" in term %d", e.Term)
+	if e.Term != nil {
+		want += fmt.Sprintf(" in term %s", e.Term)
 		if ok {
-			ok, note = x.terms.match(e.Term, term)
+			ok, note = x.terms.matchRef(*e.Term, term)
 		}
 	}
 	if ok {

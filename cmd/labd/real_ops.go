@@ -49,6 +49,10 @@ func (x *realExecutor) op(s *story.Stmt) {
 	hop := history.Op{Kind: kind, Key: o.Key, PrevValue: o.PrevValue, PrevIndex: o.PrevIndex}
 	if kind.WritesValue() {
 		hop.Value = o.Value
+		if o.HasTTL {
+			hop.TTL = int64(o.TTL)
+			x.expiryWatch() // the key may expire: the checker needs to know when
+		}
 	}
 	if o.PrevIndexOf != "" {
 		idx, err := x.indexOf(o.PrevIndexOf)
@@ -171,6 +175,9 @@ func classify(hop *history.Op, resp *v2client.Response, err error) {
 			hop.Index = resp.Node.ModifiedIndex
 			if hop.Kind.IsRead() {
 				hop.Found, hop.Result = true, resp.Node.Value
+			}
+			if hop.TTL > 0 && resp.Node.Expiration != nil {
+				hop.Expiration = resp.Node.Expiration.UnixNano()
 			}
 		}
 		return

@@ -1,6 +1,11 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	storyrun "github.com/raftlab/raftlab/scenarios/run"
+	"github.com/raftlab/raftlab/scenarios/story"
+)
 
 // termMap relates the story's terms to the real cluster's. Real processes are not deterministic: a
 // split vote or an election timeout that fires twice under load spends a term, so the majority that
@@ -8,7 +13,21 @@ import "fmt"
 // story term is checked as a label: the first real term seen for it binds it, later expectations of
 // the same story term must see that same real term, and bindings must keep the story's order.
 type termMap struct {
-	real map[uint64]uint64 // story term -> real term
+	real   map[uint64]uint64 // story term -> real term
+	labels storyrun.TermLabels
+}
+
+// matchRef checks a story's term reference: a number as match does, a label or `after LABEL` as
+// the simulator's executor does.
+func (m *termMap) matchRef(ref story.TermRef, realTerm uint64) (ok bool, note string) {
+	if ref.Label == "" && ref.After == "" {
+		return m.match(ref.Number, realTerm)
+	}
+	ok, want := m.labels.Match(ref, realTerm)
+	if !ok {
+		return false, ""
+	}
+	return true, fmt.Sprintf(" (%s)", want)
 }
 
 // match reports whether realTerm can stand for storyTerm, binding it the first time; note explains

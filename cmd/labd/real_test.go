@@ -168,11 +168,30 @@ func TestRealWatchStoryPassesOnRealProcesses(t *testing.T) {
 	}
 	kvd := buildTestKvd(t)
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"real", "watch", "--kvd", kvd, "--out", filepath.Join(t.TempDir(), "report")}, &stdout, &stderr)
+	dir := filepath.Join(t.TempDir(), "report")
+	code := run([]string{"real", "watch", "--kvd", kvd, "--out", dir}, &stdout, &stderr)
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 	assert.Contains(t, stdout.String(), "ok: watch backends saw set /web-service/backends/b1, set /web-service/backends/b2, "+
 		"delete /web-service/backends/b1, create /web-service/backends/b3, expire /web-service/backends/b3")
 	assert.NotContains(t, stdout.String(), "watches are not recorded")
+
+	// The history records the expiry, so the local read that finds b3 gone is right, not stale, and
+	// `labd check` agrees with the run.
+	f, err := os.Open(filepath.Join(dir, historyFile))
+	require.NoError(t, err)
+	defer f.Close()
+	ops, err := history.ReadHistory(f)
+	require.NoError(t, err)
+	expired := 0
+	for _, op := range ops {
+		if op.Kind == history.KindExpire && op.Key == "/web-service/backends/b3" {
+			expired++
+		}
+	}
+	assert.Equal(t, 1, expired, "one expire record for b3")
+	v := checker.Check(ops, checker.Options{})
+	assert.True(t, v.Linearizable, "%q", v.Problems)
+	assert.Zero(t, v.StaleReads, "%q", v.Stale)
 }
 
 // watchMismatchStory expects a watch to have seen an event that never happened.

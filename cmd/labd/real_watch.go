@@ -72,34 +72,42 @@ func (x *realExecutor) clusterIndex(cl *v2client.Client) (uint64, error) {
 	return resp.Index, nil
 }
 
-// follow records the watcher's events until ctx ends or the server refuses the watch (a v2 error
-// such as 401 "the event in requested index is outdated and cleared"). Lost connections are retried.
+// follow records the watcher's events until ctx ends or the server refuses the watch.
 func (w *realWatch) follow(ctx context.Context, watcher *v2client.Watcher) {
 	defer close(w.done)
+	err := followEvents(ctx, watcher, func(resp *v2client.Response) {
+		w.mu.Lock()
+		w.events = append(w.events, resp.Action+" "+resp.Node.Key)
+		w.mu.Unlock()
+	})
+	w.mu.Lock()
+	w.err = err
+	w.mu.Unlock()
+}
+
+// followEvents hands each event with a node to record until ctx ends (nil) or the server refuses
+// the watch (a v2 error such as 401 "the event in requested index is outdated and cleared", which
+// it returns). Lost connections are retried.
+func followEvents(ctx context.Context, watcher *v2client.Watcher, record func(*v2client.Response)) error {
 	for {
 		resp, err := watcher.Next(ctx)
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
 		var ve *v2client.Error
 		if errors.As(err, &ve) {
-			w.mu.Lock()
-			w.err = err
-			w.mu.Unlock()
-			return
+			return err
 		}
 		if err != nil {
 			select {
 			case <-ctx.Done():
-				return
+				return nil
 			case <-time.After(realPoll):
 			}
 			continue
 		}
 		if resp.Node != nil {
-			w.mu.Lock()
-			w.events = append(w.events, resp.Action+" "+resp.Node.Key)
-			w.mu.Unlock()
+			record(resp)
 		}
 	}
 }
@@ -148,6 +156,9 @@ func (x *realExecutor) expectWatch(pos story.Pos, e *story.Expect) {
 func (x *realExecutor) stopWatches() {
 	for _, w := range x.watches {
 		w.stop()
+	}
+	if x.expiries != nil {
+		x.expiries.stop()
 	}
 }
 

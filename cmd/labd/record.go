@@ -22,8 +22,9 @@ const (
 type runRecord struct {
 	Format int `json:"format"`
 	// Story is the story's name; StoryFile names it in messages; StoryPath is the path given on the
-	// command line ("" for an embedded story).
-	Story     string `json:"story"`
+	// command line ("" for an embedded story). A seed of a suite has Suite instead.
+	Story     string `json:"story,omitempty"`
+	Suite     string `json:"suite,omitempty"`
 	StoryFile string `json:"storyFile"`
 	StoryPath string `json:"storyPath,omitempty"`
 	Title     string `json:"title,omitempty"`
@@ -62,8 +63,8 @@ func readRecord(dir string) (runRecord, error) {
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return runRecord{}, fmt.Errorf("read %s: %w", filepath.Join(dir, runFile), err)
 	}
-	if rec.Story == "" || rec.TraceHash == "" {
-		return runRecord{}, fmt.Errorf("read %s: no story or trace hash recorded", filepath.Join(dir, runFile))
+	if (rec.Story == "" && rec.Suite == "") || rec.TraceHash == "" {
+		return runRecord{}, fmt.Errorf("read %s: no story, suite or trace hash recorded", filepath.Join(dir, runFile))
 	}
 	return rec, nil
 }

@@ -46,7 +46,7 @@ func TestRunMuchWowCoolWritesAReport(t *testing.T) {
 	index, err := os.ReadFile(filepath.Join(dir, reports.IndexFile))
 	require.NoError(t, err)
 	assert.Contains(t, string(index), rec.TraceHash)
-	assert.Contains(t, string(index), "expect leader n1 term 1", "assertions quote the story")
+	assert.Contains(t, string(index), "expect leader n1 term T1", "assertions quote the story")
 
 	f, err := os.Open(filepath.Join(dir, historyFile))
 	require.NoError(t, err)
@@ -123,7 +123,7 @@ func writeStory(t *testing.T, name string, edit func(string) string) string {
 
 func TestRunFailedAssertionExitsOneAndSaysWhere(t *testing.T) {
 	path := writeStory(t, "wrong-leader", func(s string) string {
-		return strings.Replace(s, "expect leader n1 term 1\n", "expect leader n2 term 1\n", 1)
+		return strings.Replace(s, "expect leader n1 term T1\n", "expect leader n2 term T1\n", 1)
 	})
 	dir := filepath.Join(t.TempDir(), "report")
 	r := runLabd(t, "run", path, "--out", dir)
@@ -142,7 +142,7 @@ func TestRunFailedAssertionExitsOneAndSaysWhere(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(dir, reports.IndexFile))
 	require.NoError(t, err)
 	report.Write(data)
-	assert.Contains(t, report.String(), "expect leader n2 term 1")
+	assert.Contains(t, report.String(), "expect leader n2 term T1")
 }
 
 func TestRunBrokenStoryIsBadInput(t *testing.T) {

@@ -65,7 +65,11 @@ func describeRun(dir, name string, mod time.Time) pastRun {
 	r := pastRun{Name: name, Kind: "report", ModTime: mod, Passed: true}
 	if rec, err := readRecord(dir); err == nil {
 		r.Kind, r.Passed = "story", rec.Verdict == verdictPass
-		r.Summary = fmt.Sprintf("%s, seed %d: %s, trace %s", rec.Story, rec.Seed, rec.Verdict, rec.TraceHash)
+		what := rec.Story
+		if rec.Suite != "" {
+			r.Kind, what = "suite seed", rec.Suite
+		}
+		r.Summary = fmt.Sprintf("%s, seed %d: %s, trace %s", what, rec.Seed, rec.Verdict, rec.TraceHash)
 		if rec.Bug != "" {
 			r.Summary += ", bug " + rec.Bug
 		}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/reports"
@@ -94,12 +93,11 @@ func writeStoryReport(dir string, j storyJob, res *storyrun.Result) (reports.Fil
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return reports.Files{}, fmt.Errorf("create report dir: %w", err)
 	}
-	if !res.Verdict.Linearizable {
-		// The executor checked without drawing; check again to draw the violating keys.
-		v := checker.Check(res.History, checker.Options{VisualizeDir: dir, Timeout: visualizeTimeout})
-		if v.VisualizationPath != "" {
-			rr.Verdict.VisualizationFile = checker.VisualizationFile
-		}
+	// The executor checked without drawing; a failed run is checked again to draw it.
+	if file, err := visualizeFailure(dir, res.History, res.Passed, res.Verdict.Linearizable); err != nil {
+		rr.Verdict.Notes = append(rr.Verdict.Notes, err.Error())
+	} else {
+		rr.Verdict.VisualizationFile = file
 	}
 	files, err := reports.Write(dir, rr)
 	if err != nil {
@@ -122,7 +120,7 @@ func writeStoryReport(dir string, j storyJob, res *storyrun.Result) (reports.Fil
 	}
 	rec := runRecord{Story: j.Source.Name, StoryFile: j.Source.File, StoryPath: j.Source.Path, Title: rr.Title,
 		Seed: res.Seed, Bug: j.Bug, TraceHash: formatHash(res.TraceHash), Verdict: verdictWord(res.Passed),
-		Linearizable: res.Verdict.Linearizable, Failures: res.Failures, Ops: len(res.History),
+		Linearizable: res.Verdict.Linearizable, Failures: res.Failures, Ops: clientOps(res.History),
 		VirtualTime: res.VirtualTime, Replay: replay}
 	return files, writeRecord(dir, rec)
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/suite"
 )
@@ -37,16 +41,33 @@ func wantsReport(policy string, seeds int, passed bool) bool {
 	return seeds <= autoReportLimit || !passed
 }
 
-// withSeedReports wraps a suite run so that each seed, once run, writes its report under dir (per
-// the policy) and drops its history and samples, which a large sweep cannot keep in memory.
-func withSeedReports(dir, policy string, plan sweepPlan, run func(uint64) (*suite.Summary, error)) func(uint64) (*suite.Summary, error) {
+// seedRunner runs one seed and returns its summary and how to write its report into a directory.
+type seedRunner func(seed uint64) (*suite.Summary, func(dir string) error, error)
+
+// runner is how the plan runs one seed.
+func (p sweepPlan) runner() seedRunner {
+	if p.Story != nil {
+		return p.storyRunner()
+	}
+	return func(seed uint64) (*suite.Summary, func(string) error, error) {
+		sum, err := p.Suite.Run(seed)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sum, func(dir string) error { return writeSuiteSeedReport(dir, p, sum) }, nil
+	}
+}
+
+// withSeedReports wraps a run so that each seed, once run, writes its report under dir (per the
+// policy) and drops its history and samples, which a large sweep cannot keep in memory.
+func withSeedReports(dir, policy string, plan sweepPlan, run seedRunner) func(uint64) (*suite.Summary, error) {
 	return func(seed uint64) (*suite.Summary, error) {
-		sum, err := run(seed)
+		sum, write, err := run(seed)
 		if err != nil || sum == nil {
 			return sum, err
 		}
 		if wantsReport(policy, plan.Seeds.Len(), sum.Passed) {
-			if _, werr := reports.Write(filepath.Join(dir, seedReportDir(seed)), seedReport(plan, sum)); werr != nil {
+			if werr := write(filepath.Join(dir, seedReportDir(seed))); werr != nil {
 				sum.Notes = append(sum.Notes, "report: "+werr.Error())
 			} else {
 				sum.Notes = append(sum.Notes, reportWrittenNote)
@@ -62,6 +83,48 @@ const reportWrittenNote = "report written"
 
 func hasSeedReport(sum *suite.Summary) bool {
 	return sum != nil && slices.Contains(sum.Notes, reportWrittenNote)
+}
+
+// writeSuiteSeedReport writes everything about one seed of a suite into dir: the report, the
+// history (what its verdict was computed from, so `labd check` gives the same verdict), porcupine's
+// visualisation when the seed failed, and run.json, which `labd replay DIR` reruns.
+func writeSuiteSeedReport(dir string, plan sweepPlan, sum *suite.Summary) error {
+	rr := seedReport(plan, sum)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create report dir: %w", err)
+	}
+	if file, err := visualizeFailure(dir, sum.History, sum.Passed, sum.Verdict.Linearizable); err != nil {
+		rr.Verdict.Notes = append(rr.Verdict.Notes, err.Error())
+	} else {
+		rr.Verdict.VisualizationFile = file
+	}
+	if _, err := reports.Write(dir, rr); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := writeJSONLines(filepath.Join(dir, historyFile), func(w io.Writer) error {
+		return history.WriteHistory(w, sum.History)
+	}); err != nil {
+		return err
+	}
+	rec := runRecord{Suite: plan.Suite.Name, Title: rr.Title, Seed: sum.Seed, Bug: plan.Bug,
+		TraceHash: formatHash(sum.TraceHash), Verdict: verdictWord(sum.Passed), Linearizable: sum.Verdict.Linearizable,
+		Failures: sum.Problems, Ops: sum.Ops, VirtualTime: sum.VirtualTime, Replay: rr.ReplayCommand}
+	return writeRecord(dir, rec)
+}
+
+// visualizeFailure draws porcupine's visualisation of a run that failed or is not linearizable (as
+// its verdict says) into dir: the keys that are not linearizable, or every key when the failure lies
+// elsewhere. It returns
+// the file's name relative to dir, "" when nothing was drawn.
+func visualizeFailure(dir string, ops []history.Op, passed, linearizable bool) (string, error) {
+	if passed && linearizable {
+		return "", nil
+	}
+	v := checker.Check(ops, checker.Options{VisualizeDir: dir, VisualizeAlways: linearizable, Timeout: visualizeTimeout})
+	if v.VisualizationPath == "" {
+		return "", fmt.Errorf("no visualisation: %s", strings.Join(v.Problems, "; "))
+	}
+	return checker.VisualizationFile, nil
 }
 
 // seedReport turns one seed's summary into a report: timeline, commit index, latency and
@@ -94,7 +157,7 @@ func seedReport(plan sweepPlan, sum *suite.Summary) reports.Run {
 		Story:         plan.Suite.Name,
 		Seed:          int64(sum.Seed),
 		TraceHash:     formatHash(sum.TraceHash),
-		ReplayCommand: plan.replayCommand(sum.Seed),
+		ReplayCommand: plan.replayCommand(sum.Seed, sum.TraceHash),
 		Nodes:         nodes,
 		Samples:       reportSamples(sum.Samples),
 		Ops:           reportOps(sum.History),

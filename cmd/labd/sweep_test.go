@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/suite"
@@ -42,28 +44,115 @@ func TestSweepPrintsTheSummaryTable(t *testing.T) {
 	assert.Positive(t, rec.VirtualNs)
 }
 
-func TestSweepKnownBugFailsWithReplayCommands(t *testing.T) {
+// TestSweepKnownBugSucceedsWhenFound: a known-bug sweep exits 0 having found its bug, says so, and
+// every seed that found it replays alone, bit for bit, with the printed command and from its report.
+func TestSweepKnownBugSucceedsWhenFound(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sweep")
-	r := runLabd(t, "sweep", "register-partitions", "--seeds", "1..4", "--bug", "local-quorum-reads", "--out", dir)
-	require.Equal(t, exitFailed, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
-	assert.Contains(t, r.stdout, "known bug: the lab found it in ")
+	r := runLabd(t, "sweep", "register-partitions", "--seeds", "5..8", "--bug", "local-quorum-reads", "--out", dir)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	var rec sweepRecord
 	data, err := os.ReadFile(filepath.Join(dir, sweepFile))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &rec))
 	require.NotEmpty(t, rec.FailedSeeds)
-	for _, seed := range rec.FailedSeeds {
-		assert.Contains(t, r.stdout, fmt.Sprintf("seed %d: ", seed))
-		assert.Contains(t, r.stdout, fmt.Sprintf(
-			"replay: go run ./cmd/labd sweep register-partitions --seeds %d..%d --bug local-quorum-reads", seed, seed))
-	}
+	assert.True(t, rec.KnownBug)
+	assert.Contains(t, r.stdout, fmt.Sprintf("known bug found in %d of 4 seeds\n", len(rec.FailedSeeds)))
+	page, err := os.ReadFile(filepath.Join(dir, reports.IndexFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), fmt.Sprintf("known bug found in %d of 4 seeds", len(rec.FailedSeeds)))
+	assert.NotContains(t, string(page), "FAILED")
 
-	// The replay command reruns that seed alone and finds the same thing.
 	seed := rec.FailedSeeds[0]
-	again := runLabd(t, "sweep", "register-partitions", "--seeds", fmt.Sprintf("%d..%d", seed, seed),
-		"--bug", "local-quorum-reads", "--out", t.TempDir())
-	assert.Equal(t, exitFailed, again.code)
-	assert.Contains(t, again.stdout, fmt.Sprintf("seed %d: ", seed))
+	seedDir := filepath.Join(dir, fmt.Sprintf("seed-%d", seed))
+	replay := regexp.MustCompile(fmt.Sprintf(`replay: go run ./cmd/labd replay register-partitions --seed %d --bug local-quorum-reads --trace ([0-9a-f]{16})\n`, seed)).
+		FindStringSubmatch(r.stdout)
+	require.NotNil(t, replay, r.stdout)
+	assert.Contains(t, r.stdout, "report: "+filepath.Join(seedDir, reports.IndexFile))
+
+	// The printed command reruns that seed alone and gives the same trace.
+	again := runLabd(t, "replay", "register-partitions", "--seed", fmt.Sprint(seed), "--bug", "local-quorum-reads", "--trace", replay[1])
+	assert.Equal(t, exitOK, again.code, again.stderr)
+	assert.Contains(t, again.stdout, "known bug found")
+	assert.Contains(t, again.stdout, "replayed bit-for-bit: trace hash "+replay[1])
+
+	// So does its report directory, which keeps the history, its visualisation and run.json.
+	for _, f := range []string{historyFile, checker.VisualizationFile, runFile, reports.IndexFile} {
+		assert.FileExists(t, filepath.Join(seedDir, f))
+	}
+	fromDir := runLabd(t, "replay", seedDir)
+	assert.Equal(t, exitOK, fromDir.code, fromDir.stderr)
+	assert.Contains(t, fromDir.stdout, "replayed bit-for-bit: trace hash "+replay[1])
+
+	// And `labd check` gives its history the verdict the sweep gave the seed.
+	check := runLabd(t, "check", filepath.Join(seedDir, historyFile), "--out", t.TempDir())
+	assert.Equal(t, exitFailed, check.code)
+	assert.Contains(t, check.stdout, "NOT linearizable")
+}
+
+// TestSweepTheCorrectControlOfABugSuite: NAME/correct is a suite name, not a story path.
+func TestSweepTheCorrectControlOfABugSuite(t *testing.T) {
+	r := runLabd(t, "sweep", "bug-local-quorum-reads/correct", "--seeds", "1..2", "--reports", "none", "--out", t.TempDir())
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "sweep bug-local-quorum-reads/correct, seeds 1..2\n")
+	assert.NotContains(t, r.stdout, "known bug")
+	again := runLabd(t, "replay", "bug-local-quorum-reads/correct", "--seed", "2")
+	assert.Equal(t, exitOK, again.code, again.stderr)
+	assert.Contains(t, again.stdout, "bug-local-quorum-reads/correct seed 2: passed")
+}
+
+// TestSweepKnownBugNotFoundFails: a known-bug sweep that finds nothing exits 1.
+func TestSweepKnownBugNotFoundFails(t *testing.T) {
+	assert.Equal(t, exitFailed, sweepExit(sweepPlan{Suite: suite.Suite{KnownBug: true}}, sweepTotals{Runs: 3, Passed: 3}))
+	assert.Equal(t, exitOK, sweepExit(sweepPlan{Suite: suite.Suite{KnownBug: true}}, sweepTotals{Runs: 3, Passed: 2, Failed: 1}))
+	assert.Equal(t, exitOK, sweepExit(sweepPlan{}, sweepTotals{Runs: 3, Passed: 3}))
+	assert.Equal(t, exitFailed, sweepExit(sweepPlan{}, sweepTotals{Runs: 3, Passed: 2, Failed: 1}))
+}
+
+// TestSweepAStory: a story sweeps like a suite; a seed that fails an expectation keeps the story's
+// own report, which replays.
+func TestSweepAStory(t *testing.T) {
+	path := writeStory(t, "picky", func(s string) string {
+		// Only some seeds elect n3: the others fail this line.
+		return strings.Replace(s, "let new-leader = leader\n", "let new-leader = leader\nexpect leader n3\n", 1)
+	})
+	dir := filepath.Join(t.TempDir(), "sweep")
+	r := runLabd(t, "sweep", path, "--seeds", "1..6", "--out", dir)
+	require.Equal(t, exitFailed, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "sweep picky, seeds 1..6\n")
+	var rec sweepRecord
+	data, err := os.ReadFile(filepath.Join(dir, sweepFile))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &rec))
+	assert.Equal(t, "picky", rec.Story)
+	require.NotEmpty(t, rec.FailedSeeds)
+	require.Less(t, len(rec.FailedSeeds), 6)
+	seed := rec.FailedSeeds[0]
+	assert.Contains(t, r.stdout, fmt.Sprintf("replay: go run ./cmd/labd replay %s --seed %d --trace ", path, seed))
+	assert.Contains(t, r.stdout, "expected leader n3, got leader")
+
+	seedDir := filepath.Join(dir, fmt.Sprintf("seed-%d", seed))
+	for _, f := range []string{historyFile, checker.VisualizationFile, runFile, storyCopy} {
+		assert.FileExists(t, filepath.Join(seedDir, f))
+	}
+	fromDir := runLabd(t, "replay", seedDir)
+	assert.Equal(t, exitOK, fromDir.code, fromDir.stderr)
+	assert.Contains(t, fromDir.stdout, "replayed bit-for-bit")
+
+	ok := runLabd(t, "sweep", "much-wow-cool", "--seeds", "1..20", "--reports", "none", "--out", t.TempDir())
+	assert.Equal(t, exitOK, ok.code, ok.stdout)
+	assert.Regexp(t, `\n20 +20 +0 `, ok.stdout)
+}
+
+// TestReplayADirectoryThatIsNoReport says what is wrong instead of "is a directory".
+func TestReplayADirectoryThatIsNoReport(t *testing.T) {
+	r := runLabd(t, "replay", t.TempDir())
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "is a directory but not a labd report (it has no run.json)")
+	r = runLabd(t, "replay", "keys-crashes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "which seed? (--seed N)")
+	r = runLabd(t, "replay", "keys-crashes", "--seed", "1", "--trace", "nope")
+	assert.Equal(t, exitUsage, r.code)
 }
 
 func TestSweepUnknownSuiteListsTheKnownOnes(t *testing.T) {
@@ -119,7 +208,7 @@ func TestSweepPageLinksAReportForEachRun(t *testing.T) {
 		assert.Contains(t, string(page), link)
 		seedPage, err := os.ReadFile(filepath.Join(dir, link))
 		require.NoError(t, err, "the linked report exists")
-		assert.Contains(t, string(seedPage), fmt.Sprintf("go run ./cmd/labd sweep register-partitions --seeds %d..%d", seed, seed))
+		assert.Contains(t, string(seedPage), fmt.Sprintf("go run ./cmd/labd replay register-partitions --seed %d --trace ", seed))
 		assert.FileExists(t, filepath.Join(dir, fmt.Sprintf("seed-%d", seed), "timeline.png"))
 	}
 

@@ -91,13 +91,18 @@ func writeAuthNoAuth(w http.ResponseWriter) {
 // certificateUser is the user named by the common name of the request's verified client
 // certificate, if there is one and such a user exists.
 func (h *handler) certificateUser(r *http.Request) (authUser, bool) {
-	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
-		return authUser{}, false
-	}
-	cn := r.TLS.VerifiedChains[0][0].Subject.CommonName
+	cn := certificateName(r)
 	if cn == "" {
 		return authUser{}, false
 	}
 	u, err := h.auth.user(cn)
 	return u, err == nil
+}
+
+// certificateName is the common name of the request's verified client certificate, "" if none.
+func certificateName(r *http.Request) string {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
+		return ""
+	}
+	return r.TLS.VerifiedChains[0][0].Subject.CommonName
 }

@@ -32,6 +32,7 @@ func (h *handler) serveAuthEnable(w http.ResponseWriter, r *http.Request) {
 	}
 	h.authWrites.Lock()
 	defer h.authWrites.Unlock()
+	r = h.withCaller(r)
 	var err error
 	if r.Method == http.MethodPut {
 		err = h.enableAuth(r)

@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/raftlab/raftlab/core/store"
 )
 
 // Built-in v2 auth names (etcd's auth_api.md).
 const (
-	rootName  = "root"  // the root user, and the role that may do everything
-	guestRole = "guest" // the role of requests without credentials
+	rootName  = store.AuthRootName  // the root user, and the role that may do everything
+	guestRole = store.AuthGuestRole // the role of requests without credentials
 )
 
 // authUser is a v2 auth user as stored (Password is the PBKDF2 hash) and as sent in a PUT (Password
@@ -92,21 +94,7 @@ func (p rwPermission) allows(key string, write, recursive bool) bool {
 	if write {
 		list = p.Write
 	}
-	for _, pat := range list {
-		if patternMatches(pat, key, recursive) {
-			return true
-		}
-	}
-	return false
-}
-
-// patternMatches is etcd's rule: "prefix*" matches every key starting with prefix, anything else
-// matches exactly one key and never a recursive request.
-func patternMatches(pattern, key string, recursive bool) bool {
-	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
-		return strings.HasPrefix(key, prefix)
-	}
-	return !recursive && key == pattern
+	return slices.ContainsFunc(list, func(pat string) bool { return store.AuthPatternAllows(pat, key, recursive) })
 }
 
 // allows reports whether the role gives access to key.

@@ -22,6 +22,7 @@ func (h *handler) serveAuthResource(w http.ResponseWriter, r *http.Request, res 
 	if r.Method != http.MethodGet {
 		h.authWrites.Lock()
 		defer h.authWrites.Unlock()
+		r = h.withCaller(r)
 	}
 	var err error
 	switch {

@@ -22,12 +22,11 @@ type InternalReader interface {
 	GetInternal(path string, recursive bool) (*store.Event, error)
 }
 
-// Internal-namespace paths of the auth records.
+// Internal-namespace paths of the auth records (the store checks writes against them).
 const (
-	authDir         = "/auth"
-	authEnabledPath = authDir + "/enabled"
-	authUsersDir    = authDir + "/users"
-	authRolesDir    = authDir + "/roles"
+	authEnabledPath = store.AuthEnabledPath
+	authUsersDir    = store.AuthUsersDir
+	authRolesDir    = store.AuthRolesDir
 )
 
 // authStore reads and writes the auth records of one member.
@@ -214,12 +213,18 @@ func retryConcurrent(change func() error) error {
 	return authErrorf(http.StatusConflict, "The record kept changing concurrently; try again.")
 }
 
+// do replicates w on behalf of the caller ctx carries (withCaller): the store refuses it when it
+// applies it if auth is on by then and the caller is not root.
 func (s authStore) do(ctx context.Context, w store.Request) error {
+	w.Caller = callerFrom(ctx)
 	rep, err := s.backend.Do(ctx, node.Request{Kind: node.KindInternal, Write: w})
 	if err == nil {
 		err = rep.Err
 	}
 	var se *store.Error
+	if errors.As(err, &se) && se.ErrorCode == store.EcodeUnauthorized {
+		return &authError{status: http.StatusUnauthorized, msg: causeInsufficientCredentials}
+	}
 	if w.Op != store.OpSet && w.Op != store.OpDelete && errors.As(err, &se) {
 		switch se.ErrorCode {
 		case store.EcodeTestFailed, store.EcodeNodeExist, store.EcodeKeyNotFound:

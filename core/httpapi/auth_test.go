@@ -304,7 +304,7 @@ func TestPatternMatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern+" "+tt.key+" "+strconv.FormatBool(tt.recursive), func(t *testing.T) {
-			assert.Equal(t, tt.want, patternMatches(tt.pattern, tt.key, tt.recursive))
+			assert.Equal(t, tt.want, store.AuthPatternAllows(tt.pattern, tt.key, tt.recursive))
 		})
 	}
 }

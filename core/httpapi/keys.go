@@ -26,6 +26,7 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		writeStoreError(w, perr)
 		return
 	}
+	h.countAuthFlagRead()
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
 	if !h.canAccessKey(r, p.key, write, p.recursive) {
 		writeKeyNoAuth(w)
@@ -37,6 +38,13 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 	case RouteLocalGet:
 		h.serveLocalGet(w, p)
 	default:
+		if call.Request.Kind == node.KindQuorumGet { // etcd turns it into QGET even with wait=true
+			// Checked again once read: the member has then applied every auth change that completed
+			// before the read began.
+			h.doKeysThen(w, r, call.Request, false, func() bool { return h.canAccessKey(r, p.key, false, p.recursive) })
+			return
+		}
+		call.Request.Write.Caller = h.writeCaller(r) // checked again by the store in log order
 		h.doKeys(w, r, call.Request, call.NoValueOnSuccess)
 	}
 }
@@ -54,9 +62,19 @@ func (h *handler) serveLocalGet(w http.ResponseWriter, p keyParams) {
 
 // doKeys submits req through the backend and writes the reply.
 func (h *handler) doKeys(w http.ResponseWriter, r *http.Request, req node.Request, noValueOnSuccess bool) {
+	h.doKeysThen(w, r, req, noValueOnSuccess, nil)
+}
+
+// doKeysThen is doKeys whose successful reply is sent only if allowed (nil: always) still holds
+// once the reply is in; otherwise the request is refused with 401.
+func (h *handler) doKeysThen(w http.ResponseWriter, r *http.Request, req node.Request, noValueOnSuccess bool, allowed func() bool) {
 	rep, err := h.backend.Do(r.Context(), req)
 	if err == nil {
 		err = rep.Err
+	}
+	if err == nil && allowed != nil && !allowed() {
+		writeKeyNoAuth(w)
+		return
 	}
 	if req.Kind == node.KindWrite {
 		h.metrics.countProposal(err)

@@ -27,11 +27,6 @@ type memberCollection struct {
 	Members []memberJSON `json:"members"`
 }
 
-// peerURLsRequest is the body of POST and PUT /v2/members.
-type peerURLsRequest struct {
-	PeerURLs []string `json:"peerURLs"`
-}
-
 func toMemberJSON(m node.Member) memberJSON {
 	return memberJSON{
 		ID:         strconv.FormatUint(m.ID, 16),
@@ -46,11 +41,14 @@ func (h *handler) serveMembers(w http.ResponseWriter, r *http.Request) {
 	if !allowMethod(w, r.Method, http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPut) {
 		return
 	}
-	h.clusterIDHeader(w)
+	if r.Method != http.MethodGet {
+		h.countAuthFlagRead()
+	}
 	if r.Method != http.MethodGet && !h.hasRootAccess(r) { // changing membership needs root, as in etcd
-		writeAuthNoAuth(w)
+		writeAuthNoAuth(w) // before the cluster ID header, as etcd
 		return
 	}
+	h.clusterIDHeader(w)
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes)
 	}
@@ -202,7 +200,11 @@ func readPeerURLs(w http.ResponseWriter, r *http.Request) ([]string, bool) {
 		writeHTTPError(w, http.StatusBadRequest, err.Error())
 		return nil, false
 	}
-	var req peerURLsRequest
+	// The body of POST and PUT /v2/members. An unnamed type, as etcd's: a decoding error names
+	// the field ".peerURLs".
+	var req struct {
+		PeerURLs []string `json:"peerURLs"`
+	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeHTTPError(w, http.StatusBadRequest, err.Error())
 		return nil, false

@@ -69,6 +69,7 @@ func TestMembersAPIErrors(t *testing.T) {
 		{"missing content type", "POST", "/v2/members", "", `{}`, 415, `{"message":"Bad Content-Type , accept application/json"}`},
 		{"bad json", "POST", "/v2/members", "application/json", `{"peerURLs":`, 400, `{"message":"unexpected end of JSON input"}`},
 		{"no urls", "POST", "/v2/members", "application/json", `{"peerURLs":[]}`, 400, `{"message":"no valid URLs given"}`},
+		{"urls not a list", "PUT", "/v2/members/abc", "application/json", `{"peerURLs":"x"}`, 400, `{"message":"json: cannot unmarshal string into Go struct field .peerURLs of type []string"}`},
 		{"url without port", "POST", "/v2/members", "application/json", `{"peerURLs":["http://h"]}`, 400, `{"message":"URL address does not have the form \"host:port\": http://h"}`},
 		{"url with path", "POST", "/v2/members", "application/json", `{"peerURLs":["http://h:1/p"]}`, 400, `{"message":"URL must not contain a path: http://h:1/p"}`},
 		{"bad scheme", "POST", "/v2/members", "application/json", `{"peerURLs":["ftp://h:1"]}`, 400, `{"message":"URL scheme must be http, https, unix, or unixs: ftp://h:1"}`},
@@ -123,4 +124,14 @@ func TestMembersOversizedBody(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Equal(t, `{"message":"http: request body too large"}`, rec.Body.String())
 	assert.Len(t, b.Status().Members, 1)
+}
+
+// TestMembersRefusalHasNoClusterID: etcd checks root access before it sets X-Etcd-Cluster-Id, so a
+// refused membership change answers 401 without it (parity 11-auth.seq).
+func TestMembersRefusalHasNoClusterID(t *testing.T) {
+	h, _ := setupAuth(t)
+	rec := mustAs(t, h, asAlice, http.MethodPost, "/v2/members", `{"peerURLs":["http://10.0.0.9:2380"]}`, http.StatusUnauthorized)
+	assert.Empty(t, rec.Header().Get("X-Etcd-Cluster-Id"))
+	rec = mustAs(t, h, asGuest, http.MethodGet, "/v2/members", "", http.StatusOK)
+	assert.NotEmpty(t, rec.Header().Get("X-Etcd-Cluster-Id"))
 }

@@ -112,3 +112,23 @@ func (h *handler) writeJSONOrLog(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
 }
+
+// storeGetCounter may be implemented by a Backend whose store keeps /v2/stats/store (core/server
+// does): CountGet counts a get there.
+type storeGetCounter interface {
+	CountGet(ok bool)
+}
+
+// countAuthFlagRead counts the get etcd makes, once per keys request and per membership change,
+// of its auth flag, which it keeps in its v2 store (failed until auth was first set up), so that
+// /v2/stats/store moves as etcd's does for the same requests. The other reads of kvd's auth
+// records (users and roles while auth is enabled, a watch checking its permission again) count
+// nothing.
+func (h *handler) countAuthFlagRead() {
+	c, ok := h.backend.(storeGetCounter)
+	if !ok || !h.auth.supported() {
+		return
+	}
+	_, err := h.auth.value(authEnabledPath)
+	c.CountGet(err == nil)
+}

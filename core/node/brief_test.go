@@ -11,7 +11,7 @@ import (
 // briefOf is the Brief that Status implies.
 func briefOf(st Status) Brief {
 	return Brief{ID: st.ID, Term: st.Term, Vote: st.Vote, Lead: st.Lead, Role: st.Role, Commit: st.Commit,
-		Applied: st.Applied, EtcdIndex: st.EtcdIndex, Removed: st.Removed, Failed: st.Failed}
+		Applied: st.Applied, EtcdIndex: st.EtcdIndex, Removed: st.Removed, Failed: st.Failed, Ready: st.Ready}
 }
 
 func TestBriefAgreesWithStatus(t *testing.T) {

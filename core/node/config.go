@@ -36,6 +36,14 @@ type Config struct {
 	InitialMembers []Member
 	// Join marks a node added at runtime: it starts with no configuration and waits for the leader.
 	Join bool
+	// Name and ClientURLs are this member's attributes: the node publishes them through raft once a
+	// leader is known and is ready to serve once they are applied (see Status.Ready). With no Name
+	// it publishes nothing and is ready once it has caught up with the cluster.
+	Name       string
+	ClientURLs []string
+	// StrictReconfigCheck refuses a membership change that would leave too few started members for
+	// a quorum (etcd's --strict-reconfig-check), with ErrNotEnoughStartedMembers.
+	StrictReconfigCheck bool
 	// ElectionTicks (default 10) and HeartbeatTicks (default 1) are in ticks.
 	ElectionTicks  int
 	HeartbeatTicks int
@@ -48,8 +56,9 @@ type Config struct {
 	SnapshotCount uint64
 	// SnapshotCatchUpEntries are kept in the log after a snapshot for slow followers (default 5000).
 	SnapshotCatchUpEntries uint64
-	// RequestTimeoutTicks: a waiting request is answered with ErrTimeout after this many ticks
-	// (default 5s + 2 election timeouts, as etcd).
+	// RequestTimeoutTicks: a request is answered at the latest this many ticks after it was first
+	// submitted, with ErrTimeout or the refusal that kept it waiting (default 5s + 2 election
+	// timeouts, as etcd's request timeout).
 	RequestTimeoutTicks int
 	// MaxRequestBytes is the largest encoded request accepted (default 1.5 MiB, as etcd).
 	MaxRequestBytes int

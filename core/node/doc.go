@@ -7,7 +7,8 @@
 // Inputs:
 //   - Tick(now): one logical tick; now is the host's clock in unix nanoseconds (TTL expiry uses it).
 //   - Step(msg): a Raft message from a peer.
-//   - Submit(req): a client request; its Reply comes out later, matched by req.ID.
+//   - Submit(req): a client request; its one Reply comes out later, matched by req.ID.
+//   - Cancel(id): the caller of a submitted request went away.
 //   - Persisted(seq, err): the host finished writing persist batch seq (or failed to).
 //
 // Outputs, drained with Ready():
@@ -25,6 +26,17 @@
 // new writes wait in the node and messages accumulate inside raft; the waiting writes are then
 // proposed together (raft.Node.ProposeBatch: one append per follower for all of them), so the next
 // batch carries all of them: that is the group commit.
+//
+// The request lifecycle is the node's too, so that the simulator runs it: a request refused for want
+// of a leader waits (parked) until one is known, every waiting request is submitted again after a
+// leader change, and each is answered at the latest RequestTimeoutTicks after it was submitted. The
+// member publishes its name and client URLs through raft once a leader is known and reports itself
+// ready to serve (Status.Ready) once they are applied, or, after a restart with the same attributes,
+// once a read-index round shows it caught up; hosts serve clients only from then on. The strict
+// reconfiguration check (Config.StrictReconfigCheck) refuses membership changes here as well.
+//
+// A node whose storage failed stops: it acknowledges, applies and sends nothing more, reports itself
+// a follower without a leader, and refuses every read (ErrStorage) rather than serve frozen state.
 //
 // Request IDs make every proposal idempotent: the ID travels in the log entry, and each replica keeps
 // a bounded, deterministic table of recently applied IDs and their results. A proposal duplicated by

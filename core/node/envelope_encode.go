@@ -19,7 +19,11 @@ func appendEnvelope(b []byte, env *envelope) []byte {
 }
 
 func appendWriteRequest(b []byte, w *store.Request) []byte {
-	b = appendMapHeader(b, 11)
+	if w.Caller == nil {
+		b = appendMapHeader(b, 11)
+	} else {
+		b = appendCaller(appendStr(appendMapHeader(b, 12), "Caller"), w.Caller)
+	}
 	b = appendBool(appendStr(b, "Dir"), w.Dir)
 	b = appendInt(appendStr(b, "Expiration"), w.Expiration)
 	b = appendBool(appendStr(b, "HasTTL"), w.HasTTL)
@@ -31,6 +35,27 @@ func appendWriteRequest(b []byte, w *store.Request) []byte {
 	b = appendBool(appendStr(b, "Refresh"), w.Refresh)
 	b = appendInt(appendStr(b, "Time"), w.Time)
 	return appendStr(appendStr(b, "Value"), w.Value)
+}
+
+// appendCaller writes the fields that are set (omitempty), in name order.
+func appendCaller(b []byte, c *store.Caller) []byte {
+	n := 0
+	for _, set := range []bool{c.Cert, c.PasswordTag != 0, c.User != ""} {
+		if set {
+			n++
+		}
+	}
+	b = appendMapHeader(b, n)
+	if c.Cert {
+		b = appendBool(appendStr(b, "Cert"), true)
+	}
+	if c.PasswordTag != 0 {
+		b = appendUintField(b, "PasswordTag", c.PasswordTag)
+	}
+	if c.User != "" {
+		b = appendStr(appendStr(b, "User"), c.User)
+	}
+	return b
 }
 
 func appendMember(b []byte, m *Member) []byte {

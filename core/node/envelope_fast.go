@@ -75,11 +75,31 @@ func (r *envReader) write(env *envelope) {
 			w.HasTTL = r.bool()
 		case "Time":
 			w.Time = r.int()
+		case "Caller":
+			w.Caller = r.caller()
 		default:
 			r.err = errNotFast
 		}
 	}
 	w.Key, w.Value, w.PrevValue = copyStrings(key, value, prevValue)
+}
+
+func (r *envReader) caller() *store.Caller {
+	c := &store.Caller{}
+	n := r.mapLen()
+	for i := 0; i < n && r.err == nil; i++ {
+		switch r.key() {
+		case "User":
+			c.User = r.str()
+		case "PasswordTag":
+			c.PasswordTag = r.uint(math.MaxUint64)
+		case "Cert":
+			c.Cert = r.bool()
+		default:
+			r.err = errNotFast
+		}
+	}
+	return c
 }
 
 // maxSharedStrings is the largest total size for which copyStrings copies a write's strings into one
@@ -235,6 +255,14 @@ func (r *envReader) key() string {
 		return "PeerURLs"
 	case "ClientURLs":
 		return "ClientURLs"
+	case "Caller":
+		return "Caller"
+	case "User":
+		return "User"
+	case "PasswordTag":
+		return "PasswordTag"
+	case "Cert":
+		return "Cert"
 	}
 	r.err = errNotFast
 	return ""

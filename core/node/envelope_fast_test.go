@@ -53,9 +53,25 @@ func randomEnvelope(rng *rand.Rand) envelope {
 		ID: randomUint(rng), Kind: envelopeKind(rng.IntN(256)),
 		Write: store.Request{Op: store.Op(rng.IntN(256)), Key: randomString(rng), Value: randomString(rng),
 			Dir: rng.IntN(2) == 0, PrevValue: randomString(rng), PrevIndex: randomUint(rng), Recursive: rng.IntN(2) == 0,
-			Refresh: rng.IntN(2) == 0, Expiration: randomInt(rng), HasTTL: rng.IntN(2) == 0, Time: randomInt(rng)},
+			Refresh: rng.IntN(2) == 0, Expiration: randomInt(rng), HasTTL: rng.IntN(2) == 0, Time: randomInt(rng),
+			Caller: randomCaller(rng)},
 		Member: Member{ID: randomUint(rng), Name: randomString(rng), PeerURLs: randomStrings(rng), ClientURLs: randomStrings(rng)},
 	}
+}
+
+// randomCaller is nil half the time, else a caller with each field set or left empty.
+func randomCaller(rng *rand.Rand) *store.Caller {
+	if rng.IntN(2) == 0 {
+		return nil
+	}
+	c := &store.Caller{Cert: rng.IntN(2) == 0}
+	if rng.IntN(2) == 0 {
+		c.User = randomString(rng)
+	}
+	if rng.IntN(2) == 0 {
+		c.PasswordTag = randomUint(rng)
+	}
+	return c
 }
 
 // genericDecode is the reflective msgpack decoder the fast path must agree with.

@@ -21,6 +21,9 @@ const (
 	litPeerURLs         = "\xa8PeerURLs"
 	// litWriteDir opens the write request (a map of 11) up to its first value, Dir.
 	litWriteDir = "\xa5Write\x8b\xa3Dir"
+	// litWriteCaller opens a write request with a caller (a map of 12) up to its first value.
+	litWriteCaller = "\xa5Write\x8c\xa6Caller"
+	litDir         = "\xa3Dir"
 	// litEmptyMemberWriteDir is litMemberClientURLs through litWriteDir for the zero Member (nil URL
 	// lists, ID 0, empty name): what every write entry carries, so writes skip it in one compare.
 	litEmptyMemberWriteDir = litMemberClientURLs + "\xc0" + litMemberID + "\x00" + litName + "\xa0" +
@@ -52,6 +55,8 @@ func decodeEnvelopeInOrder(b []byte, env *envelope) error {
 	env.ID = r.uint(math.MaxUint64)
 	r.literal(litKind)
 	env.Kind = envelopeKind(r.uint(math.MaxUint8))
+	w := &env.Write
+	w.Caller = nil
 	if r.skip(litEmptyMemberWriteDir) {
 		env.Member = Member{}
 	} else {
@@ -64,9 +69,13 @@ func decodeEnvelopeInOrder(b []byte, env *envelope) error {
 		m.Name = r.str()
 		r.literal(litPeerURLs)
 		m.PeerURLs = r.strs()
-		r.literal(litWriteDir)
+		if r.skip(litWriteCaller) {
+			w.Caller = r.caller()
+			r.literal(litDir)
+		} else {
+			r.literal(litWriteDir)
+		}
 	}
-	w := &env.Write
 	if r.skip(litNoTTLThroughKey) {
 		w.Dir, w.Expiration, w.HasTTL = false, 0, false
 	} else {

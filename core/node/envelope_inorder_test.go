@@ -55,11 +55,14 @@ func TestInOrderLiteralsAreTheEncodersBytes(t *testing.T) {
 	require.Equal(t, string(appendStr(appendStr(nil, "Member"), ""))[:len("\xa6Member")]+
 		string(appendMapHeader(nil, 4))+string(appendStr(nil, "ClientURLs")), litMemberClientURLs)
 	require.Equal(t, string(appendMapHeader(appendStr(nil, "Write"), 11))+string(appendStr(nil, "Dir")), litWriteDir)
+	require.Equal(t, string(appendMapHeader(appendStr(nil, "Write"), 12))+string(appendStr(nil, "Caller")), litWriteCaller)
+	withCaller := appendEnvelope(nil, &envelope{Kind: envWrite, Write: store.Request{Caller: &store.Caller{}}})
+	require.Contains(t, string(withCaller), litWriteCaller+"\x80"+litDir, "an empty caller is an empty map")
 	plain := appendEnvelope(nil, &envelope{Kind: envWrite, Write: store.Request{Key: "/k", Value: "v"}})
 	require.Contains(t, string(plain), litNoTTLThroughKey+"\xa2/k")
 	require.Contains(t, string(plain), litNoFlagsThroughValue+"\xa1v")
 	for name, lit := range map[string]string{
-		"Kind": litKind, "ID": litMemberID, "Name": litName, "PeerURLs": litPeerURLs,
+		"Kind": litKind, "ID": litMemberID, "Dir": litDir, "Name": litName, "PeerURLs": litPeerURLs,
 		"Expiration": litExpiration, "HasTTL": litHasTTL, "Key": litKey, "Op": litOp, "PrevIndex": litPrevIndex,
 		"PrevValue": litPrevValue, "Recursive": litRecursive, "Refresh": litRefresh, "Time": litTime, "Value": litValue,
 	} {

@@ -1,9 +1,11 @@
 package node
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
@@ -45,6 +47,8 @@ type Node struct {
 
 	// waiting requests
 	queued    []queuedWrite       // writes not yet proposed (see flushWrites)
+	life      lifecycle           // every submitted request until its reply (see lifecycle)
+	ready     readiness           // whether this member serves clients yet (see readiness)
 	waiters   map[uint64]struct{} // proposals waiting to be applied, by request ID
 	reads     map[uint64]*Request // quorum reads waiting for their read index, by request ID
 	readQueue []pendingRead
@@ -93,6 +97,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		store:   store.New(),
 		dedup:   newDedupTable(c.DedupWindow, toReplay),
 		members: newMembership(),
+		life:    newLifecycle(),
 		waiters: make(map[uint64]struct{}),
 		reads:   make(map[uint64]*Request),
 	}
@@ -174,6 +179,7 @@ func (n *Node) Tick(now int64) {
 	}
 	n.raft.Tick()
 	n.expireWaiters()
+	n.advanceLifecycle()
 	n.maybeProposeSync()
 	n.process()
 }
@@ -188,20 +194,25 @@ func (n *Node) Step(m raft.Message) {
 	n.process()
 }
 
-// Submit hands a client request to the node. Its reply comes out of Ready, matched by ID.
-func (n *Node) Submit(req Request) {
-	if err := n.stopErr(); err != nil {
-		n.reply(Reply{ID: req.ID, Err: err})
-		return
-	}
+// dispatch proposes or starts serving req: the node's part of a submission, shared by Submit and by
+// the lifecycle's resubmissions. Its reply (or refusal) comes out through reply.
+func (n *Node) dispatch(req Request) {
 	switch req.Kind {
 	case KindWrite:
 		n.submitWrite(req)
-	case KindQuorumGet:
+	case KindQuorumGet, kindReadyProbe:
 		n.submitQuorumGet(req)
 	case KindMemberAdd, KindMemberAddLearner, KindMemberPromote, KindMemberRemove:
+		if r, ok := n.dedup.lookup(req.ID); ok {
+			n.replyResult(req.ID, r) // a retry of a change already applied
+			return
+		}
 		n.submitConfChange(req)
 	case KindMemberUpdate, KindMemberPublish:
+		if r, ok := n.dedup.lookup(req.ID); ok {
+			n.replyResult(req.ID, r)
+			return
+		}
 		n.submitMemberRecord(req)
 	case KindInternal:
 		if err := checkInternalWrite(req.Write); err != nil {
@@ -212,7 +223,6 @@ func (n *Node) Submit(req Request) {
 	default:
 		n.reply(Reply{ID: req.ID, Err: fmt.Errorf("%w: unknown request kind %d", ErrBadRequest, req.Kind)})
 	}
-	n.process()
 }
 
 func (n *Node) submitWrite(req Request) {
@@ -284,8 +294,18 @@ func (n *Node) wait(id uint64) {
 	n.addDeadline(id)
 }
 
+// addDeadline makes request id time out at its lifecycle deadline (RequestTimeoutTicks after it was
+// first submitted). The queue stays sorted: a resubmitted request's deadline, earlier than the ones
+// queued since, is inserted in its place.
 func (n *Node) addDeadline(id uint64) {
-	n.deadlines = append(n.deadlines, deadline{tick: n.tick + uint64(n.cfg.RequestTimeoutTicks), id: id})
+	d := deadline{tick: n.deadlineOf(id), id: id}
+	k := len(n.deadlines)
+	if k == 0 || n.deadlines[k-1].tick <= d.tick {
+		n.deadlines = append(n.deadlines, d)
+		return
+	}
+	i, _ := slices.BinarySearchFunc(n.deadlines, d.tick, func(e deadline, t uint64) int { return cmp.Compare(e.tick, t+1) })
+	n.deadlines = slices.Insert(n.deadlines, i, d)
 }
 
 func proposalError(err error) error {
@@ -422,6 +442,7 @@ func (n *Node) failAll(err error) {
 	n.deadlines = nil
 	n.readQueue = nil
 	n.queued = nil
+	n.answerWaiting(err)
 }
 
 func (n *Node) stopped() bool { return n.stopErr() != nil }
@@ -452,6 +473,7 @@ func (n *Node) process() {
 		rd := n.raft.Ready()
 		if rd.SoftState != nil {
 			n.soft = *rd.SoftState
+			n.noteLeader(n.soft.Lead)
 		}
 		if !rd.HardState.IsEmpty() {
 			n.hard = rd.HardState
@@ -585,11 +607,18 @@ func (n *Node) serveReads() {
 }
 
 func (n *Node) answerRead(req Request) {
+	if req.Kind == kindReadyProbe {
+		n.reply(Reply{ID: req.ID}) // caught up with the cluster's commit index: nothing to read
+		return
+	}
 	ev, err := n.store.Get(req.Key, req.Recursive, req.Sorted, req.Now)
 	n.reply(Reply{ID: req.ID, Event: ev, Err: err, EtcdIndex: n.store.Index()})
 }
 
 func (n *Node) reply(r Reply) {
+	if n.settle(r) {
+		return
+	}
 	r.RaftIndex = n.hard.Commit
 	r.RaftTerm = n.hard.Term
 	if r.EtcdIndex == 0 && r.Err == nil {
@@ -611,13 +640,20 @@ func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
 	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
 }
 
-// Get serves a default (local, possibly stale) read, as etcd does without quorum=true.
+// Get serves a default (local, possibly stale) read, as etcd does without quorum=true. A node whose
+// storage failed applies nothing any more: it refuses to read its frozen state (ErrStorage).
 func (n *Node) Get(key string, recursive, sorted bool, now int64) (*store.Event, error) {
+	if n.failed != nil {
+		return nil, n.failed
+	}
 	return n.store.Get(key, recursive, sorted, now)
 }
 
-// Watch registers a local watcher on the store.
+// Watch registers a local watcher on the store (refused with ErrStorage once the storage failed).
 func (n *Node) Watch(key string, recursive, stream bool, sinceIndex uint64) (*store.Watcher, error) {
+	if n.failed != nil {
+		return nil, n.failed
+	}
 	return n.store.Watch(key, recursive, stream, sinceIndex)
 }
 
@@ -632,12 +668,13 @@ func (n *Node) Store() *store.Store { return n.store }
 // Status reports the node's current view.
 func (n *Node) Status() Status {
 	st := n.raft.Status()
+	lead, role := n.roleAndLead(st.SoftState)
 	return Status{
 		ID:        n.cfg.ID,
 		Term:      st.HardState.Term,
 		Vote:      st.HardState.Vote,
-		Lead:      st.SoftState.Lead,
-		Role:      st.SoftState.Role,
+		Lead:      lead,
+		Role:      role,
 		Commit:    st.HardState.Commit,
 		Applied:   n.applied,
 		EtcdIndex: n.store.Index(),
@@ -645,6 +682,7 @@ func (n *Node) Status() Status {
 		Learners:  append([]uint64(nil), n.conf.Learners...),
 		Removed:   n.selfRemoved,
 		Failed:    n.failed,
+		Ready:     n.ready.ready,
 	}
 }
 
@@ -652,20 +690,33 @@ func (n *Node) Status() Status {
 // applied, store index, failure) without building the member and learner lists.
 func (n *Node) Brief() Brief {
 	st := n.raft.Basic()
+	lead, role := n.roleAndLead(st.SoftState)
 	return Brief{
 		ID:        n.cfg.ID,
 		Term:      st.HardState.Term,
 		Vote:      st.HardState.Vote,
-		Lead:      st.SoftState.Lead,
-		Role:      st.SoftState.Role,
+		Lead:      lead,
+		Role:      role,
 		Commit:    st.HardState.Commit,
 		Applied:   n.applied,
 		EtcdIndex: n.store.Index(),
 		Removed:   n.selfRemoved,
 		Failed:    n.failed,
+		Ready:     n.ready.ready,
 
 		MembershipVersion: n.membershipVersion,
 	}
+}
+
+// roleAndLead is the role and leader a node reports: raft's, except that a node whose storage failed
+// has stepped down. It no longer acts on raft at all (it neither campaigns nor votes, sends no
+// heartbeats and appends nothing), so it is a follower that knows no leader, whatever role raft
+// held when the disk failed.
+func (n *Node) roleAndLead(ss raft.SoftState) (uint64, raft.Role) {
+	if n.failed != nil {
+		return 0, raft.RoleFollower
+	}
+	return ss.Lead, ss.Role
 }
 
 // LogEntries returns the log entries this node holds in memory after its last snapshot, as its raft

@@ -48,13 +48,6 @@ func TestQuorumReadRetryWhilePendingIsAnsweredOnce(t *testing.T) {
 	assert.Equal(t, 1, c.replyCount[5000], "answered exactly once")
 }
 
-func TestNoLeaderAnswersAtOnce(t *testing.T) {
-	c := newTestCluster(t, 3, nil)
-	r, ok := c.submit(1, setReq("/k", "v"), 0)
-	require.True(t, ok, "a write with no known leader is refused at once")
-	assert.ErrorIs(t, r.Err, ErrNoLeader)
-}
-
 func TestLearnerAddPromoteAndMemberUpdate(t *testing.T) {
 	c := newTestCluster(t, 3, nil)
 	lead := c.waitLeader()

@@ -91,8 +91,12 @@ type Status struct {
 	Learners  []uint64
 	// Removed is true once this member applied its own removal.
 	Removed bool
-	// Failed is the storage error that stopped this node, if any.
+	// Failed is the storage error that stopped this node, if any. A failed node reports itself a
+	// follower without a leader and refuses every read and write.
 	Failed error
+	// Ready is true once this member serves clients: its attributes are published, or were already
+	// recorded identically and it has caught up with the cluster (see Config.Name).
+	Ready bool
 }
 
 // Brief is Status without the member and learner lists: cheap enough to read after every input.
@@ -107,6 +111,7 @@ type Brief struct {
 	EtcdIndex uint64
 	Removed   bool
 	Failed    error
+	Ready     bool
 	// MembershipVersion changes whenever the member list (names, URLs, learners) may have changed, so
 	// a host can rebuild what it derives from Status().Members only then.
 	MembershipVersion uint64

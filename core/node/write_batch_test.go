@@ -105,17 +105,22 @@ func TestWritesArrivingDuringAPersistAreProposedTogether(t *testing.T) {
 	}
 }
 
-func TestQueuedWritesAreRefusedTogetherWithoutALeader(t *testing.T) {
+func TestQueuedWritesWithoutALeaderWaitAndCommitAfterTheElection(t *testing.T) {
 	c := newTestCluster(t, 3, nil)
-	// No tick yet: no leader, so raft refuses the writes; each gets the refusal once.
+	// No tick yet: no leader, so raft refuses the writes; they wait for one instead of failing.
 	ids := []uint64{c.newID(), c.newID()}
 	for _, id := range ids {
 		c.nodes[1].Submit(Request{ID: id, Kind: KindWrite, Write: store.Request{Op: store.OpSet, Key: "/a", Value: "1"}})
 	}
 	c.pump()
 	for _, id := range ids {
-		require.Equal(t, 1, c.replyCount[id])
-		require.ErrorIs(t, c.replies[id].Err, ErrNoLeader)
+		require.Zero(t, c.replyCount[id], "no answer while there is no leader")
+	}
+	c.waitLeader()
+	c.tick(5)
+	for _, id := range ids {
+		require.Equal(t, 1, c.replyCount[id], "answered once")
+		require.NoError(t, c.replies[id].Err)
 	}
 }
 

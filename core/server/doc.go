@@ -10,6 +10,23 @@
 // accepting proposals meanwhile, so the next batch carries everything that arrived: group commit),
 // messages go to the transport and replies go to the callers waiting on their request IDs.
 //
-// A member restarts from its data dir alone: the WAL's metadata records its name, member ID,
-// cluster ID and initial membership.
+// The loop holds no request logic: parking requests while there is no leader, resubmitting them
+// after a leader change, publishing the member's name and client URLs, readiness to serve and the
+// strict reconfiguration check are core/node's, so the simulator runs the same code. Ready is closed
+// once the node reports itself ready; kvd serves its client listeners only from then on.
+//
+// A member restarts from its data dir alone: the WAL's metadata records its name (which it keeps,
+// whatever --name says on a restart), member ID, cluster ID and initial membership.
+//
+// A WAL or snapshot write that fails stops the member for good, but the process stays up: the node
+// applies, acknowledges and sends nothing more, reports itself a follower without a leader (it
+// neither campaigns nor votes), and every key read, watch and write is refused with an error
+// (HTTP 500, etcd error code 300 "Raft Internal Error", cause naming the storage failure), while
+// /health answers 503 "STORAGE FAILED" and /v2/stats/self shows StateFollower without a leader.
+// etcd exits instead. Staying up was chosen because the failure then stays visible where operators
+// and load balancers look (health, stats, the log) instead of turning into a restart loop against a
+// disk that still fails, because in-flight clients get a definite error rather than a reset
+// connection, and because it is node state the deterministic lab observes and checks like any other.
+// A supervisor that prefers etcd's behaviour restarts the member when /health reports the failure;
+// the restart recovers everything that was made durable.
 package server

@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
 
@@ -74,4 +76,36 @@ func askRemovedOne(ctx context.Context, client *http.Client, peerURL string, id 
 		return false, fmt.Errorf("removed check %s: %w", url, err)
 	}
 	return out.Removed, nil
+}
+
+// maybeCheckRemoved asks the peers, in the background, whether this member was removed, once it
+// has had no leader for an election timeout (and again every election timeout after that).
+func (l *loop) maybeCheckRemoved() {
+	st := l.s.status.Load()
+	// A pre-candidate keeps its last leader's ID, so the role tells more than Lead alone.
+	if st.Role == raft.RoleLeader || (st.Role == raft.RoleFollower && st.Lead != 0) {
+		l.noLeaderTicks = 0
+		return
+	}
+	l.noLeaderTicks++
+	if l.noLeaderTicks < l.electionTicks || l.removalCheck || l.tick < l.nextRemovalCheck {
+		return
+	}
+	var urls []string
+	for _, m := range st.Members {
+		if m.ID != l.s.meta.MemberID {
+			urls = append(urls, m.PeerURLs...)
+		}
+	}
+	if len(urls) == 0 {
+		return
+	}
+	l.removalCheck = true
+	l.nextRemovalCheck = l.tick + l.electionTicks
+	l.s.log.Debug("no leader for an election timeout: asking peers whether this member was removed", "peers", urls)
+	go func() {
+		ctx, cancel := context.WithTimeout(l.s.ctx, 3*time.Second)
+		defer cancel()
+		l.s.removedRes <- askRemoved(ctx, l.s.cfg.peerHTTPClient(time.Second), urls, l.s.meta.MemberID)
+	}()
 }

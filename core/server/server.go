@@ -55,6 +55,8 @@ type Server struct {
 	persistDone chan struct{}
 	peerDone    chan struct{}
 	exitErr     error // set by the loop before loopDone closes
+	// ready is closed when the node first reports itself ready to serve clients.
+	ready chan struct{}
 
 	status        atomic.Pointer[node.Status]
 	self          atomic.Pointer[node.Member]
@@ -84,8 +86,9 @@ type persistResult struct {
 
 // Errors of the server itself.
 var (
-	// ErrNotEnoughStartedMembers: --strict-reconfig-check refused a membership change.
-	ErrNotEnoughStartedMembers = errors.New("etcdserver: re-configuration failed due to not enough started members")
+	// ErrNotEnoughStartedMembers: --strict-reconfig-check refused a membership change (the node's
+	// check, see node.Config.StrictReconfigCheck).
+	ErrNotEnoughStartedMembers = node.ErrNotEnoughStartedMembers
 	// ErrRemovedMember: the loop ended because this member was removed from the cluster.
 	ErrRemovedMember = errors.New("the member has been permanently removed from the cluster")
 )
@@ -127,6 +130,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		loopDone:    make(chan struct{}),
 		persistDone: make(chan struct{}),
 		peerDone:    make(chan struct{}),
+		ready:       make(chan struct{}),
 		stats:       newPeerStats(),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -148,11 +152,15 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		ClusterID:      s.meta.ClusterID,
 		InitialMembers: s.meta.InitialMembers,
 		Join:           s.meta.Join,
-		ElectionTicks:  int(cfg.ElectionTimeout / cfg.HeartbeatInterval),
-		HeartbeatTicks: 1,
-		TickInterval:   int64(cfg.HeartbeatInterval),
-		SnapshotCount:  cfg.SnapshotCount,
-		Rand:           intnRand{rng},
+		// A restart publishes the name recorded in the data dir, whatever --name says now.
+		Name:                s.meta.Name,
+		ClientURLs:          cfg.ClientURLs,
+		StrictReconfigCheck: cfg.StrictReconfigCheck,
+		ElectionTicks:       int(cfg.ElectionTimeout / cfg.HeartbeatInterval),
+		HeartbeatTicks:      1,
+		TickInterval:        int64(cfg.HeartbeatInterval),
+		SnapshotCount:       cfg.SnapshotCount,
+		Rand:                intnRand{rng},
 	}, rec.durable)
 	if err != nil {
 		_ = s.w.Close()
@@ -160,7 +168,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.node = nd
 	s.store.Store(nd.Store())
-	s.self.Store(&node.Member{ID: s.meta.MemberID, Name: cfg.Name, PeerURLs: cfg.PeerURLs, ClientURLs: cfg.ClientURLs})
+	s.self.Store(&node.Member{ID: s.meta.MemberID, Name: s.meta.Name, PeerURLs: cfg.PeerURLs, ClientURLs: cfg.ClientURLs})
 
 	s.mux = newPeerMux(cfg.PeerListener)
 	tr, err := transport.New(transport.Config{
@@ -329,15 +337,27 @@ func (s *Server) stoppedErr() error {
 	return node.ErrStopped
 }
 
-// Get is a local read.
+// Get is a local read. A member whose storage failed applies nothing any more and refuses it
+// (node.ErrStorage) rather than answer from frozen state.
 func (s *Server) Get(key string, recursive, sorted bool, now int64) (*store.Event, error) {
+	if err := s.status.Load().Failed; err != nil {
+		return nil, err
+	}
 	return s.store.Load().Get(key, recursive, sorted, now)
 }
 
-// Watch registers a watcher on the local store.
+// Watch registers a watcher on the local store (refused once the storage failed, as Get).
 func (s *Server) Watch(key string, recursive, stream bool, sinceIndex uint64) (*store.Watcher, error) {
+	if err := s.status.Load().Failed; err != nil {
+		return nil, err
+	}
 	return s.store.Load().Watch(key, recursive, stream, sinceIndex)
 }
+
+// Ready is closed once the member is ready to serve clients: its name and client URLs are committed
+// through raft (or, after a restart with the same ones, it caught up with the cluster). kvd serves
+// nothing on its client listeners before, as etcd.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
 
 // Status is the node's status as of the loop's last step.
 func (s *Server) Status() node.Status { return *s.status.Load() }

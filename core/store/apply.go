@@ -24,8 +24,12 @@ func (s *Store) Apply(r Request) (*Event, error) {
 		s.stats.count(r.Op, false)
 		return nil, err
 	}
+	if err := s.authorize(&r, false); err != nil {
+		s.stats.count(r.Op, false)
+		return nil, err
+	}
 	e, err := s.apply(&r)
-	s.stats.count(r.Op, err == nil)
+	s.stats.countApply(r.Op, err)
 	s.marks.HitIf(err != nil && (err.ErrorCode == EcodeNotFile || err.ErrorCode == EcodeNotDir), mark.StoreNotFile)
 	if err != nil {
 		return nil, err

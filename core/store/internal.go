@@ -29,7 +29,7 @@ func (s *Store) DeleteInternal(path string, recursive bool) (*Event, error) {
 }
 
 // GetInternal reads path from the internal namespace; directories list their children (the whole
-// subtree with recursive), in key order. Internal reads do not count in Stats.
+// subtree with recursive), in key order. Internal reads do not count in Stats (see CountGet).
 func (s *Store) GetInternal(path string, recursive bool) (*Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -40,12 +40,25 @@ func (s *Store) GetInternal(path string, recursive bool) (*Event, error) {
 	return e, nil
 }
 
+// CountGet counts in Stats a get the store did not serve: etcd keeps its v2 auth records in its
+// v2 store and reads whether auth is enabled there once per keys request and membership change,
+// a get in /v2/stats/store; kvd's HTTP layer counts the same read of its own records here.
+func (s *Store) CountGet(ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.countGet(ok)
+}
+
 // ApplyInternal applies one write to the internal namespace: OpSet and OpDelete exactly as
 // SetInternal and DeleteInternal do (so logs written before the other ops existed replay the same),
 // and the conditional OpCreate, OpCompareAndSwap and OpCompareAndDelete as the user key space has
 // them, so that read-modify-write changes of internal records (the v2 auth users and roles) made
-// through different members cannot overwrite each other. Any other op is refused.
+// through different members cannot overwrite each other. Any other op is refused. A write with a
+// Caller needs the root role while auth is enabled.
 func (s *Store) ApplyInternal(r Request) (*Event, error) {
+	if err := s.authorizeInternal(&r); err != nil {
+		return nil, err
+	}
 	switch r.Op {
 	case OpSet:
 		return s.SetInternal(r.Key, r.Value)
@@ -73,4 +86,15 @@ func (s *Store) ApplyInternal(r Request) (*Event, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// authorizeInternal is authorize for an internal write.
+func (s *Store) authorizeInternal(r *Request) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.authorize(r, true); err != nil {
+		s.stats.count(r.Op, false)
+		return err
+	}
+	return nil
 }

@@ -127,3 +127,21 @@ func TestApplyInternalSetAndDeleteAreTheOldOps(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, jsonOf(t, e2), jsonOf(t, e1))
 }
+
+// TestInternalReadsDoNotCount: reading the internal namespace counts nothing (kvd re-reads its
+// auth records, for instance while a watch is open, where etcd reads nothing); CountGet counts
+// the one read etcd makes of its auth flag for each request.
+func TestInternalReadsDoNotCount(t *testing.T) {
+	s := New()
+	_, err := s.SetInternal("/auth/enabled", "false")
+	require.NoError(t, err)
+	before := s.Stats()
+	_, err = s.GetInternal("/auth/enabled", false)
+	require.NoError(t, err)
+	_, err = s.GetInternal("/auth/users/nobody", false)
+	require.Error(t, err)
+	assert.Equal(t, Stats{}, statsDelta(before, s.Stats()))
+	s.CountGet(true)
+	s.CountGet(false)
+	assert.Equal(t, Stats{GetSuccess: 1, GetFail: 1}, statsDelta(before, s.Stats()))
+}

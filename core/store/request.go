@@ -66,6 +66,9 @@ type Request struct {
 	// ops it is only used to compute the ttl fields of the returned event (ttl = ceil((expiration -
 	// Time) / 1s)), so the HTTP layer should set it whenever it sets Expiration. 0 leaves ttl out.
 	Time int64
+	// Caller, when set, is who asked for the write: Apply and ApplyInternal then check it against
+	// the v2 auth records (see Caller).
+	Caller *Caller `codec:",omitempty"`
 }
 
 // expiring reports whether the request gives the node a TTL.

@@ -55,6 +55,37 @@ func (s *Stats) count(op Op, ok bool) {
 	}
 }
 
+// countApply records the outcome of one user mutation as etcd 3.5's v2 store counts it, so that
+// /v2/stats/store moves by the same amounts on kvd as on etcd for the same requests. etcd counts
+// some refusals as successes (they are returned without reaching the variable its deferred counter
+// reads): an update of the root or of a directory given a value, a compare-and-swap of the root, a
+// compare-and-delete whose comparison fails or that names a directory, a delete of the root. And a
+// create that meets a file on its path also counts a failed set (etcd counts it where the path is
+// walked, in code shared with set).
+func (s *Stats) countApply(op Op, err *Error) {
+	if err == nil {
+		s.count(op, true)
+		return
+	}
+	if (op == OpCreate || op == OpCreateInOrder) && err.ErrorCode == EcodeNotDir {
+		s.SetFail++
+	}
+	s.count(op, etcdCountsAsSuccess(op, err.ErrorCode))
+}
+
+// etcdCountsAsSuccess reports whether etcd counts the refusal of op with error code as a success.
+func etcdCountsAsSuccess(op Op, code int) bool {
+	switch op {
+	case OpUpdate:
+		return code == EcodeRootROnly || code == EcodeNotFile
+	case OpCompareAndSwap, OpDelete:
+		return code == EcodeRootROnly
+	case OpCompareAndDelete:
+		return code == EcodeNotFile || code == EcodeTestFailed
+	}
+	return false
+}
+
 // countGet records the outcome of one read.
 func (s *Stats) countGet(ok bool) {
 	if ok {

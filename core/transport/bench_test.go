@@ -77,9 +77,10 @@ func BenchmarkLoopback(b *testing.B) {
 		b.Cleanup(func() { _ = tr.Close() })
 		return tr, ln.Addr().String()
 	}
-	a, _ := newTransport(1)
-	_, addrB := newTransport(2)
+	a, addrA := newTransport(1)
+	bt, addrB := newTransport(2)
 	a.AddPeer(2, []string{addrB})
+	bt.AddPeer(1, []string{addrA})
 
 	batch := make([]raft.Message, 64)
 	for i := range batch {

@@ -28,9 +28,13 @@
 //	reason len uint16   at most 512
 //	reason     [reason len]byte  why the stream was refused (empty when accepted)
 //
-// A stream is refused when the magic or version differ, when the cluster IDs differ, or when the hello
-// is addressed to another member ID. Both sides log the reason; the dialer returns a *RefusedError and
-// keeps backing off.
+// A stream is refused when the magic or version differ, when the cluster IDs differ, when the hello
+// is addressed to another member ID, or when the sender is not one of the acceptor's peers
+// (AddPeer): only current members may speak, so a removed member, or a stranger that learnt the
+// cluster ID, moves nothing. RemovePeer closes the removed member's inbound stream, and a frame
+// that arrives once its sender stopped being a peer is dropped with its stream. Both sides log the
+// reason; the dialer returns a *RefusedError and keeps backing off (a member added by a change the
+// acceptor has not applied yet gets in once it has).
 //
 // # Frames
 //

@@ -89,6 +89,18 @@ func checkHello(h hello, clusterID, localID uint64) string {
 	return ""
 }
 
+// notMemberReason is why an acceptor refuses a stream from a member ID that is not one of its
+// peers: never a member, removed, or added by a change this member has not applied yet.
+func notMemberReason(from, clusterID, localID uint64) string {
+	return fmt.Sprintf("member %x is not a member of cluster %x as member %x knows it (removed, or not added yet)",
+		from, clusterID, localID)
+}
+
+// errNotMember is the error that ends an accepted stream whose sender stopped being a peer.
+func errNotMember(from uint64) error {
+	return fmt.Errorf("member %x is no longer a peer", from)
+}
+
 // writeAnswer sends the acceptor's answer: accepted with its frame limit when reason is empty,
 // refused with reason otherwise.
 func writeAnswer(w io.Writer, maxFrame int, reason string) error {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +130,16 @@ func sendUntil(t *testing.T, from *node, m raft.Message, cond func() bool) {
 		from.Send([]raft.Message{m})
 		return false
 	}, waitFor, 5*time.Millisecond)
+}
+
+// requireNeverDelivered keeps sending heartbeats from one node to another for a while: none of
+// them arrives.
+func requireNeverDelivered(t *testing.T, from, to *node) {
+	t.Helper()
+	require.Never(t, func() bool {
+		from.Send([]raft.Message{heartbeat(from.id, to.id, 3)})
+		return slices.ContainsFunc(to.inbox.all(), func(m raft.Message) bool { return m.From == from.id })
+	}, 300*time.Millisecond, 10*time.Millisecond)
 }
 
 // transportGoroutines returns the stacks of live goroutines running transport code.

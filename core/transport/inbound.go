@@ -68,10 +68,15 @@ func (t *Transport) untrackInbound(conn net.Conn, from uint64) {
 }
 
 // adoptInbound makes conn the stream of member from, closing the one it replaces (a peer that
-// reconnects has given up on its old stream), and returns the member's receive counters.
+// reconnects has given up on its old stream), and returns the member's receive counters. It
+// refuses (nil) a sender that is not a current peer; checked under inMu, so that a RemovePeer
+// racing with it either finds the stream adopted, and closes it, or is seen here.
 func (t *Transport) adoptInbound(conn net.Conn, from uint64) *recvCounters {
 	t.inMu.Lock()
 	defer t.inMu.Unlock()
+	if !t.isPeer(from) {
+		return nil
+	}
 	if old := t.inboundFrom[from]; old != nil && old != conn {
 		_ = old.Close()
 	}
@@ -109,6 +114,13 @@ func (t *Transport) serveInbound(conn net.Conn) {
 		return
 	}
 	counters := t.adoptInbound(conn, h.From)
+	if counters == nil {
+		t.untrackInbound(conn, 0)
+		reason := notMemberReason(h.From, t.cfg.ClusterID, t.cfg.LocalID)
+		log.Error("refusing inbound stream", "reason", reason)
+		_ = writeAnswer(conn, t.cfg.MaxFrameBytes, reason)
+		return
+	}
 	defer t.untrackInbound(conn, h.From)
 	if err := writeAnswer(conn, t.cfg.MaxFrameBytes, ""); err != nil {
 		log.Warn("inbound stream failed during the handshake", "err", err)
@@ -132,6 +144,9 @@ func (t *Transport) readStream(conn net.Conn, from uint64, counters *recvCounter
 		}
 		if err != nil {
 			return fmt.Errorf("read frame from member %x: %w", from, err)
+		}
+		if !t.isPeer(from) {
+			return fmt.Errorf("%w: dropping a frame of %d messages", errNotMember(from), len(msgs))
 		}
 		for i := range msgs {
 			if msgs[i].From != from || msgs[i].To != t.cfg.LocalID {

@@ -97,15 +97,29 @@ func (t *Transport) AddPeer(id uint64, addrs []string) {
 // addresses by the next message. An unknown peer is added.
 func (t *Transport) UpdatePeer(id uint64, addrs []string) { t.AddPeer(id, addrs) }
 
-// RemovePeer forgets peer id, drops its queued messages and waits for its writer to stop.
+// RemovePeer forgets peer id, drops its queued messages, waits for its writer to stop and closes
+// its inbound stream: from now on nothing it sends is accepted.
 func (t *Transport) RemovePeer(id uint64) {
 	t.mu.Lock()
 	p := t.peers[id]
 	delete(t.peers, id)
 	t.mu.Unlock()
+	t.inMu.Lock()
+	if c := t.inboundFrom[id]; c != nil {
+		_ = c.Close()
+	}
+	t.inMu.Unlock()
 	if p != nil {
 		p.stop()
 	}
+}
+
+// isPeer reports whether id is a current peer, the only members whose streams are accepted.
+func (t *Transport) isPeer(id uint64) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	_, ok := t.peers[id]
+	return ok
 }
 
 // Send queues msgs for their peers (Message.To) and returns at once; consecutive pending messages

@@ -75,6 +75,7 @@ func TestSendBatchesPendingMessages(t *testing.T) {
 	a := startNode(t, 1, 7, "", func(c *Config) { c.Dial = gatedDial(gate) })
 	b := startNode(t, 2, 7, "", nil)
 	a.AddPeer(2, []string{b.addr})
+	b.AddPeer(1, []string{a.addr})
 	const count = 1000
 	for i := range count {
 		a.Send([]raft.Message{heartbeat(1, 2, uint64(i+1))})
@@ -98,6 +99,7 @@ func TestSendSplitsBatchesAtTheReceiversLimit(t *testing.T) {
 	a := startNode(t, 1, 7, "", func(c *Config) { c.Dial = gatedDial(gate) })
 	b := startNode(t, 2, 7, "", func(c *Config) { c.MaxFrameBytes = 2048 })
 	a.AddPeer(2, []string{b.addr})
+	b.AddPeer(1, []string{a.addr})
 	var msgs []raft.Message
 	for i := range 101 {
 		msgs = append(msgs, raft.Message{Type: raft.MsgApp, From: 1, To: 2, Index: uint64(i),
@@ -128,9 +130,11 @@ func TestOversizedMessageIsDroppedBySender(t *testing.T) {
 	assert.Contains(t, a.log.String(), "dropping oversized message")
 }
 
-// rawStream opens a stream to n by hand and completes the handshake as member from.
+// rawStream opens a stream to n by hand and completes the handshake as member from, which n
+// knows as a peer.
 func rawStream(t *testing.T, n *node, cluster, from uint64) (net.Conn, int) {
 	t.Helper()
+	n.AddPeer(from, []string{"127.0.0.1:1"}) // n never writes to it
 	conn, err := net.Dial("tcp", n.addr)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
@@ -245,6 +249,7 @@ func TestReconnectAfterListenerRestarts(t *testing.T) {
 	sendUntil(t, a, heartbeat(1, 2, 2), func() bool { return a.Stats()[2].Failures >= 1 })
 
 	restarted := startNode(t, 2, 7, b.addr, nil)
+	restarted.AddPeer(1, []string{a.addr})
 	sendUntil(t, a, heartbeat(1, 2, 3), func() bool { return restarted.inbox.len() > 0 })
 	assert.Equal(t, uint64(3), restarted.inbox.all()[0].Term)
 	assert.True(t, a.Stats()[2].Connected)
@@ -259,9 +264,11 @@ func TestFirstReachableAddressWinsAndUpdatePeerMovesTheStream(t *testing.T) {
 	a := startNode(t, 1, 7, "", nil)
 	b := startNode(t, 2, 7, "", nil)
 	a.AddPeer(2, []string{deadAddr, b.addr})
+	b.AddPeer(1, []string{a.addr})
 	sendUntil(t, a, heartbeat(1, 2, 1), func() bool { return b.inbox.len() > 0 })
 
 	moved := startNode(t, 2, 7, "", nil)
+	moved.AddPeer(1, []string{a.addr})
 	a.UpdatePeer(2, []string{moved.addr})
 	sendUntil(t, a, heartbeat(1, 2, 2), func() bool { return moved.inbox.len() > 0 })
 	assert.Equal(t, uint64(2), moved.inbox.all()[0].Term)
@@ -294,6 +301,7 @@ func TestQueueOverflowDropsAndReportsUnreachable(t *testing.T) {
 	a := startNode(t, 1, 7, "", func(c *Config) { c.Dial = gatedDial(gate); c.QueueLen = 4 })
 	b := startNode(t, 2, 7, "", nil)
 	a.AddPeer(2, []string{b.addr})
+	b.AddPeer(1, []string{a.addr})
 	var msgs []raft.Message
 	for i := range 20 {
 		msgs = append(msgs, heartbeat(1, 2, uint64(i)))

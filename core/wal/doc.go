@@ -7,10 +7,11 @@
 // (group commit). After any failed write or fsync the WAL refuses all further work with an error
 // wrapping ErrFailed, so nothing is ever reported durable that might not be.
 //
-// Recovery contract: a torn last record of the last segment (a crash in the middle of a write)
-// is cut off and reported in Recovered.TornTail; any other damage (a bad CRC or length in the
-// middle of the log, a missing segment, a broken segment chain) is refused with an error wrapping
-// ErrCorrupt that names the file and byte offset.
+// Recovery contract: a torn last record of the last segment (a crash in the middle of a write:
+// the file ends inside the record, or ends in never-written zeroes starting inside it) is cut off
+// and reported in Recovered.TornTail; any other damage (a bad CRC or length anywhere in the log,
+// the last record included when it is complete, a missing segment, a broken segment chain) is
+// refused with an error wrapping ErrCorrupt that names the file and byte offset.
 //
 // On disk, in the WAL directory:
 //

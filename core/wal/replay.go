@@ -2,7 +2,6 @@ package wal
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -53,7 +52,7 @@ func replaySegment(parser *recordParser, path string, buf []byte, seg segmentFil
 	for off < len(buf) {
 		rec, size, err := parser.parse(buf[off:])
 		if err != nil {
-			if last && off > 0 && isTornTail(parser, buf[off:], size, err) {
+			if last && off > 0 && isTornTail(buf, off, size, err) {
 				out.validEnd, out.tornTail = int64(off), true
 				return nil
 			}
@@ -110,44 +109,4 @@ func applyRecord(s *logState, rec record) error {
 		s.applySnapshot(rec.snapshot)
 	}
 	return nil
-}
-
-// isTornTail decides whether a bad record at the end of the last segment is the remains of an
-// interrupted write: it is incomplete, or zero-filled, or its CRC fails and no valid record follows.
-// Only prefixes are ever torn, so any other damage is corruption.
-func isTornTail(parser *recordParser, rest []byte, size int, err error) bool {
-	switch {
-	case errors.Is(err, errShortRecord):
-		return true
-	case errors.Is(err, errBadLength):
-		return allZero(rest)
-	case errors.Is(err, errBadCRC):
-		return !validRecordFollows(parser, rest[size:])
-	}
-	return false
-}
-
-func allZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// validRecordFollows reports whether the bytes after a bad record still start a run of frames
-// that contains a valid record.
-func validRecordFollows(parser *recordParser, rest []byte) bool {
-	for len(rest) > 0 {
-		_, size, err := parser.parse(rest)
-		if err == nil {
-			return true
-		}
-		if size == 0 {
-			return false
-		}
-		rest = rest[size:]
-	}
-	return false
 }

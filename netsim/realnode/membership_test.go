@@ -44,13 +44,14 @@ func TestMemberAddJoinsAndCatchesUp(t *testing.T) {
 	}
 }
 
-// TestEmptyDiskRestartAfterAFailedMemberAdd: a member add submitted before any leader exists fails;
-// a node that never persisted anything then restarts as a fresh replica. It must bootstrap from the
-// initial cluster like its peers (it used to count the failed member in, seeding a different store
-// and handing out etcd indexes that other nodes had given to other writes).
+// TestEmptyDiskRestartAfterAFailedMemberAdd: a member add whose client gives up before any leader
+// exists fails (the nodes that parked it forget it); a node that never persisted anything then
+// restarts as a fresh replica. It must bootstrap from the initial cluster like its peers (it used to
+// count the failed member in, seeding a different store and handing out etcd indexes that other
+// nodes had given to other writes).
 func TestEmptyDiskRestartAfterAFailedMemberAdd(t *testing.T) {
 	s, mon := newCluster(t, netsim.Config{Seed: 9, Nodes: 3,
-		Clients: netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3)}}, Options{})
+		Clients: netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3), Timeout: 100 * ms}}, Options{})
 	f, err := nemesis.Parse("disk fail-sync n3")
 	require.NoError(t, err)
 	require.NoError(t, f.Apply(s))

@@ -20,14 +20,15 @@ type raftRand struct{ next func(int) int }
 // Intn returns a uniform integer in [0, n) from the node's seeded generator.
 func (r raftRand) Intn(n int) int { return r.next(n) }
 
-// member builds the node.Member of a simulated node; URLs are names, never dialled.
+// member is a simulated node as the cluster first knows it: its name and peer URL, as kvd's
+// --initial-cluster gives them (URLs are names, never dialled). Its client URLs are its own to
+// publish once it runs (see clientURLs).
 func member(m netsim.MemberSpec) node.Member {
-	return node.Member{
-		ID: m.ID, Name: m.Name,
-		PeerURLs:   []string{"http://" + m.Name + ":2380"},
-		ClientURLs: []string{"http://" + m.Name + ":2379"},
-	}
+	return node.Member{ID: m.ID, Name: m.Name, PeerURLs: []string{"http://" + m.Name + ":2380"}}
 }
+
+// clientURLs are the client URLs a simulated node publishes.
+func clientURLs(name string) []string { return []string{"http://" + name + ":2379"} }
 
 // NewProcess returns a factory that starts a core/node.Node per simulated node.
 func NewProcess(opts Options) netsim.ProcessFactory {
@@ -42,6 +43,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 		}
 		cfg := node.Config{
 			ID: spec.ID, ClusterID: clusterID, InitialMembers: members, Join: spec.Join,
+			Name: spec.Name, ClientURLs: clientURLs(spec.Name),
 			ElectionTicks: opts.ElectionTicks, HeartbeatTicks: opts.HeartbeatTicks,
 			TickInterval: spec.TickInterval, SnapshotCount: opts.SnapshotCount,
 			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
@@ -91,6 +93,7 @@ func (p *Process) Submit(req netsim.Request) {
 	case netsim.ReqMemberAdd:
 		nr.Kind = node.KindMemberAdd
 		nr.Member = member(req.Member)
+		nr.Member.Name = "" // the members API adds peer URLs only; the member publishes its name
 	case netsim.ReqMemberRemove:
 		nr.Kind = node.KindMemberRemove
 		nr.MemberID = req.MemberID
@@ -203,6 +206,9 @@ func (p *Process) Ready() netsim.Output {
 	return o
 }
 
+// Cancel implements netsim.Canceler: the client of request id gave up.
+func (p *Process) Cancel(id uint64) { p.n.Cancel(id) }
+
 // Persisted implements netsim.Process.
 func (p *Process) Persisted(seq uint64, err error) { p.n.Persisted(seq, err) }
 
@@ -210,7 +216,7 @@ func (p *Process) Persisted(seq uint64, err error) { p.n.Persisted(seq, err) }
 func (p *Process) Status() netsim.Status {
 	st := p.n.Brief()
 	return netsim.Status{Term: st.Term, Lead: st.Lead, Role: st.Role, Commit: st.Commit, Applied: st.Applied,
-		EtcdIndex: st.EtcdIndex, Failed: st.Failed}
+		EtcdIndex: st.EtcdIndex, Failed: st.Failed, Starting: !st.Ready}
 }
 
 // LogEntries implements netsim.Process.

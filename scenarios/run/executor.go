@@ -23,15 +23,14 @@ type executor struct {
 	// names and ids are the cluster line's node names and their simulator IDs (n-th name = ID n).
 	names []string
 	ids   []uint64
-	// aliases are the names bound by `let`.
+	// aliases are the names bound by `let`; terms the term labels bound by assertions.
 	aliases map[string]uint64
+	terms   TermLabels
 	// ops are the named client operations (and membership changes).
 	ops     map[string]*namedOp
 	opOrder []string
 	watches map[string]*watchState
 	removed map[uint64]bool
-	// ttlKeys are the keys written with a TTL (left out of the linearizability check).
-	ttlKeys map[string]bool
 	// linFailedAt is the history length at the last failed `expect linearizable` (0: none), so
 	// the end-of-story check does not report the same violation twice.
 	linFailedAt int

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/checker/history"
 )
 
 // finish closes the last step and runs the end-of-story checks: linearizability of the whole
@@ -18,8 +19,8 @@ func (x *executor) finish() {
 		x.beginStep("End of the story")
 	}
 	r := x.res
-	r.History = x.sim.History()
-	r.Verdict = checker.Check(x.checkable(r.History), checker.Options{})
+	r.History = x.history()
+	r.Verdict = checker.Check(r.History, checker.Options{})
 	if !r.Verdict.Linearizable && x.linFailedAt != len(r.History) {
 		x.endFailf(pos, "expected a linearizable history, got: %s", strings.Join(r.Verdict.Problems, "; "))
 	}
@@ -57,6 +58,10 @@ func (x *executor) finish() {
 	}
 	x.print([]string{fmt.Sprintf("story %s: %s at t=%s, seed %d, trace %016x", x.st.Name, verdict, fmtTime(now), r.Seed, r.TraceHash)})
 }
+
+// history is the run's history so far: the clients' operations, with the TTL expiries the cluster
+// recorded (see checker/history), which is exactly what Result.History and a history file hold.
+func (x *executor) history() []history.Op { return x.truth.WithExpiry(x.sim.History()) }
 
 func (x *executor) endFailf(pos, format string, args ...any) {
 	msg := pos + ": " + fmt.Sprintf(format, args...)

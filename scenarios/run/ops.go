@@ -34,9 +34,6 @@ func (x *executor) op(s *story.Stmt) {
 		}
 		req.PrevIndex = idx
 	}
-	if o.HasTTL {
-		x.ttlKeys[o.Key] = true
-	}
 	var target uint64
 	if o.On == "leader" {
 		target, _ = x.sim.Leader() // no leader: let the client pick a node and fail over

@@ -72,7 +72,6 @@ func newExecutor(st *story.Story, opts Options) (*executor, error) {
 		ops:      map[string]*namedOp{},
 		watches:  map[string]*watchState{},
 		removed:  map[uint64]bool{},
-		ttlKeys:  map[string]bool{},
 		lastRole: map[uint64]string{},
 		monitor:  checker.NewMonitor(),
 		truth:    observe.NewCommitted(),

@@ -38,7 +38,9 @@ type Result struct {
 	// Narrative is every line printed.
 	Narrative []string
 	// Steps are snapshots of the cluster at the end of each step.
-	Steps   []StepSnapshot
+	Steps []StepSnapshot
+	// History is the clients' operations with the cluster's TTL expiries (checker/history): what
+	// Verdict was computed from, and what a history file of the run holds.
 	History []history.Op
 	Watches []history.WatchRecord
 	// Verdict is the linearizability check of the whole history at the end of the story.

@@ -28,6 +28,9 @@ wait until leader elected within 2s
 expect leader n2 term 1
 
 step "With votes from a majority n2 is leader; the others are followers in term 1"
+# n2 leads as soon as a majority voted; a follower whose vote request is still on the wire learns
+# term 1 from n2's first append, which every node has once the logs converge.
+wait until logs converge within 2s
 expect n1 is follower
 expect n3 is follower
 expect n4 is follower

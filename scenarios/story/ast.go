@@ -3,6 +3,8 @@ package story
 import (
 	"fmt"
 	"time"
+
+	"github.com/raftlab/raftlab/nemesis"
 )
 
 // Pos is where a statement stands in its story file.
@@ -58,6 +60,10 @@ type Stmt struct {
 	Op       *Op
 	Cond     *Cond
 	Expect   *Expect
+	// Name is a membership fault's `as NAME`, which later lines use like an operation's name.
+	Name string
+	// fault is a KindFault's parsed fault (Text keeps the line as written).
+	fault nemesis.Fault
 }
 
 // Op is a client operation: `set /message much on leader as w1 async`.
@@ -100,6 +106,32 @@ type LogCell struct {
 	Committed bool
 }
 
+// TermRef is a term as an assertion names it. Raft promises that terms only grow and that a term
+// has at most one leader, not which number an election ends in (a split vote spends a term), so a
+// story names terms by label: the first assertion that uses a label binds it to the term it saw,
+// later ones must see the same term, and `after LABEL` asks for a later term than LABEL's.
+type TermRef struct {
+	// Number is a literal term, used when Label and After are empty.
+	Number uint64
+	// Label names the term ("T2"); "" when the term is a number or only a relation.
+	Label string
+	// After, when set, requires a term later than the one bound to this label.
+	After string
+}
+
+// String renders the reference the way a story writes it: "2", "T2", "T2 after T1", "after T1".
+func (t TermRef) String() string {
+	switch {
+	case t.Label != "" && t.After != "":
+		return t.Label + " after " + t.After
+	case t.Label != "":
+		return t.Label
+	case t.After != "":
+		return "after " + t.After
+	}
+	return fmt.Sprint(t.Number)
+}
+
 // Expect is an assertion.
 type Expect struct {
 	// What: "leader", "no-leader", "role", "term", "log", "committed", "available", "unavailable",
@@ -108,11 +140,10 @@ type Expect struct {
 	Node  string
 	Nodes []string
 	Role  string
-	Term  uint64
-	// HasTerm says whether a term was given for "leader".
-	HasTerm bool
-	Cells   []LogCell
-	Count   int
+	// Term is the term a "leader" assertion names (nil: any term) or the term of "term".
+	Term  *TermRef
+	Cells []LogCell
+	Count int
 	// Name is the client operation or watch the assertion is about.
 	Name string
 	// Names are the operations of "one-ok" (`expect one of {a,b,c} ok`: exactly one succeeded).

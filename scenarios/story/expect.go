@@ -24,10 +24,9 @@ func (p *lineParser) expect() error {
 		}
 		if p.peek() == "term" {
 			p.i++
-			if e.Term, err = p.uint("a term"); err != nil {
+			if e.Term, err = p.termRef(); err != nil {
 				return err
 			}
-			e.HasTerm = true
 		}
 	case "no":
 		if err := p.keyword("leader"); err != nil {
@@ -45,7 +44,7 @@ func (p *lineParser) expect() error {
 		if e.Node, err = p.word("a node"); err != nil {
 			return err
 		}
-		if e.Term, err = p.uint("a term"); err != nil {
+		if e.Term, err = p.termRef(); err != nil {
 			return err
 		}
 	case "log", "logs":
@@ -129,6 +128,9 @@ func (p *lineParser) expectResult(e *Expect, name string) error {
 		if err != nil {
 			return err
 		}
+		if code < 100 || code > 999 {
+			return p.errf("expected an etcd error code such as 101 or 105, found %d", code)
+		}
 		e.ErrorCode = int(code)
 		if p.more() {
 			t, _ := p.next("a cause")
@@ -206,17 +208,34 @@ func (p *lineParser) expectWatch(e *Expect) error {
 		return err
 	}
 	e.Name = strings.TrimSuffix(name, ":")
+	if e.Name == name && p.peek() != "events:" {
+		return p.errf("expected `events:` after the watch's name, found %q", p.peek())
+	}
 	_, rest, ok := strings.Cut(p.raw, ":")
 	if !ok {
 		return p.errf("expected `expect watch NAME events: set /a, delete /b`")
 	}
-	for _, part := range strings.Split(rest, ",") {
-		if ev := strings.Join(strings.Fields(part), " "); ev != "" {
-			e.Events = append(e.Events, ev)
+	if i := strings.Index(rest, "#"); i >= 0 {
+		rest = rest[:i]
+	}
+	for n, part := range strings.Split(rest, ",") {
+		ev := strings.Fields(part)
+		if len(ev) == 0 && strings.TrimSpace(rest) == "" {
+			break // `events:` with nothing after it: no event is expected
 		}
+		if len(ev) != 2 || !isOneOf(ev[0], watchActions()) || !strings.HasPrefix(ev[1], "/") {
+			return p.errf("watch event %d: expected ACTION /key with ACTION one of %s, found %q",
+				n+1, strings.Join(watchActions(), ", "), strings.TrimSpace(part))
+		}
+		e.Events = append(e.Events, ev[0]+" "+ev[1])
 	}
 	p.add(Stmt{Kind: KindExpect, Expect: e})
 	return nil
+}
+
+// watchActions are the actions a watch event can carry.
+func watchActions() []string {
+	return []string{"set", "create", "update", "compareAndSwap", "delete", "compareAndDelete", "expire"}
 }
 
 type errorString string

@@ -29,12 +29,6 @@ func ParseFile(path string) (*Story, error) {
 	return Parse(filepath.Base(path), f)
 }
 
-// faultVerbs are the first words of nemesis faults, which a story writes as they are.
-func faultVerbs() []string {
-	return []string{"partition", "heal", "isolate", "bridge", "crash", "restart", "kill", "pause",
-		"resume", "delay", "loss", "duplicate", "reorder", "disk", "clock-skew", "member", "slow"}
-}
-
 // opVerbs are the client operations a story can issue.
 func opVerbs() []string {
 	return []string{"get", "qget", "set", "create", "update", "cas", "delete", "cad", "mkdir", "watch"}
@@ -64,6 +58,7 @@ func Parse(file string, r io.Reader) (*Story, error) {
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	headers := headerLines{}
 	line := 0
 	for sc.Scan() {
 		line++
@@ -83,6 +78,9 @@ func Parse(file string, r io.Reader) (*Story, error) {
 		if err := p.parse(); err != nil {
 			return nil, err
 		}
+		if isHeader(toks[0].text) {
+			headers[toks[0].text] = p.pos
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("story %s: %w", file, err)
@@ -93,8 +91,18 @@ func Parse(file string, r io.Reader) (*Story, error) {
 	if len(st.Nodes) == 0 {
 		return nil, &Error{Pos: Pos{File: file, Line: 1}, Msg: "missing `cluster` line (e.g. `cluster n1 n2 n3 n4 n5` or `cluster 5`)"}
 	}
+	if err := check(st, headers); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
+
+// headerWords are the first words of the header lines.
+func headerWords() []string {
+	return []string{"story", "title", "cluster", "seed", "heartbeat", "election", "latency", "check-quorum", "pre-vote"}
+}
+
+func isHeader(verb string) bool { return isOneOf(verb, headerWords()) }
 
 type lineParser struct {
 	pos   Pos
@@ -199,9 +207,10 @@ func (p *lineParser) add(s Stmt) {
 func (p *lineParser) parse() error {
 	verb := p.toks[0].text
 	p.i = 1
-	switch verb {
-	case "story", "title", "cluster", "seed", "heartbeat", "election", "latency", "check-quorum", "pre-vote":
+	if isHeader(verb) {
 		return p.header(verb)
+	}
+	switch verb {
 	case "step", "say":
 		t, err := p.next("a quoted text")
 		if err != nil {
@@ -252,8 +261,7 @@ func (p *lineParser) parse() error {
 		return p.expect()
 	}
 	if isOneOf(verb, faultVerbs()) {
-		p.add(Stmt{Kind: KindFault, Text: p.raw})
-		return nil
+		return p.fault()
 	}
 	if isOneOf(verb, opVerbs()) {
 		return p.op(verb)
@@ -278,7 +286,10 @@ func (p *lineParser) header(verb string) error {
 			return p.errf("the cluster is already declared")
 		}
 		for p.more() {
-			w, _ := p.word("a node name")
+			w, err := p.word("a node name")
+			if err != nil {
+				return err
+			}
 			if n, convErr := strconv.Atoi(w); convErr == nil && len(p.toks) == 2 {
 				if n < 1 || n > 15 {
 					return p.errf("expected a cluster size from 1 to 15, found %d", n)
@@ -320,7 +331,7 @@ func (p *lineParser) header(verb string) error {
 			lo, hi, ok := strings.Cut(w, "..")
 			a, errA := time.ParseDuration(lo)
 			b, errB := time.ParseDuration(hi)
-			if !ok || errA != nil || errB != nil || b < a {
+			if !ok || errA != nil || errB != nil || a < 0 || b < a {
 				return p.errf("expected a latency range like 1ms..5ms, found %q", w)
 			}
 			st.LatencyMin, st.LatencyMax = a, b
@@ -340,6 +351,9 @@ func (p *lineParser) op(verb string) error {
 	}
 	if !strings.HasPrefix(op.Key, "/") {
 		return p.errf("expected a key starting with /, found %q", op.Key)
+	}
+	if strings.Trim(op.Key, "/") == "" && !isOneOf(verb, []string{"get", "qget", "watch"}) {
+		return p.errf("%s %s: the root directory is read-only (etcd error 107)", verb, op.Key)
 	}
 	switch verb {
 	case "set", "create", "update":
@@ -376,6 +390,9 @@ func (p *lineParser) op(verb string) error {
 			if op.TTL, err = p.duration("a ttl"); err != nil {
 				return err
 			}
+			if !validTTL(op.TTL) {
+				return p.errf("expected a ttl of whole seconds, at least 1s (etcd's TTLs are seconds), found %v", op.TTL)
+			}
 			op.HasTTL = true
 		case "prev-index":
 			if p.peek() == "of" {
@@ -388,6 +405,9 @@ func (p *lineParser) op(verb string) error {
 			if op.PrevIndex, err = p.uint("an index or `of NAME`"); err != nil {
 				return err
 			}
+			if op.PrevIndex == 0 {
+				return p.errf("expected a prev-index above 0 (etcd's indexes start at 1)")
+			}
 		default:
 			return p.errf("unknown option %q: expected on NODE, as NAME, async, recursive, ttl DURATION, prev-index N or prev-index of NAME", w)
 		}
@@ -395,7 +415,32 @@ func (p *lineParser) op(verb string) error {
 	if verb == "watch" && op.Name == "" {
 		return p.errf("a watch needs a name: `watch KEY [recursive] as NAME`")
 	}
+	if err := p.checkOptions(op); err != nil {
+		return err
+	}
 	p.add(Stmt{Kind: KindOp, Op: op})
+	return nil
+}
+
+// checkOptions refuses options the operation does not take.
+func (p *lineParser) checkOptions(op *Op) error {
+	checks := []struct {
+		given  bool
+		option string
+		verbs  []string
+	}{
+		{op.Recursive, "recursive", []string{"watch", "get", "qget", "delete"}},
+		{op.HasTTL, "ttl", []string{"set", "create", "update", "cas", "mkdir"}},
+		{op.PrevIndex != 0 || op.PrevIndexOf != "", "prev-index", []string{"cas", "cad"}},
+	}
+	for _, c := range checks {
+		if c.given && !isOneOf(op.Verb, c.verbs) {
+			return p.errf("%s does not take `%s` (only %s do)", op.Verb, c.option, strings.Join(c.verbs, ", "))
+		}
+	}
+	if op.Async && op.Verb == "watch" {
+		return p.errf("a watch always runs alongside the story: drop `async`")
+	}
 	return nil
 }
 
@@ -414,6 +459,9 @@ func (p *lineParser) within(c *Stmt) error {
 		d, err := p.duration("a duration after `within`")
 		if err != nil {
 			return err
+		}
+		if d <= 0 {
+			return p.errf("expected a duration above zero after `within`, found %v", d)
 		}
 		c.Duration = d
 	}

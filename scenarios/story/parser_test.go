@@ -54,6 +54,7 @@ expect n3 is follower
 wait until leader elected among {n1,n2} within 2s
 wait until w1 done
 expect log n1: 1 much, 2 "wow" (uncommitted)
+watch /a as w
 expect watch w events: set /a, delete /a
 partition {n1} {n2,n3}
 `
@@ -62,20 +63,20 @@ partition {n1} {n2,n3}
 	assert.Equal(t, uint64(7), st.Seed)
 	assert.Equal(t, []string{"n1", "n2", "n3"}, st.Nodes)
 	s := st.Stmts
-	require.Len(t, s, 11)
+	require.Len(t, s, 12)
 	assert.Equal(t, &Op{Verb: "set", Key: "/foo", Value: "one", On: "n2", Name: "w1", Async: true, TTL: 5 * time.Second, HasTTL: true}, s[1].Op)
 	assert.Equal(t, &Op{Verb: "cas", Key: "/foo", PrevValue: "two", Value: "three", On: "leader", Name: "c1"}, s[2].Op)
 	assert.Equal(t, &Expect{What: "result", Name: "c1", Outcome: "error", ErrorCode: 101, Cause: "[two != one]"}, s[3].Expect)
-	assert.Equal(t, &Expect{What: "leader", Nodes: []string{"n1", "n2"}, Term: 3, HasTerm: true}, s[4].Expect)
+	assert.Equal(t, &Expect{What: "leader", Nodes: []string{"n1", "n2"}, Term: &TermRef{Number: 3}}, s[4].Expect)
 	assert.Equal(t, &Expect{What: "role", Node: "n3", Role: "follower"}, s[5].Expect)
 	assert.Equal(t, &Cond{What: "leader", Nodes: []string{"n1", "n2"}}, s[6].Cond)
 	assert.Equal(t, 2*time.Second, s[6].Duration)
 	assert.Equal(t, &Cond{What: "done", Name: "w1"}, s[7].Cond)
 	assert.Equal(t, []LogCell{{1, "much", true}, {2, "wow", false}}, s[8].Expect.Cells)
-	assert.Equal(t, []string{"set /a", "delete /a"}, s[9].Expect.Events)
-	assert.Equal(t, KindFault, s[10].Kind)
-	assert.Equal(t, "partition {n1} {n2,n3}", s[10].Text)
-	assert.Equal(t, 14, s[10].Pos.Line)
+	assert.Equal(t, []string{"set /a", "delete /a"}, s[10].Expect.Events)
+	assert.Equal(t, KindFault, s[11].Kind)
+	assert.Equal(t, "partition {n1} {n2,n3}", s[11].Text)
+	assert.Equal(t, 15, s[11].Pos.Line)
 }
 
 func TestParseErrorsNameFileLineAndExpectation(t *testing.T) {
@@ -120,26 +121,27 @@ func TestParsePrevIndexOfNamesAFencingToken(t *testing.T) {
 }
 
 func TestParseNotFoundAndNotOk(t *testing.T) {
-	st, err := Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect r not found\nexpect w not ok\n"))
+	st, err := Parse("x.story", strings.NewReader("story x\ncluster 3\nqget /a as r\nset /a 1 as w\nexpect r not found\nexpect w not ok\n"))
 	require.NoError(t, err)
-	require.Len(t, st.Stmts, 2)
-	assert.Equal(t, &Expect{What: "result", Name: "r", Outcome: "not-found"}, st.Stmts[0].Expect)
-	assert.Equal(t, &Expect{What: "result", Name: "w", Outcome: "not-ok"}, st.Stmts[1].Expect)
+	require.Len(t, st.Stmts, 4)
+	assert.Equal(t, &Expect{What: "result", Name: "r", Outcome: "not-found"}, st.Stmts[2].Expect)
+	assert.Equal(t, &Expect{What: "result", Name: "w", Outcome: "not-ok"}, st.Stmts[3].Expect)
 
-	_, err = Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect r not there\n"))
+	_, err = Parse("x.story", strings.NewReader("story x\ncluster 3\nqget /a as r\nexpect r not there\n"))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "x.story:3: expected `not ok` or `not found`")
+	assert.Contains(t, err.Error(), "x.story:4: expected `not ok` or `not found`")
 }
 
 func TestParseOneOfOk(t *testing.T) {
-	st, err := Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect one of {a1,b1,c1} ok\n"))
+	ops := "story x\ncluster 3\ncas /a x a1 as a1 async\ncas /a x b1 as b1 async\ncas /a x c1 as c1 async\n"
+	st, err := Parse("x.story", strings.NewReader(ops+"expect one of {a1,b1,c1} ok\n"))
 	require.NoError(t, err)
-	require.Len(t, st.Stmts, 1)
-	assert.Equal(t, &Expect{What: "one-ok", Names: []string{"a1", "b1", "c1"}}, st.Stmts[0].Expect)
+	require.Len(t, st.Stmts, 4)
+	assert.Equal(t, &Expect{What: "one-ok", Names: []string{"a1", "b1", "c1"}}, st.Stmts[3].Expect)
 
-	_, err = Parse("x.story", strings.NewReader("story x\ncluster 3\nexpect one of {a1,b1} fail\n"))
+	_, err = Parse("x.story", strings.NewReader(ops+"expect one of {a1,b1} fail\n"))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "x.story:3: expected `ok`")
+	assert.Contains(t, err.Error(), "x.story:6: expected `ok`")
 }
 
 func TestParseFileMissing(t *testing.T) {

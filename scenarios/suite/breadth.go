@@ -70,11 +70,9 @@ func breadthSuites() []Suite {
 		Reorder: 0.15, ReorderDelay: 40 * ms}
 
 	// TTL keys mixed with permanent writes and refreshes on the same keys, snapshots carrying TTLs.
-	// Unchecked until the history carries expiry and the checker has a TTL model (labtrust).
 	ttl := base("ttl-mixed", "TTL keys mixed with permanent writes and refreshes on the same keys; snapshots "+
 		"every 50 entries; clock skew, partitions and crashes",
 		fixed(netsim.TTLMixWorkload(4, int64(1500*ms))), generated(nemesis.Mix{Nodes: 5, Clocks: 2, Partitions: 1, Crashes: 1}, d))
-	ttl.Unchecked = "/ttl"
 	ttl.Watches = []netsim.WatchSpec{{Key: "/ttl", Recursive: true}, {Key: "/ttl/k0"}}
 	ttl.Node.SnapshotCount, ttl.Node.SnapshotCatchUpEntries = 50, 10
 

@@ -40,7 +40,9 @@ type Summary struct {
 	VirtualTime int64
 	// Replay is the command that reruns exactly this seed.
 	Replay string
-	// History and Samples are the run's client operations and periodic node samples, for a report.
+	// History is what Verdict was computed from: the client operations with the cluster's TTL
+	// expiries (checker/history), as a history file of the seed holds them. Samples are the periodic
+	// node samples, for a report.
 	History []history.Op
 	Samples []netsim.Sample
 	// Marks counts the rare paths of core the run took (see core/mark).
@@ -100,11 +102,11 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	if live != "" {
 		sum.Problems = append(sum.Problems, "liveness: "+live)
 	}
-	ops := sim.History()
-	sum.Ops = len(ops)
+	clientOps := sim.History()
+	sum.Ops = len(clientOps)
+	ops := truth.WithExpiry(clientOps)
 	sum.History, sum.Samples = ops, sim.Samples()
-	checked := s.checkable(ops)
-	sum.Verdict = checker.Check(checked, checker.Options{Timeout: CheckTimeout})
+	sum.Verdict = checker.Check(ops, checker.Options{Timeout: CheckTimeout})
 	if sum.Verdict.TimedOut {
 		sum.Notes = append(sum.Notes, fmt.Sprintf("linearizability: the search ran out of time after %v on some key "+
 			"(no violation found there, none ruled out)", CheckTimeout))
@@ -125,11 +127,11 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		}
 	}
 	if truth.Err() == nil {
-		for _, p := range checker.CheckEvents(checked, s.checkableEvents(truth.Events())) {
+		for _, p := range checker.CheckEvents(ops, truth.Events()) {
 			sum.Problems = append(sum.Problems, "events: "+p)
 		}
 	}
-	sum.Lost = lostWrites(sim, checked)
+	sum.Lost = lostWrites(sim, ops)
 	for _, p := range sum.Lost {
 		sum.Problems = append(sum.Problems, "durability: "+p)
 	}
@@ -138,20 +140,6 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	}
 	sum.Passed = len(sum.Problems) == 0
 	return sum, nil
-}
-
-// checkable leaves out the operations under the suite's unchecked prefix.
-func (s Suite) checkable(ops []history.Op) []history.Op {
-	if s.Unchecked == "" {
-		return ops
-	}
-	out := make([]history.Op, 0, len(ops))
-	for _, op := range ops {
-		if !strings.HasPrefix(op.Key, s.Unchecked) {
-			out = append(out, op)
-		}
-	}
-	return out
 }
 
 // lostWrites checks that every acknowledged write is still in the most advanced live store (or was
@@ -170,8 +158,8 @@ func lostWrites(sim *netsim.Sim, ops []history.Op) []string {
 	}
 	mon := checker.NewMonitor()
 	for _, op := range ops {
-		if op.Kind.Deletes() {
-			mon.DeleteAttempted(op.Key)
+		if op.Kind.Deletes() || op.HasTTL() {
+			mon.DeleteAttempted(op.Key) // a key with a TTL may expire at any time after the end
 		}
 		if op.Outcome == history.OutcomeOK && op.Kind.IsWrite() {
 			mon.AckedWrite(op.Key, op.Index)

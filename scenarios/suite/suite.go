@@ -39,9 +39,6 @@ type Suite struct {
 	// Link is every link's initial configuration; DiskLatency the disks' (zero: netsim's defaults).
 	Link        netsim.LinkConfig
 	DiskLatency netsim.Latency
-	// Unchecked is a key prefix left out of the linearizability check (TTL keys vanish without an
-	// operation, which the register model does not allow).
-	Unchecked string
 	// Seeds is how many seeds (1..Seeds) `go test` runs; RAFTLAB_SEEDS overrides it.
 	Seeds int
 	// KnownBug marks a suite whose nodes carry a deliberate bug: a sweep must find a violation.

@@ -59,7 +59,7 @@ func TestRunSeedIsDeterministicAndNamesItsReplay(t *testing.T) {
 }
 
 func TestAKnownBugIsReportedWithItsCheck(t *testing.T) {
-	sum, err := RunSeed("bug-local-quorum-reads", 1)
+	sum, err := RunSeed("bug-local-quorum-reads", 2)
 	require.NoError(t, err)
 	require.False(t, sum.Passed)
 	require.NotEmpty(t, sum.Problems)

@@ -51,6 +51,12 @@ func NewCA(name string) (*CA, error) {
 // Issue signs a certificate with the given common name for 127.0.0.1 and localhost, usable both
 // to serve and to authenticate as a client.
 func (ca *CA) Issue(name string) (tls.Certificate, error) {
+	return ca.IssueFor(name, []net.IP{net.IPv4(127, 0, 0, 1)}, "localhost")
+}
+
+// IssueFor signs a certificate with the given common name for the given IP addresses and DNS
+// names (its SANs), usable both to serve and to authenticate as a client.
+func (ca *CA) IssueFor(name string, ips []net.IP, dnsNames ...string) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("testcert: key: %w", err)
@@ -64,7 +70,7 @@ func (ca *CA) Issue(name string) (tls.Certificate, error) {
 		NotBefore: time.Now().Add(-validity), NotAfter: time.Now().Add(validity),
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
+		IPAddresses: ips, DNSNames: dnsNames,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {

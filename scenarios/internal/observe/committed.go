@@ -28,6 +28,8 @@ type Committed struct {
 	// gap is set when the record could not be kept complete (the next event had left every
 	// reachable store's history window).
 	gap error
+	// exp records the TTL expiries for the history.
+	exp expiry
 }
 
 // NewCommitted returns a recorder that owes events from index 1 on.
@@ -53,7 +55,7 @@ func (c *Committed) Events() []history.WatchEvent {
 func (c *Committed) Err() error { return c.gap }
 
 // OnApply follows the applying node when no node is followed, and drains the followed one.
-func (c *Committed) OnApply(node, _, _, _ uint64, _ int64) {
+func (c *Committed) OnApply(node, _, _, _ uint64, at int64) {
 	if c.sim == nil || c.gap != nil {
 		return
 	}
@@ -62,6 +64,37 @@ func (c *Committed) OnApply(node, _, _, _ uint64, _ int64) {
 	}
 	c.follow(node)
 	c.drain()
+	c.recordExpiries(at)
+}
+
+// OnCommit notes how far the cluster has committed, to time the expiries.
+func (c *Committed) OnCommit(_, commit uint64, at int64) { c.exp.committed(commit, at) }
+
+// recordExpiries records the expiries the followed node has applied, at virtual time now.
+func (c *Committed) recordExpiries(now int64) {
+	var proc netsim.Process
+	if c.source != 0 {
+		proc = c.sim.Process(c.source)
+	}
+	if proc == nil {
+		// Nothing followed: record what was drained, with what is known.
+		c.exp.applied(c.exp.drained, now, nil)
+		return
+	}
+	c.exp.applied(proc.Status().Applied, now, func(lo, hi uint64) []entryClock {
+		return syncClocks(proc.LogRange(lo, hi))
+	})
+}
+
+// WithExpiry returns a history of this simulation with what the cluster did about TTLs: the
+// expiration of every ok write with a TTL, and the expire and sync records (see checker/history),
+// merged in return order. The checker needs both to know when a key expired.
+func (c *Committed) WithExpiry(ops []history.Op) []history.Op {
+	c.drain()
+	if c.sim != nil {
+		c.recordExpiries(c.sim.Now())
+	}
+	return c.exp.withExpiry(ops)
 }
 
 // OnCrash stops following a crashed node.
@@ -107,9 +140,14 @@ func (c *Committed) drain() {
 				if ev.Node == nil || ev.Node.ModifiedIndex < c.next {
 					continue
 				}
-				c.events = append(c.events, history.WatchEvent{Action: ev.Action, Key: ev.Node.Key,
-					Index: ev.Node.ModifiedIndex, Dir: ev.Node.Dir})
+				rec := history.WatchEvent{Action: ev.Action, Key: ev.Node.Key, Index: ev.Node.ModifiedIndex, Dir: ev.Node.Dir}
+				c.events = append(c.events, rec)
 				c.next = ev.Node.ModifiedIndex + 1
+				expiration := int64(0)
+				if ev.Node.Expiration != nil {
+					expiration = ev.Node.Expiration.UnixNano()
+				}
+				c.exp.event(rec, expiration)
 			default:
 				break read
 			}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/raftlab/raftlab/core/server"
 )
 
 // Config describes a cluster to start.
@@ -37,7 +39,8 @@ type Cluster struct {
 
 // Start starts every member with every peer link cut, so that no election can happen before the
 // caller opens the links (Network().HealCuts or Restore): the caller decides who may win first.
-// It returns once every member answers its client port and has told its member ID.
+// It returns once every member listens on its client port; a member answers only once it is ready
+// (its publish committed), so not before links are opened.
 func Start(cfg Config) (*Cluster, error) {
 	if len(cfg.Names) == 0 {
 		return nil, errors.New("realcluster: no members")
@@ -123,23 +126,29 @@ func (c *Cluster) start() error {
 			}
 		}
 	}
+	// The member IDs follow from the advertised peer URLs and the token, as kvd computes them: the
+	// proxies know them before any member can talk, so the cuts hold from the first message on.
+	ids := map[uint64]string{}
+	for _, name := range c.cfg.Names {
+		ids[server.MemberID([]string{"http://" + c.procs[name].proxyAddr}, clusterToken)] = name
+	}
+	c.net.SetMemberIDs(ids)
 	for _, name := range c.cfg.Names {
 		if err := c.procs[name].start(c.cfg.Binary, c.args(c.procs[name])); err != nil {
 			return err
 		}
 	}
-	ids := map[uint64]string{}
 	deadline := time.Now().Add(c.cfg.StartTimeout)
 	for _, name := range c.cfg.Names {
-		id, err := c.waitSelf(name, deadline)
-		if err != nil {
+		if err := c.waitListening(name, deadline); err != nil {
 			return err
 		}
-		ids[id] = name
 	}
-	c.net.SetMemberIDs(ids)
 	return nil
 }
+
+// clusterToken is the --initial-cluster-token of every cluster Start makes.
+const clusterToken = "labd-real"
 
 // args are kvd's flags for member p; a restart uses the same flags (kvd then ignores the
 // bootstrap flags and recovers from the data directory).
@@ -147,28 +156,30 @@ func (c *Cluster) args(p *process) []string {
 	return []string{"--name", p.name, "--data-dir", p.dataDir,
 		"--listen-peer-urls", "http://" + p.peerListen, "--initial-advertise-peer-urls", "http://" + p.proxyAddr,
 		"--listen-client-urls", p.clientURL, "--advertise-client-urls", p.clientURL,
-		"--initial-cluster", c.initial, "--initial-cluster-token", "labd-real", "--initial-cluster-state", "new",
+		"--initial-cluster", c.initial, "--initial-cluster-token", clusterToken, "--initial-cluster-state", "new",
 		"--heartbeat-interval", strconv.FormatInt(c.cfg.Heartbeat.Milliseconds(), 10),
 		"--election-timeout", strconv.FormatInt(c.cfg.Election.Milliseconds(), 10),
 		"--log-format", "text"}
 }
 
-// waitSelf polls the member's /v2/stats/self until it answers and returns its member ID.
-func (c *Cluster) waitSelf(name string, deadline time.Time) (uint64, error) {
+// waitListening waits until the member's client port accepts connections. A member answers
+// nothing before it is ready (its publish committed), which needs links that Start leaves cut.
+func (c *Cluster) waitListening(name string, deadline time.Time) error {
 	p := c.procs[name]
+	addr := strings.TrimPrefix(p.clientURL, "http://")
 	var lastErr error
 	for time.Now().Before(deadline) {
 		if p.state() == StateDown {
-			return 0, fmt.Errorf("realcluster: %s exited during start-up (see %s)", name, p.logPath)
+			return fmt.Errorf("realcluster: %s exited during start-up (see %s)", name, p.logPath)
 		}
-		self, err := fetchSelf(p.clientURL)
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
-			return self.id, nil
+			return conn.Close()
 		}
 		lastErr = err
 		time.Sleep(20 * time.Millisecond)
 	}
-	return 0, fmt.Errorf("realcluster: %s did not answer within %v (see %s): %w", name, c.cfg.StartTimeout, p.logPath, lastErr)
+	return fmt.Errorf("realcluster: %s did not listen within %v (see %s): %w", name, c.cfg.StartTimeout, p.logPath, lastErr)
 }
 
 // freeAddr finds a free 127.0.0.1 port below the ephemeral range and releases it for kvd to bind.

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/raftlab/raftlab/core/node"
+)
+
+// publishStatus refreshes the status the HTTP goroutines read. It runs after every loop step, so it
+// takes the node's cheap Brief and rebuilds the member list only when the membership changed.
+func (l *loop) publishStatus() node.Status {
+	s := l.s
+	b := s.node.Brief()
+	var st node.Status
+	l.membersChanged = !l.haveFull || b.MembershipVersion != l.membership
+	if l.membersChanged {
+		st = s.node.Status()
+		l.membership, l.haveFull = b.MembershipVersion, true
+	} else {
+		st = *s.status.Load()
+		st.Term, st.Vote, st.Lead, st.Role = b.Term, b.Vote, b.Lead, b.Role
+		st.Commit, st.Applied, st.EtcdIndex = b.Commit, b.Applied, b.EtcdIndex
+		st.Removed, st.Failed, st.Ready = b.Removed, b.Failed, b.Ready
+	}
+	if st.Lead != l.lead {
+		if st.Lead != 0 {
+			s.leaderChanges.Add(1)
+			s.stats.leaderChanged(st.Lead)
+			s.log.Info("leader changed", "leader", strconv.FormatUint(st.Lead, 16), "term", st.Term)
+		}
+		l.lead = st.Lead
+	}
+	s.status.Store(&st)
+	if cur := s.node.Store(); cur != s.store.Load() {
+		s.store.Store(cur)
+	}
+	return st
+}
