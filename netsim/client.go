@@ -3,6 +3,7 @@ package netsim
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/raftlab/raftlab/checker/history"
@@ -421,6 +422,27 @@ func (c *client) learn(req Request, r Reply) {
 
 // History returns every completed client operation, in completion order.
 func (s *Sim) History() []history.Op { return s.clients.history.all() }
+
+// Pending returns the key-space operations still in progress, as operations of unknown outcome
+// that return now (in call order): they may have taken effect already, or may still.
+func (s *Sim) Pending() []history.Op {
+	var out []history.Op
+	for _, cl := range s.clients.pending {
+		if cl.done || !(cl.req.Kind.IsRead() || cl.req.Kind.IsWrite()) {
+			continue
+		}
+		op := cl.op
+		op.Outcome, op.Return = history.OutcomeUnknown, s.now
+		out = append(out, op)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Call != out[j].Call {
+			return out[i].Call < out[j].Call
+		}
+		return out[i].Client < out[j].Client
+	})
+	return out
+}
 
 // opLog keeps the recorded history in fixed-size chunks: appending never copies what is already
 // recorded (a growing slice of these large records copied them about twice over).

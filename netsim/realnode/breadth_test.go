@@ -100,3 +100,23 @@ func TestLearnerAddedAndPromoted(t *testing.T) {
 	assert.NotContains(t, Node(sim, lead).Status().Learners, id)
 	assert.Empty(t, sim.Failures())
 }
+
+// TestPendingOperationsAreUnknown: operations still in progress when the history is read are given
+// as unknown outcomes returning now, so that a write that took effect is never unaccounted for.
+func TestPendingOperationsAreUnknown(t *testing.T) {
+	cfg := netsim.Config{Seed: 4, Nodes: 3, Clients: netsim.ClientConfig{Count: 4, Workload: netsim.KeysWorkload(2)}}
+	sim, err := netsim.New(Configure(cfg, Options{}))
+	require.NoError(t, err)
+	sim.Run(2e9)
+	sim.Net().Isolate(1)
+	sim.Net().Isolate(2)
+	sim.Net().Isolate(3)
+	sim.Run(2.5e9) // no quorum: writes wait
+	pending := sim.Pending()
+	require.NotEmpty(t, pending)
+	for _, op := range pending {
+		assert.Equal(t, history.OutcomeUnknown, op.Outcome)
+		assert.Equal(t, sim.Now(), op.Return)
+		assert.NotEmpty(t, op.Key)
+	}
+}

@@ -102,7 +102,8 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	if live != "" {
 		sum.Problems = append(sum.Problems, "liveness: "+live)
 	}
-	clientOps := sim.History()
+	// Operations still in progress at the end may have taken effect: they are unknown.
+	clientOps := append(sim.History(), sim.Pending()...)
 	sum.Ops = len(clientOps)
 	ops := truth.WithExpiry(clientOps)
 	sum.History, sum.Samples = ops, sim.Samples()
