@@ -25,7 +25,7 @@ func Check(ops []history.Op, opts Options) Verdict {
 	}
 	invalid.flush(&v.Problems, "invalid ops")
 
-	perKey, dirProblems, dirTimedOut := checkDirectories(valid, opts)
+	perKey, dirProblems, dirTimedOut, treeOps := checkDirectories(valid, opts)
 	lin, local := classify(perKey)
 	for _, op := range valid {
 		if op.Outcome == history.OutcomeUnknown {
@@ -33,7 +33,7 @@ func Check(ops []history.Op, opts Options) Verdict {
 		}
 	}
 	keys := keyOrder(lin)
-	v.OpsChecked, v.KeysChecked = len(lin), len(keys)
+	v.OpsChecked, v.KeysChecked = len(lin)+treeOps, len(keys)
 
 	results := checkKeys(keys, opts.Timeout)
 	linearizable := true

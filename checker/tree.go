@@ -72,9 +72,9 @@ func treeRoot(key string, depth int) string {
 	return key[:end]
 }
 
-// checkTrees checks every tree's history; it returns one problem per tree that is not linearizable
-// and whether a search ran out of time.
-func checkTrees(roots []string, trees map[string][]history.Op, opts Options) (problems []string, timedOut bool) {
+// checkTrees checks every tree's history; it returns one problem per tree that is not linearizable,
+// whether a search ran out of time and how many operations it checked.
+func checkTrees(roots []string, trees map[string][]history.Op, opts Options) (problems []string, timedOut bool, checked int) {
 	model := treeModel()
 	for _, root := range roots {
 		var lin []porcupine.Operation
@@ -91,6 +91,7 @@ func checkTrees(roots []string, trees map[string][]history.Op, opts Options) (pr
 			}
 			lin = append(lin, porcupine.Operation{ClientId: row, Input: op, Call: op.Call, Return: ret})
 		}
+		checked += len(lin)
 		switch porcupine.CheckOperationsTimeout(model, lin, opts.Timeout) {
 		case porcupine.Illegal:
 			problems = append(problems, fmt.Sprintf("directory tree %s: not linearizable (%d ops)", root, len(lin)))
@@ -98,7 +99,7 @@ func checkTrees(roots []string, trees map[string][]history.Op, opts Options) (pr
 			timedOut = true
 		}
 	}
-	return problems, timedOut
+	return problems, timedOut, checked
 }
 
 // treeModelled reports whether op says something about the tree: every write that succeeded or may
@@ -276,17 +277,29 @@ func (t tree) removeSubtree(key string) {
 	}
 }
 
-// listing is the history.Listing of directory key's children.
-func (t tree) listing(key string) string {
-	var entries []history.Entry
-	for p, n := range t {
-		name := p[strings.LastIndexByte(p, '/')+1:]
-		if treeParent(p) == key && !strings.HasPrefix(name, "_") {
-			entries = append(entries, history.Entry{Name: name, Dir: n.dir, Value: n.value})
+// listing is the history.Listing of directory key's children (and, recursive, their children).
+func (t tree) listing(key string, recursive bool) string {
+	return history.Listing(t.appendEntries(nil, key, len(key)+1, recursive))
+}
+
+// appendEntries appends the non-hidden children of dir in name order, each directory followed by
+// its own when recursive; names are cut at cut (the length of the listed directory's path + 1).
+func (t tree) appendEntries(entries []history.Entry, dir string, cut int, recursive bool) []history.Entry {
+	var children []string
+	for p := range t {
+		if treeParent(p) == dir && !strings.HasPrefix(p[len(dir)+1:], "_") {
+			children = append(children, p)
 		}
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-	return history.Listing(entries)
+	sort.Strings(children)
+	for _, p := range children {
+		n := t[p]
+		entries = append(entries, history.Entry{Name: p[cut:], Dir: n.dir, Value: n.value})
+		if n.dir && recursive {
+			entries = t.appendEntries(entries, p, cut, recursive)
+		}
+	}
+	return entries
 }
 
 // treeEffect is what op does to t: the error code it fails with (0: it succeeds) and, when it
@@ -369,18 +382,18 @@ func treeReadMatches(t tree, op *history.Op) bool {
 	case !ok || n.dir != op.Dir:
 		return false
 	case n.dir:
-		return op.Result == t.listing(op.Key)
+		return op.Result == t.listing(op.Key, op.Recursive)
 	}
 	return op.Result == n.value
 }
 
 // checkDirectories checks what the per-key model cannot: every directory tree (see splitTrees) and
-// the names of in-order keys. It returns the ops left for the per-key model, the problems found and
-// whether a search ran out of time.
-func checkDirectories(ops []history.Op, opts Options) (perKey []history.Op, problems []string, timedOut bool) {
+// the names of in-order keys. It returns the ops left for the per-key model, the problems found,
+// whether a search ran out of time and how many ops the tree models checked.
+func checkDirectories(ops []history.Op, opts Options) (perKey []history.Op, problems []string, timedOut bool, checked int) {
 	roots, trees, perKey := splitTrees(withoutOpenPOSTs(ops))
-	problems, timedOut = checkTrees(roots, trees, opts)
-	return perKey, append(problems, checkInOrder(ops)...), timedOut
+	problems, timedOut, checked = checkTrees(roots, trees, opts)
+	return perKey, append(problems, checkInOrder(ops)...), timedOut, checked
 }
 
 // withoutOpenPOSTs leaves out the POSTs that did not succeed: their Key is the directory they

@@ -59,6 +59,11 @@ func TestTreeModel(t *testing.T) {
 			seq(setTo("/t/a/b/x", "1"), treeRead("/t/a", true, "b/", true), treeRead("/t/a/b", true, "x=1", true)), true},
 		{"listing leaves hidden children out and sorts by name",
 			seq(setTo("/t/a/z", "1"), setTo("/t/a/_h", "2"), mkdir("/t/a/c"), treeRead("/t/a", true, "c/,z=1", true)), true},
+		{"a recursive listing goes down every directory in name order",
+			seq(setTo("/t/a/z", "1"), setTo("/t/a/c/y", "2"), setTo("/t/a/c/_h/x", "3"), setTo("/t/a/b", "4"),
+				recursiveRead("/t/a", "b=4,c/,c/y=2,z=1")), true},
+		{"a recursive listing that stops at the first level is wrong",
+			seq(setTo("/t/a/c/y", "2"), recursiveRead("/t/a", "c/")), false},
 		{"a listing that shows a hidden child is wrong",
 			seq(setTo("/t/a/_h", "2"), treeRead("/t/a", true, "_h=2", true)), false},
 		{"a file in the way fails 104",
@@ -119,4 +124,10 @@ func TestInOrderNames(t *testing.T) {
 	v = Check(seq(bad), Options{})
 	assert.False(t, v.Linearizable)
 	assert.Contains(t, strings.Join(v.Problems, "\n"), "must be named 00000000000000000013")
+}
+
+func recursiveRead(key, listing string) history.Op {
+	op := treeRead(key, true, listing, true)
+	op.Recursive = true
+	return op
 }

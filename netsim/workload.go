@@ -248,7 +248,8 @@ func APIWorkload(n int) Workload {
 // made on the way), directories made (dir=true), removed when empty (dir=true) and removed with
 // everything below them (recursive=true), files deleted, and every path read, directories as
 // listings. Paths overlap on purpose: a file where a directory is expected and the other way round
-// give errors 102, 104, 105 and 108. Check it with the tree model (checker/tree.go).
+// give errors 102, 104, 105 and 108. Directories are also read recursively (every level listed).
+// Check it with the tree model (checker/tree.go).
 func TreeWorkload() Workload {
 	dirs := []string{"/tree/a", "/tree/b", "/tree/a/c", "/tree/f"}
 	files := []string{"/tree/a/x", "/tree/a/y", "/tree/a/_h", "/tree/b/x", "/tree/a/c/z", "/tree/f", "/tree/f/x"}
@@ -264,6 +265,8 @@ func TreeWorkload() Workload {
 			{Kind: ReqDelete, Weight: 1, Recursive: true, Keys: dirs},
 			{Kind: ReqDelete, Weight: 1},
 			{Kind: ReqQuorumGet, Weight: 4, Keys: all}, {Kind: ReqGet, Weight: 1, Keys: all},
+			{Kind: ReqQuorumGet, Weight: 2, Recursive: true, Keys: dirs},
+			{Kind: ReqGet, Weight: 1, Recursive: true, Keys: dirs},
 		},
 	}
 }

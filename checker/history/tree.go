@@ -9,10 +9,11 @@ type Entry struct {
 	Value string
 }
 
-// Listing is the canonical text of a directory's (non-recursive) listing, the Result of a read that
-// found a directory: its children in the order given (the store lists them in byte order of their
-// names, hidden ones left out), each as "name/" for a directory or "name=value" for a file,
-// separated by commas. An empty directory lists as "".
+// Listing is the canonical text of a directory's listing, the Result of a read that found a
+// directory: its children in the order given (the store lists them in byte order of their names,
+// hidden ones left out, and after each directory its own children when the read is recursive),
+// each as "name/" for a directory or "name=value" for a file, names being paths below the listed
+// directory, separated by commas. An empty directory lists as "".
 func Listing(entries []Entry) string {
 	var b strings.Builder
 	for i, e := range entries {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/core/httpapi"
@@ -287,16 +286,27 @@ func TransferLeadership(sim *netsim.Sim, id, to uint64) error {
 	})
 }
 
-// listing is the history.Listing of a directory the store returned (its children are listed in byte
-// order of their keys, hidden ones left out).
+// listing is the history.Listing of a directory the store returned: its children as the store lists
+// them (in byte order of their keys, hidden ones left out), and after each directory its own
+// children when the read was recursive, named by their path below dir.
 func listing(dir *store.NodeExtern) string {
-	entries := make([]history.Entry, 0, len(dir.Nodes))
+	cut := len(dir.Key) + 1
+	if dir.Key == "/" || dir.Key == "" {
+		cut = 1
+	}
+	return history.Listing(appendEntries(nil, dir, cut))
+}
+
+func appendEntries(entries []history.Entry, dir *store.NodeExtern, cut int) []history.Entry {
 	for _, c := range dir.Nodes {
-		e := history.Entry{Name: c.Key[strings.LastIndexByte(c.Key, '/')+1:], Dir: c.Dir}
+		e := history.Entry{Name: c.Key[min(cut, len(c.Key)):], Dir: c.Dir}
 		if c.Value != nil {
 			e.Value = *c.Value
 		}
 		entries = append(entries, e)
+		if c.Dir {
+			entries = appendEntries(entries, c, cut)
+		}
 	}
-	return history.Listing(entries)
+	return entries
 }

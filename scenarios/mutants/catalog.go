@@ -236,6 +236,17 @@ func storeMutants() []Mutant {
 			Bug:     "DELETE dir=true removes a directory that still has children instead of failing with 108",
 		},
 		{
+			Name: "store-recursive-get-one-level",
+			File: "core/store/node.go",
+			Find: `		if c.dir && deep {
+			c.list(e.Nodes[i], now, deep)
+		}`,
+			Replace: `		if c.dir && deep && len(c.children) > 1 {
+			c.list(e.Nodes[i], now, deep)
+		}`,
+			Bug: "a recursive GET does not descend into a directory with a single child",
+		},
+		{
 			Name: "store-snapshot-drops-hidden",
 			File: "core/store/snapshot.go",
 			Find: `	for _, c := range n.sortedChildren() {
