@@ -45,6 +45,8 @@ type Options struct {
 	SegmentSize int64
 	// Marks, when set, counts the rare paths every node and WAL of the run takes (one set per run).
 	Marks *mark.Set
+	// LeaderClocks, when set, records the clock readings of the nodes' ticks as leader.
+	LeaderClocks *ClockLog
 }
 
 // Configure returns cfg with NewProcess, NewDisk and DescribeEntry set to run real nodes.

@@ -58,7 +58,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 		if err != nil {
 			return nil, fmt.Errorf("realnode: start %s: %w", spec.Name, err)
 		}
-		return &Process{n: n}, nil
+		return &Process{n: n, clocks: opts.LeaderClocks}, nil
 	}
 }
 
@@ -69,6 +69,8 @@ type Process struct {
 	// host is done with an Output before it calls Ready again).
 	batch   netsim.PersistBatch
 	replies []netsim.Reply
+	// clocks, when set, records this node's tick readings as leader.
+	clocks *ClockLog
 	// early are the answers the API gave without submitting the request to the node (a refused
 	// request, a read it served locally).
 	early []netsim.Reply
@@ -78,7 +80,17 @@ type Process struct {
 func (p *Process) Node() *node.Node { return p.n }
 
 // Tick implements netsim.Process.
-func (p *Process) Tick(now int64) { p.n.Tick(now) }
+func (p *Process) Tick(now int64) {
+	if p.clocks == nil {
+		p.n.Tick(now)
+		return
+	}
+	led := p.n.Brief().Role == raft.RoleLeader
+	p.n.Tick(now)
+	if led || p.n.Brief().Role == raft.RoleLeader {
+		p.clocks.add(now)
+	}
+}
 
 // Step implements netsim.Process.
 func (p *Process) Step(m raft.Message) { p.n.Step(m) }

@@ -79,7 +79,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, truth},
 	}
 	opts := s.Node
-	opts.Marks = mark.NewSet()
+	opts.Marks, opts.LeaderClocks = mark.NewSet(), realnode.NewClockLog()
 	sim, err := netsim.New(realnode.Configure(cfg, opts))
 	if err != nil {
 		return nil, fmt.Errorf("suite %s seed %d: %w", s.Name, seed, err)
@@ -131,6 +131,9 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		for _, p := range checker.CheckEvents(ops, truth.Events()) {
 			sum.Problems = append(sum.Problems, "events: "+p)
 		}
+	}
+	for _, p := range checkExpiryClocks(ops, opts.LeaderClocks) {
+		sum.Problems = append(sum.Problems, "expiry: "+p)
 	}
 	sum.Lost = lostWrites(sim, ops)
 	for _, p := range sum.Lost {
