@@ -37,7 +37,12 @@ const (
 	// core/node
 	NodeDedupOnSubmit
 	NodeDedupOnApply
-	NodeReadRetryInFlight
+	NodeRequestParked
+	NodeRequestsResubmitted
+	NodeParkedRetried
+	NodeParkedExpired
+	NodeRequestCanceled
+	NodeReconfigRefused
 	NodeRequestTimeout
 	NodeProposalRefused
 	NodeWriteBatch
@@ -121,7 +126,12 @@ var catalog = [count]info{
 
 	NodeDedupOnSubmit:            {"node.dedup-on-submit", "a retried write whose request ID was already applied got its remembered result"},
 	NodeDedupOnApply:             {"node.dedup-on-apply", "a committed entry repeating an applied request ID was skipped"},
-	NodeReadRetryInFlight:        {"node.read-retry-in-flight", "a retried quorum read joined its first read-index round"},
+	NodeRequestParked:            {"node.request-parked", "a request refused for want of a leader was parked instead of answered"},
+	NodeRequestsResubmitted:      {"node.requests-resubmitted", "a new leader made the node submit every waiting request again"},
+	NodeParkedRetried:            {"node.parked-retried", "parked requests were submitted again once a leader was known"},
+	NodeParkedExpired:            {"node.parked-expired", "a parked request reached its deadline and got the refusal that parked it"},
+	NodeRequestCanceled:          {"node.request-canceled", "the client of a waiting request gave up and the node forgot it"},
+	NodeReconfigRefused:          {"node.reconfig-refused", "the strict reconfiguration check refused a membership change"},
 	NodeRequestTimeout:           {"node.request-timeout", "a waiting request timed out"},
 	NodeProposalRefused:          {"node.proposal-refused", "raft refused a proposal (no leader, transfer, conf change pending)"},
 	NodeWriteBatch:               {"node.write-batch", "several queued writes were proposed in one raft step"},

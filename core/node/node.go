@@ -275,7 +275,6 @@ func (n *Node) submitQuorumGet(req Request) {
 	if _, pending := n.reads[req.ID]; pending {
 		// A retry of a read still in flight: raft needs unique contexts, and the first round
 		// will answer it.
-		n.cfg.Marks.Hit(mark.NodeReadRetryInFlight)
 		return
 	}
 	var ctx [8]byte // raft copies the context

@@ -47,6 +47,8 @@ type Options struct {
 	Marks *mark.Set
 	// LeaderClocks, when set, records the clock readings of the nodes' ticks as leader.
 	LeaderClocks *ClockLog
+	// StrictReconfigCheck is node.Config's (etcd's --strict-reconfig-check).
+	StrictReconfigCheck bool
 }
 
 // Configure returns cfg with NewProcess, NewDisk and DescribeEntry set to run real nodes.

@@ -49,6 +49,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
 			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
 			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Marks: opts.Marks,
+			StrictReconfigCheck: opts.StrictReconfigCheck,
 		}
 		var durable *node.DurableState
 		if d := spec.Durable; d != nil {

@@ -34,6 +34,10 @@ func breadthSuites() []Suite {
 		fixed(netsim.APIWorkload(4)), generated(nemesis.Mix{Nodes: 3, Partitions: 2, Crashes: 1}, d))
 	members.Nodes = 3
 	members.Script = newMemberScript(4)
+	members.Node.StrictReconfigCheck = true // additions and removals that would leave too few started members are refused
+	// Requests wait for a leader 600ms at most (etcd's request timeout, shortened): parked
+	// requests reach their deadline before their clients give up.
+	members.Node.RequestTimeoutTicks = 6
 	members.Node.SnapshotCount, members.Node.SnapshotCatchUpEntries = 100, 20
 	members.DiskLatency = netsim.Latency{Min: 5 * ms, Spread: 40 * ms}
 
@@ -42,8 +46,10 @@ func breadthSuites() []Suite {
 	// history starts after its watchers' next event.
 	window := base("history-window", "over 1000 events: the watch history wraps; late watchers get 401 or "+
 		"overflow, watchers on a node cut off for long are dropped at its snapshot install",
-		fixed(netsim.KeysWorkload(40)), isolations(1*second, 2*second, 5*second, 7*second, 2*second, d))
-	window.Clients, window.Interval = 20, 10*ms
+		fixed(netsim.KeysWorkload(80)), isolations(1*second, 2*second, 5*second, 7*second, 2*second, d))
+	// Clients give up on an attempt after 200ms: the node cut off holds its requests (no leader)
+	// and would otherwise slow every client down to one operation a second.
+	window.Clients, window.Interval, window.ClientTimeout = 40, 10*ms, 200*ms
 	window.Node.SnapshotCount, window.Node.SnapshotCatchUpEntries = 300, 50
 	window.Watches = []netsim.WatchSpec{{Key: "/keys", Recursive: true}, {Key: "/keys/k1"}, {Key: "/keys/k2"},
 		{Key: "/", Recursive: true}, {Key: "/keys", Recursive: true, FromIndex: 1, Start: 8 * second},

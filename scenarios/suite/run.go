@@ -74,7 +74,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		Link:        s.Link,
 		DiskLatency: s.DiskLatency,
 		Clients: netsim.ClientConfig{Count: clients, Workload: w, Random: true, Interval: interval,
-			Stop: s.Duration - s.Settle},
+			Timeout: s.ClientTimeout, Stop: s.Duration - s.Settle},
 		Watches:   s.Watches,
 		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, truth},
 	}

@@ -32,6 +32,7 @@ func newMemberScript(first int) func(sim *netsim.Sim, seed uint64, stop int64) f
 		sim.At(between(m.rng, 500*ms, 1500*ms), m.addLearner)
 		sim.At(between(m.rng, 1*second, 2*second), m.transfer)
 		sim.At(between(m.rng, 4*second, 6*second), m.remove)
+		sim.At(between(m.rng, 2*second, 7*second), m.addVoters)
 		return m
 	}
 }
@@ -105,6 +106,27 @@ func (m *memberScript) reconnect(id uint64) {
 		m.sim.Net().Connect(netsim.Link{From: id, To: o})
 		m.sim.Net().Connect(netsim.Link{From: o, To: id})
 	}
+}
+
+// addVoters adds two or three voters back to back, each the moment the previous change is done:
+// the new members have not published their names yet, so with the strict reconfiguration check the
+// last additions may be refused (too few started members for the grown cluster).
+func (m *memberScript) addVoters() {
+	var add func(left int)
+	add = func(left int) {
+		name := fmt.Sprintf("n%d", m.next)
+		m.next++
+		_, call, err := m.sim.AddMember(name)
+		if err != nil {
+			m.act("add %s: %v", name, err)
+			return
+		}
+		m.act("add %s", name)
+		if left > 1 {
+			m.whenDone(call, func() { add(left - 1) })
+		}
+	}
+	add(2 + m.rng.IntN(2))
 }
 
 // whenDone runs fn once call is done (looking every 2ms), unless that is past stop; half of the

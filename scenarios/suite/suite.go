@@ -25,7 +25,9 @@ type Suite struct {
 	// clients makes porcupine's search expensive, so register suites use few, slower clients.
 	Clients  int
 	Interval int64
-	Workload func(seed uint64) netsim.Workload
+	// ClientTimeout is how long a client waits for one attempt (zero: netsim's default of 1s).
+	ClientTimeout int64
+	Workload      func(seed uint64) netsim.Workload
 	// Watches are the stream watchers opened at the start of every run.
 	Watches []netsim.WatchSpec
 	// Faults draws the fault schedule of one run from its seed.
