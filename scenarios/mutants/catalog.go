@@ -34,11 +34,17 @@ func raftMutants() []Mutant {
 			Bug: "stepping down within a term (lost election, check-quorum) forgets the vote already cast in that term, so the node can vote again",
 		},
 		{
-			Name:    "raft-follower-commit-beyond-new-entries",
-			File:    "core/raft/log.go",
-			Find:    `	l.commitTo(min(committed, lastNew))`,
-			Replace: `	l.commitTo(committed)`,
-			Bug:     "AppendEntries sets commitIndex to leaderCommit instead of min(leaderCommit, index of last new entry) (Figure 2, rule 5): a follower commits a stale suffix it still holds",
+			// (Figure 2's rule 5, "commitIndex = min(leaderCommit, index of last new entry)", dropped
+			// to leaderCommit, was here: it is equivalent in this implementation, whose conflict
+			// hints make every successful append start at the first divergent entry, so a follower
+			// never keeps a stale suffix past an append. The same class of bug, reachable: a
+			// follower that takes the commit index of an append it rejects.)
+			Name: "raft-commit-on-rejected-append",
+			File: "core/raft/follower.go",
+			Find: `	hintIndex := min(m.Index, r.log.lastIndex())`,
+			Replace: `	r.log.commitTo(m.Commit)
+	hintIndex := min(m.Index, r.log.lastIndex())`,
+			Bug: "a follower advances its commit index from an append it rejects (its log does not match the leader's there): it commits and applies entries the leader never had",
 		},
 		{
 			Name: "raft-heartbeat-commit-unclamped",
