@@ -367,21 +367,74 @@ func walMutants() []Mutant {
 			Bug: "a new segment or snapshot file is renamed into place without fsyncing the directory: a crash loses the file and everything synced into it",
 		},
 		{
-			Name: "wal-torn-tail-not-synced",
-			File: "core/wal/wal.go",
-			Find: `		if err := w.fsync(f); err != nil {
-			f.Close()
-			return fmt.Errorf("wal: fsync %s after cutting its torn tail: %w", path, err)
-		}`,
-			Replace: ``,
-			Bug:     "cutting a torn tail is not fsynced: after the next crash the torn bytes are back in the middle of the log",
+			// (Not fsyncing the cut of a torn tail was here: it is harmless, since nothing durable is
+			// written after the torn bytes before the next fsync, which makes the cut durable too.)
+			Name: "wal-torn-tail-cuts-last-record",
+			File: "core/wal/replay.go",
+			Find: `	off := 0
+	for off < len(buf) {
+		rec, size, err := parser.parse(buf[off:])
+		if err != nil {
+			if last && off > 0 && isTornTail(buf, off, size, err) {
+				out.validEnd, out.tornTail = int64(off), true
+				return nil
+			}
+			return corruptAt(path, off, "%v", err)
+		}
+		if off == 0 {
+			if err := checkHeader(rec, seg, first, out.lastCRC); err != nil {
+				return corruptAt(path, 0, "%v", err)
+			}
+		} else if err := applyRecord(out.state, rec); err != nil {
+			return corruptAt(path, off, "%v", err)
+		}
+		out.lastCRC = rec.crc
+		off += size`,
+			Replace: `	off, prev := 0, 0
+	for off < len(buf) {
+		rec, size, err := parser.parse(buf[off:])
+		if err != nil {
+			if last && off > 0 && isTornTail(buf, off, size, err) {
+				if prev > 0 {
+					off = prev // the record before the torn one may be torn too: cut it as well
+				}
+				out.validEnd, out.tornTail = int64(off), true
+				return nil
+			}
+			return corruptAt(path, off, "%v", err)
+		}
+		if off == 0 {
+			if err := checkHeader(rec, seg, first, out.lastCRC); err != nil {
+				return corruptAt(path, 0, "%v", err)
+			}
+		} else if err := applyRecord(out.state, rec); err != nil {
+			return corruptAt(path, off, "%v", err)
+		}
+		out.lastCRC = rec.crc
+		prev = off
+		off += size`,
+			Bug: "torn-tail repair cuts the last whole record too, though it was written and fsynced before the torn one: an acknowledged entry is lost",
 		},
 		{
-			Name:    "wal-snapshot-marker-ignores-term",
-			File:    "core/wal/logstate.go",
-			Find:    `	case m.Index < s.next && s.ents[m.Index-s.start].Term == m.Term:`,
-			Replace: `	case m.Index < s.next:`,
-			Bug:     "replay takes an installed snapshot for a local compaction when the log reaches its index, keeping entries that conflict with it",
+			// (Taking an installed snapshot for a local compaction at replay was here: it only keeps
+			// stale entries of an older term after the snapshot, which the leader's next append
+			// truncates and which can never be committed or win an election: harmless.)
+			Name: "wal-cut-before-fsync",
+			File: "core/wal/wal.go",
+			Find: `	if err := w.flush(); err != nil {
+		return err
+	}
+	if w.unsynced {`,
+			Replace: `	if err := w.flush(); err != nil {
+		return err
+	}
+	if w.fileSize >= w.opts.SegmentSize && w.fileSize > w.prologueSize {
+		if err := w.cut(); err != nil {
+			return err
+		}
+	}
+	if w.unsynced {`,
+			Bug: "a full segment is closed and the next one started before the full one is fsynced: its last records, already acknowledged, are lost in a crash",
 		},
 	}
 }
