@@ -13,7 +13,8 @@ import (
 )
 
 // pendingMarks are marks no suite can reach yet, each with what will reach it. The coverage check
-// fails when one of them is hit (remove it from here then) as well as when any other is missed.
+// does not fail for them; it says so when one is hit (remove it from here once the standard budget
+// hits it every time).
 var pendingMarks = map[mark.Mark]string{
 	mark.WALTornTailCut: "the simulated WAL writes and fsyncs a batch in one step, so a crash never tears a " +
 		"record; a fault point between the write and the fsync (lp-promises) will",
@@ -61,7 +62,10 @@ func (c *coverage) check(t *testing.T) {
 	}
 	missed, surprise := coverageGaps(c.total)
 	assert.Empty(t, missed, "marks no suite hit within the standard budget:\n  %s", strings.Join(missed, "\n  "))
-	assert.Empty(t, surprise, "pending marks that are hit now: remove them from pendingMarks")
+	if len(surprise) > 0 {
+		t.Logf("pending marks hit now (remove them from pendingMarks once they are hit every time): %s",
+			strings.Join(surprise, " "))
+	}
 }
 
 // coverageGaps lists the marks never hit (with their docs) and the pending marks that were hit.
