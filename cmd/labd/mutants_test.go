@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/raftlab/raftlab/core/mark"
 )
@@ -48,4 +50,25 @@ func TestPrintSweepMarks(t *testing.T) {
 	assert.Contains(t, text, "wal    segment-cut=1")
 	assert.Contains(t, text, "never hit: raft.append-rejected")
 	assert.Equal(t, uint64(2), markCounts(s)["raft.log-truncated"])
+}
+
+func TestHuntReportsNoFailureOnCorrectCode(t *testing.T) {
+	r := runLabd(t, "hunt", "--suites", "register-partitions,keys-crashes", "--seeds", "2", "--json")
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	var rep huntReport
+	require.NoError(t, json.Unmarshal([]byte(lastLine(r.stdout)), &rep))
+	assert.False(t, rep.Found)
+	assert.Equal(t, 4, rep.Runs, "two seeds of each suite")
+	assert.False(t, rep.OutOfTime)
+}
+
+func TestMutantsListAndRefusals(t *testing.T) {
+	r := runLabd(t, "mutants", "--list")
+	require.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, "raft-vote-twice-in-term")
+	r = runLabd(t, "mutants", "--only", "no-such-mutant")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `no mutant called "no-such-mutant"`)
+	r = runLabd(t, "hunt", "--suites", "no-such-suite")
+	assert.Equal(t, exitUsage, r.code)
 }
