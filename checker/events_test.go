@@ -55,3 +55,16 @@ func TestCheckEventsUnknownPOST(t *testing.T) {
 	v := Check(seq(post), Options{})
 	assert.True(t, v.Linearizable, "an open POST is left to the event check: %q", v.Problems)
 }
+
+// TestUnknownRefreshExplainsAReadIndex: a refresh whose outcome is unknown may have given the key the
+// index a later read reports, with the value it already had (ttl-mixed seed 1274 of 2,000).
+func TestUnknownRefreshExplainsAReadIndex(t *testing.T) {
+	set := history.Op{Kind: history.KindSet, Key: "/t", Value: "v", TTL: 5e9, Index: 4, Outcome: history.OutcomeOK}
+	refresh := history.Op{Kind: history.KindUpdate, Key: "/t", Refresh: true, TTL: 5e9, Outcome: history.OutcomeUnknown}
+	read := history.Op{Kind: history.KindQGet, Key: "/t", Found: true, Result: "v", Index: 9, Outcome: history.OutcomeOK}
+	ops := seq(set, refresh, read)
+	ops[1].Outcome, ops[1].Return = history.OutcomeUnknown, 100
+	assert.Empty(t, readSources(ops, map[uint64]*history.Op{4: &ops[0]}).items)
+	ops[1].Refresh, ops[1].Value = false, "w"
+	assert.NotEmpty(t, readSources(ops, map[uint64]*history.Op{4: &ops[0]}).items, "an unknown update to another value does not")
+}
