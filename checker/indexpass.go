@@ -83,7 +83,7 @@ func readSources(ops []history.Op, writes map[uint64]*history.Op) *problemList {
 	var problems problemList
 	type keyValue struct{ key, value string }
 	uncertain := map[keyValue][]*history.Op{} // unknown or index-less writes, by key and value
-	const anyValue = "\x00refresh" // a refresh keeps whatever value it finds
+	const anyValue = "\x00refresh"            // a refresh keeps whatever value it finds
 	for i := range ops {
 		op := &ops[i]
 		if op.Kind.WritesValue() && (op.Outcome == history.OutcomeUnknown || (op.Outcome == history.OutcomeOK && op.Index == 0)) {
