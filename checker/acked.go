@@ -31,9 +31,9 @@ func (m *Monitor) FinalState(lookup func(key string) (value string, index uint64
 		_, index, found := lookup(key)
 		switch {
 		case !found && !m.deletes[key]:
-			m.violations.addWhen("end", fmt.Sprintf("acknowledged write of %s at index %d lost: the key is gone", key, acked))
+			m.violations.addWhen("end", fmt.Sprintf("acknowledged write of %s at etcd index %d lost: the key is gone", key, acked))
 		case found && index < acked:
-			m.violations.addWhen("end", fmt.Sprintf("acknowledged write of %s at index %d lost: the key holds index %d", key, acked, index))
+			m.violations.addWhen("end", fmt.Sprintf("acknowledged write of %s at etcd index %d lost: the key holds etcd index %d", key, acked, index))
 		}
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"sort"
 
 	"github.com/anishathalye/porcupine"
-
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // keyOps is the porcupine history of one key: ops as recorded (for the visualisation), reduced (the
@@ -61,7 +61,7 @@ func classify(ops []history.Op) ([]porcupine.Operation, []*history.Op) {
 		case op.Outcome == history.OutcomeUnknown:
 			row, ret = extraRow, math.MaxInt64
 			extraRow++
-			note += fmt.Sprintf(", outcome unknown (gave up at %d)", op.Return)
+			note += ", outcome unknown (gave up at " + human.Seconds(op.Return) + ")"
 		}
 		lin = append(lin, porcupine.Operation{ClientId: row, Input: op, Call: op.Call, Return: ret, Metadata: note})
 	}

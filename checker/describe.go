@@ -23,8 +23,8 @@ func describeState(s keyState) string {
 	if s.Value == unobservedValue {
 		value = "<a value nobody read>" // the stand-in of unknown writes whose values nobody observed
 	}
-	if s.Index == 0 {
-		return fmt.Sprintf("%s@?%s", value, expiry)
+	if s.Index == 0 { // the index is not known: no "@?" for a reader to puzzle over
+		return value + expiry
 	}
 	return fmt.Sprintf("%s@%d%s", value, s.Index, expiry)
 }

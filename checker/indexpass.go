@@ -24,7 +24,7 @@ func checkIndexes(ops []history.Op) []string {
 			continue
 		}
 		if prev, ok := writes[op.Index]; ok {
-			dup.add(fmt.Sprintf("index %d returned by two writes: %s and %s", op.Index, prev, op))
+			dup.add(fmt.Sprintf("etcd index %d returned by two writes: %s and %s", op.Index, prev, op))
 			continue
 		}
 		writes[op.Index] = op
@@ -71,7 +71,7 @@ func realTimeOrder(ops []history.Op) *problemList {
 			next++
 		}
 		if highest != nil && highest.Index >= w.Index {
-			problems.add(fmt.Sprintf("index %d of %s is not above index %d seen by %s, which finished before it began",
+			problems.add(fmt.Sprintf("etcd index %d of %s is not above etcd index %d seen by %s, which finished before it began",
 				w.Index, w, highest.Index, highest))
 		}
 	}
@@ -102,11 +102,11 @@ func readSources(ops []history.Op, writes map[uint64]*history.Op) *problemList {
 		if w, ok := writes[r.Index]; ok {
 			switch {
 			case w.Key != r.Key:
-				problems.add(fmt.Sprintf("%s reports index %d, which belongs to %s", r, r.Index, w))
+				problems.add(fmt.Sprintf("%s reports etcd index %d, which belongs to %s", r, r.Index, w))
 			case !w.Kind.WritesValue():
-				problems.add(fmt.Sprintf("%s reports index %d, which is a deletion: %s", r, r.Index, w))
+				problems.add(fmt.Sprintf("%s reports etcd index %d, which is a deletion: %s", r, r.Index, w))
 			case w.Value != r.Result && !w.Refresh: // a refresh keeps the value it found
-				problems.add(fmt.Sprintf("%s reports index %d, but the write there was %s", r, r.Index, w))
+				problems.add(fmt.Sprintf("%s reports etcd index %d, but the write there was %s", r, r.Index, w))
 			}
 			continue
 		}
@@ -118,7 +118,7 @@ func readSources(ops []history.Op, writes map[uint64]*history.Op) *problemList {
 			}
 		}
 		if !found {
-			problems.add(fmt.Sprintf("%s reports index %d, but no write of that value to %s could have produced it", r, r.Index, r.Key))
+			problems.add(fmt.Sprintf("%s reports etcd index %d, but no write of that value to %s could have produced it", r, r.Index, r.Key))
 		}
 	}
 	return &problems

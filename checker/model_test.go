@@ -27,7 +27,9 @@ func TestDescribeOp(t *testing.T) {
 
 func TestDescribeState(t *testing.T) {
 	assert.Equal(t, "<none>", describeState(keyState{}))
-	assert.Equal(t, `"v"@?`, describeState(keyState{Exists: true, Value: "v"}))
+	assert.Equal(t, `"v"`, describeState(keyState{Exists: true, Value: "v"}))
+	assert.Equal(t, "<a value nobody read>", describeState(keyState{Exists: true, Value: unobservedValue}),
+		"the search's stand-in value never shows")
 	assert.Equal(t, `"v"@4`, describeState(keyState{Exists: true, Value: "v", Index: 4, Last: 4}))
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // Monitor checks Raft's safety invariants as a run goes, from observations the simulator feeds it.
@@ -35,6 +36,9 @@ type roleSeen struct {
 type entrySeen struct {
 	node, term, hash uint64
 	at               int64
+	// inTerm is the term of the node that reported the commit (committed entries only): the entry
+	// was committed in that term or before.
+	inTerm uint64
 }
 
 type termIndex struct{ term, index uint64 }
@@ -99,7 +103,7 @@ func (m *Monitor) ObserveRole(node, term uint64, isLeader bool, at int64) {
 		return
 	}
 	if first.node != node {
-		m.violate(at, "election safety: two leaders in term %d: node %d (since t=%d) and node %d", term, first.node, first.at, node)
+		m.violate(at, "election safety: two leaders in term %d: node %d (since %s) and node %d", term, first.node, human.Seconds(first.at), node)
 	}
 }
 
@@ -127,7 +131,7 @@ func (m *Monitor) ObserveCommit(node, commitIndex uint64, at int64) {
 // apply different entries at one index, and a node applies in increasing index order while up.
 func (m *Monitor) ObserveApply(node, index, term uint64, dataHash uint64, at int64) {
 	if last, ok := m.lastApplied[node]; ok && index <= last {
-		m.violate(at, "node %d applied index %d after index %d", node, index, last)
+		m.violate(at, "node %d applied raft index %d after raft index %d", node, index, last)
 	}
 	m.lastApplied[node] = index
 	seen := entrySeen{node: node, term: term, hash: dataHash, at: at}
@@ -135,12 +139,12 @@ func (m *Monitor) ObserveApply(node, index, term uint64, dataHash uint64, at int
 	if !ok {
 		m.applied[index] = seen
 	} else if first.term != term || first.hash != dataHash {
-		m.violate(at, "state-machine safety: node %d applied %s at index %d, but node %d applied %s there at t=%d",
-			node, describeEntry(term, dataHash), index, first.node, describeEntry(first.term, first.hash), first.at)
+		m.violate(at, "state-machine safety: node %d applied %s at raft index %d, but node %d applied %s there at %s",
+			node, describeEntry(term, dataHash), index, first.node, describeEntry(first.term, first.hash), human.Seconds(first.at))
 	}
 	if c, ok := m.committed[index]; ok && c.term != term {
-		m.violate(at, "state-machine safety: node %d applied term %d at index %d, but node %d committed term %d there at t=%d",
-			node, term, index, c.node, c.term, c.at)
+		m.violate(at, "state-machine safety: node %d applied term %d at raft index %d, but node %d committed term %d there at %s",
+			node, term, index, c.node, c.term, human.Seconds(c.at))
 	}
 }
 
@@ -195,11 +199,11 @@ func (m *Monitor) matchLog(e raft.Entry, seen logSeen) {
 	case !ok:
 		m.logEntries[key] = seen
 	case first.hash != seen.hash:
-		m.violate(seen.at, "log matching: node %d has different data at index %d term %d than node %d had at t=%d",
-			seen.node, e.Index, e.Term, first.node, first.at)
+		m.violate(seen.at, "log matching: node %d has different data at raft index %d term %d than node %d had at %s",
+			seen.node, e.Index, e.Term, first.node, human.Seconds(first.at))
 	case seen.hasPrev && first.hasPrev && first.prevTerm != seen.prevTerm:
-		m.violate(seen.at, "log matching: node %d has term %d before index %d term %d, node %d had term %d at t=%d",
-			seen.node, seen.prevTerm, e.Index, e.Term, first.node, first.prevTerm, first.at)
+		m.violate(seen.at, "log matching: node %d has term %d before raft index %d term %d, node %d had term %d at %s",
+			seen.node, seen.prevTerm, e.Index, e.Term, first.node, first.prevTerm, human.Seconds(first.at))
 	case seen.hasPrev && !first.hasPrev:
 		first.prevTerm, first.hasPrev = seen.prevTerm, true
 		m.logEntries[key] = first
@@ -209,12 +213,12 @@ func (m *Monitor) matchLog(e raft.Entry, seen logSeen) {
 func (m *Monitor) commit(node uint64, e raft.Entry, hash uint64, at int64) {
 	first, ok := m.committed[e.Index]
 	if !ok {
-		m.committed[e.Index] = entrySeen{node: node, term: e.Term, hash: hash, at: at}
+		m.committed[e.Index] = entrySeen{node: node, term: e.Term, hash: hash, at: at, inTerm: m.terms[node]}
 		return
 	}
 	if first.term != e.Term || first.hash != hash {
-		m.violate(at, "committed entry changed: node %d has %s committed at index %d, node %d had %s at t=%d",
-			node, describeEntry(e.Term, hash), e.Index, first.node, describeEntry(first.term, first.hash), first.at)
+		m.violate(at, "committed entry changed: node %d has %s committed at raft index %d, node %d had %s at %s",
+			node, describeEntry(e.Term, hash), e.Index, first.node, describeEntry(first.term, first.hash), human.Seconds(first.at))
 	}
 }
 
@@ -233,9 +237,14 @@ func (m *Monitor) checkCompleteness(node, term uint64, electedAt int64, entries 
 		if c.at > electedAt || (len(entries) > 0 && index < first) {
 			continue // committed later, or compacted into the leader's snapshot
 		}
+		if c.inTerm >= term {
+			// Reported in the leader's term or later: a stale leader (votes held while it was
+			// paused, counted on resume) owes only what was committed before its term.
+			continue
+		}
 		if len(entries) == 0 || index > last {
-			m.violate(at, "leader completeness: node %d leads term %d without index %d (term %d), committed by node %d at t=%d",
-				node, term, index, c.term, c.node, c.at)
+			m.violate(at, "leader completeness: node %d leads term %d without raft index %d (term %d), committed by node %d at %s",
+				node, term, index, c.term, c.node, human.Seconds(c.at))
 			return
 		}
 		pos := index - first
@@ -243,8 +252,8 @@ func (m *Monitor) checkCompleteness(node, term uint64, electedAt int64, entries 
 			continue // the caller's slice is not contiguous; nothing sound to say
 		}
 		if have := entries[pos]; have.Term != c.term {
-			m.violate(at, "leader completeness: node %d leads term %d with term %d at index %d, but term %d was committed there by node %d at t=%d",
-				node, term, have.Term, index, c.term, c.node, c.at)
+			m.violate(at, "leader completeness: node %d leads term %d with term %d at raft index %d, but term %d was committed there by node %d at %s",
+				node, term, have.Term, index, c.term, c.node, human.Seconds(c.at))
 			return
 		}
 	}

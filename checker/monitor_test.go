@@ -33,11 +33,11 @@ func TestMonitor(t *testing.T) {
 		{"two leaders in a term", func(m *Monitor) {
 			m.ObserveRole(1, 3, true, 10)
 			m.ObserveRole(2, 3, true, 15)
-		}, "t=15: election safety: two leaders in term 3: node 1 (since t=10) and node 2"},
+		}, "at 0.000 s: election safety: two leaders in term 3: node 1 (since 0.000 s) and node 2"},
 		{"term going back", func(m *Monitor) {
 			m.ObserveRole(1, 4, false, 10)
 			m.ObserveRole(1, 3, false, 20)
-		}, "t=20: term of node 1 went back from 4 to 3"},
+		}, "at 0.000 s: term of node 1 went back from 4 to 3"},
 		{"term re-learned after a restart", func(m *Monitor) {
 			m.ObserveRole(1, 4, false, 10)
 			m.ObserveRestart(1, 15)
@@ -51,7 +51,7 @@ func TestMonitor(t *testing.T) {
 		{"commit going back", func(m *Monitor) {
 			m.ObserveCommit(1, 5, 10)
 			m.ObserveCommit(1, 4, 20)
-		}, "t=20: commit index of node 1 went back from 5 to 4"},
+		}, "at 0.000 s: commit index of node 1 went back from 5 to 4"},
 		{"commit re-learned after a restart", func(m *Monitor) {
 			m.ObserveCommit(1, 5, 10)
 			m.ObserveRestart(1, 15)
@@ -65,11 +65,11 @@ func TestMonitor(t *testing.T) {
 		{"divergent apply", func(m *Monitor) {
 			m.ObserveApply(1, 1, 1, 0xaa, 10)
 			m.ObserveApply(2, 1, 2, 0xcc, 12)
-		}, "t=12: state-machine safety: node 2 applied term 2 (data 00000000000000cc) at index 1, but node 1 applied term 1"},
+		}, "at 0.000 s: state-machine safety: node 2 applied term 2 (data 00000000000000cc) at raft index 1, but node 1 applied term 1"},
 		{"apply out of order", func(m *Monitor) {
 			m.ObserveApply(1, 2, 1, 0xaa, 10)
 			m.ObserveApply(1, 2, 1, 0xaa, 11)
-		}, "t=11: node 1 applied index 2 after index 2"},
+		}, "at 0.000 s: node 1 applied raft index 2 after raft index 2"},
 		{"re-apply after restart", func(m *Monitor) {
 			m.ObserveApply(1, 1, 1, 0xaa, 10)
 			m.ObserveRestart(1, 11)
@@ -78,7 +78,7 @@ func TestMonitor(t *testing.T) {
 		{"apply disagrees with a committed log entry", func(m *Monitor) {
 			m.ObserveLog(1, entries(1, 1), 2, 10)
 			m.ObserveApply(2, 2, 3, 0xaa, 12)
-		}, "node 2 applied term 3 at index 2, but node 1 committed term 1 there"},
+		}, "node 2 applied term 3 at raft index 2, but node 1 committed term 1 there"},
 		{"logs that match", func(m *Monitor) {
 			m.ObserveLog(1, entries(1, 1, 2), 2, 10)
 			m.ObserveLog(2, entries(1, 1), 1, 11)
@@ -89,18 +89,18 @@ func TestMonitor(t *testing.T) {
 			other := entries(1, 1)
 			other[1].Data = []byte("different")
 			m.ObserveLog(2, other, 0, 11)
-		}, "t=11: log matching: node 2 has different data at index 2 term 1 than node 1 had at t=10"},
+		}, "at 0.000 s: log matching: node 2 has different data at raft index 2 term 1 than node 1 had at 0.000 s"},
 		{"same index and term, different history before", func(m *Monitor) {
 			m.ObserveLog(1, entries(1, 2), 0, 10)
 			other := entries(1, 2)
 			other[0].Term = 2
 			other[0].Data = []byte{1, 0} // keep index 1's data out of it: only the term differs
 			m.ObserveLog(2, other, 0, 11)
-		}, "log matching: node 2 has term 2 before index 2 term 2, node 1 had term 1"},
+		}, "log matching: node 2 has term 2 before raft index 2 term 2, node 1 had term 1"},
 		{"committed entry replaced", func(m *Monitor) {
 			m.ObserveLog(1, entries(1, 1), 2, 10)
 			m.ObserveLog(1, entries(1, 2), 2, 20)
-		}, "t=20: committed entry changed: node 1 has term 2"},
+		}, "at 0.000 s: committed entry changed: node 1 has term 2"},
 		{"the same log seen again and again", func(m *Monitor) {
 			log := entries(1, 1, 2)
 			m.ObserveLog(1, log, 1, 10)
@@ -112,21 +112,21 @@ func TestMonitor(t *testing.T) {
 			m.ObserveLog(1, log, 0, 10)
 			log[1].Data = []byte("different")
 			m.ObserveLog(1, log, 0, 20)
-		}, "t=20: log matching: node 1 has different data at index 2 term 1 than node 1 had at t=10"},
+		}, "at 0.000 s: log matching: node 1 has different data at raft index 2 term 1 than node 1 had at 0.000 s"},
 		{"an entry seen before commits later, against another node's commit", func(m *Monitor) {
 			log := entries(1, 1)
 			m.ObserveLog(1, log, 1, 10)
 			other := entries(1, 2)
 			m.ObserveLog(2, other, 2, 15)
 			m.ObserveLog(1, log, 2, 20) // the very entry seen at t=10, committed now
-		}, "t=20: committed entry changed: node 1 has term 1"},
+		}, "at 0.000 s: committed entry changed: node 1 has term 1"},
 		{"a restarted node's log is checked afresh", func(m *Monitor) {
 			log := entries(1, 1)
 			m.ObserveLog(1, log, 2, 10)
 			m.ObserveRestart(1, 15)
 			log[1].Term = 3
 			m.ObserveLog(1, log, 2, 20)
-		}, "t=20: committed entry changed: node 1 has term 3"},
+		}, "at 0.000 s: committed entry changed: node 1 has term 3"},
 		{"new leader holds every committed entry", func(m *Monitor) {
 			m.ObserveLog(1, entries(1, 1, 1), 3, 10)
 			m.ObserveRole(2, 2, true, 20)
@@ -136,12 +136,18 @@ func TestMonitor(t *testing.T) {
 			m.ObserveLog(1, entries(1, 1, 1), 3, 10)
 			m.ObserveRole(2, 2, true, 20)
 			m.ObserveLog(2, entries(1, 1), 1, 20)
-		}, "t=20: leader completeness: node 2 leads term 2 without index 3 (term 1), committed by node 1 at t=10"},
+		}, "at 0.000 s: leader completeness: node 2 leads term 2 without raft index 3 (term 1), committed by node 1 at 0.000 s"},
 		{"new leader has another term at a committed index", func(m *Monitor) {
 			m.ObserveLog(1, entries(1, 1), 2, 10)
 			m.ObserveRole(2, 3, true, 20)
 			m.ObserveLog(2, entries(1, 2, 3), 1, 20)
-		}, "leader completeness: node 2 leads term 3 with term 2 at index 2, but term 1 was committed there"},
+		}, "leader completeness: node 2 leads term 3 with term 2 at raft index 2, but term 1 was committed there"},
+		{"a stale leader elected late owes nothing committed in its term or later", func(m *Monitor) {
+			m.ObserveRole(1, 2, true, 5)
+			m.ObserveLog(1, entries(2), 1, 10)
+			m.ObserveRole(3, 1, true, 20) // votes held while it was paused, counted on resume
+			m.ObserveLog(3, entries(1), 0, 20)
+		}, ""},
 		{"entries committed after the election are not owed", func(m *Monitor) {
 			m.ObserveRole(2, 2, true, 5)
 			m.ObserveLog(1, entries(1, 1), 2, 10)
@@ -156,11 +162,11 @@ func TestMonitor(t *testing.T) {
 		{"acknowledged write lost", func(m *Monitor) {
 			m.AckedWrite("/a", 4)
 			m.FinalState(finalStore(map[string]uint64{"/a": 2}))
-		}, "end: acknowledged write of /a at index 4 lost: the key holds index 2"},
+		}, "end: acknowledged write of /a at etcd index 4 lost: the key holds etcd index 2"},
 		{"acknowledged key gone", func(m *Monitor) {
 			m.AckedWrite("/a", 4)
 			m.FinalState(finalStore(nil))
-		}, "end: acknowledged write of /a at index 4 lost: the key is gone"},
+		}, "end: acknowledged write of /a at etcd index 4 lost: the key is gone"},
 		{"key gone after a delete attempt", func(m *Monitor) {
 			m.AckedWrite("/a", 4)
 			m.DeleteAttempted("/a")
@@ -196,7 +202,7 @@ func TestMonitorViolationsIsACopy(t *testing.T) {
 	got := m.Violations()
 	require.Len(t, got, 1)
 	got[0] = "changed"
-	assert.True(t, strings.HasPrefix(m.Violations()[0], "t=2:"))
+	assert.True(t, strings.HasPrefix(m.Violations()[0], "at 0.000 s:"))
 }
 
 func TestEntryHashDistinguishesData(t *testing.T) {

@@ -90,12 +90,12 @@ func TestTTLExpiryIsPartOfTheModel(t *testing.T) {
 		{"the expiry takes its own index", []history.Op{
 			ttlSet(0, "/lock", "a", 0, 10, 5),
 			expire("/lock", 100, 110, 5, afterDue),
-		}, false, "index 5 returned by two writes"},
+		}, false, "etcd index 5 returned by two writes"},
 		{"a write after the expiry gets a later index", []history.Op{
 			ttlSet(0, "/lock", "a", 0, 10, 5),
 			expire("/lock", 100, 110, 7, afterDue),
 			write(1, history.KindCreate, "/lock", "b", 200, 210, ok, 6, 0),
-		}, false, "index 6 of"},
+		}, false, "etcd index 6 of"},
 		{"an unknown TTL write may be what expired", []history.Op{
 			func() history.Op {
 				op := unknownWrite(0, history.KindSet, "/lock", "a", 0, 10)

@@ -1,6 +1,10 @@
 package checker
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/raftlab/raftlab/internal/human"
+)
 
 // maxViolations caps how many distinct violations a Monitor lists; the rest are only counted.
 const maxViolations = 100
@@ -9,13 +13,13 @@ const maxViolations = 100
 // feeds the monitor every sample, so one broken invariant (two nodes disagreeing at an index) would
 // otherwise be reported again at every sample.
 type violationLog struct {
-	first      []string        // "t=<first time>: <what>" (or "end: <what>"), in the order first seen
+	first      []string        // "at <first time>: <what>" (or "end: <what>"), in the order first seen
 	seen       map[string]bool // what -> already listed (or counted as over the cap)
 	repeats    int             // later sightings of a violation already seen
 	overTheCap int             // distinct violations not listed because of maxViolations
 }
 
-func (l *violationLog) add(at int64, what string) { l.addWhen(fmt.Sprintf("t=%d", at), what) }
+func (l *violationLog) add(at int64, what string) { l.addWhen("at "+human.Seconds(at), what) }
 
 // addWhen is add with the time already written ("end" for the final-state check).
 func (l *violationLog) addWhen(when, what string) {

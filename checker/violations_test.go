@@ -16,12 +16,12 @@ func TestMonitorReportsEachViolationOnce(t *testing.T) {
 	m.ObserveApply(1, 7, 2, 0xaa, 10)
 	const samples = 50
 	for i := 0; i < samples; i++ {
-		m.ObserveRestart(2, int64(20+i)) // the node re-applies from scratch each time
-		m.ObserveApply(2, 7, 2, 0xbb, int64(20+i))
+		m.ObserveRestart(2, int64(20+i)*1e6) // the node re-applies from scratch each time
+		m.ObserveApply(2, 7, 2, 0xbb, int64(20+i)*1e6)
 	}
 	got := m.Violations()
 	require.Len(t, got, 2, "violations: %q", got)
-	assert.True(t, strings.HasPrefix(got[0], "t=20: state-machine safety: node 2 applied"), got[0])
+	assert.True(t, strings.HasPrefix(got[0], "at 0.020 s: state-machine safety: node 2 applied"), got[0])
 	assert.Contains(t, got[1], fmt.Sprintf("%d repeated", samples-1))
 }
 
@@ -40,14 +40,14 @@ func TestMonitorCapsDistinctViolations(t *testing.T) {
 
 func TestMonitorKeepsDifferentViolationsOfOneKind(t *testing.T) {
 	m := NewMonitor()
-	m.ObserveCommit(1, 5, 1)
-	m.ObserveCommit(1, 4, 2)
-	m.ObserveCommit(1, 5, 3)
-	m.ObserveCommit(1, 4, 4) // the same fall again: a repeat
-	m.ObserveCommit(1, 3, 5) // a different fall
+	m.ObserveCommit(1, 5, 100e6)
+	m.ObserveCommit(1, 4, 200e6)
+	m.ObserveCommit(1, 5, 300e6)
+	m.ObserveCommit(1, 4, 400e6) // the same fall again: a repeat
+	m.ObserveCommit(1, 3, 500e6) // a different fall
 	got := m.Violations()
 	require.Len(t, got, 3, "violations: %q", got)
-	assert.True(t, strings.HasPrefix(got[0], "t=2: commit index of node 1 went back from 5 to 4"), got[0])
-	assert.True(t, strings.HasPrefix(got[1], "t=5: commit index of node 1 went back from 4 to 3"), got[1])
+	assert.True(t, strings.HasPrefix(got[0], "at 0.200 s: commit index of node 1 went back from 5 to 4"), got[0])
+	assert.True(t, strings.HasPrefix(got[1], "at 0.500 s: commit index of node 1 went back from 4 to 3"), got[1])
 	assert.Contains(t, got[2], "1 repeated")
 }

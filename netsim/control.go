@@ -34,6 +34,7 @@ func (s *Sim) Restart(id uint64) error {
 		// A node that cannot recover (its disk still fails, its WAL is corrupt) stays down: that is
 		// the system's behaviour, not a simulator problem.
 		s.tracef("bootfail", h.name, "%v", err)
+		h.noteBootFail(err)
 		return err
 	}
 	return nil

@@ -38,9 +38,9 @@
 // role, request, call, return, retry, timeout, late (reply nobody waits for), watch, watchend,
 // watcherr, cut, connect, part, isolate, heal, net, note (scenario and nemesis annotations), member
 // (membership changes confirmed or not), bootfail (a restart the node's disk did not allow), failure
-// (a simulator-level error such as a process factory refusing a new node), and whatever kind an
-// adapter passes to Invoke
-// (realnode uses campaign and transfer).
+// (a simulator-level error such as a process factory refusing a new node), fault (an armed fault
+// point fired), and whatever kind an adapter passes to Invoke (realnode uses campaign and
+// transfer).
 //
 // # Network
 //
@@ -48,6 +48,17 @@
 // duplication and a reordering probability. Messages that are not reordered keep FIFO order per
 // link, like a TCP stream; a reordered message gets an extra random delay and may overtake. Cut links
 // drop messages at send time and in flight. Partitions of any shape are sets of cut directed links.
+// A script may set an intercept rule (Network.Intercept) that drops, parks or holds back chosen
+// messages, to open a narrow window on purpose.
+//
+// # Promises and fault points
+//
+// Observers that also implement PromiseObserver hear every message a node sends, every batch
+// written to its disk, every fsync and what each boot recovered, so a checker can hold each node to
+// what it promised (checker.Promises). Config.FaultPoints arms core's named fault points
+// (core/faultpoint): a crash there is a panic recovered at the top of the event loop, which
+// crashes the node and restarts it later; a delay holds the node; an I/O error stops it until an
+// operator restart.
 //
 // # Nodes
 //

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/rng"
 )
@@ -38,6 +39,11 @@ type host struct {
 	// saveErrs are the errors of writes whose completion is scheduled, by batch sequence (rare: a
 	// map only once a disk fault made one).
 	saveErrs map[uint64]error
+	// faults are the node's fault points (nil when none is armed); faultCrash is the point the
+	// node is crashing at, faultHold how long a delay point asked to hold it.
+	faults     *faultpoint.Set
+	faultCrash faultpoint.Point
+	faultHold  int64
 }
 
 type heldInput struct {
@@ -52,6 +58,11 @@ func (s *Sim) addHost(m MemberSpec, join bool) error {
 		return fmt.Errorf("netsim: disk of %s: %w", m.Name, err)
 	}
 	h := &host{sim: s, id: m.ID, name: m.Name, join: join, disk: disk, rng: rng, tname: newTraceName(m.Name)}
+	if h.faults = s.faultSet(h); h.faults != nil {
+		if d, ok := disk.(FaultPointDisk); ok {
+			d.SetFaultPoints(h.faults)
+		}
+	}
 	s.hosts[m.ID] = h
 	if m.ID < maxDenseID {
 		if grow := int(m.ID) + 1 - len(s.dense); grow > 0 {
@@ -81,10 +92,11 @@ func (h *host) boot() error {
 	if err != nil {
 		return fmt.Errorf("netsim: recover %s: %w", h.name, err)
 	}
+	h.noteRecover(durable)
 	spec := ProcessSpec{
 		ID: h.id, Name: h.name, Members: h.sim.bootMembers(h.join), Join: h.join,
 		Durable: durable, Rand: rng.New(h.rng.Uint64(), h.rng.Uint64()),
-		TickInterval: h.sim.cfg.TickInterval,
+		TickInterval: h.sim.cfg.TickInterval, Faults: h.faults,
 	}
 	proc, err := h.sim.cfg.NewProcess(spec)
 	if err != nil {
@@ -208,10 +220,17 @@ func (h *host) afterInput() {
 		if !h.alive {
 			return
 		}
+		if h.faultHold > 0 {
+			h.holdForFault()
+			return
+		}
 		out := h.proc.Ready()
 		completed := false
 		if out.Persist != nil {
 			completed = h.persist(out.Persist)
+		}
+		if len(h.sim.promises) > 0 {
+			h.noteSends(out.Messages)
 		}
 		for _, m := range out.Messages {
 			h.sim.net.send(m)
@@ -236,6 +255,9 @@ func (h *host) afterInput() {
 func (h *host) persist(b *PersistBatch) (completed bool) {
 	err := h.disk.Save(b)
 	h.tracePersist(b, err)
+	if len(h.sim.promises) > 0 {
+		h.noteSave(b, err)
+	}
 	if !b.MustSync {
 		h.traceSynced(b.Seq)
 		h.completePersist(b.Seq, false, err)
@@ -273,6 +295,9 @@ func (h *host) persisted(inc, seq uint64, mustSync bool) {
 func (h *host) completePersist(seq uint64, mustSync bool, err error) {
 	if err == nil && mustSync {
 		err = h.disk.Sync()
+		if err == nil && len(h.sim.promises) > 0 {
+			h.noteSync()
+		}
 	}
 	if err != nil {
 		h.sim.tracef("diskerr", h.name, "seq=%d %v", seq, err)

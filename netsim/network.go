@@ -103,6 +103,11 @@ type Network struct {
 	stats             NetStats
 	// boxes are recycled message holders for scheduled deliveries.
 	boxes []*raft.Message
+	// intercept is a script's rule for every message sent (see Intercept); held are the messages
+	// it parked, releasing is set while they are sent again.
+	intercept func(m *raft.Message) int64
+	held      []raft.Message
+	releasing bool
 }
 
 func newNetwork(sim *Sim, rng *rng.Rand, defaults LinkConfig) *Network {
@@ -226,14 +231,28 @@ func (n *Network) send(m raft.Message) {
 		n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.From), "cut ", &m, -1)
 		return
 	}
+	var extra int64
+	if n.intercept != nil && !n.releasing {
+		if extra = n.intercept(&m); extra == HoldMessage {
+			n.hold(m)
+			return
+		}
+		if extra < 0 {
+			n.stats.Cut++
+			n.sim.traceMessage(kindDrop, n.sim.traceNameOf(m.From), "intercepted ", &m, -1)
+			return
+		}
+	}
 	c := n.Config(l)
 	if c.Loss > 0 && n.rng.Float64() < c.Loss {
 		n.stats.Lost++
 		n.sim.traceMessage(kindLose, n.sim.traceNameOf(m.From), "", &m, -1)
 		return
 	}
-	at := now + c.Latency.draw(n.rng)
-	if c.Reorder > 0 && n.rng.Float64() < c.Reorder {
+	at := now + c.Latency.draw(n.rng) + extra
+	if extra > 0 {
+		n.stats.Reordered++ // held back by a script: later messages may overtake it
+	} else if c.Reorder > 0 && n.rng.Float64() < c.Reorder {
 		n.stats.Reordered++
 		if c.ReorderDelay > 0 {
 			at += n.rng.Int64N(c.ReorderDelay)

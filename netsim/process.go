@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/rng"
 )
@@ -49,6 +50,8 @@ type ProcessSpec struct {
 	Rand *rng.Rand
 	// TickInterval is the length of one tick in ns.
 	TickInterval int64
+	// Faults are the node's fault points for its core code (nil when none is armed).
+	Faults *faultpoint.Set
 }
 
 // MemberSpec names one cluster member.

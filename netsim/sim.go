@@ -47,6 +47,8 @@ type Config struct {
 	DescribeEntry func(raft.Entry) string
 	// Observers receive role, commit, apply, log and restart notifications.
 	Observers []Observer
+	// FaultPoints arms core's named fault points (none by default).
+	FaultPoints FaultPoints
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -124,6 +126,10 @@ type Sim struct {
 	samples  []Sample
 	failures []string
 	notes    []Note
+	// promises are the observers that also implement PromiseObserver.
+	promises []PromiseObserver
+	// fp is the armed fault points, nil when none is.
+	fp *faultPointState
 }
 
 // New builds a simulation and starts every node (no event has run yet).
@@ -134,7 +140,9 @@ func New(cfg Config) (*Sim, error) {
 	}
 	s := &Sim{cfg: c, rng: rng.New(c.Seed, c.Seed^0x9e3779b97f4a7c15), hosts: make(map[uint64]*host), names: make(map[string]bool), removed: make(map[uint64]bool)}
 	s.tracer = newTracer(c.Trace)
+	s.promises = promiseObservers(c.Observers)
 	s.net = newNetwork(s, s.childRand(), c.Link)
+	s.fp = newFaultPointState(s, c.FaultPoints)
 	for i := 1; i <= c.Nodes; i++ {
 		id := uint64(i)
 		m := MemberSpec{ID: id, Name: fmt.Sprintf("n%d", i)}
@@ -227,7 +235,11 @@ func (s *Sim) Step() bool {
 	s.steps++
 	// The action runs in place: its slot stays reserved until it is done, and whatever it schedules
 	// goes to other slots (if they move the slice, this pointer still reads the same action).
-	s.act(&s.queue.actions[k.slot])
+	if s.fp != nil {
+		s.stepGuarded(&s.queue.actions[k.slot])
+	} else {
+		s.act(&s.queue.actions[k.slot])
+	}
 	s.queue.release(k.slot)
 	return true
 }

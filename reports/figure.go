@@ -13,23 +13,37 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Figure geometry: every figure is figureWidthPx x figureHeightPx pixels in
-// PNG at figureDPI, and the same physical size in SVG.
+// Figure geometry: every figure is figureWidthPx pixels wide in PNG at
+// figureDPI, and the same physical size in SVG; most are figureHeightPx
+// tall, the small multiples grow with the number of nodes.
 const (
 	figureWidthPx  = 900
 	figureHeightPx = 350
 	figureDPI      = 96
 )
 
-// figureSize is the figure size in vg lengths (points).
-func figureSize() (w, h vg.Length) {
-	return vg.Length(figureWidthPx) / figureDPI * vg.Inch, vg.Length(figureHeightPx) / figureDPI * vg.Inch
+// pxLength is a length in pixels of the PNG as a vg length (points).
+func pxLength(px int) vg.Length { return vg.Length(px) / figureDPI * vg.Inch }
+
+// figure is a drawing that becomes NAME.png and NAME.svg.
+type figure struct {
+	name     string
+	title    string
+	heightPx int
+	draw     func(draw.Canvas)
 }
 
-// figure is a named plot that becomes NAME.png and NAME.svg.
-type figure struct {
-	name string
-	plot *plot.Plot
+// plotFigure is a figure of one plot with an optional key of its series in a row under the title,
+// off the data.
+func plotFigure(name string, p *plot.Plot, key []keyEntry) figure {
+	styleFonts(p)
+	if len(key) > 0 {
+		p.Title.Padding += keyRowHeight
+	}
+	return figure{name: name, title: p.Title.Text, heightPx: figureHeightPx, draw: func(c draw.Canvas) {
+		p.Draw(c)
+		drawKey(c, p, key)
+	}}
 }
 
 // pngName and svgName are the file names of a figure inside the report dir.
@@ -38,17 +52,17 @@ func svgName(name string) string { return name + ".svg" }
 
 // saveFigure renders f as PNG and SVG into dir and returns both paths.
 func saveFigure(dir string, f figure) ([]string, error) {
-	w, h := figureSize()
+	w, h := pxLength(figureWidthPx), pxLength(f.heightPx)
 
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(figureDPI))
-	f.plot.Draw(draw.New(img))
+	f.draw(draw.New(img))
 	var pngBuf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&pngBuf); err != nil {
 		return nil, fmt.Errorf("reports: encode %s: %w", pngName(f.name), err)
 	}
 
 	svg := vgsvg.New(w, h)
-	f.plot.Draw(draw.New(svg))
+	f.draw(draw.New(svg))
 	var svgBuf bytes.Buffer
 	if _, err := svg.WriteTo(&svgBuf); err != nil {
 		return nil, fmt.Errorf("reports: encode %s: %w", svgName(f.name), err)

@@ -55,37 +55,66 @@ func TestTimelineSkipsOverlappingTermLabels(t *testing.T) {
 	assert.Contains(t, texts, "t99")
 }
 
-func TestCommitFigureHasALineAndLegendPerNode(t *testing.T) {
+func TestCommitFigureHasAPanelPerNode(t *testing.T) {
 	run := partitionRun()
 	dir, _ := writeReport(t, run)
 	texts := svgTexts(t, filepath.Join(dir, svgName(FigureCommit)))
 	for _, n := range run.Nodes {
 		assert.Contains(t, texts, n.Name)
 	}
-	assert.Contains(t, texts, "commit index")
+	assert.Contains(t, texts, commitTitle)
+	assert.Equal(t, 1, countOf(texts, "virtual time (s)"), "the panels share one time axis")
+	assert.Equal(t, len(run.Nodes), countOf(texts, "69"), "every panel has the same scale, up to the highest commit index")
+	svg := readFile(t, filepath.Join(dir, svgName(FigureCommit)))
+	for i := range run.Nodes {
+		assert.Contains(t, svg, svgStroke(nodeColor(i)), "node %d has its own colour", i+1)
+	}
+}
+
+// countOf counts the elements of texts equal to want.
+func countOf(texts []string, want string) int {
+	n := 0
+	for _, t := range texts {
+		if t == want {
+			n++
+		}
+	}
+	return n
+}
+
+// svgStroke is how an opaque colour appears as a stroke in gonum's SVG output.
+func svgStroke(c color.Color) string {
+	return "stroke:" + strings.TrimPrefix(svgFill(c), "fill:")
 }
 
 func TestLatencyFigureDistinguishesOutcomes(t *testing.T) {
 	run := partitionRun()
 	dir, _ := writeReport(t, run)
 	texts := svgTexts(t, filepath.Join(dir, svgName(FigureLatency)))
-	for _, outcome := range []string{OutcomeOK, OutcomeFail, OutcomeUnknown} {
-		assert.Contains(t, texts, outcome, "legend entry")
+	for _, outcome := range []string{"ok", "failed", "unknown"} {
+		assert.Contains(t, texts, outcome, "key entry")
 	}
-	assert.Contains(t, texts, "latency (ms)")
+	assert.Contains(t, texts, "latency (log scale)")
+	assert.Subset(t, texts, []string{"2 ms", "10 ms", "100 ms", "1 s", "5 s"}, "decades and ends in readable units")
 
 	run.Ops = run.Ops[:1] // a single ok op: no fail or unknown entries
 	dir, _ = writeReport(t, run)
 	texts = svgTexts(t, filepath.Join(dir, svgName(FigureLatency)))
 	assert.Contains(t, texts, OutcomeOK)
-	assert.NotContains(t, texts, OutcomeFail)
+	assert.NotContains(t, texts, "failed")
 	assert.NotContains(t, texts, OutcomeUnknown)
 }
 
 func TestHistogramAndThroughputAxes(t *testing.T) {
 	dir, _ := writeReport(t, partitionRun())
-	assert.Contains(t, svgTexts(t, filepath.Join(dir, svgName(FigureLatencyHist))), "latency (ms)")
-	assert.Contains(t, svgTexts(t, filepath.Join(dir, svgName(FigureThroughput))), "ops per virtual second")
+	hist := svgTexts(t, filepath.Join(dir, svgName(FigureLatencyHist)))
+	assert.Contains(t, hist, "latency (log scale)")
+	assert.Subset(t, hist, []string{"2 ms", "5 ms", "10 ms"}, "a narrow range is ticked at 1, 2 and 5")
+	throughput := svgTexts(t, filepath.Join(dir, svgName(FigureThroughput)))
+	assert.Contains(t, throughput, "ok operations per virtual second")
+	for _, text := range append(hist, throughput...) {
+		assert.NotRegexp(t, `^\d+\.0+$`, text, "tick labels carry no useless decimals")
+	}
 }
 
 // svgFill is how an opaque colour appears as a fill in gonum's SVG output.
@@ -120,7 +149,7 @@ func TestTimelineShadesFaultsAndOutlinesAffectedNodes(t *testing.T) {
 	}
 	dir, _ := writeReport(t, run)
 	svg := readFile(t, filepath.Join(dir, svgName(FigureTimeline)))
-	assert.Equal(t, len(run.Faults), strings.Count(svg, "fill-opacity:"), "one translucent band per fault")
+	assert.Equal(t, len(run.Faults)+1, strings.Count(svg, "fill-opacity:"), "one translucent band per fault, one in the key")
 	assert.Equal(t, affected, strings.Count(svg, "stroke-dasharray:"), "one dashed outline per affected lane")
 
 	run.Faults = nil

@@ -1,8 +1,10 @@
 package reports
 
 import (
-	"fmt"
 	"strconv"
+	"strings"
+
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // pageView is what index.html is rendered from.
@@ -12,15 +14,23 @@ type pageView struct {
 	Seed          string
 	TraceHash     string
 	ReplayCommand string
-	Duration      string
-	Nodes         []string
-	OpCounts      opCounts
-	Verdict       verdictView
-	Assertions    []assertionView
-	AssertPassed  int
-	Figures       []figureView
-	Steps         []stepView
-	Narrative     []string
+	// Clock names the run's time: virtual time, or wall time on real processes; Server what ran it.
+	Clock      string
+	Server     string
+	NoLogs     bool
+	Duration   string
+	Nodes      []string
+	OpCounts   opCounts
+	Outcome    outcomeView
+	Verdict    Verdict
+	Assertions []assertionView
+	Asserted   assertionCounts
+	Figures    []figureView
+	Steps      []stepView
+	// Narrative is the terminal's output, lines joined, shown in a <pre> so its tables keep their
+	// columns.
+	Narrative string
+	Parent    Link
 }
 
 // opCounts summarises ops by outcome.
@@ -28,21 +38,25 @@ type opCounts struct {
 	Total, OK, Fail, Unknown int
 }
 
-// verdictView is the verdict box.
-type verdictView struct {
-	Linearizable      bool
-	Summary           string
-	Problems          []string
-	Notes             []string
-	VisualizationFile string
-}
-
-// assertionView is one row of the assertions table.
+// assertionView is one row of the assertions table; Class is passed, failed or skipped.
 type assertionView struct {
 	Line   string
 	Text   string
-	Passed bool
+	Class  string
+	Word   string
 	Detail string
+}
+
+// Assertion outcomes as the page writes them (the row's class and its word).
+const (
+	assertPassed  = "passed"
+	assertFailed  = "failed"
+	assertSkipped = "skipped"
+)
+
+// assertionCounts counts the assertions by outcome.
+type assertionCounts struct {
+	Passed, Failed, Skipped int
 }
 
 // figureView is one figure with its image files.
@@ -52,43 +66,6 @@ type figureView struct {
 	SVG   string
 }
 
-// stepView is one slide: a caption and a log table per node.
-type stepView struct {
-	Number  int
-	At      string
-	Caption string
-	Tables  []logTableView
-}
-
-// logTableView is one node's log table in a slide.
-type logTableView struct {
-	Name   string
-	Role   string
-	Term   uint64
-	Commit uint64
-	Leader bool
-	Rows   []logRowView
-}
-
-// logRowView is one row of a log table; Class is committed, uncommitted or
-// empty (padding so the tables of a slide line up).
-type logRowView struct {
-	Index string
-	Text  string
-	Term  string
-	Class string
-}
-
-// CSS classes of log rows.
-const (
-	classCommitted   = "committed"
-	classUncommitted = "uncommitted"
-	classEmpty       = "empty"
-)
-
-// minSlideRows is the least number of rows a slide table shows, as in the talk.
-const minSlideRows = 3
-
 // buildPage turns a validated run and its figures into the page view.
 func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView {
 	v := pageView{
@@ -97,16 +74,17 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		Seed:          strconv.FormatInt(run.Seed, 10),
 		TraceHash:     run.TraceHash,
 		ReplayCommand: run.ReplayCommand,
-		Duration:      formatSeconds(end),
-		Verdict: verdictView{
-			Linearizable:      run.Verdict.Linearizable,
-			Summary:           run.Verdict.Summary,
-			Problems:          run.Verdict.Problems,
-			Notes:             run.Verdict.Notes,
-			VisualizationFile: run.Verdict.VisualizationFile,
-		},
-		Figures:   figures,
-		Narrative: run.Narrative,
+		Clock:         clockName(run.WallTime),
+		Server:        run.Server,
+		NoLogs:        run.NoLogs,
+		Duration:      human.Seconds(end),
+		Verdict:       run.Verdict,
+		Figures:       figures,
+		Narrative:     strings.Join(run.Narrative, "\n"),
+		Parent:        run.Parent,
+	}
+	if v.Server == "" {
+		v.Server = "the simulator"
 	}
 	if v.Title == "" {
 		v.Title = "Lab run, seed " + v.Seed
@@ -126,60 +104,38 @@ func buildPage(run Run, lanes []lane, end int64, figures []figureView) pageView 
 		}
 	}
 	for _, a := range run.Assertions {
-		v.Assertions = append(v.Assertions, assertionView{
-			Line: strconv.Itoa(a.Line), Text: a.Text, Passed: a.Passed, Detail: a.Detail,
-		})
-		if a.Passed {
-			v.AssertPassed++
+		av := assertionView{Line: strconv.Itoa(a.Line), Text: a.Text, Detail: a.Detail}
+		if a.Line <= 0 {
+			av.Line = ""
 		}
+		switch {
+		case a.Skipped:
+			av.Class, av.Word = assertSkipped, "skipped"
+			v.Asserted.Skipped++
+		case a.Passed:
+			av.Class, av.Word = assertPassed, "passed"
+			v.Asserted.Passed++
+		default:
+			av.Class, av.Word = assertFailed, "FAILED"
+			v.Asserted.Failed++
+		}
+		v.Assertions = append(v.Assertions, av)
 	}
+	v.Outcome = buildOutcome(run, v.Asserted, v.Assertions)
 	names := make(map[uint64]string, len(lanes))
 	for _, l := range lanes {
 		names[l.id] = l.name
 	}
 	for i, st := range run.Steps {
-		v.Steps = append(v.Steps, buildStep(i+1, st, names))
+		v.Steps = append(v.Steps, buildStep(i+1, st, names, run.Faults, run.NoLogs))
 	}
 	return v
 }
 
-// buildStep lays out one slide, padding every table to the same height.
-func buildStep(number int, st Step, names map[uint64]string) stepView {
-	rows := minSlideRows
-	for _, l := range st.Logs {
-		rows = max(rows, len(l.Entries))
+// clockName is what the report calls the run's clock.
+func clockName(wall bool) string {
+	if wall {
+		return "Wall time"
 	}
-	sv := stepView{Number: number, At: formatSeconds(st.At), Caption: st.Caption}
-	for _, l := range st.Logs {
-		name := l.Name
-		if name == "" {
-			name = names[l.Node]
-		}
-		t := logTableView{
-			Name: name, Role: l.Role, Term: l.Term, Commit: l.Commit,
-			Leader: l.Role == RoleLeader,
-		}
-		for _, e := range l.Entries {
-			class := classUncommitted
-			if e.Committed {
-				class = classCommitted
-			}
-			t.Rows = append(t.Rows, logRowView{
-				Index: strconv.FormatUint(e.Index, 10),
-				Text:  strconv.Quote(e.Text),
-				Term:  "t" + strconv.FormatUint(e.Term, 10),
-				Class: class,
-			})
-		}
-		for len(t.Rows) < rows {
-			t.Rows = append(t.Rows, logRowView{Class: classEmpty})
-		}
-		sv.Tables = append(sv.Tables, t)
-	}
-	return sv
-}
-
-// formatSeconds writes virtual nanoseconds as seconds with millisecond precision.
-func formatSeconds(ns int64) string {
-	return fmt.Sprintf("%.3f s", seconds(ns))
+	return "Virtual time"
 }

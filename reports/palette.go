@@ -19,7 +19,7 @@ func roleColor(role string) color.Color {
 	case RoleDown:
 		return color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff}
 	case RolePaused:
-		return color.NRGBA{R: 0xce, G: 0x93, B: 0xd8, A: 0xff}
+		return color.NRGBA{R: 0x5e, G: 0x35, B: 0xb1, A: 0xff}
 	}
 	return color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
 }

@@ -1,7 +1,8 @@
 package reports
 
 // Run is everything a report shows about one lab run; the lab fills it in.
-// Times are virtual nanoseconds since the start of the run.
+// Times are nanoseconds since the start of the run: virtual time in the
+// simulator, wall-clock time when WallTime is set (real processes).
 type Run struct {
 	// Title is the report heading, e.g. the scenario name.
 	Title string
@@ -29,6 +30,30 @@ type Run struct {
 	Verdict Verdict
 	// Assertions are the story's assertions with their outcome.
 	Assertions []Assertion
+	// Failed is the lab's own verdict that the run failed for a reason the
+	// assertions and the verdict may not show (an end-of-story check, a Raft
+	// invariant the monitor saw broken). A failed assertion or a history that
+	// is not linearizable fails the run whether Failed is set or not.
+	Failed bool
+	// Server says what ran the story ("" for the simulator, which the page
+	// then names).
+	Server string
+	// WallTime marks a run on real processes: its times are wall-clock time
+	// since the story began, not virtual time, and the page and figures say so.
+	WallTime bool
+	// NoLogs marks a run whose nodes' logs could not be seen (real processes):
+	// the slides show roles, terms and commit indexes, say so, and draw no log
+	// tables.
+	NoLogs bool
+	// Parent, when set, links the page one level up (a sweep's page from one
+	// of its seeds), relative to the report directory.
+	Parent Link
+}
+
+// Link is a hyperlink: the text shown and where it goes.
+type Link struct {
+	Text string
+	Href string
 }
 
 // NodeInfo names one cluster member.
@@ -85,15 +110,18 @@ type OpPoint struct {
 	Outcome string
 }
 
-// Step is a slide-like snapshot of every node's log at one moment.
+// Step is a slide-like snapshot of every node's log at one moment: At is
+// when the step ended, Events what happened during it (one line each).
 type Step struct {
 	At      int64
 	Caption string
+	Events  []string
 	Logs    []NodeLog
 }
 
 // NodeLog is one node's log as shown in a Step. Name may be "" (the name
-// from Run.Nodes is used) and so may Role (not shown).
+// from Run.Nodes is used) and so may Role (not shown). Commit is the node's
+// Raft commit index.
 type NodeLog struct {
 	Node    uint64
 	Name    string
@@ -103,9 +131,14 @@ type NodeLog struct {
 	Entries []LogCell
 }
 
-// LogCell is one log entry as shown in a Step table.
+// LogCell is one log entry as shown in a Step table. Index is the entry's
+// row: its position among the node's user entries, as the slides number
+// them. RaftIndex is its index in the Raft log, which also counts the
+// leaders' no-op and membership entries (0 when unknown). Term is the term
+// the entry was created in (0 when unknown).
 type LogCell struct {
 	Index, Term uint64
+	RaftIndex   uint64
 	Text        string
 	Committed   bool
 }
@@ -113,8 +146,11 @@ type LogCell struct {
 // Verdict is the outcome of the linearizability check.
 type Verdict struct {
 	Linearizable bool
-	Summary      string
-	Problems     []string
+	// NotChecked says the history was not checked at all (Summary says why);
+	// Linearizable is then ignored.
+	NotChecked bool
+	Summary    string
+	Problems   []string
 	// Notes are facts that are not violations (stale local reads, which etcd allows).
 	Notes []string
 	// VisualizationFile is porcupine's HTML visualisation, relative to the
@@ -122,12 +158,16 @@ type Verdict struct {
 	VisualizationFile string
 }
 
-// Assertion is one assertion of a story and whether it held.
+// Assertion is one assertion of a story and whether it held. A skipped
+// assertion (one the lab could not check, e.g. a log on real processes)
+// neither passed nor failed: Skipped is set, Passed is ignored and Detail
+// says why.
 type Assertion struct {
-	Line   int
-	Text   string
-	Passed bool
-	Detail string
+	Line    int
+	Text    string
+	Passed  bool
+	Skipped bool
+	Detail  string
 }
 
 // Files are the paths Write produced.

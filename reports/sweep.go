@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // SweepRow is one seed of a sweep.
@@ -29,17 +31,31 @@ type Sweep struct {
 	// succeeds when at least one seed found it.
 	KnownBug bool
 	Rows     []SweepRow
+	// OpsChecked and Wall (ns) are totals the rows do not carry; zero when not known.
+	OpsChecked int
+	Wall       int64
 }
 
-// sweepView is what the sweep page is rendered from.
+// sweepView is what the sweep page is rendered from: the verdict, the totals, the failed seeds
+// first and the passing ones folded away.
 type sweepView struct {
 	Title    string
-	Passed   int
+	Summary  string
 	KnownBug bool
-	// Found is how many seeds found the known bug; Success whether the sweep did what it is for.
-	Found   int
-	Success bool
-	Rows    []sweepRowView
+	Success  bool
+	Totals   []sweepTotal
+	Failed   []sweepRowView
+	Passed   []sweepRowView
+	// FailedHeading and PassedHeading name the two tables ("3 failed seeds", "seeds that found the
+	// bug", ...).
+	FailedHeading string
+	PassedHeading string
+	Empty         bool
+}
+
+// sweepTotal is one cell of the totals row.
+type sweepTotal struct {
+	Name, Value string
 }
 
 // sweepRowView is one table row of the sweep page.
@@ -62,34 +78,58 @@ func WriteSweep(dir string, title string, rows []SweepRow) (string, error) {
 }
 
 // WriteSweepPage is WriteSweep for any sweep, a known-bug sweep included: its page says "known bug
-// found in X of N seeds", green when X > 0, and marks each seed that found the bug.
+// found in X of N seeds", green when X > 0, and marks each seed that found the bug. The page puts
+// the totals first, then the seeds that failed (or found the bug), then the others folded away.
 func WriteSweepPage(dir string, sw Sweep) (string, error) {
-	v := sweepView{Title: sw.Title, KnownBug: sw.KnownBug}
+	v := sweepView{Title: sw.Title, KnownBug: sw.KnownBug, Empty: len(sw.Rows) == 0}
 	if v.Title == "" {
 		v.Title = "Seed sweep"
 	}
-	rows := sw.Rows
-	for i, r := range rows {
+	ops, virtual := 0, 0.0
+	for i, r := range sw.Rows {
 		if err := checkRelativeLink(r.Dir); err != nil {
 			return "", fmt.Errorf("%w: sweep row %d (seed %d): %w", ErrInvalidRun, i, r.Seed, err)
 		}
-		v.Rows = append(v.Rows, sweepRowView{
+		row := sweepRowView{
 			Seed:           strconv.FormatInt(r.Seed, 10),
 			Passed:         r.Passed,
 			Ops:            r.Ops,
-			VirtualSeconds: strconv.FormatFloat(r.VirtualSeconds, 'f', 3, 64),
+			VirtualSeconds: human.Seconds(int64(r.VirtualSeconds * 1e9)),
 			Link:           runLink(r.Dir),
 			Replay:         r.Replay,
 			Problems:       r.Problems,
-		})
-		if r.Passed {
-			v.Passed++
 		}
+		if r.Passed {
+			v.Passed = append(v.Passed, row)
+		} else {
+			v.Failed = append(v.Failed, row)
+		}
+		ops += r.Ops
+		virtual += r.VirtualSeconds
 	}
-	v.Found = len(v.Rows) - v.Passed
-	v.Success = v.Passed == len(v.Rows)
+	runs := len(sw.Rows)
+	v.Success = len(v.Failed) == 0
+	v.Summary = fmt.Sprintf("%d of %s passed", len(v.Passed), human.Count(runs, "seed"))
+	v.FailedHeading = "Failed seeds (" + strconv.Itoa(len(v.Failed)) + ")"
+	v.PassedHeading = human.Count(len(v.Passed), "seed") + " passed"
 	if v.KnownBug {
-		v.Success = v.Found > 0
+		v.Success = len(v.Failed) > 0
+		v.Summary = fmt.Sprintf("known bug found in %d of %s", len(v.Failed), human.Count(runs, "seed"))
+		v.FailedHeading = "Seeds that found the bug (" + strconv.Itoa(len(v.Failed)) + ")"
+		v.PassedHeading = human.Count(len(v.Passed), "seed") + " did not find the bug"
+	}
+	v.Totals = []sweepTotal{
+		{"seeds", strconv.Itoa(runs)},
+		{"passed", strconv.Itoa(len(v.Passed))},
+		{"failed", strconv.Itoa(len(v.Failed))},
+		{"operations", strconv.Itoa(ops)},
+	}
+	if sw.OpsChecked > 0 {
+		v.Totals = append(v.Totals, sweepTotal{"operations checked", strconv.Itoa(sw.OpsChecked)})
+	}
+	v.Totals = append(v.Totals, sweepTotal{"virtual time", human.Seconds(int64(virtual * 1e9))})
+	if sw.Wall > 0 {
+		v.Totals = append(v.Totals, sweepTotal{"wall time", human.Seconds(sw.Wall)})
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("reports: create %s: %w", dir, err)

@@ -33,7 +33,12 @@ func TestWriteSweepLinksEveryRunReport(t *testing.T) {
 	page := readFile(t, out)
 
 	requireLinksResolve(t, dir, page)
-	links := linksOf(page)
+	var links []string
+	for _, l := range linksOf(page) {
+		if l != HomeLink {
+			links = append(links, l)
+		}
+	}
 	assert.Len(t, links, 2, "one link per row with a report dir")
 	assert.Contains(t, links, "seed-1/index.html")
 	assert.Contains(t, links, "runs/seed-2/index.html")
@@ -51,7 +56,9 @@ func TestWriteSweepAllPassedIsGreen(t *testing.T) {
 	out, err := WriteSweep(t.TempDir(), "", []SweepRow{{Seed: 9, Passed: true}})
 	require.NoError(t, err)
 	page := readFile(t, out)
-	assert.Contains(t, page, `<div class="verdict pass" id="summary">1 of 1 seeds passed</div>`)
+	assert.Contains(t, page, `<div class="verdict pass" id="summary">1 of 1 seed passed</div>`)
+	assert.Contains(t, page, `<p class="none">No seed failed.</p>`)
+	assert.Contains(t, page, `<details id="passed-seeds" open>`, "with nothing failed, the passing seeds are shown")
 	assert.Contains(t, page, "<title>Seed sweep</title>", "default title")
 }
 
@@ -61,7 +68,7 @@ func TestWriteSweepWithoutRows(t *testing.T) {
 	require.NoError(t, err)
 	page := readFile(t, out)
 	assert.Contains(t, page, "<p>No runs.</p>")
-	assert.Empty(t, linksOf(page))
+	assert.Equal(t, []string{HomeLink}, linksOf(page))
 }
 
 func TestWriteSweepRejectsLinksOutsideTheSweep(t *testing.T) {
@@ -103,5 +110,37 @@ func TestKnownBugSweepPageSaysFound(t *testing.T) {
 
 	out, err = WriteSweepPage(t.TempDir(), Sweep{KnownBug: true, Rows: []SweepRow{{Seed: 1, Passed: true}}})
 	require.NoError(t, err)
-	assert.Contains(t, readFile(t, out), `<div class="verdict fail" id="summary">known bug found in 0 of 1 seeds</div>`)
+	assert.Contains(t, readFile(t, out), `<div class="verdict fail" id="summary">known bug found in 0 of 1 seed</div>`)
+}
+
+// TestWriteSweepPageShowsTotalsAndFailuresFirst: a long sweep reads from the top: the totals, then
+// the failed seeds, then the passing ones folded away.
+func TestWriteSweepPageShowsTotalsAndFailuresFirst(t *testing.T) {
+	var rows []SweepRow
+	for seed := int64(1); seed <= 200; seed++ {
+		r := SweepRow{Seed: seed, Passed: seed != 17 && seed != 150, Ops: 10, VirtualSeconds: 1.5, Replay: "replay"}
+		if !r.Passed {
+			r.Problems = []string{"at 3.087 s: state-machine safety"}
+		}
+		rows = append(rows, r)
+	}
+	out, err := WriteSweepPage(t.TempDir(), Sweep{Title: "sweep chaos-standard, seeds 1..200", Rows: rows,
+		OpsChecked: 1990, Wall: 121_000_000_000})
+	require.NoError(t, err)
+	page := readFile(t, out)
+
+	assert.Contains(t, page, `<div class="verdict fail" id="summary">198 of 200 seeds passed</div>`)
+	assert.Contains(t, page, "<tr><th>seeds</th><th>passed</th><th>failed</th><th>operations</th><th>operations checked</th><th>virtual time</th><th>wall time</th></tr>\n"+
+		"<tr><td>200</td><td>198</td><td>2</td><td>2000</td><td>1990</td><td>300.000 s</td><td>121.000 s</td></tr>")
+	failed := strings.Index(page, `<h2 id="failed-heading">Failed seeds (2)</h2>`)
+	passed := strings.Index(page, `<details id="passed-seeds">`)
+	require.Positive(t, failed)
+	require.Positive(t, passed, "the passing seeds are folded away when some failed")
+	assert.Less(t, failed, passed)
+	before := page[failed:passed]
+	assert.Equal(t, 2, strings.Count(before, `<tr class="failed">`), "the failures come first")
+	assert.Less(t, strings.Index(before, "<td>17</td>"), strings.Index(before, "<td>150</td>"))
+	assert.Equal(t, 198, strings.Count(page[passed:], `<tr class="passed">`))
+	assert.Contains(t, page, "<summary>198 seeds passed</summary>")
+	assert.Contains(t, page, "<td>1.500 s</td>", "virtual time per seed in seconds")
 }

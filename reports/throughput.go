@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -29,11 +28,12 @@ func bucketWidth(end int64) int64 {
 }
 
 // throughputSeries counts ok ops by return time in buckets of width ns
-// covering [0, end] and converts each count to ops per virtual second, one
-// point per bucket start plus a closing point at end. A last bucket cut
-// short by end is divided by its real length.
+// covering [0, end] and converts each count to ops per second, one point per
+// bucket start plus a closing point at end. A last bucket cut short by end
+// is merged into the bucket before it, so a few operations in a sliver of
+// time at the end do not show as a spike.
 func throughputSeries(ops []OpPoint, end, width int64) plotter.XYs {
-	n := max(1, int((end+width-1)/width))
+	n := max(1, int(end/width)) // full buckets; the last one also takes the remainder
 	counts := make([]int, n)
 	for _, op := range ops {
 		if op.Outcome != OutcomeOK || op.Return < 0 {
@@ -44,9 +44,9 @@ func throughputSeries(ops []OpPoint, end, width int64) plotter.XYs {
 	pts := make(plotter.XYs, 0, n+1)
 	for i, c := range counts {
 		start := int64(i) * width
-		span := min(width, end-start)
-		if span <= 0 {
-			span = width
+		span := width
+		if i == n-1 {
+			span = max(end-start, 1)
 		}
 		pts = append(pts, plotter.XY{X: seconds(start), Y: float64(c) / seconds(span)})
 	}
@@ -55,13 +55,17 @@ func throughputSeries(ops []OpPoint, end, width int64) plotter.XYs {
 	return pts
 }
 
-// throughputPlot draws completed ok operations per virtual second.
-func throughputPlot(ops []OpPoint, end int64) (*plot.Plot, error) {
-	p := newTimePlot("Throughput (ok operations)", "ops per virtual second")
+// throughputFigure draws completed ok operations per second.
+func throughputFigure(ops []OpPoint, end int64, wall bool) (figure, error) {
+	yLabel := "ok operations per virtual second"
+	if wall {
+		yLabel = "ok operations per second"
+	}
+	p := newTimePlot("Throughput (ok operations)", yLabel, wall)
 	width := bucketWidth(end)
 	line, err := plotter.NewLine(throughputSeries(ops, end, width))
 	if err != nil {
-		return nil, err
+		return figure{}, err
 	}
 	line.StepStyle = plotter.PostStep
 	line.Color = okColor
@@ -72,6 +76,7 @@ func throughputPlot(ops []OpPoint, end int64) (*plot.Plot, error) {
 	}
 	fixXRange(p, end)
 	p.Y.Min = 0
+	p.Y.Tick.Marker = readableTicks{}
 	padTop(p, headroomFraction)
-	return p, nil
+	return plotFigure(FigureThroughput, p, nil), nil
 }

@@ -13,15 +13,28 @@ import (
 const (
 	laneHalfHeight   = 0.35
 	faultLabelRow    = 0.22 // above the top lane; a second row sits one step higher
-	faultLabelStep   = 0.3
-	roleLegendOffset = 0.85
-	timelineHeadroom = 1.05
+	faultLabelStep   = 0.32
+	timelineHeadroom = 0.85
 )
+
+// timelineFigure is the timeline with a key of the role colours under its title.
+func timelineFigure(run Run, lanes []lane, end int64) figure {
+	key := make([]keyEntry, 0, len(roleOrder)+1)
+	for _, role := range roleOrder {
+		key = append(key, keyEntry{label: role, thumb: swatch{fill: roleColor(role)}})
+	}
+	if len(run.Faults) > 0 {
+		key = append(key, keyEntry{label: "fault window", thumb: swatch{fill: faultShade}})
+	}
+	return plotFigure(FigureTimeline, timelinePlot(run, lanes, end), key)
+}
 
 // timelinePlot draws one lane per node coloured by role, with the term
 // written where it changes and the fault windows shaded and labelled.
+// Faults are shaded behind the lanes, so a lane keeps its role's colour
+// and the shading shows between the lanes.
 func timelinePlot(run Run, lanes []lane, end int64) *plot.Plot {
-	p := newTimePlot("Roles and terms per node", "")
+	p := newTimePlot("Roles and terms per node", "", run.WallTime)
 	if len(lanes) == 0 {
 		p.HideY()
 		addNote(p, "no nodes")
@@ -58,10 +71,11 @@ func (t timeline) laneY(i int) float64 { return float64(len(t.lanes) - 1 - i) }
 func (t timeline) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	small := p.Y.Tick.Label
-	small.Font.Size = 8
+	small.Font.Size = annotationFontSize
 	small.XAlign = text.XLeft
 	small.YAlign = text.YCenter
 
+	t.shadeFaults(c, trX, trY)
 	for _, s := range t.segs {
 		y := t.laneY(s.lane)
 		pts := rect(trX(seconds(s.start)), trY(y-laneHalfHeight), trX(seconds(s.end)), trY(y+laneHalfHeight))
@@ -69,20 +83,27 @@ func (t timeline) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	t.drawFaults(c, trX, trY, small)
 	t.drawTerms(c, trX, trY, small)
-	t.drawLegend(c, trY, small)
 }
 
-// drawFaults shades each fault window over all lanes, outlines the lanes of
-// the affected nodes, and writes the label above the lanes.
+// shadeFaults shades each fault window over the height of all lanes.
+func (t timeline) shadeFaults(c draw.Canvas, trX, trY func(float64) vg.Length) {
+	top := float64(len(t.lanes)) - 0.5
+	for _, f := range t.faults {
+		x0, x1 := trX(seconds(f.Start)), trX(seconds(f.End))
+		c.FillPolygon(faultShade, c.ClipPolygonXY(rect(x0, trY(-0.5), x1, trY(top))))
+	}
+}
+
+// drawFaults outlines the lanes of the nodes each fault names and writes
+// its label above the lanes.
 func (t timeline) drawFaults(c draw.Canvas, trX, trY func(float64) vg.Length, sty text.Style) {
 	idx := laneIndex(t.lanes)
 	top := float64(len(t.lanes)) - 0.5
-	outline := draw.LineStyle{Color: faultOutline, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
+	outline := draw.LineStyle{Color: faultOutline, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}
 	sty.Color = faultOutline
 	rowEnd := []vg.Length{c.Min.X - 1, c.Min.X - 1}
 	for _, f := range t.faults {
 		x0, x1 := trX(seconds(f.Start)), trX(seconds(f.End))
-		c.FillPolygon(faultShade, c.ClipPolygonXY(rect(x0, trY(-0.5), x1, trY(top))))
 		for _, id := range f.Nodes {
 			y := t.laneY(idx[id])
 			box := rect(x0, trY(y-laneHalfHeight-0.08), x1, trY(y+laneHalfHeight+0.08))
@@ -122,18 +143,5 @@ func (t timeline) drawTerms(c draw.Canvas, trX, trY func(float64) vg.Length, sty
 		}
 		c.FillText(sty, pt, label)
 		lastEnd[s.lane] = pt.X + sty.Width(label) + vg.Points(2)
-	}
-}
-
-// drawLegend draws a one-line key of the role colours along the top.
-func (t timeline) drawLegend(c draw.Canvas, trY func(float64) vg.Length, sty text.Style) {
-	y := trY(float64(len(t.lanes)) - 0.5 + roleLegendOffset)
-	x := c.Min.X
-	box := vg.Points(8)
-	for _, role := range roleOrder {
-		c.FillPolygon(roleColor(role), rect(x, y-box/2, x+box, y+box/2))
-		x += box + vg.Points(3)
-		c.FillText(sty, vg.Point{X: x, Y: y}, role)
-		x += sty.Width(role) + vg.Points(10)
 	}
 }

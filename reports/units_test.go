@@ -125,11 +125,22 @@ func TestThroughputSeriesCountsOnlyOKOpsAtTheirReturn(t *testing.T) {
 	assert.InDelta(t, 4, total, 1e-9, "rate integrates back to the ok op count")
 }
 
-func TestThroughputSeriesShortLastBucketUsesItsRealLength(t *testing.T) {
+func TestThroughputSeriesMergesAShortLastBucketIntoThePreviousOne(t *testing.T) {
 	end := 250 * ms
 	pts := throughputSeries([]OpPoint{{Return: 240 * ms, Outcome: OutcomeOK}}, end, 100*ms)
-	require.Len(t, pts, 4)
-	assert.InDelta(t, 1/seconds(50*ms), pts[2].Y, 1e-9)
+	require.Len(t, pts, 3, "two buckets and the closing point")
+	assert.InDelta(t, 1/seconds(150*ms), pts[1].Y, 1e-9, "the last bucket runs from 100 ms to the end")
+
+	// A steady 100 ops per second stays flat to the end: no spike in a sliver of a bucket.
+	var ops []OpPoint
+	end = 1003 * ms
+	for at := 5 * ms; at <= end; at += 10 * ms {
+		ops = append(ops, OpPoint{Call: at - ms, Return: at, Outcome: OutcomeOK})
+	}
+	pts = throughputSeries(ops, end, 50*ms)
+	for _, pt := range pts[1:] {
+		assert.InDelta(t, 100, pt.Y, 8, "at %.3f s", pt.X)
+	}
 }
 
 func TestCheckRelativeLink(t *testing.T) {
@@ -172,10 +183,34 @@ func TestFixXRange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newTimePlot("x", "y")
+			p := newTimePlot("x", "y", false)
 			fixXRange(p, tt.end)
 			assert.Equal(t, 0.0, p.X.Min)
 			assert.InDelta(t, tt.wantMax, p.X.Max, 1e-12)
 		})
 	}
+}
+
+func TestLogAxisEndsOnOneTwoFiveSteps(t *testing.T) {
+	for _, c := range []struct{ v, below, above float64 }{
+		{0.013, 0.01, 0.02}, {1, 1, 1}, {3.7, 2, 5}, {103, 100, 200}, {2400, 2000, 5000}, {6000, 5000, 10000},
+	} {
+		assert.InDelta(t, c.below, stepAtOrBelow(c.v), c.below*1e-9, "below %v", c.v)
+		assert.InDelta(t, c.above, stepAtOrAbove(c.v), c.above*1e-9, "above %v", c.v)
+	}
+}
+
+func TestMillisTicksLabelDurations(t *testing.T) {
+	labels := func(lo, hi float64) []string {
+		var out []string
+		for _, tk := range (millisTicks{}).Ticks(lo, hi) {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return out
+	}
+	assert.Equal(t, []string{"0.01 ms", "0.1 ms", "1 ms", "10 ms", "100 ms", "1 s", "10 s"}, labels(0.01, 10000))
+	assert.Equal(t, []string{"2 ms", "10 ms", "100 ms", "1 s", "5 s"}, labels(2, 5000), "the ends are labelled")
+	assert.Equal(t, []string{"10 ms", "20 ms", "50 ms", "100 ms", "200 ms"}, labels(10, 200), "a narrow axis has 2 and 5 too")
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"gonum.org/v1/plot"
 )
 
 // IndexFile is the name of the report page inside a report directory.
@@ -48,7 +46,7 @@ func Write(dir string, run Run) (Files, error) {
 			return Files{}, err
 		}
 		files.Figures = append(files.Figures, paths...)
-		views = append(views, figureView{Title: f.plot.Title.Text, PNG: pngName(f.name), SVG: svgName(f.name)})
+		views = append(views, figureView{Title: f.title, PNG: pngName(f.name), SVG: svgName(f.name)})
 	}
 
 	page := buildPage(run, lanes, end, views)
@@ -67,21 +65,21 @@ func Write(dir string, run Run) (Files, error) {
 func buildFigures(run Run, lanes []lane, end int64) ([]figure, error) {
 	builders := []struct {
 		name  string
-		build func() (*plot.Plot, error)
+		build func() (figure, error)
 	}{
-		{FigureTimeline, func() (*plot.Plot, error) { return timelinePlot(run, lanes, end), nil }},
-		{FigureCommit, func() (*plot.Plot, error) { return commitPlot(run.Samples, lanes, end) }},
-		{FigureLatency, func() (*plot.Plot, error) { return latencyPlot(run.Ops, end) }},
-		{FigureLatencyHist, func() (*plot.Plot, error) { return latencyHistPlot(run.Ops, end) }},
-		{FigureThroughput, func() (*plot.Plot, error) { return throughputPlot(run.Ops, end) }},
+		{FigureTimeline, func() (figure, error) { return timelineFigure(run, lanes, end), nil }},
+		{FigureCommit, func() (figure, error) { return commitFigure(run, lanes, end) }},
+		{FigureLatency, func() (figure, error) { return latencyFigure(run.Ops, end, run.WallTime) }},
+		{FigureLatencyHist, func() (figure, error) { return latencyHistFigure(run.Ops, end) }},
+		{FigureThroughput, func() (figure, error) { return throughputFigure(run.Ops, end, run.WallTime) }},
 	}
 	figs := make([]figure, 0, len(builders))
 	for _, b := range builders {
-		p, err := b.build()
+		f, err := b.build()
 		if err != nil {
 			return nil, fmt.Errorf("reports: figure %s: %w", b.name, err)
 		}
-		figs = append(figs, figure{name: b.name, plot: p})
+		figs = append(figs, f)
 	}
 	return figs, nil
 }

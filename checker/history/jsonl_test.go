@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
@@ -101,16 +102,18 @@ func TestOpString(t *testing.T) {
 		op   Op
 		want string
 	}{
-		{Op{Client: 1, Kind: KindCAS, Key: "/a", Value: "b", PrevValue: "a", PrevIndex: 3, Call: 1, Return: 2, Outcome: OutcomeOK, Index: 9},
-			`client 1 cas /a="b" if value="a" if index=3 -> ok@9 [1,2]`},
-		{Op{Client: 2, Kind: KindGet, Key: "/a", Call: 3, Return: 4, Outcome: OutcomeOK, Found: true, Result: "x", Index: 2},
-			`client 2 get /a -> "x"@2 [3,4]`},
+		{Op{Client: 1, Kind: KindCAS, Key: "/a", Value: "b", PrevValue: "a", PrevIndex: 3, Call: 1_000_000, Return: 2_000_000, Outcome: OutcomeOK, Index: 9},
+			`client 1 cas /a="b" if value="a" if index=3 -> ok@9 [0.001 s to 0.002 s]`},
+		{Op{Client: 2, Kind: KindGet, Key: "/a", Call: 4_386_252_017, Return: 4_388_950_749, Outcome: OutcomeOK, Found: true, Result: "x", Index: 2},
+			`client 2 get /a -> "x"@2 [4.386 s to 4.389 s]`},
 		{Op{Client: 2, Kind: KindQGet, Key: "/a", Call: 3, Return: 4, Outcome: OutcomeOK},
-			`client 2 qget /a -> not found [3,4]`},
+			`client 2 qget /a -> not found [0.000 s to 0.000 s]`},
 		{Op{Client: 0, Kind: KindDelete, Key: "/a", Call: 3, Return: 4, Outcome: OutcomeFail, ErrorCode: 100},
-			`client 0 delete /a -> fail 100 [3,4]`},
+			`client 0 delete /a -> fail 100 [0.000 s to 0.000 s]`},
 		{Op{Client: 0, Kind: KindSet, Key: "/a", Value: "v", Call: 3, Return: 4, Outcome: OutcomeUnknown},
-			`client 0 set /a="v" -> unknown [3,4]`},
+			`client 0 set /a="v" -> unknown [0.000 s to 0.000 s]`},
+		{Op{Client: 0, Kind: KindSet, Key: "/a", Value: "v", Call: 1_159_851_606, Return: math.MaxInt64, Outcome: OutcomeUnknown},
+			`client 0 set /a="v" -> unknown [1.160 s, never returned]`},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.op.String())

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // Kind is the type of a client operation against the v2 key space.
@@ -171,7 +173,7 @@ func (o Op) String() string {
 	if o.PrevIndex != 0 {
 		req += fmt.Sprintf(" if index=%d", o.PrevIndex)
 	}
-	return fmt.Sprintf("client %d %s -> %s [%d,%d]", o.Client, req, o.ResultString(), o.Call, o.Return)
+	return fmt.Sprintf("client %d %s -> %s [%s]", o.Client, req, o.ResultString(), human.Interval(o.Call, o.Return))
 }
 
 // ttlString describes o's TTL or expiry clock: " ttl 3s (expires 1767225603000000000)",

@@ -1,66 +1,14 @@
 package main
 
 import (
-	"context"
-	"crypto/tls"
-	"io"
-	"log"
-	"log/slog"
-	"net"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/raftlab/raftlab/core/httpapi"
-	"github.com/raftlab/raftlab/core/node"
-	"github.com/raftlab/raftlab/core/server"
 )
 
-// newRealHarness runs kvctl against a real one-member cluster (server and v2 API) in-process,
-// serving https with serverTLS when it is not nil.
-func newRealHarness(t *testing.T, serverTLS *tls.Config) *harness {
-	t.Helper()
-	scheme := "http://"
-	if serverTLS != nil {
-		scheme = "https://"
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	peerURL := "http://" + ln.Addr().String()
-	hs := httptest.NewUnstartedServer(nil)
-	srv, err := server.Start(server.Config{
-		Name: "m", DataDir: t.TempDir(), PeerListener: ln, PeerURLs: []string{peerURL}, ClientURLs: []string{scheme + hs.Listener.Addr().String()},
-		InitialCluster: []node.Member{{Name: "m", PeerURLs: []string{peerURL}}}, Token: "kvctl-auth",
-		HeartbeatInterval: 10 * time.Millisecond, ElectionTimeout: 100 * time.Millisecond, NoSync: true,
-		Logger: slog.New(slog.DiscardHandler),
-	})
-	require.NoError(t, err)
-	hs.Config.Handler = httpapi.New(httpapi.Config{Backend: srv})
-	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // refused TLS handshakes are expected
-	if serverTLS != nil {
-		hs.TLS = serverTLS
-		hs.StartTLS()
-	} else {
-		hs.Start()
-	}
-	t.Cleanup(func() {
-		hs.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), testWait)
-		defer cancel()
-		_ = srv.Stop(ctx)
-	})
-	require.Eventually(t, func() bool { // the member has published its client URL
-		ms := srv.Status().Members
-		return len(ms) == 1 && len(ms[0].ClientURLs) == 1
-	}, testWait, 5*time.Millisecond)
-	return &harness{srv: hs, env: map[string]string{}}
-}
-
 func TestAuthCommands(t *testing.T) {
-	h := newRealHarness(t, nil)
+	h := newHarness(t)
 	steps := []struct {
 		stdin string
 		args  []string

@@ -5,14 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/raftlab/raftlab/cmd/kvctl/internal/fakeetcd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -45,52 +41,16 @@ func (h *harness) benchJSONRun(t *testing.T, args ...string) (benchReport, resul
 	return rep, r
 }
 
-// countingHandler counts requests per method before passing them on.
-type countingHandler struct {
-	next   http.Handler
-	mu     sync.Mutex
-	counts map[string]int
-	peers  map[string]bool
-}
-
-func newCountingHandler(next http.Handler) *countingHandler {
-	return &countingHandler{next: next, counts: map[string]int{}, peers: map[string]bool{}}
-}
-
-func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c.mu.Lock()
-	c.counts[r.Method]++
-	c.peers[r.RemoteAddr] = true
-	c.mu.Unlock()
-	c.next.ServeHTTP(w, r)
-}
-
-func (c *countingHandler) count(method string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.counts[method]
-}
-
-func (c *countingHandler) connections() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.peers)
-}
-
 func TestBenchPutSpreadsOverEndpointsWithKeepAlive(t *testing.T) {
-	h := newHarness(t)
-	first := newCountingHandler(h.fake.Handler())
-	second := newCountingHandler(h.fake.Handler())
-	srv1, srv2 := httptest.NewServer(first), httptest.NewServer(second)
-	defer srv1.Close()
-	defer srv2.Close()
-	h.fake.SetMembers([]fakeetcd.Member{{ID: memberID, Name: "default", PeerURLs: []string{"http://localhost:2380"}, ClientURLs: []string{srv1.URL, srv2.URL}}}, memberID)
-	before := h.fake.Index()
+	// The member serves three doors: the first for the sync, and it publishes the other two.
+	h := newClusterHarness(t, clusterSpec{doors: 3, advertise: func(_ int, doors []string) []string { return doors[1:] }})
+	first, second := h.cluster.members[0].doors[1], h.cluster.members[0].doors[2]
+	before := h.index(t)
 
 	r := h.run(t, "", "bench", "put", "--clients", "4", "--conns", "2", "--total", "200", "--val-size", "32", "--key-space", "50")
 	require.Equal(t, 0, r.code, r.stderr)
 
-	assert.Equal(t, before+200, h.fake.Index(), "every put was a write")
+	assert.Equal(t, before+200, h.index(t), "every put was a write")
 	assert.Equal(t, 200, first.count("PUT")+second.count("PUT"))
 	assert.Positive(t, first.count("PUT"), "the first endpoint got load")
 	assert.Positive(t, second.count("PUT"), "the second endpoint got load")
@@ -104,10 +64,10 @@ func TestBenchPutSpreadsOverEndpointsWithKeepAlive(t *testing.T) {
 	assert.NotContains(t, r.stdout, "Errors:")
 	assert.Regexp(t, `put: 200/200 ops, \d+ ops/s, 0 errors, [0-9.]+s\s+\n$`, r.stderr, "final progress line")
 
-	keys := strings.Fields(h.mustRun(t, "--no-sync", "--endpoints", srv1.URL, "ls", "/bench"))
+	keys := strings.Fields(h.mustRun(t, "--no-sync", "--endpoints", first.URL(), "ls", "/bench"))
 	require.NotEmpty(t, keys)
 	assert.LessOrEqual(t, len(keys), 50, "keys stay in --key-space")
-	got := h.mustRun(t, "--no-sync", "--endpoints", srv1.URL, "get", keys[0])
+	got := h.mustRun(t, "--no-sync", "--endpoints", first.URL(), "get", keys[0])
 	assert.Len(t, strings.TrimSuffix(got, "\n"), 32, "values have --val-size bytes")
 }
 
@@ -154,7 +114,7 @@ func TestBenchReads(t *testing.T) {
 
 func TestBenchCAS(t *testing.T) {
 	h := newHarness(t)
-	before := h.fake.Index()
+	before := h.index(t)
 	rep, r := h.benchJSONRun(t, "cas", "--prefill", "--key-space", "5", "--clients", "3", "--total", "60")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, uint64(60), rep.Answered)
@@ -162,7 +122,7 @@ func TestBenchCAS(t *testing.T) {
 	assert.Positive(t, rep.OK, "some swaps succeed")
 	assert.Positive(t, rep.Misses, "a client's first compare on a key fails (it does not know the index)")
 	assert.Equal(t, rep.Misses, rep.Refreshes, "every failed compare is followed by one refresh read")
-	assert.Equal(t, before+5+rep.OK, h.fake.Index(), "the prefill and each successful swap wrote once")
+	assert.Equal(t, before+5+rep.OK, h.index(t), "the prefill and each successful swap wrote once")
 	assert.NotEmpty(t, h.requestsMatching("PUT /v2/keys/bench/"), "swaps are PUTs")
 
 	var conditional, creates int
@@ -216,8 +176,7 @@ func TestBenchDurationAndRate(t *testing.T) {
 func TestBenchErrors(t *testing.T) {
 	t.Run("server errors", func(t *testing.T) {
 		h := newHarness(t)
-		h.fake.SetUnavailable(true)
-		r := h.run(t, "", "--no-sync", "bench", "put", "--total", "5", "--progress", "0")
+		r := h.runRaw(t, "", "--no-sync", "--endpoints", noLeaderStub(t).URL(), "bench", "put", "--total", "5", "--progress", "0")
 		assert.Equal(t, 1, r.code)
 		assert.Contains(t, r.stdout, "0 answered (0 ok, 0 not found or compare failed), 5 errors")
 		assert.Regexp(t, `HTTP 5\d\d: 5 \(first: PUT /v2/keys/bench/\d+\)`, r.stdout)
@@ -243,7 +202,7 @@ func TestBenchErrors(t *testing.T) {
 
 func TestBenchAuth(t *testing.T) {
 	h := newHarness(t)
-	h.fake.RequireAuth("root", "secret")
+	h.requireAuth(t, "secret")
 	r := h.run(t, "", "--no-sync", "bench", "put", "--total", "3", "--progress", "0")
 	assert.Equal(t, 1, r.code, "without credentials the writes are refused")
 	assert.Contains(t, r.stdout, "HTTP 401: 3")
@@ -276,7 +235,7 @@ func TestBenchBadArgs(t *testing.T) {
 			r := h.run(t, "", append([]string{"bench"}, tt.args...)...)
 			assert.Equal(t, 128, r.code)
 			assert.Contains(t, r.stderr, tt.want)
-			assert.Empty(t, h.fake.Requests(), "bad arguments send nothing")
+			assert.Empty(t, h.requests(), "bad arguments send nothing")
 		})
 	}
 	// A flag that does not parse is a usage error, as for every command: help and exit 1.
@@ -285,7 +244,7 @@ func TestBenchBadArgs(t *testing.T) {
 	assert.Equal(t, 1, r.code)
 	assert.Equal(t, "invalid value \"many\" for flag -clients: parse error\n", r.stderr)
 	assert.True(t, strings.HasPrefix(r.stdout, "Incorrect Usage: invalid value"), r.stdout)
-	assert.Empty(t, h.fake.Requests())
+	assert.Empty(t, h.requests())
 }
 
 func TestBenchPrefix(t *testing.T) {
@@ -305,18 +264,18 @@ func TestBenchInterruptedReportsWhatWasDone(t *testing.T) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	done := make(chan int, 1)
-	before := h.fake.Index()
+	before := h.index(t)
 	go func() {
 		done <- runContext(ctx, []string{"--endpoints", h.srv.URL, "-o", "json", "bench", "put", "--duration", "1m", "--progress", "0"},
 			strings.NewReader(""), &out, &errOut, h.getenv)
 	}()
-	require.Eventually(t, func() bool { return h.fake.Index() >= before+20 }, testWait, time.Millisecond, "no load")
+	require.Eventually(t, func() bool { return h.index(t) >= before+20 }, testWait, time.Millisecond, "no load")
 	cancel()
 	code := h.await(t, done, []string{"bench"})
 	assert.Equal(t, 0, code, errOut.String())
 	var rep benchReport
 	require.NoError(t, json.Unmarshal(out.Bytes(), &rep), out.String())
 	assert.True(t, rep.Interrupted)
-	assert.Equal(t, h.fake.Index()-before, rep.OK, "the report counts exactly the writes done")
+	assert.Equal(t, h.index(t)-before, rep.OK, "the report counts exactly the writes done")
 	assert.Less(t, rep.Seconds, 60.0)
 }

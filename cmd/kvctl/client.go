@@ -11,10 +11,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 // defaultDialTimeout bounds connection setup, as in etcdctl.
@@ -62,7 +61,7 @@ func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
 			fmt.Fprintf(cx.app.stderr, "etcd cluster has no published client endpoints.\n")
 			fmt.Fprintf(cx.app.stderr, "Try '--no-sync' if you want to access non-published client endpoints(%s).\n", strings.Join(c.Endpoints(), ","))
 			return nil, cx.app.fail(exitServerError, err), false
-		case err != nil && isConnectionError(err):
+		case err != nil && v2client.IsConnectionError(err):
 			return nil, cx.app.fail(exitBadConnection, err), false
 		}
 		// Any other sync failure is ignored, as etcdctl does: the command itself will report.
@@ -128,32 +127,6 @@ func (cx *cmdContext) httpClient() (*http.Client, error) {
 		tr.TLSClientConfig = cfg
 	}
 	return &http.Client{Transport: tr}, nil
-}
-
-// isConnectionError tells whether err means the cluster could not be reached at all (every
-// attempt failed to dial or read, or timed out), as etcdctl decides whether to exit with 2.
-func isConnectionError(err error) bool {
-	var ce *v2client.ClusterError
-	if errors.As(err, &ce) {
-		for _, e := range ce.Errors {
-			if !isConnectionError(e) {
-				return false
-			}
-		}
-		return len(ce.Errors) > 0
-	}
-	var op *net.OpError
-	if errors.As(err, &op) {
-		if op.Op == "dial" || op.Op == "read" {
-			return true
-		}
-		return isConnectionError(op.Err)
-	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // clusterDetail returns a cluster error's per-endpoint lines, or "" for other errors.

@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 func getCommand() *command {

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 func rmCommand() *command {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 func roleCommand() *command {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 func userCommand() *command {

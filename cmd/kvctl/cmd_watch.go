@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/exec"
 
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 func watchCommand() *command {

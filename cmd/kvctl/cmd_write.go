@@ -5,7 +5,7 @@ import (
 
 	"time"
 
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 func setCommand() *command {

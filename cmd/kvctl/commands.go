@@ -31,6 +31,7 @@ type cmdContext struct {
 // entry here.
 func commands() []*command {
 	return []*command{
+		backupCommand(),
 		clusterHealthCommand(),
 		mkCommand(),
 		mkdirCommand(),

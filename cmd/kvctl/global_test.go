@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/raftlab/raftlab/cmd/kvctl/internal/fakeetcd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +31,7 @@ func TestVersionAndHelp(t *testing.T) {
 	assert.Equal(t, "NAME:\n   kvctl member add - add a new member to the etcd cluster\n\nUSAGE:\n   kvctl member add <name> <peerURL>\n", r.stdout)
 	r = h.runRaw(t, "", "help", "nope")
 	assert.Equal(t, result{stderr: "No help topic for 'nope'\n", code: 3}, r)
-	assert.Empty(t, h.fake.Requests())
+	assert.Empty(t, h.requests())
 }
 
 func TestEndpointPrecedence(t *testing.T) {
@@ -63,23 +61,20 @@ func TestEndpointPrecedence(t *testing.T) {
 }
 
 func TestSyncUsesMembersClientURLs(t *testing.T) {
-	h := newHarness(t)
-	other := fakeetcd.New(100)
-	otherSrv := httptest.NewServer(other.Handler())
-	defer otherSrv.Close()
-	h.fake.SetMembers([]fakeetcd.Member{{ID: memberID, Name: "default", PeerURLs: []string{"http://localhost:2380"}, ClientURLs: []string{otherSrv.URL}}}, memberID)
+	// The member serves two doors and publishes only the second.
+	h := newClusterHarness(t, clusterSpec{doors: 2, advertise: func(_ int, doors []string) []string { return doors[1:] }})
+	other := h.cluster.members[0].doors[1]
 
 	h.mustRun(t, "set", "/synced", "yes")
-	assert.Equal(t, []string{"GET /v2/members"}, h.fake.Requests(), "only the sync goes to the endpoint given")
-	assert.Len(t, other.Requests(), 1, "the write goes to the member's client URL")
+	assert.Equal(t, []string{"GET /v2/members"}, h.requests(), "only the sync goes to the endpoint given")
+	assert.Equal(t, []string{"PUT /v2/keys/synced"}, other.Requests(), "the write goes to the member's client URL")
 
 	h.mustRun(t, "--no-sync", "set", "/direct", "yes")
-	assert.Equal(t, []string{"GET /v2/members", "PUT /v2/keys/direct"}, h.fake.Requests())
+	assert.Equal(t, []string{"GET /v2/members", "PUT /v2/keys/direct"}, h.requests())
 }
 
 func TestSyncWithNoPublishedClientURLs(t *testing.T) {
-	h := newHarness(t)
-	h.fake.SetMembers([]fakeetcd.Member{{ID: "1", PeerURLs: []string{"http://p:2380"}, ClientURLs: []string{}}}, "")
+	h := newClusterHarness(t, clusterSpec{advertise: func(int, []string) []string { return nil }})
 	r := h.run(t, "", "get", "/k")
 	assert.Equal(t, 4, r.code)
 	assert.Equal(t, "etcd cluster has no published client endpoints.\n"+
@@ -103,25 +98,22 @@ func TestUnreachableCluster(t *testing.T) {
 
 func TestMemberWithoutLeaderFailsOver(t *testing.T) {
 	h := newHarness(t)
-	sick := fakeetcd.New(0)
-	sick.SetUnavailable(true)
-	sickSrv := httptest.NewServer(sick.Handler())
-	defer sickSrv.Close()
+	sick := noLeaderStub(t)
 
-	r := h.runRaw(t, "", "--no-sync", "--endpoints", sickSrv.URL+","+h.srv.URL, "set", "/k", "v")
+	r := h.runRaw(t, "", "--no-sync", "--endpoints", sick.URL()+","+h.srv.URL, "set", "/k", "v")
 	assert.Equal(t, result{stdout: "v\n"}, r)
-	assert.Len(t, sick.Requests(), 1)
+	assert.Equal(t, []string{"PUT /v2/keys/k"}, sick.Requests())
 
-	r = h.runRaw(t, "", "--no-sync", "--endpoints", sickSrv.URL, "get", "/k")
+	r = h.runRaw(t, "", "--no-sync", "--endpoints", sick.URL(), "get", "/k")
 	assert.Equal(t, 4, r.code)
-	noLeader := "client: etcd member " + sickSrv.URL + " has no leader"
+	noLeader := "client: etcd member " + sick.URL() + " has no leader"
 	assert.Equal(t, "Error:  client: etcd cluster is unavailable or misconfigured; error #0: "+noLeader+"\n\nerror #0: "+noLeader+"\n\n", r.stderr)
 }
 
 func TestUsername(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun(t, "set", "/k", "v")
-	h.fake.RequireAuth("root", "secret")
+	h.requireAuth(t, "secret")
 
 	assert.Equal(t, result{stdout: "v\n"}, h.run(t, "", "--username", "root:secret", "get", "/k"))
 	assert.Equal(t, result{stdout: "v\n"}, h.run(t, "", "-u", "root:secret", "get", "/k"))
@@ -142,7 +134,7 @@ func TestDiscoverySRVIsRefused(t *testing.T) {
 	r := h.run(t, "", "-D", "example.com", "get", "/k")
 	assert.Equal(t, 128, r.code)
 	assert.Contains(t, r.stderr, "--discovery-srv is not supported")
-	assert.Empty(t, h.fake.Requests())
+	assert.Empty(t, h.requests())
 }
 
 func TestTotalTimeout(t *testing.T) {

@@ -4,41 +4,40 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/raftlab/raftlab/cmd/kvctl/internal/fakeetcd"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/stretchr/testify/require"
 )
 
 // testWait bounds every wait in these tests: a failure is reported, never hung.
 const testWait = 10 * time.Second
 
-// memberID is the fake single member's ID.
-const memberID = "8e9e05c52164694d"
-
-// harness is a fake one-member cluster and a way to run kvctl against it in-process.
+// harness runs kvctl in-process against a real cluster: by default (--endpoints) its first
+// member's first door.
 type harness struct {
-	fake *fakeetcd.Server
-	srv  *httptest.Server
-	env  map[string]string
+	cluster *testCluster
+	door    *door
+	srv     *httptest.Server
+	env     map[string]string
 }
 
+// newHarness starts a real one-member cluster.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	fake := fakeetcd.New(3)
-	srv := httptest.NewServer(fake.Handler())
-	t.Cleanup(func() {
-		// A watch still blocked in the fake (a failed test) would make srv.Close wait forever.
-		srv.CloseClientConnections()
-		srv.Close()
-	})
-	fake.SetMembers([]fakeetcd.Member{{ID: memberID, Name: "default", PeerURLs: []string{"http://localhost:2380"}, ClientURLs: []string{srv.URL}}}, memberID)
-	return &harness{fake: fake, srv: srv, env: map[string]string{}}
+	return newClusterHarness(t, clusterSpec{})
+}
+
+// newClusterHarness starts a real cluster as spec says.
+func newClusterHarness(t *testing.T, spec clusterSpec) *harness {
+	t.Helper()
+	c := startCluster(t, spec)
+	d := c.members[0].doors[0]
+	return &harness{cluster: c, door: d, srv: d.srv, env: map[string]string{}}
 }
 
 // result is one kvctl run's outcome.
@@ -47,7 +46,7 @@ type result struct {
 	code           int
 }
 
-// run runs kvctl with --endpoints pointing at the fake, then args.
+// run runs kvctl with --endpoints pointing at the harness's door, then args.
 func (h *harness) run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	return h.runRaw(t, stdin, append([]string{"--endpoints", h.srv.URL}, args...)...)
@@ -71,15 +70,46 @@ func (h *harness) mustRun(t *testing.T, args ...string) string {
 	return r.stdout
 }
 
-// requestsMatching lists the fake's requests that start with prefix.
+// index is the cluster's current etcd index.
+func (h *harness) index(t *testing.T) uint64 {
+	t.Helper()
+	return h.cluster.index(t)
+}
+
+// requests lists what the harness's door received.
+func (h *harness) requests() []string { return h.door.Requests() }
+
+// requestsMatching lists the door's requests that start with prefix.
 func (h *harness) requestsMatching(prefix string) []string {
 	var out []string
-	for _, r := range h.fake.Requests() {
+	for _, r := range h.requests() {
 		if strings.HasPrefix(r, prefix) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// admin is a client for the tests' own setup: it talks to the first member without going
+// through a recorded door.
+func (h *harness) admin(t *testing.T, username, password string) *v2client.Client {
+	t.Helper()
+	c, err := v2client.New([]string{h.cluster.members[0].admin.URL}, v2client.Options{Username: username, Password: password, HTTPClient: h.cluster.members[0].admin.Client()})
+	require.NoError(t, err)
+	return c
+}
+
+// requireAuth turns authentication on with a root user whose password is pass, and takes the
+// guest role's access away, so that anonymous requests are refused.
+func (h *harness) requireAuth(t *testing.T, pass string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testWait)
+	defer cancel()
+	anon := h.admin(t, "", "")
+	require.NoError(t, anon.AddUser(ctx, "root", pass))
+	require.NoError(t, anon.EnableAuth(ctx))
+	_, err := h.admin(t, "root", pass).RevokeRoleKV(ctx, "guest", []string{"/*"}, v2client.ReadWritePermission)
+	require.NoError(t, err)
 }
 
 // deadEndpoint returns a URL nobody listens on.
@@ -90,17 +120,6 @@ func deadEndpoint(t *testing.T) string {
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
 	return "http://" + addr
-}
-
-// healthServer serves only /health with a fixed answer.
-func healthServer(t *testing.T, status int, body string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
 }
 
 // watchedBuffer is a goroutine-safe writer that signals once its content holds a string n times.
@@ -175,7 +194,7 @@ func (h *harness) await(t *testing.T, done <-chan int, args []string) int {
 	}
 }
 
-// waitForWatches waits until the fake holds n registered live watches, failing the test if that
+// waitForWatches waits until the first member holds n registered live watches, failing the test if that
 // takes longer than testWait or if done reports the background run ended first.
 func (h *harness) waitForWatches(t *testing.T, n int, done <-chan result) {
 	t.Helper()
@@ -183,12 +202,12 @@ func (h *harness) waitForWatches(t *testing.T, n int, done <-chan result) {
 	defer deadline.Stop()
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
-	for h.fake.Waiting() < n {
+	for h.cluster.watchers() < uint64(n) {
 		select {
 		case r := <-done:
 			t.Fatalf("watch ended before registering: %+v", r)
 		case <-deadline.C:
-			t.Fatalf("%d watches never registered within %v (have %d)", n, testWait, h.fake.Waiting())
+			t.Fatalf("%d watches never registered within %v (have %d)", n, testWait, h.cluster.watchers())
 		case <-tick.C:
 		}
 	}

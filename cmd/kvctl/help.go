@@ -9,7 +9,7 @@ import (
 
 // Help is printed as etcdctl's CLI library (urfave/cli v1) prints it, so that kvctl's help and
 // usage errors read like etcdctl's, line for line. Only what is kvctl's own differs: its name,
-// its one-line description and its bench command (it has no backup command).
+// its one-line description and its bench command.
 
 const (
 	appDescription = "a simple command line client for raftlab and etcd (v2 API)"

@@ -27,10 +27,10 @@ func TestSwapWithValueFailure(t *testing.T) {
 		r := h.run(t, "", args...)
 		assert.Equal(t, 4, r.code, "%v", args)
 		assert.Empty(t, r.stdout)
-		assert.Equal(t, fmt.Sprintf("Error:  101: Compare failed ([two != one]) [%d]\n", h.fake.Index()), r.stderr)
+		assert.Equal(t, fmt.Sprintf("Error:  101: Compare failed ([two != one]) [%d]\n", h.index(t)), r.stderr)
 	}
 	assert.Equal(t, "three\n", h.mustRun(t, "set", "--swap-with-value", "one", "/foo", "three"))
-	idx := h.fake.Index()
+	idx := h.index(t)
 	assert.Equal(t, "four\n", h.mustRun(t, "set", "--swap-with-index", fmt.Sprint(idx), "/foo", "four"))
 	r := h.run(t, "", "set", "--swap-with-index", "1", "/foo", "five")
 	assert.Equal(t, 4, r.code)
@@ -42,7 +42,7 @@ func TestGetOutputFormats(t *testing.T) {
 	h.mustRun(t, "set", "/a/one", "first")
 	h.mustRun(t, "set", "/a/one", "two")
 	// The second set replaced the node, so both of its indexes are that write's.
-	created, modified := h.fake.Index(), h.fake.Index()
+	created, modified := h.index(t), h.index(t)
 	tests := []struct {
 		output string
 		want   string
@@ -65,7 +65,7 @@ func TestSetExtendedShowsPrevNode(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun(t, "set", "/k", "old")
 	out := h.mustRun(t, "-o", "extended", "set", "--ttl", "30", "/k", "new")
-	idx := h.fake.Index()
+	idx := h.index(t)
 	assert.Equal(t, fmt.Sprintf("Key: /k\nCreated-Index: %d\nModified-Index: %d\nPrevNode.Value: old\nTTL: 30\nIndex: %d\n\nnew\n", idx, idx, idx), out)
 }
 
@@ -77,7 +77,7 @@ func TestGetErrors(t *testing.T) {
 
 	for _, output := range []string{"simple", "json"} {
 		r = h.run(t, "", "-o", output, "get", "/nonexist")
-		assert.Equal(t, result{stderr: fmt.Sprintf("Error:  100: Key not found (/nonexist) [%d]\n", h.fake.Index()), code: 4}, r)
+		assert.Equal(t, result{stderr: fmt.Sprintf("Error:  100: Key not found (/nonexist) [%d]\n", h.index(t)), code: 4}, r)
 	}
 }
 
@@ -101,7 +101,7 @@ func TestLs(t *testing.T) {
 		want string
 	}{
 		{"sorted", []string{"ls", "--sort", "/d"}, "/d/a\n/d/b\n/d/sub\n"},
-		{"unsorted is the server's order", []string{"ls", "/d"}, "/d/sub\n/d/b\n/d/a\n"},
+		{"unsorted is the server's order", []string{"ls", "/d"}, "/d/a\n/d/b\n/d/sub\n"},
 		{"recursive", []string{"ls", "--sort", "-r", "/d"}, "/d/a\n/d/b\n/d/sub\n/d/sub/x\n"},
 		{"slash after dirs", []string{"ls", "--sort", "-p", "--recursive", "/d"}, "/d/a\n/d/b\n/d/sub/\n/d/sub/x\n"},
 		{"root by default", []string{"ls", "--sort"}, "/d\n/top\n"},
@@ -113,6 +113,11 @@ func TestLs(t *testing.T) {
 			assert.Equal(t, tt.want, h.mustRun(t, tt.args...))
 		})
 	}
+	lists := h.requestsMatching("GET /v2/keys/d?")
+	require.GreaterOrEqual(t, len(lists), 2)
+	assert.Equal(t, "GET /v2/keys/d?quorum=false&recursive=false&sorted=false", lists[1], "without --sort the server is not asked to sort")
+	assert.Equal(t, "GET /v2/keys/d?quorum=false&recursive=false&sorted=true", lists[0])
+
 	out := h.mustRun(t, "-o", "json", "ls", "--sort", "/d/sub")
 	assert.True(t, strings.HasPrefix(out, `{"action":"get","node":{"key":"/d/sub","dir":true,"value":"","nodes":[{"key":"/d/sub/x","value":"v","nodes":null,`), out)
 
@@ -122,18 +127,18 @@ func TestLs(t *testing.T) {
 
 	r := h.run(t, "", "ls", "/missing")
 	assert.Equal(t, 4, r.code)
-	assert.Equal(t, fmt.Sprintf("Error:  100: Key not found (/missing) [%d]\n", h.fake.Index()), r.stderr)
+	assert.Equal(t, fmt.Sprintf("Error:  100: Key not found (/missing) [%d]\n", h.index(t)), r.stderr)
 }
 
 func TestMk(t *testing.T) {
 	h := newHarness(t)
 	assert.Equal(t, "v\n", h.mustRun(t, "mk", "/new", "v"))
 	r := h.run(t, "", "mk", "/new", "again")
-	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  105: Key already exists (/new) [%d]\n", h.fake.Index()), code: 4}, r)
+	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  105: Key already exists (/new) [%d]\n", h.index(t)), code: 4}, r)
 	assert.Contains(t, h.requestsMatching("PUT /v2/keys/new"), "PUT /v2/keys/new?prevExist=false")
 
 	out := h.mustRun(t, "-o", "extended", "mk", "--in-order", "--ttl", "60", "/queue", "job")
-	idx := h.fake.Index()
+	idx := h.index(t)
 	assert.Equal(t, fmt.Sprintf("Key: /queue/%020d\nCreated-Index: %d\nModified-Index: %d\nTTL: 60\nIndex: %d\n\njob\n", idx, idx, idx, idx), out)
 	assert.Contains(t, h.requestsMatching("POST "), "POST /v2/keys/queue")
 }
@@ -142,7 +147,7 @@ func TestDirectoryCommands(t *testing.T) {
 	h := newHarness(t)
 	assert.Empty(t, h.mustRun(t, "mkdir", "/d1"))
 	r := h.run(t, "", "mkdir", "/d1")
-	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  105: Key already exists (/d1) [%d]\n", h.fake.Index()), code: 4}, r)
+	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  105: Key already exists (/d1) [%d]\n", h.index(t)), code: 4}, r)
 
 	assert.Empty(t, h.mustRun(t, "setdir", "/d2"))
 	assert.Contains(t, h.requestsMatching("PUT /v2/keys/d2"), "PUT /v2/keys/d2?dir=true")
@@ -150,7 +155,7 @@ func TestDirectoryCommands(t *testing.T) {
 	assert.Contains(t, h.requestsMatching("PUT /v2/keys/d2"), "PUT /v2/keys/d2?dir=true&prevExist=true")
 
 	out := h.mustRun(t, "-o", "json", "mkdir", "/d3")
-	idx := h.fake.Index()
+	idx := h.index(t)
 	assert.Equal(t, fmt.Sprintf(`{"action":"create","node":{"key":"/d3","dir":true,"value":"","nodes":null,"createdIndex":%d,"modifiedIndex":%d},"prevNode":null}`+"\n", idx, idx), out)
 
 	r = h.run(t, "", "updatedir", "/nodir")
@@ -161,7 +166,7 @@ func TestDirectoryCommands(t *testing.T) {
 func TestUpdate(t *testing.T) {
 	h := newHarness(t)
 	r := h.run(t, "", "update", "/u", "v")
-	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  100: Key not found (/u) [%d]\n", h.fake.Index()), code: 4}, r)
+	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  100: Key not found (/u) [%d]\n", h.index(t)), code: 4}, r)
 	h.mustRun(t, "set", "/u", "v1")
 	assert.Equal(t, "v2\n", h.mustRun(t, "update", "/u", "v2"))
 	assert.Contains(t, h.requestsMatching("PUT /v2/keys/u"), "PUT /v2/keys/u?prevExist=true")
@@ -174,16 +179,16 @@ func TestRm(t *testing.T) {
 
 	h.mustRun(t, "set", "/dir/x", "1")
 	r := h.run(t, "", "rm", "/dir")
-	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  102: Not a file (/dir) [%d]\n", h.fake.Index()), code: 4}, r)
+	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  102: Not a file (/dir) [%d]\n", h.index(t)), code: 4}, r)
 	r = h.run(t, "", "rm", "--dir", "/dir")
-	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  108: Directory not empty (/dir) [%d]\n", h.fake.Index()), code: 4}, r)
+	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  108: Directory not empty (/dir) [%d]\n", h.index(t)), code: 4}, r)
 	assert.Empty(t, h.mustRun(t, "rm", "/dir", "-r"))
 
 	h.mustRun(t, "set", "/c", "val")
 	r = h.run(t, "", "rm", "--with-value", "other", "/c")
-	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  101: Compare failed ([other != val]) [%d]\n", h.fake.Index()), code: 4}, r)
-	out := h.mustRun(t, "-o", "extended", "rm", "--with-index", fmt.Sprint(h.fake.Index()), "/c")
-	idx := h.fake.Index()
+	assert.Equal(t, result{stderr: fmt.Sprintf("Error:  101: Compare failed ([other != val]) [%d]\n", h.index(t)), code: 4}, r)
+	out := h.mustRun(t, "-o", "extended", "rm", "--with-index", fmt.Sprint(h.index(t)), "/c")
+	idx := h.index(t)
 	assert.Equal(t, fmt.Sprintf("Key: /c\nCreated-Index: %d\nModified-Index: %d\nPrevNode.Value: val\nTTL: 0\nIndex: %d\n\n\n", idx-1, idx, idx), out,
 		"compareAndDelete is not a delete: extended mode prints the (empty) value")
 
@@ -192,7 +197,7 @@ func TestRm(t *testing.T) {
 	assert.Contains(t, h.requestsMatching("DELETE /v2/keys/empty"), "DELETE /v2/keys/empty?dir=true")
 	h.mustRun(t, "mkdir", "/empty2")
 	out = h.mustRun(t, "-o", "extended", "rmdir", "/empty2")
-	idx = h.fake.Index()
+	idx = h.index(t)
 	assert.Equal(t, fmt.Sprintf("Key: /empty2\nCreated-Index: %d\nModified-Index: %d\nPrevNode.Value: \nTTL: 0\nIndex: %d\n", idx-1, idx, idx), out)
 }
 
@@ -214,7 +219,7 @@ func TestBadArguments(t *testing.T) {
 		r := h.run(t, "", cmd)
 		assert.Equal(t, result{stderr: "Error:  key required\n", code: 128}, r, cmd)
 	}
-	assert.Empty(t, h.fake.Requests(), "bad arguments are caught before any request")
+	assert.Empty(t, h.requests(), "bad arguments are caught before any request")
 
 	// A flag that does not parse: "Incorrect Usage" and the command's help on stdout, the
 	// error on stderr, exit 1, as etcdctl.

@@ -21,8 +21,8 @@ func TestTLSFlags(t *testing.T) {
 	require.NoError(t, err)
 	clientCert, err := ca.Issue("client")
 	require.NoError(t, err)
-	h := newRealHarness(t, &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientCAs: ca.Pool(),
-		ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12})
+	h := newClusterHarness(t, clusterSpec{tls: &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientCAs: ca.Pool(),
+		ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12}})
 
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {

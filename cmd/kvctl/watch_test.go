@@ -15,11 +15,11 @@ import (
 
 func TestWatchOnceFromHistory(t *testing.T) {
 	h := newHarness(t)
-	before := h.fake.Index()
+	before := h.index(t)
 	h.mustRun(t, "set", "/w/a", "1")
 	h.mustRun(t, "mkdir", "/w/sub")
 	h.mustRun(t, "set", "/w/b", "2")
-	current := h.fake.Index()
+	current := h.index(t)
 
 	tests := []struct {
 		name string
@@ -44,7 +44,7 @@ func TestWatchOnceFromHistory(t *testing.T) {
 
 func TestWatchForeverResumesAfterEachEvent(t *testing.T) {
 	h := newHarness(t)
-	before := h.fake.Index()
+	before := h.index(t)
 	h.mustRun(t, "set", "/f", "one")
 	h.mustRun(t, "set", "/f", "two")
 	r := h.runUntil(t, "\n", 2, "watch", "--forever", "--after-index", fmt.Sprint(before), "/f")
@@ -87,7 +87,7 @@ func TestExecWatch(t *testing.T) {
 		t.Skip("needs sh")
 	}
 	h := newHarness(t)
-	before := h.fake.Index()
+	before := h.index(t)
 	h.mustRun(t, "set", "/e/a", "va")
 	h.mustRun(t, "mkdir", "/e/d")
 	h.mustRun(t, "set", "/e/b", "vb")
@@ -113,12 +113,12 @@ func TestExecWatchBadArgs(t *testing.T) {
 		r := h.run(t, "", args...)
 		assert.Equal(t, result{stderr: "Error:  key and command to exec required\n", code: 128}, r, "%v", args)
 	}
-	assert.Empty(t, h.fake.Requests())
+	assert.Empty(t, h.requests())
 }
 
 func TestExecWatchCommandThatCannotStart(t *testing.T) {
 	h := newHarness(t)
-	before := h.fake.Index()
+	before := h.index(t)
 	h.mustRun(t, "set", "/k", "v")
 	r := h.run(t, "", "exec-watch", "--after-index", fmt.Sprint(before-1), "/k", "--", "/nonexistent/program")
 	assert.Equal(t, 1, r.code)

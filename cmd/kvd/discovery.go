@@ -2,18 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 // Discovery errors, with etcd's texts.
@@ -31,34 +30,27 @@ var (
 // discoveryMaxBackoffExp caps the retry backoff at 2^8 s, as etcd.
 const discoveryMaxBackoffExp = 8
 
+// v2KeyNotFound and v2NodeExist are the keys API's error codes discovery tells apart.
+const (
+	v2KeyNotFound = 100
+	v2NodeExist   = 105
+)
+
 // discoverer runs the etcd v2 discovery protocol (ETCD_V2_API.md §11) against a v2 keys endpoint:
 // the discovery URL's path is the registry directory D.
 type discoverer struct {
-	dirURL string // http://H:P/v2/keys/... without a trailing slash
-	id     uint64
-	value  string // name=peerURL[,name=peerURL...]
-	client *http.Client
-	log    *slog.Logger
+	discoveryURL string
+	id           uint64
+	value        string // name=peerURL[,name=peerURL...]
+	log          *slog.Logger
 	// backoffUnit is the first retry wait (1s in production; tests shorten it).
 	backoffUnit time.Duration
-}
 
-// v2Node and v2Response are the parts of the keys API answer discovery reads.
-type v2Node struct {
-	Key           string   `json:"key"`
-	Value         string   `json:"value"`
-	Dir           bool     `json:"dir"`
-	Nodes         []v2Node `json:"nodes"`
-	CreatedIndex  uint64   `json:"createdIndex"`
-	ModifiedIndex uint64   `json:"modifiedIndex"`
-}
-
-type v2Response struct {
-	Action    string  `json:"action"`
-	Node      *v2Node `json:"node"`
-	ErrorCode int     `json:"errorCode"`
-	Message   string  `json:"message"`
-	etcdIndex uint64
+	// client and dir are set by run: the discovery URL's host, and its path, by which etcd's
+	// discovery addresses the registry (a keys API path such as /v2/keys/_etcd/registry/T, or
+	// a discovery service's own path).
+	client *v2client.Client
+	dir    string
 }
 
 func newDiscoverer(discoveryURL string, id uint64, name string, peerURLs []string, log *slog.Logger) *discoverer {
@@ -68,15 +60,33 @@ func newDiscoverer(discoveryURL string, id uint64, name string, peerURLs []strin
 	}
 	slices.Sort(pairs)
 	return &discoverer{
-		dirURL: strings.TrimRight(discoveryURL, "/"), id: id, value: strings.Join(pairs, ","),
-		client: &http.Client{}, log: log, backoffUnit: time.Second,
+		discoveryURL: discoveryURL, id: id, value: strings.Join(pairs, ","),
+		log: log, backoffUnit: time.Second,
 	}
+}
+
+// connect splits the discovery URL into the client's endpoint and the registry's path.
+func (d *discoverer) connect() error {
+	u, err := url.Parse(d.discoveryURL)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%w: %q", errBadEndpoint, d.discoveryURL)
+	}
+	d.dir = strings.TrimRight(u.Path, "/")
+	endpoint := url.URL{Scheme: u.Scheme, Host: u.Host}
+	d.client, err = v2client.New([]string{endpoint.String()}, v2client.Options{KeysPrefix: "/"})
+	if err != nil {
+		return fmt.Errorf("%w: %w", errBadEndpoint, err)
+	}
+	return nil
 }
 
 func (d *discoverer) selfKey() string { return strconv.FormatUint(d.id, 16) }
 
 // run registers this member and returns the initial cluster: the first N registrations.
 func (d *discoverer) run(ctx context.Context) (string, error) {
+	if err := d.connect(); err != nil {
+		return "", err
+	}
 	size, err := d.size(ctx)
 	if err != nil {
 		return "", err
@@ -103,12 +113,12 @@ func (d *discoverer) run(ctx context.Context) (string, error) {
 		return "", err
 	}
 	for len(nodes) < size {
-		n, err := d.waitNext(ctx, index+1)
+		n, err := d.waitNext(ctx, index)
 		if err != nil {
 			return "", err
 		}
 		index = n.ModifiedIndex
-		if path.Base(n.Key) != "_config" && !slices.ContainsFunc(nodes, func(o v2Node) bool { return o.Key == n.Key }) {
+		if path.Base(n.Key) != "_config" && !slices.ContainsFunc(nodes, func(o *v2client.Node) bool { return o.Key == n.Key }) {
 			nodes = append(nodes, n)
 		}
 	}
@@ -116,7 +126,7 @@ func (d *discoverer) run(ctx context.Context) (string, error) {
 }
 
 // clusterFromNodes joins the registrations into an --initial-cluster value.
-func clusterFromNodes(nodes []v2Node) (string, error) {
+func clusterFromNodes(nodes []*v2client.Node) (string, error) {
 	values := make([]string, 0, len(nodes))
 	names := map[string]bool{}
 	for _, n := range nodes {
@@ -133,7 +143,7 @@ func clusterFromNodes(nodes []v2Node) (string, error) {
 }
 
 // checkFull refuses a member beyond the first size registrations.
-func (d *discoverer) checkFull(nodes []v2Node, size int) error {
+func (d *discoverer) checkFull(nodes []*v2client.Node, size int) error {
 	if len(nodes) < size {
 		return nil
 	}
@@ -146,15 +156,14 @@ func (d *discoverer) checkFull(nodes []v2Node, size int) error {
 }
 
 func (d *discoverer) size(ctx context.Context) (int, error) {
-	resp, err := d.do(ctx, http.MethodGet, d.dirURL+"/_config/size", nil)
-	if err != nil {
-		return 0, err
-	}
-	if resp.ErrorCode == 100 {
+	resp, err := retry(ctx, d, d.dir+"/_config/size", func(ctx context.Context) (*v2client.Response, error) {
+		return d.client.Get(ctx, d.dir+"/_config/size", v2client.GetOptions{})
+	})
+	if keyErrorCode(err) == v2KeyNotFound {
 		return 0, errSizeNotFound
 	}
-	if resp.Node == nil {
-		return 0, errBadEndpoint
+	if err != nil {
+		return 0, err
 	}
 	n, err := strconv.ParseUint(resp.Node.Value, 10, 31)
 	if err != nil || n == 0 {
@@ -165,22 +174,21 @@ func (d *discoverer) size(ctx context.Context) (int, error) {
 
 // members lists the registrations (children other than _config) by creation order, and the
 // registry's X-Etcd-Index.
-func (d *discoverer) members(ctx context.Context) ([]v2Node, uint64, error) {
-	resp, err := d.do(ctx, http.MethodGet, d.dirURL, nil)
+func (d *discoverer) members(ctx context.Context) ([]*v2client.Node, uint64, error) {
+	resp, err := retry(ctx, d, d.dir, func(ctx context.Context) (*v2client.Response, error) {
+		return d.client.Get(ctx, d.dir, v2client.GetOptions{})
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	if resp.Node == nil {
-		return nil, 0, fmt.Errorf("%w: %s", errBadEndpoint, resp.Message)
-	}
-	var out []v2Node
+	var out []*v2client.Node
 	for _, n := range resp.Node.Nodes {
 		if path.Base(n.Key) != "_config" {
 			out = append(out, n)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b v2Node) int { return cmpUint(a.CreatedIndex, b.CreatedIndex) })
-	return out, resp.etcdIndex, nil
+	slices.SortStableFunc(out, func(a, b *v2client.Node) int { return cmpUint(a.CreatedIndex, b.CreatedIndex) })
+	return out, resp.Index, nil
 }
 
 func cmpUint(a, b uint64) int {
@@ -195,56 +203,62 @@ func cmpUint(a, b uint64) int {
 
 // register creates D/<id> with this member's name=peerURL pairs; it returns the created index.
 func (d *discoverer) register(ctx context.Context) (uint64, error) {
-	form := url.Values{"value": {d.value}}
-	resp, err := d.do(ctx, http.MethodPut, d.dirURL+"/"+d.selfKey()+"?prevExist=false", form)
-	if err != nil {
-		return 0, err
-	}
-	if resp.ErrorCode == 105 {
+	key := d.dir + "/" + d.selfKey()
+	resp, err := retry(ctx, d, key, func(ctx context.Context) (*v2client.Response, error) {
+		return d.client.Create(ctx, key, d.value, 0)
+	})
+	if keyErrorCode(err) == v2NodeExist {
 		return 0, errDuplicateID
 	}
-	if resp.Node == nil || resp.ErrorCode != 0 {
-		return 0, fmt.Errorf("%w: register: %s", errBadEndpoint, resp.Message)
+	if err != nil {
+		return 0, fmt.Errorf("register: %w", err)
 	}
 	d.log.Info("registered with the discovery service", "key", resp.Node.Key, "value", d.value)
 	return resp.Node.CreatedIndex, nil
 }
 
+// waitOwnKey waits for the registration's own event, as etcd does before listing the registry.
 func (d *discoverer) waitOwnKey(ctx context.Context, created uint64) error {
-	u := fmt.Sprintf("%s/%s?wait=true&waitIndex=%d&recursive=false", d.dirURL, d.selfKey(), created)
-	resp, err := d.do(ctx, http.MethodGet, u, nil)
+	key := d.dir + "/" + d.selfKey()
+	_, err := retry(ctx, d, key, func(ctx context.Context) (*v2client.Response, error) {
+		return d.client.Watch(key, v2client.WatchOptions{AfterIndex: created - 1}).Next(ctx)
+	})
 	if err != nil {
-		return err
-	}
-	if resp.Node == nil {
-		return fmt.Errorf("%w: wait for own key: %s", errBadEndpoint, resp.Message)
+		return fmt.Errorf("wait for own key: %w", err)
 	}
 	return nil
 }
 
-// waitNext waits for the next change under D from index on.
-func (d *discoverer) waitNext(ctx context.Context, index uint64) (v2Node, error) {
-	u := fmt.Sprintf("%s?wait=true&waitIndex=%d&recursive=true", d.dirURL, index)
-	resp, err := d.do(ctx, http.MethodGet, u, nil)
+// waitNext waits for the next change under D after index.
+func (d *discoverer) waitNext(ctx context.Context, index uint64) (*v2client.Node, error) {
+	resp, err := retry(ctx, d, d.dir, func(ctx context.Context) (*v2client.Response, error) {
+		return d.client.Watch(d.dir, v2client.WatchOptions{AfterIndex: index, Recursive: true}).Next(ctx)
+	})
 	if err != nil {
-		return v2Node{}, err
-	}
-	if resp.Node == nil {
-		return v2Node{}, fmt.Errorf("%w: watch: %s", errBadEndpoint, resp.Message)
+		return nil, fmt.Errorf("watch: %w", err)
 	}
 	d.log.Info("found peer in the discovery registry", "key", resp.Node.Key, "value", resp.Node.Value)
-	return *resp.Node, nil
+	return resp.Node, nil
 }
 
-// do sends one request, retrying connection failures with a 2^n s backoff (n capped at 8).
-func (d *discoverer) do(ctx context.Context, method, u string, form url.Values) (*v2Response, error) {
+// retry runs one registry request, retrying connection failures with a 2^n s backoff (n capped
+// at 8) as etcd does. Any other failure is final and an errBadEndpoint (a key error stays
+// reachable with errors.As as a *v2client.Error).
+func retry(ctx context.Context, d *discoverer, key string, call func(context.Context) (*v2client.Response, error)) (*v2client.Response, error) {
 	for attempt := 0; ; attempt++ {
-		resp, err := d.once(ctx, method, u, form)
-		if err == nil || !errors.Is(err, errConnectionRetry) {
-			return resp, err
+		resp, err := call(ctx)
+		switch {
+		case err == nil && resp.Node != nil:
+			return resp, nil
+		case err == nil:
+			return nil, fmt.Errorf("%w: %s answered no node", errBadEndpoint, key)
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("discovery: %w", ctx.Err())
+		case !v2client.IsConnectionError(err):
+			return nil, fmt.Errorf("%w: %s: %w", errBadEndpoint, key, err)
 		}
 		wait := d.backoffUnit << min(attempt, discoveryMaxBackoffExp)
-		d.log.Warn("discovery service unreachable; retrying", "url", u, "err", err, "wait", wait)
+		d.log.Warn("discovery service unreachable; retrying", "key", key, "err", fmt.Errorf("%w: %w", errConnectionRetry, err), "wait", wait)
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%w: %w", errTooManyRetries, ctx.Err())
@@ -253,30 +267,11 @@ func (d *discoverer) do(ctx context.Context, method, u string, form url.Values) 
 	}
 }
 
-func (d *discoverer) once(ctx context.Context, method, u string, form url.Values) (*v2Response, error) {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+// keyErrorCode is the keys API error code err carries, or 0.
+func keyErrorCode(err error) int {
+	var kerr *v2client.Error
+	if errors.As(err, &kerr) {
+		return kerr.ErrorCode
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errBadEndpoint, err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := d.client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("discovery: %w", ctx.Err())
-		}
-		return nil, fmt.Errorf("%w: %w", errConnectionRetry, err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var out v2Response
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, errBadEndpoint
-	}
-	out.etcdIndex, _ = strconv.ParseUint(resp.Header.Get("X-Etcd-Index"), 10, 64)
-	return &out, nil
+	return 0
 }

@@ -15,7 +15,8 @@ import (
 	"github.com/raftlab/raftlab/core/server"
 )
 
-// lastSegmentRecords returns the newest WAL segment of a member and the offsets of its records.
+// lastSegmentRecords returns the newest WAL segment of a member, its records (without the room
+// after them) and their offsets.
 func lastSegmentRecords(t *testing.T, m *member) (path string, data []byte, starts []int) {
 	t.Helper()
 	dir := server.WALDir(m.dataDir)
@@ -29,10 +30,13 @@ func lastSegmentRecords(t *testing.T, m *member) (path string, data []byte, star
 	require.NotEmpty(t, path, "no segment in %s", dir)
 	data, err = os.ReadFile(path)
 	require.NoError(t, err)
-	for off := 0; off < len(data); off += 12 + int(binary.LittleEndian.Uint32(data[off:])) {
+	// The records, without the room of zeros the WAL keeps after them (core/wal/room.go).
+	off := 0
+	for off < len(data) && binary.LittleEndian.Uint32(data[off:]) != 0 {
 		starts = append(starts, off)
+		off += 12 + int(binary.LittleEndian.Uint32(data[off:]))
 	}
-	return path, data, starts
+	return path, data[:off], starts
 }
 
 // TestKvdRefusesACorruptFinalWALRecordAndStartsAfterATornOne stops a member cleanly (every record

@@ -31,11 +31,16 @@ type options struct {
 	logLevel                 string
 	logFormat                string
 	tls                      tlsOptions
+	forceNewCluster          bool
+	// configFile is --config-file (or ETCD_CONFIG_FILE): when set, every other setting comes from it.
+	configFile string
 
 	// explicit records which flags were set, by the command line or the environment.
 	explicit map[string]bool
-	// warnings are reported once the logger exists (unknown ETCD_* variables).
+	// warnings and notices are reported once the logger exists (unknown ETCD_* variables, ignored
+	// settings; the config file in use).
 	warnings []string
+	notices  []string
 }
 
 // errUsage marks a command-line error: the process exits with status 2, like the flag package.
@@ -64,6 +69,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.strictReconfigCheck, "strict-reconfig-check", true, "Reject reconfiguration requests that would cause quorum loss.")
 	fs.StringVar(&o.logLevel, "log-level", "info", "Configures log level. Only supports debug, info, warn, error.")
 	fs.StringVar(&o.logFormat, "log-format", "json", "Log format on stderr: json or text.")
+	fs.BoolVar(&o.forceNewCluster, "force-new-cluster", false, "Force to create a new one-member cluster.")
+	fs.StringVar(&o.configFile, "config-file", "", "Path to the server configuration file. Note that if a configuration file is provided, other command line flags and environment variables will be ignored.")
 	addTLSFlags(fs, &o.tls)
 	return fs
 }
@@ -76,7 +83,9 @@ func envName(flagName string) string {
 }
 
 // parseOptions reads args, then fills every flag not given on the command line from its ETCD_*
-// variable. A flag given both ways is an error, as in etcd.
+// variable. A flag given both ways is an error, as in etcd. With --config-file (or
+// ETCD_CONFIG_FILE) the settings come from that file alone, as in etcd 3.5: the other flags and
+// variables are ignored (kvd names them in a warning).
 func parseOptions(args []string, getenv func(string) (string, bool), environ []string, out io.Writer) (*options, error) {
 	o := &options{explicit: map[string]bool{}}
 	fs := newFlagSet(o, out)
@@ -89,6 +98,12 @@ func parseOptions(args []string, getenv func(string) (string, bool), environ []s
 		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	fs.Visit(func(f *flag.Flag) { o.explicit[f.Name] = true })
+	if o.configFile == "" {
+		o.configFile, _ = getenv(envName("config-file"))
+	}
+	if o.configFile != "" {
+		return optionsFromFile(o.configFile, fs, environ, out)
+	}
 	known := map[string]bool{}
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -121,6 +136,33 @@ func parseOptions(args []string, getenv func(string) (string, bool), environ []s
 	sort.Strings(unknown)
 	for _, kv := range unknown {
 		o.warnings = append(o.warnings, "unrecognized environment variable "+kv)
+	}
+	return o, nil
+}
+
+// optionsFromFile is parseOptions with a config file: the file's settings, and a warning naming the
+// flags and ETCD_* variables that are ignored.
+func optionsFromFile(path string, cmdline *flag.FlagSet, environ []string, out io.Writer) (*options, error) {
+	o, err := configFromFile(path, out)
+	if err != nil {
+		return nil, err
+	}
+	var ignored []string
+	cmdline.Visit(func(f *flag.Flag) {
+		if f.Name != "config-file" {
+			ignored = append(ignored, "--"+f.Name)
+		}
+	})
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, envPrefix) && name != envName("config-file") {
+			ignored = append(ignored, name)
+		}
+	}
+	sort.Strings(ignored)
+	o.notices = append(o.notices, configFileNotice)
+	if len(ignored) > 0 {
+		o.warnings = append(o.warnings, "settings ignored because --config-file is given: "+strings.Join(ignored, ", "))
 	}
 	return o, nil
 }

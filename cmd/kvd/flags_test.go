@@ -73,7 +73,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 			var stderr bytes.Buffer
 			code := run(context.Background(), tt.args, getenv, environ, &stderr)
 			assert.Equal(t, tt.wantCode, code, stderr.String())
-			assert.Contains(t, stderr.String(), tt.wantErr)
+			// An error found once the logger runs is a JSON log record: its quotes are escaped.
+			assert.Contains(t, strings.ReplaceAll(stderr.String(), `\"`, `"`), tt.wantErr)
 		})
 	}
 }

@@ -79,12 +79,18 @@ type member struct {
 	stderr    *syncBuffer
 	exited    chan struct{}
 	exitErr   error
+	// env is added to the process's environment (e.g. GOMEMLIMIT).
+	env []string
 }
 
 // freePort reserves a port on 127.0.0.1 and releases it for the process to bind.
 // freePort finds a free 127.0.0.1 port for a kvd process to bind. It draws below Linux's ephemeral
 // range (32768 and up), where port 0 listeners and outgoing connections get theirs: a port found free
 // there could be handed to one of those before kvd binds it.
+// portsHandedOut are the ports freePort gave out in this test binary: a port closed again is free
+// until its member binds it, so two draws could otherwise give two members the same port.
+var portsHandedOut sync.Map
+
 func freePort(t *testing.T) string {
 	t.Helper()
 	for range 100 {
@@ -94,6 +100,9 @@ func freePort(t *testing.T) string {
 		}
 		addr := ln.Addr().String()
 		require.NoError(t, ln.Close())
+		if _, taken := portsHandedOut.LoadOrStore(addr, true); taken {
+			continue // free now, but another member of this test binary was given it
+		}
 		return addr
 	}
 	t.Fatal("100 ports in a row were taken")
@@ -113,13 +122,22 @@ func (m *member) baseArgs() []string {
 	return append(args, fastTiming...)
 }
 
-// start runs kvd with extra flags; the process is killed at the end of the test.
+// start runs kvd with the base flags and extra ones; the process is killed at the end of the test.
 func (m *member) start(t *testing.T, extra ...string) {
+	t.Helper()
+	m.startWith(t, append(m.baseArgs(), extra...)...)
+}
+
+// startWith runs kvd with exactly args.
+func (m *member) startWith(t *testing.T, args ...string) {
 	t.Helper()
 	m.stderr = &syncBuffer{}
 	m.exited = make(chan struct{})
-	m.cmd = exec.Command(kvdBinary, append(m.baseArgs(), extra...)...)
+	m.cmd = exec.Command(kvdBinary, args...)
 	m.cmd.Stderr = m.stderr
+	if m.env != nil {
+		m.cmd.Env = append(os.Environ(), m.env...)
+	}
 	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, m.cmd.Start())
 	go func(cmd *exec.Cmd, exited chan struct{}) {

@@ -11,6 +11,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go tuneGC(ctx, os.LookupEnv)
 	code := run(ctx, os.Args[1:], os.LookupEnv, os.Environ(), os.Stderr)
 	stop()
 	os.Exit(code)

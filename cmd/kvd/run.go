@@ -39,12 +39,15 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		return exitError
 	}
 	log := newLogger(s, stderr)
+	for _, n := range o.notices {
+		log.Info(n, "path", o.configFile)
+	}
 	for _, w := range o.warnings {
 		log.Warn(w)
 	}
 	if err := serve(ctx, s, log); err != nil {
+		// Once, in the log format asked for: a log collector gets the record, a person the reason.
 		log.Error("kvd failed", "err", err)
-		fmt.Fprintf(stderr, "kvd: %v\n", err)
 		return exitError
 	}
 	return exitOK
@@ -89,7 +92,8 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		Name: s.name, DataDir: s.dataDir, PeerListener: peerLn, PeerTLS: s.tls.peerClient,
 		PeerURLs: s.advertisePeers, ClientURLs: s.advertiseClients,
 		InitialCluster: s.initialCluster, Token: s.token, Join: s.join,
-		CheckClusterID:    s.explicitCluster && !s.join,
+		CheckClusterID:    s.explicitCluster && !s.join && !s.forceNewCluster,
+		ForceNewCluster:   s.forceNewCluster,
 		HeartbeatInterval: s.heartbeat, ElectionTimeout: s.election, SnapshotCount: s.snapshotCount,
 		StrictReconfigCheck: s.strict, Logger: log,
 	})
@@ -102,9 +106,10 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	served := make(chan error, len(clientLns))
 	var runErr error
 	if waitReady(ctx, srv, log) {
-		for _, ln := range clientLns {
+		for i, ln := range clientLns {
 			log.Info("serving client requests", "address", ln.Addr().String())
-			go func() { served <- httpSrv.Serve(ln) }()
+			tls := s.listenClients[i].Scheme == "https"
+			go func() { served <- serveClients(httpSrv, ln, tls) }()
 		}
 	} else {
 		closeClients()
@@ -119,11 +124,15 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 	case err := <-served:
 		runErr = fmt.Errorf("serve clients: %w", err)
 	}
-	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	// Client requests under way finish first (a leader still leads meanwhile), then the member
+	// stops: a leader hands leadership to another voter before it does (server.Stop).
+	httpCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := httpSrv.Shutdown(stopCtx); err != nil {
+	if err := httpSrv.Shutdown(httpCtx); err != nil {
 		_ = httpSrv.Close() // long watches do not end on their own
 	}
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), shutdownGrace+2*s.election)
+	defer cancelStop()
 	if err := srv.Stop(stopCtx); err != nil {
 		runErr = errors.Join(runErr, err)
 	}

@@ -38,6 +38,8 @@ type settings struct {
 	logLevel        slog.Level
 	logFormat       string
 	tls             tlsSettings
+	// forceNewCluster restarts the data dir's member as the only member of its cluster.
+	forceNewCluster bool
 }
 
 // errUnsetAdvertiseClientURLs is etcd's text.
@@ -49,7 +51,8 @@ var errMultipleBootstrap = errors.New(`multiple discovery or bootstrap flags are
 // validate checks the options the way etcd does and turns them into settings.
 func (o *options) validate() (*settings, error) {
 	s := &settings{name: o.name, dataDir: o.dataDir, token: o.initialClusterToken, discovery: o.discovery,
-		fallback: o.discoveryFallback, snapshotCount: o.snapshotCount, strict: o.strictReconfigCheck, logFormat: o.logFormat}
+		fallback: o.discoveryFallback, snapshotCount: o.snapshotCount, strict: o.strictReconfigCheck, logFormat: o.logFormat,
+		forceNewCluster: o.forceNewCluster}
 	if s.dataDir == "" {
 		s.dataDir = s.name + ".etcd"
 	}

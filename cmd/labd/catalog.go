@@ -105,9 +105,22 @@ func loadStory(arg string) (storySource, error) {
 	}
 	text, err := fs.ReadFile(stories.FS, arg+storyExt)
 	if err != nil {
-		return storySource{}, fmt.Errorf("unknown story %q; known stories: %s", arg, strings.Join(embeddedStoryNames(), ", "))
+		return storySource{}, fmt.Errorf("unknown story %q%s; known stories: %s", arg,
+			didYouMean(arg, embeddedStoryNames()), strings.Join(embeddedStoryNames(), ", "))
 	}
 	return storySource{Name: arg, File: path.Join(storyDir, arg+storyExt), Text: text}, nil
+}
+
+// loadStoryOrSuiteName is loadStory for a command that takes a story or a suite, called once the
+// name is known not to be a suite: an unknown name is neither, with the closest of both suggested.
+func loadStoryOrSuiteName(name string) (storySource, error) {
+	src, err := loadStory(name)
+	if err != nil && !isStoryPath(name) {
+		return storySource{}, fmt.Errorf("%q is neither a story nor a suite%s; known stories: %s; known suites: %s", name,
+			didYouMean(name, append(embeddedStoryNames(), suiteNames()...)), strings.Join(embeddedStoryNames(), ", "),
+			strings.Join(suiteNames(), ", "))
+	}
+	return src, err
 }
 
 // suiteNames lists every suite name, in suite.List's order.
@@ -123,7 +136,8 @@ func suiteNames() []string {
 func lookupSuite(name string) (suite.Suite, error) {
 	s, err := suite.Lookup(name)
 	if err != nil {
-		return suite.Suite{}, fmt.Errorf("unknown suite %q; known suites: %s", name, strings.Join(suiteNames(), ", "))
+		return suite.Suite{}, fmt.Errorf("unknown suite %q%s; known suites: %s", name, didYouMean(name, suiteNames()),
+			strings.Join(suiteNames(), ", "))
 	}
 	return s, nil
 }
@@ -151,5 +165,6 @@ func lookupBug(name string) (suite.Suite, error) {
 			return s, nil
 		}
 	}
-	return suite.Suite{}, fmt.Errorf("unknown bug %q; known bugs: %s", name, strings.Join(bugNames(), ", "))
+	return suite.Suite{}, fmt.Errorf("unknown bug %q%s; known bugs: %s", name, didYouMean(name, bugNames()),
+		strings.Join(bugNames(), ", "))
 }

@@ -33,13 +33,30 @@ func TestCheckJepsenLogs(t *testing.T) {
 }
 
 func TestCheckLabHistoryFromARun(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "r")
+	dir := filepath.Join(t.TempDir(), "much-wow-cool-seed1")
 	runStoryInto(t, "much-wow-cool", dir)
-	// The default output is next to the history.
+	t.Chdir(t.TempDir())
+	// The default output is the runs folder, named after the input: never beside the file, which
+	// may be someone else's.
 	r := runLabd(t, "check", filepath.Join(dir, historyFile))
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "lab (JSON lines) history")
-	assert.FileExists(t, filepath.Join(dir, checker.VisualizationFile))
+	want := filepath.Join(defaultRunsDir, "check-much-wow-cool-seed1", checker.VisualizationFile)
+	assert.FileExists(t, want)
+	assert.Contains(t, r.stdout, "visualisation: "+want)
+	assert.NoFileExists(t, filepath.Join(dir, checker.VisualizationFile), "nothing is written beside the input")
+}
+
+func TestCheckOutputIsNamedAfterTheInput(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"../shared/jepsen-etcd/etcd_000.log", "check-etcd_000"},
+		{"testdata/jepsen-linearizable.log", "check-jepsen-linearizable"},
+		{"labd-runs/much-wow-cool-seed1/history.jsonl", "check-much-wow-cool-seed1"},
+		{"history.jsonl", "check-history"},
+		{"/tmp/x y/ops.JSONL", "check-ops"},
+	} {
+		assert.Equal(t, filepath.Join(defaultRunsDir, c.want), checkOutputDir(c.file), c.file)
+	}
 }
 
 func TestCheckBadInput(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // defaultCheckTimeout bounds the porcupine search of `labd check`.
@@ -21,7 +22,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	const synopsis = "labd check HISTORY_FILE [--jepsen] [--out DIR] [--timeout D]"
 	fs := newFlagSet("check", synopsis, stderr)
 	jepsen := fs.Bool("jepsen", false, "read a Jepsen etcd register log (default: detect by content)")
-	out := fs.String("out", "", "where to write porcupine's "+checker.VisualizationFile+" (default: next to the file)")
+	out := fs.String("out", "", "where to write porcupine's "+checker.VisualizationFile+" (default "+defaultRunsDir+"/check-NAME, NAME from the file's name)")
 	timeout := fs.Duration("timeout", defaultCheckTimeout, "bound on the linearizability search (0: none)")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
@@ -41,10 +42,10 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	dir := *out
 	if dir == "" {
-		dir = filepath.Dir(file)
+		dir = checkOutputDir(file)
 	}
 	v := checker.Check(ops, checker.Options{Timeout: *timeout, VisualizeDir: dir, VisualizeAlways: true})
-	fmt.Fprintf(stdout, "%s: %s history, %d operations\n", file, format, len(ops))
+	fmt.Fprintf(stdout, "%s: %s history, %s\n", file, format, human.Count(len(ops), "operation"))
 	printVerdict(stdout, v)
 	if v.VisualizationPath != "" {
 		fmt.Fprintf(stdout, "visualisation: %s\n", v.VisualizationPath)
@@ -53,6 +54,20 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// checkOutputDir is where `labd check FILE` draws its visualisation without --out: a folder of the
+// runs directory named after FILE (after its folder when FILE is a run's history.jsonl), never
+// beside FILE.
+func checkOutputDir(file string) string {
+	base := filepath.Base(file)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	if base == historyFile {
+		if parent := filepath.Base(filepath.Dir(file)); parent != "." && parent != string(filepath.Separator) {
+			name = parent
+		}
+	}
+	return filepath.Join(defaultRunsDir, "check-"+name)
 }
 
 // History formats labd check reads.
@@ -97,15 +112,15 @@ func looksLikeJepsen(data []byte) bool {
 func printVerdict(w io.Writer, v checker.Verdict) {
 	switch {
 	case v.Linearizable && v.TimedOut:
-		fmt.Fprintf(w, "linearizable as far as checked: the search timed out on some key (%d operations, %d keys)\n",
-			v.OpsChecked, v.KeysChecked)
+		fmt.Fprintf(w, "linearizable as far as checked: the search timed out on some key (%s, %s)\n",
+			human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key"))
 	case v.Linearizable:
-		fmt.Fprintf(w, "linearizable: %d operations on %d keys checked\n", v.OpsChecked, v.KeysChecked)
+		fmt.Fprintf(w, "linearizable: %s on %s checked\n", human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key"))
 	default:
-		fmt.Fprintf(w, "NOT linearizable: %d operations on %d keys checked\n", v.OpsChecked, v.KeysChecked)
+		fmt.Fprintf(w, "NOT linearizable: %s on %s checked\n", human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key"))
 	}
 	if v.Unknown > 0 {
-		fmt.Fprintf(w, "  %d operations with an unknown outcome\n", v.Unknown)
+		fmt.Fprintf(w, "  %s with an unknown outcome\n", human.Count(v.Unknown, "operation"))
 	}
 	for _, p := range v.Problems {
 		fmt.Fprintf(w, "  - %s\n", p)

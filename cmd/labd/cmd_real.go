@@ -26,16 +26,21 @@ type realOptions struct {
 	DataDir string
 	// ClientTimeout bounds one client operation (0: realClientTimeout).
 	ClientTimeout time.Duration
+	// Ports is where the members and their proxies listen (zero: realcluster.DefaultPorts).
+	Ports realcluster.PortRange
 }
 
 // cmdReal runs a story against real kvd processes and writes its report.
 func cmdReal(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D]"
+	const synopsis = "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D] [--ports LOW-HIGH]"
 	fs := newFlagSet("real", synopsis, stderr)
 	out := fs.String("out", "", "report directory (default "+defaultRunsDir+"/STORY-real)")
 	kvd := fs.String("kvd", "", "kvd binary (default: build ./cmd/kvd with the go tool)")
 	data := fs.String("data", "", "keep the members' data directories and logs here (default: a temporary directory)")
 	timeout := fs.Duration("client-timeout", 0, "how long a client waits for one operation (default one election timeout, at least 1s)")
+	var ports portsFlag
+	fs.Var(&ports, "ports", fmt.Sprintf("the 127.0.0.1 ports the members and their proxies listen on, LOW-HIGH (default %d-%d, below the ephemeral range)",
+		realcluster.DefaultPorts.Low, realcluster.DefaultPorts.High))
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd real: %v\n", err)
@@ -51,7 +56,8 @@ func cmdReal(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd real: %v\n", err)
 		return exitUsage
 	}
-	res, err := runReal(src, st, realOptions{Kvd: *kvd, DataDir: *data, ClientTimeout: *timeout}, stdout)
+	res, err := runReal(src, st, realOptions{Kvd: *kvd, DataDir: *data, ClientTimeout: *timeout,
+		Ports: realcluster.PortRange{Low: ports.low, High: ports.high}}, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd real: %v\n", err)
 		return exitFailed
@@ -111,7 +117,7 @@ func runReal(src storySource, st *story.Story, opts realOptions, out io.Writer) 
 		}
 	}
 	c, err := realcluster.Start(realcluster.Config{Binary: binary, Dir: dataDir, Names: st.Nodes,
-		Heartbeat: st.Heartbeat, Election: st.Election})
+		Heartbeat: st.Heartbeat, Election: st.Election, Ports: opts.Ports})
 	if err != nil {
 		return nil, fmt.Errorf("start cluster: %w", err)
 	}

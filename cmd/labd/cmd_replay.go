@@ -51,7 +51,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		}
 		return replaySuite(suiteReplay{Suite: pos[0], Seed: seed.value, Bug: *bug, TraceHash: *trace}, stdout, stderr)
 	}
-	src, err := loadStory(pos[0])
+	src, err := loadStoryOrSuiteName(pos[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "labd replay: %v\n", err)
 		return exitUsage

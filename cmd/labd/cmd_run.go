@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // defaultRunsDir is where reports go without --out, relative to the working directory.
@@ -47,13 +49,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "trace hash: %s (seed %d)\n", formatHash(res.TraceHash), res.Seed)
 	fmt.Fprintf(stdout, "replay:     %s\n", job.replayCommand(res.Seed))
 	fmt.Fprintf(stdout, "            %s replay %s\n", labdCommand, shellQuote(filepath.ToSlash(dir)))
+	// The narrative's last line said PASSED or FAILED; the failures are repeated on stderr, where a
+	// script looks for them.
 	if !res.Passed {
-		fmt.Fprintf(stderr, "labd run: story %s FAILED:\n", src.Name)
+		fmt.Fprintf(stderr, "labd run: %s:\n", human.Count(len(res.Failures), "failure"))
 		for _, f := range res.Failures {
 			fmt.Fprintf(stderr, "  %s\n", f)
 		}
 		return exitFailed
 	}
-	fmt.Fprintf(stdout, "story %s passed\n", src.Name)
 	return exitOK
 }

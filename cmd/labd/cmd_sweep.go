@@ -1,22 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/raftlab/raftlab/cmd/labd/internal/progress"
-	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/suite"
 )
-
-// sweepFile is the sweep's machine-readable summary, next to its index.html.
-const sweepFile = "sweep.json"
 
 // sweepPlan is what one sweep runs: a suite, or a story over many seeds.
 type sweepPlan struct {
@@ -59,21 +53,15 @@ func (p sweepPlan) replayCommand(seed, traceHash uint64) string {
 }
 
 // title names the sweep on its page.
-func (p sweepPlan) title() string {
-	t := fmt.Sprintf("sweep %s, seeds %s", p.name(), p.Seeds)
-	if p.Bug != "" {
-		t += ", bug " + p.Bug
-	}
-	return t
-}
+func (p sweepPlan) title() string { return sweepTitle(p.name(), p.Seeds.String(), p.Bug) }
 
-// defaultDir is where the sweep page goes without --out.
-func (p sweepPlan) defaultDir(base string) string {
-	name := fmt.Sprintf("sweep-%s-%d-%d", strings.ReplaceAll(p.name(), "/", "-"), p.Seeds.From, p.Seeds.To)
-	if p.Bug != "" {
-		name += "-" + bugPrefix + strings.TrimPrefix(p.Bug, bugPrefix)
+// sweepDir is where a sweep's page goes without --out: base/sweep-NAME-A-B[-bug-BUG].
+func sweepDir(base, name string, seeds seedRange, bug string) string {
+	dir := fmt.Sprintf("sweep-%s-%d-%d", strings.ReplaceAll(name, "/", "-"), seeds.From, seeds.To)
+	if bug != "" {
+		dir += "-" + bugPrefix + strings.TrimPrefix(bug, bugPrefix)
 	}
-	return filepath.Join(base, name)
+	return filepath.Join(base, dir)
 }
 
 // withBug returns s with the known bug switched on in every node, with the protocol settings the bug
@@ -93,15 +81,17 @@ func withBug(s suite.Suite, bug string) (suite.Suite, error) {
 	return s, nil
 }
 
-// cmdSweep runs a suite, or a story, over a range of seeds on every core.
+// cmdSweep runs a suite, or a story, over a range of seeds on every core: all of them, or one shard.
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "labd sweep SUITE|STORY --seeds A..B [--parallel N] [--out DIR] [--bug NAME] [--reports auto|all|failed|none]"
+	const synopsis = "labd sweep SUITE|STORY --seeds A..B [--shard I/N] [--parallel N] [--out DIR] [--bug NAME] [--reports failed|all|none] [--version-tag TAG]"
 	fs := newFlagSet("sweep", synopsis, stderr)
 	seedsText := fs.String("seeds", "", "seeds to run, A..B inclusive (or one seed N)")
+	shardText := fs.String("shard", "", "run only shard I of N (0 <= I < N): the I-th of N contiguous slices of the seeds; labd merge joins the shards")
 	parallel := fs.Int("parallel", 0, "runs at a time (default GOMAXPROCS)")
 	out := fs.String("out", "", "where to write the sweep page (default "+defaultRunsDir+"/sweep-SUITE-A-B)")
 	bug := fs.String("bug", "", "switch on a known bug in every node (see labd list)")
-	perSeed := fs.String("reports", reportsAuto, "which seeds get a report of their own: auto (all for up to 200 seeds, else failed ones), all, failed or none")
+	perSeed := fs.String("reports", reportsFailed, "which seeds get a report of their own: failed (the seeds that failed; the others are a line of the sweep page), all or none")
+	tag := fs.String("version-tag", "", "the code version to record when the build has no VCS revision (default $"+versionTagEnv+")")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
@@ -121,6 +111,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd sweep: --parallel %d: want a positive number of workers\n", *parallel)
 		return exitUsage
 	}
+	run, err := sweepShareOf(seeds, *shardText)
+	if err != nil {
+		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
+		return exitUsage
+	}
 	plan, err := planSweep(pos[0], *bug)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
@@ -128,46 +123,100 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	plan.Seeds = seeds
 	switch *perSeed {
-	case reportsAuto, reportsAll, reportsFailed, reportsNone:
+	case reportsFailed, reportsAll, reportsNone:
 	default:
-		fmt.Fprintf(stderr, "labd sweep: --reports %q: want auto, all, failed or none\n", *perSeed)
+		fmt.Fprintf(stderr, "labd sweep: --reports %q: want failed, all or none\n", *perSeed)
 		return exitUsage
 	}
 	dir := *out
 	if dir == "" {
-		dir = plan.defaultDir(defaultRunsDir)
+		dir = sweepDir(defaultRunsDir, plan.name(), seeds, plan.Bug)
+		if run.Shard != nil {
+			dir += fmt.Sprintf("-shard-%d-of-%d", run.Shard.Index, run.Shard.Count)
+		}
+	}
+	version := currentVersion(versionTag(*tag))
+	if !version.known() && run.Shard != nil {
+		fmt.Fprintf(stderr, "labd sweep: warning: %s\n", unknownVersionWarning())
 	}
 
-	start := time.Now()
-	bar := progress.New(stderr, seeds.Len(), progress.IsTerminal(stderr), time.Now)
-	outcomes := sweepSeeds(seeds, *parallel, withSeedReports(dir, *perSeed, plan, plan.runner()), func(done, failed int) {
-		bar.Update(done, failed)
-		growGCBudget()
-	})
+	bar := progress.New(stderr, run.Seeds.Len(), progress.IsTerminal(stderr), time.Now)
+	rec, page, err := sweepJob{Plan: plan, Share: run, Dir: dir, Parallel: *parallel, Reports: *perSeed,
+		Version: version, Progress: bar.Update}.run()
 	bar.Finish()
-	wall := time.Since(start)
-
-	totals := sumSweep(outcomes)
-	printSweepTable(stdout, plan, totals, wall)
-	printSweepMarks(stdout, sweepMarks(outcomes))
-	printSweepFailures(stdout, plan, dir, outcomes)
-
-	page, err := writeSweepPage(dir, plan, outcomes, totals, wall)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd sweep: %v\n", err)
 		return exitFailed
 	}
+	printSweepTable(stdout, rec, time.Duration(rec.WallNs))
+	printSweepMarks(stdout, rec.Marks)
+	printSweepFailures(stdout, dir, rec.Results)
 	fmt.Fprintf(stdout, "sweep page: %s\n", page)
-	return sweepExit(plan, totals)
+	if run.Shard != nil {
+		// A shard succeeds once its result is written, whatever its seeds found: the sweep's verdict
+		// is the merge's, and a scheduler runs the merge only after every shard succeeded.
+		fmt.Fprintf(stdout, "shard %s written; the sweep's verdict: %s merge DIR... (every shard's directory)\n", run.Shard, labdCommand)
+		return exitOK
+	}
+	return sweepExit(rec)
 }
 
-// sweepExit is the sweep's exit code: a sweep of correct code succeeds when no seed failed; a
-// known-bug sweep succeeds when some seed found the bug (and fails when none did).
-func sweepExit(plan sweepPlan, t sweepTotals) int {
-	if found := t.Failed > 0; found != plan.knownBug() {
-		return exitFailed
+// sweepJob is one sweep to run: the plan, the share of its seeds to run here, where its page goes,
+// and how (workers, which seeds keep a report, the code version to record, progress callback).
+type sweepJob struct {
+	Plan     sweepPlan
+	Share    sweepShare
+	Dir      string
+	Parallel int
+	Reports  string
+	Version  codeVersion
+	// Progress, if set, is called after each seed with the counts so far.
+	Progress func(done, failed int)
+}
+
+// run runs the sweep and writes its page and sweep.json into Dir; it returns the result and the
+// page's path.
+func (j sweepJob) run() (sweepRecord, string, error) {
+	start := time.Now()
+	outcomes := sweepSeeds(j.Share.Seeds, j.Parallel, withSeedReports(j.Dir, j.Reports, j.Plan, j.Plan.runner()),
+		func(done, failed int) {
+			if j.Progress != nil {
+				j.Progress(done, failed)
+			}
+			growGCBudget()
+		})
+	wall := time.Since(start)
+	var shard *shardRecord
+	if j.Share.Shard != nil {
+		host, _ := os.Hostname()
+		shard = &shardRecord{Index: j.Share.Shard.Index, Count: j.Share.Shard.Count, Seeds: j.Share.Seeds.String(),
+			Host: host, WallNs: int64(wall)}
 	}
-	return exitOK
+	rec := newSweepRecord(j.Plan, shard, j.Version, outcomes, wall)
+	page, err := writeSweep(j.Dir, rec)
+	return rec, page, err
+}
+
+// sweepShare is what this sweep runs: every seed, or one shard's.
+type sweepShare struct {
+	Seeds seedRange
+	Shard *shardSpec
+}
+
+// sweepShareOf reads --shard (empty: the whole range).
+func sweepShareOf(seeds seedRange, shardText string) (sweepShare, error) {
+	if shardText == "" {
+		return sweepShare{Seeds: seeds}, nil
+	}
+	spec, err := parseShard(shardText)
+	if err != nil {
+		return sweepShare{}, err
+	}
+	share, err := seeds.shardOf(spec)
+	if err != nil {
+		return sweepShare{}, err
+	}
+	return sweepShare{Seeds: share, Shard: &spec}, nil
 }
 
 // planSweep finds what name stands for: a suite (with the bug switched on) or a story.
@@ -179,10 +228,9 @@ func planSweep(name, bug string) (sweepPlan, error) {
 		}
 		return sweepPlan{Suite: s, Bug: bug}, err
 	}
-	src, err := loadStory(name)
+	src, err := loadStoryOrSuiteName(name)
 	if err != nil {
-		_, serr := lookupSuite(name)
-		return sweepPlan{}, fmt.Errorf("%q is neither a suite nor a story: %v; %v", name, serr, err)
+		return sweepPlan{}, err
 	}
 	if _, err := src.parse(); err != nil {
 		return sweepPlan{}, err
@@ -193,146 +241,4 @@ func planSweep(name, bug string) (sweepPlan, error) {
 		}
 	}
 	return sweepPlan{Story: &src, Bug: bug}, nil
-}
-
-// sweepTotals are the figures of the summary table.
-type sweepTotals struct {
-	Runs, Passed, Failed int
-	// Ops are the operations recorded; OpsChecked those given to the linearizability checker.
-	Ops, OpsChecked int
-	// Virtual is the virtual time simulated across all runs (ns).
-	Virtual int64
-}
-
-func sumSweep(outcomes []seedOutcome) sweepTotals {
-	var t sweepTotals
-	for _, o := range outcomes {
-		t.Runs++
-		if o.failed() {
-			t.Failed++
-		} else {
-			t.Passed++
-		}
-		if o.Summary != nil {
-			t.Ops += o.Summary.Ops
-			t.OpsChecked += o.Summary.Verdict.OpsChecked
-			t.Virtual += o.Summary.VirtualTime
-		}
-	}
-	return t
-}
-
-// printSweepTable prints the one-row summary table of a sweep.
-func printSweepTable(w io.Writer, plan sweepPlan, t sweepTotals, wall time.Duration) {
-	fmt.Fprintf(w, "%s\n", plan.title())
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "runs\tpassed\tviolations\tops checked\tvirtual time\twall time")
-	fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t%s\n", t.Runs, t.Passed, t.Failed, t.OpsChecked,
-		progress.FormatDuration(time.Duration(t.Virtual)), progress.FormatDuration(wall))
-	tw.Flush()
-	if plan.knownBug() {
-		fmt.Fprintf(w, "known bug found in %d of %d seeds\n", t.Failed, t.Runs)
-	}
-}
-
-// maxProblemsShown bounds the problems printed per failed seed (the page lists them all).
-const maxProblemsShown = 3
-
-// printSweepFailures prints each failed seed's first problems, the command that replays it and its
-// report (under dir).
-func printSweepFailures(w io.Writer, plan sweepPlan, dir string, outcomes []seedOutcome) {
-	first := true
-	for _, o := range outcomes {
-		if !o.failed() {
-			continue
-		}
-		if first {
-			fmt.Fprintln(w, "\nfailures:")
-			first = false
-		}
-		probs := o.problems()
-		fmt.Fprintf(w, "seed %d: %s\n", o.Seed, plural(len(probs), "problem"))
-		for i, p := range probs {
-			if i == maxProblemsShown {
-				fmt.Fprintf(w, "  … and %d more\n", len(probs)-i)
-				break
-			}
-			fmt.Fprintf(w, "  - %s\n", p)
-		}
-		if o.Summary != nil {
-			fmt.Fprintf(w, "  replay: %s\n", plan.replayCommand(o.Seed, o.Summary.TraceHash))
-		}
-		if hasSeedReport(o.Summary) {
-			fmt.Fprintf(w, "  report: %s\n", filepath.Join(dir, seedReportDir(o.Seed), reports.IndexFile))
-		}
-	}
-	if !first {
-		fmt.Fprintln(w)
-	}
-}
-
-// sweepRecord is sweep.json.
-type sweepRecord struct {
-	Suite       string   `json:"suite,omitempty"`
-	Story       string   `json:"story,omitempty"`
-	Bug         string   `json:"bug,omitempty"`
-	KnownBug    bool     `json:"knownBug,omitempty"`
-	Seeds       string   `json:"seeds"`
-	Runs        int      `json:"runs"`
-	Passed      int      `json:"passed"`
-	Failed      int      `json:"failed"`
-	OpsChecked  int      `json:"opsChecked"`
-	VirtualNs   int64    `json:"virtualNs"`
-	WallNs      int64    `json:"wallNs"`
-	FailedSeeds []uint64 `json:"failedSeeds,omitempty"`
-	// Marks counts the coverage marks of core the sweep hit (core/mark), every mark listed.
-	Marks map[string]uint64 `json:"marks"`
-}
-
-// writeSweepPage writes the sweep's summary page and sweep.json into dir and returns the page.
-func writeSweepPage(dir string, plan sweepPlan, outcomes []seedOutcome, t sweepTotals, wall time.Duration) (string, error) {
-	rows := make([]reports.SweepRow, len(outcomes))
-	rec := sweepRecord{Bug: plan.Bug, KnownBug: plan.knownBug(), Seeds: plan.Seeds.String(), Runs: t.Runs,
-		Passed: t.Passed, Failed: t.Failed, OpsChecked: t.OpsChecked, VirtualNs: t.Virtual, WallNs: int64(wall),
-		Marks: markCounts(sweepMarks(outcomes))}
-	if plan.Story != nil {
-		rec.Story = plan.Story.Name
-	} else {
-		rec.Suite = plan.Suite.Name
-	}
-	for i, o := range outcomes {
-		row := reports.SweepRow{Seed: int64(o.Seed), Passed: !o.failed(), Problems: o.problems()}
-		if hasSeedReport(o.Summary) {
-			row.Dir = seedReportDir(o.Seed)
-		}
-		if o.Summary != nil {
-			row.Ops = o.Summary.Ops
-			row.VirtualSeconds = time.Duration(o.Summary.VirtualTime).Seconds()
-			row.Replay = plan.replayCommand(o.Seed, o.Summary.TraceHash)
-		}
-		if o.failed() {
-			rec.FailedSeeds = append(rec.FailedSeeds, o.Seed)
-		}
-		rows[i] = row
-	}
-	page, err := reports.WriteSweepPage(dir, reports.Sweep{Title: plan.title(), KnownBug: plan.knownBug(), Rows: rows})
-	if err != nil {
-		return "", fmt.Errorf("write sweep page: %w", err)
-	}
-	data, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
-		return "", fmt.Errorf("encode %s: %w", sweepFile, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, sweepFile), append(data, '\n'), 0o644); err != nil {
-		return "", fmt.Errorf("write %s: %w", sweepFile, err)
-	}
-	return page, nil
-}
-
-// plural formats a count with its noun: "1 problem", "3 problems".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

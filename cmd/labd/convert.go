@@ -7,6 +7,7 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/netsim"
 	"github.com/raftlab/raftlab/reports"
 	storyrun "github.com/raftlab/raftlab/scenarios/run"
@@ -40,6 +41,7 @@ func reportRun(res *storyrun.Result, text, replay string) reports.Run {
 		Narrative:     res.Narrative,
 		Verdict:       reportVerdict(res.Verdict),
 		Assertions:    reportAssertions(st, text, res.Failures),
+		Failed:        !res.Passed,
 	}
 }
 
@@ -138,16 +140,12 @@ func reportRole(role string) string {
 func reportSteps(steps []storyrun.StepSnapshot, ids map[string]uint64) []reports.Step {
 	out := make([]reports.Step, len(steps))
 	for i, s := range steps {
-		caption := s.Caption
-		if len(s.Events) > 0 {
-			caption += " — " + strings.Join(s.Events, "; ")
-		}
-		step := reports.Step{At: s.At, Caption: caption}
+		step := reports.Step{At: s.At, Caption: s.Caption, Events: s.Events}
 		for _, n := range s.Nodes {
 			log := reports.NodeLog{Node: ids[n.Name], Name: n.Name, Role: reportRole(n.Role), Term: n.Term, Commit: n.Commit}
 			for _, c := range n.Cells {
-				log.Entries = append(log.Entries, reports.LogCell{Index: uint64(c.Position), Text: c.Value,
-					Committed: c.Committed})
+				log.Entries = append(log.Entries, reports.LogCell{Index: uint64(c.Position), RaftIndex: c.Index,
+					Term: c.Term, Text: c.Value, Committed: c.Committed})
 			}
 			step.Logs = append(step.Logs, log)
 		}
@@ -157,19 +155,19 @@ func reportSteps(steps []storyrun.StepSnapshot, ids map[string]uint64) []reports
 }
 
 func reportVerdict(v checker.Verdict) reports.Verdict {
-	summary := fmt.Sprintf("linearizable: %d operations on %d keys checked", v.OpsChecked, v.KeysChecked)
+	checked := human.Count(v.OpsChecked, "operation") + " on " + human.Count(v.KeysChecked, "key")
+	summary := "linearizable: " + checked + " checked"
 	if !v.Linearizable {
-		summary = fmt.Sprintf("NOT linearizable: %d problems in %d operations on %d keys", len(v.Problems),
-			v.OpsChecked, v.KeysChecked)
+		summary = fmt.Sprintf("NOT linearizable: %s in %s", human.Count(len(v.Problems), "problem"), checked)
 	}
 	if v.TimedOut {
 		summary += " (the search timed out on some key)"
 	}
 	if v.Unknown > 0 {
-		summary += fmt.Sprintf("; %d with unknown outcome", v.Unknown)
+		summary += fmt.Sprintf("; %d with an unknown outcome", v.Unknown)
 	}
 	if v.StaleReads > 0 {
-		summary += fmt.Sprintf("; %d stale local reads (allowed)", v.StaleReads)
+		summary += fmt.Sprintf("; %s (allowed)", human.Count(v.StaleReads, "stale local read"))
 	}
 	return reports.Verdict{Linearizable: v.Linearizable, Summary: summary, Problems: v.Problems, Notes: v.Stale}
 }

@@ -130,3 +130,37 @@ func (r seedRange) Len() int { return int(r.To-r.From) + 1 }
 
 // String formats the range as A..B.
 func (r seedRange) String() string { return fmt.Sprintf("%d..%d", r.From, r.To) }
+
+// portsFlag is --ports LOW-HIGH: the 127.0.0.1 ports real members and their proxies may listen on.
+type portsFlag struct {
+	low, high int
+}
+
+// minPortRange is the fewest ports --ports accepts: a peer port, a client port and a proxy per
+// member of a small cluster.
+const minPortRange = 9
+
+// String implements flag.Value.
+func (p *portsFlag) String() string {
+	if p == nil || p.low == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d-%d", p.low, p.high)
+}
+
+// Set implements flag.Value.
+func (p *portsFlag) Set(text string) error {
+	lo, hi, ok := strings.Cut(text, "-")
+	low, errLow := strconv.Atoi(lo)
+	high, errHigh := strconv.Atoi(hi)
+	switch {
+	case !ok || errLow != nil || errHigh != nil:
+		return fmt.Errorf("ports %q: want LOW-HIGH, e.g. 40000-40099", text)
+	case low < 1024 || high > 65535:
+		return fmt.Errorf("ports %q: want ports from 1024 to 65535", text)
+	case high-low+1 < minPortRange:
+		return fmt.Errorf("ports %q: want at least %d ports (3 per member: peer, client and proxy)", text, minPortRange)
+	}
+	p.low, p.high = low, high
+	return nil
+}

@@ -82,3 +82,23 @@ func TestShellQuote(t *testing.T) {
 	assert.Equal(t, `'it'\''s'`, shellQuote("it's"))
 	assert.Equal(t, "''", shellQuote(""))
 }
+
+func TestPortsFlag(t *testing.T) {
+	var p portsFlag
+	require.NoError(t, p.Set("40000-40099"))
+	assert.Equal(t, portsFlag{low: 40000, high: 40099}, p)
+	assert.Equal(t, "40000-40099", p.String())
+	for _, c := range []struct{ text, want string }{
+		{"40000", "want LOW-HIGH"},
+		{"a-b", "want LOW-HIGH"},
+		{"80-9000", "from 1024 to 65535"},
+		{"40000-70000", "from 1024 to 65535"},
+		{"40010-40000", "at least 9 ports"},
+		{"40000-40007", "at least 9 ports"},
+	} {
+		assert.ErrorContains(t, p.Set(c.text), c.want, c.text)
+	}
+	r := runLabd(t, "real", "much-wow-cool", "--ports", "5-3")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `ports "5-3"`)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +56,26 @@ func TestHelpGoesToStdout(t *testing.T) {
 	for name := range commands() {
 		assert.Contains(t, r.stdout, "labd "+name)
 	}
+}
+
+// TestEveryCommandHasHelp: --help, -h and `labd help CMD` print the command's usage with its flags
+// on stdout and exit 0, and run nothing.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for name := range commands() {
+		for _, args := range [][]string{{name, "--help"}, {name, "-h"}, {name, "-help"}, {"help", name},
+			{name, "much-wow-cool", "--help"}} {
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				r := runLabd(t, args...)
+				assert.Equal(t, exitOK, r.code, r.stderr)
+				assert.True(t, strings.HasPrefix(r.stdout, "usage: labd "+name), r.stdout)
+				assert.NotContains(t, r.stdout, "help requested")
+				assert.Empty(t, r.stderr)
+			})
+		}
+	}
+	r := runLabd(t, "run", "--", "--help")
+	assert.Equal(t, exitUsage, r.code, "after -- a --help is an argument")
+	r = runLabd(t, "help", "frobnicate")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `unknown command "frobnicate"`)
 }

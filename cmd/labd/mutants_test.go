@@ -42,14 +42,21 @@ func TestPrintSweepMarks(t *testing.T) {
 	s.Hit(mark.RaftLogTruncated)
 	s.Hit(mark.RaftLogTruncated)
 	s.Hit(mark.WALSegmentCut)
+	counts := markCounts(s)
+	require.Equal(t, uint64(2), counts["raft.log-truncated"])
 	var out bytes.Buffer
-	printSweepMarks(&out, s)
+	printSweepMarks(&out, counts)
 	text := out.String()
 	assert.Contains(t, text, "coverage marks: 2 of ")
 	assert.Contains(t, text, "raft   log-truncated=2")
 	assert.Contains(t, text, "wal    segment-cut=1")
 	assert.Contains(t, text, "never hit: raft.append-rejected")
-	assert.Equal(t, uint64(2), markCounts(s)["raft.log-truncated"])
+}
+
+func TestMergeAddsTheShardsMarks(t *testing.T) {
+	into := map[string]uint64{"raft.log-truncated": 1}
+	addMarkCounts(into, map[string]uint64{"raft.log-truncated": 2, "wal.segment-cut": 1})
+	assert.Equal(t, map[string]uint64{"raft.log-truncated": 3, "wal.segment-cut": 1}, into)
 }
 
 func TestHuntReportsNoFailureOnCorrectCode(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
@@ -97,6 +98,10 @@ func (x *realExecutor) skipf(pos story.Pos, format string, args ...any) {
 	msg := fmt.Sprintf("%s: %s", posString(pos), fmt.Sprintf(format, args...))
 	x.skipped = append(x.skipped, msg)
 	x.event("skipped: " + fmt.Sprintf(format, args...))
+	if pos.Line > 0 {
+		x.assertions = append(x.assertions, reports.Assertion{Line: pos.Line, Text: storyLine(x.src.Text, pos.Line),
+			Skipped: true, Detail: fmt.Sprintf(format, args...)})
+	}
 }
 
 // posString is FILE:LINE, or FILE for a story-wide setting (line 0).
@@ -111,8 +116,8 @@ func posString(pos story.Pos) string {
 func (x *realExecutor) assert(pos story.Pos, passed bool, detail string) {
 	for i := range x.assertions {
 		if x.assertions[i].Line == pos.Line {
-			if !passed && x.assertions[i].Passed {
-				x.assertions[i].Passed, x.assertions[i].Detail = false, detail
+			if !passed && (x.assertions[i].Passed || x.assertions[i].Skipped) {
+				x.assertions[i].Passed, x.assertions[i].Skipped, x.assertions[i].Detail = false, false, detail
 			}
 			return
 		}
@@ -236,7 +241,7 @@ func (x *realExecutor) finish() {
 	v := checker.Check(hist, checker.Options{})
 	x.verdict = &v
 	if v.Linearizable {
-		x.event(fmt.Sprintf("checker: %d operations on %d keys are linearizable", v.OpsChecked, v.KeysChecked))
+		x.event(fmt.Sprintf("checker: %s on %s are linearizable", human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key")))
 	} else {
 		msg := fmt.Sprintf("%s: the real history is not linearizable: %s", x.st.File, strings.Join(v.Problems, "; "))
 		x.failures = append(x.failures, msg)

@@ -8,8 +8,9 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/internal/human"
 	storyrun "github.com/raftlab/raftlab/scenarios/run"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
@@ -71,7 +72,7 @@ func (x *realExecutor) expect(s *story.Stmt) {
 			x.failf(s.Pos, "expected a linearizable history, got: %s", strings.Join(v.Problems, "; "))
 			return
 		}
-		x.pass(s.Pos, fmt.Sprintf("%d operations on %d keys are linearizable", v.OpsChecked, v.KeysChecked))
+		x.pass(s.Pos, fmt.Sprintf("%s on %s are linearizable", human.Count(v.OpsChecked, "operation"), human.Count(v.KeysChecked, "key")))
 	case "result":
 		x.expectResult(s.Pos, e)
 	case "one-ok":

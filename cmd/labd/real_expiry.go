@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/raftlab/raftlab/checker/history"
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
 
 // realBarrierKey is the key labd real writes to know that its expiry watch has caught up.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/raftlab/raftlab/checker/history"
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 
@@ -266,9 +266,9 @@ func (x *realExecutor) outcomeText(ro *realOp) string {
 			if !op.Found {
 				return "ok, not found"
 			}
-			return fmt.Sprintf("ok, value %s (index %d)", op.Result, op.Index)
+			return fmt.Sprintf("ok, value %s (etcd index %d)", op.Result, op.Index)
 		}
-		return fmt.Sprintf("ok (index %d)", op.Index)
+		return fmt.Sprintf("ok (etcd index %d)", op.Index)
 	case history.OutcomeFail:
 		return fmt.Sprintf("fail: %v", err)
 	}

@@ -89,6 +89,9 @@ func (x *realExecutor) reportRun(samples []reports.Sample, replay string) report
 		Steps:         x.steps,
 		Narrative:     x.narrative,
 		Assertions:    x.assertions,
+		Server:        "kvd (real processes)",
+		WallTime:      true,
+		NoLogs:        true,
 	}
 	for i, n := range x.st.Nodes {
 		rr.Nodes = append(rr.Nodes, reports.NodeInfo{ID: uint64(i + 1), Name: n})

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,8 +13,8 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/raftlab/raftlab/cmd/labd/internal/realcluster"
-	"github.com/raftlab/raftlab/core/v2client"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,6 +35,8 @@ func TestRealMuchWowCoolPassesOnRealProcesses(t *testing.T) {
 		t.Skip("runs five real kvd processes")
 	}
 	kvd := buildTestKvd(t)
+	low := 21000 + rand.IntN(10000) // below the ephemeral ports outgoing connections take
+	ports := fmt.Sprintf("%d-%d", low, low+59)
 	var out string
 	var stdout, stderr bytes.Buffer
 	code := -1
@@ -43,7 +47,7 @@ func TestRealMuchWowCoolPassesOnRealProcesses(t *testing.T) {
 		out = filepath.Join(t.TempDir(), "report")
 		stdout.Reset()
 		stderr.Reset()
-		code = run([]string{"real", "much-wow-cool", "--kvd", kvd, "--out", out}, &stdout, &stderr)
+		code = run([]string{"real", "much-wow-cool", "--kvd", kvd, "--out", out, "--ports", ports}, &stdout, &stderr)
 		if code != exitOK {
 			t.Logf("attempt %d failed:\n%s\n%s", attempt, stdout.String(), stderr.String())
 		}
@@ -61,6 +65,14 @@ func TestRealMuchWowCoolPassesOnRealProcesses(t *testing.T) {
 	for _, f := range []string{reports.IndexFile, historyFile, storyCopy, "timeline.png", "timeline.svg"} {
 		assert.FileExists(t, filepath.Join(out, f))
 	}
+	page, err := os.ReadFile(filepath.Join(out, reports.IndexFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<dt>Wall time</dt>", "a real run measures wall-clock time")
+	assert.NotContains(t, string(page), "Virtual time")
+	assert.Contains(t, string(page), `id="nologs"`, "the slides say why they show no logs")
+	assert.NotContains(t, string(page), "empty log", "no empty tables stand for logs nobody saw")
+	assert.Contains(t, string(page), `<tr class="skipped">`, "log expectations count as skipped")
+
 	hf, err := os.Open(filepath.Join(out, historyFile))
 	require.NoError(t, err)
 	defer hf.Close()

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/raftlab/raftlab/core/v2client"
+	"github.com/raftlab/raftlab/cmd/internal/v2client"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/scenarios/stories"
 	"github.com/raftlab/raftlab/scenarios/suite"
 )
@@ -81,15 +82,15 @@ func replaySuite(r suiteReplay, stdout, stderr io.Writer) int {
 func printSeedVerdict(w io.Writer, sum *suite.Summary, knownBug bool) {
 	switch {
 	case sum.Passed && knownBug:
-		fmt.Fprintf(w, "%s seed %d: known bug not found (%d operations)\n", sum.Suite, sum.Seed, sum.Ops)
+		fmt.Fprintf(w, "%s seed %d: known bug not found (%s)\n", sum.Suite, sum.Seed, human.Count(sum.Ops, "operation"))
 		return
 	case sum.Passed:
-		fmt.Fprintf(w, "%s seed %d: passed (%d operations)\n", sum.Suite, sum.Seed, sum.Ops)
+		fmt.Fprintf(w, "%s seed %d: passed (%s)\n", sum.Suite, sum.Seed, human.Count(sum.Ops, "operation"))
 		return
 	case knownBug:
-		fmt.Fprintf(w, "%s seed %d: known bug found, %s\n", sum.Suite, sum.Seed, plural(len(sum.Problems), "problem"))
+		fmt.Fprintf(w, "%s seed %d: known bug found, %s\n", sum.Suite, sum.Seed, human.Count(len(sum.Problems), "problem"))
 	default:
-		fmt.Fprintf(w, "%s seed %d: FAILED, %s\n", sum.Suite, sum.Seed, plural(len(sum.Problems), "problem"))
+		fmt.Fprintf(w, "%s seed %d: FAILED, %s\n", sum.Suite, sum.Seed, human.Count(len(sum.Problems), "problem"))
 	}
 	for i, p := range sum.Problems {
 		if i == maxProblemsShown {

@@ -31,6 +31,7 @@ func TestRunMuchWowCoolWritesAReport(t *testing.T) {
 	// The narrative streams: every step's caption, the slide tables, the verdict.
 	assert.Contains(t, r.stdout, "A network partition makes a majority of nodes inaccessible from the leader")
 	assert.Contains(t, r.stdout, "story much-wow-cool: PASSED")
+	assert.Equal(t, 1, strings.Count(strings.ToLower(r.stdout), "passed"), "one outcome word")
 	assert.Contains(t, r.stdout, "report:     "+filepath.Join(dir, reports.IndexFile))
 	assert.Contains(t, r.stdout, "replay:     go run ./cmd/labd replay much-wow-cool --seed 1")
 
@@ -101,7 +102,7 @@ func TestRunDefaultsToLabdRunsInTheWorkingDirectory(t *testing.T) {
 func TestRunUnknownStoryListsTheKnownOnes(t *testing.T) {
 	r := runLabd(t, "run", "much-wow-kewl")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, `unknown story "much-wow-kewl"; known stories: `)
+	assert.Contains(t, r.stderr, `unknown story "much-wow-kewl" (did you mean "much-wow-cool"?); known stories: `)
 	assert.Contains(t, r.stderr, "much-wow-cool")
 }
 
@@ -128,7 +129,10 @@ func TestRunFailedAssertionExitsOneAndSaysWhere(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "report")
 	r := runLabd(t, "run", path, "--out", dir)
 	require.Equal(t, exitFailed, r.code, r.stdout)
-	assert.Contains(t, r.stderr, "story wrong-leader FAILED")
+	assert.Contains(t, r.stdout, ": FAILED (1 failure) at t=")
+	assert.Contains(t, r.stderr, "labd run: 1 failure:\n")
+	assert.NotContains(t, r.stderr, "FAILED", "the outcome is said once, at the end of the narrative")
+	assert.Equal(t, 1, strings.Count(r.stdout, ": FAILED ("), "one outcome word")
 	assert.Contains(t, r.stderr, path+":")
 
 	rec, err := readRecord(dir)

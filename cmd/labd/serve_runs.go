@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/reports"
 )
 
@@ -84,7 +85,7 @@ func describeRun(dir, name string, mod time.Time) pastRun {
 		return r
 	}
 	r.Kind, r.Passed = "sweep", rec.Failed == 0
-	r.Summary = fmt.Sprintf("%s, seeds %s: %d of %d runs failed", rec.Suite, rec.Seeds, rec.Failed, rec.Runs)
+	r.Summary = fmt.Sprintf("%s, seeds %s: %d of %s failed", rec.Suite, rec.Seeds, rec.Failed, human.Count(rec.Runs, "run"))
 	if rec.Bug != "" {
 		r.Summary += ", bug " + rec.Bug
 	}

@@ -30,6 +30,18 @@ func get(t *testing.T, base, path string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// requireRefused posts form to target and requires a 400 whose body says want.
+func requireRefused(t *testing.T, target string, form url.Values, want string) {
+	t.Helper()
+	resp, err := noRedirects().PostForm(target, form)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(body), want)
+}
+
 // noRedirects is a client that shows redirects instead of following them.
 func noRedirects() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -57,11 +69,16 @@ func TestServeRunsAStoryAndServesItsReport(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	assert.Equal(t, "/", resp.Header.Get("Location"))
+	assert.Equal(t, "/wait/much-wow-cool-seed4", resp.Header.Get("Location"), "the browser waits for the run")
 	job := resp.Header.Get("X-Labd-Job")
 	require.Equal(t, "much-wow-cool-seed4", job)
 
 	srv.board.wait()
+	resp, err = noRedirects().Get(ts.URL + "/wait/" + job)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.Equal(t, "/runs/much-wow-cool-seed4/", resp.Header.Get("Location"), "then lands on the run's report")
 	code, status := get(t, ts.URL, "/jobs/"+job)
 	require.Equal(t, http.StatusOK, code)
 	assert.True(t, strings.HasPrefix(status, jobPassed+"\ntrace "), status)
@@ -94,15 +111,7 @@ func TestServeRejectsBadRuns(t *testing.T) {
 		{"unknown bug", url.Values{"story": {"much-wow-cool"}, "bug": {"typo"}}, "known bugs"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			resp, err := noRedirects().PostForm(ts.URL+"/run", c.form)
-			require.NoError(t, err)
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			require.NoError(t, err)
-			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-			assert.Contains(t, string(body), c.want)
-		})
+		t.Run(c.name, func(t *testing.T) { requireRefused(t, ts.URL+"/run", c.form, c.want) })
 	}
 	assert.Empty(t, srv.board.list(), "nothing started")
 	code, _ := get(t, ts.URL, "/jobs/nope")
@@ -113,38 +122,120 @@ func TestServeDeduplicatesARunningJob(t *testing.T) {
 	b := newJobBoard()
 	release := make(chan struct{})
 	var runs atomic.Int64
-	b.run = func(string, storyJob) (string, string) {
+	work := func(progress func(done, total int)) (string, string) {
 		runs.Add(1)
+		progress(1, 2)
 		<-release
 		return jobPassed, "done"
 	}
-	src, err := loadStory("much-wow-cool")
-	require.NoError(t, err)
-	dir := t.TempDir()
 	now := time.Unix(100, 0)
-	name, started := b.start(dir, storyJob{Source: src}, 1, now)
-	require.True(t, started)
-	assert.Equal(t, "much-wow-cool-seed1", name)
-	same, again := b.start(dir, storyJob{Source: src}, 1, now)
-	assert.False(t, again, "the same report directory is already being written")
-	assert.Equal(t, name, same)
-	other, started := b.start(dir, storyJob{Source: src, Bug: "local-quorum-reads"}, 1, now.Add(time.Second))
-	assert.True(t, started)
-	assert.Equal(t, "much-wow-cool-seed1-bug-local-quorum-reads", other)
+	require.True(t, b.start("much-wow-cool-seed1", kindStory, now, work))
+	assert.False(t, b.start("much-wow-cool-seed1", kindStory, now, work), "the same report directory is already being written")
+	require.True(t, b.start("sweep-register-partitions-1-2", kindSweep, now.Add(time.Second), work))
 
 	jobs := b.list()
 	require.Len(t, jobs, 2)
-	assert.Equal(t, other, jobs[0].Name, "newest first")
+	assert.Equal(t, "sweep-register-partitions-1-2", jobs[0].Name, "newest first")
+	assert.Equal(t, kindSweep, jobs[0].Kind)
 	assert.Equal(t, jobRunning, jobs[1].State)
 	close(release)
 	b.wait()
 	assert.Equal(t, int64(2), runs.Load())
-	j, ok := b.get(name)
+	j, ok := b.get("much-wow-cool-seed1")
 	require.True(t, ok)
 	assert.Equal(t, jobPassed, j.State)
-	_, started = b.start(dir, storyJob{Source: src}, 1, now)
-	assert.True(t, started, "a finished job may run again")
+	assert.Equal(t, 1, j.Done, "progress is kept")
+	assert.Equal(t, 2, j.Total)
+	assert.True(t, b.start("much-wow-cool-seed1", kindStory, now, work), "a finished job may run again")
 	b.wait()
+}
+
+// TestServeWaitsForARunningJob: while a job runs, its wait page refreshes itself and shows how far
+// a sweep got; a job that could not run shows why.
+func TestServeWaitsForARunningJob(t *testing.T) {
+	srv := newServer(t.TempDir())
+	release := make(chan struct{})
+	srv.sweep = func(sweepJob) jobWork {
+		return func(progress func(done, total int)) (string, string) {
+			progress(3, 10)
+			<-release
+			return jobError, "disk full"
+		}
+	}
+	ts := httptest.NewServer(srv.handler())
+	defer ts.Close()
+	resp, err := noRedirects().PostForm(ts.URL+"/sweep", url.Values{"suite": {"register-partitions"}, "seeds": {"1..10"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	wait := resp.Header.Get("Location")
+	assert.Equal(t, "/wait/sweep-register-partitions-1-10", wait)
+	require.Eventually(t, func() bool {
+		_, page := get(t, ts.URL, wait)
+		return strings.Contains(page, "3 of 10 seeds")
+	}, 10*time.Second, 10*time.Millisecond)
+	_, page := get(t, ts.URL, wait)
+	assert.Contains(t, page, `<meta http-equiv="refresh" content="1">`)
+	close(release)
+	srv.board.wait()
+	code, page := get(t, ts.URL, wait)
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "disk full")
+	assert.NotContains(t, page, "refresh")
+	code, _ = get(t, ts.URL, "/wait/nothing-like-it")
+	assert.Equal(t, http.StatusNotFound, code)
+}
+
+// TestServeSweepsASuite sweeps a suite from the page and lands on its sweep page.
+func TestServeSweepsASuite(t *testing.T) {
+	srv := newServer(t.TempDir())
+	ts := httptest.NewServer(srv.handler())
+	defer ts.Close()
+	_, index := get(t, ts.URL, "/")
+	assert.Contains(t, index, `id="sweep-register-partitions"`)
+	assert.Contains(t, index, `<input type="text" name="seeds" value="1..`)
+
+	resp, err := noRedirects().PostForm(ts.URL+"/sweep", url.Values{"suite": {"register-partitions"}, "seeds": {"1..2"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	srv.board.wait()
+	code, status := get(t, ts.URL, "/jobs/sweep-register-partitions-1-2")
+	require.Equal(t, http.StatusOK, code)
+	assert.Equal(t, jobPassed+"\n2 of 2 seeds passed\n", status)
+
+	code, page := get(t, ts.URL, resp.Header.Get("Location")) // the client follows the redirect
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, `<div class="verdict pass" id="summary">2 of 2 seeds passed</div>`)
+	assert.Contains(t, page, `<table class="totals" id="totals">`)
+	_, index = get(t, ts.URL, "/")
+	assert.Contains(t, index, "register-partitions, seeds 1..2: 0 of 2 runs failed", "listed among past runs")
+}
+
+func TestServeRejectsBadSweeps(t *testing.T) {
+	srv := newServer(t.TempDir())
+	ts := httptest.NewServer(srv.handler())
+	defer ts.Close()
+	for _, c := range []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"unknown suite", url.Values{"suite": {"register-partition"}}, `did you mean "register-partitions"`},
+		{"bad seeds", url.Values{"suite": {"register-partitions"}, "seeds": {"5..1"}}, "greater than the last"},
+		{"too many seeds", url.Values{"suite": {"register-partitions"}, "seeds": {"1..20000"}}, "labd sweep"},
+	} {
+		t.Run(c.name, func(t *testing.T) { requireRefused(t, ts.URL+"/sweep", c.form, c.want) })
+	}
+	assert.Empty(t, srv.board.list(), "nothing started")
+}
+
+func TestServeRendersCodeInDescriptions(t *testing.T) {
+	ts := httptest.NewServer(newServer(t.TempDir()).handler())
+	defer ts.Close()
+	_, page := get(t, ts.URL, "/")
+	assert.Contains(t, page, "<code>labd sweep chaos-standard --seeds 1..1000</code>")
+	assert.NotContains(t, page, "`", "no literal backticks")
 }
 
 func TestServeStopsWhenTheContextEnds(t *testing.T) {

@@ -21,10 +21,13 @@ const visualizeTimeout = 20 * time.Second
 const labdCommand = "go run ./cmd/labd"
 
 // storyJob is one story to run: the story, an optional seed override and an optional known bug.
+// Parent, when set, is the page one level above the run's report (the page of the sweep it is a
+// seed of).
 type storyJob struct {
 	Source storySource
 	Seed   *uint64
 	Bug    string
+	Parent reports.Link
 }
 
 // bugs returns the node bugs of the job's known bug (none when Bug is "").
@@ -90,6 +93,7 @@ func (j storyJob) defaultReportDir(base string, seed uint64) string {
 func writeStoryReport(dir string, j storyJob, res *storyrun.Result) (reports.Files, error) {
 	replay := j.replayCommand(res.Seed)
 	rr := reportRun(res, string(j.Source.Text), replay)
+	rr.Parent = j.Parent
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return reports.Files{}, fmt.Errorf("create report dir: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/raftlab/raftlab/scenarios/suite"
 )
@@ -13,6 +14,8 @@ type seedOutcome struct {
 	Seed    uint64
 	Summary *suite.Summary
 	Err     error
+	// Wall is the wall time the seed took (with its report), shared cores included.
+	Wall time.Duration
 }
 
 // failed says whether the seed found a problem or could not run.
@@ -82,10 +85,12 @@ func sweepSeeds(seeds seedRange, workers int, run func(seed uint64) (*suite.Summ
 // one bad seed does not take the sweep (and every other result) down with it.
 func runSeedSafely(seed uint64, run func(uint64) (*suite.Summary, error)) (out seedOutcome) {
 	out.Seed = seed
+	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			out.Summary, out.Err = nil, fmt.Errorf("panic: %v", p)
 		}
+		out.Wall = time.Since(start)
 	}()
 	out.Summary, out.Err = run(seed)
 	return out

@@ -19,30 +19,29 @@ func sweepMarks(outcomes []seedOutcome) *mark.Set {
 	return total
 }
 
-// printSweepMarks prints which coverage marks of core the sweep hit and how often, by package, and
-// the ones it never hit.
-func printSweepMarks(w io.Writer, total *mark.Set) {
-	all := mark.All()
-	missing := total.Missing()
-	fmt.Fprintf(w, "coverage marks: %d of %d hit\n", len(all)-len(missing), len(all))
-	var words []string
-	pkg := ""
-	for _, c := range total.Counts() {
-		if c.Hits == 0 {
+// printSweepMarks prints which coverage marks of core the sweep hit and how often (counts as
+// sweep.json records them), by package, and the ones it never hit.
+func printSweepMarks(w io.Writer, counts map[string]uint64) {
+	var packages []string
+	hit := map[string][]string{}
+	var missing []string
+	for _, m := range mark.All() {
+		hits := counts[m.String()]
+		if hits == 0 {
+			missing = append(missing, m.String())
 			continue
 		}
-		if c.Mark.Package() != pkg {
-			printWrapped(w, pkg, words)
-			pkg, words = c.Mark.Package(), nil
+		pkg := m.Package()
+		if len(hit[pkg]) == 0 {
+			packages = append(packages, pkg)
 		}
-		words = append(words, fmt.Sprintf("%s=%d", strings.TrimPrefix(c.Mark.String(), pkg+"."), c.Hits))
+		hit[pkg] = append(hit[pkg], fmt.Sprintf("%s=%d", strings.TrimPrefix(m.String(), pkg+"."), hits))
 	}
-	printWrapped(w, pkg, words)
-	words = words[:0]
-	for _, m := range missing {
-		words = append(words, m.String())
+	fmt.Fprintf(w, "coverage marks: %d of %d hit\n", len(mark.All())-len(missing), len(mark.All()))
+	for _, pkg := range packages {
+		printWrapped(w, pkg, hit[pkg])
 	}
-	printWrapped(w, "never hit:", words)
+	printWrapped(w, "never hit:", missing)
 }
 
 // printWrapped prints words after an indented label, wrapped at about 110 columns.
@@ -69,4 +68,11 @@ func markCounts(total *mark.Set) map[string]uint64 {
 		out[c.Mark.String()] = c.Hits
 	}
 	return out
+}
+
+// addMarkCounts adds the counts of from to into.
+func addMarkCounts(into, from map[string]uint64) {
+	for name, hits := range from {
+		into[name] += hits
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/suite"
 )
 
@@ -9,7 +10,8 @@ import (
 // seed's report is the story's own report (which `labd replay DIR` reruns).
 func (p sweepPlan) storyRunner() seedRunner {
 	return func(seed uint64) (*suite.Summary, func(string) error, error) {
-		job := storyJob{Source: *p.Story, Seed: &seed, Bug: p.Bug}
+		job := storyJob{Source: *p.Story, Seed: &seed, Bug: p.Bug,
+			Parent: reports.Link{Text: p.title(), Href: "../" + reports.IndexFile}}
 		res, err := job.execute(nil)
 		if err != nil {
 			return nil, nil, err

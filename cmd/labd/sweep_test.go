@@ -35,13 +35,26 @@ func TestSweepPrintsTheSummaryTable(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(dir, sweepFile))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &rec))
-	assert.Equal(t, sweepRecord{Suite: "register-partitions", Seeds: "1..3", Runs: 3, Passed: 3,
-		OpsChecked: rec.OpsChecked, VirtualNs: rec.VirtualNs, WallNs: rec.WallNs, Marks: rec.Marks}, rec)
+	assert.Equal(t, sweepRecord{Format: sweepFormat, Suite: "register-partitions", Seeds: "1..3", Runs: 3, Passed: 3,
+		OpsChecked: rec.OpsChecked, VirtualNs: rec.VirtualNs, WallNs: rec.WallNs, Version: currentVersion(""),
+		Results: rec.Results, Marks: rec.Marks}, rec)
 	assert.Positive(t, rec.OpsChecked)
 	assert.Len(t, rec.Marks, len(mark.All()), "sweep.json lists every coverage mark")
 	assert.Positive(t, rec.Marks["raft.proposal-forwarded"])
 	assert.Contains(t, r.stdout, "coverage marks: ")
 	assert.Positive(t, rec.VirtualNs)
+	require.Len(t, rec.Results, 3)
+	for i, r := range rec.Results {
+		assert.Equal(t, uint64(i+1), r.Seed)
+		assert.Equal(t, verdictPass, r.Verdict)
+		assert.Regexp(t, `^[0-9a-f]{16}$`, r.TraceHash)
+		assert.Positive(t, r.OpsChecked)
+		assert.Positive(t, r.VirtualNs)
+		assert.Positive(t, r.WallNs)
+		assert.Empty(t, r.Problems)
+		assert.Equal(t, fmt.Sprintf("go run ./cmd/labd replay register-partitions --seed %d --trace %s", i+1, r.TraceHash), r.Replay)
+		assert.Empty(t, r.Report, "a seed that passed has no report of its own")
+	}
 }
 
 // TestSweepKnownBugSucceedsWhenFound: a known-bug sweep exits 0 having found its bug, says so, and
@@ -102,10 +115,10 @@ func TestSweepTheCorrectControlOfABugSuite(t *testing.T) {
 
 // TestSweepKnownBugNotFoundFails: a known-bug sweep that finds nothing exits 1.
 func TestSweepKnownBugNotFoundFails(t *testing.T) {
-	assert.Equal(t, exitFailed, sweepExit(sweepPlan{Suite: suite.Suite{KnownBug: true}}, sweepTotals{Runs: 3, Passed: 3}))
-	assert.Equal(t, exitOK, sweepExit(sweepPlan{Suite: suite.Suite{KnownBug: true}}, sweepTotals{Runs: 3, Passed: 2, Failed: 1}))
-	assert.Equal(t, exitOK, sweepExit(sweepPlan{}, sweepTotals{Runs: 3, Passed: 3}))
-	assert.Equal(t, exitFailed, sweepExit(sweepPlan{}, sweepTotals{Runs: 3, Passed: 2, Failed: 1}))
+	assert.Equal(t, exitFailed, sweepExit(sweepRecord{KnownBug: true, Runs: 3, Passed: 3}))
+	assert.Equal(t, exitOK, sweepExit(sweepRecord{KnownBug: true, Runs: 3, Passed: 2, Failed: 1}))
+	assert.Equal(t, exitOK, sweepExit(sweepRecord{Runs: 3, Passed: 3}))
+	assert.Equal(t, exitFailed, sweepExit(sweepRecord{Runs: 3, Passed: 2, Failed: 1}))
 }
 
 // TestSweepAStory: a story sweeps like a suite; a seed that fails an expectation keeps the story's
@@ -158,7 +171,7 @@ func TestReplayADirectoryThatIsNoReport(t *testing.T) {
 func TestSweepUnknownSuiteListsTheKnownOnes(t *testing.T) {
 	r := runLabd(t, "sweep", "no-such-suite", "--seeds", "1..2")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, `unknown suite "no-such-suite"; known suites: `)
+	assert.Contains(t, r.stderr, `"no-such-suite" is neither a story nor a suite; known stories: `)
 	assert.Contains(t, r.stderr, "register-partitions")
 }
 
@@ -186,20 +199,18 @@ func TestSweepSeedsRunsEverySeedOnceInOrder(t *testing.T) {
 	for i := range progress {
 		assert.Equal(t, i+1, progress[i])
 	}
-	totals := sumSweep(outcomes)
+	rec := newSweepRecord(sweepPlan{Suite: suite.Suite{Name: "s"}, Seeds: seedRange{From: 10, To: 29}}, nil, codeVersion{}, outcomes, 0)
 	// seeds 10, 15, 20, 25 fail their checks; 13 and 17 could not run.
-	assert.Equal(t, sweepTotals{Runs: 20, Passed: 14, Failed: 6, Ops: totals.Ops}, totals)
-}
-
-func TestPlural(t *testing.T) {
-	assert.Equal(t, "1 problem", plural(1, "problem"))
-	assert.Equal(t, "2 problems", plural(2, "problem"))
-	assert.True(t, strings.HasPrefix(plural(0, "run"), "0 runs"))
+	assert.Equal(t, []uint64{10, 13, 15, 17, 20, 25}, rec.FailedSeeds)
+	assert.Equal(t, []int{20, 14, 6}, []int{rec.Runs, rec.Passed, rec.Failed})
+	assert.Equal(t, verdictFail, rec.Results[3].Verdict)
+	assert.Equal(t, []string{"error: cannot start"}, rec.Results[3].Problems)
+	assert.Empty(t, rec.Results[3].TraceHash, "a seed that could not run has no trace")
 }
 
 func TestSweepPageLinksAReportForEachRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sweep")
-	r := runLabd(t, "sweep", "register-partitions", "--seeds", "1..3", "--out", dir)
+	r := runLabd(t, "sweep", "register-partitions", "--seeds", "1..3", "--reports", "all", "--out", dir)
 	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	page, err := os.ReadFile(filepath.Join(dir, reports.IndexFile))
 	require.NoError(t, err)
@@ -211,6 +222,11 @@ func TestSweepPageLinksAReportForEachRun(t *testing.T) {
 		assert.Contains(t, string(seedPage), fmt.Sprintf("go run ./cmd/labd replay register-partitions --seed %d --trace ", seed))
 		assert.FileExists(t, filepath.Join(dir, fmt.Sprintf("seed-%d", seed), "timeline.png"))
 	}
+
+	failedOnly := filepath.Join(t.TempDir(), "failed-only")
+	r = runLabd(t, "sweep", "register-partitions", "--seeds", "1..2", "--out", failedOnly)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.NoDirExists(t, filepath.Join(failedOnly, "seed-1"), "by default only a seed that failed keeps its report")
 
 	none := filepath.Join(t.TempDir(), "none")
 	r = runLabd(t, "sweep", "register-partitions", "--seeds", "1..2", "--reports", "none", "--out", none)
@@ -225,15 +241,13 @@ func TestSweepPageLinksAReportForEachRun(t *testing.T) {
 func TestWantsReport(t *testing.T) {
 	cases := []struct {
 		policy string
-		seeds  int
 		passed bool
 		want   bool
 	}{
-		{reportsAuto, 10, true, true}, {reportsAuto, 1000, true, false}, {reportsAuto, 1000, false, true},
-		{reportsAll, 1000, true, true}, {reportsFailed, 10, true, false}, {reportsFailed, 10, false, true},
-		{reportsNone, 10, false, false},
+		{reportsAll, true, true}, {reportsFailed, true, false}, {reportsFailed, false, true},
+		{reportsNone, false, false},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, wantsReport(tc.policy, tc.seeds, tc.passed), "%+v", tc)
+		assert.Equal(t, tc.want, wantsReport(tc.policy, tc.passed), "%+v", tc)
 	}
 }

@@ -19,15 +19,15 @@ func (h *handler) serveAuthEnable(w http.ResponseWriter, r *http.Request) {
 	if !allowMethod(w, r.Method, http.MethodGet, http.MethodPut, http.MethodDelete) {
 		return
 	}
-	h.clusterIDHeader(w)
+	if r.Method != http.MethodGet && !h.hasRootAccess(r) {
+		writeAuthNoAuth(w)
+		return
+	}
+	h.authAnswerHeaders(w)
 	if r.Method == http.MethodGet {
 		_ = writeJSONLine(w, http.StatusOK, struct {
 			Enabled bool `json:"enabled"`
 		}{h.auth.enabled()})
-		return
-	}
-	if !h.hasRootAccess(r) {
-		writeAuthNoAuth(w)
 		return
 	}
 	h.authWrites.Lock()
@@ -92,11 +92,11 @@ func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix, kin
 	if !allowMethod(w, r.Method, methods...) {
 		return "", false
 	}
-	h.clusterIDHeader(w)
 	if !h.hasRootAccess(r) {
 		writeAuthNoAuth(w)
 		return "", false
 	}
+	h.authAnswerHeaders(w)
 	if name != "" {
 		if err := checkName(kind, name); err != nil {
 			h.writeAuthError(w, err)
@@ -104,6 +104,13 @@ func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix, kin
 		}
 	}
 	return name, true
+}
+
+// authAnswerHeaders sets what etcd sets on every auth answer once the caller may have it (a 401
+// goes without): the cluster ID, and the JSON content type even on an empty 200.
+func (h *handler) authAnswerHeaders(w http.ResponseWriter) {
+	h.clusterIDHeader(w)
+	w.Header().Set("Content-Type", "application/json")
 }
 
 // decodeAuthBody reads a JSON body into v; a bad body is etcd's 400.

@@ -25,10 +25,11 @@ type authUser struct {
 	Revoke   []string `json:"revoke,omitempty"`
 }
 
-// userWithRoles is how GET shows a user: the password left out, the roles expanded.
+// userWithRoles is how GET shows a user: the password left out, the roles expanded (none shown
+// when it has none, as etcd).
 type userWithRoles struct {
 	User  string     `json:"user"`
-	Roles []authRole `json:"roles"`
+	Roles []authRole `json:"roles,omitempty"`
 }
 
 // authRole is a v2 auth role; Grant and Revoke appear only in a PUT that changes it.

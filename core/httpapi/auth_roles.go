@@ -63,6 +63,9 @@ func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) e
 		}
 		switch {
 		case creating && exists:
+			if err := h.auth.ensureAuthDirs(r.Context()); err != nil { // etcd tries the create
+				return err
+			}
 			return authErrorf(http.StatusConflict, "Role %s already exists.", name)
 		case creating:
 			kv, err := rwPermission{}.grant(in.Permissions.KV)
@@ -107,6 +110,9 @@ func changedRole(old, in authRole) (authRole, error) {
 func (h *handler) deleteRole(w http.ResponseWriter, r *http.Request, name string) error {
 	if name == rootName {
 		return authErrorf(http.StatusForbidden, "Cannot modify role %s: is root role.", name)
+	}
+	if err := h.auth.ensureAuthDirs(r.Context()); err != nil { // even for a role that is not there
+		return err
 	}
 	err := retryConcurrent(func() error {
 		_, index, err := h.auth.roleAt(name)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"sync/atomic"
 
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/store"
@@ -33,6 +34,8 @@ const (
 type authStore struct {
 	backend Backend
 	reader  InternalReader // nil: auth unsupported
+	// dirsEnsured is set once ensureAuthDirs has found or made the auth directories.
+	dirsEnsured *atomic.Bool
 }
 
 // supported reports whether the backend keeps an internal namespace.
@@ -213,9 +216,18 @@ func retryConcurrent(change func() error) error {
 	return authErrorf(http.StatusConflict, "The record kept changing concurrently; try again.")
 }
 
-// do replicates w on behalf of the caller ctx carries (withCaller): the store refuses it when it
-// applies it if auth is on by then and the caller is not root.
+// do replicates w on behalf of the caller ctx carries (withCaller), after the auth directories
+// (ensureAuthDirs): the store refuses it when it applies it if auth is on by then and the caller
+// is not root.
 func (s authStore) do(ctx context.Context, w store.Request) error {
+	if err := s.ensureAuthDirs(ctx); err != nil {
+		return err
+	}
+	return s.replicate(ctx, w)
+}
+
+// replicate is do without the auth directories.
+func (s authStore) replicate(ctx context.Context, w store.Request) error {
 	w.Caller = callerFrom(ctx)
 	rep, err := s.backend.Do(ctx, node.Request{Kind: node.KindInternal, Write: w})
 	if err == nil {

@@ -69,7 +69,7 @@ func setupAuth(t testing.TB) (http.Handler, *fakeBackend) {
 	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`, http.StatusCreated)
 	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/roles/app",
 		`{"role":"app","permissions":{"kv":{"read":["/app/*"],"write":["/app/*"]}}}`, http.StatusCreated)
-	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","password":"alicepw","roles":["app"]}`, http.StatusCreated)
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","password":"alicepw","roles":["app"]}`, http.StatusOK)
 	for _, k := range []string{"/app/x", "/other/x", "/public/x"} {
 		mustAs(t, h, asGuest, http.MethodPut, "/v2/keys"+k, "value=v", http.StatusCreated)
 	}
@@ -204,7 +204,7 @@ func TestAuthUserAPI(t *testing.T) {
 		{"bad json", http.MethodPut, "/v2/auth/users/alice", `{`, http.StatusBadRequest, "Invalid JSON in request body."},
 		{"empty password", http.MethodPut, "/v2/auth/users/bob", `{"user":"bob"}`, http.StatusBadRequest, "auth: Cannot create user bob with an empty password"},
 		{"unknown user", http.MethodGet, "/v2/auth/users/bob", "", http.StatusNotFound, "auth: User bob does not exist."},
-		{"delete unknown", http.MethodDelete, "/v2/auth/users/bob", "", http.StatusNotFound, "auth: User bob does not exist."},
+		{"delete unknown", http.MethodDelete, "/v2/auth/users/bob", "", http.StatusNotFound, "auth: User bob does not exist"},
 		{"dot-dot user name", http.MethodGet, "/v2/auth/users/%2E%2E", "", http.StatusBadRequest, `auth: Invalid user name \"..\"`},
 		{"slash in a user name", http.MethodDelete, "/v2/auth/users/a%2Fb", "", http.StatusBadRequest, `auth: Invalid user name \"a/b\"`},
 		{"revoke root from root", http.MethodPut, "/v2/auth/users/root", `{"user":"root","revoke":["root"]}`, http.StatusForbidden, "auth: Cannot revoke role root from user root while auth is enabled."},
@@ -220,7 +220,7 @@ func TestAuthUserAPI(t *testing.T) {
 	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/x", "", http.StatusUnauthorized)
 	mustAs(t, h, cred{"alice", "newpw"}, http.MethodGet, "/v2/keys/app/x", "", http.StatusOK)
 	rec = mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","revoke":["app"]}`, http.StatusOK)
-	assert.Equal(t, `{"user":"alice","roles":[]}`+"\n", rec.Body.String())
+	assert.Equal(t, `{"user":"alice","roles":null}`+"\n", rec.Body.String(), "as etcd")
 	mustAs(t, h, cred{"alice", "newpw"}, http.MethodGet, "/v2/keys/app/x", "", http.StatusUnauthorized)
 	mustAs(t, h, asRoot, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","grant":["root"]}`, http.StatusOK)
 	mustAs(t, h, cred{"alice", "newpw"}, http.MethodGet, "/v2/auth/users", "", http.StatusOK)
@@ -270,7 +270,78 @@ func TestAuthRoleAPI(t *testing.T) {
 	mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/roles/app", "", http.StatusOK)
 	mustAs(t, h, asAlice, http.MethodGet, "/v2/keys/app/x", "", http.StatusUnauthorized)
 	rec = mustAs(t, h, asRoot, http.MethodGet, "/v2/auth/users/alice", "", http.StatusOK)
-	assert.Equal(t, `{"user":"alice","roles":[]}`+"\n", rec.Body.String(), "a deleted role is left out")
+	assert.Equal(t, `{"user":"alice"}`+"\n", rec.Body.String(), "a deleted role is left out")
+}
+
+// TestAuthAnswersAreEtcds holds the auth API's answers to etcd 3.5's, which the differential suite
+// (scenarios/parity, 11-auth.seq) compares with a real etcd: the status of a user created with
+// roles, null lists, the headers of refusals and of changes, the texts.
+func TestAuthAnswersAreEtcds(t *testing.T) {
+	h, _ := newTestHandler(t)
+	rec := mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/users", "", http.StatusOK)
+	assert.Equal(t, `{"users":null}`+"\n", rec.Body.String(), "no user yet")
+
+	rec = mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`, http.StatusCreated)
+	assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+	assert.NotEmpty(t, rec.Header().Get("X-Etcd-Cluster-Id"))
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/roles/app", `{"role":"app"}`, http.StatusCreated)
+	rec = mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","password":"x","roles":["app"]}`, http.StatusOK)
+	assert.Equal(t, `{"user":"alice","roles":["app"]}`+"\n", rec.Body.String(), "etcd answers 200 to a user created with roles")
+	rec = mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","password":"y","roles":["app"]}`, http.StatusConflict)
+	assert.Equal(t, `{"message":"auth: User alice already exists."}`, rec.Body.String())
+	rec = mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/alice", `{"user":"alice","roles":["app"],"grant":["app"]}`, http.StatusBadRequest)
+	assert.Equal(t, `{"message":"User JSON contains both roles and grant/revoke"}`, rec.Body.String())
+	rec = mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/carol", `{"user":"carol","password":"x"}`, http.StatusCreated)
+	assert.Equal(t, `{"user":"carol","roles":null}`+"\n", rec.Body.String())
+	rec = mustAs(t, h, asGuest, http.MethodGet, "/v2/auth/users/carol", "", http.StatusOK)
+	assert.Equal(t, `{"user":"carol"}`+"\n", rec.Body.String(), "a user without roles shows none")
+
+	for _, change := range []struct{ method, target string }{
+		{http.MethodPut, "/v2/auth/enable"}, {http.MethodDelete, "/v2/auth/users/carol"}, {http.MethodDelete, "/v2/auth/roles/app"},
+	} {
+		rec = mustAs(t, h, asRoot, change.method, change.target, "", http.StatusOK)
+		assert.Equal(t, "application/json", rec.Header().Get("Content-Type"), "%s %s", change.method, change.target)
+		assert.NotEmpty(t, rec.Header().Get("X-Etcd-Cluster-Id"), "%s %s", change.method, change.target)
+		assert.Empty(t, rec.Body.String())
+	}
+	rec = mustAs(t, h, asRoot, http.MethodDelete, "/v2/auth/users/carol", "", http.StatusNotFound)
+	assert.Equal(t, `{"message":"auth: User carol does not exist"}`, rec.Body.String(), "etcd's delete says it without a dot")
+
+	for _, refused := range []struct{ method, target string }{
+		{http.MethodGet, "/v2/auth/users"}, {http.MethodGet, "/v2/auth/users/alice"}, {http.MethodPut, "/v2/auth/roles/guest"},
+		{http.MethodDelete, "/v2/auth/enable"}, {http.MethodGet, "/v2/auth/roles"},
+	} {
+		rec = mustAs(t, h, asAlice, refused.method, refused.target, "{}", http.StatusUnauthorized)
+		assert.Empty(t, rec.Header().Get("X-Etcd-Cluster-Id"), "%s %s: etcd refuses before it names the cluster", refused.method, refused.target)
+		assert.Equal(t, `{"message":"Insufficient credentials"}`, rec.Body.String())
+	}
+}
+
+// TestAuthRecordsTakeEtcdsIndexes: etcd keeps its auth records in its v2 store, and the first
+// change through a member first creates the directories and the enabled flag (four indexes)
+// unless they exist; every record written takes one more.
+func TestAuthRecordsTakeEtcdsIndexes(t *testing.T) {
+	h, b := newTestHandler(t)
+	start := b.st.Index()
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/enable", "", http.StatusConflict)
+	assert.Equal(t, start, b.st.Index(), "a refused enable writes nothing")
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/root", `{"user":"root","password":"rootpw"}`, http.StatusCreated)
+	assert.Equal(t, start+5, b.st.Index(), "the auth directories, the enabled flag, then the user")
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/roles/app", `{"role":"app"}`, http.StatusCreated)
+	assert.Equal(t, start+6, b.st.Index())
+	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/enable", "", http.StatusOK)
+	assert.Equal(t, start+8, b.st.Index(), "the guest role, then the flag")
+
+	// Another member (a restart) tries the directories again: they exist, so no index is taken.
+	other := New(Config{Backend: b, Clock: func() time.Time { return testNow }})
+	mustAs(t, other, asRoot, http.MethodDelete, "/v2/auth/roles/app", "", http.StatusOK)
+	assert.Equal(t, start+9, b.st.Index())
+
+	// A change that fails still makes a fresh member create what is missing, as etcd's does.
+	fresh, fb := newTestHandler(t)
+	begin := fb.st.Index()
+	mustAs(t, fresh, asGuest, http.MethodDelete, "/v2/auth/users/nobody", "", http.StatusNotFound)
+	assert.Equal(t, begin+4, fb.st.Index())
 }
 
 func TestAuthUnsupportedBackend(t *testing.T) {
@@ -443,9 +514,9 @@ func TestAuthDeleteMeetsAConcurrentChange(t *testing.T) {
 	b := newFakeBackend()
 	h := New(Config{Backend: b})
 	mustAs(t, h, asGuest, http.MethodPut, "/v2/auth/users/bob", `{"user":"bob","password":"x"}`, http.StatusCreated)
-	_, index, err := authStore{backend: b, reader: b}.userAt("bob")
+	_, index, err := newAuthStore(b, b).userAt("bob")
 	require.NoError(t, err)
-	err = authStore{backend: b, reader: b}.removeIf(context.Background(), authUsersDir+"/bob", index+1)
+	err = newAuthStore(b, b).removeIf(context.Background(), authUsersDir+"/bob", index+1)
 	assert.ErrorIs(t, err, errConcurrentChange, "a delete against a newer index than the record's")
 	mustAs(t, h, asGuest, http.MethodDelete, "/v2/auth/users/bob", "", http.StatusOK)
 	mustAs(t, h, asGuest, http.MethodDelete, "/v2/auth/users/bob", "", http.StatusNotFound)

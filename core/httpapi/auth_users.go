@@ -13,7 +13,7 @@ func (h *handler) serveAuthUsers(w http.ResponseWriter, r *http.Request) {
 
 // withRoles expands a user's role names (roles deleted since are left out).
 func (h *handler) withRoles(u authUser) userWithRoles {
-	out := userWithRoles{User: u.User, Roles: []authRole{}}
+	out := userWithRoles{User: u.User}
 	for _, n := range u.Roles {
 		if role, err := h.auth.role(n); err == nil {
 			role.Permissions.KV = role.Permissions.KV.normalized()
@@ -28,9 +28,9 @@ func (h *handler) listUsers(w http.ResponseWriter) error {
 	if err != nil {
 		return err
 	}
-	list := struct {
-		Users []userWithRoles `json:"users"`
-	}{Users: []userWithRoles{}}
+	var list struct {
+		Users []userWithRoles `json:"users"` // null when there is none, as etcd
+	}
 	for _, n := range names {
 		u, err := h.auth.user(n)
 		if err != nil {
@@ -49,9 +49,10 @@ func (h *handler) getUser(w http.ResponseWriter, name string) error {
 	return writeJSONLine(w, http.StatusOK, h.withRoles(u))
 }
 
-// putUser creates a user (a password is required; root gets the root role) or changes one:
-// a new password, roles granted or revoked. 201 for a new user, 200 otherwise; the body is the
-// user without its password.
+// putUser creates or changes a user as etcd does. Without grant or revoke: a body with roles
+// creates the user (409 if it exists; etcd answers 200), one without creates it (201) or changes
+// its password (200). With grant or revoke (and no roles) it changes an existing user (200). The
+// body is the user without its password.
 func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) error {
 	var in authUser
 	if err := h.decodeAuthBody(w, r, &in); err != nil {
@@ -60,18 +61,36 @@ func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) e
 	if in.User != name {
 		return &authError{status: http.StatusBadRequest, msg: "User JSON name does not match the name in the URL"}
 	}
+	changing := len(in.Grant) > 0 || len(in.Revoke) > 0
+	if changing && len(in.Roles) > 0 {
+		return &authError{status: http.StatusBadRequest, msg: "User JSON contains both roles and grant/revoke"}
+	}
 	var out authUser
-	var exists bool
+	code := http.StatusOK
 	err := retryConcurrent(func() error {
 		old, index, err := h.auth.userAt(name)
-		exists = err == nil
+		exists := err == nil
 		if err != nil && !isAuthNotFound(err) {
 			return err
 		}
-		if exists {
+		switch {
+		case exists && !changing && len(in.Roles) > 0: // etcd's create: the password, then the record
+			if _, err := h.newUser(in); err != nil {
+				return err
+			}
+			if err := h.auth.ensureAuthDirs(r.Context()); err != nil {
+				return err
+			}
+			return authErrorf(http.StatusConflict, "User %s already exists.", name)
+		case exists:
 			out, err = h.changedUser(old, in)
-		} else {
+		case changing:
+			return authErrorf(http.StatusNotFound, "User %s doesn't exist.", name)
+		default:
 			out, err = h.newUser(in)
+			if len(in.Roles) == 0 {
+				code = http.StatusCreated
+			}
 		}
 		if err != nil {
 			return err
@@ -81,21 +100,11 @@ func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) e
 	if err != nil {
 		return err
 	}
-	code := http.StatusOK
-	if !exists {
-		code = http.StatusCreated
-	}
 	out.Password = ""
-	if out.Roles == nil {
-		out.Roles = []string{}
-	}
 	return writeJSONLine(w, code, out)
 }
 
 func (h *handler) newUser(in authUser) (authUser, error) {
-	if len(in.Grant) > 0 || len(in.Revoke) > 0 {
-		return in, authErrorf(http.StatusNotFound, "User %s doesn't exist.", in.User)
-	}
 	if in.Password == "" {
 		return in, authErrorf(http.StatusBadRequest, "Cannot create user %s with an empty password", in.User)
 	}
@@ -147,6 +156,9 @@ func (h *handler) changedUser(old, in authUser) (authUser, error) {
 		out.Roles = slices.Delete(out.Roles, i, i+1)
 	}
 	slices.Sort(out.Roles)
+	if len(out.Roles) == 0 {
+		out.Roles = nil // etcd's set of roles gives none as null
+	}
 	return out, nil
 }
 
@@ -163,8 +175,14 @@ func (h *handler) deleteUser(w http.ResponseWriter, r *http.Request, name string
 	if name == rootName && h.auth.enabled() {
 		return authErrorf(http.StatusForbidden, "Cannot delete root user while auth is enabled.")
 	}
+	if err := h.auth.ensureAuthDirs(r.Context()); err != nil { // even for a user that is not there
+		return err
+	}
 	err := retryConcurrent(func() error {
 		_, index, err := h.auth.userAt(name)
+		if isAuthNotFound(err) {
+			return authErrorf(http.StatusNotFound, "User %s does not exist", name) // etcd's delete has no dot
+		}
 		if err != nil {
 			return err
 		}

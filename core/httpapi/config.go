@@ -40,7 +40,7 @@ type LeaderChangeCounter interface {
 
 // Defaults for Config fields left zero.
 const (
-	DefaultMaxRequestBytes = 3 << 19 // 1.5 MiB, as etcd
+	DefaultMaxRequestBytes = node.DefaultMaxRequestBytes
 	DefaultVersion         = "3.5.33"
 	DefaultClusterVersion  = "3.5.0"
 )
@@ -52,9 +52,13 @@ type Config struct {
 	Clock func() time.Time
 	// Logger receives warnings about internal errors (default: discard).
 	Logger *slog.Logger
-	// MaxRequestBytes caps a request body (default 1.5 MiB); a larger body gets 400/210.
+	// MaxRequestBytes caps a request body and the payload of a write (key, value and prevValue
+	// together); over it a request gets 400/210. The default, node.DefaultMaxRequestBytes, is the
+	// node's limit on a proposal's payload: keep the two equal, so that the node never refuses
+	// what this handler lets through.
 	MaxRequestBytes int64
-	// MaxKeyBytes caps the length of a key path (0: no limit beyond the URL limit, as etcd).
+	// MaxKeyBytes caps the length of a key (after cleaning): default and maximum
+	// store.MaxKeyBytes, which the store enforces on every write; a longer key gets 400/209.
 	MaxKeyBytes int
 	// MaxWatchersPerConn caps the open watches of one client connection (default 256); one more
 	// gets 429.
@@ -78,6 +82,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxRequestBytes <= 0 {
 		cfg.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if cfg.MaxKeyBytes <= 0 || cfg.MaxKeyBytes > store.MaxKeyBytes {
+		cfg.MaxKeyBytes = store.MaxKeyBytes
 	}
 	if cfg.MaxWatchersPerConn <= 0 {
 		cfg.MaxWatchersPerConn = DefaultMaxWatchersPerConn

@@ -79,6 +79,10 @@ func (h *handler) doKeysThen(w http.ResponseWriter, r *http.Request, req node.Re
 	if req.Kind == node.KindWrite {
 		h.metrics.countProposal(err)
 	}
+	if errors.Is(err, node.ErrTooLarge) { // the door let through what the node refuses: not a 500
+		writeStoreError(w, requestTooLarge())
+		return
+	}
 	if err != nil {
 		h.writeKeyError(w, err)
 		return
@@ -105,7 +109,20 @@ func writeKeyEvent(w http.ResponseWriter, ev *store.Event, etcdIndex, raftIndex,
 	if noValueOnSuccess && hidesValue(ev.Action) {
 		ev = &store.Event{Action: ev.Action}
 	}
-	_ = writeJSONLine(w, code, ev) // a failed write means the client went away
+	if ev.Node != nil && len(ev.Node.Nodes) > 0 {
+		_ = writeEventStream(w, code, ev) // a listing: its size has no bound but the store's
+		return
+	}
+	body, ok := ev.AppendJSON(make([]byte, 0, 512)) // json.Encoder's bytes, without reflection
+	if !ok {
+		_ = writeJSONLine(w, code, ev) // encoding/json says why it cannot encode the event
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if code != http.StatusOK {
+		w.WriteHeader(code)
+	}
+	_, _ = w.Write(append(body, '\n')) // a failed write means the client went away
 }
 
 // hidesValue reports whether noValueOnSuccess applies to action.
@@ -117,11 +134,13 @@ func hidesValue(action string) bool {
 	return false
 }
 
-// setIndexHeaders sets X-Etcd-Index, X-Raft-Index and X-Raft-Term.
+// setIndexHeaders sets X-Etcd-Index, X-Raft-Index and X-Raft-Term, their values in one array (see
+// addCORSHeaders).
 func setIndexHeaders(hdr http.Header, etcdIndex, raftIndex, raftTerm uint64) {
-	hdr.Set("X-Etcd-Index", strconv.FormatUint(etcdIndex, 10))
-	hdr.Set("X-Raft-Index", strconv.FormatUint(raftIndex, 10))
-	hdr.Set("X-Raft-Term", strconv.FormatUint(raftTerm, 10))
+	v := [...]string{strconv.FormatUint(etcdIndex, 10), strconv.FormatUint(raftIndex, 10), strconv.FormatUint(raftTerm, 10)}
+	hdr["X-Etcd-Index"] = v[0:1:1]
+	hdr["X-Raft-Index"] = v[1:2:2]
+	hdr["X-Raft-Term"] = v[2:3:3]
 }
 
 // status reads the backend's status and notes leader changes for /metrics.

@@ -37,12 +37,11 @@ type keyParams struct {
 func (h *handler) parseKeyParams(r *http.Request) (keyParams, *store.Error) {
 	var p keyParams
 	if err := r.ParseForm(); err != nil {
-		return p, store.NewError(store.EcodeInvalidForm, err.Error(), 0)
+		return p, formError(err)
 	}
 	p.key = path.Clean("/" + r.URL.Path[len(keysPrefix):])
-	if h.cfg.MaxKeyBytes > 0 && len(p.key) > h.cfg.MaxKeyBytes {
-		return p, store.NewError(store.EcodeInvalidField,
-			"key is too long ("+strconv.Itoa(len(p.key))+" bytes > "+strconv.Itoa(h.cfg.MaxKeyBytes)+")", 0)
+	if len(p.key) > h.cfg.MaxKeyBytes {
+		return p, store.KeyTooLong(len(p.key), h.cfg.MaxKeyBytes, 0)
 	}
 	form := r.Form
 	var err error
@@ -96,6 +95,11 @@ func (h *handler) parseKeyParams(r *http.Request) (keyParams, *store.Error) {
 		}
 		if p.refresh && !p.hasTTL {
 			return p, store.NewError(store.EcodeRefreshTTLRequired, "No TTL value set", 0)
+		}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if err := h.checkPayload(p); err != nil {
+			return p, err
 		}
 	}
 	return p, nil

@@ -179,7 +179,7 @@ func TestOversizedBody(t *testing.T) {
 		big[i] = 'a'
 	}
 	rec := mustServe(t, h, http.MethodPut, "/v2/keys/k", "value="+string(big), http.StatusBadRequest)
-	assert.Equal(t, `{"errorCode":210,"message":"Invalid POST form","cause":"http: request body too large","index":0}`+"\n", rec.Body.String())
+	assert.Equal(t, `{"errorCode":210,"message":"Invalid POST form","cause":"http: POST too large","index":0}`+"\n", rec.Body.String())
 	assert.Zero(t, b.st.Index())
 	mustServe(t, h, http.MethodPut, "/v2/keys/k", "value=small", http.StatusCreated)
 }
@@ -340,9 +340,10 @@ func TestGetQueryAndHead(t *testing.T) {
 	assert.Equal(t, "3", head.Header().Get("X-Etcd-Index"))
 }
 
-// TestBackendFailures checks non-store errors become 500/300 with index 0 and are counted.
+// TestBackendFailures checks non-store errors become 500/300 with index 0 and are counted (all
+// but node.ErrTooLarge, a 400: TestWritePayloadOverTheLimitIsRefusedAtTheDoor).
 func TestBackendFailures(t *testing.T) {
-	for _, err := range []error{node.ErrTimeout, node.ErrNoLeader, node.ErrTooLarge} {
+	for _, err := range []error{node.ErrTimeout, node.ErrNoLeader} {
 		t.Run(err.Error(), func(t *testing.T) {
 			h, b := newTestHandler(t)
 			b.failWith = err

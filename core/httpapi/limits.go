@@ -1,10 +1,14 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/raftlab/raftlab/core/node"
+	"github.com/raftlab/raftlab/core/store"
 )
 
 // Defaults of the watch limits.
@@ -78,4 +82,42 @@ func (h *handler) watchWriteDeadline(rc *http.ResponseController) {
 // next event as long as it likes.
 func (h *handler) clearWatchWriteDeadline(rc *http.ResponseController) {
 	_ = rc.SetWriteDeadline(time.Time{})
+}
+
+// The request limits. Every request is measured once, here at the door, against the limit of each
+// resource it would use, so that nothing the door lets through can be refused further in (where a
+// refusal used to be a 500, which clients retry on every member and report as an outage):
+//   - the body, while the form is parsed: Config.MaxRequestBytes (etcd's text for a form over Go's
+//     limit);
+//   - the key: Config.MaxKeyBytes, at most store.MaxKeyBytes, which Apply enforces on every replica;
+//   - the payload a write carries into the log (key, value and prevValue, from the body or the
+//     query): Config.MaxRequestBytes, the node's own limit on a proposal's payload (both default to
+//     node.DefaultMaxRequestBytes), so raft never sees a proposal it refuses.
+
+// causePOSTTooLarge is the cause of etcd's error for a form body over the limit.
+const causePOSTTooLarge = "http: POST too large"
+
+// formError is the key-API error for a form that did not parse: 400/210 with Go's text, or etcd's
+// text for a body over the limit.
+func formError(err error) *store.Error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return store.NewError(store.EcodeInvalidForm, causePOSTTooLarge, 0)
+	}
+	return store.NewError(store.EcodeInvalidForm, err.Error(), 0)
+}
+
+// requestTooLarge is the key-API error for a write whose payload is over the limit: 400/210 with
+// etcd's text for a request over --max-request-bytes.
+func requestTooLarge() *store.Error {
+	return store.NewError(store.EcodeInvalidForm, node.ErrTooLarge.Error(), 0)
+}
+
+// checkPayload refuses a write whose key, value and prevValue together exceed MaxRequestBytes. A
+// body within the limit can still carry more: a prevValue (or value) in the query string.
+func (h *handler) checkPayload(p keyParams) *store.Error {
+	if int64(len(p.key))+int64(len(p.value))+int64(len(p.prevValue)) > h.cfg.MaxRequestBytes {
+		return requestTooLarge()
+	}
+	return nil
 }

@@ -34,6 +34,44 @@ func TestKeyLongerThanLimitRefused(t *testing.T) {
 	mustServe(t, h, http.MethodPut, "/v2/keys"+long[:16], "value=v", http.StatusCreated)
 }
 
+// TestKeyBoundIsTheStores: by default (and at most) a key may be store.MaxKeyBytes long.
+func TestKeyBoundIsTheStores(t *testing.T) {
+	for _, limit := range []int{0, store.MaxKeyBytes + 1000} {
+		b := newFakeBackend()
+		h := New(Config{Backend: b, MaxKeyBytes: limit})
+		longest := "/" + strings.Repeat("k", store.MaxKeyBytes-1)
+		mustServe(t, h, http.MethodPut, "/v2/keys"+longest, "value=v", http.StatusCreated)
+		rec := mustServe(t, h, http.MethodPut, "/v2/keys"+longest+"k", "value=v", http.StatusBadRequest)
+		assert.Equal(t, `{"errorCode":209,"message":"Invalid field","cause":"key is too long (4097 bytes \u003e 4096)","index":0}`+"\n",
+			rec.Body.String())
+		rec = mustServe(t, h, http.MethodGet, "/v2/keys"+strings.Repeat("/a", 2049)+"?recursive=true", "", http.StatusBadRequest)
+		assert.Contains(t, rec.Body.String(), `"errorCode":209`)
+		assert.Len(t, b.requests, 1, "only the first write reached the node")
+	}
+}
+
+// TestWritePayloadOverTheLimitIsRefusedAtTheDoor: a write whose key, value and prevValue exceed
+// MaxRequestBytes gets 400/210 before it reaches the node, even with a body within the limit (the
+// prevValue in the query); the node's own refusal, should one come, is a 400 too, never a 500.
+func TestWritePayloadOverTheLimitIsRefusedAtTheDoor(t *testing.T) {
+	b := newFakeBackend()
+	h := New(Config{Backend: b, MaxRequestBytes: 64})
+	tooLarge := `{"errorCode":210,"message":"Invalid POST form","cause":"etcdserver: request is too large","index":0}` + "\n"
+	old, value := strings.Repeat("o", 22), strings.Repeat("v", 40)
+	mustServe(t, h, http.MethodPut, "/v2/keys/k", "value="+old, http.StatusCreated)
+	rec := mustServe(t, h, http.MethodPut, "/v2/keys/k?prevValue="+old+"o", "value="+value, http.StatusBadRequest)
+	assert.Equal(t, tooLarge, rec.Body.String(), "2+40+23 bytes")
+	rec = mustServe(t, h, http.MethodPut, "/v2/keys/k?value="+strings.Repeat("q", 63), "", http.StatusBadRequest)
+	assert.Equal(t, tooLarge, rec.Body.String(), "a value in the query counts the same")
+	mustServe(t, h, http.MethodPut, "/v2/keys/k?prevValue="+old, "value="+value, http.StatusOK) // 2+40+22 bytes
+	assert.Len(t, b.requests, 2)
+	mustServe(t, h, http.MethodGet, "/v2/keys/k?prevValue="+strings.Repeat("p", 100), "", http.StatusOK) // a read carries no payload
+
+	b.failWith = node.ErrTooLarge
+	rec = mustServe(t, h, http.MethodPut, "/v2/keys/k", "value=v", http.StatusBadRequest)
+	assert.Equal(t, tooLarge, rec.Body.String())
+}
+
 // TestWatchersPerConnectionLimit opens watches over one HTTP/2 connection: past the limit a watch
 // gets 429, another connection is not affected, and an ended watch frees its slot.
 func TestWatchersPerConnectionLimit(t *testing.T) {

@@ -135,7 +135,8 @@ func (n *Node) applyInternal(w store.Request) appliedResult {
 
 // checkInternalWrite refuses internal writes the internal namespace does not take: anything but a
 // set, a create, a compare-and-swap, a delete or a compare-and-delete, compares without a condition,
-// and TTLs, directories or refreshes (internal records are plain, permanent values).
+// TTLs or refreshes (internal records are plain, permanent values), and directories other than
+// created ones (the v2 auth directories, which etcd creates).
 func checkInternalWrite(w store.Request) error {
 	switch w.Op {
 	case store.OpSet, store.OpCreate, store.OpDelete:
@@ -146,8 +147,8 @@ func checkInternalWrite(w store.Request) error {
 	default:
 		return fmt.Errorf("%w: internal writes are set, create, compareAndSwap, delete or compareAndDelete, not %s", ErrBadRequest, w.Op)
 	}
-	if w.HasTTL || w.Expiration != 0 || w.Dir || w.Refresh {
-		return fmt.Errorf("%w: internal writes take no ttl, dir or refresh", ErrBadRequest)
+	if w.HasTTL || w.Expiration != 0 || w.Refresh || (w.Dir && w.Op != store.OpCreate) {
+		return fmt.Errorf("%w: internal writes take no ttl or refresh, and a directory only by a create", ErrBadRequest)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
@@ -60,7 +61,10 @@ type Config struct {
 	// submitted, with ErrTimeout or the refusal that kept it waiting (default 5s + 2 election
 	// timeouts, as etcd's request timeout).
 	RequestTimeoutTicks int
-	// MaxRequestBytes is the largest encoded request accepted (default 1.5 MiB, as etcd).
+	// MaxRequestBytes bounds a request's payload (a write's key, value and prevValue; a member's
+	// URLs): its log entry may be at most MaxRequestBytes+MaxEnvelopeBytes long, here and in a
+	// proposal forwarded by a peer. Default DefaultMaxRequestBytes; the HTTP layer refuses larger
+	// payloads at the door with the same limit.
 	MaxRequestBytes int
 	// DedupWindow is how many applied request IDs each replica remembers (default 20000).
 	DedupWindow int
@@ -76,7 +80,17 @@ type Config struct {
 	Bugs Bugs
 	// Marks counts the rare paths taken (raft's and the store's too), for the lab; nil in production.
 	Marks *mark.Set
+	// Faults are the simulator's fault points (nil in production).
+	Faults *faultpoint.Set
 }
+
+// DefaultMaxRequestBytes is the default payload limit of a request: 1.5 MiB, etcd's default
+// --max-request-bytes.
+const DefaultMaxRequestBytes = 1536 * 1024
+
+// MaxEnvelopeBytes bounds what a log entry adds to its payload: the envelope's field names, numbers
+// and string lengths, and a membership change's header (TestMaxEnvelopeBytesCoversTheEncoding).
+const MaxEnvelopeBytes = 512
 
 const (
 	defaultTickInterval = int64(100e6)
@@ -117,7 +131,7 @@ func (c *Config) withDefaults() (Config, error) {
 		out.RequestTimeoutTicks = int(timeout / out.TickInterval)
 	}
 	if out.MaxRequestBytes == 0 {
-		out.MaxRequestBytes = 1536 * 1024
+		out.MaxRequestBytes = DefaultMaxRequestBytes
 	}
 	if out.DedupWindow == 0 {
 		out.DedupWindow = 20000

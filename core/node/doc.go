@@ -25,7 +25,10 @@
 // entries applied to the store → waiters answered → raft.Advance. While a batch is being persisted,
 // new writes wait in the node and messages accumulate inside raft; the waiting writes are then
 // proposed together (raft.Node.ProposeBatch: one append per follower for all of them), so the next
-// batch carries all of them: that is the group commit.
+// batch carries all of them: that is the group commit. A Ready that moves only the commit index
+// (no entries, no snapshot, term and vote unchanged) makes nothing durable that it depends on:
+// its committed entries came in earlier, persisted Readies. It is finished at once, and its hard
+// state goes out right after in a batch of its own (or with the next one).
 //
 // The request lifecycle is the node's too, so that the simulator runs it: a request refused for want
 // of a leader waits (parked) until one is known, every waiting request is submitted again after a

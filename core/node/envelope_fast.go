@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/raftlab/raftlab/core/internal/msgp"
 	"github.com/raftlab/raftlab/core/store"
 )
 
@@ -15,70 +16,77 @@ var errNotFast = errors.New("node: envelope outside the fast decoder's form")
 
 // envReader decodes the msgpack the node's encoder writes for an envelope (maps keyed by field
 // name, positive and negative integers, booleans, strings, nil or arrays of strings) without
-// reflection. Every node decodes every entry it applies, so this is on the simulator's hot path.
+// reflection, with core/internal/msgp's reader. Every node decodes every entry it applies, so this
+// is on the simulator's hot path.
 type envReader struct {
-	b   []byte
-	pos int
-	err error
+	msgp.Reader
+}
+
+// failed is errNotFast once any read was refused.
+func (r *envReader) failed() error {
+	if r.Err() != nil {
+		return errNotFast
+	}
+	return nil
 }
 
 // decodeEnvelopeFast decodes b into env, or returns errNotFast (env is then left partly filled and
 // must be discarded).
 func decodeEnvelopeFast(b []byte, env *envelope) error {
-	r := envReader{b: b}
-	n := r.mapLen()
-	for i := 0; i < n && r.err == nil; i++ {
+	r := envReader{msgp.NewReader(b)}
+	n := r.MapLen()
+	for i := 0; i < n && r.Err() == nil; i++ {
 		switch r.key() {
 		case "ID":
-			env.ID = r.uint(math.MaxUint64)
+			env.ID = r.Uint()
 		case "Kind":
-			env.Kind = envelopeKind(r.uint(math.MaxUint8))
+			env.Kind = envelopeKind(r.uint8())
 		case "Write":
 			r.write(env)
 		case "Member":
 			r.member(&env.Member)
 		default:
-			r.err = errNotFast
+			r.Fail(errNotFast)
 		}
 	}
-	if r.err == nil && r.pos != len(b) {
-		r.err = errNotFast
+	if r.Len() != 0 {
+		r.Fail(errNotFast)
 	}
-	return r.err
+	return r.failed()
 }
 
 func (r *envReader) write(env *envelope) {
 	w := &env.Write
 	var key, value, prevValue []byte // aliasing the input until copied at the end
-	n := r.mapLen()
-	for i := 0; i < n && r.err == nil; i++ {
+	n := r.MapLen()
+	for i := 0; i < n && r.Err() == nil; i++ {
 		switch r.key() {
 		case "Op":
-			w.Op = store.Op(r.uint(math.MaxUint8))
+			w.Op = store.Op(r.uint8())
 		case "Key":
-			key = r.strBytes()
+			key = r.Str()
 		case "Value":
-			value = r.strBytes()
+			value = r.Str()
 		case "Dir":
-			w.Dir = r.bool()
+			w.Dir = r.Bool()
 		case "PrevValue":
-			prevValue = r.strBytes()
+			prevValue = r.Str()
 		case "PrevIndex":
-			w.PrevIndex = r.uint(math.MaxUint64)
+			w.PrevIndex = r.Uint()
 		case "Recursive":
-			w.Recursive = r.bool()
+			w.Recursive = r.Bool()
 		case "Refresh":
-			w.Refresh = r.bool()
+			w.Refresh = r.Bool()
 		case "Expiration":
-			w.Expiration = r.int()
+			w.Expiration = r.Int()
 		case "HasTTL":
-			w.HasTTL = r.bool()
+			w.HasTTL = r.Bool()
 		case "Time":
-			w.Time = r.int()
+			w.Time = r.Int()
 		case "Caller":
 			w.Caller = r.caller()
 		default:
-			r.err = errNotFast
+			r.Fail(errNotFast)
 		}
 	}
 	w.Key, w.Value, w.PrevValue = copyStrings(key, value, prevValue)
@@ -86,17 +94,17 @@ func (r *envReader) write(env *envelope) {
 
 func (r *envReader) caller() *store.Caller {
 	c := &store.Caller{}
-	n := r.mapLen()
-	for i := 0; i < n && r.err == nil; i++ {
+	n := r.MapLen()
+	for i := 0; i < n && r.Err() == nil; i++ {
 		switch r.key() {
 		case "User":
 			c.User = r.str()
 		case "PasswordTag":
-			c.PasswordTag = r.uint(math.MaxUint64)
+			c.PasswordTag = r.Uint()
 		case "Cert":
-			c.Cert = r.bool()
+			c.Cert = r.Bool()
 		default:
-			r.err = errNotFast
+			r.Fail(errNotFast)
 		}
 	}
 	return c
@@ -125,11 +133,11 @@ func copyStrings(key, value, prevValue []byte) (string, string, string) {
 }
 
 func (r *envReader) member(m *Member) {
-	n := r.mapLen()
-	for i := 0; i < n && r.err == nil; i++ {
+	n := r.MapLen()
+	for i := 0; i < n && r.Err() == nil; i++ {
 		switch r.key() {
 		case "ID":
-			m.ID = r.uint(math.MaxUint64)
+			m.ID = r.Uint()
 		case "Name":
 			m.Name = r.str()
 		case "PeerURLs":
@@ -137,87 +145,14 @@ func (r *envReader) member(m *Member) {
 		case "ClientURLs":
 			m.ClientURLs = r.strs()
 		default:
-			r.err = errNotFast
+			r.Fail(errNotFast)
 		}
 	}
 }
 
-// next returns the next byte, or fails at the end of the input.
-func (r *envReader) next() byte {
-	if r.err != nil || r.pos >= len(r.b) {
-		r.err = errNotFast
-		return 0
-	}
-	c := r.b[r.pos]
-	r.pos++
-	return c
-}
-
-// bigEndian reads an n-byte unsigned integer.
-func (r *envReader) bigEndian(n int) uint64 {
-	if r.err != nil || len(r.b)-r.pos < n {
-		r.err = errNotFast
-		return 0
-	}
-	var v uint64
-	for _, c := range r.b[r.pos : r.pos+n] {
-		v = v<<8 | uint64(c)
-	}
-	r.pos += n
-	return v
-}
-
-func (r *envReader) mapLen() int {
-	switch c := r.next(); {
-	case c >= 0x80 && c <= 0x8f:
-		return int(c & 0x0f)
-	case c == 0xde:
-		return int(r.bigEndian(2))
-	default:
-		r.err = errNotFast
-		return 0
-	}
-}
-
-func (r *envReader) arrayLen() int {
-	switch c := r.next(); {
-	case c >= 0x90 && c <= 0x9f:
-		return int(c & 0x0f)
-	case c == 0xdc:
-		return int(r.bigEndian(2))
-	default:
-		r.err = errNotFast
-		return 0
-	}
-}
-
-// strBytes reads a msgpack str and returns its bytes (aliasing the input).
-func (r *envReader) strBytes() []byte {
-	var n int
-	switch c := r.next(); {
-	case c >= 0xa0 && c <= 0xbf:
-		n = int(c & 0x1f)
-	case c == 0xd9:
-		n = int(r.bigEndian(1))
-	case c == 0xda:
-		n = int(r.bigEndian(2))
-	case c == 0xdb:
-		n = int(r.bigEndian(4))
-	default:
-		r.err = errNotFast
-	}
-	if r.err != nil || len(r.b)-r.pos < n {
-		r.err = errNotFast
-		return nil
-	}
-	s := r.b[r.pos : r.pos+n]
-	r.pos += n
-	return s
-}
-
 // key reads a field name without allocating (the switch on string(bytes) does not copy).
 func (r *envReader) key() string {
-	b := r.strBytes()
+	b := r.Str()
 	switch string(b) {
 	case "ID":
 		return "ID"
@@ -264,21 +199,19 @@ func (r *envReader) key() string {
 	case "Cert":
 		return "Cert"
 	}
-	r.err = errNotFast
+	r.Fail(errNotFast)
 	return ""
 }
 
-func (r *envReader) str() string { return string(r.strBytes()) }
+func (r *envReader) str() string { return string(r.Str()) }
 
 // strs reads nil (a nil slice) or an array of strings.
 func (r *envReader) strs() []string {
-	if r.err == nil && r.pos < len(r.b) && r.b[r.pos] == 0xc0 {
-		r.pos++
+	if r.Nil() {
 		return nil
 	}
-	n := r.arrayLen()
-	if r.err != nil || n > len(r.b)-r.pos {
-		r.err = errNotFast
+	n := r.ArrayLen()
+	if r.Err() != nil {
 		return nil
 	}
 	out := make([]string, n)
@@ -288,59 +221,11 @@ func (r *envReader) strs() []string {
 	return out
 }
 
-func (r *envReader) bool() bool {
-	switch r.next() {
-	case 0xc2:
-		return false
-	case 0xc3:
-		return true
+// uint8 reads a non-negative integer that fits in 8 bits (a kind, an op).
+func (r *envReader) uint8() uint8 {
+	v := r.Uint()
+	if v > math.MaxUint8 {
+		r.Fail(errNotFast)
 	}
-	r.err = errNotFast
-	return false
-}
-
-// uint reads a non-negative integer no larger than limit.
-func (r *envReader) uint(limit uint64) uint64 {
-	var v uint64
-	switch c := r.next(); {
-	case c <= 0x7f:
-		v = uint64(c)
-	case c == 0xcc:
-		v = r.bigEndian(1)
-	case c == 0xcd:
-		v = r.bigEndian(2)
-	case c == 0xce:
-		v = r.bigEndian(4)
-	case c == 0xcf:
-		v = r.bigEndian(8)
-	default:
-		r.err = errNotFast
-	}
-	if v > limit {
-		r.err = errNotFast
-	}
-	return v
-}
-
-// int reads a signed or unsigned integer that fits an int64.
-func (r *envReader) int() int64 {
-	switch c := r.next(); {
-	case c <= 0x7f:
-		return int64(c)
-	case c >= 0xe0:
-		return int64(int8(c))
-	case c == 0xd0:
-		return int64(int8(r.bigEndian(1)))
-	case c == 0xd1:
-		return int64(int16(r.bigEndian(2)))
-	case c == 0xd2:
-		return int64(int32(r.bigEndian(4)))
-	case c == 0xd3:
-		return int64(r.bigEndian(8))
-	case c == 0xcc || c == 0xcd || c == 0xce || c == 0xcf:
-		r.pos--
-		return int64(r.uint(math.MaxInt64))
-	}
-	r.err = errNotFast
-	return 0
+	return uint8(v)
 }

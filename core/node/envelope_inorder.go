@@ -3,6 +3,7 @@ package node
 import (
 	"math"
 
+	"github.com/raftlab/raftlab/core/internal/msgp"
 	"github.com/raftlab/raftlab/core/store"
 )
 
@@ -50,84 +51,75 @@ const (
 // and must be discarded). It reads the values with the same readers as decodeEnvelopeFast, so the
 // two agree wherever both accept; it only skips the field-name dispatch.
 func decodeEnvelopeInOrder(b []byte, env *envelope) error {
-	r := envReader{b: b}
+	r := envReader{msgp.NewReader(b)}
 	r.literal(litEnvelopeID)
-	env.ID = r.uint(math.MaxUint64)
+	env.ID = r.Uint()
 	r.literal(litKind)
-	env.Kind = envelopeKind(r.uint(math.MaxUint8))
+	kind := r.Uint()
 	w := &env.Write
 	w.Caller = nil
-	if r.skip(litEmptyMemberWriteDir) {
+	if r.Skip(litEmptyMemberWriteDir) {
 		env.Member = Member{}
 	} else {
 		m := &env.Member
 		r.literal(litMemberClientURLs)
 		m.ClientURLs = r.strs()
 		r.literal(litMemberID)
-		m.ID = r.uint(math.MaxUint64)
+		m.ID = r.Uint()
 		r.literal(litName)
 		m.Name = r.str()
 		r.literal(litPeerURLs)
 		m.PeerURLs = r.strs()
-		if r.skip(litWriteCaller) {
+		if r.Skip(litWriteCaller) {
 			w.Caller = r.caller()
 			r.literal(litDir)
 		} else {
 			r.literal(litWriteDir)
 		}
 	}
-	if r.skip(litNoTTLThroughKey) {
+	if r.Skip(litNoTTLThroughKey) {
 		w.Dir, w.Expiration, w.HasTTL = false, 0, false
 	} else {
-		w.Dir = r.bool()
+		w.Dir = r.Bool()
 		r.literal(litExpiration)
-		w.Expiration = r.int()
+		w.Expiration = r.Int()
 		r.literal(litHasTTL)
-		w.HasTTL = r.bool()
+		w.HasTTL = r.Bool()
 		r.literal(litKey)
 	}
-	key := r.strBytes()
+	key := r.Str()
 	r.literal(litOp)
-	w.Op = store.Op(r.uint(math.MaxUint8))
+	op := r.Uint()
 	r.literal(litPrevIndex)
-	w.PrevIndex = r.uint(math.MaxUint64)
+	w.PrevIndex = r.Uint()
 	r.literal(litPrevValue)
-	prevValue := r.strBytes()
-	if r.skip(litNoFlagsThroughValue) {
+	prevValue := r.Str()
+	if r.Skip(litNoFlagsThroughValue) {
 		w.Recursive, w.Refresh, w.Time = false, false, 0
 	} else {
 		r.literal(litRecursive)
-		w.Recursive = r.bool()
+		w.Recursive = r.Bool()
 		r.literal(litRefresh)
-		w.Refresh = r.bool()
+		w.Refresh = r.Bool()
 		r.literal(litTime)
-		w.Time = r.int()
+		w.Time = r.Int()
 		r.literal(litValue)
 	}
-	value := r.strBytes()
-	if r.err == nil && r.pos != len(b) {
-		r.err = errNotFast
+	value := r.Str()
+	if r.Len() != 0 || kind > math.MaxUint8 || op > math.MaxUint8 {
+		r.Fail(errNotFast)
 	}
-	if r.err != nil {
-		return r.err
+	env.Kind, w.Op = envelopeKind(kind), store.Op(op)
+	if err := r.failed(); err != nil {
+		return err
 	}
 	w.Key, w.Value, w.PrevValue = copyStrings(key, value, prevValue)
 	return nil
 }
 
-// skip consumes s and reports true when the input continues with exactly s; otherwise it consumes
-// nothing and reports false (without failing).
-func (r *envReader) skip(s string) bool {
-	if r.err != nil || len(r.b)-r.pos < len(s) || string(r.b[r.pos:r.pos+len(s)]) != s {
-		return false
-	}
-	r.pos += len(s)
-	return true
-}
-
 // literal consumes s, or fails when the input does not continue with exactly s.
 func (r *envReader) literal(s string) {
-	if !r.skip(s) {
-		r.err = errNotFast
+	if !r.Skip(s) {
+		r.Fail(errNotFast)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/raftlab/raftlab/core/internal/msgp"
 	"github.com/raftlab/raftlab/core/store"
 	"github.com/stretchr/testify/require"
 )
@@ -48,14 +49,14 @@ func TestInOrderEnvelopeDecoderAgreesWithMsgpack(t *testing.T) {
 // member encodes to between its kind and its Dir value.
 func TestInOrderLiteralsAreTheEncodersBytes(t *testing.T) {
 	b := appendEnvelope(nil, &envelope{Kind: envWrite})
-	afterKind := string(appendUintField(appendUintField(appendMapHeader(nil, 4), "ID", 0), "Kind", uint64(envWrite)))
+	afterKind := string(appendUintField(appendUintField(msgp.AppendMapHeader(nil, 4), "ID", 0), "Kind", uint64(envWrite)))
 	require.True(t, strings.HasPrefix(string(b), afterKind))
 	require.True(t, strings.HasPrefix(string(b[len(afterKind):]), litEmptyMemberWriteDir))
-	require.Equal(t, string(appendMapHeader(nil, 4))+string(appendStr(nil, "ID")), litEnvelopeID)
-	require.Equal(t, string(appendStr(appendStr(nil, "Member"), ""))[:len("\xa6Member")]+
-		string(appendMapHeader(nil, 4))+string(appendStr(nil, "ClientURLs")), litMemberClientURLs)
-	require.Equal(t, string(appendMapHeader(appendStr(nil, "Write"), 11))+string(appendStr(nil, "Dir")), litWriteDir)
-	require.Equal(t, string(appendMapHeader(appendStr(nil, "Write"), 12))+string(appendStr(nil, "Caller")), litWriteCaller)
+	require.Equal(t, string(msgp.AppendMapHeader(nil, 4))+string(msgp.AppendStr(nil, "ID")), litEnvelopeID)
+	require.Equal(t, string(msgp.AppendStr(msgp.AppendStr(nil, "Member"), ""))[:len("\xa6Member")]+
+		string(msgp.AppendMapHeader(nil, 4))+string(msgp.AppendStr(nil, "ClientURLs")), litMemberClientURLs)
+	require.Equal(t, string(msgp.AppendMapHeader(msgp.AppendStr(nil, "Write"), 11))+string(msgp.AppendStr(nil, "Dir")), litWriteDir)
+	require.Equal(t, string(msgp.AppendMapHeader(msgp.AppendStr(nil, "Write"), 12))+string(msgp.AppendStr(nil, "Caller")), litWriteCaller)
 	withCaller := appendEnvelope(nil, &envelope{Kind: envWrite, Write: store.Request{Caller: &store.Caller{}}})
 	require.Contains(t, string(withCaller), litWriteCaller+"\x80"+litDir, "an empty caller is an empty map")
 	plain := appendEnvelope(nil, &envelope{Kind: envWrite, Write: store.Request{Key: "/k", Value: "v"}})
@@ -66,7 +67,7 @@ func TestInOrderLiteralsAreTheEncodersBytes(t *testing.T) {
 		"Expiration": litExpiration, "HasTTL": litHasTTL, "Key": litKey, "Op": litOp, "PrevIndex": litPrevIndex,
 		"PrevValue": litPrevValue, "Recursive": litRecursive, "Refresh": litRefresh, "Time": litTime, "Value": litValue,
 	} {
-		require.Equal(t, string(appendStr(nil, name)), lit, name)
+		require.Equal(t, string(msgp.AppendStr(nil, name)), lit, name)
 	}
 }
 
@@ -78,10 +79,10 @@ func TestInOrderDecoderFallsBack(t *testing.T) {
 	env := sampleEnvelopes()[2]
 	good, err := c.encodeEnvelope(&env)
 	require.NoError(t, err)
-	reordered := appendMapHeader(nil, 4)
-	reordered = appendWriteRequest(appendStr(reordered, "Write"), &env.Write)
+	reordered := msgp.AppendMapHeader(nil, 4)
+	reordered = appendWriteRequest(msgp.AppendStr(reordered, "Write"), &env.Write)
 	reordered = appendUintField(reordered, "Kind", uint64(env.Kind))
-	reordered = appendMember(appendStr(reordered, "Member"), &env.Member)
+	reordered = appendMember(msgp.AppendStr(reordered, "Member"), &env.Member)
 	reordered = appendUintField(reordered, "ID", env.ID)
 	partial, err := c.encode(&struct {
 		ID    uint64

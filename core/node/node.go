@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
@@ -38,12 +39,15 @@ type Node struct {
 	conf     raft.ConfState
 
 	// persistence hand-off
-	seq       uint64
-	inFlight  bool
-	pending   raft.Ready // the Ready waiting for the batch in flight, when hasPend
-	hasPend   bool
-	localSnap *raft.Snapshot
-	forceSnap bool
+	seq      uint64
+	inFlight bool
+	pending  raft.Ready // the Ready waiting for the batch in flight, when hasPend
+	hasPend  bool
+	// commitUnsaved says a commit-only Ready was finished without a batch: the next batch carries
+	// its hard state, or one of its own once raft is idle (saveCommit).
+	commitUnsaved bool
+	localSnap     *raft.Snapshot
+	forceSnap     bool
 
 	// waiting requests
 	queued    []queuedWrite       // writes not yet proposed (see flushWrites)
@@ -186,7 +190,7 @@ func (n *Node) Tick(now int64) {
 
 // Step feeds a message from a peer.
 func (n *Node) Step(m raft.Message) {
-	if n.stopped() {
+	if n.stopped() || n.oversizedProposal(m) {
 		return
 	}
 	// Errors from Step concern stale or foreign messages; raft has already ignored them.
@@ -410,6 +414,7 @@ func (n *Node) Persisted(seq uint64, err error) {
 		n.fail(fmt.Errorf("%w: %w", ErrStorage, err))
 		return
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeAfterPersist)
 	n.inFlight = false
 	rd, ok := n.pending, n.hasPend
 	n.pending, n.hasPend = raft.Ready{}, false
@@ -467,6 +472,7 @@ func (n *Node) process() {
 		}
 		n.flushWrites()
 		if !n.raft.HasReady() {
+			n.saveCommit()
 			return
 		}
 		rd := n.raft.Ready()
@@ -476,6 +482,16 @@ func (n *Node) process() {
 		}
 		if !rd.HardState.IsEmpty() {
 			n.hard = rd.HardState
+		}
+		if commitOnly(rd) && !n.cfg.Bugs.AckBeforeDurable {
+			// Only the commit index moved: every committed entry is already on this disk (it came in
+			// an earlier, persisted Ready) and a commit index need not be durable before it is acted
+			// on, so the Ready is finished now instead of after a persister round trip (which was on
+			// the path of every reply); its hard state is written right after (saveCommit) or with
+			// the next batch.
+			n.finish(rd)
+			n.commitUnsaved = true
+			continue
 		}
 		if !rd.HardState.IsEmpty() || len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() {
 			// A Ready that waits for its batch is kept by value in the node until Persisted.
@@ -502,6 +518,19 @@ func (n *Node) process() {
 		}
 		n.finish(rd)
 	}
+}
+
+// saveCommit emits the hard state of commit-only Readies finished without a batch.
+func (n *Node) saveCommit() {
+	if n.commitUnsaved && !n.inFlight && !n.stopped() {
+		n.emitPersist(PersistBatch{HardState: n.hard})
+	}
+}
+
+// commitOnly reports whether a Ready changes nothing durable but the commit index: no entries, no
+// snapshot, and a hard state (if any) whose term and vote are unchanged.
+func commitOnly(rd raft.Ready) bool {
+	return !rd.MustSync && len(rd.Entries) == 0 && rd.Snapshot.IsEmpty()
 }
 
 // sendLeaderTraffic releases the leader's appends, heartbeats and snapshots at once and returns the
@@ -546,6 +575,9 @@ func (n *Node) queueMessages(msgs []raft.Message) {
 // slots: batch k is overwritten by batch k+2, which is emitted only after Persisted(k+1), so the host
 // has by then called Ready again (to learn of batch k+1) and reported batch k.
 func (n *Node) emitPersist(b PersistBatch) {
+	if b.HardState == n.hard {
+		n.commitUnsaved = false // this batch writes the latest hard state
+	}
 	n.seq++
 	b.Seq = n.seq
 	slot := &n.batches[n.seq%2]
@@ -563,6 +595,11 @@ func (n *Node) finish(rd raft.Ready) {
 		}
 	}
 	if len(rd.Entries) > 0 {
+		if n.cfg.Faults != nil {
+			if last, _ := n.storage.LastIndex(); rd.Entries[0].Index <= last {
+				n.cfg.Faults.Visit(faultpoint.NodeAfterTruncate)
+			}
+		}
 		if err := n.storage.Append(rd.Entries); err != nil {
 			n.fail(fmt.Errorf("node: append to memory log: %w", err))
 			return
@@ -635,6 +672,7 @@ func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
 	if _, ok := n.waiters[id]; !ok {
 		return
 	}
+	n.cfg.Faults.Visit(faultpoint.NodeBeforeReply)
 	delete(n.waiters, id)
 	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
 }

@@ -280,10 +280,15 @@ func TestConditionalInternalWritesAreDecidedInTheLog(t *testing.T) {
 		assert.Equal(t, "v2", value(t, ev), "node %d", id)
 	}
 
+	dir := internal(store.Request{Op: store.OpCreate, Key: "/auth/roles", Dir: true})
+	require.NoError(t, dir.Err, "a directory is created as etcd creates its auth directories")
+	assert.True(t, dir.Event.Node.Dir)
+
 	for _, bad := range []store.Request{
 		{Op: store.OpCreateInOrder, Key: "/auth/q"},
 		{Op: store.OpSet, Key: "/auth/t", Value: "x", HasTTL: true, Expiration: 1},
 		{Op: store.OpCompareAndDelete, Key: "/auth/users/alice"},
+		{Op: store.OpSet, Key: "/auth/d", Dir: true},
 	} {
 		r, ok := c.submit(lead, Request{Kind: KindInternal, Write: bad}, 1)
 		require.True(t, ok)
@@ -327,4 +332,54 @@ func TestWaitingForAProposalAllocatesNothing(t *testing.T) {
 		cycle()
 	}
 	assert.Zero(t, testing.AllocsPerRun(100, cycle))
+}
+
+// Keeping at least as many entries after a snapshot as a snapshot takes (etcd keeps 5,000 whatever
+// --snapshot-count says) makes the compaction after a restart from a snapshot ask for an index the
+// log has already compacted: that is nothing to do, not a failure.
+func TestSnapshotsAfterRestartWhenCatchUpEntriesExceedTheSnapshotCount(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) { cfg.SnapshotCount = 5; cfg.SnapshotCatchUpEntries = 8 })
+	lead := c.waitLeader()
+	write := func(n int) {
+		for i := 0; i < n; i++ {
+			r, ok := c.submit(c.waitLeader(), setReq("/k", fmt.Sprint(i)), 50)
+			require.True(t, ok)
+			require.NoError(t, r.Err)
+		}
+		c.tick(3)
+	}
+	write(12)
+	require.False(t, c.disks[lead].snap.IsEmpty(), "a snapshot was persisted")
+	c.crash(lead)
+	c.restart(lead)
+	write(12)
+	for id, n := range c.nodes {
+		require.NoError(t, n.Status().Failed, "n%d", id)
+	}
+	assert.Greater(t, c.nodes[lead].Status().Applied, c.disks[lead].snap.Metadata.Index)
+}
+
+// TestCommitOnlyReadyNeedsNoPersistRoundTrip: once the write's entry is durable on the leader and a
+// follower, the Ready that only moves the commit index is finished at once: the reply goes out
+// while the batch carrying the new commit index is still being written.
+func TestCommitOnlyReadyNeedsNoPersistRoundTrip(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	c.holdPersist[lead] = true
+	id := c.newID()
+	c.nodes[lead].Submit(Request{ID: id, Kind: KindWrite, Write: store.Request{Op: store.OpSet, Key: "/c", Value: "v"}})
+	c.pump()
+	entries := c.held[lead]
+	require.NotNil(t, entries)
+	require.NotEmpty(t, entries.Entries, "the leader writes the entry")
+	c.releasePersist(lead, nil) // the entry is durable; later batches are held again
+
+	r, answered := c.replies[id]
+	require.True(t, answered, "answered before the commit index was written")
+	require.NoError(t, r.Err)
+	commit := c.held[lead]
+	require.NotNil(t, commit, "the new commit index is being written")
+	assert.Empty(t, commit.Entries)
+	assert.False(t, commit.MustSync)
+	assert.GreaterOrEqual(t, commit.HardState.Commit, entries.Entries[len(entries.Entries)-1].Index)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/raftlab/raftlab/core/mark"
+	"github.com/raftlab/raftlab/core/raft"
 )
 
 // queuedWrite is an encoded write waiting to be proposed with the others of its batch.
@@ -59,8 +60,26 @@ func (n *Node) encodeProposal(env envelope) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 	}
-	if len(data) > n.cfg.MaxRequestBytes {
+	if len(data) > n.maxEntryBytes() {
 		return nil, ErrTooLarge
 	}
 	return data, nil
+}
+
+// maxEntryBytes is the longest log entry a proposal may make.
+func (n *Node) maxEntryBytes() int { return n.cfg.MaxRequestBytes + MaxEnvelopeBytes }
+
+// oversizedProposal reports whether m is a proposal (forwarded by a follower) with an entry over
+// the limit: a member with another limit, or not a member of ours, must not get an entry into the
+// log that this one would have refused.
+func (n *Node) oversizedProposal(m raft.Message) bool {
+	if m.Type != raft.MsgProp {
+		return false
+	}
+	for _, e := range m.Entries {
+		if len(e.Data) > n.maxEntryBytes() {
+			return true
+		}
+	}
+	return false
 }

@@ -161,6 +161,9 @@ func restart(cfg Config, dir string, opts wal.Options) (*recovered, error) {
 				cfg.DataDir, strconv.FormatUint(meta.ClusterID, 16), strconv.FormatUint(want.ClusterID, 16))
 		}
 	}
+	if cfg.ForceNewCluster {
+		meta.Name = cfg.Name // the member is recreated under the name it is started with
+	}
 	if meta.Name != cfg.Name {
 		cfg.Logger.Warn("data dir was created under another name; keeping the recorded one",
 			"data-dir", cfg.DataDir, "recorded", meta.Name, "flag", cfg.Name)
@@ -168,6 +171,12 @@ func restart(cfg Config, dir string, opts wal.Options) (*recovered, error) {
 	durable := &node.DurableState{HardState: rec.HardState, Snapshot: rec.Snapshot, Entries: rec.Entries}
 	if rec.TornTail {
 		cfg.Logger.Warn("WAL had a torn last record (interrupted write); it was cut off", "dir", dir)
+	}
+	if cfg.ForceNewCluster {
+		if err := forceNewCluster(cfg, w, meta, durable); err != nil {
+			_ = w.Close()
+			return nil, err
+		}
 	}
 	return &recovered{meta: meta, w: w, durable: durable}, nil
 }

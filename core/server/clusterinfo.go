@@ -31,7 +31,7 @@ type peerMember struct {
 // peerHandler serves the peer port's HTTP side.
 func peerHandler(clusterID uint64, members func() []node.Member, removed func(uint64) bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc(peerRemovedPath, serveRemoved(removed))
+	mux.HandleFunc(peerRemovedPath, serveRemoved(clusterID, removed))
 	mux.HandleFunc(peerMembersPath, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)

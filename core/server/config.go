@@ -42,6 +42,10 @@ type Config struct {
 	// Token give (set when those flags were given explicitly for a new cluster).
 	CheckClusterID bool
 
+	// ForceNewCluster (--force-new-cluster) restarts the member in DataDir as the only member of its
+	// cluster, keeping its committed data: the way back from a backup or from the loss of a quorum.
+	ForceNewCluster bool
+
 	// HeartbeatInterval (default 100ms) is the tick; ElectionTimeout (default 1s) a multiple of it.
 	HeartbeatInterval time.Duration
 	ElectionTimeout   time.Duration

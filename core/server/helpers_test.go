@@ -27,6 +27,7 @@ type testCluster struct {
 	servers  []*Server
 	addrs    []string
 	failDisk []*atomic.Bool
+	tweak    func(*Config) // applied to every member's Config when set
 }
 
 const (
@@ -54,7 +55,21 @@ func freeAddr(t testing.TB) string {
 
 func newTestCluster(t testing.TB, size int) *testCluster {
 	t.Helper()
-	c := &testCluster{t: t, dir: t.TempDir()}
+	return newTestClusterWith(t, size, nil)
+}
+
+// newTestClusterWith is newTestCluster with tweak applied to every member's Config.
+func newTestClusterWith(t testing.TB, size int, tweak func(*Config)) *testCluster {
+	t.Helper()
+	c := startTestCluster(t, t.TempDir(), size, tweak)
+	t.Cleanup(c.stopAll)
+	return c
+}
+
+// startTestCluster starts size members with their data under dir; the caller stops them.
+func startTestCluster(t testing.TB, dir string, size int, tweak func(*Config)) *testCluster {
+	t.Helper()
+	c := &testCluster{t: t, dir: dir, tweak: tweak}
 	for i := range size {
 		addr := freeAddr(t)
 		c.addrs = append(c.addrs, addr)
@@ -65,20 +80,23 @@ func newTestCluster(t testing.TB, size int) *testCluster {
 	for i := range size {
 		c.start(i)
 	}
-	t.Cleanup(c.stopAll)
 	return c
 }
 
 func (c *testCluster) config(i int) Config {
 	ln, err := net.Listen("tcp", c.addrs[i])
 	require.NoError(c.t, err)
-	return Config{
+	cfg := Config{
 		Name: c.members[i].Name, DataDir: filepath.Join(c.dir, c.members[i].Name+".etcd"),
 		PeerListener: ln, PeerURLs: c.members[i].PeerURLs, ClientURLs: []string{"http://client-" + c.members[i].Name},
 		InitialCluster: c.members, Token: "test-token",
 		HeartbeatInterval: testHeartbeat, ElectionTimeout: testElection, StrictReconfigCheck: true,
 		Logger: quietLogger(), FS: failingFS{FS: wal.OSFS(), fail: c.failDisk[i]},
 	}
+	if c.tweak != nil {
+		c.tweak(&cfg)
+	}
+	return cfg
 }
 
 func (c *testCluster) start(i int) {

@@ -34,8 +34,16 @@ func isRemoved(st *store.Store, id uint64) bool {
 	return err == nil
 }
 
-func serveRemoved(removed func(uint64) bool) http.HandlerFunc {
+// serveRemoved answers the removed check of a member of this cluster. A member of another cluster
+// (one restored from a backup elsewhere, or the old cluster after a restore) is refused with 412,
+// as etcd's peer handlers refuse a cluster ID mismatch, before its member ID means anything here.
+func serveRemoved(clusterID uint64, removed func(uint64) bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get(clusterIDHeader); got != strconv.FormatUint(clusterID, 16) {
+			http.Error(w, fmt.Sprintf("cluster ID mismatch: asked by a member of cluster %q, this member belongs to cluster %x", got, clusterID),
+				http.StatusPreconditionFailed)
+			return
+		}
 		id, err := strconv.ParseUint(strings.TrimPrefix(r.URL.Path, peerRemovedPath), 16, 64)
 		if err != nil {
 			http.Error(w, "bad member ID", http.StatusBadRequest)
@@ -46,10 +54,11 @@ func serveRemoved(removed func(uint64) bool) http.HandlerFunc {
 	}
 }
 
-// askRemoved asks every peer URL whether id was removed; true as soon as one says so.
-func askRemoved(ctx context.Context, client *http.Client, peerURLs []string, id uint64) bool {
+// askRemoved asks every peer URL whether member id of cluster clusterID was removed; true as soon
+// as one says so.
+func askRemoved(ctx context.Context, client *http.Client, peerURLs []string, id, clusterID uint64) bool {
 	for _, u := range peerURLs {
-		removed, err := askRemovedOne(ctx, client, u, id)
+		removed, err := askRemovedOne(ctx, client, u, id, clusterID)
 		if err == nil && removed {
 			return true
 		}
@@ -57,12 +66,13 @@ func askRemoved(ctx context.Context, client *http.Client, peerURLs []string, id 
 	return false
 }
 
-func askRemovedOne(ctx context.Context, client *http.Client, peerURL string, id uint64) (bool, error) {
+func askRemovedOne(ctx context.Context, client *http.Client, peerURL string, id, clusterID uint64) (bool, error) {
 	url := strings.TrimRight(peerURL, "/") + peerRemovedPath + strconv.FormatUint(id, 16)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return false, fmt.Errorf("removed check %s: %w", url, err)
 	}
+	req.Header.Set(clusterIDHeader, strconv.FormatUint(clusterID, 16))
 	resp, err := client.Do(req)
 	if err != nil {
 		return false, fmt.Errorf("removed check %s: %w", url, err)
@@ -106,6 +116,6 @@ func (l *loop) maybeCheckRemoved() {
 	go func() {
 		ctx, cancel := context.WithTimeout(l.s.ctx, 3*time.Second)
 		defer cancel()
-		l.s.removedRes <- askRemoved(ctx, l.s.cfg.peerHTTPClient(time.Second), urls, l.s.meta.MemberID)
+		l.s.removedRes <- askRemoved(ctx, l.s.cfg.peerHTTPClient(time.Second), urls, l.s.meta.MemberID, l.s.meta.ClusterID)
 	}()
 }

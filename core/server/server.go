@@ -245,10 +245,12 @@ func (s *Server) write(b *node.PersistBatch) error {
 	return nil
 }
 
-// Stop ends the member: the loop stops (waiting callers get ErrStopped), the last batch finishes
-// writing, the WAL is closed and the transport shut down. ctx bounds the wait.
+// Stop ends the member: a leader first hands leadership to another voter (see handOffLeadership),
+// then the loop stops (waiting callers get ErrStopped), the last batch finishes writing, the WAL is
+// closed and the transport shut down. ctx bounds the wait.
 func (s *Server) Stop(ctx context.Context) error {
 	s.stopOnce.Do(func() {
+		s.handOffLeadership(ctx)
 		close(s.stop)
 		s.cancel()
 		go func() {

@@ -44,6 +44,9 @@ func (s *Store) apply(r *Request) (*Event, *Error) {
 	}
 	ns := &s.user
 	key := cleanKey(r.Key)
+	if err := s.checkKeyLength(key); err != nil {
+		return nil, err
+	}
 	switch r.Op {
 	case OpSet:
 		return s.set(ns, key, r)

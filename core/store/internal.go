@@ -59,6 +59,9 @@ func (s *Store) ApplyInternal(r Request) (*Event, error) {
 	if err := s.authorizeInternal(&r); err != nil {
 		return nil, err
 	}
+	if key := cleanKey(r.Key); len(key) > MaxKeyBytes {
+		return nil, KeyTooLong(len(key), MaxKeyBytes, s.Index())
+	}
 	switch r.Op {
 	case OpSet:
 		return s.SetInternal(r.Key, r.Value)

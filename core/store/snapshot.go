@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/raftlab/raftlab/core/mark"
 )
 
-// snapshotFormat names the snapshot encoding; Recovery refuses anything else.
-const snapshotFormat = "raftlab-store/1"
+// snapshotFormat names the snapshot encoding; Recovery refuses anything else. Format 1 wrote every
+// node's full path, so a chain of directories cost the square of its depth; format 2 writes names.
+const snapshotFormat = "raftlab-store/2"
 
 // snapshot is the serialised state: the index, both trees in pre-order (children in key order) and
 // the event history, oldest first. Watchers and stats are local and not included.
@@ -22,9 +24,12 @@ type snapshot struct {
 	History  []snapshotEvent `json:"history"`
 }
 
-// snapshotNode is one non-root node.
+// snapshotNode is one non-root node: its name and its depth (1 for a child of the root), which in
+// pre-order is enough to place it under the last node seen one level up. Writing names instead of
+// paths keeps a snapshot's size linear in the tree's, whatever the shape of its keys.
 type snapshotNode struct {
-	Path          string `json:"path"`
+	Name          string `json:"name"`
+	Depth         int    `json:"depth"`
 	Dir           bool   `json:"dir,omitempty"`
 	Value         string `json:"value,omitempty"`
 	Expires       bool   `json:"expires,omitempty"`
@@ -45,7 +50,7 @@ func (s *Store) Save() ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap := snapshot{Format: snapshotFormat, Index: s.index,
-		User: flatten(s.user.root, nil), Internal: flatten(s.system.root, nil)}
+		User: flatten(s.user.root, 1, nil), Internal: flatten(s.system.root, 1, nil)}
 	snap.History = make([]snapshotEvent, 0, s.history.count)
 	for i := 0; i < s.history.count; i++ {
 		rec := s.history.at(i)
@@ -58,12 +63,12 @@ func (s *Store) Save() ([]byte, error) {
 	return data, nil
 }
 
-// flatten appends n's descendants in pre-order, children in key order.
-func flatten(n *node, out []snapshotNode) []snapshotNode {
+// flatten appends n's descendants in pre-order, children in key order; depth is that of n's children.
+func flatten(n *node, depth int, out []snapshotNode) []snapshotNode {
 	for _, c := range n.sortedChildren() {
-		out = append(out, snapshotNode{Path: c.path, Dir: c.dir, Value: c.value, Expires: c.expires,
+		out = append(out, snapshotNode{Name: c.name, Depth: depth, Dir: c.dir, Value: c.value, Expires: c.expires,
 			Expiration: c.expiration, CreatedIndex: c.createdIndex, ModifiedIndex: c.modifiedIndex})
-		out = flatten(c, out)
+		out = flatten(c, depth+1, out)
 	}
 	return out
 }
@@ -120,36 +125,87 @@ func (s *Store) Recovery(data []byte) error {
 // rebuild turns a pre-order node list back into a tree, queueing expiring nodes on ttl.
 func rebuild(nodes []snapshotNode, index uint64, ttl *ttlQueue) (*node, error) {
 	root := newRoot()
-	byPath := map[string]*node{"/": root}
+	chain := []*node{root} // chain[d] is the last node placed at depth d
+	placed := make([]*node, len(nodes))
 	for i, sn := range nodes {
-		switch {
-		case sn.Path == "/" || cleanKey(sn.Path) != sn.Path:
-			return nil, fmt.Errorf("node %d: invalid path %q", i, sn.Path)
-		case byPath[sn.Path] != nil:
-			return nil, fmt.Errorf("node %d: duplicate path %q", i, sn.Path)
-		case sn.Dir && sn.Value != "":
-			return nil, fmt.Errorf("node %q: directory with a value", sn.Path)
-		case sn.CreatedIndex > sn.ModifiedIndex || sn.ModifiedIndex > index:
-			return nil, fmt.Errorf("node %q: indexes created %d, modified %d, store %d", sn.Path,
-				sn.CreatedIndex, sn.ModifiedIndex, index)
-		case !sn.Expires && sn.Expiration != 0:
-			return nil, fmt.Errorf("node %q: expiration without a TTL", sn.Path)
+		if sn.Depth < 1 || sn.Depth > len(chain) {
+			return nil, fmt.Errorf("node %d (%q): depth %d after depth %d", i, sn.Name, sn.Depth, len(chain)-1)
 		}
-		parent := byPath[parentOf(sn.Path)]
-		if parent == nil || !parent.dir {
-			return nil, fmt.Errorf("node %q: parent missing or not a directory", sn.Path)
+		parent := chain[sn.Depth-1]
+		if err := checkSnapshotNode(sn, parent, index); err != nil {
+			return nil, fmt.Errorf("node %d (%q): %w", i, sn.Name, err)
 		}
-		n := &node{path: sn.Path, name: baseOf(sn.Path), parent: parent, dir: sn.Dir, value: sn.Value,
+		n := &node{name: sn.Name, parent: parent, dir: sn.Dir, value: sn.Value,
 			createdIndex: sn.CreatedIndex, modifiedIndex: sn.ModifiedIndex, expires: sn.Expires,
 			expiration: sn.Expiration, heapIndex: -1}
 		if n.dir {
 			n.children = map[string]*node{}
 		}
 		parent.children[n.name] = n
-		byPath[n.path] = n
-		ttl.track(n)
+		chain = append(chain[:sn.Depth], n)
+		placed[i] = n
+	}
+	for i, n := range placed {
+		if i == len(placed)-1 || nodes[i+1].Depth <= nodes[i].Depth {
+			setPathsFromLeaf(n)
+		}
+	}
+	for _, n := range placed {
+		ttl.track(n) // the queue orders by path: only now are they all set
 	}
 	return root, nil
+}
+
+// checkSnapshotNode checks one node of a snapshot against its parent and the store index.
+func checkSnapshotNode(sn snapshotNode, parent *node, index uint64) error {
+	switch {
+	case !parent.dir:
+		return errors.New("parent is not a directory")
+	case sn.Name == "" || sn.Name == "." || sn.Name == ".." || strings.IndexByte(sn.Name, '/') >= 0:
+		return errors.New("invalid name")
+	case parent.children[sn.Name] != nil:
+		return errors.New("duplicate name")
+	case sn.Dir && sn.Value != "":
+		return errors.New("directory with a value")
+	case sn.CreatedIndex > sn.ModifiedIndex || sn.ModifiedIndex > index:
+		return fmt.Errorf("indexes created %d, modified %d, store %d", sn.CreatedIndex, sn.ModifiedIndex, index)
+	case !sn.Expires && sn.Expiration != 0:
+		return errors.New("expiration without a TTL")
+	}
+	return nil
+}
+
+// setPathsFromLeaf gives leaf (a node without children) its full path, and every ancestor that has
+// none yet a prefix of that same string: a directory's path is a prefix of its first leaf's, so a
+// chain of directories costs one string, as it did when one write created it, instead of one per
+// level.
+func setPathsFromLeaf(leaf *node) {
+	var unset []*node // leaf and its ancestors without a path, deepest first
+	top := leaf
+	for ; top.path == ""; top = top.parent {
+		unset = append(unset, top)
+	}
+	prefix := top.path
+	if top.parent == nil {
+		prefix = "" // the root's "/" does not begin its children's paths
+	}
+	size := len(prefix)
+	for _, n := range unset {
+		size += 1 + len(n.name)
+	}
+	var b strings.Builder
+	b.Grow(size) // exactly: the string keeps the builder's buffer
+	b.WriteString(prefix)
+	ends := make([]int, len(unset))
+	for i := len(unset) - 1; i >= 0; i-- {
+		b.WriteByte('/')
+		b.WriteString(unset[i].name)
+		ends[i] = b.Len()
+	}
+	full := b.String()
+	for i, n := range unset {
+		n.path = full[:ends[i]]
+	}
 }
 
 // rebuildHistory checks the events (one per index, consecutive, ending at the store index) and

@@ -49,6 +49,9 @@ func (s *Store) set(ns *namespace, key string, r *Request) (*Event, *Error) {
 func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Event, *Error) {
 	if inOrder {
 		key = inOrderKey(key, s.index+1)
+		if err := s.checkKeyLength(key); err != nil {
+			return nil, err
+		}
 		s.marks.Hit(mark.StoreCreateInOrder)
 	}
 	if key == "/" {

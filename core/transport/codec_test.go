@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/raftlab/raftlab/core/internal/msgp"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -142,14 +143,14 @@ func TestDecodeFrameRejectsBadInput(t *testing.T) {
 		{"length over the default limit", binary.BigEndian.AppendUint32(nil, DefaultMaxFrameBytes+1), 0, ErrFrameTooLarge, "exceeds the limit"},
 		{"empty payload", frameOf(nil), 0, ErrMalformedFrame, "empty payload"},
 		{"batch is not an array", frameOf([]byte{0x05}), 0, ErrMalformedFrame, "not an array"},
-		{"nil batch", frameOf([]byte{mpNil}), 0, ErrMalformedFrame, "batch is nil"},
-		{"batch count beyond the data", frameOf([]byte{mpArray32, 0xff, 0xff, 0xff, 0xff, 0x90}), 0, ErrMalformedFrame, "declares 4294967295 elements"},
+		{"nil batch", frameOf([]byte{msgp.Nil}), 0, ErrMalformedFrame, "batch is nil"},
+		{"batch count beyond the data", frameOf([]byte{msgp.Array32, 0xff, 0xff, 0xff, 0xff, 0x90}), 0, ErrMalformedFrame, "declares 4294967295 elements"},
 		{"trailing bytes", frameOf(append(append([]byte{}, valid[frameHeaderLen:]...), 0x00)), 0, ErrMalformedFrame, "1 trailing bytes"},
 		{"message with too few fields", payloadWith(append([]byte{0x93}, heartbeatFields...)...), 0, ErrMalformedFrame, "message has 3 fields, want 12"},
-		{"message type over 8 bits", payloadWith(append([]byte{0x9c, mpUint16, 1, 0}, heartbeatFields[1:]...)...), 0, ErrMalformedFrame, "does not fit in 8 bits"},
-		{"negative integer", payloadWith(append([]byte{0x9c, mpInt8, 0xff}, heartbeatFields[1:]...)...), 0, ErrMalformedFrame, "negative"},
+		{"message type over 8 bits", payloadWith(append([]byte{0x9c, msgp.Uint16, 1, 0}, heartbeatFields[1:]...)...), 0, ErrMalformedFrame, "does not fit in 8 bits"},
+		{"negative integer", payloadWith(append([]byte{0x9c, msgp.Int8, 0xff}, heartbeatFields[1:]...)...), 0, ErrMalformedFrame, "negative"},
 		{"string where an integer belongs", payloadWith(append([]byte{0x9c, 0xa1, 'x'}, heartbeatFields[1:]...)...), 0, ErrMalformedFrame, "not an unsigned integer"},
-		{"bin length beyond the data", payloadWith(append(append([]byte{0x9c}, heartbeatFields[:11]...), mpBin32, 0, 0, 1, 0)...), 0, ErrMalformedFrame, "declares 256 bytes"},
+		{"bin length beyond the data", payloadWith(append(append([]byte{0x9c}, heartbeatFields[:11]...), msgp.Bin32, 0, 0, 1, 0)...), 0, ErrMalformedFrame, "declares 256 bytes"},
 		{"reject is not a bool", payloadWith(append(append(append([]byte{0x9c}, heartbeatFields[:9]...), 0x01), heartbeatFields[10:]...)...), 0, ErrMalformedFrame, "not a bool"},
 	}
 	for _, tt := range tests {

@@ -1,9 +1,11 @@
 package transport
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
+	"github.com/raftlab/raftlab/core/internal/msgp"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -11,7 +13,8 @@ import (
 // consecutive messages, so that a batch of MsgApp costs a few allocations instead of one each.
 const entrySlabLen = 64
 
-// decoder reads the msgpack subset the encoder writes. Every method checks bounds first.
+// decoder reads a frame's layout with core/internal/msgp's primitives, naming what it refused and
+// where. Every method checks bounds first.
 type decoder struct {
 	b    []byte
 	off  int
@@ -39,66 +42,32 @@ func (d *decoder) errorf(format string, args ...any) error {
 	return fmt.Errorf("%w: at byte %d: %s", ErrMalformedFrame, d.off, fmt.Sprintf(format, args...))
 }
 
+// refused reports what msgp refused at the current offset.
+func (d *decoder) refused(what string, err error) error {
+	if errors.Is(err, msgp.ErrShort) {
+		return d.errorf("%s: the payload ends inside it", what)
+	}
+	return d.errorf("%s: format 0x%02x: %v", what, d.b[d.off], err)
+}
+
 func (d *decoder) remaining() int { return len(d.b) - d.off }
-
-// take returns the next n bytes.
-func (d *decoder) take(n int, what string) ([]byte, error) {
-	if n < 0 || n > d.remaining() {
-		return nil, d.errorf("%s needs %d bytes, %d remain", what, n, d.remaining())
-	}
-	s := d.b[d.off : d.off+n : d.off+n]
-	d.off += n
-	return s, nil
-}
-
-func (d *decoder) byte(what string) (byte, error) {
-	s, err := d.take(1, what)
-	if err != nil {
-		return 0, err
-	}
-	return s[0], nil
-}
-
-// beUint reads an n-byte big-endian unsigned integer, n ∈ {1, 2, 4, 8}.
-func (d *decoder) beUint(n int, what string) (uint64, error) {
-	s, err := d.take(n, what)
-	if err != nil {
-		return 0, err
-	}
-	var v uint64
-	for _, c := range s {
-		v = v<<8 | uint64(c)
-	}
-	return v, nil
-}
 
 // arrayLen reads an array header (or nil) and checks that the declared count could fit in the bytes
 // that remain, given each element needs at least minElem bytes.
 func (d *decoder) arrayLen(what string, minElem int) (n int, isNil bool, err error) {
-	c, err := d.byte(what)
-	if err != nil {
-		return 0, false, err
-	}
-	var count uint64
-	switch {
-	case c == mpNil:
+	if msgp.IsNil(d.b[d.off:]) {
+		d.off++
 		return 0, true, nil
-	case c&0xf0 == 0x90:
-		count = uint64(c & 0x0f)
-	case c == mpArray16:
-		count, err = d.beUint(2, what)
-	case c == mpArray32:
-		count, err = d.beUint(4, what)
-	default:
-		return 0, false, d.errorf("%s: format 0x%02x is not an array", what, c)
 	}
+	count, size, err := msgp.ReadArrayHeader(d.b[d.off:])
 	if err != nil {
-		return 0, false, err
+		return 0, false, d.refused(what, err)
 	}
-	if count > uint64(d.remaining()/minElem) {
+	d.off += size
+	if uint64(count) > uint64(d.remaining()/minElem) {
 		return 0, false, d.errorf("%s declares %d elements but only %d bytes remain", what, count, d.remaining())
 	}
-	return int(count), false, nil
+	return count, false, nil
 }
 
 // fixedArray reads an array header that must declare exactly want elements.
@@ -113,36 +82,14 @@ func (d *decoder) fixedArray(what string, want int) error {
 	return nil
 }
 
-// uint reads an unsigned integer in any width, or a non-negative signed one.
+// uint reads a non-negative integer in any width.
 func (d *decoder) uint(what string) (uint64, error) {
-	c, err := d.byte(what)
+	v, n, err := msgp.ReadUint(d.b[d.off:])
 	if err != nil {
-		return 0, err
+		return 0, d.refused(what, err)
 	}
-	switch {
-	case c < 0x80:
-		return uint64(c), nil
-	case c == mpUint8:
-		return d.beUint(1, what)
-	case c == mpUint16:
-		return d.beUint(2, what)
-	case c == mpUint32:
-		return d.beUint(4, what)
-	case c == mpUint64:
-		return d.beUint(8, what)
-	case c == mpInt8, c == mpInt16, c == mpInt32, c == mpInt64:
-		width := 1 << (c - mpInt8)
-		v, err := d.beUint(width, what)
-		if err != nil {
-			return 0, err
-		}
-		if v>>(uint(width)*8-1) != 0 {
-			return 0, d.errorf("%s is negative", what)
-		}
-		return v, nil
-	default:
-		return 0, d.errorf("%s: format 0x%02x is not an unsigned integer", what, c)
-	}
+	d.off += n
+	return v, nil
 }
 
 // uint8 reads an unsigned integer that must fit in 8 bits (message and entry types).
@@ -158,48 +105,32 @@ func (d *decoder) uint8(what string) (uint8, error) {
 }
 
 func (d *decoder) bool(what string) (bool, error) {
-	c, err := d.byte(what)
+	v, n, err := msgp.ReadBool(d.b[d.off:])
 	if err != nil {
-		return false, err
+		return false, d.refused(what, err)
 	}
-	switch c {
-	case mpTrue:
-		return true, nil
-	case mpFalse:
-		return false, nil
-	}
-	return false, d.errorf("%s: format 0x%02x is not a bool", what, c)
+	d.off += n
+	return v, nil
 }
 
 // bytes reads bin (or str) data, or nil. The result aliases the payload with its capacity clipped,
 // so appending to it never overwrites the rest of the frame.
 func (d *decoder) bytes(what string) ([]byte, error) {
-	c, err := d.byte(what)
-	if err != nil {
-		return nil, err
-	}
-	var n uint64
-	switch {
-	case c == mpNil:
+	if msgp.IsNil(d.b[d.off:]) {
+		d.off++
 		return nil, nil
-	case c&0xe0 == 0xa0: // fixstr
-		n = uint64(c & 0x1f)
-	case c == mpBin8, c == 0xd9: // bin8, str8
-		n, err = d.beUint(1, what)
-	case c == mpBin16, c == 0xda: // bin16, str16
-		n, err = d.beUint(2, what)
-	case c == mpBin32, c == 0xdb: // bin32, str32
-		n, err = d.beUint(4, what)
-	default:
-		return nil, d.errorf("%s: format 0x%02x is not binary data", what, c)
 	}
+	l, n, err := msgp.ReadBytesHeader(d.b[d.off:])
 	if err != nil {
-		return nil, err
+		return nil, d.refused(what, err)
 	}
-	if n > uint64(d.remaining()) {
-		return nil, d.errorf("%s declares %d bytes but only %d remain", what, n, d.remaining())
+	d.off += n
+	if uint64(l) > uint64(d.remaining()) {
+		return nil, d.errorf("%s declares %d bytes but only %d remain", what, l, d.remaining())
 	}
-	return d.take(int(n), what)
+	s := d.b[d.off : d.off+l : d.off+l]
+	d.off += l
+	return s, nil
 }
 
 func (d *decoder) uints(what string) ([]uint64, error) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/raftlab/raftlab/core/internal/msgp"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -23,26 +24,6 @@ const (
 	snapshotFields  = 2
 	metadataFields  = 3
 	confStateFields = 2
-)
-
-// msgpack format bytes used by the codec.
-const (
-	mpNil     = 0xc0
-	mpFalse   = 0xc2
-	mpTrue    = 0xc3
-	mpBin8    = 0xc4
-	mpBin16   = 0xc5
-	mpBin32   = 0xc6
-	mpUint8   = 0xcc
-	mpUint16  = 0xcd
-	mpUint32  = 0xce
-	mpUint64  = 0xcf
-	mpInt8    = 0xd0
-	mpInt16   = 0xd1
-	mpInt32   = 0xd2
-	mpInt64   = 0xd3
-	mpArray16 = 0xdc
-	mpArray32 = 0xdd
 )
 
 // EncodeFrame writes msgs to w as one frame: a 4-byte big-endian payload length followed by the
@@ -90,7 +71,7 @@ func frameSizeHint(msgs []raft.Message) int {
 
 // beginFrame reserves room for the frame length and the batch array header.
 func beginFrame(dst []byte) []byte {
-	return append(dst, 0, 0, 0, 0, mpArray32, 0, 0, 0, 0)
+	return append(dst, 0, 0, 0, 0, msgp.Array32, 0, 0, 0, 0)
 }
 
 // finishFrame patches the payload length and the message count of the frame that starts at
@@ -111,109 +92,58 @@ func framePayloadLen(dst []byte, start int) int {
 }
 
 func appendMessage(dst []byte, m *raft.Message) []byte {
-	dst = appendArrayHeader(dst, messageFields)
-	dst = appendUint(dst, uint64(m.Type))
-	dst = appendUint(dst, m.From)
-	dst = appendUint(dst, m.To)
-	dst = appendUint(dst, m.Term)
-	dst = appendUint(dst, m.LogTerm)
-	dst = appendUint(dst, m.Index)
-	dst = appendUint(dst, m.Commit)
+	dst = msgp.AppendArrayHeader(dst, messageFields)
+	dst = msgp.AppendUint(dst, uint64(m.Type))
+	dst = msgp.AppendUint(dst, m.From)
+	dst = msgp.AppendUint(dst, m.To)
+	dst = msgp.AppendUint(dst, m.Term)
+	dst = msgp.AppendUint(dst, m.LogTerm)
+	dst = msgp.AppendUint(dst, m.Index)
+	dst = msgp.AppendUint(dst, m.Commit)
 	if m.Entries == nil {
-		dst = append(dst, mpNil)
+		dst = msgp.AppendNil(dst)
 	} else {
-		dst = appendArrayHeader(dst, len(m.Entries))
+		dst = msgp.AppendArrayHeader(dst, len(m.Entries))
 		for i := range m.Entries {
 			dst = appendEntry(dst, &m.Entries[i])
 		}
 	}
 	if m.Snapshot == nil {
-		dst = append(dst, mpNil)
+		dst = msgp.AppendNil(dst)
 	} else {
 		dst = appendSnapshot(dst, m.Snapshot)
 	}
-	dst = appendBool(dst, m.Reject)
-	dst = appendUint(dst, m.RejectHint)
-	return appendBytes(dst, m.Context)
+	dst = msgp.AppendBool(dst, m.Reject)
+	dst = msgp.AppendUint(dst, m.RejectHint)
+	return msgp.AppendBin(dst, m.Context)
 }
 
 func appendEntry(dst []byte, e *raft.Entry) []byte {
-	dst = appendArrayHeader(dst, entryFields)
-	dst = appendUint(dst, e.Term)
-	dst = appendUint(dst, e.Index)
-	dst = appendUint(dst, uint64(e.Type))
-	return appendBytes(dst, e.Data)
+	dst = msgp.AppendArrayHeader(dst, entryFields)
+	dst = msgp.AppendUint(dst, e.Term)
+	dst = msgp.AppendUint(dst, e.Index)
+	dst = msgp.AppendUint(dst, uint64(e.Type))
+	return msgp.AppendBin(dst, e.Data)
 }
 
 func appendSnapshot(dst []byte, s *raft.Snapshot) []byte {
-	dst = appendArrayHeader(dst, snapshotFields)
-	dst = appendArrayHeader(dst, metadataFields)
-	dst = appendUint(dst, s.Metadata.Index)
-	dst = appendUint(dst, s.Metadata.Term)
-	dst = appendArrayHeader(dst, confStateFields)
+	dst = msgp.AppendArrayHeader(dst, snapshotFields)
+	dst = msgp.AppendArrayHeader(dst, metadataFields)
+	dst = msgp.AppendUint(dst, s.Metadata.Index)
+	dst = msgp.AppendUint(dst, s.Metadata.Term)
+	dst = msgp.AppendArrayHeader(dst, confStateFields)
 	dst = appendUints(dst, s.Metadata.ConfState.Voters)
 	dst = appendUints(dst, s.Metadata.ConfState.Learners)
-	return appendBytes(dst, s.Data)
+	return msgp.AppendBin(dst, s.Data)
 }
 
 func appendUints(dst []byte, vs []uint64) []byte {
 	if vs == nil {
-		return append(dst, mpNil)
+		return msgp.AppendNil(dst)
 	}
-	dst = appendArrayHeader(dst, len(vs))
+	dst = msgp.AppendArrayHeader(dst, len(vs))
 	for _, v := range vs {
-		dst = appendUint(dst, v)
+		dst = msgp.AppendUint(dst, v)
 	}
 	return dst
-}
-
-func appendArrayHeader(dst []byte, n int) []byte {
-	switch {
-	case n < 16:
-		return append(dst, 0x90|byte(n))
-	case n <= math.MaxUint16:
-		return append(dst, mpArray16, byte(n>>8), byte(n))
-	default:
-		return append(dst, mpArray32, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-}
-
-func appendUint(dst []byte, v uint64) []byte {
-	switch {
-	case v < 128:
-		return append(dst, byte(v))
-	case v <= math.MaxUint8:
-		return append(dst, mpUint8, byte(v))
-	case v <= math.MaxUint16:
-		return append(dst, mpUint16, byte(v>>8), byte(v))
-	case v <= math.MaxUint32:
-		return append(dst, mpUint32, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
-	default:
-		dst = append(dst, mpUint64)
-		return binary.BigEndian.AppendUint64(dst, v)
-	}
-}
-
-func appendBool(dst []byte, v bool) []byte {
-	if v {
-		return append(dst, mpTrue)
-	}
-	return append(dst, mpFalse)
-}
-
-// appendBytes writes b as msgpack bin, or nil when b is nil. A slice longer than 32 bits gets a
-// wrong header, but such a payload is refused by finishFrame anyway.
-func appendBytes(dst []byte, b []byte) []byte {
-	n := len(b)
-	switch {
-	case b == nil:
-		return append(dst, mpNil)
-	case n <= math.MaxUint8:
-		dst = append(dst, mpBin8, byte(n))
-	case n <= math.MaxUint16:
-		dst = append(dst, mpBin16, byte(n>>8), byte(n))
-	default:
-		dst = append(dst, mpBin32, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(dst, b...)
 }

@@ -141,7 +141,14 @@ func (p *peer) deliver(batch []raft.Message) {
 	if p.conn != nil {
 		select {
 		case <-p.dead:
+			fresh := p.backoff == p.t.cfg.BackoffMin // the last delivery succeeded
 			p.fail(errRemoteClosed)
+			if fresh {
+				// The stream broke while idle, maybe long ago (the peer restarted): this batch gets a
+				// new stream rather than being dropped for a backoff. A stream that keeps breaking
+				// before a delivery succeeds backs off as usual.
+				p.nextDial = time.Time{}
+			}
 		default:
 			if p.addrsChangedSinceDial() {
 				p.log.Info("peer addresses changed, reconnecting")

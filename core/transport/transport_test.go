@@ -440,3 +440,25 @@ func scale(ds []time.Duration, unit time.Duration) []time.Duration {
 	}
 	return out
 }
+
+// TestFirstMessageAfterAPeerRestartIsDelivered: a stream the peer closed while nothing was being
+// sent (the peer restarted) is replaced by a fresh dial for the next message, which is delivered,
+// not dropped for a backoff: a follower's first message to a restarted member that just became
+// leader is often a forwarded proposal, which nothing would send again.
+func TestFirstMessageAfterAPeerRestartIsDelivered(t *testing.T) {
+	slowRetry := func(c *Config) { c.BackoffMin, c.BackoffMax = 10*time.Second, 20*time.Second }
+	a := startNode(t, 1, 7, "", slowRetry)
+	b := startNode(t, 2, 7, "", nil)
+	connect(a, b)
+	a.Send([]raft.Message{heartbeat(1, 2, 1)})
+	require.Eventually(t, func() bool { return b.inbox.len() == 1 }, waitFor, pollEvery)
+
+	require.NoError(t, b.Close())
+	restarted := startNode(t, 2, 7, b.addr, nil)
+	restarted.AddPeer(1, []string{a.addr}) // streams are accepted from peers only
+	require.Eventually(t, func() bool { return !a.Stats()[2].Connected }, waitFor, pollEvery)
+	a.Send([]raft.Message{heartbeat(1, 2, 2)})
+	require.Eventually(t, func() bool { return restarted.inbox.len() == 1 }, waitFor, pollEvery,
+		"the one message sent after the restart arrives")
+	assert.Equal(t, uint64(0), a.Stats()[2].MessagesDropped)
+}

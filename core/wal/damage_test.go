@@ -57,7 +57,8 @@ func writeRealLog(t *testing.T) realLog {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "wal")
 	rng := rand.New(rand.NewPCG(11, 3))
-	w, err := wal.Create(wal.OSFS(), dir, testMetadata, wal.Options{SegmentSize: 2048})
+	// No room (room_test.go covers it): every byte of these segments belongs to a record.
+	w, err := wal.Create(wal.OSFS(), dir, testMetadata, wal.Options{SegmentSize: 2048, Room: -1})
 	require.NoError(t, err)
 	next := uint64(1)
 	for range 30 {
@@ -68,7 +69,7 @@ func writeRealLog(t *testing.T) realLog {
 	}
 	require.NoError(t, w.Close())
 	// The last batch goes into the last segment whatever its size.
-	w, _, err = wal.Open(wal.OSFS(), dir, wal.Options{})
+	w, _, err = wal.Open(wal.OSFS(), dir, wal.Options{Room: -1})
 	require.NoError(t, err)
 	require.NoError(t, w.Save(raft.HardState{Term: 1, Vote: 1, Commit: next}, printableEntries(rng, 1, next, next+19)))
 	next += 20

@@ -20,6 +20,9 @@
 //     prologue: a segment header (sequence, first index, CRC of the previous segment's last
 //     record), the metadata, the hard state and the retained snapshot markers, so replay can start
 //     at any segment. Segments are cut only right after an fsync, so only the last one can be torn.
+//     On a real disk the last segment keeps written zeros ahead of its records ("room", room.go),
+//     so that a Sync is an fdatasync of data alone; a segment is cut to its records when the next
+//     one starts.
 //   - Records: uint32 length n, uint32 ^n, uint32 CRC-32C of type and payload, type byte,
 //     msgpack payload. The complemented length tells a damaged length from a torn one.
 //   - Snapshots "<term>-<index>.snap": magic, CRC-32C, length, msgpack body. A snapshot counts

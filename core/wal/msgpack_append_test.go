@@ -101,7 +101,7 @@ func TestHandEncodedRecordsMatchCodec(t *testing.T) {
 				md[i] = byte(i * 5)
 			}
 		}
-		require.Equal(t, codecBytes(md), appendMsgpackBin(nil, md), "metadata of %d bytes", size)
+		require.Equal(t, codecBytes(md), appendMetadataPayload(nil, md), "metadata of %d bytes", size)
 	}
 }
 

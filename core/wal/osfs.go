@@ -16,7 +16,7 @@ func (osFS) OpenFile(name string, flag int, perm os.FileMode) (File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f, nil
+	return osFile{f}, nil
 }
 
 func (osFS) Remove(name string) error             { return os.Remove(name) }
@@ -58,4 +58,16 @@ func (osFS) SyncDir(dir string) error {
 		return fmt.Errorf("sync dir %s: %w", dir, syncErr)
 	}
 	return closeErr
+}
+
+// osFile is a real file whose Sync is fdatasync: it writes the data and the metadata needed to
+// read it back (the size, the blocks), not the modification time, which the WAL never reads.
+// Together with the WAL's room (room.go) a Sync then writes only data.
+type osFile struct{ *os.File }
+
+func (f osFile) Sync() error {
+	if err := fdatasync(f.File); err != nil {
+		return &os.PathError{Op: "fdatasync", Path: f.Name(), Err: err}
+	}
+	return nil
 }

@@ -17,6 +17,10 @@ type replayed struct {
 	// record followed it.
 	validEnd int64
 	tornTail bool
+	// zeroTail says the torn tail is zeros from a record boundary to the end (the room of a WAL
+	// that keeps room, see room.go); fileLen is the last segment's size.
+	zeroTail bool
+	fileLen  int64
 }
 
 func corruptAt(path string, off int, format string, args ...any) error {
@@ -53,7 +57,7 @@ func replaySegment(parser *recordParser, path string, buf []byte, seg segmentFil
 		rec, size, err := parser.parse(buf[off:])
 		if err != nil {
 			if last && off > 0 && isTornTail(buf, off, size, err) {
-				out.validEnd, out.tornTail = int64(off), true
+				out.validEnd, out.tornTail, out.zeroTail, out.fileLen = int64(off), true, isRoom(buf, off), int64(len(buf))
 				return nil
 			}
 			return corruptAt(path, off, "%v", err)
@@ -71,7 +75,7 @@ func replaySegment(parser *recordParser, path string, buf []byte, seg segmentFil
 	if off == 0 {
 		return corruptAt(path, 0, "empty segment")
 	}
-	out.validEnd = int64(off)
+	out.validEnd, out.fileLen = int64(off), int64(len(buf))
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/mark"
 )
 
@@ -15,7 +16,8 @@ import (
 func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	prologue := w.framePrologue(segmentHeader{Seq: seq, FirstIndex: firstIndex, PrevCRC: w.lastCRC})
 	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
-	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize()); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize(),
+		filePoints{w.opts.Faults, faultpoint.WALSegmentBeforeRename, faultpoint.WALSegmentBeforeDirSync}); err != nil {
 		return err
 	}
 	if !w.opts.NoSync {
@@ -37,6 +39,7 @@ func (w *WAL) startSegment(seq, firstIndex uint64) error {
 		}
 	}
 	w.file, w.fileSize, w.prologueSize, w.unsynced = f, int64(len(prologue)), int64(len(prologue)), false
+	w.fileEnd = w.fileSize
 	w.segments = append(w.segments, seg)
 	w.stats.Segments = len(w.segments)
 	return nil
@@ -60,7 +63,7 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 	b = appendSegmentHeaderPayload(openFrame(b, recordSegmentHeader), hdr)
 	w.closeFrame(b, start)
 	start = len(b)
-	b = appendMsgpackBin(openFrame(b, recordMetadata), w.metadata)
+	b = appendMetadataPayload(openFrame(b, recordMetadata), w.metadata)
 	w.closeFrame(b, start)
 	if hs := w.hardState; !hs.IsEmpty() {
 		start = len(b)
@@ -79,6 +82,9 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 func (w *WAL) cut() error {
 	last := w.segments[len(w.segments)-1]
 	w.opts.Marks.Hit(mark.WALSegmentCut)
+	if err := w.dropRoom(); err != nil {
+		return w.fail(err)
+	}
 	if err := w.startSegment(last.seq+1, w.lastIndex+1); err != nil {
 		return w.fail(fmt.Errorf("start segment %d: %w", last.seq+1, err))
 	}

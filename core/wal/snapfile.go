@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -78,7 +79,7 @@ func readFile(fs FS, name string) ([]byte, error) {
 // When it returns nil the file is durable under its final name; otherwise it may be absent.
 // expectedSize is how big the file is expected to grow (at least len(data)), a hint for a file
 // system that can reserve room.
-func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool, expectedSize int64) error {
+func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool, expectedSize int64, points filePoints) error {
 	final := filepath.Join(dir, name)
 	tmp := final + tempSuffix
 	f, err := fs.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
@@ -101,16 +102,28 @@ func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool, expecte
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", tmp, err)
 	}
+	if err := points.set.Hit(points.beforeRename); err != nil {
+		return fmt.Errorf("rename %s: %w", tmp, err)
+	}
 	if err := fs.Rename(tmp, final); err != nil {
 		return fmt.Errorf("rename %s: %w", tmp, err)
 	}
 	if noSync {
 		return nil
 	}
+	if err := points.set.Hit(points.beforeDirSync); err != nil {
+		return fmt.Errorf("fsync dir %s: %w", dir, err)
+	}
 	if err := fs.SyncDir(dir); err != nil {
 		return fmt.Errorf("fsync dir %s: %w", dir, err)
 	}
 	return nil
+}
+
+// filePoints are the fault points between the steps of writing a file durably.
+type filePoints struct {
+	set                         *faultpoint.Set
+	beforeRename, beforeDirSync faultpoint.Point
 }
 
 // bodyHandle is the WAL handle for decoding a CRC-checked body of size bytes. The shared handle

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
@@ -35,11 +36,15 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync, int64(len(data))); err != nil {
+	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync, int64(len(data)),
+		filePoints{w.opts.Faults, faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync}); err != nil {
 		return w.fail(fmt.Errorf("write snapshot: %w", err))
 	}
 	if !w.opts.NoSync {
 		w.stats.Syncs += 2
+	}
+	if err := w.opts.Faults.Hit(faultpoint.WALSnapshotBeforeMarker); err != nil {
+		return w.fail(fmt.Errorf("log snapshot marker: %w", err))
 	}
 	start := w.openRecord(recordSnapshot)
 	w.buf = appendSnapshotMarkerPayload(w.buf, m)
@@ -51,6 +56,9 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	}
 	w.stats.Snapshots++
 	w.opts.Marks.Hit(mark.WALSnapshotSaved)
+	if err := w.opts.Faults.Hit(faultpoint.WALBeforeRelease); err != nil {
+		return w.fail(fmt.Errorf("release: %w", err))
+	}
 	return w.release()
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
@@ -29,6 +30,11 @@ type Options struct {
 	// Marks counts the rare paths taken (torn-tail repair, segment cuts, ...) for the lab; nil in
 	// production.
 	Marks *mark.Set
+	// Faults are the simulator's fault points (nil in production).
+	Faults *faultpoint.Set
+	// Room is the step in which zeros are kept written ahead of the last segment's records on a
+	// real disk (see room.go): 0 means DefaultRoom, a negative value keeps no room.
+	Room int64
 }
 
 func (o Options) withDefaults() Options {
@@ -84,8 +90,12 @@ type WAL struct {
 	// part of it written when the segment was started (0 for a segment reopened by Open).
 	fileSize     int64
 	prologueSize int64
-	buf          []byte
-	lastCRC      uint32
+	// fileEnd is the size of the current segment's file: fileSize or, with room, beyond it.
+	fileEnd int64
+	// zeros is the source of the room's zeros, allocated at the first extension.
+	zeros   []byte
+	buf     []byte
+	lastCRC uint32
 	// unsynced says bytes were written or buffered since the last fsync.
 	unsynced bool
 
@@ -160,22 +170,27 @@ func Open(fs FS, dir string, opts Options) (*WAL, *Recovered, error) {
 		HardState: st.hardState,
 		Snapshot:  snap,
 		Entries:   st.entriesAfter(snap.Metadata.Index),
-		TornTail:  rep.tornTail,
 	}
 	w.metadata, w.hardState, w.lastIndex = st.metadata, st.hardState, st.next-1
 	w.markers, w.segments, w.lastCRC = st.markers, segs, rep.lastCRC
 	if err := w.openTail(rep); err != nil {
 		return nil, nil, err
 	}
+	rec.TornTail = rep.tornTail
 	return w, rec, nil
 }
 
-// openTail opens the last segment for appending, durably cutting off a torn tail first.
+// openTail opens the last segment for appending, durably cutting off a torn tail first. Zeros
+// from a record boundary to the end are the segment's room, not a torn tail, when the WAL keeps
+// room in that file.
 func (w *WAL) openTail(rep *replayed) error {
 	path := filepath.Join(w.dir, w.segments[len(w.segments)-1].name)
 	f, err := w.fs.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return fmt.Errorf("wal: open %s: %w", path, err)
+	}
+	if rep.tornTail && rep.zeroTail && w.keepsRoom(f) {
+		rep.tornTail = false
 	}
 	if rep.tornTail {
 		if err := f.Truncate(rep.validEnd); err != nil {
@@ -191,7 +206,10 @@ func (w *WAL) openTail(rep *replayed) error {
 		f.Close()
 		return fmt.Errorf("wal: seek %s: %w", path, err)
 	}
-	w.file, w.fileSize = f, rep.validEnd
+	w.file, w.fileSize, w.fileEnd = f, rep.validEnd, rep.fileLen
+	if rep.tornTail {
+		w.fileEnd = rep.validEnd
+	}
 	w.stats.Segments = len(w.segments)
 	return nil
 }
@@ -254,6 +272,9 @@ func (w *WAL) Sync() error {
 		return err
 	}
 	if w.unsynced {
+		if err := w.opts.Faults.Hit(faultpoint.WALBeforeSync); err != nil {
+			return w.fail(fmt.Errorf("fsync %s: %w", w.currentPath(), err))
+		}
 		if err := w.fsync(w.file); err != nil {
 			w.opts.Marks.Hit(mark.WALSyncFailed)
 			return w.fail(fmt.Errorf("fsync %s: %w", w.currentPath(), err))
@@ -354,5 +375,6 @@ func (w *WAL) flush() error {
 		return w.fail(fmt.Errorf("write %s: %w", w.currentPath(), err))
 	}
 	w.buf = w.buf[:0]
-	return nil
+	w.fileEnd = max(w.fileEnd, w.fileSize)
+	return w.extendRoom()
 }

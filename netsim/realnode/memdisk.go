@@ -101,6 +101,9 @@ func (d *memDisk) Recover() (*netsim.Durable, error) {
 	return &out, nil
 }
 
+// Faulty reports whether an injected fsync failure or capacity bound is in force.
+func (d *memDisk) Faulty() bool { return d.failSync != nil || d.capacity >= 0 }
+
 // FailSync makes later syncs fail with err (nil clears).
 func (d *memDisk) FailSync(err error) { d.failSync = err }
 

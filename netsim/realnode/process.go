@@ -48,7 +48,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
 			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
 			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
-			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Marks: opts.Marks,
+			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Faults: spec.Faults, Marks: opts.Marks,
 			StrictReconfigCheck: opts.StrictReconfigCheck,
 		}
 		var durable *node.DurableState

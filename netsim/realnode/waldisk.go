@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/rng"
 	"github.com/raftlab/raftlab/core/wal"
 	"github.com/raftlab/raftlab/core/wal/memfs"
@@ -24,6 +25,8 @@ type walDisk struct {
 	torn     bool
 	// TornTails counts recoveries that found and cut a torn last record.
 	tornTails int
+	// syncFault and bounded say which injected faults are in force (see Faulty).
+	syncFault, bounded bool
 }
 
 // defaultSegmentSize keeps simulated segments small so that runs cut segments often and exercise
@@ -105,10 +108,22 @@ func (d *walDisk) Recover() (*netsim.Durable, error) {
 }
 
 // FailSync makes every later fsync fail with err (nil heals the disk).
-func (d *walDisk) FailSync(err error) { d.fs.FailSync(err) }
+func (d *walDisk) FailSync(err error) {
+	d.syncFault = err != nil
+	d.fs.FailSync(err)
+}
 
 // SetCapacity bounds the file system to bytes (negative = unbounded).
-func (d *walDisk) SetCapacity(bytes int64) { d.fs.SetCapacity(bytes) }
+func (d *walDisk) SetCapacity(bytes int64) {
+	d.bounded = bytes >= 0
+	d.fs.SetCapacity(bytes)
+}
+
+// Faulty reports whether an injected fsync failure or capacity bound is in force.
+func (d *walDisk) Faulty() bool { return d.syncFault || d.bounded }
+
+// SetFaultPoints hands the WAL its node's fault points.
+func (d *walDisk) SetFaultPoints(s *faultpoint.Set) { d.opts.Faults = s }
 
 // FS is the node's simulated file system (for inspection and corruption tests).
 func (d *walDisk) FS() *memfs.FS { return d.fs }

@@ -129,8 +129,8 @@ func nodeMutants() []Mutant {
 		{
 			Name:    "node-dedup-not-snapshotted",
 			File:    "core/node/snapshot.go",
-			Find:    `	for _, id := range n.dedup.ids() {`,
-			Replace: `	for _, id := range n.dedup.ids()[:0] {`,
+			Find:    `	ids := n.dedup.ids()`,
+			Replace: `	ids := n.dedup.ids()[:0]`,
 			Bug:     "snapshots leave out the table of applied request IDs: a replica restored from one applies a retried write a second time",
 		},
 		{
@@ -267,9 +267,9 @@ func storeMutants() []Mutant {
 		{
 			Name: "store-snapshot-drops-ttl",
 			File: "core/store/snapshot.go",
-			Find: `		out = append(out, snapshotNode{Path: c.path, Dir: c.dir, Value: c.value, Expires: c.expires,
+			Find: `		out = append(out, snapshotNode{Name: c.name, Depth: depth, Dir: c.dir, Value: c.value, Expires: c.expires,
 			Expiration: c.expiration, CreatedIndex: c.createdIndex, ModifiedIndex: c.modifiedIndex})`,
-			Replace: `		out = append(out, snapshotNode{Path: c.path, Dir: c.dir, Value: c.value,
+			Replace: `		out = append(out, snapshotNode{Name: c.name, Depth: depth, Dir: c.dir, Value: c.value,
 			CreatedIndex: c.createdIndex, ModifiedIndex: c.modifiedIndex})`,
 			Bug: "snapshots leave out TTLs: on a replica restored from a snapshot, keys never expire",
 		},
@@ -346,12 +346,10 @@ func walMutants() []Mutant {
 			Name: "wal-flush-counts-as-sync",
 			File: "core/wal/wal.go",
 			Find: `	w.buf = w.buf[:0]
-	return nil
-}`,
+	w.fileEnd = max(w.fileEnd, w.fileSize)`,
 			Replace: `	w.buf = w.buf[:0]
 	w.unsynced = false
-	return nil
-}`,
+	w.fileEnd = max(w.fileEnd, w.fileSize)`,
 			Bug: "a write to the file is taken for a durable one, so Sync skips the fsync: acknowledged entries vanish in a power failure",
 		},
 		{
@@ -376,7 +374,7 @@ func walMutants() []Mutant {
 		rec, size, err := parser.parse(buf[off:])
 		if err != nil {
 			if last && off > 0 && isTornTail(buf, off, size, err) {
-				out.validEnd, out.tornTail = int64(off), true
+				out.validEnd, out.tornTail, out.zeroTail, out.fileLen = int64(off), true, isRoom(buf, off), int64(len(buf))
 				return nil
 			}
 			return corruptAt(path, off, "%v", err)
@@ -398,7 +396,7 @@ func walMutants() []Mutant {
 				if prev > 0 {
 					off = prev // the record before the torn one may be torn too: cut it as well
 				}
-				out.validEnd, out.tornTail = int64(off), true
+				out.validEnd, out.tornTail, out.zeroTail, out.fileLen = int64(off), true, isRoom(buf, off), int64(len(buf))
 				return nil
 			}
 			return corruptAt(path, off, "%v", err)

@@ -95,6 +95,7 @@ func TestClusterLifecycle(t *testing.T) {
 			require.Len(t, c.ClientURLs(), 3)
 			for _, m := range c.Members() {
 				assert.Equal(t, Running, m.State())
+				assert.DirExists(t, fmt.Sprintf("/proc/%d", m.PID()), "PID is the running process")
 				assert.Equal(t, m.PeerURL, m.PeerListen)
 				assert.Equal(t, filepath.Join(filepath.Dir(m.LogPath), m.Name+".etcd"), m.DataDir)
 			}
@@ -105,6 +106,7 @@ func TestClusterLifecycle(t *testing.T) {
 
 			require.NoError(t, c.Kill(leader.Name))
 			assert.Equal(t, Down, leader.State())
+			assert.Zero(t, leader.PID(), "a member that is down has no process")
 			next, err := c.Leader(ctx)
 			require.NoError(t, err)
 			assert.NotEqual(t, leader.Name, next.Name)

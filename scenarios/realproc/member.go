@@ -85,6 +85,16 @@ func (m *Member) State() State {
 	}
 }
 
+// PID is the process ID of the member's current run, or 0 when it is down.
+func (m *Member) PID() int {
+	if m.State() == Down {
+		return 0
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cmd.Process.Pid
+}
+
 // crashed reports whether the member should run but its process is gone.
 func (m *Member) crashed() bool {
 	m.mu.Lock()

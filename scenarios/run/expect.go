@@ -8,6 +8,7 @@ import (
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/core/store"
+	"github.com/raftlab/raftlab/internal/human"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 
@@ -60,7 +61,8 @@ func (x *executor) expect(s *story.Stmt) {
 			x.linFailedAt = len(ops)
 			x.failf(s.Pos, "expected a linearizable history, got: %s", strings.Join(v.Problems, "; "))
 		} else {
-			x.event(fmt.Sprintf("checker: %d operations on %d keys are linearizable", v.OpsChecked, v.KeysChecked))
+			x.event(fmt.Sprintf("checker: %s on %s are linearizable", human.Count(v.OpsChecked, "operation"),
+				human.Count(v.KeysChecked, "key")))
 		}
 	case "result":
 		x.expectResult(s.Pos, e)

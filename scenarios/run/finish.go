@@ -6,6 +6,7 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // finish closes the last step and runs the end-of-story checks: linearizability of the whole
@@ -54,7 +55,7 @@ func (x *executor) finish() {
 	r.Passed = len(r.Failures) == 0
 	verdict := "PASSED"
 	if !r.Passed {
-		verdict = fmt.Sprintf("FAILED (%d failures)", len(r.Failures))
+		verdict = fmt.Sprintf("FAILED (%s)", human.Count(len(r.Failures), "failure"))
 	}
 	x.print([]string{fmt.Sprintf("story %s: %s at t=%s, seed %d, trace %016x", x.st.Name, verdict, fmtTime(now), r.Seed, r.TraceHash)})
 }

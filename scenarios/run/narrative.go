@@ -8,6 +8,7 @@ import (
 
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
+	"github.com/raftlab/raftlab/internal/human"
 )
 
 // beginStep opens a new slide.
@@ -73,7 +74,8 @@ func (x *executor) cells(id uint64) []Cell {
 	var out []Cell
 	for _, e := range x.sim.Log(id) {
 		if v, ok := node.EntryValue(e); ok {
-			out = append(out, Cell{Position: len(out) + 1, Value: v, Committed: e.Index <= info.Status.Commit})
+			out = append(out, Cell{Position: len(out) + 1, Index: e.Index, Term: e.Term, Value: v,
+				Committed: e.Index <= info.Status.Commit})
 		}
 	}
 	return out
@@ -83,7 +85,7 @@ func (x *executor) cells(id uint64) []Cell {
 // and role on top, uncommitted cells marked with *), then the step's events.
 func renderStep(n int, s *StepSnapshot) []string {
 	lines := []string{fmt.Sprintf("== %d. %s  [t=%s]", n, s.Caption, fmtTime(s.At))}
-	rows := [][]string{{""}, {"term"}, {"commit"}} // commit is the Raft index, counting no-ops
+	rows := [][]string{{""}, {"term"}, {"commit"}} // commit is the Raft commit index, counting no-ops
 	depth := 0
 	for _, ns := range s.Nodes {
 		head := ns.Name
@@ -116,7 +118,7 @@ func renderStep(n int, s *StepSnapshot) []string {
 	}
 	lines = append(lines, table(rows)...)
 	if depth > 0 {
-		lines = append(lines, "   (* = not committed on that node)")
+		lines = append(lines, "   (rows count client entries as the slides do; * = not committed on that node; commit = Raft's commit index)")
 	}
 	for _, e := range s.Events {
 		lines = append(lines, "   - "+e)
@@ -150,10 +152,8 @@ func table(rows [][]string) []string {
 	return out
 }
 
-// fmtTime renders a virtual time as seconds with millisecond precision.
-func fmtTime(ns int64) string {
-	return fmt.Sprintf("%d.%03ds", ns/1e9, ns%1e9/1e6)
-}
+// fmtTime renders a virtual time as seconds with millisecond precision, as the reports do.
+func fmtTime(ns int64) string { return human.Seconds(ns) }
 
 // fmtDur renders a duration in ns the way stories write them.
 func fmtDur(ns int64) string { return time.Duration(ns).String() }

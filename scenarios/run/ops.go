@@ -132,11 +132,11 @@ func outcomeText(c *netsim.Call) string {
 	case history.OutcomeOK:
 		if op.Kind.IsRead() {
 			if !op.Found {
-				return fmt.Sprintf("ok, not found (index %d)", op.Index)
+				return fmt.Sprintf("ok, not found (etcd index %d)", op.Index)
 			}
-			return fmt.Sprintf("ok, value %s (index %d)", op.Result, op.Index)
+			return fmt.Sprintf("ok, value %s (etcd index %d)", op.Result, op.Index)
 		}
-		return fmt.Sprintf("ok (index %d)", op.Index)
+		return fmt.Sprintf("ok (etcd index %d)", op.Index)
 	case history.OutcomeFail:
 		return fmt.Sprintf("fail: %v", c.Reply().Err)
 	}

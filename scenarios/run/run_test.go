@@ -1,6 +1,7 @@
 package run
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -31,8 +32,13 @@ func TestMuchWowCoolSnapshotsWhatTheSlidesShow(t *testing.T) {
 	n1 := partition.Nodes[0]
 	assert.Equal(t, "n1", n1.Name)
 	assert.Equal(t, "leader", n1.Role)
-	assert.Equal(t, []Cell{{1, "much", true}, {2, "wow", false}}, n1.Cells)
-	assert.Equal(t, []Cell{{1, "much", true}}, partition.Nodes[4].Cells)
+	assert.Equal(t, []string{"1 much t1 committed", "2 wow t1"}, cellTexts(n1.Cells))
+	assert.Equal(t, []string{"1 much t1 committed"}, cellTexts(partition.Nodes[4].Cells))
+	assert.Less(t, uint64(n1.Cells[0].Position), n1.Cells[0].Index, "the Raft index also counts the leader's no-op")
+	assert.Less(t, n1.Cells[0].Index, n1.Cells[1].Index)
+	newLeader := res.Steps[4].Nodes[2]
+	assert.Equal(t, []string{"1 much t1 committed", "2 cool t2 committed"}, cellTexts(newLeader.Cells),
+		"much, wow and cool are written in terms 1, 1 and 2, as on the slides")
 
 	text := out.String()
 	assert.Equal(t, strings.Join(res.Narrative, "\n")+"\n", text, "Out gets exactly the narrative")
@@ -69,7 +75,7 @@ expect leader n1 term 1
 	assert.False(t, res.Passed)
 	assert.Equal(t, []string{
 		"x.story:8: expected leader n2, got leader n1 in term 1",
-		"x.story:10: expected w value 2, got ok (index 8)",
+		"x.story:10: expected w value 2, got ok (etcd index 8)",
 		"x.story:11: expected log n1: 1 9, got: 1 1",
 		"x.story:12: expected n3 is leader, got follower",
 		"x.story:13: expected n3 to be leader within 1s, got n3 is follower",
@@ -178,20 +184,32 @@ expect available
 	assert.Contains(t, res.Failures[0], "x.story:11: expected the cluster to be available (a write to succeed), got ")
 }
 
+// cellTexts writes cells as "ROW VALUE tTERM[ committed]".
+func cellTexts(cells []Cell) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = fmt.Sprintf("%d %s t%d", c.Position, c.Value, c.Term)
+		if c.Committed {
+			out[i] += " committed"
+		}
+	}
+	return out
+}
+
 func TestRenderStepMarksLeaderAndUncommittedCells(t *testing.T) {
 	lines := renderStep(3, &StepSnapshot{Caption: "cap", At: 1500e6, Events: []string{"e1"}, Nodes: []NodeSnapshot{
-		{Name: "n1", Role: "leader", Term: 2, Commit: 3, Cells: []Cell{{1, "much", true}, {2, "wow", false}}},
+		{Name: "n1", Role: "leader", Term: 2, Commit: 3, Cells: []Cell{{Position: 1, Value: "much", Committed: true}, {Position: 2, Value: "wow"}}},
 		{Name: "n2", Role: "down"},
 	}})
 	assert.Equal(t, []string{
-		"== 3. cap  [t=1.500s]",
+		"== 3. cap  [t=1.500 s]",
 		"           n1 (L)  n2",
 		"   role    leader  down",
 		"   term    2       0",
 		"   commit  3       0",
 		"   1       much    .",
 		"   2       wow*    .",
-		"   (* = not committed on that node)",
+		"   (rows count client entries as the slides do; * = not committed on that node; commit = Raft's commit index)",
 		"   - e1",
 	}, lines)
 }

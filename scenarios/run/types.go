@@ -76,10 +76,12 @@ type NodeSnapshot struct {
 
 // Cell is one user entry in a node's log.
 type Cell struct {
-	// Position is 1-based among the node's user entries.
-	Position  int
-	Value     string
-	Committed bool
+	// Position is 1-based among the node's user entries (the log row of the slides).
+	Position int
+	// Index and Term are the entry's Raft index and the term it was written in.
+	Index, Term uint64
+	Value       string
+	Committed   bool
 }
 
 // FaultWindow is the virtual time span during which one fault was in force.

@@ -15,7 +15,7 @@ func fixed(w netsim.Workload) func(uint64) netsim.Workload {
 // base is the common shape of the correct-code suites.
 func base(name, doc string, w func(uint64) netsim.Workload, faults func(uint64) []nemesis.Scheduled) Suite {
 	return Suite{Name: name, Doc: doc, Nodes: 5, Duration: chaosDuration, Settle: 2 * second, Clients: 5,
-		Workload: w, Faults: faults, Seeds: 10}
+		Workload: w, Faults: faults, Seeds: 10, Swarm: true}
 }
 
 // register slows a suite's clients down to keep the single-register check fast.

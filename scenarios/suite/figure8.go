@@ -2,22 +2,12 @@ package suite
 
 import (
 	"fmt"
-	"math/rand/v2"
-	"strings"
-	"time"
 
-	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
 )
 
-// figure8Poll is how often the Figure 8 script looks at the nodes while it waits for a step. It
-// must stay below the links' minimum latency, so that a cut made on seeing a new leader or a new
-// commit still catches the appends that leader has just sent (cuts drop messages in flight).
-const figure8Poll = 1 * ms
-
-// figure8Link keeps every message at least 5ms on the wire (see figure8Poll).
-var figure8Link = netsim.LinkConfig{Latency: netsim.Latency{Min: 5 * ms, Spread: 10 * ms}}
+// figure8Link keeps every message at least 5ms on the wire (see scriptPoll).
+var figure8Link = scriptLink
 
 // figure8Script plays Raft's Figure 8 on a 5-node cluster, with roles and timings drawn from the
 // seed, reacting to what the nodes do (who leads, what they committed):
@@ -37,97 +27,33 @@ var figure8Link = netsim.LinkConfig{Latency: netsim.Latency{Min: 5 * ms, Spread:
 //
 // Every step has a deadline; at stop the script ends and the suite's faults repair everything.
 func figure8Script(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
-	f := &figure8{sim: sim, rng: seeded(seed, 0x666967757265), stop: stop}
+	f := &figure8{script: newScript(sim, seed, 0x666967757265, stop, "figure 8")}
 	sim.At(between(f.rng, 1500*ms, 2500*ms), f.settle)
 	return f
 }
 
 // figure8 is the state of one run's Figure 8 script.
 type figure8 struct {
-	sim  *netsim.Sim
-	rng  *rand.Rand
-	stop int64
-	// actions is the script's log, one "at T: what" line per step.
-	actions strings.Builder
+	*script
 	// s1..s5 are the roles; i is the first index S1 holds alone; term2 S1's first term as leader,
 	// term3 S5's, term4 S1's second.
 	s1, s2, s3, s4, s5  uint64
 	i                   uint64
 	term2, term3, term4 uint64
-	// others is every node but S1, in ID order.
-	others []uint64
+	// notS1 is every node but S1, in ID order.
+	notS1 []uint64
 }
-
-// String lists what the script did.
-func (f *figure8) String() string { return f.actions.String() }
-
-func (f *figure8) act(format string, args ...any) {
-	text := "figure 8: " + fmt.Sprintf(format, args...)
-	f.sim.Note(text)
-	fmt.Fprintf(&f.actions, "at %v: %s\n", time.Duration(f.sim.Now()), text)
-}
-
-// when runs then as soon as cond holds (looking every figure8Poll), or gives up after limit ns.
-func (f *figure8) when(step string, limit int64, cond func() bool, then func()) {
-	deadline := min(f.sim.Now()+limit, f.stop)
-	var poll func()
-	poll = func() {
-		switch {
-		case cond():
-			then()
-		case f.sim.Now() >= deadline:
-			f.act("gave up waiting for %s", step)
-		default:
-			f.sim.After(figure8Poll, poll)
-		}
-	}
-	poll()
-}
-
-// later runs fn after d ns unless the script's time is up.
-func (f *figure8) later(d int64, fn func()) {
-	f.sim.After(d, func() {
-		if f.sim.Now() < f.stop {
-			fn()
-		}
-	})
-}
-
-func (f *figure8) status(id uint64) (netsim.Status, bool) {
-	info, err := f.sim.Info(id)
-	return info.Status, err == nil && info.Alive
-}
-
-func (f *figure8) lastIndex(id uint64) uint64 {
-	log := f.sim.Log(id)
-	if len(log) == 0 {
-		return 0
-	}
-	return log[len(log)-1].Index
-}
-
-func (f *figure8) name(id uint64) string { return f.sim.Name(id) }
-
-// pick draws one of ids.
-func (f *figure8) pick(ids []uint64) uint64 { return ids[f.rng.IntN(len(ids))] }
 
 // settle (a): waits for a leader whose whole log is committed, cuts it off and writes to it.
 func (f *figure8) settle() {
-	f.when("a leader with its log committed", 3*second, func() bool {
-		id, _ := f.sim.Leader()
-		if id == 0 {
-			return false
-		}
-		st, _ := f.status(id)
-		return st.Role == raft.RoleLeader && st.Commit == f.lastIndex(id)
-	}, func() {
-		f.s1, f.term2 = f.sim.Leader()
+	f.settledLeader(3*second, func(leader, term uint64) {
+		f.s1, f.term2 = leader, term
 		for _, id := range f.sim.Nodes() {
 			if id != f.s1 {
-				f.others = append(f.others, id)
+				f.notS1 = append(f.notS1, id)
 			}
 		}
-		f.s2 = f.pick(f.others)
+		f.s2 = f.pick(f.notS1)
 		f.i = f.lastIndex(f.s1) + 1
 		f.sim.Net().Isolate(f.s1)
 		f.sim.Net().Isolate(f.s2)
@@ -152,7 +78,7 @@ func (f *figure8) crashS1() {
 	}
 	f.act("(a) crash %s", f.name(f.s1))
 	var rest []uint64
-	for _, id := range f.others {
+	for _, id := range f.notS1 {
 		if id != f.s2 {
 			rest = append(rest, id)
 		}
@@ -164,20 +90,8 @@ func (f *figure8) crashS1() {
 // campaignS5 (b): pushes one node to campaign until one of rest leads, then cuts it off.
 func (f *figure8) campaignS5(rest []uint64, push uint64) {
 	f.act("(b) %s campaigns", f.name(push))
-	next := f.sim.Now()
-	f.when("a leader among the other three", 4*second, func() bool {
-		for _, id := range rest {
-			if st, ok := f.status(id); ok && st.Role == raft.RoleLeader && st.Term > f.term2 {
-				f.s5, f.term3 = id, st.Term
-				return true
-			}
-		}
-		if f.sim.Now() >= next {
-			_ = realnode.Campaign(f.sim, push)
-			next = f.sim.Now() + 300*ms
-		}
-		return false
-	}, func() {
+	f.electAny("a leader among the other three", push, rest, f.term2, 0, 4*second, func(leader, term uint64) {
+		f.s5, f.term3 = leader, term
 		f.sim.Net().Isolate(f.s5)
 		f.act("(b) %s leads term %d: isolate it before its entry at index %d leaves", f.name(f.s5), f.term3, f.i)
 		for _, id := range rest {
@@ -209,18 +123,8 @@ func (f *figure8) restartS1() {
 		return
 	}
 	f.act("(c) crash %s, heal, isolate %s, restart %s", f.name(f.s5), f.name(f.s4), f.name(f.s1))
-	next := f.sim.Now() + between(f.rng, 10*ms, 200*ms)
-	f.when("S1 to lead again", 4*second, func() bool {
-		if st, ok := f.status(f.s1); ok && st.Role == raft.RoleLeader && st.Term > f.term3 {
-			f.term4 = st.Term
-			return true
-		}
-		if f.sim.Now() >= next {
-			_ = realnode.Campaign(f.sim, f.s1)
-			next = f.sim.Now() + 300*ms
-		}
-		return false
-	}, func() {
+	f.electAny("S1 to lead again", f.s1, []uint64{f.s1}, f.term3, between(f.rng, 10*ms, 200*ms), 4*second, func(_, term uint64) {
+		f.term4 = term
 		f.act("(c) %s leads term %d", f.name(f.s1), f.term4)
 		f.when("S1 to commit index i", 2*second, func() bool {
 			st, ok := f.status(f.s1)
@@ -250,19 +154,8 @@ func (f *figure8) overwrite() {
 		return
 	}
 	f.act("(d) restart %s", f.name(f.s5))
-	next := f.sim.Now() + between(f.rng, 10*ms, 100*ms)
-	f.when("S5 to lead again", 3*second, func() bool {
-		if st, ok := f.status(f.s5); ok && st.Role == raft.RoleLeader && st.Term > f.term4 {
-			return true
-		}
-		if f.sim.Now() >= next {
-			_ = realnode.Campaign(f.sim, f.s5)
-			next = f.sim.Now() + 300*ms
-		}
-		return false
-	}, func() {
-		st, _ := f.status(f.s5)
-		f.act("(d) %s leads term %d", f.name(f.s5), st.Term)
+	f.electAny("S5 to lead again", f.s5, []uint64{f.s5}, f.term4, between(f.rng, 10*ms, 100*ms), 3*second, func(_, term uint64) {
+		f.act("(d) %s leads term %d", f.name(f.s5), term)
 		f.later(between(f.rng, 300*ms, 800*ms), func() {
 			f.sim.Net().Heal()
 			f.act("(d) heal")

@@ -27,13 +27,20 @@ type Summary struct {
 	Notes []string
 	// Problems are every violation found, each prefixed by the check that found it.
 	Problems []string
-	// Verdict is the linearizability check; Monitor the invariant violations; Watch the watch-check
-	// problems; Lost the acknowledged writes missing at the end.
-	Verdict checker.Verdict
-	Monitor []string
-	Watch   []string
-	Lost    []string
-	// Ops is the number of client operations recorded; Faults the schedule applied.
+	// Verdict is the linearizability check; Monitor the invariant violations; Promises the durability
+	// promises nodes broke (checker.Promises); Watch the watch-check problems; Lost the acknowledged
+	// writes missing at the end.
+	Verdict  checker.Verdict
+	Monitor  []string
+	Promises []string
+	// PromiseStats counts the promises checked.
+	PromiseStats checker.PromiseStats
+	Watch        []string
+	Lost         []string
+	// Options are the options drawn for the seed of a swarm suite (empty otherwise).
+	Options string
+	// Ops is the number of client operations recorded; Faults the schedule applied (and, first,
+	// the options drawn).
 	Ops         int
 	Faults      string
 	TraceHash   uint64
@@ -60,6 +67,11 @@ func ReplayCommand(name string, seed uint64) string {
 
 // Run runs one seed of the suite and checks it.
 func (s Suite) Run(seed uint64) (*Summary, error) {
+	var options string
+	if s.Swarm {
+		o := DrawOptions(seed)
+		s, options = o.apply(s), o.String()
+	}
 	w := s.Workload(seed)
 	clients, interval := s.Clients, s.Interval
 	if len(w.Keys) <= 4 && interval == 0 {
@@ -67,6 +79,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		clients, interval = min(clients, 3), 250*ms
 	}
 	mon := checker.NewMonitor()
+	promises := checker.NewPromises()
 	truth := observe.NewCommitted()
 	cfg := netsim.Config{
 		Seed:        seed,
@@ -75,8 +88,9 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		DiskLatency: s.DiskLatency,
 		Clients: netsim.ClientConfig{Count: clients, Workload: w, Random: true, Interval: interval,
 			Timeout: s.ClientTimeout, Stop: s.Duration - s.Settle},
-		Watches:   s.Watches,
-		Observers: []netsim.Observer{observe.MonitorObserver{M: mon}, truth},
+		Watches:     s.Watches,
+		FaultPoints: netsim.FaultPoints{Armed: s.FaultPoints, From: 500 * ms, Until: s.Duration - s.Settle},
+		Observers:   []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth},
 	}
 	opts := s.Node
 	opts.Marks, opts.LeaderClocks = mark.NewSet(), realnode.NewClockLog()
@@ -93,11 +107,26 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	}
 	sim.Run(s.Duration)
 	live := liveness(sim)
+	var lagging []string
+	if live == "" {
+		lagging = catchUp(sim)
+	}
 
 	sum := &Summary{Suite: s.Name, Seed: seed, Faults: nemesis.Format(faults), TraceHash: sim.TraceHash(),
 		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed), Marks: opts.Marks}
 	if script != nil {
 		sum.Faults = mergeTimed(sum.Faults, script.String())
+	}
+	if fired := sim.FaultPointsFired(); len(fired) > 0 {
+		var lines strings.Builder
+		for _, f := range fired {
+			lines.WriteString(f.String() + "\n")
+		}
+		sum.Faults = mergeTimed(sum.Faults, lines.String())
+	}
+	if options != "" {
+		sum.Options = options
+		sum.Faults = "at 0s: options: " + options + "\n" + sum.Faults
 	}
 	if live != "" {
 		sum.Problems = append(sum.Problems, "liveness: "+live)
@@ -121,6 +150,10 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	for _, v := range sum.Monitor {
 		sum.Problems = append(sum.Problems, "monitor: "+v)
 	}
+	sum.Promises, sum.PromiseStats = promises.Violations(), promises.Stats()
+	for _, v := range sum.Promises {
+		sum.Problems = append(sum.Problems, "promises: "+v)
+	}
 	if recs := sim.WatchRecords(); len(recs) > 0 && truth.Err() == nil {
 		sum.Watch = checker.CheckWatches(recs, truth.Events())
 		for _, p := range sum.Watch {
@@ -142,6 +175,8 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	for _, f := range sim.Failures() {
 		sum.Problems = append(sum.Problems, "simulator: "+f)
 	}
+	// Members that did not catch up come last: a safety violation that explains them reads first.
+	sum.Problems = append(sum.Problems, lagging...)
 	sum.Passed = len(sum.Problems) == 0
 	return sum, nil
 }

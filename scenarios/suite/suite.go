@@ -38,6 +38,12 @@ type Suite struct {
 	Script func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer
 	// Node tunes the real nodes (bugs included).
 	Node realnode.Options
+	// Swarm draws the protocol, disk and link options and the armed fault points of each seed
+	// (DrawOptions) over Node, DiskLatency, Link's latency and FaultPoints.
+	Swarm bool
+	// FaultPoints are the core fault points armed in every run; they fire only while clients run
+	// (before Duration - Settle).
+	FaultPoints []netsim.ArmedPoint
 	// Link is every link's initial configuration; DiskLatency the disks' (zero: netsim's defaults).
 	Link        netsim.LinkConfig
 	DiskLatency netsim.Latency
@@ -62,7 +68,7 @@ func (s Suite) Correct() Suite {
 
 // List returns every suite, correct-code suites first, each group sorted by name.
 func List() []Suite {
-	all := append(append(chaosSuites(), breadthSuites()...), bugSuites()...)
+	all := append(append(append(chaosSuites(), narrowSuites()...), breadthSuites()...), bugSuites()...)
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].KnownBug != all[j].KnownBug {
 			return !all[i].KnownBug

@@ -16,6 +16,10 @@
 #                  profile of every node during the row PROFILE_ROW (default put64)
 #   OUT=dir        where logs, JSON reports and profiles go (default: a temporary directory,
 #                  removed at the end unless KEEP=1 or PPROF=1)
+#   PORTS=LOW-HIGH the 127.0.0.1 ports the members may listen on (default 20000-32767, below Linux's
+#                  ephemeral range, where outgoing connections take theirs; at least 9
+#                  ports: a peer, a client and a profiling port per member), e.g. to stay inside a
+#                  range a firewall opens or away from another test's
 set -euo pipefail
 
 DURATION=${DURATION:-15s}
@@ -24,6 +28,7 @@ ROWS=${ROWS:-put1 put64 put256 qget64 get64}
 PPROF=${PPROF:-0}
 PROFILE_ROW=${PROFILE_ROW:-put64}
 KEEP=${KEEP:-0}
+PORTS=${PORTS:-20000-32767}
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -79,12 +84,18 @@ die() {
 	exit 1
 }
 
-# free_port prints a TCP port nobody listens on (and that this script has not handed out).
+[[ $PORTS =~ ^([0-9]+)-([0-9]+)$ ]] || die "PORTS=$PORTS: want LOW-HIGH, e.g. PORTS=40000-40099"
+port_low=$((10#${BASH_REMATCH[1]}))
+port_high=$((10#${BASH_REMATCH[2]}))
+((port_low >= 1024 && port_high <= 65535)) || die "PORTS=$PORTS: want ports from 1024 to 65535"
+((port_high - port_low + 1 >= 9)) || die "PORTS=$PORTS: want at least 9 ports (3 members x peer, client, profiling)"
+
+# free_port prints a TCP port of PORTS nobody listens on (and that this script has not handed out).
 taken=" "
 free_port() {
 	local port
-	for _ in $(seq 200); do
-		port=$((20000 + RANDOM % 40000))
+	for _ in $(seq 400); do
+		port=$((port_low + (RANDOM * 32768 + RANDOM) % (port_high - port_low + 1)))
 		[[ $taken == *" $port "* ]] && continue
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			taken+="$port "
@@ -92,7 +103,7 @@ free_port() {
 			return
 		fi
 	done
-	die "no free port found"
+	die "no free port found in PORTS=$PORTS"
 }
 
 echo "building kvd and kvctl in $work" >&2

@@ -3,7 +3,6 @@ package realcluster
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -27,6 +26,8 @@ type Config struct {
 	Heartbeat, Election time.Duration
 	// StartTimeout bounds how long Start waits for every member to answer (default 20s).
 	StartTimeout time.Duration
+	// Ports is where the members and their proxies listen (zero: DefaultPorts).
+	Ports PortRange
 }
 
 // Cluster is a running set of kvd processes behind a Network of proxies.
@@ -50,6 +51,7 @@ func Start(cfg Config) (*Cluster, error) {
 	}
 	for attempt := 1; ; attempt++ {
 		c := &Cluster{cfg: cfg, net: NewNetwork(), procs: map[string]*process{}}
+		c.net.ports = newPorts(cfg.Ports.orDefault())
 		err := c.start()
 		if err == nil {
 			return c, nil
@@ -101,11 +103,11 @@ func (c *Cluster) start() error {
 		if _, dup := c.procs[name]; dup {
 			return fmt.Errorf("realcluster: member %s named twice", name)
 		}
-		peer, err := freeAddr()
+		peer, err := c.net.ports.addr()
 		if err != nil {
 			return err
 		}
-		client, err := freeAddr()
+		client, err := c.net.ports.addr()
 		if err != nil {
 			return err
 		}
@@ -181,31 +183,6 @@ func (c *Cluster) waitListening(name string, deadline time.Time) error {
 	}
 	return fmt.Errorf("realcluster: %s did not listen within %v (see %s): %w", name, c.cfg.StartTimeout, p.logPath, lastErr)
 }
-
-// freeAddr finds a free 127.0.0.1 port below the ephemeral range and releases it for kvd to bind.
-func freeAddr() (string, error) {
-	for range 100 {
-		port := freePortLow + rand.IntN(freePortSpan)
-		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-		if err != nil {
-			continue // taken: draw another
-		}
-		addr := ln.Addr().String()
-		if err := ln.Close(); err != nil {
-			return "", fmt.Errorf("realcluster: free port: %w", err)
-		}
-		return addr, nil
-	}
-	return "", errors.New("realcluster: free port: 100 ports in a row were taken")
-}
-
-// Ports for kvd are drawn below Linux's ephemeral range (32768 and up by default), where port 0
-// listeners and outgoing connections get theirs: a port found free there could be handed to one of
-// those before kvd binds it.
-const (
-	freePortLow  = 20000
-	freePortSpan = 12000
-)
 
 // Network is the proxies between the members.
 func (c *Cluster) Network() *Network { return c.net }

@@ -10,6 +10,9 @@ import (
 // Network is the set of proxies in front of the members' peer ports and the fault on every directed
 // link between them. It is safe for concurrent use.
 type Network struct {
+	// ports, when set, hands out the ports the proxies listen on (nil: any free port).
+	ports *ports
+
 	mu      sync.Mutex
 	links   LinkTable
 	ids     map[uint64]string
@@ -28,7 +31,15 @@ func NewNetwork() *Network {
 // AddProxy listens on a free 127.0.0.1 port in front of member to, whose peer port is upstream
 // (host:port), and returns the proxy's address. Members must advertise this address.
 func (n *Network) AddProxy(to, upstream string) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := "127.0.0.1:0"
+	if n.ports != nil {
+		a, err := n.ports.addr()
+		if err != nil {
+			return "", fmt.Errorf("proxy for %s: %w", to, err)
+		}
+		addr = a
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("proxy for %s: %w", to, err)
 	}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/raftlab/raftlab/scenarios/realproc"
+)
+
+// summary is the medians of one row on one flavor over the runs.
+type summary struct {
+	runs                int
+	ops, p50, p99, p999 float64
+	cpu, leaderCPU      time.Duration // per operation
+	clientCPU           time.Duration // per operation
+	errors              uint64        // summed over the runs
+	leaderChanges       int
+}
+
+// summarize takes the median of every figure of one row on one flavor.
+func summarize(ms []measurement, flavor realproc.Flavor, rowName string) summary {
+	var s summary
+	var ops, p50, p99, p999 []float64
+	var cpu, leader, client []time.Duration
+	for _, m := range ms {
+		if m.Flavor != flavor || m.Row != rowName {
+			continue
+		}
+		s.runs++
+		ops, p50, p99, p999 = append(ops, m.OpsPerSecond), append(p50, m.P50), append(p99, m.P99), append(p999, m.P999)
+		cpu, leader, client = append(cpu, m.cpuPerOp()), append(leader, m.leaderCPUPerOp()), append(client, m.perOp(m.ClientCPU))
+		s.errors += m.Errors
+		if m.LeaderChanged {
+			s.leaderChanges++
+		}
+	}
+	s.ops, s.p50, s.p99, s.p999 = median(ops), median(p50), median(p99), median(p999)
+	s.cpu, s.leaderCPU, s.clientCPU = median(cpu), median(leader), median(client)
+	return s
+}
+
+// median is the middle value (the mean of the two middle ones for an even count), 0 for none.
+func median[T float64 | time.Duration](v []T) T {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// ratio is kvd / etcd, 0 when etcd's figure is 0.
+func ratio(kvd, etcd float64) float64 {
+	if etcd == 0 {
+		return 0
+	}
+	return kvd / etcd
+}
+
+// printTable writes the comparison table (markdown) and the CPU breakdown.
+func printTable(w io.Writer, ms []measurement, rows []row) {
+	fmt.Fprintln(w, "| row | etcd ops/s | kvd ops/s | ratio | p50 etcd / kvd (ms) | p99 etcd / kvd (ms) | p99 ratio | p99.9 etcd / kvd (ms) | CPU/op etcd / kvd (µs) | CPU ratio | errors etcd / kvd |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		e, k := summarize(ms, realproc.Etcd, r.name), summarize(ms, realproc.Kvd, r.name)
+		fmt.Fprintf(w, "| %s | %s | %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %.2f / %.2f | %.0f / %.0f | %.2f | %d / %d |\n",
+			r.label, thousands(e.ops), thousands(k.ops), ratio(k.ops, e.ops), e.p50, k.p50, e.p99, k.p99, ratio(k.p99, e.p99),
+			e.p999, k.p999, micros(e.cpu), micros(k.cpu), ratio(micros(k.cpu), micros(e.cpu)), e.errors, k.errors)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| row | etcd CPU/op: leader / both followers / load generator (µs) | kvd CPU/op: leader / both followers / load generator (µs) | leader changes etcd / kvd |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, r := range rows {
+		e, k := summarize(ms, realproc.Etcd, r.name), summarize(ms, realproc.Kvd, r.name)
+		fmt.Fprintf(w, "| %s | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f | %d / %d |\n", r.label,
+			micros(e.leaderCPU), micros(e.cpu-e.leaderCPU), micros(e.clientCPU),
+			micros(k.leaderCPU), micros(k.cpu-k.leaderCPU), micros(k.clientCPU), e.leaderChanges, k.leaderChanges)
+	}
+}
+
+// thousands prints a rate rounded to a whole number with thousands separators.
+func thousands(v float64) string {
+	n := int64(v + 0.5)
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -1,0 +1,78 @@
+package realnode
+
+import (
+	"testing"
+
+	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/netsim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runWithPoints runs a 3-node cluster under client load for 4 virtual seconds with points armed.
+func runWithPoints(t *testing.T, seed uint64, armed ...netsim.ArmedPoint) *netsim.Sim {
+	t.Helper()
+	s, mon := newCluster(t, netsim.Config{Seed: seed, Nodes: 3,
+		Clients:     netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3)},
+		FaultPoints: netsim.FaultPoints{Armed: armed, From: 500 * ms}}, Options{SnapshotCount: 20, SnapshotCatchUpEntries: 5})
+	s.Run(4 * second)
+	require.Empty(t, mon.Violations())
+	require.Empty(t, s.Failures())
+	requireLinearizable(t, s.History())
+	return s
+}
+
+func TestAFaultPointCrashesItsNodeWhichRestarts(t *testing.T) {
+	s := runWithPoints(t, 1, netsim.ArmedPoint{Point: faultpoint.WALBeforeSync, Action: faultpoint.Crash, OneIn: 10, Max: 2})
+	fired := s.FaultPointsFired()
+	require.Len(t, fired, 2)
+	assert.Equal(t, faultpoint.Crash, fired[0].Action)
+	assert.Greater(t, s.FaultPointHits()[faultpoint.WALBeforeSync], 10)
+	restarts := 0
+	for _, id := range s.Nodes() {
+		info, err := s.Info(id)
+		require.NoError(t, err)
+		assert.True(t, info.Alive, "n%d came back", id)
+		restarts += info.Restarts
+	}
+	assert.Equal(t, 2, restarts)
+}
+
+func TestAFailingFaultPointStopsItsNodeUntilAnOperatorRestartsIt(t *testing.T) {
+	s := runWithPoints(t, 2, netsim.ArmedPoint{Point: faultpoint.WALSnapshotBeforeMarker, Action: faultpoint.Fail, Max: 1})
+	fired := s.FaultPointsFired()
+	require.Len(t, fired, 1)
+	info, err := s.Info(fired[0].Node)
+	require.NoError(t, err)
+	assert.True(t, info.Alive)
+	assert.NoError(t, info.Status.Failed, "restarted healthy")
+	assert.Equal(t, 1, info.Restarts)
+}
+
+func TestADelayPointHoldsItsNodeAndReleasesIt(t *testing.T) {
+	s := runWithPoints(t, 3, netsim.ArmedPoint{Point: faultpoint.NodeBeforeReply, Action: faultpoint.Delay, OneIn: 5, Max: 3})
+	require.Len(t, s.FaultPointsFired(), 3)
+	for _, id := range s.Nodes() {
+		info, err := s.Info(id)
+		require.NoError(t, err)
+		assert.False(t, info.Paused, "n%d released", id)
+		assert.Zero(t, info.Restarts)
+	}
+}
+
+func TestEveryNodePointIsReachedAndFaultPointsAreDeterministic(t *testing.T) {
+	var armed []netsim.ArmedPoint
+	for _, p := range faultpoint.All() {
+		armed = append(armed, netsim.ArmedPoint{Point: p, Action: faultpoint.Crash, OneIn: 1000000})
+	}
+	a := runWithPoints(t, 4, armed...)
+	b := runWithPoints(t, 4, armed...)
+	assert.Equal(t, a.TraceHash(), b.TraceHash())
+	assert.Equal(t, a.FaultPointHits(), b.FaultPointHits())
+	hits := a.FaultPointHits()
+	for _, p := range []faultpoint.Point{faultpoint.WALBeforeSync, faultpoint.WALSegmentBeforeRename, faultpoint.WALSegmentBeforeDirSync,
+		faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync, faultpoint.WALSnapshotBeforeMarker,
+		faultpoint.WALBeforeRelease, faultpoint.NodeAfterPersist, faultpoint.NodeBeforeReply, faultpoint.NodeAfterSnapshot} {
+		assert.Positive(t, hits[p], "%s reached", p)
+	}
+}
