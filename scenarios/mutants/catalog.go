@@ -265,11 +265,11 @@ func storeMutants() []Mutant {
 			Bug: "snapshots reuse the listing's filter and leave out hidden keys: a replica restored from a snapshot loses them",
 		},
 		{
-			Name: "store-snapshot-drops-ttl",
-			File: "core/store/snapshot_encode.go",
-			Find: "\tif n.expires {\n\t\tb = append(b, `,\"expires\":true`...)\n\t}\n\tif n.expiration != 0 {\n",
+			Name:    "store-snapshot-drops-ttl",
+			File:    "core/store/snapshot_encode.go",
+			Find:    "\tif n.expires {\n\t\tb = append(b, `,\"expires\":true`...)\n\t}\n\tif n.expiration != 0 {\n",
 			Replace: "\tif false {\n\t\tb = append(b, `,\"expires\":true`...)\n\t}\n\tif false {\n",
-			Bug: "snapshots leave out TTLs: on a replica restored from a snapshot, keys never expire",
+			Bug:     "snapshots leave out TTLs: on a replica restored from a snapshot, keys never expire",
 		},
 		{
 			Name:    "store-watch-history-off-by-one",
