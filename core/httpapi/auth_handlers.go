@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/raftlab/raftlab/core/node"
 )
 
 // Auth route prefixes (etcd's auth_api.md).
@@ -129,11 +131,17 @@ func (h *handler) decodeAuthBody(w http.ResponseWriter, r *http.Request, v any) 
 	return nil
 }
 
-// writeAuthError answers an auth API failure: an authError as itself, anything else as a 500.
+// writeAuthError answers an auth API failure: an authError as itself, a record too large for one
+// request as etcd's 400 "request is too large" (the client's fault: not a 500 it would retry on
+// another member), anything else as a 500.
 func (h *handler) writeAuthError(w http.ResponseWriter, err error) {
 	var ae *authError
 	if errors.As(err, &ae) {
 		writeHTTPError(w, ae.status, ae.msg)
+		return
+	}
+	if errors.Is(err, node.ErrTooLarge) {
+		writeHTTPError(w, http.StatusBadRequest, node.ErrTooLarge.Error())
 		return
 	}
 	h.cfg.Logger.Warn("httpapi: auth request failed", "err", err)
