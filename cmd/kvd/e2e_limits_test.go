@@ -220,23 +220,33 @@ func sendForm(method, u string, form url.Values) (int, string, error) {
 func writeSiblings(t *testing.T, endpoint string, n int, want map[string]string) {
 	t.Helper()
 	var mu sync.Mutex
+	writeKeys(t, endpoint, n, 8, func(i int) (string, string) {
+		key := fmt.Sprintf("/siblings/%04d", i)
+		mu.Lock()
+		want[key] = key
+		mu.Unlock()
+		return key, key
+	})
+}
+
+// writeKeys writes keys 0..n-1 (kv gives each key and value) with `writers` writers at a time,
+// retrying timeouts (putRetryingTimeouts); any other failure fails the test.
+func writeKeys(t *testing.T, endpoint string, n, writers int, kv func(i int) (key, value string)) {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
-	for w := range 8 {
+	for w := range writers {
 		wg.Go(func() {
-			for i := w; i < n; i += 8 {
-				key := fmt.Sprintf("/siblings/%04d", i)
-				code, body, err := putRetryingTimeouts(endpoint+"/v2/keys"+key, url.Values{"value": {key}})
+			for i := w; i < n; i += writers {
+				key, value := kv(i)
+				code, body, err := putRetryingTimeouts(endpoint+"/v2/keys"+key, url.Values{"value": {value}})
 				if err == nil && code >= 300 {
-					err = fmt.Errorf("%s: %d %s", key, code, body)
+					err = fmt.Errorf("%s: %d %.200s", key, code, body)
 				}
 				if err != nil {
 					errs <- err
 					return
 				}
-				mu.Lock()
-				want[key] = key
-				mu.Unlock()
 			}
 		})
 	}

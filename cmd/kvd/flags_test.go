@@ -107,8 +107,22 @@ func TestEtcdDefaults(t *testing.T) {
 	assert.Equal(t, 100*time.Millisecond, s.heartbeat)
 	assert.Equal(t, time.Second, s.election)
 	assert.Equal(t, uint64(100000), s.snapshotCount)
+	assert.Equal(t, 64<<20, s.peerMaxFrame)
 	assert.True(t, s.strict)
 	assert.False(t, s.join)
+}
+
+func TestPeerMaxFrameBytesMustHoldTheLargestEntry(t *testing.T) {
+	o, err := parseOptions([]string{"--peer-max-frame-bytes", "65536"}, noEnv, nil, &bytes.Buffer{})
+	require.NoError(t, err)
+	_, err = o.validate()
+	require.ErrorContains(t, err, "the largest log entry must fit one frame")
+	getenv, environ := envOf(map[string]string{"ETCD_PEER_MAX_FRAME_BYTES": "2097152"})
+	o, err = parseOptions(nil, getenv, environ, &bytes.Buffer{})
+	require.NoError(t, err)
+	s, err := o.validate()
+	require.NoError(t, err)
+	assert.Equal(t, 2<<20, s.peerMaxFrame)
 }
 
 func TestParseInitialCluster(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -36,6 +37,11 @@ type Node struct {
 	applied  uint64
 	snapshot uint64 // index of the last snapshot taken or installed
 	conf     raft.ConfState
+	// logBytes counts the entry bytes applied since the last snapshot; snapBytes is that snapshot's
+	// size and snapData what the data held then (dataBytes), for maybeSnapshot's size triggers.
+	logBytes  uint64
+	snapBytes uint64
+	snapData  int64
 
 	// persistence hand-off
 	seq      uint64
@@ -98,12 +104,13 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		codec:   newCodecs(),
 		storage: raft.NewMemoryStorage(),
 		store:   store.New(),
-		dedup:   newDedupTable(c.DedupWindow, toReplay),
+		dedup:   newDedupTable(c.DedupWindow, c.DedupBytes, toReplay),
 		members: newMembership(),
 		life:    newLifecycle(),
 		waiters: make(map[uint64]struct{}),
 		reads:   make(map[uint64]*Request),
 	}
+	n.store.UseMarks(c.Marks)
 	var peers []uint64
 	if !c.Join {
 		peers = memberIDs(c.InitialMembers)
@@ -115,9 +122,11 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		if err := n.restoreSnapshotData(durable.Snapshot.Data, toReplay); err != nil {
 			return nil, err
 		}
+		c.Marks.Hit(mark.NodeRestartFromSnapshot)
 		n.applied = durable.Snapshot.Metadata.Index
 		n.snapshot = n.applied
 		n.conf = durable.Snapshot.Metadata.ConfState
+		n.snapshotTaken(len(durable.Snapshot.Data))
 	} else if !c.Join {
 		if err := n.seedInitialMembers(); err != nil {
 			return nil, err
@@ -125,6 +134,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 	}
 	if durable != nil {
 		if len(durable.Entries) > 0 {
+			c.Marks.Hit(mark.NodeRestartReplay)
 			if err := n.storage.Append(durable.Entries); err != nil {
 				return nil, fmt.Errorf("node: restore entries: %w", err)
 			}
@@ -149,6 +159,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		CheckQuorum:     !c.DisableCheckQuorum,
 		Rand:            c.Rand,
 		Bugs:            c.Bugs.Raft,
+		Marks:           c.Marks,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("node: start raft: %w", err)
@@ -226,6 +237,7 @@ func (n *Node) dispatch(req Request) {
 
 func (n *Node) submitWrite(req Request) {
 	if r, ok := n.dedup.lookup(req.ID); ok {
+		n.cfg.Marks.Hit(mark.NodeDedupOnSubmit)
 		n.replyResult(req.ID, r)
 		return
 	}
@@ -258,6 +270,7 @@ func (n *Node) propose(req Request, env envelope) {
 		return
 	}
 	if err := n.raft.Propose(data); err != nil {
+		n.cfg.Marks.Hit(mark.NodeProposalRefused)
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
@@ -334,10 +347,12 @@ func (n *Node) expireWaiters() {
 	for ; i < len(n.deadlines) && n.deadlines[i].tick <= n.tick; i++ {
 		id := n.deadlines[i].id
 		if _, ok := n.waiters[id]; ok {
+			n.cfg.Marks.Hit(mark.NodeRequestTimeout)
 			delete(n.waiters, id)
 			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
 		if _, ok := n.reads[id]; ok {
+			n.cfg.Marks.Hit(mark.NodeRequestTimeout)
 			delete(n.reads, id)
 			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
@@ -369,6 +384,7 @@ func (n *Node) maybeProposeSync() {
 		return
 	}
 	// A refused sync is retried at the next interval.
+	n.cfg.Marks.Hit(mark.NodeTTLSyncProposed)
 	_ = n.raft.Propose(data)
 }
 
@@ -400,6 +416,7 @@ func (n *Node) Persisted(seq uint64, err error) {
 		return
 	}
 	if err != nil {
+		n.cfg.Marks.Hit(mark.NodeStorageFailed)
 		n.fail(fmt.Errorf("%w: %w", ErrStorage, err))
 		return
 	}
@@ -467,10 +484,12 @@ func (n *Node) process() {
 		rd := n.raft.Ready()
 		if rd.SoftState != nil {
 			n.soft = *rd.SoftState
-			n.noteLeader(n.soft.Lead)
 		}
 		if !rd.HardState.IsEmpty() {
 			n.hard = rd.HardState
+		}
+		if rd.SoftState != nil || !rd.HardState.IsEmpty() {
+			n.noteLeader(n.soft.Lead, n.hard.Term)
 		}
 		if commitOnly(rd) && !n.cfg.Bugs.AckBeforeDurable {
 			// Only the commit index moved: every committed entry is already on this disk (it came in
@@ -619,6 +638,7 @@ func (n *Node) serveReads() {
 	kept := n.readQueue[:0]
 	for _, pr := range n.readQueue {
 		if pr.index > n.applied {
+			n.cfg.Marks.Hit(mark.NodeReadWaitsForApply)
 			kept = append(kept, pr)
 			continue
 		}
@@ -651,8 +671,9 @@ func (n *Node) reply(r Reply) {
 	n.out.Replies = append(n.out.Replies, r)
 }
 
+// replyResult answers a retry of request id with its remembered result.
 func (n *Node) replyResult(id uint64, r appliedResult) {
-	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex})
+	n.reply(r.retryReply(id))
 }
 
 // resolve answers the waiter of request id, if this node holds one.
@@ -662,7 +683,9 @@ func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
 	}
 	n.cfg.Faults.Visit(faultpoint.NodeBeforeReply)
 	delete(n.waiters, id)
-	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
+	rep := r.retryReply(id)
+	rep.Member = m
+	n.reply(rep)
 }
 
 // Get serves a default (local, possibly stale) read, as etcd does without quorum=true. A node whose
@@ -767,6 +790,17 @@ func (n *Node) TransferLeadership(transferee uint64) {
 		return
 	}
 	n.raft.TransferLeadership(transferee)
+	n.process()
+}
+
+// ReportSnapshot tells raft how the snapshot sent to member id ended (failed: it did not arrive),
+// so that the leader goes back to probing it: with entries once it installed the snapshot, with
+// another snapshot if it still needs one.
+func (n *Node) ReportSnapshot(id uint64, failed bool) {
+	if n.stopped() {
+		return
+	}
+	n.raft.ReportSnapshot(id, failed)
 	n.process()
 }
 

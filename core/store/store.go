@@ -1,8 +1,11 @@
 package store
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // namespace is one tree of the store: the user key space or the hidden internal one.
@@ -25,6 +28,9 @@ type Store struct {
 	history   *eventHistory
 	watchers  *watcherHub
 	stats     Stats
+	// dataBytes is the nodeBytes total of both trees.
+	dataBytes int64
+	marks     *mark.Set
 }
 
 // New returns an empty store at index 0.
@@ -32,7 +38,7 @@ func New() *Store {
 	return &Store{
 		user:     namespace{root: newRoot()},
 		system:   namespace{root: newRoot(), internal: true},
-		history:  newEventHistory(historyCapacity),
+		history:  newEventHistory(historyCapacity, HistoryMaxBytes),
 		watchers: newWatcherHub(),
 	}
 }
@@ -75,6 +81,8 @@ func (s *Store) NextExpiration() (int64, bool) {
 func (s *Store) commit(ns *namespace, e *Event) {
 	s.setIndex(e.Node.ModifiedIndex)
 	e.EtcdIndex = s.index
+	s.marks.HitIf(s.history.count == len(s.history.ring), mark.StoreHistoryWrapped)
+	s.marks.HitIf(!ns.internal && strings.Contains(e.Node.Key, "/_"), mark.StoreHiddenKeyWritten)
 	s.history.add(record{event: e, internal: ns.internal})
 	if !ns.internal && !e.Refresh {
 		s.watchers.notify(e)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // startSegment durably creates segment seq, whose first entry will be firstIndex, and makes it the
@@ -15,7 +16,7 @@ import (
 func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	prologue := w.framePrologue(segmentHeader{Seq: seq, FirstIndex: firstIndex, PrevCRC: w.lastCRC})
 	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
-	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize(),
+	if err := writeFileDurably(w.fs, w.dir, seg.name, [][]byte{prologue}, w.opts.NoSync, w.expectedSegmentSize(),
 		filePoints{w.opts.Faults, faultpoint.WALSegmentBeforeRename, faultpoint.WALSegmentBeforeDirSync}); err != nil {
 		return err
 	}
@@ -80,6 +81,7 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 // cut starts the next segment after the current one was fsynced.
 func (w *WAL) cut() error {
 	last := w.segments[len(w.segments)-1]
+	w.opts.Marks.Hit(mark.WALSegmentCut)
 	if err := w.dropRoom(); err != nil {
 		return w.fail(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -31,11 +32,8 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if n := len(w.markers); n > 0 && m.Index <= w.markers[n-1].Index {
 		return fmt.Errorf("%w: snapshot at %d is not newer than the snapshot at %d", ErrInvalid, m.Index, w.markers[n-1].Index)
 	}
-	data, err := encodeSnapshotFile(w.h, snap)
-	if err != nil {
-		return err
-	}
-	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync, int64(len(data)),
+	parts := snapshotFileParts(snap)
+	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), parts, w.opts.NoSync, 0,
 		filePoints{w.opts.Faults, faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync}); err != nil {
 		return w.fail(fmt.Errorf("write snapshot: %w", err))
 	}
@@ -54,6 +52,7 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 		return err
 	}
 	w.stats.Snapshots++
+	w.opts.Marks.Hit(mark.WALSnapshotSaved)
 	if err := w.opts.Faults.Hit(faultpoint.WALBeforeRelease); err != nil {
 		return w.fail(fmt.Errorf("release: %w", err))
 	}
@@ -79,6 +78,7 @@ func (w *WAL) release() error {
 				return w.fail(fmt.Errorf("fsync dir %s: %w", w.dir, err))
 			}
 		}
+		w.opts.Marks.Hit(mark.WALSegmentReleased)
 		w.segments = w.segments[1:]
 		w.stats.Segments = len(w.segments)
 	}
