@@ -440,9 +440,9 @@ func walMutants() []Mutant {
 func apiMutants() []Mutant {
 	return []Mutant{
 		{
-			Name: "httpapi-prev-exist-drops-compare",
-			File: "core/httpapi/keys_ops.go",
-			Find: `		if p.prevIndex == 0 && p.prevValue == "" {
+			Name: "v2keys-prev-exist-drops-compare",
+			File: "core/v2keys/call.go",
+			Find: `		if p.PrevIndex == 0 && p.PrevValue == "" {
 			return store.OpUpdate
 		}
 		return store.OpCompareAndSwap`,
@@ -450,21 +450,21 @@ func apiMutants() []Mutant {
 			Bug:     "PUT prevExist=true with prevValue or prevIndex is taken for a plain update: the compare is dropped",
 		},
 		{
-			Name: "httpapi-cad-on-index-deletes",
-			File: "core/httpapi/keys_ops.go",
-			Find: `	if p.prevIndex > 0 || p.prevValue != "" {
+			Name: "v2keys-cad-on-index-deletes",
+			File: "core/v2keys/call.go",
+			Find: `	if p.PrevIndex > 0 || p.PrevValue != "" {
 		return store.OpCompareAndDelete
 	}`,
-			Replace: `	if p.prevValue != "" {
+			Replace: `	if p.PrevValue != "" {
 		return store.OpCompareAndDelete
 	}`,
 			Bug: "DELETE with prevIndex alone deletes unconditionally",
 		},
 		{
-			Name:    "httpapi-quorum-read-served-locally",
-			File:    "core/httpapi/translate.go",
-			Find:    `	case method == http.MethodGet && p.quorum:`,
-			Replace: `	case method == http.MethodGet && p.quorum && p.recursive:`,
+			Name:    "v2keys-quorum-read-served-locally",
+			File:    "core/v2keys/call.go",
+			Find:    `	case method == http.MethodGet && p.Quorum:`,
+			Replace: `	case method == http.MethodGet && p.Quorum && p.Recursive:`,
 			Bug:     "quorum=true is honoured only for recursive reads; other quorum reads are served from the local store, possibly stale",
 		},
 	}
