@@ -467,5 +467,39 @@ func apiMutants() []Mutant {
 			Replace: `	case method == http.MethodGet && p.Quorum && p.Recursive:`,
 			Bug:     "quorum=true is honoured only for recursive reads; other quorum reads are served from the local store, possibly stale",
 		},
+		{
+			Name:    "v2keys-etcd-index-from-raft",
+			File:    "core/v2keys/response.go",
+			Find:    `	index := rep.EtcdIndex`,
+			Replace: `	index := rep.RaftIndex`,
+			Bug:     "a reply's X-Etcd-Index is the raft index of its entry instead of the store's index (both are called index in the code)",
+		},
+		{
+			Name: "v2keys-prev-exist-false-sets",
+			File: "core/v2keys/call.go",
+			Find: `	case p.PrevExist != nil:
+		return store.OpCreate`,
+			Replace: `	case p.PrevExist != nil:
+		return store.OpSet`,
+			Bug: "PUT prevExist=false is taken for a plain set: a create overwrites an existing key",
+		},
+		{
+			Name: "v2keys-412-answered-200",
+			File: "core/v2keys/response.go",
+			Find: `	return Response{Status: e.StatusCode(), EtcdIndex: e.Index, Error: e}`,
+			Replace: `	status := e.StatusCode()
+	if status == http.StatusPreconditionFailed {
+		status = http.StatusOK
+	}
+	return Response{Status: status, EtcdIndex: e.Index, Error: e}`,
+			Bug: "a failed precondition (412: compare failed, key exists) is answered with status 200: clients take the refused write for a success",
+		},
+		{
+			Name:    "v2keys-watch-drops-wait-index",
+			File:    "core/v2keys/call.go",
+			Find:    `			Stream: p.Stream, WaitIndex: p.WaitIndex}`,
+			Replace: `			Stream: p.Stream}`,
+			Bug:     "a watch's waitIndex is ignored: a watcher that reconnects from the index it reached misses the events in between",
+		},
 	}
 }
