@@ -120,8 +120,9 @@ func (d *decoder) literal(word string) bool {
 	return false
 }
 
-// object reads an object (or null), calling field for each member; field reads the value.
-func (d *decoder) object(field func(name string)) {
+// object reads an object (or null), calling field for each member; field reads the value. name is
+// valid during the call only (it may be a slice of the input).
+func (d *decoder) object(field func(name []byte)) {
 	if d.literal("null") {
 		return
 	}
@@ -131,7 +132,7 @@ func (d *decoder) object(field func(name string)) {
 		return
 	}
 	for d.err == nil {
-		name := d.str()
+		name := d.strBytes()
 		d.expect(':')
 		field(name)
 		switch d.peek() {
@@ -147,8 +148,8 @@ func (d *decoder) object(field func(name string)) {
 }
 
 func (d *decoder) event(ev *store.Event) {
-	d.object(func(name string) {
-		switch name {
+	d.object(func(name []byte) {
+		switch string(name) {
 		case "action":
 			ev.Action = action(d.strBytes())
 		case "node":
@@ -162,8 +163,8 @@ func (d *decoder) event(ev *store.Event) {
 }
 
 func (d *decoder) errorBody(e *store.Error) {
-	d.object(func(name string) {
-		switch name {
+	d.object(func(name []byte) {
+		switch string(name) {
 		case "errorCode":
 			e.ErrorCode = int(d.int())
 		case "message":
@@ -206,15 +207,19 @@ func (d *decoder) node() *store.NodeExtern {
 	if d.literal("null") {
 		return nil
 	}
-	n := new(store.NodeExtern)
-	d.object(func(name string) {
-		switch name {
+	nv := new(struct { // the node and its value in one allocation
+		n store.NodeExtern
+		v string
+	})
+	n := &nv.n
+	d.object(func(name []byte) {
+		switch string(name) {
 		case "key":
 			n.Key = d.str()
 		case "value":
 			if !d.literal("null") {
-				v := d.str()
-				n.Value = &v
+				nv.v = d.str()
+				n.Value = &nv.v
 			}
 		case "dir":
 			n.Dir = d.bool()
@@ -414,7 +419,7 @@ func (d *decoder) skipDepth(depth int) {
 	case c == '"':
 		d.str()
 	case c == '{':
-		d.object(func(string) { d.skipDepth(depth + 1) })
+		d.object(func([]byte) { d.skipDepth(depth + 1) })
 	case c == '[':
 		d.i++
 		if d.peek() == ']' {

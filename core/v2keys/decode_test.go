@@ -137,3 +137,18 @@ func TestDecodeRefusesWhatIsNotAnAnswer(t *testing.T) {
 	assert.Equal(t, "/a", a.Event.Node.Key)
 	assert.Equal(t, uint64(3), a.Event.Node.ModifiedIndex)
 }
+
+// BenchmarkDecode is a client reading a typical answer: a set with its previous node.
+func BenchmarkDecode(b *testing.B) {
+	v, pv := "value-1", "value-0"
+	ev := &store.Event{Action: store.ActionSet, Node: &store.NodeExtern{Key: "/api/k1", Value: &v, ModifiedIndex: 120, CreatedIndex: 120},
+		PrevNode: &store.NodeExtern{Key: "/api/k1", Value: &pv, ModifiedIndex: 99, CreatedIndex: 99}}
+	r := EventResponse(ev, 120, 130, 4, false)
+	w := r.Wire(nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
