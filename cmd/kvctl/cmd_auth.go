@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -62,19 +61,6 @@ func (cx *cmdContext) oneName(what string) (string, bool) {
 		return "", false
 	}
 	return cx.args[0], true
-}
-
-// readPassword prompts on stderr and reads one line of stdin.
-func (cx *cmdContext) readPassword(prompt string) (string, error) {
-	fmt.Fprint(cx.app.stderr, prompt)
-	if cx.app.stdin == nil {
-		return "", fmt.Errorf("no input to read the password from")
-	}
-	line, err := bufio.NewReader(cx.app.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", fmt.Errorf("read password: %w", err)
-	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 // listFlag collects a flag given several times, each value possibly comma-separated.

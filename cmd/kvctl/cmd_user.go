@@ -32,7 +32,7 @@ func userAdd(cx *cmdContext) int {
 	name, password, hasPassword := strings.Cut(arg, ":")
 	if !hasPassword {
 		var err error
-		if password, err = cx.readPassword("New password: "); err != nil {
+		if password, err = cx.askPassword("New password: "); err != nil {
 			fmt.Fprintln(cx.app.stderr, "Error reading password:", err)
 			return exitError
 		}
@@ -130,7 +130,7 @@ func userPasswd(cx *cmdContext) int {
 	if !ok {
 		return exitError
 	}
-	password, err := cx.readPassword("New password: ")
+	password, err := cx.askPassword("New password: ")
 	if err != nil {
 		fmt.Fprintln(cx.app.stderr, "Error reading password:", err)
 		return exitError

@@ -26,20 +26,26 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	h.countAuthFlagRead()
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
-	if !h.canAccessKey(r, p.Key, write, p.Recursive) {
+	ak := authKey(r.URL.Path[len(keysPrefix):], p.Key)
+	if !h.canAccessKey(r, ak, write, p.Recursive) {
 		writeKeyNoAuth(w)
 		return
 	}
+	method := keysMethod(r.Method, p.Quorum)
+	if !p.Wait {
+		h.metrics.countReceived(method)
+	}
+	defer h.countKeysOutcome(w, method, p.Wait, h.cfg.Clock())
 	switch call := v2keys.Plan(r.Method, p); call.Route {
 	case v2keys.RouteWatch:
-		h.serveWatch(w, r, call)
+		h.serveWatch(w, r, call, ak)
 	case v2keys.RouteLocalGet:
 		h.serveLocalGet(w, call.Request)
 	default:
 		if call.Request.Kind == node.KindQuorumGet { // etcd turns it into QGET even with wait=true
 			// Checked again once read: the member has then applied every auth change that completed
 			// before the read began.
-			h.doKeysThen(w, r, call.Request, false, func() bool { return h.canAccessKey(r, p.Key, false, p.Recursive) })
+			h.doKeysThen(w, r, call.Request, false, func() bool { return h.canAccessKey(r, ak, false, p.Recursive) })
 			return
 		}
 		call.Request.Write.Caller = h.writeCaller(r) // checked again by the store in log order
@@ -61,16 +67,20 @@ func (h *handler) serveLocalGet(w http.ResponseWriter, req node.Request) {
 // doKeysThen submits req through the backend and writes the answer; a successful one only if
 // allowed (nil: always) still holds once the reply is in, otherwise the request is refused with 401.
 func (h *handler) doKeysThen(w http.ResponseWriter, r *http.Request, req node.Request, noValueOnSuccess bool, allowed func() bool) {
+	if req.Kind == node.KindWrite {
+		h.metrics.proposalsPending.Add(1)
+	}
 	rep, err := h.backend.Do(r.Context(), req)
 	if err == nil {
 		err = rep.Err
 	}
+	if req.Kind == node.KindWrite {
+		h.metrics.proposalsPending.Add(-1)
+		h.metrics.countProposal(err)
+	}
 	if err == nil && allowed != nil && !allowed() {
 		writeKeyNoAuth(w)
 		return
-	}
-	if req.Kind == node.KindWrite {
-		h.metrics.countProposal(err)
 	}
 	resp, internal := v2keys.ReplyResponse(rep, err, noValueOnSuccess)
 	if internal {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/raftlab/raftlab/core/store"
 	"github.com/raftlab/raftlab/core/v2keys"
@@ -15,4 +16,19 @@ func (h *handler) parseKeyParams(r *http.Request) (v2keys.Params, *store.Error) 
 	}
 	return v2keys.Parse(r.Method, r.URL.Path[len(keysPrefix):], r.Form, h.cfg.Clock().UnixNano(),
 		v2keys.Limits{MaxKeyBytes: h.cfg.MaxKeyBytes, MaxRequestBytes: h.cfg.MaxRequestBytes})
+}
+
+// authKey is the key an auth check looks at. etcd checks the path after /v2/keys as it came,
+// uncleaned: a trailing slash counts ("/app/" is under "/app/*", "/app" is not) and /v2/keys
+// itself is "". kvd does the same, but for dot segments (only an escaped one, %2E%2E, gets past
+// the router's redirect): there etcd lets "/app/../other" pass as under "/app/*" and then serves
+// "/other"; kvd checks the key it will serve, with its trailing slash.
+func authKey(raw, clean string) string {
+	switch {
+	case raw == "":
+		return ""
+	case strings.HasSuffix(raw, "/") && clean != "/":
+		return clean + "/"
+	}
+	return clean
 }

@@ -10,7 +10,8 @@ import (
 // (or, with stream, every event as one JSON line) until the client goes away, the store drops the
 // watcher or the caller may no longer read the key. The answer's headers and every event's bytes
 // are the translation's (v2keys.WatchResponse, v2keys.AppendEvent).
-func (h *handler) serveWatch(w http.ResponseWriter, r *http.Request, call v2keys.Call) {
+// authKey is the key the caller's permission is checked on while the watch lasts.
+func (h *handler) serveWatch(w http.ResponseWriter, r *http.Request, call v2keys.Call, authKey string) {
 	if !h.watchers.acquire(r.RemoteAddr) {
 		writeTooManyWatchers(w, h.cfg.MaxWatchersPerConn)
 		return
@@ -31,7 +32,7 @@ func (h *handler) serveWatch(w http.ResponseWriter, r *http.Request, call v2keys
 	_ = rc.Flush()
 	// A watch whose caller loses the right to read what it watches ends, as a removed watcher does:
 	// the client's next try is refused with etcd's 110.
-	perm := h.watchPermission(r, key, recursive)
+	perm := h.watchPermission(r, authKey, recursive)
 	defer perm.stop()
 	var line []byte
 	for {
