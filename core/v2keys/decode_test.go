@@ -152,3 +152,32 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// FuzzDecode: any body gives an answer or an error, never a panic, and a body as a server writes
+// it reads as encoding/json reads it.
+func FuzzDecode(f *testing.F) {
+	v := "v"
+	ok := EventResponse(&store.Event{Action: store.ActionSet, Node: &store.NodeExtern{Key: "/k", Value: &v,
+		Nodes: []*store.NodeExtern{{Key: "/k/a"}}, ModifiedIndex: 3}}, 3, 4, 1, false)
+	fail := ErrorResponse(store.NewError(store.EcodeKeyNotFound, "/k", 9))
+	for _, w := range []Wire{ok.Wire(nil), fail.Wire(nil)} {
+		f.Add(w.Status, w.Body)
+	}
+	f.Add(200, []byte(`{"action":"\ud83d\ude00\u0041","node":{"nodes":[null,{"key":"\/x"}],"expiration":"2020-01-01T00:00:00Z"}}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		a, err := Decode(Wire{Status: status, EtcdIndex: "1", Body: body})
+		if err != nil || a.Event == nil {
+			return
+		}
+		var ref store.Event
+		if json.Unmarshal(body, &ref) != nil {
+			return
+		}
+		if canonical, ok := ref.AppendJSON(nil); !ok || string(canonical)+"\n" != string(body) {
+			return // only what a server sends must read alike (encoding/json matches names in any case)
+		}
+		normalise(&ref)
+		normalise(a.Event)
+		require.Equal(t, ref, *a.Event, "%q", body)
+	})
+}
