@@ -4,6 +4,7 @@ import (
 	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/rng"
+	"github.com/raftlab/raftlab/core/v2keys"
 )
 
 // Process is what runs on a simulated node: the real core/node.Node behind an adapter, or a small fake
@@ -122,9 +123,15 @@ const (
 	ReqCompareAndDelete
 	ReqMemberAdd
 	ReqMemberRemove
+	// ReqCreateInOrder is a POST: it creates a key named after its index under the directory Key.
+	ReqCreateInOrder
+	// ReqMemberAddLearner adds Member as a learner; ReqMemberPromote promotes learner MemberID.
+	ReqMemberAddLearner
+	ReqMemberPromote
 )
 
-var requestKindNames = [...]string{"", "get", "qget", "set", "create", "update", "cas", "delete", "cad", "member-add", "member-remove"}
+var requestKindNames = [...]string{"", "get", "qget", "set", "create", "update", "cas", "delete", "cad", "member-add",
+	"member-remove", "post", "member-add-learner", "member-promote"}
 
 // String is the history name of the kind ("get", "qget", "set", ..., "cad").
 func (k RequestKind) String() string {
@@ -138,7 +145,14 @@ func (k RequestKind) String() string {
 func (k RequestKind) IsRead() bool { return k == ReqGet || k == ReqQuorumGet }
 
 // IsWrite reports whether the kind changes the key space.
-func (k RequestKind) IsWrite() bool { return k >= ReqSet && k <= ReqCompareAndDelete }
+func (k RequestKind) IsWrite() bool {
+	return (k >= ReqSet && k <= ReqCompareAndDelete) || k == ReqCreateInOrder
+}
+
+// IsMember reports whether the kind changes the membership.
+func (k RequestKind) IsMember() bool {
+	return k == ReqMemberAdd || k == ReqMemberRemove || k == ReqMemberAddLearner || k == ReqMemberPromote
+}
 
 // Request is one client request in the simulator's neutral form; the process adapter translates it.
 type Request struct {
@@ -150,6 +164,10 @@ type Request struct {
 	PrevIndex uint64
 	// TTL in ns; 0 means a permanent key.
 	TTL int64
+	// Dir is dir=true: a create or set makes a directory, a delete removes an empty one. Recursive
+	// makes a delete remove a whole subtree. Refresh (with a TTL, without a value) renews a key's
+	// TTL and keeps its value.
+	Dir, Recursive, Refresh bool
 	// Member is the member to add (ReqMemberAdd); MemberID the one to remove.
 	Member   MemberSpec
 	MemberID uint64
@@ -160,16 +178,27 @@ type Request struct {
 // Reply answers one request.
 type Reply struct {
 	ID uint64
-	// Found, Value and Index describe the node read or written (Index is its modifiedIndex).
+	// Found, Value and Index describe the node read or written (Index is its modifiedIndex). Key is
+	// the node's key (for a POST, the key it created). A read that found a directory sets Dir, and
+	// Value is then the directory's history.Listing.
 	Found bool
 	Value string
 	Index uint64
+	Key   string
+	Dir   bool
+	// Created is the node's createdIndex (0 for a deletion).
+	Created uint64
 	// ErrorCode is the etcd error code of a definite failure (100 key not found, 101 compare failed,
 	// 105 node exists, ...). A definite failure did not change the key space.
 	ErrorCode int
 	// Err is set for any failure; with ErrorCode == 0 it is an indefinite one (timeout, no leader,
 	// stopped): the request may or may not take effect.
-	Err error
+	Err       error // EtcdIndex is the answer's X-Etcd-Index (0 when the process does not speak HTTP).
+	EtcdIndex uint64
+	// Wire, when its Status is set, is the answer as an HTTP client receives it: the client decodes
+	// it into the fields above (decodeWire), as a v2 client reads a response. Process adapters of
+	// the v2 API (realnode) answer key-space requests so; the fields above are then left zero.
+	Wire v2keys.Wire
 }
 
 // WatchEvent is one event seen by a watch stream.
@@ -178,7 +207,9 @@ type WatchEvent struct {
 	Key    string
 	Index  uint64
 	// Dir marks events of directory nodes.
-	Dir bool
+	Dir bool // Line, when set, is the event as a watch's body carries it (one JSON line): the watcher decodes
+	// it into the fields above.
+	Line []byte
 }
 
 // WatchStream is an open stream watch. The simulator polls it after every input to its node.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -123,7 +125,12 @@ func TestUsername(t *testing.T) {
 	h.env = nil
 
 	r := h.run(t, "secret\n", "-u", "root", "get", "/k")
-	assert.Equal(t, result{stdout: "v\n", stderr: "Password: "}, r, "the password is read from stdin after a prompt")
+	assert.Equal(t, result{stdout: "Password: \nv\n"}, r, "the password is read from stdin after a prompt on stdout, as etcdctl's")
+	r = h.run(t, " secret \r\nmore", "-u", "root", "get", "/k")
+	assert.Equal(t, result{stdout: "Password: \nv\n"}, r, "spaces and a carriage return around the password are dropped")
+	r = h.run(t, "", "-u", "root", "get", "/k")
+	assert.Equal(t, result{stdout: "Password: \n", stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}, r,
+		"an empty stdin is an empty password, as etcdctl's")
 
 	r = h.run(t, "", "-u", "root:wrong", "get", "/k")
 	assert.Equal(t, result{stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}, r)
@@ -137,21 +144,35 @@ func TestDiscoverySRVIsRefused(t *testing.T) {
 	assert.Empty(t, h.requests())
 }
 
+func TestEndpointThatIsNoURLIsRefusedAsEtcdctlDoes(t *testing.T) {
+	h := newHarness(t)
+	r := h.runRaw(t, "", "--endpoints=127.0.0.1:1", "get", "/k")
+	assert.Equal(t, result{stderr: "parse \"127.0.0.1:1\": first path segment in URL cannot contain colon\n", code: 1}, r)
+	assert.Empty(t, h.requests())
+}
+
 func TestTotalTimeout(t *testing.T) {
 	h := newHarness(t)
 	r := h.run(t, "", "--no-sync", "--total-timeout", "1ns", "get", "/k")
 	assert.Equal(t, result{stderr: "Error:  context deadline exceeded\n", code: 4}, r)
 }
 
-func TestBadTLSFiles(t *testing.T) {
+func TestBadTLSFilesFailAsEtcdctl(t *testing.T) {
 	h := newHarness(t)
 	r := h.run(t, "", "--ca-file", "/nonexistent/ca.pem", "get", "/k")
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "read CA file")
+	assert.Equal(t, result{stderr: "open /nonexistent/ca.pem: no such file or directory\n", code: 1}, r)
 	h.env = map[string]string{"ETCDCTL_CERT_FILE": "/nonexistent/c.pem", "ETCDCTL_KEY_FILE": "/nonexistent/k.pem"}
 	r = h.run(t, "", "get", "/k")
+	assert.Equal(t, result{stderr: "open /nonexistent/c.pem: no such file or directory\n", code: 1}, r)
+	h.env = nil
+	r = h.run(t, "", "--cert-file", "/nonexistent/c.pem", "get", "/k")
+	assert.Equal(t, result{stderr: "KeyFile and CertFile must both be present[key: , cert: /nonexistent/c.pem]\n", code: 1}, r)
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(notPEM, []byte("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"), 0o600))
+	r = h.run(t, "", "--ca-file", notPEM, "get", "/k")
 	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "load client certificate")
+	assert.Contains(t, r.stderr, "x509: ", "a PEM block that is no certificate is refused with x509's error")
+	assert.Empty(t, h.requests())
 }
 
 func TestFlagParsing(t *testing.T) {
@@ -168,6 +189,8 @@ func TestFlagParsing(t *testing.T) {
 		{"flags between", []string{"a", "-ttl", "8", "b"}, false, []string{"a", "b"}, 8, false},
 		{"separator ends flags", []string{"-r", "--", "a", "-ttl"}, false, []string{"a", "-ttl"}, 0, true},
 		{"a lone dash is positional", []string{"-", "v"}, false, []string{"-", "v"}, 0, false},
+		{"a boolean flag takes the next word along, which ends the flags", []string{"-r", "a", "--ttl", "3"}, false, []string{"a", "--ttl", "3"}, 0, true},
+		{"an unknown flag after a positional stays one", []string{"a", "--nope"}, false, []string{"a", "--nope"}, 0, false},
 		{"leading only", []string{"-r", "k", "sh", "-c", "x"}, true, []string{"k", "sh", "-c", "x"}, 0, true},
 		{"leading keeps a later separator", []string{"--ttl", "2", "k", "--", "sh"}, true, []string{"k", "--", "sh"}, 2, false},
 		{"leading drops a first separator", []string{"--", "k", "v"}, true, []string{"k", "v"}, 0, false},
@@ -186,11 +209,17 @@ func TestFlagParsing(t *testing.T) {
 			assert.Equal(t, tt.wantR, *fs.recursive)
 		})
 	}
-	_, err := parseInterspersed(newTestFlagSet().set, []string{"a", "--nope"})
+	_, err := parseInterspersed(newTestFlagSet().set, []string{"--nope", "a"})
 	require.EqualError(t, err, "flag provided but not defined: -nope")
 	_, err = parseInterspersed(newTestFlagSet().set, []string{"a", "--ttl", "x"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fmt.Sprintf("invalid value %q for flag -ttl", "x"))
+	_, err = parseInterspersed(newTestFlagSet().set, []string{"--ttl", "-5", "k", "v"})
+	require.Error(t, err, "etcdctl's --ttl -5 /k v takes /k for the TTL")
+	assert.Contains(t, err.Error(), fmt.Sprintf("invalid value %q for flag -ttl", "k"))
+	got, err := parseAnywhere(newTestFlagSet().set, []string{"a", "--ttl", "-5", "b"})
+	require.NoError(t, err, "kvctl's own commands take a negative value")
+	assert.Equal(t, []string{"a", "b"}, got)
 }
 
 func TestDebugPrintsCurlCommands(t *testing.T) {

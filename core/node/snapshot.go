@@ -6,11 +6,13 @@ import (
 	"math"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
 // installSnapshot applies a snapshot received from the leader.
 func (n *Node) installSnapshot(snap raft.Snapshot) error {
+	n.cfg.Marks.Hit(mark.NodeSnapshotInstalled)
 	if err := n.restoreSnapshotData(snap.Data, 0); err != nil {
 		return err
 	}
@@ -61,6 +63,8 @@ func (n *Node) maybeSnapshot() {
 			return
 		}
 	}
+	n.cfg.Marks.Hit(mark.NodeSnapshotTaken)
+	n.cfg.Marks.HitIf(n.forceSnap, mark.NodeSnapshotForced)
 	n.cfg.Faults.Visit(faultpoint.NodeAfterSnapshot)
 	n.snapshot = n.applied
 	n.forceSnap = false

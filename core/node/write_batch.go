@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -41,6 +42,7 @@ func (n *Node) flushWrites() {
 	if len(data) == 0 {
 		return
 	}
+	n.cfg.Marks.HitIf(len(data) > 1, mark.NodeWriteBatch)
 	for len(data) > 0 {
 		k := n.batchLen(data)
 		n.proposeBatch(data[:k], ids[:k])
@@ -69,6 +71,7 @@ const proposalEntryOverhead = 24
 // each of its writes gets the refusal.
 func (n *Node) proposeBatch(data [][]byte, ids []uint64) {
 	if err := n.raft.ProposeBatch(data); err != nil {
+		n.cfg.Marks.Hit(mark.NodeProposalRefused)
 		err = proposalError(err)
 		for _, id := range ids {
 			if _, ok := n.waiters[id]; ok {

@@ -8,6 +8,7 @@ import (
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
+	"github.com/raftlab/raftlab/core/v2keys"
 	"github.com/raftlab/raftlab/netsim"
 )
 
@@ -46,7 +47,8 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
 			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
 			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
-			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Faults: spec.Faults,
+			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Faults: spec.Faults, Marks: opts.Marks,
+			StrictReconfigCheck: opts.StrictReconfigCheck,
 		}
 		var durable *node.DurableState
 		if d := spec.Durable; d != nil {
@@ -56,7 +58,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 		if err != nil {
 			return nil, fmt.Errorf("realnode: start %s: %w", spec.Name, err)
 		}
-		return &Process{n: n}, nil
+		return &Process{n: n, clocks: opts.LeaderClocks}, nil
 	}
 }
 
@@ -67,23 +69,41 @@ type Process struct {
 	// host is done with an Output before it calls Ready again).
 	batch   netsim.PersistBatch
 	replies []netsim.Reply
+	// clocks, when set, records this node's tick readings as leader.
+	clocks *ClockLog
+	// early are the answers the API gave without submitting the request to the node (a refused
+	// request, a read it served locally).
+	early []netsim.Reply
+	// members are the membership changes in flight, answered as the members API's calls (not in
+	// the keys API's bytes).
+	members map[uint64]bool
 }
 
 // Node is the real node inside.
 func (p *Process) Node() *node.Node { return p.n }
 
 // Tick implements netsim.Process.
-func (p *Process) Tick(now int64) { p.n.Tick(now) }
+func (p *Process) Tick(now int64) {
+	if p.clocks == nil {
+		p.n.Tick(now)
+		return
+	}
+	led := p.n.Brief().Role == raft.RoleLeader
+	p.n.Tick(now)
+	if led || p.n.Brief().Role == raft.RoleLeader {
+		p.clocks.add(now)
+	}
+}
 
 // Step implements netsim.Process.
 func (p *Process) Step(m raft.Message) { p.n.Step(m) }
 
-// Submit translates the request and hands it to the node.
+// Submit translates the request and hands it to the node: membership changes as the members API
+// does, key-space requests through the keys API's translation (v2keys), answered as the API
+// answers them: in bytes, which the simulated client reads as an HTTP client does.
 func (p *Process) Submit(req netsim.Request) {
-	nr := node.Request{ID: req.ID, Key: req.Key, Now: req.Now}
+	nr := node.Request{ID: req.ID}
 	switch req.Kind {
-	case netsim.ReqQuorumGet:
-		nr.Kind = node.KindQuorumGet
 	case netsim.ReqMemberAdd:
 		nr.Kind = node.KindMemberAdd
 		nr.Member = member(req.Member)
@@ -91,77 +111,66 @@ func (p *Process) Submit(req netsim.Request) {
 	case netsim.ReqMemberRemove:
 		nr.Kind = node.KindMemberRemove
 		nr.MemberID = req.MemberID
+	case netsim.ReqMemberAddLearner:
+		nr.Kind = node.KindMemberAddLearner
+		nr.Member = member(req.Member)
+	case netsim.ReqMemberPromote:
+		nr.Kind = node.KindMemberPromote
+		nr.MemberID = req.MemberID
 	default:
-		w, err := writeRequest(req)
-		if err != nil {
-			// Answered like any other refused request: a definite failure of a malformed request.
-			p.n.Submit(node.Request{ID: req.ID, Kind: 0})
+		call, err := translate(req)
+		switch {
+		case err != nil:
+			p.early = append(p.early, answer(req.ID, v2keys.ErrorResponse(err)))
+			return
+		case call.Route == v2keys.RouteLocalGet:
+			p.early = append(p.early, p.localGet(req.ID, call.Request)) // a GET without quorum=true
+			return
+		case call.Route != v2keys.RouteSubmit:
+			p.early = append(p.early, errorAnswer(req.ID, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
 			return
 		}
-		nr.Kind = node.KindWrite
-		nr.Write = w
+		p.n.Submit(call.Request)
+		return
 	}
+	if p.members == nil {
+		p.members = map[uint64]bool{}
+	}
+	p.members[req.ID] = true
 	p.n.Submit(nr)
 }
 
-// writeRequest maps a key-space write to the store request the HTTP layer would build.
-func writeRequest(req netsim.Request) (store.Request, error) {
-	w := store.Request{Key: req.Key, Value: req.Value, PrevValue: req.PrevValue, PrevIndex: req.PrevIndex}
-	switch req.Kind {
-	case netsim.ReqSet:
-		w.Op = store.OpSet
-	case netsim.ReqCreate:
-		w.Op = store.OpCreate
-	case netsim.ReqUpdate:
-		w.Op = store.OpUpdate
-	case netsim.ReqCompareAndSwap:
-		w.Op = store.OpCompareAndSwap
-	case netsim.ReqDelete:
-		w.Op = store.OpDelete
-	case netsim.ReqCompareAndDelete:
-		w.Op = store.OpCompareAndDelete
-	default:
-		return w, fmt.Errorf("realnode: %s is not a write", req.Kind)
-	}
-	if req.TTL > 0 && w.Op != store.OpDelete && w.Op != store.OpCompareAndDelete {
-		w.HasTTL = true
-		w.Expiration = req.Now + req.TTL
-	}
-	return w, nil
-}
-
-// Read serves a local read.
+// Read serves a local read, as the keys API's GET without quorum=true does.
 func (p *Process) Read(req netsim.Request) netsim.Reply {
-	ev, err := p.n.Get(req.Key, false, false, req.Now)
-	return reply(req.ID, ev, err)
+	call, err := translate(req)
+	if err != nil {
+		return answer(req.ID, v2keys.ErrorResponse(err))
+	}
+	return p.localGet(req.ID, call.Request)
 }
 
-// reply turns a node answer into the simulator's neutral reply.
-func reply(id uint64, ev *store.Event, err error) netsim.Reply {
+// localGet answers a read from the local store as the API does.
+func (p *Process) localGet(id uint64, r node.Request) netsim.Reply {
+	ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
+	if err != nil {
+		return errorAnswer(id, err)
+	}
+	st := p.n.Brief()
+	return answer(id, v2keys.EventResponse(ev, ev.EtcdIndex, st.Commit, st.Term, false))
+}
+
+// memberReply turns the node's answer to a membership change into the simulator's neutral reply.
+func memberReply(id uint64, err error) netsim.Reply {
 	r := netsim.Reply{ID: id, Err: err}
 	if err != nil {
 		r.ErrorCode = storeErrorCode(err)
-		return r
-	}
-	if ev != nil && ev.Node != nil {
-		r.Index = ev.Node.ModifiedIndex
-		if ev.Action != "delete" && ev.Action != "compareAndDelete" && ev.Action != "expire" {
-			r.Found = true
-			if ev.Node.Value != nil {
-				r.Value = *ev.Node.Value
-			}
-		}
 	}
 	return r
 }
 
 // storeErrorCode is the etcd error code of a store error anywhere in err's chain, 0 for any other
-// error. The store returns its errors unwrapped, so the common case costs a type assertion (errors.As
-// would move its target to the heap on every reply).
+// error.
 func storeErrorCode(err error) int {
-	if se, ok := err.(*store.Error); ok {
-		return se.ErrorCode
-	}
 	var se *store.Error
 	if errors.As(err, &se) {
 		return se.ErrorCode
@@ -169,15 +178,22 @@ func storeErrorCode(err error) int {
 	return 0
 }
 
-// Watch opens a stream watcher on the node's store.
+// Watch opens a stream watcher on the node's store through the keys API's translation of the
+// GET ?wait=true&stream=true a v2 client sends; a refused watch is answered as the API answers it.
 func (p *Process) Watch(key string, recursive bool, sinceIndex uint64) (netsim.WatchStream, error) {
-	w, err := p.n.Watch(key, recursive, true, sinceIndex)
+	call, perr := v2keys.Translate("GET", key, watchRequest(key, recursive, sinceIndex), 0, v2keys.DefaultLimits())
+	if perr != nil {
+		resp := v2keys.ErrorResponse(perr)
+		return nil, &netsim.RefusedWatch{Wire: resp.Wire(nil)}
+	}
+	if call.Route != v2keys.RouteWatch {
+		return nil, fmt.Errorf("realnode: the API does not serve a watch of %s as one", key)
+	}
+	w, err := p.n.Watch(call.Request.Key, call.Request.Recursive, call.Stream, call.WaitIndex)
 	if err != nil {
-		var se *store.Error
-		if errors.As(err, &se) {
-			return nil, &netsim.CodeError{Code: se.ErrorCode, Err: err}
-		}
-		return nil, err
+		e, _ := v2keys.ErrorFor(err)
+		resp := v2keys.ErrorResponse(e)
+		return nil, &netsim.RefusedWatch{Wire: resp.Wire(nil)}
 	}
 	return &watchStream{w: w}, nil
 }
@@ -191,11 +207,19 @@ func (p *Process) Ready() netsim.Output {
 		o.Persist = &p.batch
 	}
 	o.Messages = out.Messages
-	if len(out.Replies) > 0 {
+	if len(out.Replies) > 0 || len(p.early) > 0 {
 		clear(p.replies)
-		p.replies = p.replies[:0]
+		p.replies = append(p.replies[:0], p.early...)
+		clear(p.early)
+		p.early = p.early[:0]
 		for _, r := range out.Replies {
-			p.replies = append(p.replies, reply(r.ID, r.Event, r.Err))
+			if p.members[r.ID] {
+				delete(p.members, r.ID)
+				p.replies = append(p.replies, memberReply(r.ID, r.Err))
+				continue
+			}
+			resp, _ := v2keys.ReplyResponse(r, nil, false)
+			p.replies = append(p.replies, answer(r.ID, resp))
 		}
 		o.Replies = p.replies
 	}
@@ -235,11 +259,7 @@ func (s *watchStream) Poll() ([]netsim.WatchEvent, bool) {
 			if !ok {
 				return out, true
 			}
-			e := netsim.WatchEvent{Action: ev.Action}
-			if ev.Node != nil {
-				e.Key, e.Index, e.Dir = ev.Node.Key, ev.Node.ModifiedIndex, ev.Node.Dir
-			}
-			out = append(out, e)
+			out = append(out, netsim.WatchEvent{Line: v2keys.AppendEvent(nil, ev)}) // the body's next line
 		default:
 			return out, false
 		}
