@@ -76,3 +76,22 @@ func TestEveryNodePointIsReachedAndFaultPointsAreDeterministic(t *testing.T) {
 		assert.Positive(t, hits[p], "%s reached", p)
 	}
 }
+
+// An operator who looks before the injected error stopped the node (it is reported when the batch
+// completes, a disk latency later) looks again and restarts it (keys-membership seed 1346 of 2,000
+// left the member stopped at the end).
+func TestAnOperatorLooksAgainUntilTheFailureStopsTheNode(t *testing.T) {
+	s, mon := newCluster(t, netsim.Config{Seed: 2, Nodes: 3, DiskLatency: netsim.Latency{Min: 20 * ms},
+		Clients: netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3)},
+		FaultPoints: netsim.FaultPoints{From: 500 * ms, Down: netsim.Latency{Min: 1},
+			Armed: []netsim.ArmedPoint{{Point: faultpoint.WALSnapshotBeforeMarker, Action: faultpoint.Fail, Max: 1}}}},
+		Options{SnapshotCount: 20, SnapshotCatchUpEntries: 5})
+	s.Run(4 * second)
+	require.Empty(t, mon.Violations())
+	fired := s.FaultPointsFired()
+	require.Len(t, fired, 1)
+	info, err := s.Info(fired[0].Node)
+	require.NoError(t, err)
+	assert.NoError(t, info.Status.Failed, "restarted healthy")
+	assert.Equal(t, 1, info.Restarts)
+}
