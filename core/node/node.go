@@ -52,6 +52,8 @@ type Node struct {
 	commitUnsaved bool
 	localSnap     *raft.Snapshot
 	forceSnap     bool
+	// snapJob is the snapshot being encoded (see maybeSnapshot), nil when none is.
+	snapJob *SnapshotJob
 
 	// waiting requests
 	queued    []queuedWrite       // writes not yet proposed (see flushWrites)
@@ -383,7 +385,7 @@ func (n *Node) maybeProposeSync() {
 // messages or replies longer copies the values. Its Persist batch stays valid until the next Ready
 // and until the host reports it with Persisted, whichever comes later.
 func (n *Node) Ready() Output {
-	if n.out.Persist == nil && len(n.out.Messages) == 0 && len(n.out.Replies) == 0 {
+	if n.out.Persist == nil && n.out.Encode == nil && len(n.out.Messages) == 0 && len(n.out.Replies) == 0 {
 		return Output{} // hosts poll until empty: nothing to hand out, nothing given back
 	}
 	out := n.out

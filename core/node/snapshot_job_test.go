@@ -1,0 +1,135 @@
+package node
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/raftlab/raftlab/core/store"
+)
+
+// hostEncodes is a cluster whose nodes hand their snapshots to the host to encode.
+func hostEncodes(cfg *Config) {
+	cfg.HostEncodesSnapshots = true
+	cfg.SnapshotCount, cfg.SnapshotCatchUpEntries = 10, 2
+}
+
+func TestHostEncodedSnapshotHoldsTheStateItWasFrozenAtWhileWritesGoOn(t *testing.T) {
+	c := newTestCluster(t, 3, hostEncodes)
+	lead := c.waitLeader()
+	c.holdEncode[lead] = true
+	for i := range 15 {
+		r, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
+		require.True(t, ok, "write %d answered while the snapshot is out", i)
+		require.NoError(t, r.Err)
+	}
+	require.Len(t, c.jobs[lead], 1, "one job at a time")
+	job := c.jobs[lead][0]
+	n := c.nodes[lead]
+	require.Greater(t, n.Status().Applied, job.Index(), "the node applied past the frozen index")
+	assert.True(t, c.disks[lead].snap.IsEmpty(), "nothing persisted before the host encoded it")
+	first, err := n.storage.FirstIndex()
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), first, "the log is compacted only once the snapshot exists")
+
+	data, err := job.Encode()
+	require.NoError(t, err)
+	again, err := job.Encode()
+	require.NoError(t, err)
+	assert.Equal(t, data, again, "a job always encodes to the same bytes")
+	n.SnapshotEncoded(job, data, nil)
+	c.pump()
+
+	snap := c.disks[lead].snap
+	require.Equal(t, job.Index(), snap.Metadata.Index, "the snapshot persisted is the job's")
+	first, err = n.storage.FirstIndex()
+	require.NoError(t, err)
+	assert.Greater(t, first, uint64(1), "the log was compacted")
+	_, storeData, err := decodeSnapshotData(snap.Data)
+	require.NoError(t, err)
+	frozen := store.New()
+	require.NoError(t, frozen.Recovery(storeData))
+	assert.Less(t, frozen.Index(), n.Store().Index(), "the snapshot holds the state at its index, not the later writes")
+
+	// A restart from the snapshot and the log after it has every write.
+	c.restart(lead)
+	for i := range 15 {
+		ev, err := c.nodes[lead].Store().Get(fmt.Sprintf("/k%d", i), false, false, 0)
+		require.NoError(t, err, "key %d after the restart", i)
+		assert.Equal(t, "v", *ev.Node.Value)
+	}
+}
+
+func TestSnapshotJobOlderThanAnInstalledSnapshotIsIgnored(t *testing.T) {
+	c := newTestCluster(t, 3, hostEncodes)
+	lead := c.waitLeader()
+	f := followerOf(c, lead)
+	c.holdEncode[f] = true
+	for i := range 12 {
+		_, ok := c.submit(lead, setReq(fmt.Sprintf("/a%d", i), "v"), 50)
+		require.True(t, ok)
+	}
+	require.Len(t, c.jobs[f], 1)
+	stale := c.jobs[f][0]
+	// The follower falls behind the leader's compaction and gets the leader's snapshot installed.
+	c.isolate(f)
+	for i := range 40 {
+		_, ok := c.submit(lead, setReq(fmt.Sprintf("/b%d", i), "v"), 50)
+		require.True(t, ok)
+	}
+	c.heal()
+	c.tick(20)
+	installed := c.disks[f].snap.Metadata.Index
+	require.Greater(t, installed, stale.Index(), "the follower installed the leader's newer snapshot")
+
+	data, err := stale.Encode()
+	require.NoError(t, err)
+	c.nodes[f].SnapshotEncoded(stale, data, nil)
+	c.pump()
+	assert.Equal(t, installed, c.disks[f].snap.Metadata.Index, "the stale job changed nothing")
+	assert.Nil(t, c.nodes[f].Status().Failed)
+	r, ok := c.submit(lead, setReq("/after", "v"), 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+}
+
+func TestNodeEncodesItsOwnSnapshotsByDefault(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) { cfg.SnapshotCount, cfg.SnapshotCatchUpEntries = 10, 2 })
+	lead := c.waitLeader()
+	c.holdEncode[lead] = true
+	for i := range 15 {
+		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
+		require.True(t, ok)
+	}
+	assert.Empty(t, c.jobs[lead], "no job handed out")
+	assert.False(t, c.disks[lead].snap.IsEmpty(), "the snapshot was taken in the step")
+}
+
+func TestAddedMemberSnapshotSupersedesAJobOut(t *testing.T) {
+	c := newTestCluster(t, 3, hostEncodes)
+	lead := c.waitLeader()
+	c.holdEncode[lead] = true
+	for i := range 12 {
+		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
+		require.True(t, ok)
+	}
+	require.Len(t, c.jobs[lead], 1)
+	old := c.jobs[lead][0]
+	r, ok := c.submit(lead, Request{Kind: KindMemberAddLearner, Member: Member{ID: 77, PeerURLs: []string{"http://p77"}}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	n := c.nodes[lead]
+	forced := c.disks[lead].snap.Metadata.Index
+	require.Greater(t, forced, old.Index(), "the added member's snapshot was taken in the step")
+	first, err := n.storage.FirstIndex()
+	require.NoError(t, err)
+	assert.Equal(t, forced+1, first, "and the log compacted to it at once")
+
+	data, err := old.Encode()
+	require.NoError(t, err)
+	n.SnapshotEncoded(old, data, nil)
+	c.pump()
+	assert.Equal(t, forced, c.disks[lead].snap.Metadata.Index, "the superseded job changed nothing")
+}
