@@ -68,9 +68,9 @@ type testCluster struct {
 	// encoding them at once.
 	holdEncode map[uint64]bool
 	jobs       map[uint64][]*SnapshotJob
-	queue       []raft.Message
-	now         int64
-	nextID      uint64
+	queue      []raft.Message
+	now        int64
+	nextID     uint64
 }
 
 func newTestCluster(t testing.TB, size int, tweak func(*Config)) *testCluster {
