@@ -88,6 +88,7 @@ func (n *Node) snapshotEncoded(job *SnapshotJob, data []byte, err error) {
 		n.fail(fmt.Errorf("node: create snapshot: %w", err))
 		return
 	}
+
 	compactTo := job.index
 	if !job.forced {
 		compactTo = n.catchUpStart(job.index)

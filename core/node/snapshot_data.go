@@ -62,6 +62,7 @@ func (n *Node) encodeSnapshotData() ([]byte, error) { return n.freezeSnapshot().
 // may run on any goroutine while the node goes on.
 type SnapshotJob struct {
 	index uint64
+	term  uint64 // of the entry at index
 	conf  raft.ConfState
 	// forced: a snapshot every replica takes at this index (a member was added).
 	forced bool
@@ -82,11 +83,19 @@ type dedupEntry struct {
 // Index is the applied index the job's state was frozen at.
 func (j *SnapshotJob) Index() uint64 { return j.index }
 
+// Snapshot is the snapshot the node makes of the job and its encoded data once handed back (the
+// one its persist batch then carries): a host may write its file ahead (wal.PrepareSnapshot).
+func (j *SnapshotJob) Snapshot(data []byte) raft.Snapshot {
+	return raft.Snapshot{Data: data, Metadata: raft.SnapshotMetadata{Index: j.index, Term: j.term, ConfState: j.conf}}
+}
+
 // freezeSnapshot copies the replicated state for a snapshot at the applied index. Its cost is that
 // of copying the store's tree (store.Freeze) and the dedup table's entries, not of encoding them.
 func (n *Node) freezeSnapshot() *SnapshotJob {
+	term, _ := n.storage.Term(n.applied) // the applied entry is in the log or is its snapshot's
 	j := &SnapshotJob{
 		index:     n.applied,
+		term:      term,
 		conf:      raft.ConfState{Voters: slices.Clone(n.conf.Voters), Learners: slices.Clone(n.conf.Learners)},
 		forced:    n.forceSnap,
 		logBytes:  n.logBytes,

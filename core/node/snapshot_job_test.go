@@ -172,3 +172,21 @@ func BenchmarkSnapshotFreezeAndEncode(b *testing.B) {
 		}
 	})
 }
+
+func TestSnapshotJobNamesTheSnapshotTheNodeMakesOfIt(t *testing.T) {
+	c := newTestCluster(t, 3, hostEncodes)
+	lead := c.waitLeader()
+	c.holdEncode[lead] = true
+	for i := range 12 {
+		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
+		require.True(t, ok)
+	}
+	require.Len(t, c.jobs[lead], 1)
+	job := c.jobs[lead][0]
+	data, err := job.Encode()
+	require.NoError(t, err)
+	want := job.Snapshot(data)
+	c.nodes[lead].SnapshotEncoded(job, data, nil)
+	c.pump()
+	assert.Equal(t, want, c.disks[lead].snap, "a file written ahead from the job is the one persisted")
+}

@@ -135,6 +135,7 @@ func (l *loop) drain() bool {
 		s.persistReq <- &b
 	}
 	if out.Encode != nil {
+		s.encoding.Add(1)
 		go s.encodeSnapshot(out.Encode)
 	}
 	if len(out.Messages) > 0 {

@@ -43,8 +43,10 @@ type Server struct {
 	persistRes chan persistResult
 	// removedRes carries the answer of a background "was I removed?" check to the loop.
 	removedRes chan bool
-	// encoded carries snapshots encoded off the loop back to it (see encodeSnapshot).
-	encoded chan encodedSnapshot
+	// encoded carries snapshots encoded off the loop back to it (see encodeSnapshot); encoding
+	// counts the goroutines encoding one.
+	encoded  chan encodedSnapshot
+	encoding sync.WaitGroup
 
 	stop chan struct{}
 	// ctx is cancelled by Stop; background checks use it.
@@ -275,6 +277,7 @@ func (s *Server) Stop(ctx context.Context) error {
 func (s *Server) shutdown() error {
 	<-s.loopDone
 	<-s.persistDone
+	s.encoding.Wait() // a snapshot's file is written before the WAL closes
 	var errs []error
 	if err := s.tr.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close transport: %w", err))
