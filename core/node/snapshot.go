@@ -34,10 +34,16 @@ func (n *Node) installSnapshot(snap raft.Snapshot) error {
 // member (every replica must have compacted its log at that index before it replicates anything
 // more to the newcomer), it encodes it at once. Once encoded (SnapshotEncoded), the snapshot is
 // kept for followers, the in-memory log compacted and the snapshot queued for the host to persist.
-// At most one job is out at a time; a forced snapshot supersedes it.
+// At most one job is out at a time. A snapshot taken in the step supersedes it: a forced one, and
+// one due once the log has grown to twice its byte bound while the job was out (the log in memory
+// stays bounded however slowly the host encodes).
 func (n *Node) maybeSnapshot() {
-	if n.snapJob != nil && !n.forceSnap {
-		return
+	inStep := n.forceSnap || !n.cfg.HostEncodesSnapshots
+	if n.snapJob != nil && !inStep {
+		if n.logBytes < 2*max(n.cfg.SnapshotBytes, n.snapBytes) {
+			return
+		}
+		inStep = true
 	}
 	if !n.snapshotDue() {
 		return
@@ -49,7 +55,7 @@ func (n *Node) maybeSnapshot() {
 	job := n.freezeSnapshot()
 	n.snapJob = job
 	n.out.Encode = nil // a job superseded before the host took it
-	if job.forced || !n.cfg.HostEncodesSnapshots {
+	if inStep {
 		data, err := job.Encode()
 		n.snapshotEncoded(job, data, err)
 		return
@@ -66,6 +72,8 @@ func (n *Node) SnapshotEncoded(job *SnapshotJob, data []byte, err error) {
 		return
 	}
 	n.snapshotEncoded(job, data, err)
+	// Another may be due already: entries applied while this one was encoded, or data deleted.
+	n.maybeSnapshot()
 	n.process()
 }
 

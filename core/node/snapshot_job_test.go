@@ -190,3 +190,38 @@ func TestSnapshotJobNamesTheSnapshotTheNodeMakesOfIt(t *testing.T) {
 	c.pump()
 	assert.Equal(t, want, c.disks[lead].snap, "a file written ahead from the job is the one persisted")
 }
+
+func TestLogOverTwiceItsBoundWhileAJobIsOutIsSnapshottedInTheStep(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) {
+		cfg.HostEncodesSnapshots = true
+		cfg.SnapshotCount, cfg.SnapshotCatchUpEntries = 1<<20, 2
+		cfg.SnapshotBytes, cfg.SnapshotCatchUpBytes = 8<<10, 1<<10
+	})
+	lead := c.waitLeader()
+	c.holdEncode[lead] = true
+	value := strings.Repeat("v", 1024)
+	write := func(i int) {
+		r, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), value), 50)
+		require.True(t, ok)
+		require.NoError(t, r.Err)
+	}
+	i := 0
+	for ; len(c.jobs[lead]) == 0; i++ {
+		require.Less(t, i, 100, "a snapshot is due by size")
+		write(i)
+	}
+	job := c.jobs[lead][0]
+	for ; c.disks[lead].snap.IsEmpty(); i++ {
+		require.Less(t, i, 100, "the log does not grow without bound while the job is out")
+		write(i)
+	}
+	assert.Greater(t, c.disks[lead].snap.Metadata.Index, job.Index(), "a newer snapshot was taken in the step")
+	n := c.nodes[lead]
+	assert.Less(t, n.logBytes, 2*n.cfg.SnapshotBytes)
+	data, err := job.Encode()
+	require.NoError(t, err)
+	snap := c.disks[lead].snap
+	n.SnapshotEncoded(job, data, nil)
+	c.pump()
+	assert.Equal(t, snap, c.disks[lead].snap, "the superseded job changed nothing")
+}
