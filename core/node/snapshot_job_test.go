@@ -225,3 +225,17 @@ func TestLogOverTwiceItsBoundWhileAJobIsOutIsSnapshottedInTheStep(t *testing.T) 
 	c.pump()
 	assert.Equal(t, snap, c.disks[lead].snap, "the superseded job changed nothing")
 }
+
+func TestPersistedSnapshotBatchIsNotKeptOnceReplaced(t *testing.T) {
+	c := newTestCluster(t, 3, hostEncodes)
+	lead := c.waitLeader()
+	for i := range 25 {
+		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
+		require.True(t, ok)
+	}
+	n := c.nodes[lead]
+	n.Ready()
+	for _, b := range n.batches {
+		assert.True(t, b.Snapshot.IsEmpty() && b.Entries == nil, "batch %d is the host's no more and keeps nothing", b.Seq)
+	}
+}
