@@ -25,14 +25,15 @@ func Check(ops []history.Op, opts Options) Verdict {
 	}
 	invalid.flush(&v.Problems, "invalid ops")
 
-	lin, local := classify(valid)
+	perKey, dirProblems, dirTimedOut, treeOps := checkDirectories(valid, opts)
+	lin, local := classify(perKey)
 	for _, op := range valid {
 		if op.Outcome == history.OutcomeUnknown {
 			v.Unknown++
 		}
 	}
 	keys := keyOrder(lin)
-	v.OpsChecked, v.KeysChecked = len(lin), len(keys)
+	v.OpsChecked, v.KeysChecked = len(lin)+treeOps, len(keys)
 
 	results := checkKeys(keys, opts.Timeout)
 	linearizable := true
@@ -47,11 +48,14 @@ func Check(ops []history.Op, opts Options) Verdict {
 			v.TimedOut = true
 		}
 	}
+	v.TimedOut = v.TimedOut || dirTimedOut
+	linearizable = linearizable && len(dirProblems) == 0
+	v.Problems = append(v.Problems, dirProblems...)
 	if v.TimedOut {
 		v.Problems = append(v.Problems, fmt.Sprintf("porcupine timed out after %v on some keys: result inconclusive there", opts.Timeout))
 	}
 
-	indexProblems := checkIndexes(valid)
+	indexProblems := append(checkIndexes(valid), checkCreated(valid)...)
 	readProblems, stale, staleCount := checkLocalReads(valid, local)
 	v.StaleReads, v.Stale = staleCount, stale
 	v.Problems = append(v.Problems, indexProblems...)

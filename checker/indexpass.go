@@ -83,10 +83,14 @@ func readSources(ops []history.Op, writes map[uint64]*history.Op) *problemList {
 	var problems problemList
 	type keyValue struct{ key, value string }
 	uncertain := map[keyValue][]*history.Op{} // unknown or index-less writes, by key and value
+	const anyValue = "\x00refresh"            // a refresh keeps whatever value it finds
 	for i := range ops {
 		op := &ops[i]
-		if op.WritesValue() && (op.Outcome == history.OutcomeUnknown || (op.Outcome == history.OutcomeOK && op.Index == 0)) {
+		if op.Kind.WritesValue() && (op.Outcome == history.OutcomeUnknown || (op.Outcome == history.OutcomeOK && op.Index == 0)) {
 			kv := keyValue{op.Key, op.Value}
+			if op.Refresh {
+				kv.value = anyValue
+			}
 			uncertain[kv] = append(uncertain[kv], op)
 		}
 	}
@@ -107,7 +111,7 @@ func readSources(ops []history.Op, writes map[uint64]*history.Op) *problemList {
 			continue
 		}
 		found := false
-		for _, w := range uncertain[keyValue{r.Key, r.Result}] {
+		for _, w := range append(uncertain[keyValue{r.Key, r.Result}], uncertain[keyValue{r.Key, anyValue}]...) {
 			if w.Call <= r.Return {
 				found = true
 				break

@@ -3,6 +3,7 @@ package netsim
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/raftlab/raftlab/checker/history"
@@ -93,6 +94,7 @@ type client struct {
 	seq      uint64
 	node     int // index into sim.order for sticky clients
 	seen     map[string]lastSeen
+	created  []string // keys this client's POSTs created
 	workload bool
 	call     *call
 }
@@ -164,17 +166,21 @@ func (cs *clientSet) issue(c *client) {
 		return
 	}
 	id := c.requestID()
-	req := cs.cfg.Workload.next(c.rng, c.id, c.seq, c.seen)
+	req := cs.cfg.Workload.next(c.rng, c.id, c.seq, c.seen, c.created)
 	req.ID = id
 	cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, nil)
 }
 
 func (cs *clientSet) begin(c *client, req Request, target uint64, attempts int, timeout int64, onDone func(history.Op)) *call {
 	k := history.Kind(req.Kind.String())
+	if req.Kind == ReqCreateInOrder {
+		k = history.KindCreate // recorded as the create of the key it made (see finish)
+	}
 	cl := &call{
 		c: c, req: req, attempts: attempts, timeout: timeout, target: target, fixed: target != 0, onDone: onDone,
 		op: history.Op{Client: c.id, Kind: k, Key: req.Key, Value: req.Value, PrevValue: req.PrevValue,
-			PrevIndex: req.PrevIndex, Call: cs.sim.now},
+			PrevIndex: req.PrevIndex, Call: cs.sim.now, Dir: req.Dir, Recursive: req.Recursive,
+			InOrder: req.Kind == ReqCreateInOrder, Refresh: req.Refresh},
 	}
 	if !req.Kind.IsWrite() {
 		cl.op.Value = ""
@@ -368,8 +374,17 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 		if cl.req.Kind.IsRead() {
 			op.Found = r.Found
 			if r.Found {
-				op.Result = r.Value
+				op.Result, op.Dir = r.Value, r.Dir
 			}
+			if r.Dir {
+				op.Index = 0 // a directory's index is not modelled (setting a child does not change it)
+			}
+		}
+		if op.InOrder {
+			op.Key = r.Key // until now the POST's directory
+		}
+		if !r.Dir && (op.Kind.WritesValue() || op.Found) {
+			op.Created = r.Created
 		}
 		cl.c.learn(cl.req, r)
 	case history.OutcomeFail:
@@ -399,11 +414,35 @@ func (c *client) learn(req Request, r Reply) {
 		c.seen[req.Key] = lastSeen{value: req.Value, index: r.Index, found: true}
 	case ReqDelete, ReqCompareAndDelete:
 		c.seen[req.Key] = lastSeen{}
+	case ReqCreateInOrder:
+		c.seen[r.Key] = lastSeen{value: req.Value, index: r.Index, found: true}
+		c.created = append(c.created, r.Key)
 	}
 }
 
 // History returns every completed client operation, in completion order.
 func (s *Sim) History() []history.Op { return s.clients.history.all() }
+
+// Pending returns the key-space operations still in progress, as operations of unknown outcome
+// that return now (in call order): they may have taken effect already, or may still.
+func (s *Sim) Pending() []history.Op {
+	var out []history.Op
+	for _, cl := range s.clients.pending {
+		if cl.done || !(cl.req.Kind.IsRead() || cl.req.Kind.IsWrite()) {
+			continue
+		}
+		op := cl.op
+		op.Outcome, op.Return = history.OutcomeUnknown, s.now
+		out = append(out, op)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Call != out[j].Call {
+			return out[i].Call < out[j].Call
+		}
+		return out[i].Client < out[j].Client
+	})
+	return out
+}
 
 // opLog keeps the recorded history in fixed-size chunks: appending never copies what is already
 // recorded (a growing slice of these large records copied them about twice over).

@@ -35,7 +35,7 @@ func TestWorkloadClientsRecordSequentialHistories(t *testing.T) {
 
 func TestClientsRetryOnAnotherNodeWithTheSameRequestID(t *testing.T) {
 	cfg := fakeConfig(5, 3)
-	cfg.Clients = ClientConfig{Count: 1, Workload: Workload{Name: "w", Keys: []string{"k"}, Mix: []KindWeight{{ReqSet, 1}}},
+	cfg.Clients = ClientConfig{Count: 1, Workload: Workload{Name: "w", Keys: []string{"k"}, Mix: []KindWeight{{Kind: ReqSet, Weight: 1}}},
 		Timeout: 100 * ms, Attempts: 3}
 	s := newFakeSim(t, cfg)
 	require.NoError(t, s.Pause(1)) // client 0 starts on node 1
@@ -53,7 +53,7 @@ func TestClientsRetryOnAnotherNodeWithTheSameRequestID(t *testing.T) {
 
 func TestTimeoutsOnEveryAttemptGiveUnknown(t *testing.T) {
 	cfg := fakeConfig(5, 3)
-	cfg.Clients = ClientConfig{Count: 2, Workload: Workload{Name: "w", Keys: []string{"k"}, Mix: []KindWeight{{ReqSet, 1}, {ReqQuorumGet, 1}}},
+	cfg.Clients = ClientConfig{Count: 2, Workload: Workload{Name: "w", Keys: []string{"k"}, Mix: []KindWeight{{Kind: ReqSet, Weight: 1}, {Kind: ReqQuorumGet, Weight: 1}}},
 		Timeout: 100 * ms, Attempts: 2}
 	s := newFakeSim(t, cfg)
 	for _, id := range s.Nodes() {
@@ -96,10 +96,10 @@ func TestWorkloadValidation(t *testing.T) {
 		{"register", RegisterWorkload(), true},
 		{"keys", KeysWorkload(5), true},
 		{"ttl", TTLWorkload(2, 1e9), true},
-		{"no keys", Workload{Name: "x", Mix: []KindWeight{{ReqSet, 1}}}, false},
+		{"no keys", Workload{Name: "x", Mix: []KindWeight{{Kind: ReqSet, Weight: 1}}}, false},
 		{"no mix", Workload{Name: "x", Keys: []string{"k"}}, false},
-		{"negative", Workload{Name: "x", Keys: []string{"k"}, Mix: []KindWeight{{ReqSet, -1}}}, false},
-		{"member kind", Workload{Name: "x", Keys: []string{"k"}, Mix: []KindWeight{{ReqMemberAdd, 1}}}, false},
+		{"negative", Workload{Name: "x", Keys: []string{"k"}, Mix: []KindWeight{{Kind: ReqSet, Weight: -1}}}, false},
+		{"member kind", Workload{Name: "x", Keys: []string{"k"}, Mix: []KindWeight{{Kind: ReqMemberAdd, Weight: 1}}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,17 @@ import (
 // running cluster. If the change fails (or its outcome stays unknown) no node is started. It
 // returns the reserved ID and the client call of the change.
 func (s *Sim) AddMember(name string) (uint64, *Call, error) {
+	return s.addMember(name, ReqMemberAdd)
+}
+
+// AddLearner is AddMember for a non-voting learner (promote it later with PromoteMember).
+func (s *Sim) AddLearner(name string) (uint64, *Call, error) {
+	return s.addMember(name, ReqMemberAddLearner)
+}
+
+// addMember submits the addition of a member as a voter or a learner (kind) and starts its node
+// once the change succeeded.
+func (s *Sim) addMember(name string, kind RequestKind) (uint64, *Call, error) {
 	if name == "" || strings.ContainsAny(name, " ,{}") {
 		return 0, nil, fmt.Errorf("netsim: add member: bad name %q", name)
 	}
@@ -23,7 +34,7 @@ func (s *Sim) AddMember(name string) (uint64, *Call, error) {
 	m := MemberSpec{ID: s.nextID, Name: name}
 	cs := s.clients
 	c := cs.newClient(false)
-	req := Request{ID: c.requestID(), Kind: ReqMemberAdd, Member: m}
+	req := Request{ID: c.requestID(), Kind: kind, Member: m}
 	call := cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, func(op history.Op) {
 		if op.Outcome != history.OutcomeOK {
 			s.tracef("member", "-", "add %s not confirmed (%s): not started", name, op.Outcome)
@@ -73,4 +84,15 @@ func (s *Sim) endpoints() []uint64 {
 		return s.order
 	}
 	return out
+}
+
+// PromoteMember submits the promotion of learner id to voter through a client.
+func (s *Sim) PromoteMember(id uint64) (*Call, error) {
+	if _, err := s.host(id); err != nil {
+		return nil, fmt.Errorf("netsim: promote member: %w", err)
+	}
+	cs := s.clients
+	c := cs.newClient(false)
+	req := Request{ID: c.requestID(), Kind: ReqMemberPromote, MemberID: id}
+	return &Call{cl: cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, nil)}, nil
 }

@@ -122,9 +122,15 @@ const (
 	ReqCompareAndDelete
 	ReqMemberAdd
 	ReqMemberRemove
+	// ReqCreateInOrder is a POST: it creates a key named after its index under the directory Key.
+	ReqCreateInOrder
+	// ReqMemberAddLearner adds Member as a learner; ReqMemberPromote promotes learner MemberID.
+	ReqMemberAddLearner
+	ReqMemberPromote
 )
 
-var requestKindNames = [...]string{"", "get", "qget", "set", "create", "update", "cas", "delete", "cad", "member-add", "member-remove"}
+var requestKindNames = [...]string{"", "get", "qget", "set", "create", "update", "cas", "delete", "cad", "member-add",
+	"member-remove", "post", "member-add-learner", "member-promote"}
 
 // String is the history name of the kind ("get", "qget", "set", ..., "cad").
 func (k RequestKind) String() string {
@@ -138,7 +144,14 @@ func (k RequestKind) String() string {
 func (k RequestKind) IsRead() bool { return k == ReqGet || k == ReqQuorumGet }
 
 // IsWrite reports whether the kind changes the key space.
-func (k RequestKind) IsWrite() bool { return k >= ReqSet && k <= ReqCompareAndDelete }
+func (k RequestKind) IsWrite() bool {
+	return (k >= ReqSet && k <= ReqCompareAndDelete) || k == ReqCreateInOrder
+}
+
+// IsMember reports whether the kind changes the membership.
+func (k RequestKind) IsMember() bool {
+	return k == ReqMemberAdd || k == ReqMemberRemove || k == ReqMemberAddLearner || k == ReqMemberPromote
+}
 
 // Request is one client request in the simulator's neutral form; the process adapter translates it.
 type Request struct {
@@ -150,6 +163,10 @@ type Request struct {
 	PrevIndex uint64
 	// TTL in ns; 0 means a permanent key.
 	TTL int64
+	// Dir is dir=true: a create or set makes a directory, a delete removes an empty one. Recursive
+	// makes a delete remove a whole subtree. Refresh (with a TTL, without a value) renews a key's
+	// TTL and keeps its value.
+	Dir, Recursive, Refresh bool
 	// Member is the member to add (ReqMemberAdd); MemberID the one to remove.
 	Member   MemberSpec
 	MemberID uint64
@@ -160,10 +177,16 @@ type Request struct {
 // Reply answers one request.
 type Reply struct {
 	ID uint64
-	// Found, Value and Index describe the node read or written (Index is its modifiedIndex).
+	// Found, Value and Index describe the node read or written (Index is its modifiedIndex). Key is
+	// the node's key (for a POST, the key it created). A read that found a directory sets Dir, and
+	// Value is then the directory's history.Listing.
 	Found bool
 	Value string
 	Index uint64
+	Key   string
+	Dir   bool
+	// Created is the node's createdIndex (0 for a deletion).
+	Created uint64
 	// ErrorCode is the etcd error code of a definite failure (100 key not found, 101 compare failed,
 	// 105 node exists, ...). A definite failure did not change the key space.
 	ErrorCode int

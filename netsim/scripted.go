@@ -35,7 +35,7 @@ type DoOptions struct {
 // Do starts one scripted operation from a fresh client (its own history client number). It runs
 // as the simulation runs; poll the returned Call or RunUntil(call.Done, limit).
 func (s *Sim) Do(req Request, opts DoOptions) (*Call, error) {
-	if req.Kind == 0 || req.Kind > ReqMemberRemove {
+	if req.Kind == 0 || req.Kind > ReqMemberPromote {
 		return nil, fmt.Errorf("netsim: do: unknown request kind %d", req.Kind)
 	}
 	if req.Key == "" && req.Kind <= ReqCompareAndDelete {

@@ -7,11 +7,41 @@ import (
 	"github.com/raftlab/raftlab/core/rng"
 )
 
-// KindWeight is one operation kind and its relative frequency in a workload.
+// KindWeight is one operation kind and its relative frequency in a workload, with the variant of
+// the operation (see the fields); the zero variant is the plain operation on the workload's keys.
 type KindWeight struct {
 	Kind   RequestKind
 	Weight int
+	// Dir and Recursive are the request's dir=true and recursive=true.
+	Dir, Recursive bool
+	// Compare is what a cas or cad compares (default the value).
+	Compare Compare
+	// Keys, when set, are the keys this operation picks from instead of the workload's.
+	Keys []string
+	// Created makes the operation pick one of the keys the client's POSTs created (the workload's
+	// or Keys when it created none yet).
+	Created bool
+	// Permanent writes without the workload's TTL; Refresh renews the TTL of an update without
+	// changing the value (refresh=true).
+	Permanent, Refresh bool
 }
+
+// Compare is the precondition of a compare-and-swap or compare-and-delete.
+type Compare uint8
+
+const (
+	// CompareValue compares prevValue with the value the client last saw.
+	CompareValue Compare = iota
+	// CompareIndex compares prevIndex with the modifiedIndex the client last saw.
+	CompareIndex
+	// CompareBoth compares both.
+	CompareBoth
+	// CompareBothStaleIndex compares the value it saw and an index it did not (the one after it):
+	// it must fail, since the index does not match, whatever the value.
+	CompareBothStaleIndex
+	// CompareBothWrongValue compares the index it saw and a value nobody writes: it must fail too.
+	CompareBothWrongValue
+)
 
 // Workload says what the simulated clients ask for. It is a plain value: every random choice is
 // drawn from the client's own generator when the operation is generated.
@@ -33,7 +63,7 @@ func RegisterWorkload() Workload {
 		Name: "register",
 		Keys: []string{"/register"},
 		Mix: []KindWeight{
-			{ReqQuorumGet, 3}, {ReqGet, 1}, {ReqSet, 2}, {ReqCompareAndSwap, 3}, {ReqCreate, 1},
+			{Kind: ReqQuorumGet, Weight: 3}, {Kind: ReqGet, Weight: 1}, {Kind: ReqSet, Weight: 2}, {Kind: ReqCompareAndSwap, Weight: 3}, {Kind: ReqCreate, Weight: 1},
 		},
 	}
 }
@@ -43,8 +73,8 @@ func KeysWorkload(n int) Workload {
 	w := Workload{
 		Name: fmt.Sprintf("keys-%d", n),
 		Mix: []KindWeight{
-			{ReqQuorumGet, 4}, {ReqGet, 2}, {ReqSet, 4}, {ReqCreate, 1}, {ReqUpdate, 1},
-			{ReqCompareAndSwap, 2}, {ReqDelete, 1}, {ReqCompareAndDelete, 1},
+			{Kind: ReqQuorumGet, Weight: 4}, {Kind: ReqGet, Weight: 2}, {Kind: ReqSet, Weight: 4}, {Kind: ReqCreate, Weight: 1}, {Kind: ReqUpdate, Weight: 1},
+			{Kind: ReqCompareAndSwap, Weight: 2}, {Kind: ReqDelete, Weight: 1}, {Kind: ReqCompareAndDelete, Weight: 1},
 		},
 	}
 	for i := range n {
@@ -59,7 +89,7 @@ func KeysWorkload(n int) Workload {
 func TTLWorkload(n int, ttl int64) Workload {
 	w := Workload{
 		Name: fmt.Sprintf("ttl-%d", n),
-		Mix:  []KindWeight{{ReqQuorumGet, 2}, {ReqGet, 1}, {ReqSet, 3}},
+		Mix:  []KindWeight{{Kind: ReqQuorumGet, Weight: 2}, {Kind: ReqGet, Weight: 1}, {Kind: ReqSet, Weight: 3}},
 		TTL:  ttl,
 	}
 	for i := range n {
@@ -91,7 +121,7 @@ func (w Workload) Validate() error {
 		if kw.Weight < 0 {
 			return fmt.Errorf("netsim: workload %q: negative weight for %s", w.Name, kw.Kind)
 		}
-		if kw.Kind < ReqGet || kw.Kind > ReqCompareAndDelete {
+		if !kw.Kind.IsRead() && !kw.Kind.IsWrite() {
 			return fmt.Errorf("netsim: workload %q: kind %d is not a key-space operation", w.Name, kw.Kind)
 		}
 		total += kw.Weight
@@ -109,44 +139,72 @@ type lastSeen struct {
 	found bool
 }
 
-// next generates one operation; seen holds what the client last saw of each key.
-func (w Workload) next(rng *rng.Rand, client int, seq uint64, seen map[string]lastSeen) Request {
+// next generates one operation; seen holds what the client last saw of each key, created the keys its
+// POSTs created.
+func (w Workload) next(rng *rng.Rand, client int, seq uint64, seen map[string]lastSeen, created []string) Request {
 	total := 0
 	for _, kw := range w.Mix {
 		total += kw.Weight
 	}
 	pick := rng.IntN(total)
-	kind := w.Mix[0].Kind
+	op := w.Mix[0]
 	for _, kw := range w.Mix {
 		if pick < kw.Weight {
-			kind = kw.Kind
+			op = kw
 			break
 		}
 		pick -= kw.Weight
 	}
-	key := w.Keys[rng.IntN(len(w.Keys))]
-	req := Request{Kind: kind, Key: key}
+	kind := op.Kind
+	keys := w.Keys
+	if len(op.Keys) > 0 {
+		keys = op.Keys
+	}
+	if op.Created && len(created) > 0 {
+		keys = created
+	}
+	key := keys[rng.IntN(len(keys))]
+	req := Request{Kind: kind, Key: key, Dir: op.Dir, Recursive: op.Recursive, Refresh: op.Refresh}
 	last := seen[key]
 	switch kind {
-	case ReqSet, ReqCreate, ReqUpdate:
-		req.Value = writtenValue(client, seq)
+	case ReqSet, ReqCreate, ReqUpdate, ReqCreateInOrder:
+		if !op.Dir && !op.Refresh {
+			req.Value = writtenValue(client, seq)
+		}
 	case ReqCompareAndSwap:
 		req.Value = writtenValue(client, seq)
-		req.PrevValue = last.value
-		if !last.found || last.value == "" {
-			// Nothing seen yet: compare against a value no client writes, an honest fail 101 (or 100).
-			req.PrevValue = "none"
-		}
+		req.PrevValue, req.PrevIndex = precondition(op.Compare, last)
 	case ReqCompareAndDelete:
-		req.PrevValue = last.value
-		if !last.found || last.value == "" {
-			req.PrevValue = "none"
-		}
+		req.PrevValue, req.PrevIndex = precondition(op.Compare, last)
 	}
-	if kind == ReqSet || kind == ReqCreate || kind == ReqUpdate || kind == ReqCompareAndSwap {
+	if (kind == ReqSet || kind == ReqCreate || kind == ReqUpdate || kind == ReqCompareAndSwap) && !op.Dir && !op.Permanent {
 		req.TTL = w.TTL
 	}
 	return req
+}
+
+// precondition is the prevValue and prevIndex of a compare against what the client last saw of the
+// key. With nothing seen it compares against a value no client writes and an index no write of the
+// key has had (index 1 belongs to the bootstrap): an honest fail 101 (or 100).
+func precondition(c Compare, last lastSeen) (string, uint64) {
+	value, index := last.value, last.index
+	if !last.found || last.value == "" {
+		value = "none"
+	}
+	if !last.found || index == 0 {
+		index = 1
+	}
+	switch c {
+	case CompareIndex:
+		return "", index
+	case CompareBoth:
+		return value, index
+	case CompareBothStaleIndex:
+		return value, index + 1
+	case CompareBothWrongValue:
+		return "none", index
+	}
+	return value, 0
 }
 
 // writtenValue is the unique value client writes in its operation seq: "c<client>-<seq>".
@@ -154,4 +212,76 @@ func writtenValue(client int, seq uint64) string {
 	var b [48]byte
 	v := strconv.AppendInt(append(b[:0], 'c'), int64(client), 10)
 	return string(strconv.AppendUint(append(v, '-'), seq, 10))
+}
+
+// APIWorkload is KeysWorkload with every precondition of the v2 API: n keys /api/k0.. and two hidden
+// keys /api/_h0, /api/_h1 (a segment starting with "_"); compare-and-swap and -delete on the value,
+// on the modifiedIndex and on both; create (prevExist=false) and update (prevExist=true); and POSTs
+// that create in-order keys under /queue, which their client reads, compares and deletes later.
+func APIWorkload(n int) Workload {
+	w := Workload{Name: fmt.Sprintf("api-%d", n)}
+	for i := range n {
+		w.Keys = append(w.Keys, fmt.Sprintf("/api/k%d", i))
+	}
+	w.Keys = append(w.Keys, "/api/_h0", "/api/_h1")
+	queue := []string{"/queue"}
+	created := []string{w.Keys[0]} // a client that created nothing yet works on a plain key
+	w.Mix = []KindWeight{
+		{Kind: ReqQuorumGet, Weight: 4}, {Kind: ReqGet, Weight: 2}, {Kind: ReqSet, Weight: 3},
+		{Kind: ReqCreate, Weight: 1}, {Kind: ReqUpdate, Weight: 1},
+		{Kind: ReqCompareAndSwap, Weight: 1}, {Kind: ReqCompareAndSwap, Weight: 2, Compare: CompareIndex},
+		{Kind: ReqCompareAndSwap, Weight: 1, Compare: CompareBoth},
+		{Kind: ReqCompareAndSwap, Weight: 1, Compare: CompareBothStaleIndex},
+		{Kind: ReqCompareAndSwap, Weight: 1, Compare: CompareBothWrongValue},
+		{Kind: ReqDelete, Weight: 1}, {Kind: ReqCompareAndDelete, Weight: 1, Compare: CompareIndex},
+		{Kind: ReqCompareAndDelete, Weight: 1, Compare: CompareBoth},
+		{Kind: ReqCompareAndDelete, Weight: 1, Compare: CompareBothStaleIndex},
+		{Kind: ReqCreateInOrder, Weight: 1, Keys: queue},
+		{Kind: ReqQuorumGet, Weight: 1, Created: true, Keys: created},
+		{Kind: ReqCompareAndSwap, Weight: 1, Created: true, Keys: created, Compare: CompareIndex},
+		{Kind: ReqCompareAndDelete, Weight: 1, Created: true, Keys: created, Compare: CompareIndex},
+	}
+	return w
+}
+
+// TreeWorkload works on a small directory tree under /tree: files set and created (their parents
+// made on the way), directories made (dir=true), removed when empty (dir=true) and removed with
+// everything below them (recursive=true), files deleted, and every path read, directories as
+// listings. Paths overlap on purpose: a file where a directory is expected and the other way round
+// give errors 102, 104, 105 and 108. Directories are also read recursively (every level listed).
+// Check it with the tree model (checker/tree.go).
+func TreeWorkload() Workload {
+	dirs := []string{"/tree/a", "/tree/b", "/tree/a/c", "/tree/f"}
+	files := []string{"/tree/a/x", "/tree/a/y", "/tree/a/_h", "/tree/b/x", "/tree/a/c/z", "/tree/f", "/tree/f/x"}
+	// Nothing names /tree itself, so that the checker can take /tree/a, /tree/b and /tree/f apart.
+	all := append(append([]string(nil), dirs...), files...)
+	return Workload{
+		Name: "tree",
+		Keys: files,
+		Mix: []KindWeight{
+			{Kind: ReqSet, Weight: 4}, {Kind: ReqCreate, Weight: 1},
+			{Kind: ReqCreate, Weight: 2, Dir: true, Keys: dirs},
+			{Kind: ReqDelete, Weight: 1, Dir: true, Keys: dirs},
+			{Kind: ReqDelete, Weight: 1, Recursive: true, Keys: dirs},
+			{Kind: ReqDelete, Weight: 1},
+			{Kind: ReqQuorumGet, Weight: 4, Keys: all}, {Kind: ReqGet, Weight: 1, Keys: all},
+			{Kind: ReqQuorumGet, Weight: 2, Recursive: true, Keys: dirs},
+			{Kind: ReqGet, Weight: 1, Recursive: true, Keys: dirs},
+		},
+	}
+}
+
+// TTLMixWorkload is TTLWorkload with TTL keys mixed with permanent writes on the same keys: sets
+// and creates with and without a TTL, updates that refresh a TTL (refresh=true, no value), compares
+// and deletes. A permanent write makes an expiring key permanent; a refresh keeps a key alive.
+func TTLMixWorkload(n int, ttl int64) Workload {
+	w := TTLWorkload(n, ttl)
+	w.Name = fmt.Sprintf("ttl-mix-%d", n)
+	w.Mix = []KindWeight{
+		{Kind: ReqQuorumGet, Weight: 3}, {Kind: ReqGet, Weight: 1}, {Kind: ReqSet, Weight: 2},
+		{Kind: ReqSet, Weight: 2, Permanent: true}, {Kind: ReqCreate, Weight: 1},
+		{Kind: ReqUpdate, Weight: 2, Refresh: true}, {Kind: ReqUpdate, Weight: 1, Permanent: true},
+		{Kind: ReqCompareAndSwap, Weight: 1, Compare: CompareIndex}, {Kind: ReqDelete, Weight: 1},
+	}
+	return w
 }

@@ -34,17 +34,24 @@ func seedRange(t *testing.T, ci int) []uint64 {
 }
 
 // TestSuites runs every correct-code chaos suite over its seeds: no violation may be found. A
-// failure prints the one command that replays the seed.
+// failure prints the one command that replays the seed. When every suite ran at least its standard
+// seeds, it also checks that every coverage mark of core was hit (see coverage).
 func TestSuites(t *testing.T) {
+	cov := newCoverage()
+	t.Cleanup(func() { cov.check(t) }) // after every suite's subtest
 	for _, s := range suite.List() {
 		if s.KnownBug {
 			continue
 		}
+		cov.expect(s)
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			for _, seed := range seedRange(t, s.Seeds) {
+			seeds := seedRange(t, s.Seeds)
+			defer cov.ran(s, seeds)
+			for _, seed := range seeds {
 				sum, err := s.Run(seed)
 				require.NoError(t, err)
+				cov.add(sum.Marks)
 				for _, n := range sum.Notes {
 					t.Logf("%s seed %d: %s (replay: %s)", s.Name, seed, n, sum.Replay)
 				}

@@ -105,6 +105,15 @@ type Op struct {
 	// Clock is the leader's clock reading (unix ns) an expiry entry carried, for expire and sync
 	// records; zero when not known.
 	Clock int64 `json:"clock,omitempty"`
+
+	// Directory operations (see tree.go): Dir is dir=true (a write makes or removes a directory; a
+	// read found one, and Result is its Listing), Recursive a recursive delete, InOrder a create by
+	// POST (Key is the key the POST created, or the directory it posted to when it did not succeed).
+	Dir       bool `json:"dir,omitempty"`
+	Recursive bool `json:"recursive,omitempty"`
+	InOrder   bool `json:"inOrder,omitempty"`
+	// Created is the createdIndex of the node an ok write left or an ok read found (0: not recorded).
+	Created uint64 `json:"created,omitempty"`
 }
 
 // WritesValue reports whether o leaves the key holding o.Value when it takes effect: a
@@ -150,7 +159,7 @@ func (o Op) Validate() error {
 
 // String describes o in one line, for problem reports and visualisations.
 func (o Op) String() string {
-	req := string(o.Kind) + " " + o.Key
+	req := string(o.Kind) + treeFlags(o) + " " + o.Key
 	if o.Kind == KindSync {
 		req = "sync"
 	}

@@ -45,11 +45,11 @@ func TestRequestsLostToALeaderChangeAreResubmitted(t *testing.T) {
 		var resp *http.Response
 		if write {
 			r.what = "write " + key
-			req, err := http.NewRequest(http.MethodPut, m.clientURL+"/v2/keys"+key+"?"+url.Values{"value": {"v"}}.Encode(), nil)
+			req, err := http.NewRequest(http.MethodPut, m.ClientURL+"/v2/keys"+key+"?"+url.Values{"value": {"v"}}.Encode(), nil)
 			require.NoError(t, err)
 			resp, r.err = client.Do(req)
 		} else {
-			resp, r.err = client.Get(m.clientURL + "/v2/keys" + key + "?quorum=true")
+			resp, r.err = client.Get(m.ClientURL + "/v2/keys" + key + "?quorum=true")
 		}
 		r.elapsed = time.Since(begin)
 		if r.err == nil {
@@ -73,7 +73,7 @@ func TestRequestsLostToALeaderChangeAreResubmitted(t *testing.T) {
 			for _, m := range c.members {
 				if m != lead {
 					wg.Add(1)
-					go send(m, fmt.Sprintf("/lc/%d/%s-%d", round, m.name, i), i%2 == 0)
+					go send(m, fmt.Sprintf("/lc/%d/%s-%d", round, m.Name, i), i%2 == 0)
 				}
 			}
 			time.Sleep(20 * time.Millisecond)

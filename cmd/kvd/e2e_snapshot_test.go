@@ -67,7 +67,7 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 		m := newMember(t, fmt.Sprintf("infra%d", i+1), c.dir)
 		m.env = env
 		c.members = append(c.members, m)
-		pairs = append(pairs, m.name+"="+m.peerURL)
+		pairs = append(pairs, m.Name+"="+m.PeerURL)
 	}
 	c.initial = strings.Join(pairs, ",")
 	for _, m := range c.members {
@@ -77,28 +77,28 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 	for _, m := range c.members {
 		m.waitHealthy(t)
 	}
-	waitNamesPublished(t, c.members[0].clientURL)
+	waitNamesPublished(t, c.members[0].ClientURL)
 
 	begin := time.Now()
-	writeKeys(t, c.members[0].clientURL, plan.values, 4, func(i int) (string, string) {
+	writeKeys(t, c.members[0].ClientURL, plan.values, 4, func(i int) (string, string) {
 		return fmt.Sprintf("/big/%05d", i), snapshotValue(i)
 	})
 	wrote := time.Since(begin)
 
 	joiner := newMember(t, "infra4", c.dir)
 	joiner.env = env
-	code, body, err := authDo(http.MethodPost, c.members[0].clientURL+"/v2/members", "", "", "application/json",
-		`{"peerURLs":["`+joiner.peerURL+`"]}`)
+	code, body, err := authDo(http.MethodPost, c.members[0].ClientURL+"/v2/members", "", "", "application/json",
+		`{"peerURLs":["`+joiner.PeerURL+`"]}`)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, code, body)
 	begin = time.Now()
-	joiner.start(t, append([]string{"--initial-cluster", c.initial + "," + joiner.name + "=" + joiner.peerURL,
+	joiner.start(t, append([]string{"--initial-cluster", c.initial + "," + joiner.Name + "=" + joiner.PeerURL,
 		"--initial-cluster-state", "existing"}, frame...)...)
 	watch.track(joiner)
 	last := fmt.Sprintf("/big/%05d", plan.values-1)
 	require.Eventually(t, func() bool {
 		var ev struct{ Node struct{ Value string } }
-		return getJSON(joiner.clientURL+"/v2/keys"+last, &ev) == nil && ev.Node.Value == snapshotValue(plan.values-1)
+		return getJSON(joiner.ClientURL+"/v2/keys"+last, &ev) == nil && ev.Node.Value == snapshotValue(plan.values-1)
 	}, time.Minute+time.Duration(plan.values)*time.Second, 100*time.Millisecond, "the new member never caught up")
 	caughtUp := time.Since(begin)
 	for _, i := range []int{0, plan.values / 2} {
@@ -107,9 +107,9 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 
 	var sent []string
 	for _, m := range c.members {
-		assert.NotContains(t, m.stderr.String(), "dropping oversized message", m.name)
-		for _, match := range snapshotSentLine.FindAllStringSubmatch(m.stderr.String(), -1) {
-			sent = append(sent, fmt.Sprintf("%s sent %s bytes in %s", m.name, match[1], match[2]))
+		assert.NotContains(t, m.Log(), "dropping oversized message", m.Name)
+		for _, match := range snapshotSentLine.FindAllStringSubmatch(m.Log(), -1) {
+			sent = append(sent, fmt.Sprintf("%s sent %s bytes in %s", m.Name, match[1], match[2]))
 		}
 	}
 	require.NotEmpty(t, sent, "the new member was caught up by a snapshot")

@@ -164,22 +164,22 @@ func TestDataDirOfAnotherCluster(t *testing.T) {
 	c := startCluster(t, 1)
 	m := c.members[0]
 	m.terminate(t)
-	require.NoError(t, m.exitErr, "SIGTERM is a clean exit")
-	assert.Contains(t, m.stderr.String(), "stopped")
+	require.NoError(t, m.ExitErr(), "SIGTERM is a clean exit")
+	assert.Contains(t, m.RunLog(), "stopped")
 
 	m.start(t, "--initial-cluster", c.initial, "--initial-cluster-token", "another-token")
 	select {
-	case <-m.exited:
+	case <-m.Exited():
 	case <-time.After(20 * time.Second):
 		t.Fatal("the member started on another cluster's data dir")
 	}
-	require.Error(t, m.exitErr)
-	assert.Contains(t, m.stderr.String(), "belongs to cluster")
+	require.Error(t, m.ExitErr())
+	assert.Contains(t, m.RunLog(), "belongs to cluster")
 
 	m.start(t, c.staticArgs()...)
 	m.waitHealthy(t)
-	require.NoError(t, m.cmd.Process.Signal(syscall.SIGINT))
-	<-m.exited
-	assert.NoError(t, m.exitErr, "SIGINT is a clean exit")
-	assert.True(t, strings.Contains(m.stderr.String(), "received signal"))
+	require.NoError(t, m.Signal(syscall.SIGINT))
+	<-m.Exited()
+	assert.NoError(t, m.ExitErr(), "SIGINT is a clean exit")
+	assert.True(t, strings.Contains(m.RunLog(), "received signal"))
 }

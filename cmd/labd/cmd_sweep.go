@@ -149,6 +149,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	printSweepTable(stdout, rec, time.Duration(rec.WallNs))
+	printSweepMarks(stdout, rec.Marks)
 	printSweepFailures(stdout, dir, rec.Results)
 	fmt.Fprintf(stdout, "sweep page: %s\n", page)
 	if run.Shard != nil {

@@ -83,9 +83,10 @@ func mergeShards(inputs []shardInput) (sweepRecord, error) {
 	}
 
 	merged := first.Rec
-	merged.Shard, merged.Results, merged.WallNs = nil, nil, 0
+	merged.Shard, merged.Results, merged.WallNs, merged.Marks = nil, nil, 0, map[string]uint64{}
 	for _, in := range byIndex {
 		merged.MergedShards = append(merged.MergedShards, *in.Rec.Shard)
+		addMarkCounts(merged.Marks, in.Rec.Marks)
 		merged.Results = append(merged.Results, in.Rec.Results...)
 		merged.WallNs += in.Rec.Shard.WallNs
 	}

@@ -43,9 +43,12 @@ type sweepRecord struct {
 	OpsChecked   int           `json:"opsChecked"`
 	VirtualNs    int64         `json:"virtualNs"`
 	// WallNs is the sweep's wall time; a merged sweep's is the sum of its shards'.
-	WallNs      int64        `json:"wallNs"`
-	FailedSeeds []uint64     `json:"failedSeeds,omitempty"`
-	Results     []seedResult `json:"results"`
+	WallNs      int64    `json:"wallNs"`
+	FailedSeeds []uint64 `json:"failedSeeds,omitempty"`
+	// Marks counts the coverage marks of core the sweep hit (core/mark), every mark listed; a
+	// merged sweep's are the sums of its shards'.
+	Marks   map[string]uint64 `json:"marks"`
+	Results []seedResult      `json:"results"`
 }
 
 // shardRecord is one shard of a sweep: which seeds it ran, where and how long.
@@ -102,7 +105,7 @@ func newSeedResult(plan sweepPlan, o seedOutcome) seedResult {
 // newSweepRecord is the result of a sweep (shard nil) or of one shard of it.
 func newSweepRecord(plan sweepPlan, shard *shardRecord, version codeVersion, outcomes []seedOutcome, wall time.Duration) sweepRecord {
 	rec := sweepRecord{Bug: plan.Bug, KnownBug: plan.knownBug(), Seeds: plan.Seeds.String(), Shard: shard,
-		Version: version, WallNs: int64(wall)}
+		Version: version, WallNs: int64(wall), Marks: markCounts(sweepMarks(outcomes))}
 	if plan.Story != nil {
 		rec.Story = plan.Story.Name
 	} else {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/raftlab/raftlab/checker"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/reports"
 	"github.com/raftlab/raftlab/scenarios/suite"
 	"github.com/stretchr/testify/assert"
@@ -36,8 +37,11 @@ func TestSweepPrintsTheSummaryTable(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &rec))
 	assert.Equal(t, sweepRecord{Format: sweepFormat, Suite: "register-partitions", Seeds: "1..3", Runs: 3, Passed: 3,
 		OpsChecked: rec.OpsChecked, VirtualNs: rec.VirtualNs, WallNs: rec.WallNs, Version: currentVersion(""),
-		Results: rec.Results}, rec)
+		Results: rec.Results, Marks: rec.Marks}, rec)
 	assert.Positive(t, rec.OpsChecked)
+	assert.Len(t, rec.Marks, len(mark.All()), "sweep.json lists every coverage mark")
+	assert.Positive(t, rec.Marks["raft.proposal-forwarded"])
+	assert.Contains(t, r.stdout, "coverage marks: ")
 	assert.Positive(t, rec.VirtualNs)
 	require.Len(t, rec.Results, 3)
 	for i, r := range rec.Results {

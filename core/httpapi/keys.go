@@ -37,20 +37,20 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		h.metrics.countReceived(method)
 	}
 	defer h.countKeysOutcome(w, method, p.wait, h.cfg.Clock())
-	switch {
-	case r.Method == http.MethodGet && p.quorum: // etcd turns it into QGET even with wait=true
-		// Checked again once read: the member has then applied every auth change that completed
-		// before the read began.
-		h.doKeysThen(w, r, node.Request{Kind: node.KindQuorumGet, Key: p.key, Recursive: p.recursive,
-			Sorted: p.sorted, Now: p.now}, false, func() bool { return h.canAccessKey(r, p.authKey, false, p.recursive) })
-	case p.wait:
+	switch call := keysCall(r.Method, p); call.Route {
+	case RouteWatch:
 		h.serveWatch(w, r, p)
-	case r.Method == http.MethodGet || r.Method == http.MethodHead:
+	case RouteLocalGet:
 		h.serveLocalGet(w, p)
 	default:
-		wr := writeRequest(r.Method, p)
-		wr.Caller = h.writeCaller(r) // checked again by the store in log order
-		h.doKeys(w, r, node.Request{Kind: node.KindWrite, Write: wr}, p.noValueOnSuccess)
+		if call.Request.Kind == node.KindQuorumGet { // etcd turns it into QGET even with wait=true
+			// Checked again once read: the member has then applied every auth change that completed
+			// before the read began.
+			h.doKeysThen(w, r, call.Request, false, func() bool { return h.canAccessKey(r, p.authKey, false, p.recursive) })
+			return
+		}
+		call.Request.Write.Caller = h.writeCaller(r) // checked again by the store in log order
+		h.doKeys(w, r, call.Request, call.NoValueOnSuccess)
 	}
 }
 

@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -64,6 +65,7 @@ func (n *Node) applyEntry(e raft.Entry) {
 
 func (n *Node) applyNormal(env envelope) {
 	if r, ok := n.dedup.lookup(env.ID); ok && env.ID != 0 {
+		n.cfg.Marks.Hit(mark.NodeDedupOnApply)
 		n.resolve(env.ID, r, nil)
 		return
 	}
@@ -205,6 +207,7 @@ func (n *Node) applyConfChange(cc raft.ConfChange, env envelope) {
 		err = n.members.validateRemove(cc.NodeID)
 	}
 	if err != nil {
+		n.cfg.Marks.Hit(mark.NodeConfChangeRefusedOnApply)
 		n.conf = n.raft.ApplyConfChange(raft.ConfChange{Type: cc.Type, NodeID: raft.None})
 		r := appliedResult{Err: err, EtcdIndex: n.store.Index()}
 		n.dedup.remember(env.ID, r)
@@ -259,6 +262,7 @@ func (n *Node) applyMemberRemoved(id uint64) {
 	_, _ = n.store.DeleteInternal(memberDir(id), true)
 	_, _ = n.store.SetInternal(removedMemberPath(id), "removed")
 	if id == n.cfg.ID {
+		n.cfg.Marks.Hit(mark.NodeSelfRemoved)
 		n.selfRemoved = true
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -96,6 +97,8 @@ type Config struct {
 	// Rand is the only randomness (election timeouts). Required.
 	Rand raft.Rand
 	Bugs Bugs
+	// Marks counts the rare paths taken (raft's and the store's too), for the lab; nil in production.
+	Marks *mark.Set
 	// Faults are the simulator's fault points (nil in production).
 	Faults *faultpoint.Set
 }

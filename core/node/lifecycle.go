@@ -3,6 +3,8 @@ package node
 import (
 	"errors"
 	"slices"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // lifecycle follows every submitted request from Submit to the one reply the host gets for it.
@@ -104,6 +106,7 @@ func (n *Node) Cancel(id uint64) {
 	if _, ok := n.life.waiting[id]; !ok || id == n.ready.id {
 		return
 	}
+	n.cfg.Marks.Hit(mark.NodeRequestCanceled)
 	n.life.remove(id)
 	delete(n.waiters, id)
 	delete(n.reads, id)
@@ -118,6 +121,7 @@ func (n *Node) settle(r Reply) bool {
 	}
 	if retryable(r.Err) && n.tick < w.deadline && n.stopErr() == nil {
 		if w.refusal == nil {
+			n.cfg.Marks.Hit(mark.NodeRequestParked)
 			n.life.parked = append(n.life.parked, r.ID)
 		}
 		w.refusal = r.Err
@@ -179,6 +183,7 @@ func (n *Node) resubmitAll() {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	n.cfg.Marks.HitIf(len(ids) > 0, mark.NodeRequestsResubmitted)
 	var queued map[uint64]bool
 	if len(n.queued) > 0 {
 		queued = make(map[uint64]bool, len(n.queued))
@@ -199,6 +204,7 @@ func (n *Node) retryParked() {
 	if len(n.life.parked) == 0 {
 		return
 	}
+	n.cfg.Marks.Hit(mark.NodeParkedRetried)
 	ids := slices.Clone(n.life.parked)
 	n.life.parked = n.life.parked[:0]
 	for _, id := range ids {
@@ -228,6 +234,7 @@ func (n *Node) expireParked() {
 		switch {
 		case !ok || w.refusal == nil:
 		case n.tick >= w.deadline:
+			n.cfg.Marks.Hit(mark.NodeParkedExpired)
 			n.reply(Reply{ID: id, Err: w.refusal})
 		default:
 			kept = append(kept, id)

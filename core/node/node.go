@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -111,6 +112,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		waiters: make(map[uint64]struct{}),
 		reads:   make(map[uint64]*Request),
 	}
+	n.store.UseMarks(c.Marks)
 	var peers []uint64
 	if !c.Join {
 		peers = memberIDs(c.InitialMembers)
@@ -122,6 +124,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		if err := n.restoreSnapshotData(durable.Snapshot.Data, toReplay); err != nil {
 			return nil, err
 		}
+		c.Marks.Hit(mark.NodeRestartFromSnapshot)
 		n.applied = durable.Snapshot.Metadata.Index
 		n.snapshot = n.applied
 		n.conf = durable.Snapshot.Metadata.ConfState
@@ -133,6 +136,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 	}
 	if durable != nil {
 		if len(durable.Entries) > 0 {
+			c.Marks.Hit(mark.NodeRestartReplay)
 			if err := n.storage.Append(durable.Entries); err != nil {
 				return nil, fmt.Errorf("node: restore entries: %w", err)
 			}
@@ -157,6 +161,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		CheckQuorum:     !c.DisableCheckQuorum,
 		Rand:            c.Rand,
 		Bugs:            c.Bugs.Raft,
+		Marks:           c.Marks,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("node: start raft: %w", err)
@@ -234,6 +239,7 @@ func (n *Node) dispatch(req Request) {
 
 func (n *Node) submitWrite(req Request) {
 	if r, ok := n.dedup.lookup(req.ID); ok {
+		n.cfg.Marks.Hit(mark.NodeDedupOnSubmit)
 		n.replyResult(req.ID, r)
 		return
 	}
@@ -266,6 +272,7 @@ func (n *Node) propose(req Request, env envelope) {
 		return
 	}
 	if err := n.raft.Propose(data); err != nil {
+		n.cfg.Marks.Hit(mark.NodeProposalRefused)
 		n.reply(Reply{ID: req.ID, Err: proposalError(err)})
 		return
 	}
@@ -342,10 +349,12 @@ func (n *Node) expireWaiters() {
 	for ; i < len(n.deadlines) && n.deadlines[i].tick <= n.tick; i++ {
 		id := n.deadlines[i].id
 		if _, ok := n.waiters[id]; ok {
+			n.cfg.Marks.Hit(mark.NodeRequestTimeout)
 			delete(n.waiters, id)
 			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
 		if _, ok := n.reads[id]; ok {
+			n.cfg.Marks.Hit(mark.NodeRequestTimeout)
 			delete(n.reads, id)
 			n.reply(Reply{ID: id, Err: ErrTimeout})
 		}
@@ -377,6 +386,7 @@ func (n *Node) maybeProposeSync() {
 		return
 	}
 	// A refused sync is retried at the next interval.
+	n.cfg.Marks.Hit(mark.NodeTTLSyncProposed)
 	_ = n.raft.Propose(data)
 }
 
@@ -420,6 +430,7 @@ func (n *Node) Persisted(seq uint64, err error) {
 		return
 	}
 	if err != nil {
+		n.cfg.Marks.Hit(mark.NodeStorageFailed)
 		n.fail(fmt.Errorf("%w: %w", ErrStorage, err))
 		return
 	}
@@ -641,6 +652,7 @@ func (n *Node) serveReads() {
 	kept := n.readQueue[:0]
 	for _, pr := range n.readQueue {
 		if pr.index > n.applied {
+			n.cfg.Marks.Hit(mark.NodeReadWaitsForApply)
 			kept = append(kept, pr)
 			continue
 		}

@@ -1,6 +1,10 @@
 package node
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/raftlab/raftlab/core/mark"
+)
 
 // ErrNotEnoughStartedMembers is the strict reconfiguration check's refusal (etcd's text).
 var ErrNotEnoughStartedMembers = errors.New("etcdserver: re-configuration failed due to not enough started members")
@@ -35,6 +39,7 @@ func (n *Node) checkReconfig(req Request) error {
 		return nil
 	}
 	if started < voters/2+1 {
+		n.cfg.Marks.Hit(mark.NodeReconfigRefused)
 		return ErrNotEnoughStartedMembers
 	}
 	return nil

@@ -6,11 +6,13 @@ import (
 	"math"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
 // installSnapshot applies a snapshot received from the leader.
 func (n *Node) installSnapshot(snap raft.Snapshot) error {
+	n.cfg.Marks.Hit(mark.NodeSnapshotInstalled)
 	if err := n.restoreSnapshotData(snap.Data, 0); err != nil {
 		return err
 	}
@@ -109,6 +111,8 @@ func (n *Node) snapshotEncoded(job *SnapshotJob, data []byte, err error) {
 			return
 		}
 	}
+	n.cfg.Marks.Hit(mark.NodeSnapshotTaken)
+	n.cfg.Marks.HitIf(n.forceSnap, mark.NodeSnapshotForced)
 	n.cfg.Faults.Visit(faultpoint.NodeAfterSnapshot)
 	n.snapshot = job.index
 	n.localSnap = &snap

@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -40,7 +41,9 @@ func (n *Node) flushWrites() {
 	if len(data) == 0 {
 		return
 	}
+	n.cfg.Marks.HitIf(len(data) > 1, mark.NodeWriteBatch)
 	if err := n.raft.ProposeBatch(data); err != nil {
+		n.cfg.Marks.Hit(mark.NodeProposalRefused)
 		err = proposalError(err)
 		for _, id := range ids {
 			if _, ok := n.waiters[id]; ok {

@@ -3,6 +3,8 @@ package raft
 import (
 	"errors"
 	"fmt"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // DefaultMaxInflightMsgs is the pipelining window used when Config.MaxInflightMsgs is 0.
@@ -45,6 +47,8 @@ type Config struct {
 	Rand Rand
 	// Bugs are deliberate protocol bugs for the lab; all false in production.
 	Bugs Bugs
+	// Marks counts the rare paths taken, for the lab's coverage report; nil in production.
+	Marks *mark.Set
 }
 
 // Bugs switches on deliberate safety bugs so the lab can show that its checkers catch them.

@@ -1,5 +1,7 @@
 package raft
 
+import "github.com/raftlab/raftlab/core/mark"
+
 func stepCandidate(r *raft, m Message) error {
 	respType := MsgVoteResp
 	if r.state == RolePreCandidate {
@@ -29,6 +31,8 @@ func stepCandidate(r *raft, m Message) error {
 				r.bcastAppend()
 			}
 		case voteLost:
+			r.marks.HitIf(r.state == RolePreCandidate, mark.RaftPreVoteLost)
+			r.marks.HitIf(r.state == RoleCandidate, mark.RaftElectionLost)
 			r.becomeFollower(r.term, None)
 		}
 	}
@@ -44,6 +48,7 @@ func stepFollower(r *raft, m Message) error {
 		if r.disableForwarding {
 			return &NotLeaderError{Leader: r.lead}
 		}
+		r.marks.Hit(mark.RaftProposalForwarded)
 		m.To = r.lead
 		r.send(m)
 	case MsgApp:
@@ -66,6 +71,7 @@ func stepFollower(r *raft, m Message) error {
 	case MsgTimeoutNow:
 		// The leader asked us to take over: campaign at once, skipping pre-vote (we know the
 		// cluster is healthy) and overriding the others' leader stickiness.
+		r.marks.Hit(mark.RaftTransferCampaign)
 		r.hup(true, false)
 	case MsgReadIndex:
 		if r.lead == None {
@@ -74,6 +80,7 @@ func stepFollower(r *raft, m Message) error {
 		if len(m.Context) == 0 {
 			return ErrReadIndexEmptyContext
 		}
+		r.marks.Hit(mark.RaftReadIndexForwarded)
 		m.To = r.lead
 		r.send(m)
 	case MsgReadIndexResp:
@@ -86,6 +93,7 @@ func stepFollower(r *raft, m Message) error {
 // last index of ours that might match, and its term, so the leader can skip a term per round trip.
 func (r *raft) handleAppendEntries(m Message) {
 	if m.Index < r.log.committed {
+		r.marks.Hit(mark.RaftAppendBelowCommit)
 		r.send(Message{To: m.From, Type: MsgAppResp, Index: r.log.committed})
 		return
 	}
@@ -93,6 +101,7 @@ func (r *raft) handleAppendEntries(m Message) {
 		r.send(Message{To: m.From, Type: MsgAppResp, Index: last})
 		return
 	}
+	r.marks.Hit(mark.RaftAppendRejected)
 	hintIndex := min(m.Index, r.log.lastIndex())
 	hintIndex, hintTerm := r.log.findConflictByTerm(hintIndex, m.LogTerm)
 	r.send(Message{To: m.From, Type: MsgAppResp, Index: m.Index, Reject: true, RejectHint: hintIndex, LogTerm: hintTerm})
@@ -118,6 +127,7 @@ func (r *raft) handleSnapshot(m Message) {
 func (r *raft) restore(s Snapshot) bool {
 	md := s.Metadata
 	if md.Index <= r.log.committed {
+		r.marks.Hit(mark.RaftSnapshotStale)
 		return false
 	}
 	if r.log.matchTerm(md.Index, md.Term) {
@@ -125,6 +135,7 @@ func (r *raft) restore(s Snapshot) bool {
 		r.log.commitTo(md.Index)
 		return false
 	}
+	r.marks.Hit(mark.RaftSnapshotRestored)
 	r.log.restore(s)
 	r.setConf(md.ConfState)
 	r.confKnown = true

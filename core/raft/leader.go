@@ -3,6 +3,8 @@ package raft
 import (
 	"fmt"
 	"slices"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 func stepLeader(r *raft, m Message) error {
@@ -12,6 +14,7 @@ func stepLeader(r *raft, m Message) error {
 		return nil
 	case MsgCheckQuorum:
 		if !r.quorumActive() {
+			r.marks.Hit(mark.RaftCheckQuorumStepDown)
 			r.becomeFollower(r.term, None)
 			return nil
 		}
@@ -46,11 +49,13 @@ func stepLeader(r *raft, m Message) error {
 			if pr.snapshotWait*r.heartbeatTimeout >= r.electionTimeout {
 				// No MsgAppResp and no ReportSnapshot for an election timeout: the snapshot
 				// was lost. Probe again (which sends a new snapshot if still needed).
+				r.marks.Hit(mark.RaftSnapshotPresumedLost)
 				pr.pendingSnapshot = 0
 				pr.becomeProbe()
 			}
 		}
 		if pr.state == ProgressReplicate && pr.inflights.full() {
+			r.marks.Hit(mark.RaftInflightsFull)
 			pr.inflights.freeFirstOne()
 		}
 		if pr.match < r.log.lastIndex() {
@@ -100,6 +105,7 @@ func (r *raft) leaderPropose(m Message) error {
 		return fmt.Errorf("%w: this node was removed from the cluster", ErrProposalDropped)
 	}
 	if r.leadTransferee != None {
+		r.marks.Hit(mark.RaftProposalDroppedTransfer)
 		return fmt.Errorf("%w: leadership transfer to %d in progress", ErrProposalDropped, r.leadTransferee)
 	}
 	for i, e := range m.Entries {
@@ -107,6 +113,7 @@ func (r *raft) leaderPropose(m Message) error {
 			continue
 		}
 		if r.pendingConfIndex > r.log.applied {
+			r.marks.Hit(mark.RaftConfChangeRefusedPending)
 			return ErrConfChangePending
 		}
 		r.pendingConfIndex = r.log.lastIndex() + uint64(i) + 1
@@ -124,6 +131,7 @@ func (r *raft) handleAppendReject(m Message, pr *progress) {
 		// Skip every entry of ours whose term is above the follower's term at the hint: none of
 		// them can match.
 		next, _ = r.log.findConflictByTerm(m.RejectHint, m.LogTerm)
+		r.marks.HitIf(next < m.RejectHint, mark.RaftRejectHintSkipsTerm)
 	}
 	if pr.maybeDecrTo(m.Index, next) {
 		if pr.state == ProgressReplicate {
@@ -232,6 +240,7 @@ func (r *raft) sendSnapshot(to uint64, pr *progress) bool {
 	if err != nil || snap.IsEmpty() {
 		return false
 	}
+	r.marks.Hit(mark.RaftSnapshotSent)
 	r.send(Message{To: to, Type: MsgSnap, Snapshot: &snap})
 	pr.becomeSnapshot(snap.Metadata.Index)
 	return true

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // noLimit is the maxSize that asks for every entry, unsplit.
@@ -19,6 +21,7 @@ type raftLog struct {
 	applied uint64
 	// applying is the highest index handed to the host in a Ready but not yet confirmed.
 	applying uint64
+	marks    *mark.Set
 }
 
 func newLog(storage Storage) (*raftLog, error) {
@@ -110,6 +113,7 @@ func (l *raftLog) maybeAppend(index, logTerm, committed uint64, ents []Entry) (u
 	if ci := l.findConflict(ents); ci != 0 {
 		// ci <= committed would mean a committed entry is overwritten: impossible unless a
 		// deliberate bug (Bugs) broke safety; the lab's checkers then see the divergence.
+		l.marks.HitIf(ci <= l.lastIndex(), mark.RaftLogTruncated)
 		l.append(ents[ci-(index+1):]...)
 	}
 	l.commitTo(min(committed, lastNew))

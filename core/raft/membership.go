@@ -1,6 +1,10 @@
 package raft
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/raftlab/raftlab/core/mark"
+)
 
 // applyConfChange applies one single-server change to the configuration. It is idempotent (a host
 // that restarts re-applies committed changes) and a change with NodeID None only returns the
@@ -12,12 +16,14 @@ func (r *raft) applyConfChange(cc ConfChange) ConfState {
 	voters, learners := r.voters, r.learners
 	switch cc.Type {
 	case ConfChangeAddNode:
+		r.marks.HitIf(containsID(learners, cc.NodeID), mark.RaftLearnerPromoted)
 		learners = removeID(learners, cc.NodeID)
 		voters = addID(voters, cc.NodeID)
 	case ConfChangeAddLearner:
 		if containsID(voters, cc.NodeID) {
 			return r.confState() // demoting a voter is not supported
 		}
+		r.marks.HitIf(!containsID(learners, cc.NodeID), mark.RaftLearnerAdded)
 		learners = addID(learners, cc.NodeID)
 	case ConfChangeRemoveNode:
 		voters = removeID(voters, cc.NodeID)
@@ -31,6 +37,7 @@ func (r *raft) applyConfChange(cc ConfChange) ConfState {
 	}
 	if cc.Type == ConfChangeRemoveNode && cc.NodeID == r.id {
 		// The leader applied its own removal: it steps down and the rest elect a new leader.
+		r.marks.Hit(mark.RaftLeaderRemovedSelf)
 		r.becomeFollower(r.term, None)
 		return r.confState()
 	}
@@ -39,6 +46,7 @@ func (r *raft) applyConfChange(cc ConfChange) ConfState {
 	}
 	if r.maybeCommit() {
 		// The quorum may have shrunk.
+		r.marks.Hit(mark.RaftConfChangeCommits)
 		r.bcastAppend()
 	}
 	return r.confState()

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // campaignTransfer is the Context of votes started by a leader transfer (MsgTimeoutNow); such votes
@@ -62,6 +64,7 @@ type raft struct {
 	preVote                bool
 	disableForwarding      bool
 	bugs                   Bugs
+	marks                  *mark.Set
 	rand                   Rand
 	electionTimeout        int
 	heartbeatTimeout       int
@@ -104,10 +107,12 @@ func newRaft(c *Config) (*raft, error) {
 		preVote:            c.PreVote,
 		disableForwarding:  c.DisableProposalForwarding,
 		bugs:               c.Bugs,
+		marks:              c.Marks,
 		rand:               c.Rand,
 		electionTimeout:    c.ElectionTick,
 		heartbeatTimeout:   c.HeartbeatTick,
 	}
+	log.marks = c.Marks
 	r.setConf(cs)
 	r.confKnown = len(cs.Voters) > 0 || len(cs.Learners) > 0
 	if !hs.IsEmpty() {
@@ -341,6 +346,7 @@ func (r *raft) tickHeartbeat() {
 			r.resetRecentActive()
 		}
 		if r.state == RoleLeader && r.leadTransferee != None {
+			r.marks.Hit(mark.RaftTransferAborted)
 			r.leadTransferee = None // the transfer timed out
 		}
 	}

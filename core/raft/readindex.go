@@ -3,6 +3,8 @@ package raft
 import (
 	"errors"
 	"slices"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // readIndexStatus is one read-index request waiting for a heartbeat quorum.
@@ -100,6 +102,7 @@ func (r *raft) leaderReadIndex(m Message) error {
 	}
 	if !r.committedEntryInCurrentTerm() {
 		// Our commit index may be stale until our own no-op commits: defer.
+		r.marks.Hit(mark.RaftReadIndexDeferred)
 		r.pendingReadIndexMsgs = append(r.pendingReadIndexMsgs, m)
 		return nil
 	}
@@ -126,6 +129,7 @@ func (r *raft) confirmRead(from uint64, ctx []byte) {
 		return
 	}
 	done := r.readOnly.advance(ctx)
+	r.marks.HitIf(len(done) > 1, mark.RaftReadIndexBatched)
 	for _, rs := range done {
 		r.respondRead(rs.req, rs.index)
 	}

@@ -1,6 +1,10 @@
 package raft
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/raftlab/raftlab/core/mark"
+)
 
 // Step is the single entry point for messages, local and remote. It first applies the term rules
 // common to every role (Figure 2, "Rules for Servers"), then the role's own step function.
@@ -8,6 +12,7 @@ func (r *raft) Step(m Message) error {
 	// A node outside our configuration must not disrupt it (for example a removed node that keeps
 	// campaigning).
 	if (m.Type == MsgVote || m.Type == MsgPreVote) && r.confKnown && !r.isMember(m.From) {
+		r.marks.Hit(mark.RaftVoteFromNonMember)
 		return nil
 	}
 	switch {
@@ -19,6 +24,7 @@ func (r *raft) Step(m Message) error {
 			inLease := r.checkQuorum && r.lead != None && r.electionElapsed < r.electionTimeout
 			if !force && inLease {
 				// Leader stickiness: we heard from a live leader within the election timeout.
+				r.marks.Hit(mark.RaftVoteIgnoredInLease)
 				return nil
 			}
 		}
@@ -39,6 +45,7 @@ func (r *raft) Step(m Message) error {
 			// A stale leader (e.g. one that was partitioned away) learns our term from this
 			// response and steps down; without it, it would keep a node that ignores its
 			// higher-term pre-votes from ever being elected.
+			r.marks.Hit(mark.RaftStaleTermAnswered)
 			r.send(Message{To: m.From, Type: MsgAppResp})
 		} else if m.Type == MsgPreVote || m.Type == MsgVote {
 			// Figure 2: reply false if term < currentTerm; our term makes the candidate step down.
@@ -86,6 +93,7 @@ func (r *raft) handleVoteRequest(m Message) {
 		}
 		return
 	}
+	r.marks.HitIf(canVote, mark.RaftVoteRejectedLog)
 	r.send(Message{To: m.From, Term: r.term, Type: respType, Reject: true})
 }
 

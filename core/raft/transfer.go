@@ -1,5 +1,7 @@
 package raft
 
+import "github.com/raftlab/raftlab/core/mark"
+
 // leaderTransfer hands leadership to transferee: it is caught up first, then told to campaign at
 // once with MsgTimeoutNow. Proposals are refused meanwhile; tickHeartbeat aborts the transfer
 // after an election timeout.
@@ -18,6 +20,7 @@ func (r *raft) leaderTransfer(transferee uint64) {
 		return
 	}
 	// The transfer must finish within an election timeout (tickHeartbeat aborts it).
+	r.marks.Hit(mark.RaftTransferStarted)
 	r.electionElapsed = 0
 	r.leadTransferee = transferee
 	if pr.match == r.log.lastIndex() {
@@ -27,4 +30,7 @@ func (r *raft) leaderTransfer(transferee uint64) {
 	}
 }
 
-func (r *raft) sendTimeoutNow(to uint64) { r.send(Message{To: to, Type: MsgTimeoutNow}) }
+func (r *raft) sendTimeoutNow(to uint64) {
+	r.marks.Hit(mark.RaftTransferTimeoutNow)
+	r.send(Message{To: to, Type: MsgTimeoutNow})
+}

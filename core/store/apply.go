@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // Apply executes one committed request. On success the index has grown by one (OpSync: by one per
@@ -28,6 +30,7 @@ func (s *Store) Apply(r Request) (*Event, error) {
 	}
 	e, err := s.apply(&r)
 	s.stats.countApply(r.Op, err)
+	s.marks.HitIf(err != nil && (err.ErrorCode == EcodeNotFile || err.ErrorCode == EcodeNotDir), mark.StoreNotFile)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,7 @@
 package store
 
+import "github.com/raftlab/raftlab/core/mark"
+
 // delete removes a file, or a directory when dir (and, if not empty, recursive) is set; now is only
 // used for the prevNode's ttl.
 func (s *Store) delete(ns *namespace, key string, dir, recursive bool, now int64) (*Event, *Error) {
@@ -15,8 +17,11 @@ func (s *Store) delete(ns *namespace, key string, dir, recursive bool, now int64
 			return nil, NewError(EcodeNotFile, key, s.index)
 		}
 		if len(n.children) > 0 && !recursive {
+			s.marks.Hit(mark.StoreDirNotEmpty)
 			return nil, NewError(EcodeDirNotEmpty, key, s.index)
 		}
+		s.marks.HitIf(!ns.internal && len(n.children) == 0, mark.StoreRmdir)
+		s.marks.HitIf(!ns.internal && len(n.children) > 0, mark.StoreDeleteRecursive)
 	}
 	return s.remove(ns, n, ActionDelete, now), nil
 }
@@ -31,8 +36,10 @@ func (s *Store) compareAndDelete(ns *namespace, key string, r *Request) (*Event,
 		return nil, NewError(EcodeNotFile, userKey(key), s.index)
 	}
 	if cause, ok := compare(n, r.PrevValue, r.PrevIndex); !ok {
+		s.marks.Hit(mark.StoreCompareFailed)
 		return nil, NewError(EcodeTestFailed, cause, s.index)
 	}
+	s.marks.HitIf(r.PrevIndex != 0, mark.StoreCompareIndexMatched)
 	return s.remove(ns, n, ActionCompareAndDelete, r.Time), nil
 }
 

@@ -1,5 +1,7 @@
 package store
 
+import "github.com/raftlab/raftlab/core/mark"
+
 // ApplyExpired deletes every node whose expiration is <= now, earliest expiration first (ties in key
 // order). Each one gets its own index and "expire" event, which watchers of the node, its ancestors
 // (recursive) and its descendants receive. It returns the events in order.
@@ -17,6 +19,7 @@ func (s *Store) expire(now int64) []*Event {
 		if n == nil || n.expiration > now {
 			return out
 		}
+		s.marks.Hit(mark.StoreExpired)
 		out = append(out, s.remove(&s.user, n, ActionExpire, now))
 		s.stats.ExpireCount++
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // snapshotFormat names the snapshot encoding; Recovery refuses anything else. Format 1 wrote every
@@ -80,6 +82,7 @@ func (s *Store) Recovery(data []byte) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.marks.Hit(mark.StoreRecovered)
 	seen := s.index
 	s.setIndex(snap.Index)
 	s.user.root, s.system.root = user, system
@@ -220,6 +223,7 @@ func (s *Store) catchUpWatchers(from uint64) {
 	for _, w := range s.watchers.all() {
 		switch {
 		case from < start:
+			s.marks.Hit(mark.StoreRecoveryClosedWatcher)
 			s.watchers.unregister(w)
 			w.close()
 		case !s.replay(w, from):

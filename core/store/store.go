@@ -1,8 +1,11 @@
 package store
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // namespace is one tree of the store: the user key space or the hidden internal one.
@@ -27,6 +30,7 @@ type Store struct {
 	stats     Stats
 	// dataBytes is the nodeBytes total of both trees.
 	dataBytes int64
+	marks     *mark.Set
 }
 
 // New returns an empty store at index 0.
@@ -77,6 +81,8 @@ func (s *Store) NextExpiration() (int64, bool) {
 func (s *Store) commit(ns *namespace, e *Event) {
 	s.setIndex(e.Node.ModifiedIndex)
 	e.EtcdIndex = s.index
+	s.marks.HitIf(s.history.count == len(s.history.ring), mark.StoreHistoryWrapped)
+	s.marks.HitIf(!ns.internal && strings.Contains(e.Node.Key, "/_"), mark.StoreHiddenKeyWritten)
 	s.history.add(record{event: e, internal: ns.internal})
 	if !ns.internal && !e.Refresh {
 		s.watchers.notify(e)

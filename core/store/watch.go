@@ -1,6 +1,10 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/raftlab/raftlab/core/mark"
+)
 
 // Watch registers interest in key (and, with recursive, everything below it) from sinceIndex on
 // (0 = the next index). If a matching event is already in the history it is queued on the channel
@@ -14,9 +18,11 @@ func (s *Store) Watch(key string, recursive, stream bool, sinceIndex uint64) (*W
 		sinceIndex = s.index + 1
 	}
 	if start := s.history.startIndex(); sinceIndex < start {
+		s.marks.Hit(mark.StoreWatchCleared)
 		return nil, NewError(EcodeEventIndexCleared,
 			fmt.Sprintf("the requested history has been cleared [%d/%d]", start, sinceIndex), s.index)
 	}
+	s.marks.HitIf(sinceIndex <= s.index, mark.StoreWatchReplayed)
 	w := &Watcher{store: s, key: cleanKey(key), recursive: recursive, stream: stream,
 		sinceIndex: sinceIndex, startIndex: s.index, ch: make(chan *Event, watcherBuffer)}
 	if s.replay(w, sinceIndex) {

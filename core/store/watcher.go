@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // watcherBuffer is the capacity of a watcher's channel; a live event that does not fit drops the
@@ -84,6 +86,7 @@ func (w *Watcher) push(e *Event) bool {
 	select {
 	case w.ch <- e:
 	default:
+		w.store.marks.Hit(mark.StoreWatcherOverflow)
 		w.close()
 		return false
 	}

@@ -1,6 +1,10 @@
 package store
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/raftlab/raftlab/core/mark"
+)
 
 // set replaces the key (ETCD_V2_API.md §3.2 set); with Refresh the old value is kept. A file set
 // again as a file is rewritten in place with a new createdIndex (nothing else holds the node, so
@@ -48,6 +52,7 @@ func (s *Store) create(ns *namespace, key string, r *Request, inOrder bool) (*Ev
 		if err := s.checkKeyLength(key); err != nil {
 			return nil, err
 		}
+		s.marks.Hit(mark.StoreCreateInOrder)
 	}
 	if key == "/" {
 		return nil, s.rootReadOnly()
@@ -88,6 +93,7 @@ func (s *Store) place(parent *node, key string, dir bool, value string, r *Reque
 	parent.children[n.name] = n
 	s.dataBytes += nodeBytes(n)
 	s.ttl.track(n)
+	s.marks.HitIf(dir, mark.StoreMkdir)
 	return n
 }
 
@@ -125,8 +131,10 @@ func (s *Store) compareAndSwap(ns *namespace, key string, r *Request) (*Event, *
 		return nil, NewError(EcodeNotFile, key, s.index)
 	}
 	if cause, ok := compare(n, r.PrevValue, r.PrevIndex); !ok {
+		s.marks.Hit(mark.StoreCompareFailed)
 		return nil, NewError(EcodeTestFailed, cause, s.index)
 	}
+	s.marks.HitIf(r.PrevIndex != 0, mark.StoreCompareIndexMatched)
 	value := r.Value
 	if r.Refresh {
 		value = n.value
@@ -138,6 +146,8 @@ func (s *Store) compareAndSwap(ns *namespace, key string, r *Request) (*Event, *
 // for a set, which makes it a new node) into n at the next index and commits the event.
 func (s *Store) rewrite(ns *namespace, n *node, value string, created uint64, r *Request, action string) *Event {
 	c := newChangeEvent(action, n, r.Time)
+	s.marks.HitIf(n.expires && !r.expiring(), mark.StoreTTLMadePermanent)
+	s.marks.HitIf(r.Refresh, mark.StoreRefresh)
 	n.createdIndex, n.modifiedIndex = created, s.index+1
 	if !n.dir {
 		s.dataBytes += int64(len(value) - len(n.value))

@@ -15,6 +15,9 @@ type logState struct {
 	hardState   raft.HardState
 	metadata    []byte
 	hasMetadata bool
+	// truncations and replacements count the entries that replaced later ones and the snapshots
+	// that replaced the log (for the lab's coverage marks).
+	truncations, replacements int
 }
 
 func newLogState(firstIndex uint64) *logState {
@@ -43,6 +46,9 @@ func (s *logState) appendEntries(ents []raft.Entry) error {
 			s.start, s.ents = e.Index, append(s.ents[:0], e)
 			s.next = e.Index + 1
 		default:
+			if e.Index < s.next {
+				s.truncations++
+			}
 			s.ents = append(s.ents[:e.Index-s.start], e)
 			s.next = e.Index + 1
 		}
@@ -70,6 +76,7 @@ func (s *logState) applySnapshot(m snapshotMarker) {
 	case m.Index < s.next && s.ents[m.Index-s.start].Term == m.Term:
 		// Local compaction: the entries after the snapshot remain valid.
 	default:
+		s.replacements++
 		s.ents = nil
 		s.start, s.next = m.Index+1, m.Index+1
 	}

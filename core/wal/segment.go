@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 )
 
 // startSegment durably creates segment seq, whose first entry will be firstIndex, and makes it the
@@ -80,6 +81,7 @@ func (w *WAL) framePrologue(hdr segmentHeader) []byte {
 // cut starts the next segment after the current one was fsynced.
 func (w *WAL) cut() error {
 	last := w.segments[len(w.segments)-1]
+	w.opts.Marks.Hit(mark.WALSegmentCut)
 	if err := w.dropRoom(); err != nil {
 		return w.fail(err)
 	}

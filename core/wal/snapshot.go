@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -51,6 +52,7 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 		return err
 	}
 	w.stats.Snapshots++
+	w.opts.Marks.Hit(mark.WALSnapshotSaved)
 	if err := w.opts.Faults.Hit(faultpoint.WALBeforeRelease); err != nil {
 		return w.fail(fmt.Errorf("release: %w", err))
 	}
@@ -119,6 +121,7 @@ func (w *WAL) release() error {
 				return w.fail(fmt.Errorf("fsync dir %s: %w", w.dir, err))
 			}
 		}
+		w.opts.Marks.Hit(mark.WALSegmentReleased)
 		w.segments = w.segments[1:]
 		w.stats.Segments = len(w.segments)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
 	"github.com/raftlab/raftlab/core/faultpoint"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
 )
 
@@ -27,6 +28,9 @@ type Options struct {
 	SegmentSize int64
 	// NoSync skips every fsync. For tests and benchmarks only: nothing is durable.
 	NoSync bool
+	// Marks counts the rare paths taken (torn-tail repair, segment cuts, ...) for the lab; nil in
+	// production.
+	Marks *mark.Set
 	// Faults are the simulator's fault points (nil in production).
 	Faults *faultpoint.Set
 	// Room is the step in which zeros are kept written ahead of the last segment's records on a
@@ -156,6 +160,9 @@ func Open(fs FS, dir string, opts Options) (*WAL, *Recovered, error) {
 		return nil, nil, err
 	}
 	st := rep.state
+	opts.Marks.HitIf(rep.tornTail, mark.WALTornTailCut)
+	opts.Marks.HitIf(st.truncations > 0, mark.WALReplayTruncated)
+	opts.Marks.HitIf(st.replacements > 0, mark.WALReplaySnapshotReplacedLog)
 	if !st.hasMetadata {
 		return nil, nil, fmt.Errorf("%w: %s: no metadata record", ErrCorrupt, filepath.Join(dir, segs[0].name))
 	}
@@ -274,6 +281,7 @@ func (w *WAL) Sync() error {
 			return w.fail(fmt.Errorf("fsync %s: %w", w.currentPath(), err))
 		}
 		if err := w.fsync(w.file); err != nil {
+			w.opts.Marks.Hit(mark.WALSyncFailed)
 			return w.fail(fmt.Errorf("fsync %s: %w", w.currentPath(), err))
 		}
 		w.unsynced = false

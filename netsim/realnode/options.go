@@ -1,6 +1,7 @@
 package realnode
 
 import (
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/netsim"
 )
@@ -42,6 +43,12 @@ type Options struct {
 	TornWrites bool
 	// SegmentSize of WAL segments (default 32 KiB: small, so that runs cut segments often).
 	SegmentSize int64
+	// Marks, when set, counts the rare paths every node and WAL of the run takes (one set per run).
+	Marks *mark.Set
+	// LeaderClocks, when set, records the clock readings of the nodes' ticks as leader.
+	LeaderClocks *ClockLog
+	// StrictReconfigCheck is node.Config's (etcd's --strict-reconfig-check).
+	StrictReconfigCheck bool
 }
 
 // Configure returns cfg with NewProcess, NewDisk and DescribeEntry set to run real nodes.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/core/httpapi"
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
@@ -46,7 +48,8 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			SnapshotCatchUpEntries: opts.SnapshotCatchUpEntries, RequestTimeoutTicks: opts.RequestTimeoutTicks,
 			DisablePreVote: opts.DisablePreVote, DisableCheckQuorum: opts.DisableCheckQuorum,
 			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
-			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Faults: spec.Faults,
+			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Faults: spec.Faults, Marks: opts.Marks,
+			StrictReconfigCheck: opts.StrictReconfigCheck,
 		}
 		var durable *node.DurableState
 		if d := spec.Durable; d != nil {
@@ -56,7 +59,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 		if err != nil {
 			return nil, fmt.Errorf("realnode: start %s: %w", spec.Name, err)
 		}
-		return &Process{n: n}, nil
+		return &Process{n: n, clocks: opts.LeaderClocks}, nil
 	}
 }
 
@@ -67,23 +70,38 @@ type Process struct {
 	// host is done with an Output before it calls Ready again).
 	batch   netsim.PersistBatch
 	replies []netsim.Reply
+	// clocks, when set, records this node's tick readings as leader.
+	clocks *ClockLog
+	// early are the answers the API gave without submitting the request to the node (a refused
+	// request, a read it served locally).
+	early []netsim.Reply
 }
 
 // Node is the real node inside.
 func (p *Process) Node() *node.Node { return p.n }
 
 // Tick implements netsim.Process.
-func (p *Process) Tick(now int64) { p.n.Tick(now) }
+func (p *Process) Tick(now int64) {
+	if p.clocks == nil {
+		p.n.Tick(now)
+		return
+	}
+	led := p.n.Brief().Role == raft.RoleLeader
+	p.n.Tick(now)
+	if led || p.n.Brief().Role == raft.RoleLeader {
+		p.clocks.add(now)
+	}
+}
 
 // Step implements netsim.Process.
 func (p *Process) Step(m raft.Message) { p.n.Step(m) }
 
-// Submit translates the request and hands it to the node.
+// Submit translates the request and hands it to the node: membership changes as the members API
+// does, key-space requests through the keys API's translation (a request it refuses is answered
+// with its error, as the API answers it).
 func (p *Process) Submit(req netsim.Request) {
-	nr := node.Request{ID: req.ID, Key: req.Key, Now: req.Now}
+	nr := node.Request{ID: req.ID}
 	switch req.Kind {
-	case netsim.ReqQuorumGet:
-		nr.Kind = node.KindQuorumGet
 	case netsim.ReqMemberAdd:
 		nr.Kind = node.KindMemberAdd
 		nr.Member = member(req.Member)
@@ -91,48 +109,41 @@ func (p *Process) Submit(req netsim.Request) {
 	case netsim.ReqMemberRemove:
 		nr.Kind = node.KindMemberRemove
 		nr.MemberID = req.MemberID
+	case netsim.ReqMemberAddLearner:
+		nr.Kind = node.KindMemberAddLearner
+		nr.Member = member(req.Member)
+	case netsim.ReqMemberPromote:
+		nr.Kind = node.KindMemberPromote
+		nr.MemberID = req.MemberID
 	default:
-		w, err := writeRequest(req)
-		if err != nil {
-			// Answered like any other refused request: a definite failure of a malformed request.
-			p.n.Submit(node.Request{ID: req.ID, Kind: 0})
+		call, err := translate(req)
+		switch {
+		case err != nil:
+			p.early = append(p.early, reply(req.ID, nil, err))
+			return
+		case call.Route == httpapi.RouteLocalGet:
+			// The API serves it from the local store, as a GET without quorum=true.
+			r := call.Request
+			ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
+			p.early = append(p.early, reply(req.ID, ev, err))
+			return
+		case call.Route != httpapi.RouteSubmit:
+			p.early = append(p.early, reply(req.ID, nil, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
 			return
 		}
-		nr.Kind = node.KindWrite
-		nr.Write = w
+		nr = call.Request
 	}
 	p.n.Submit(nr)
 }
 
-// writeRequest maps a key-space write to the store request the HTTP layer would build.
-func writeRequest(req netsim.Request) (store.Request, error) {
-	w := store.Request{Key: req.Key, Value: req.Value, PrevValue: req.PrevValue, PrevIndex: req.PrevIndex}
-	switch req.Kind {
-	case netsim.ReqSet:
-		w.Op = store.OpSet
-	case netsim.ReqCreate:
-		w.Op = store.OpCreate
-	case netsim.ReqUpdate:
-		w.Op = store.OpUpdate
-	case netsim.ReqCompareAndSwap:
-		w.Op = store.OpCompareAndSwap
-	case netsim.ReqDelete:
-		w.Op = store.OpDelete
-	case netsim.ReqCompareAndDelete:
-		w.Op = store.OpCompareAndDelete
-	default:
-		return w, fmt.Errorf("realnode: %s is not a write", req.Kind)
-	}
-	if req.TTL > 0 && w.Op != store.OpDelete && w.Op != store.OpCompareAndDelete {
-		w.HasTTL = true
-		w.Expiration = req.Now + req.TTL
-	}
-	return w, nil
-}
-
-// Read serves a local read.
+// Read serves a local read, as the keys API's GET without quorum=true does.
 func (p *Process) Read(req netsim.Request) netsim.Reply {
-	ev, err := p.n.Get(req.Key, false, false, req.Now)
+	call, err := translate(req)
+	if err != nil {
+		return reply(req.ID, nil, err)
+	}
+	r := call.Request
+	ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
 	return reply(req.ID, ev, err)
 }
 
@@ -144,11 +155,14 @@ func reply(id uint64, ev *store.Event, err error) netsim.Reply {
 		return r
 	}
 	if ev != nil && ev.Node != nil {
-		r.Index = ev.Node.ModifiedIndex
+		r.Index, r.Key = ev.Node.ModifiedIndex, ev.Node.Key
 		if ev.Action != "delete" && ev.Action != "compareAndDelete" && ev.Action != "expire" {
-			r.Found = true
+			r.Found, r.Created = true, ev.Node.CreatedIndex
 			if ev.Node.Value != nil {
 				r.Value = *ev.Node.Value
+			}
+			if ev.Action == "get" && ev.Node.Dir {
+				r.Dir, r.Value = true, listing(ev.Node)
 			}
 		}
 	}
@@ -191,9 +205,11 @@ func (p *Process) Ready() netsim.Output {
 		o.Persist = &p.batch
 	}
 	o.Messages = out.Messages
-	if len(out.Replies) > 0 {
+	if len(out.Replies) > 0 || len(p.early) > 0 {
 		clear(p.replies)
-		p.replies = p.replies[:0]
+		p.replies = append(p.replies[:0], p.early...)
+		clear(p.early)
+		p.early = p.early[:0]
 		for _, r := range out.Replies {
 			p.replies = append(p.replies, reply(r.ID, r.Event, r.Err))
 		}
@@ -281,4 +297,29 @@ func TransferLeadership(sim *netsim.Sim, id, to uint64) error {
 			rp.n.TransferLeadership(to)
 		}
 	})
+}
+
+// listing is the history.Listing of a directory the store returned: its children as the store lists
+// them (in byte order of their keys, hidden ones left out), and after each directory its own
+// children when the read was recursive, named by their path below dir.
+func listing(dir *store.NodeExtern) string {
+	cut := len(dir.Key) + 1
+	if dir.Key == "/" || dir.Key == "" {
+		cut = 1
+	}
+	return history.Listing(appendEntries(nil, dir, cut))
+}
+
+func appendEntries(entries []history.Entry, dir *store.NodeExtern, cut int) []history.Entry {
+	for _, c := range dir.Nodes {
+		e := history.Entry{Name: c.Key[min(cut, len(c.Key)):], Dir: c.Dir}
+		if c.Value != nil {
+			e.Value = *c.Value
+		}
+		entries = append(entries, e)
+		if c.Dir {
+			entries = appendEntries(entries, c, cut)
+		}
+	}
+	return entries
 }

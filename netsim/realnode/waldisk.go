@@ -40,7 +40,7 @@ func newWALDisk(name string, rng *rng.Rand, opts Options) *walDisk {
 		segment = defaultSegmentSize
 	}
 	return &walDisk{
-		fs: memfs.New(), opts: wal.Options{SegmentSize: segment},
+		fs: memfs.New(), opts: wal.Options{SegmentSize: segment, Marks: opts.Marks},
 		metadata: []byte("raftlab simulated member " + name), rng: rng, torn: opts.TornWrites,
 	}
 }

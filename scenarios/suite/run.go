@@ -7,6 +7,7 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
 	"github.com/raftlab/raftlab/netsim/realnode"
@@ -51,6 +52,8 @@ type Summary struct {
 	// node samples, for a report.
 	History []history.Op
 	Samples []netsim.Sample
+	// Marks counts the rare paths of core the run took (see core/mark).
+	Marks *mark.Set
 }
 
 // ReplayCommand is the one command that reruns seed of the named suite.
@@ -67,6 +70,9 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	var options string
 	if s.Swarm {
 		o := DrawOptions(seed)
+		if s.Pin != nil {
+			s.Pin(&o)
+		}
 		s, options = o.apply(s), o.String()
 	}
 	w := s.Workload(seed)
@@ -84,12 +90,14 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		Link:        s.Link,
 		DiskLatency: s.DiskLatency,
 		Clients: netsim.ClientConfig{Count: clients, Workload: w, Random: true, Interval: interval,
-			Stop: s.Duration - s.Settle},
+			Timeout: s.ClientTimeout, Stop: s.Duration - s.Settle},
 		Watches:     s.Watches,
 		FaultPoints: netsim.FaultPoints{Armed: s.FaultPoints, From: 500 * ms, Until: s.Duration - s.Settle},
 		Observers:   []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth},
 	}
-	sim, err := netsim.New(realnode.Configure(cfg, s.Node))
+	opts := s.Node
+	opts.Marks, opts.LeaderClocks = mark.NewSet(), realnode.NewClockLog()
+	sim, err := netsim.New(realnode.Configure(cfg, opts))
 	if err != nil {
 		return nil, fmt.Errorf("suite %s seed %d: %w", s.Name, seed, err)
 	}
@@ -108,7 +116,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	}
 
 	sum := &Summary{Suite: s.Name, Seed: seed, Faults: nemesis.Format(faults), TraceHash: sim.TraceHash(),
-		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed)}
+		VirtualTime: sim.Now(), Replay: ReplayCommand(s.Name, seed), Marks: opts.Marks}
 	if script != nil {
 		sum.Faults = mergeTimed(sum.Faults, script.String())
 	}
@@ -126,7 +134,8 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	if live != "" {
 		sum.Problems = append(sum.Problems, "liveness: "+live)
 	}
-	clientOps := sim.History()
+	// Operations still in progress at the end may have taken effect: they are unknown.
+	clientOps := append(sim.History(), sim.Pending()...)
 	sum.Ops = len(clientOps)
 	ops := truth.WithExpiry(clientOps)
 	sum.History, sum.Samples = ops, sim.Samples()
@@ -153,6 +162,14 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		for _, p := range sum.Watch {
 			sum.Problems = append(sum.Problems, "watch: "+p)
 		}
+	}
+	if truth.Err() == nil {
+		for _, p := range checker.CheckEvents(ops, truth.Events()) {
+			sum.Problems = append(sum.Problems, "events: "+p)
+		}
+	}
+	for _, p := range checkExpiryClocks(ops, opts.LeaderClocks) {
+		sum.Problems = append(sum.Problems, "expiry: "+p)
 	}
 	sum.Lost = lostWrites(sim, ops)
 	for _, p := range sum.Lost {
@@ -190,10 +207,14 @@ func lostWrites(sim *netsim.Sim, ops []history.Op) []string {
 			mon.AckedWrite(op.Key, op.Index)
 		}
 	}
+	excuseRecursiveDeletes(mon, ops)
 	st := realnode.Store(sim, best)
 	now, _ := sim.Clock(best)
 	mon.FinalState(func(key string) (string, uint64, bool) {
 		ev, err := st.Get(key, false, false, now)
+		if err == nil && ev != nil && ev.Node != nil && ev.Node.Dir {
+			return "", ev.Node.ModifiedIndex, true
+		}
 		if err != nil || ev == nil || ev.Node == nil || ev.Node.Value == nil {
 			return "", 0, false
 		}

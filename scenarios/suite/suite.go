@@ -25,7 +25,9 @@ type Suite struct {
 	// clients makes porcupine's search expensive, so register suites use few, slower clients.
 	Clients  int
 	Interval int64
-	Workload func(seed uint64) netsim.Workload
+	// ClientTimeout is how long a client waits for one attempt (zero: netsim's default of 1s).
+	ClientTimeout int64
+	Workload      func(seed uint64) netsim.Workload
 	// Watches are the stream watchers opened at the start of every run.
 	Watches []netsim.WatchSpec
 	// Faults draws the fault schedule of one run from its seed.
@@ -39,6 +41,9 @@ type Suite struct {
 	// Swarm draws the protocol, disk and link options and the armed fault points of each seed
 	// (DrawOptions) over Node, DiskLatency, Link's latency and FaultPoints.
 	Swarm bool
+	// Pin, when set, overrides the options a swarm seed drew with what the suite exists for (its
+	// snapshot count, one entry per append, torn writes, ...): the seed varies everything else.
+	Pin func(o *Options)
 	// FaultPoints are the core fault points armed in every run; they fire only while clients run
 	// (before Duration - Settle).
 	FaultPoints []netsim.ArmedPoint
@@ -66,7 +71,7 @@ func (s Suite) Correct() Suite {
 
 // List returns every suite, correct-code suites first, each group sorted by name.
 func List() []Suite {
-	all := append(append(chaosSuites(), narrowSuites()...), bugSuites()...)
+	all := append(append(append(chaosSuites(), narrowSuites()...), breadthSuites()...), bugSuites()...)
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].KnownBug != all[j].KnownBug {
 			return !all[i].KnownBug

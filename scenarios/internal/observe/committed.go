@@ -11,8 +11,10 @@ import (
 )
 
 // Committed records every event the key space committed, in index order, by following one node's
-// store with a stream watch on "/" and moving to another node when that one goes down. Applied
-// entries are committed, so what a store emits is the ground truth watchers are owed.
+// store and moving to another node when that one goes down. Applied entries are committed, so what a
+// store emits is the ground truth watchers are owed. It reads the store's event history (a watch on
+// "/" from the next index it wants, opened and closed at every drain) rather than a live stream:
+// live recursive delivery leaves out hidden keys (a segment starting with "_"), the history does not.
 //
 // Attach it to the simulation after netsim.New (it is an Observer, so it must also be in
 // Config.Observers); it drains the followed store whenever that node applies entries.
@@ -21,7 +23,6 @@ type Committed struct {
 	sim    *netsim.Sim
 	source uint64
 	st     *store.Store
-	w      *store.Watcher
 	next   uint64
 	events []history.WatchEvent
 	// gap is set when the record could not be kept complete (the next event had left every
@@ -37,9 +38,16 @@ func NewCommitted() *Committed { return &Committed{next: 1} }
 // Attach connects the recorder to its simulation.
 func (c *Committed) Attach(sim *netsim.Sim) { c.sim = sim }
 
-// Events returns the committed events recorded so far, in index order.
+// Events returns the committed events recorded so far, in index order. The followed node may lag
+// (it was cut off): whatever a more advanced live node applied is recorded too.
 func (c *Committed) Events() []history.WatchEvent {
 	c.drain()
+	for _, id := range c.sim.Nodes() {
+		if st := realnode.Store(c.sim, id); st != nil && c.gap == nil && st.Index() >= c.next {
+			c.follow(id)
+			c.drain()
+		}
+	}
 	return append([]history.WatchEvent(nil), c.events...)
 }
 
@@ -97,64 +105,56 @@ func (c *Committed) OnCrash(node uint64, _ int64) {
 	}
 }
 
-func (c *Committed) drop() {
-	if c.w != nil {
-		c.w.Remove()
-	}
-	c.source, c.st, c.w = 0, nil, nil
-}
+func (c *Committed) drop() { c.source, c.st = 0, nil }
 
-// follow (re)opens the watch on node's store when it is not already open on its current store.
+// follow makes node's store the one followed, if it is up.
 func (c *Committed) follow(node uint64) {
-	st := realnode.Store(c.sim, node)
-	if st == nil {
-		return
+	if st := realnode.Store(c.sim, node); st != nil {
+		c.source, c.st = node, st
 	}
-	if c.source == node && c.st == st {
-		return
-	}
-	c.drop()
-	w, err := st.Watch("/", true, true, c.next)
-	if err != nil {
-		var se *store.Error
-		if errors.As(err, &se) && se.ErrorCode == history.ErrCodeEventsCleared {
-			c.gap = fmt.Errorf("observe: committed events from %d left n%d's history window: %w", c.next, node, err)
-		}
-		return
-	}
-	c.source, c.st, c.w = node, st, w
 }
 
-// drain moves queued events from the followed store into the record.
+// drain reads the followed store's history from the next index on into the record. A watch replays
+// at most a buffer's worth of events (then the store closes it), so it watches again until the
+// history has nothing more.
 func (c *Committed) drain() {
-	if c.w == nil {
-		return
-	}
-	for {
-		select {
-		case ev, ok := <-c.w.EventChan():
-			if !ok {
-				// The store dropped the watcher (it fell behind); reopen at the next event.
-				node := c.source
-				c.drop()
-				c.follow(node)
-				if c.w == nil {
-					return
+	for c.st != nil && c.st.Index() >= c.next {
+		w, err := c.st.Watch("/", true, true, c.next)
+		if err != nil {
+			var se *store.Error
+			if errors.As(err, &se) && se.ErrorCode == history.ErrCodeEventsCleared {
+				c.gap = fmt.Errorf("observe: committed events from %d left n%d's history window: %w", c.next, c.source, err)
+			}
+			c.drop()
+			return
+		}
+		got := 0
+	read:
+		for {
+			select {
+			case ev, ok := <-w.EventChan():
+				if !ok {
+					break read
 				}
-				continue
+				got++
+				if ev.Node == nil || ev.Node.ModifiedIndex < c.next {
+					continue
+				}
+				rec := history.WatchEvent{Action: ev.Action, Key: ev.Node.Key, Index: ev.Node.ModifiedIndex, Dir: ev.Node.Dir}
+				c.events = append(c.events, rec)
+				c.next = ev.Node.ModifiedIndex + 1
+				expiration := int64(0)
+				if ev.Node.Expiration != nil {
+					expiration = ev.Node.Expiration.UnixNano()
+				}
+				c.exp.event(rec, expiration)
+			default:
+				break read
 			}
-			if ev.Node == nil || ev.Node.ModifiedIndex < c.next {
-				continue
-			}
-			rec := history.WatchEvent{Action: ev.Action, Key: ev.Node.Key, Index: ev.Node.ModifiedIndex, Dir: ev.Node.Dir}
-			c.events = append(c.events, rec)
-			c.next = ev.Node.ModifiedIndex + 1
-			expiration := int64(0)
-			if ev.Node.Expiration != nil {
-				expiration = ev.Node.Expiration.UnixNano()
-			}
-			c.exp.event(rec, expiration)
-		default:
+		}
+		w.Remove()
+		if got == 0 {
+			// The indexes left are the internal namespace's, which no user watch sees.
 			return
 		}
 	}
