@@ -112,7 +112,7 @@ func (n *Node) snapshotEncoded(job *SnapshotJob, data []byte, err error) {
 		}
 	}
 	n.cfg.Marks.Hit(mark.NodeSnapshotTaken)
-	n.cfg.Marks.HitIf(n.forceSnap, mark.NodeSnapshotForced)
+	n.cfg.Marks.HitIf(job.forced, mark.NodeSnapshotForced)
 	n.cfg.Faults.Visit(faultpoint.NodeAfterSnapshot)
 	n.snapshot = job.index
 	n.localSnap = &snap
