@@ -18,17 +18,30 @@ func hostEncodes(cfg *Config) {
 	cfg.SnapshotCount, cfg.SnapshotCatchUpEntries = 10, 2
 }
 
-func TestHostEncodedSnapshotHoldsTheStateItWasFrozenAtWhileWritesGoOn(t *testing.T) {
+// writeKeys writes prefix0..prefix<count-1> through member id.
+func writeKeys(t *testing.T, c *testCluster, id uint64, prefix string, count int) {
+	t.Helper()
+	for i := range count {
+		r, ok := c.submit(id, setReq(fmt.Sprintf("%s%d", prefix, i), "v"), 50)
+		require.True(t, ok, "write %d answered", i)
+		require.NoError(t, r.Err)
+	}
+}
+
+// leaderWithJobOut is a hostEncodes cluster whose leader wrote count keys (/k0...) and holds its
+// first snapshot job, the one job out.
+func leaderWithJobOut(t *testing.T, count int) (*testCluster, uint64, *SnapshotJob) {
+	t.Helper()
 	c := newTestCluster(t, 3, hostEncodes)
 	lead := c.waitLeader()
 	c.holdEncode[lead] = true
-	for i := range 15 {
-		r, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
-		require.True(t, ok, "write %d answered while the snapshot is out", i)
-		require.NoError(t, r.Err)
-	}
+	writeKeys(t, c, lead, "/k", count)
 	require.Len(t, c.jobs[lead], 1, "one job at a time")
-	job := c.jobs[lead][0]
+	return c, lead, c.jobs[lead][0]
+}
+
+func TestHostEncodedSnapshotHoldsTheStateItWasFrozenAtWhileWritesGoOn(t *testing.T) {
+	c, lead, job := leaderWithJobOut(t, 15) // the writes after the job are answered while it is out
 	n := c.nodes[lead]
 	require.Greater(t, n.Status().Applied, job.Index(), "the node applied past the frozen index")
 	assert.True(t, c.disks[lead].snap.IsEmpty(), "nothing persisted before the host encoded it")
@@ -69,18 +82,12 @@ func TestSnapshotJobOlderThanAnInstalledSnapshotIsIgnored(t *testing.T) {
 	lead := c.waitLeader()
 	f := followerOf(c, lead)
 	c.holdEncode[f] = true
-	for i := range 12 {
-		_, ok := c.submit(lead, setReq(fmt.Sprintf("/a%d", i), "v"), 50)
-		require.True(t, ok)
-	}
+	writeKeys(t, c, lead, "/a", 12)
 	require.Len(t, c.jobs[f], 1)
 	stale := c.jobs[f][0]
 	// The follower falls behind the leader's compaction and gets the leader's snapshot installed.
 	c.isolate(f)
-	for i := range 40 {
-		_, ok := c.submit(lead, setReq(fmt.Sprintf("/b%d", i), "v"), 50)
-		require.True(t, ok)
-	}
+	writeKeys(t, c, lead, "/b", 40)
 	c.heal()
 	c.tick(20)
 	installed := c.disks[f].snap.Metadata.Index
@@ -101,24 +108,13 @@ func TestNodeEncodesItsOwnSnapshotsByDefault(t *testing.T) {
 	c := newTestCluster(t, 3, func(cfg *Config) { cfg.SnapshotCount, cfg.SnapshotCatchUpEntries = 10, 2 })
 	lead := c.waitLeader()
 	c.holdEncode[lead] = true
-	for i := range 15 {
-		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
-		require.True(t, ok)
-	}
+	writeKeys(t, c, lead, "/k", 15)
 	assert.Empty(t, c.jobs[lead], "no job handed out")
 	assert.False(t, c.disks[lead].snap.IsEmpty(), "the snapshot was taken in the step")
 }
 
 func TestAddedMemberSnapshotSupersedesAJobOut(t *testing.T) {
-	c := newTestCluster(t, 3, hostEncodes)
-	lead := c.waitLeader()
-	c.holdEncode[lead] = true
-	for i := range 12 {
-		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
-		require.True(t, ok)
-	}
-	require.Len(t, c.jobs[lead], 1)
-	old := c.jobs[lead][0]
+	c, lead, old := leaderWithJobOut(t, 12)
 	r, ok := c.submit(lead, Request{Kind: KindMemberAddLearner, Member: Member{ID: 77, PeerURLs: []string{"http://p77"}}}, 50)
 	require.True(t, ok)
 	require.NoError(t, r.Err)
@@ -174,15 +170,7 @@ func BenchmarkSnapshotFreezeAndEncode(b *testing.B) {
 }
 
 func TestSnapshotJobNamesTheSnapshotTheNodeMakesOfIt(t *testing.T) {
-	c := newTestCluster(t, 3, hostEncodes)
-	lead := c.waitLeader()
-	c.holdEncode[lead] = true
-	for i := range 12 {
-		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
-		require.True(t, ok)
-	}
-	require.Len(t, c.jobs[lead], 1)
-	job := c.jobs[lead][0]
+	c, lead, job := leaderWithJobOut(t, 12)
 	data, err := job.Encode()
 	require.NoError(t, err)
 	want := job.Snapshot(data)
@@ -229,10 +217,7 @@ func TestLogOverTwiceItsBoundWhileAJobIsOutIsSnapshottedInTheStep(t *testing.T) 
 func TestPersistedSnapshotBatchIsNotKeptOnceReplaced(t *testing.T) {
 	c := newTestCluster(t, 3, hostEncodes)
 	lead := c.waitLeader()
-	for i := range 25 {
-		_, ok := c.submit(lead, setReq(fmt.Sprintf("/k%d", i), "v"), 50)
-		require.True(t, ok)
-	}
+	writeKeys(t, c, lead, "/k", 25)
 	n := c.nodes[lead]
 	n.Ready()
 	for _, b := range n.batches {
