@@ -321,7 +321,10 @@ func (cs *clientSet) nodeDown(id uint64) {
 
 // handle interprets one answer to the current attempt.
 func (cs *clientSet) handle(cl *call, r Reply) {
-	if r.Wire.Status != 0 {
+	switch {
+	case r.Wire.Status != 0 && cl.req.Kind.IsMember():
+		r = decodeMembersWire(r)
+	case r.Wire.Status != 0:
 		r = decodeWire(r)
 	}
 	name := cs.sim.name(cl.target)

@@ -1,7 +1,6 @@
 package realnode
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -74,9 +73,9 @@ type Process struct {
 	// early are the answers the API gave without submitting the request to the node (a refused
 	// request, a read it served locally).
 	early []netsim.Reply
-	// members are the membership changes in flight, answered as the members API's calls (not in
-	// the keys API's bytes).
-	members map[uint64]bool
+	// members are the membership changes in flight, answered as the members API's requests, answered
+	// in its bytes.
+	members map[uint64]node.Request
 }
 
 // Node is the real node inside.
@@ -98,46 +97,36 @@ func (p *Process) Tick(now int64) {
 // Step implements netsim.Process.
 func (p *Process) Step(m raft.Message) { p.n.Step(m) }
 
-// Submit translates the request and hands it to the node: membership changes as the members API
-// does, key-space requests through the keys API's translation (v2keys), answered as the API
+// Submit translates the request and hands it to the node: membership changes through the members API
+// (v2members) and key-space requests through the keys API (v2keys), answered as the API
 // answers them: in bytes, which the simulated client reads as an HTTP client does.
 func (p *Process) Submit(req netsim.Request) {
-	nr := node.Request{ID: req.ID}
-	switch req.Kind {
-	case netsim.ReqMemberAdd:
-		nr.Kind = node.KindMemberAdd
-		nr.Member = member(req.Member)
-		nr.Member.Name = "" // the members API adds peer URLs only; the member publishes its name
-	case netsim.ReqMemberRemove:
-		nr.Kind = node.KindMemberRemove
-		nr.MemberID = req.MemberID
-	case netsim.ReqMemberAddLearner:
-		nr.Kind = node.KindMemberAddLearner
-		nr.Member = member(req.Member)
-	case netsim.ReqMemberPromote:
-		nr.Kind = node.KindMemberPromote
-		nr.MemberID = req.MemberID
-	default:
-		call, err := translate(req)
-		switch {
-		case err != nil:
-			p.early = append(p.early, answer(req.ID, v2keys.ErrorResponse(err)))
-			return
-		case call.Route == v2keys.RouteLocalGet:
-			p.early = append(p.early, p.localGet(req.ID, call.Request)) // a GET without quorum=true
-			return
-		case call.Route != v2keys.RouteSubmit:
-			p.early = append(p.early, errorAnswer(req.ID, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
+	if req.Kind.IsMember() {
+		call, refused := translateMembers(req)
+		if refused != nil {
+			p.early = append(p.early, membersAnswer(req.ID, *refused))
 			return
 		}
+		if p.members == nil {
+			p.members = map[uint64]node.Request{}
+		}
+		p.members[req.ID] = call.Request
 		p.n.Submit(call.Request)
 		return
 	}
-	if p.members == nil {
-		p.members = map[uint64]bool{}
+	call, err := translate(req)
+	switch {
+	case err != nil:
+		p.early = append(p.early, answer(req.ID, v2keys.ErrorResponse(err)))
+		return
+	case call.Route == v2keys.RouteLocalGet:
+		p.early = append(p.early, p.localGet(req.ID, call.Request)) // a GET without quorum=true
+		return
+	case call.Route != v2keys.RouteSubmit:
+		p.early = append(p.early, errorAnswer(req.ID, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
+		return
 	}
-	p.members[req.ID] = true
-	p.n.Submit(nr)
+	p.n.Submit(call.Request)
 }
 
 // Read serves a local read, as the keys API's GET without quorum=true does.
@@ -157,25 +146,6 @@ func (p *Process) localGet(id uint64, r node.Request) netsim.Reply {
 	}
 	st := p.n.Brief()
 	return answer(id, v2keys.EventResponse(ev, ev.EtcdIndex, st.Commit, st.Term, false))
-}
-
-// memberReply turns the node's answer to a membership change into the simulator's neutral reply.
-func memberReply(id uint64, err error) netsim.Reply {
-	r := netsim.Reply{ID: id, Err: err}
-	if err != nil {
-		r.ErrorCode = storeErrorCode(err)
-	}
-	return r
-}
-
-// storeErrorCode is the etcd error code of a store error anywhere in err's chain, 0 for any other
-// error.
-func storeErrorCode(err error) int {
-	var se *store.Error
-	if errors.As(err, &se) {
-		return se.ErrorCode
-	}
-	return 0
 }
 
 // Watch opens a stream watcher on the node's store through the keys API's translation of the
@@ -213,9 +183,9 @@ func (p *Process) Ready() netsim.Output {
 		clear(p.early)
 		p.early = p.early[:0]
 		for _, r := range out.Replies {
-			if p.members[r.ID] {
+			if mr, ok := p.members[r.ID]; ok {
 				delete(p.members, r.ID)
-				p.replies = append(p.replies, memberReply(r.ID, r.Err))
+				p.replies = append(p.replies, memberReply(mr, r))
 				continue
 			}
 			resp, _ := v2keys.ReplyResponse(r, nil, false)
