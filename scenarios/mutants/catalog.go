@@ -499,5 +499,33 @@ func apiMutants() []Mutant {
 			Replace: `			Stream: p.Stream}`,
 			Bug:     "a watch's waitIndex is ignored: a watcher that reconnects from the index it reached misses the events in between",
 		},
+		{
+			Name: "v2members-learner-added-as-voter",
+			File: "core/v2members/translate.go",
+			Find: `		kind := node.KindMemberAdd
+		if add.IsLearner {
+			kind = node.KindMemberAddLearner
+		}`,
+			Replace: `		kind := node.KindMemberAdd`,
+			Bug:     "POST /v2/members drops isLearner: a learner joins as a voter before it has caught up, growing the quorum with a member that cannot vote yet",
+		},
+		{
+			Name: "v2members-remove-unknown-answered-204",
+			File: "core/v2members/response.go",
+			Find: `	case errors.Is(err, node.ErrIDNotFound):
+		return *errorResponse(http.StatusNotFound, "No such member: "+hex), false`,
+			Replace: `	case errors.Is(err, node.ErrIDNotFound) && req.Kind == node.KindMemberRemove:
+		return Response{Status: http.StatusNoContent}, false
+	case errors.Is(err, node.ErrIDNotFound):
+		return *errorResponse(http.StatusNotFound, "No such member: "+hex), false`,
+			Bug: "DELETE /v2/members/<id> of a member the cluster does not have is answered 204: the client believes it removed a member that is still there (or never was)",
+		},
+		{
+			Name:    "v2members-refused-change-answered-success",
+			File:    "core/v2members/response.go",
+			Find:    `	case err == nil && add:`,
+			Replace: `	case (err == nil || errors.Is(err, node.ErrNotEnoughStartedMembers)) && add:`,
+			Bug:     "an addition refused by the strict reconfiguration check is answered 201: the operator starts a member the cluster never admitted",
+		},
 	}
 }
