@@ -193,6 +193,10 @@ func (s *Sim) Steps() uint64 { return s.steps }
 // disk that returned an error); tests should require it empty.
 func (s *Sim) Failures() []string { return s.failures }
 
+// Fail records a failure a script found (an operator's check of what the cluster answered): the
+// run fails with it, as with the simulator's own checks.
+func (s *Sim) Fail(format string, args ...any) { s.fail(format, args...) }
+
 func (s *Sim) fail(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	s.failures = append(s.failures, fmt.Sprintf("%d: %s", s.now, msg))

@@ -3,9 +3,12 @@ package suite
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/raftlab/raftlab/checker/history"
+	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
 	"github.com/raftlab/raftlab/netsim/realnode"
@@ -24,6 +27,9 @@ type memberScript struct {
 	stop    int64
 	next    int // number of the next node to add: n<next>
 	actions strings.Builder
+	// promoting are the learners whose promotion the script asked for, removing the members whose
+	// removal it asked for.
+	promoting, removing map[uint64]bool
 }
 
 func newMemberScript(first int) func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
@@ -71,10 +77,14 @@ func (m *memberScript) addLearner() {
 		return
 	}
 	m.act("add learner %s", name)
+	m.checkAdmitted(call, id, name, 0)
 	if m.rng.IntN(3) == 0 {
 		m.later(0, 20*ms, func() { m.promote(id, name) })
 	}
 	m.whenDone(call, func() {
+		if call.Op().Outcome == history.OutcomeOK {
+			m.checkLearner(id, name)
+		}
 		if m.rng.IntN(2) == 0 {
 			m.later(100*ms, 400*ms, func() { m.cutWithLeader(id) })
 		}
@@ -116,12 +126,13 @@ func (m *memberScript) addVoters() {
 	add = func(left int) {
 		name := fmt.Sprintf("n%d", m.next)
 		m.next++
-		_, call, err := m.sim.AddMember(name)
+		id, call, err := m.sim.AddMember(name)
 		if err != nil {
 			m.act("add %s: %v", name, err)
 			return
 		}
 		m.act("add %s", name)
+		m.checkAdmitted(call, id, name, 0)
 		if left > 1 {
 			m.whenDone(call, func() { add(left - 1) })
 		}
@@ -146,8 +157,63 @@ func (m *memberScript) whenDone(call *netsim.Call, fn func()) {
 	wait()
 }
 
+// admitTimeout is how long a confirmed addition may take to show in the membership of a live node.
+const admitTimeout = 10 * second
+
+// checkAdmitted fails the run if the addition of id, once confirmed, shows in no live node's
+// membership within admitTimeout (unless the script asked for its removal meanwhile): a confirmed
+// addition is committed, so the cluster has the member. It polls every 5ms without drawing from the
+// script's generator; deadline is 0 until the addition is confirmed.
+func (m *memberScript) checkAdmitted(call *netsim.Call, id uint64, name string, deadline int64) {
+	switch {
+	case !call.Done():
+	case call.Op().Outcome != history.OutcomeOK || m.removing[id] || m.hasMember(id):
+		return
+	case deadline == 0:
+		deadline = m.sim.Now() + admitTimeout
+	case m.sim.Now() >= deadline:
+		m.sim.Fail("membership: the addition of %s was confirmed, but no live node has it as a member %v later", name, time.Duration(admitTimeout))
+		return
+	}
+	m.sim.At(m.sim.Now()+5*ms, func() { m.checkAdmitted(call, id, name, deadline) })
+}
+
+// hasMember reports whether a live node has id in its membership.
+func (m *memberScript) hasMember(id uint64) bool {
+	for _, nid := range m.sim.Nodes() {
+		if n := realnode.Node(m.sim, nid); n != nil && slices.ContainsFunc(n.Status().Members, func(mem node.Member) bool { return mem.ID == id }) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLearner fails the run if a node that applied the addition of learner id counts it as a
+// voter while no promotion of it was asked for: the learner must not grow the quorum before it
+// caught up.
+func (m *memberScript) checkLearner(id uint64, name string) {
+	if m.promoting[id] {
+		return
+	}
+	for _, nid := range m.sim.Nodes() {
+		n := realnode.Node(m.sim, nid)
+		if n == nil {
+			continue
+		}
+		st := n.Status()
+		if slices.ContainsFunc(st.Members, func(mem node.Member) bool { return mem.ID == id }) && !slices.Contains(st.Learners, id) {
+			m.sim.Fail("membership: %s was added as a learner, never promoted, and n%d counts it as a voter", name, nid)
+			return
+		}
+	}
+}
+
 // promote promotes learner id, and a third of the time again from another client a moment later.
 func (m *memberScript) promote(id uint64, name string) {
+	if m.promoting == nil {
+		m.promoting = map[uint64]bool{}
+	}
+	m.promoting[id] = true
 	call, err := m.sim.PromoteMember(id)
 	if err != nil {
 		m.act("promote %s: %v", name, err)
@@ -192,6 +258,10 @@ func (m *memberScript) remove() {
 			return
 		}
 		m.act("remove n%d", victim)
+		if m.removing == nil {
+			m.removing = map[uint64]bool{}
+		}
+		m.removing[victim] = true
 		m.whenDone(call, func() {})
 	})
 	m.later(3*second, 5*second, m.remove)
