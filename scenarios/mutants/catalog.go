@@ -510,17 +510,6 @@ func apiMutants() []Mutant {
 			Bug:     "POST /v2/members drops isLearner: a learner joins as a voter before it has caught up, growing the quorum with a member that cannot vote yet",
 		},
 		{
-			Name: "v2members-remove-unknown-answered-204",
-			File: "core/v2members/response.go",
-			Find: `	case errors.Is(err, node.ErrIDNotFound):
-		return *errorResponse(http.StatusNotFound, "No such member: "+hex), false`,
-			Replace: `	case errors.Is(err, node.ErrIDNotFound) && req.Kind == node.KindMemberRemove:
-		return Response{Status: http.StatusNoContent}, false
-	case errors.Is(err, node.ErrIDNotFound):
-		return *errorResponse(http.StatusNotFound, "No such member: "+hex), false`,
-			Bug: "DELETE /v2/members/<id> of a member the cluster does not have is answered 204: the client believes it removed a member that is still there (or never was)",
-		},
-		{
 			Name:    "v2members-refused-change-answered-success",
 			File:    "core/v2members/response.go",
 			Find:    `	case err == nil && add:`,
