@@ -135,3 +135,26 @@ func TestMembersRefusalHasNoClusterID(t *testing.T) {
 	rec = mustAs(t, h, asGuest, http.MethodGet, "/v2/members", "", http.StatusOK)
 	assert.NotEmpty(t, rec.Header().Get("X-Etcd-Cluster-Id"))
 }
+
+// A learner is added with isLearner and promoted with POST /v2/members/<id>/promote (raftlab's,
+// after etcd v3's MemberAdd and MemberPromote), the requests the lab's simulated operator sends.
+func TestMembersAPILearners(t *testing.T) {
+	h, b := newTestHandler(t)
+	rec := serveJSON(h, http.MethodPost, "/v2/members", "application/json", `{"peerURLs":["http://10.0.0.4:2380"],"isLearner":true}`)
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	add := b.lastRequest(t)
+	assert.Equal(t, node.KindMemberAddLearner, add.Kind)
+	id := MemberID([]string{"http://10.0.0.4:2380"}, testNow)
+	assert.Equal(t, id, add.Member.ID)
+	hex := strconv.FormatUint(id, 16)
+	assert.Equal(t, `{"id":"`+hex+`","name":"","peerURLs":["http://10.0.0.4:2380"],"clientURLs":[]}`+"\n", rec.Body.String())
+
+	rec = mustServe(t, h, http.MethodPost, "/v2/members/"+hex+"/promote", "", http.StatusNoContent)
+	assert.Empty(t, rec.Body.String())
+	promote := b.lastRequest(t)
+	assert.Equal(t, node.KindMemberPromote, promote.Kind)
+	assert.Equal(t, id, promote.MemberID)
+
+	rec = mustServe(t, h, http.MethodPost, "/v2/members/xyz/promote", "", http.StatusNotFound)
+	assert.Equal(t, `{"message":"No such member: xyz"}`, rec.Body.String())
+}
