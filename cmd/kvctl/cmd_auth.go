@@ -63,18 +63,15 @@ func (cx *cmdContext) oneName(what string) (string, bool) {
 	return cx.args[0], true
 }
 
-// listFlag collects a flag given several times, each value possibly comma-separated.
+// listFlag collects a flag given several times, each value as it is: etcdctl's StringSlice
+// does not split at commas, so `--roles a,b` names one role "a,b".
 type listFlag []string
 
 // String shows the values joined by commas.
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
 
-// Set adds the comma-separated values of one occurrence.
+// Set adds the value of one occurrence.
 func (l *listFlag) Set(v string) error {
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			*l = append(*l, s)
-		}
-	}
+	*l = append(*l, v)
 	return nil
 }

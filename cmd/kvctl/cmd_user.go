@@ -100,12 +100,12 @@ func userGrantRevokeSetup(grant bool) func(fs *flagSet) action {
 		var roles listFlag
 		fs.Var(&roles, "roles", "List of roles to grant or revoke")
 		return func(cx *cmdContext) int {
-			name, ok := cx.oneName("username")
-			if !ok {
+			if len(roles) == 0 { // checked first, as etcdctl does
+				fmt.Fprintln(cx.app.stderr, "No roles specified; please use `--roles`")
 				return exitError
 			}
-			if len(roles) == 0 {
-				fmt.Fprintln(cx.app.stderr, "No roles specified; please use `--roles`")
+			name, ok := cx.oneName("username")
+			if !ok {
 				return exitError
 			}
 			return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
