@@ -202,6 +202,8 @@ type WatchEvent struct {
 	Index  uint64
 	// Dir marks events of directory nodes.
 	Dir bool
+	// Live marks events delivered as they happened, not replayed from the event history.
+	Live bool
 }
 
 // WatchStream is an open stream watch. The simulator polls it after every input to its node.

@@ -131,7 +131,7 @@ func (h *host) pollWatches() {
 		events, closed := sess.stream.Poll()
 		w := sess.w
 		for _, e := range events {
-			w.rec.Events = append(w.rec.Events, history.WatchEvent{Action: e.Action, Key: e.Key, Index: e.Index, Dir: e.Dir})
+			w.rec.Events = append(w.rec.Events, history.WatchEvent{Action: e.Action, Key: e.Key, Index: e.Index, Dir: e.Dir, Live: e.Live})
 			if e.Index >= w.next {
 				w.next = e.Index + 1
 			}

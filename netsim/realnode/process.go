@@ -254,6 +254,7 @@ func (s *watchStream) Poll() ([]netsim.WatchEvent, bool) {
 			e := netsim.WatchEvent{Action: ev.Action}
 			if ev.Node != nil {
 				e.Key, e.Index, e.Dir = ev.Node.Key, ev.Node.ModifiedIndex, ev.Node.Dir
+				e.Live = e.Index > max(s.w.StartIndex(), s.w.ReplayedThrough())
 			}
 			out = append(out, e)
 		default:
