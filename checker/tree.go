@@ -39,6 +39,10 @@ func splitTrees(ops []history.Op) (roots []string, trees map[string][]history.Op
 	}
 	trees = map[string][]history.Op{}
 	for _, op := range ops {
+		if !strings.HasPrefix(op.Key, "/") { // a sync record concerns no key in particular
+			rest = append(rest, op)
+			continue
+		}
 		root := treeRoot(op.Key, 1)
 		if !top[root] {
 			rest = append(rest, op)
@@ -339,6 +343,12 @@ func treeEffect(t tree, op *history.Op) (int, func()) {
 		return 0, func() { t.removeSubtree(key) }
 	case history.KindCAS, history.KindCAD:
 		return treeCompare(t, op)
+	case history.KindExpire:
+		// The cluster expired a file (the tree model does not time TTLs: the expiry record says when).
+		if n, ok := t[key]; !ok || n.dir {
+			return -1, nil
+		}
+		return 0, func() { delete(t, key) }
 	case history.KindGet, history.KindQGet:
 		code := t.lookupCode(key)
 		if code == history.ErrCodeKeyNotFound {

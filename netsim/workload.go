@@ -251,6 +251,8 @@ func APIWorkload(n int) Workload {
 // give errors 102, 104, 105 and 108. Directories are also read recursively (every level listed).
 // Compares on the value (swap and delete) go to files and directories alike (a directory has no
 // value: 102), and a hidden directory (/tree/a/_d) holds a file, under the suite's recursive watch.
+// One set in five gives its file a TTL of 2 s: files expire inside directories, and recursive
+// deletes remove directories holding expiring files.
 // Check it with the tree model (checker/tree.go).
 func TreeWorkload() Workload {
 	dirs := []string{"/tree/a", "/tree/b", "/tree/a/c", "/tree/f"}
@@ -260,13 +262,14 @@ func TreeWorkload() Workload {
 	return Workload{
 		Name: "tree",
 		Keys: files,
+		TTL:  2 * 1e9,
 		Mix: []KindWeight{
-			{Kind: ReqSet, Weight: 4}, {Kind: ReqCreate, Weight: 1},
+			{Kind: ReqSet, Weight: 3, Permanent: true}, {Kind: ReqSet, Weight: 1}, {Kind: ReqCreate, Weight: 1, Permanent: true},
 			{Kind: ReqCreate, Weight: 2, Dir: true, Keys: dirs},
 			{Kind: ReqDelete, Weight: 1, Dir: true, Keys: dirs},
 			{Kind: ReqDelete, Weight: 1, Recursive: true, Keys: dirs},
 			{Kind: ReqDelete, Weight: 1},
-			{Kind: ReqCompareAndSwap, Weight: 1, Keys: all}, {Kind: ReqCompareAndDelete, Weight: 1, Keys: all},
+			{Kind: ReqCompareAndSwap, Weight: 1, Keys: all, Permanent: true}, {Kind: ReqCompareAndDelete, Weight: 1, Keys: all},
 			{Kind: ReqQuorumGet, Weight: 4, Keys: all}, {Kind: ReqGet, Weight: 1, Keys: all},
 			{Kind: ReqQuorumGet, Weight: 2, Recursive: true, Keys: dirs},
 			{Kind: ReqGet, Weight: 1, Recursive: true, Keys: dirs},
