@@ -1,6 +1,9 @@
 // Package nemesis describes faults as data. A Fault is a value with a one-line text form that
 // round-trips through Parse, so stories, generated schedules and reports all speak the same
-// language; Apply performs it on a running netsim.Sim.
+// language; Apply performs it on a Target: the running simulator (Sim), or real processes through
+// scenarios/run's real driver. Each fault is written once against Target's actions (partition,
+// cut, crash, pause, ...); a target that cannot perform one (a real process has no simulated disk)
+// answers errors.ErrUnsupported, which the story executor reports as skipped.
 //
 // The text forms (node references are a node name such as n3, or leader, follower or random, which
 // are resolved with the simulation's generator when the fault is applied):

@@ -2,7 +2,6 @@ package nemesis
 
 import (
 	"fmt"
-	"github.com/raftlab/raftlab/netsim"
 	"strconv"
 	"time"
 )
@@ -24,16 +23,12 @@ func signed(d time.Duration) string {
 }
 
 // Apply steps the clock.
-func (f ClockSkew) Apply(sim *netsim.Sim) error {
-	id, err := f.Node.resolve(sim)
+func (f ClockSkew) Apply(t Target) error {
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	info, err := sim.Info(id)
-	if err != nil {
-		return err
-	}
-	return sim.SkewClock(id, int64(f.Offset), info.DriftPPM)
+	return t.StepClock(id, f.Offset)
 }
 
 // ClockDrift sets a node's clock drift in parts per million.
@@ -52,10 +47,10 @@ func (f ClockDrift) String() string {
 }
 
 // Apply sets the drift.
-func (f ClockDrift) Apply(sim *netsim.Sim) error {
-	id, err := f.Node.resolve(sim)
+func (f ClockDrift) Apply(t Target) error {
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	return sim.SkewClock(id, 0, f.PPM)
+	return t.SetClockDrift(id, f.PPM)
 }

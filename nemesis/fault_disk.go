@@ -1,12 +1,6 @@
 package nemesis
 
-import (
-	"fmt"
-
-	"syscall"
-
-	"github.com/raftlab/raftlab/netsim"
-)
+import "fmt"
 
 // DiskFaultKind is which disk fault a DiskFault injects.
 type DiskFaultKind string
@@ -28,32 +22,21 @@ type DiskFault struct {
 func (f DiskFault) String() string { return "disk " + string(f.Kind) + " " + string(f.Node) }
 
 // Apply injects the fault.
-func (f DiskFault) Apply(sim *netsim.Sim) error {
-	ids, err := f.Node.resolveAll(sim)
+func (f DiskFault) Apply(t Target) error {
+	ids, err := f.Node.resolveAll(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
+	switch f.Kind {
+	case DiskFailSync, DiskFull, DiskOK:
+	default:
+		return fmt.Errorf("nemesis: unknown disk fault %q", f.Kind)
+	}
 	for _, id := range ids {
-		d, err := sim.Disk(id)
-		if err != nil {
-			return err
-		}
-		df, ok := d.(netsim.DiskFaults)
-		if !ok {
-			return fmt.Errorf("nemesis: %s: the disk of %s cannot inject faults", f, sim.Name(id))
-		}
-		switch f.Kind {
-		case DiskFailSync:
-			df.FailSync(fmt.Errorf("nemesis: injected fsync failure: %w", syscall.EIO))
-		case DiskFull:
-			df.SetCapacity(0)
-		case DiskOK:
-			df.FailSync(nil)
-			df.SetCapacity(-1)
-		default:
-			return fmt.Errorf("nemesis: unknown disk fault %q", f.Kind)
+		if err := t.Disk(id, f.Kind); err != nil {
+			return fmt.Errorf("nemesis: %s: %w", f, err)
 		}
 	}
-	sim.Note(f.String())
+	t.Note(f.String())
 	return nil
 }

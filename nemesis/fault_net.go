@@ -1,11 +1,10 @@
 package nemesis
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/raftlab/raftlab/netsim"
 	"time"
 )
 
@@ -24,19 +23,18 @@ func (f Partition) String() string {
 }
 
 // Apply cuts the links.
-func (f Partition) Apply(sim *netsim.Sim) error {
+func (f Partition) Apply(t Target) error {
 	groups := make([][]uint64, len(f.Groups))
 	for i, g := range f.Groups {
 		for _, name := range g {
-			id, err := sim.NodeID(name)
+			id, err := t.NodeID(name)
 			if err != nil {
 				return fmt.Errorf("nemesis: %s: %w", f, err)
 			}
 			groups[i] = append(groups[i], id)
 		}
 	}
-	sim.Net().Partition(groups...)
-	return nil
+	return t.Partition(groups)
 }
 
 // RandomHalves cuts a random minority (half the nodes, rounded down) off from the rest.
@@ -46,16 +44,15 @@ type RandomHalves struct{}
 func (RandomHalves) String() string { return "partition random-halves" }
 
 // Apply cuts the links.
-func (RandomHalves) Apply(sim *netsim.Sim) error {
-	nodes := shuffled(sim)
+func (RandomHalves) Apply(t Target) error {
+	nodes := shuffled(t)
 	half := len(nodes) / 2
-	sim.Net().Partition(nodes[:half], nodes[half:])
-	return nil
+	return t.Partition([][]uint64{nodes[:half], nodes[half:]})
 }
 
-func shuffled(sim *netsim.Sim) []uint64 {
-	nodes := sim.Nodes()
-	sim.Rand().Shuffle(len(nodes), func(i, j int) { nodes[i], nodes[j] = nodes[j], nodes[i] })
+func shuffled(t Target) []uint64 {
+	nodes := t.Nodes()
+	t.Rand().Shuffle(len(nodes), func(i, j int) { nodes[i], nodes[j] = nodes[j], nodes[i] })
 	return nodes
 }
 
@@ -66,13 +63,12 @@ type Isolate struct{ Node NodeRef }
 func (f Isolate) String() string { return "isolate " + string(f.Node) }
 
 // Apply cuts the links.
-func (f Isolate) Apply(sim *netsim.Sim) error {
-	id, err := f.Node.resolve(sim)
+func (f Isolate) Apply(t Target) error {
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	sim.Net().Isolate(id)
-	return nil
+	return t.Isolate(id)
 }
 
 // Bridge splits the nodes into two halves that cannot talk to each other, except through one node
@@ -83,8 +79,8 @@ type Bridge struct{}
 func (Bridge) String() string { return "bridge" }
 
 // Apply cuts the links.
-func (Bridge) Apply(sim *netsim.Sim) error {
-	nodes := shuffled(sim)
+func (Bridge) Apply(t Target) error {
+	nodes := shuffled(t)
 	if len(nodes) < 3 {
 		return fmt.Errorf("nemesis: bridge needs 3 nodes, have %d", len(nodes))
 	}
@@ -92,11 +88,12 @@ func (Bridge) Apply(sim *netsim.Sim) error {
 	left, right := nodes[:mid], nodes[mid+1:]
 	for _, a := range left {
 		for _, b := range right {
-			sim.Net().Cut(netsim.Link{From: a, To: b})
-			sim.Net().Cut(netsim.Link{From: b, To: a})
+			if err := errors.Join(t.Cut(a, b), t.Cut(b, a)); err != nil {
+				return err
+			}
 		}
 	}
-	sim.Note(fmt.Sprintf("bridge through %s", sim.Name(nodes[mid])))
+	t.Note(fmt.Sprintf("bridge through %s", t.Name(nodes[mid])))
 	return nil
 }
 
@@ -107,17 +104,16 @@ type CutLink struct{ From, To string }
 func (f CutLink) String() string { return "cut " + f.From + "->" + f.To }
 
 // Apply cuts the link.
-func (f CutLink) Apply(sim *netsim.Sim) error {
-	a, err := sim.NodeID(f.From)
+func (f CutLink) Apply(t Target) error {
+	a, err := t.NodeID(f.From)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	b, err := sim.NodeID(f.To)
+	b, err := t.NodeID(f.To)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	sim.Net().Cut(netsim.Link{From: a, To: b})
-	return nil
+	return t.Cut(a, b)
 }
 
 // Heal repairs every cut link.
@@ -127,10 +123,7 @@ type Heal struct{}
 func (Heal) String() string { return "heal" }
 
 // Apply repairs the links.
-func (Heal) Apply(sim *netsim.Sim) error {
-	sim.Net().Heal()
-	return nil
-}
+func (Heal) Apply(t Target) error { return t.Heal() }
 
 // Delay makes every link's latency uniform in [Min, Max).
 type Delay struct{ Min, Max time.Duration }
@@ -138,14 +131,12 @@ type Delay struct{ Min, Max time.Duration }
 // String renders "delay 50ms..200ms".
 func (f Delay) String() string { return "delay " + f.Min.String() + ".." + f.Max.String() }
 
-// Apply changes the default link configuration.
-func (f Delay) Apply(sim *netsim.Sim) error {
+// Apply changes every link's latency.
+func (f Delay) Apply(t Target) error {
 	if f.Min < 0 || f.Max < f.Min {
 		return fmt.Errorf("nemesis: %s: bad range", f)
 	}
-	c := sim.Net().Defaults()
-	c.Latency = netsim.Latency{Min: int64(f.Min), Spread: int64(f.Max - f.Min)}
-	return sim.Net().SetDefaults(c)
+	return t.SetLatency(f.Min, f.Max)
 }
 
 // LinkFaultKind is which per-message probability a LinkFault sets.
@@ -158,10 +149,6 @@ const (
 	Reorder   LinkFaultKind = "reorder"
 )
 
-// defaultReorderDelay is the extra delay window for reordered and duplicated messages when the run
-// configured none.
-const defaultReorderDelay = int64(100 * time.Millisecond)
-
 // LinkFault sets the loss, duplication or reordering probability of every link, in percent.
 type LinkFault struct {
 	Kind    LinkFaultKind
@@ -173,27 +160,12 @@ func (f LinkFault) String() string {
 	return string(f.Kind) + " " + strconv.FormatFloat(f.Percent, 'g', -1, 64) + "%"
 }
 
-// Apply changes the default link configuration.
-func (f LinkFault) Apply(sim *netsim.Sim) error {
+// Apply changes every link's probability of the fault.
+func (f LinkFault) Apply(t Target) error {
 	if f.Percent < 0 || f.Percent > 100 {
 		return fmt.Errorf("nemesis: %s: percent outside [0,100]", f)
 	}
-	c := sim.Net().Defaults()
-	p := f.Percent / 100
-	switch f.Kind {
-	case Loss:
-		c.Loss = p
-	case Duplicate:
-		c.Duplicate = p
-	case Reorder:
-		c.Reorder = p
-	default:
-		return fmt.Errorf("nemesis: unknown link fault %q", f.Kind)
-	}
-	if (c.Duplicate > 0 || c.Reorder > 0) && c.ReorderDelay == 0 {
-		c.ReorderDelay = defaultReorderDelay
-	}
-	return sim.Net().SetDefaults(c)
+	return t.SetLinkFault(f.Kind, f.Percent/100)
 }
 
 // NetReset puts every link back to the run's initial configuration (cuts stay: see Heal).
@@ -203,7 +175,4 @@ type NetReset struct{}
 func (NetReset) String() string { return "net reset" }
 
 // Apply resets the links.
-func (NetReset) Apply(sim *netsim.Sim) error {
-	sim.Net().ClearLinks()
-	return sim.Net().SetDefaults(sim.Config().Link)
-}
+func (NetReset) Apply(t Target) error { return t.ResetLinks() }

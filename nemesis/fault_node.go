@@ -3,7 +3,6 @@ package nemesis
 import (
 	"errors"
 	"fmt"
-	"github.com/raftlab/raftlab/netsim"
 )
 
 // Crash crashes a node. Kill only changes the text form ("kill leader" reads better in stories).
@@ -21,21 +20,21 @@ func (f Crash) String() string {
 }
 
 // Apply crashes the node; "crash all" is a power failure of every live node at once.
-func (f Crash) Apply(sim *netsim.Sim) error {
+func (f Crash) Apply(t Target) error {
 	if f.Node == RefAll {
 		var errs []error
-		for _, id := range sim.Nodes() {
-			if info, err := sim.Info(id); err == nil && info.Alive {
-				errs = append(errs, sim.Crash(id))
+		for _, id := range t.Nodes() {
+			if st, err := t.NodeState(id); err == nil && st.Alive {
+				errs = append(errs, t.Crash(id))
 			}
 		}
 		return errors.Join(errs...)
 	}
-	id, err := f.Node.resolve(sim)
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	return sim.Crash(id)
+	return t.Crash(id)
 }
 
 // Restart restarts a crashed node, or (RefAll) every crashed node and every node that a storage
@@ -46,28 +45,28 @@ type Restart struct{ Node NodeRef }
 func (f Restart) String() string { return "restart " + string(f.Node) }
 
 // Apply restarts the node(s).
-func (f Restart) Apply(sim *netsim.Sim) error {
+func (f Restart) Apply(t Target) error {
 	if f.Node == RefAll {
 		var errs []error
-		for _, id := range sim.Nodes() {
-			info, err := sim.Info(id)
+		for _, id := range t.Nodes() {
+			st, err := t.NodeState(id)
 			switch {
 			case err != nil:
 				errs = append(errs, err)
-			case !info.Alive:
-				errs = append(errs, sim.Restart(id))
-			case info.Status.Failed != nil:
+			case !st.Alive:
+				errs = append(errs, t.Restart(id))
+			case st.Failed:
 				// Stopped by a storage failure: the operator restarts the process.
-				errs = append(errs, sim.Crash(id), sim.Restart(id))
+				errs = append(errs, t.Crash(id), t.Restart(id))
 			}
 		}
 		return errors.Join(errs...)
 	}
-	id, err := f.Node.resolve(sim)
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	return sim.Restart(id)
+	return t.Restart(id)
 }
 
 // Pause freezes a node.
@@ -77,12 +76,12 @@ type Pause struct{ Node NodeRef }
 func (f Pause) String() string { return "pause " + string(f.Node) }
 
 // Apply pauses the node.
-func (f Pause) Apply(sim *netsim.Sim) error {
-	id, err := f.Node.resolve(sim)
+func (f Pause) Apply(t Target) error {
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	return sim.Pause(id)
+	return t.Pause(id)
 }
 
 // Resume unfreezes a node, or every paused node (RefAll).
@@ -92,21 +91,21 @@ type Resume struct{ Node NodeRef }
 func (f Resume) String() string { return "resume " + string(f.Node) }
 
 // Apply resumes the node(s).
-func (f Resume) Apply(sim *netsim.Sim) error {
+func (f Resume) Apply(t Target) error {
 	if f.Node == RefAll {
 		var errs []error
-		for _, id := range sim.Nodes() {
-			if info, err := sim.Info(id); err == nil && info.Paused {
-				errs = append(errs, sim.Resume(id))
+		for _, id := range t.Nodes() {
+			if st, err := t.NodeState(id); err == nil && st.Paused {
+				errs = append(errs, t.Resume(id))
 			}
 		}
 		return errors.Join(errs...)
 	}
-	id, err := f.Node.resolve(sim)
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	return sim.Resume(id)
+	return t.Resume(id)
 }
 
 // MemberAdd starts a new node and adds it to the cluster.
@@ -116,10 +115,7 @@ type MemberAdd struct{ Name string }
 func (f MemberAdd) String() string { return "member add " + f.Name }
 
 // Apply starts the node and submits the change.
-func (f MemberAdd) Apply(sim *netsim.Sim) error {
-	_, _, err := sim.AddMember(f.Name)
-	return err
-}
+func (f MemberAdd) Apply(t Target) error { return t.AddMember(f.Name) }
 
 // MemberRemove removes a node from the cluster.
 type MemberRemove struct{ Node NodeRef }
@@ -128,11 +124,10 @@ type MemberRemove struct{ Node NodeRef }
 func (f MemberRemove) String() string { return "member remove " + string(f.Node) }
 
 // Apply submits the change.
-func (f MemberRemove) Apply(sim *netsim.Sim) error {
-	id, err := f.Node.resolve(sim)
+func (f MemberRemove) Apply(t Target) error {
+	id, err := f.Node.resolve(t)
 	if err != nil {
 		return fmt.Errorf("nemesis: %s: %w", f, err)
 	}
-	_, err = sim.RemoveMember(id)
-	return err
+	return t.RemoveMember(id)
 }

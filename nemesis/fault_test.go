@@ -112,7 +112,7 @@ func TestPartitionIsolateCutAndHealAct(t *testing.T) {
 	apply := func(text string) {
 		f, err := Parse(text)
 		require.NoError(t, err)
-		require.NoError(t, f.Apply(s))
+		require.NoError(t, f.Apply(Sim(s)))
 	}
 	apply("partition {n1,n2} {n3,n4,n5}")
 	require.True(t, s.Net().IsCut(netsim.Link{From: 1, To: 3}))
@@ -147,7 +147,7 @@ func TestPartitionIsolateCutAndHealAct(t *testing.T) {
 
 	f, err := Parse("partition {n1} {n9}")
 	require.NoError(t, err)
-	require.Error(t, f.Apply(s), "unknown node")
+	require.Error(t, f.Apply(Sim(s)), "unknown node")
 }
 
 func TestNodeFaultsAct(t *testing.T) {
@@ -156,7 +156,7 @@ func TestNodeFaultsAct(t *testing.T) {
 	apply := func(text string) error {
 		f, err := Parse(text)
 		require.NoError(t, err)
-		return f.Apply(s)
+		return f.Apply(Sim(s))
 	}
 	info := func(id uint64) netsim.NodeInfo {
 		i, err := s.Info(id)
@@ -201,7 +201,7 @@ func TestLinkFaultsSetEveryLink(t *testing.T) {
 	for _, text := range []string{"delay 50ms..200ms", "loss 10%", "duplicate 5%", "reorder 20%"} {
 		f, err := Parse(text)
 		require.NoError(t, err)
-		require.NoError(t, f.Apply(s))
+		require.NoError(t, f.Apply(Sim(s)))
 	}
 	c := s.Net().Defaults()
 	require.Equal(t, netsim.Latency{Min: 50e6, Spread: 150e6}, c.Latency)
@@ -215,7 +215,7 @@ func TestLinkFaultsSetEveryLink(t *testing.T) {
 	require.Positive(t, st.Duplicated)
 	require.Positive(t, st.Reordered)
 
-	require.NoError(t, NetReset{}.Apply(s))
+	require.NoError(t, NetReset{}.Apply(Sim(s)))
 	require.Equal(t, initial, s.Net().Defaults())
 }
 
@@ -229,11 +229,11 @@ func TestDiskFaultsReachTheDisk(t *testing.T) {
 	for _, text := range []string{"disk fail-sync n1", "disk full n2"} {
 		f, err := Parse(text)
 		require.NoError(t, err)
-		require.NoError(t, f.Apply(s))
+		require.NoError(t, f.Apply(Sim(s)))
 	}
 	require.ErrorIs(t, disk(1).failSync, syscall.EIO)
 	require.Zero(t, disk(2).capacity)
-	require.NoError(t, DiskFault{Kind: DiskOK, Node: RefAll}.Apply(s))
+	require.NoError(t, DiskFault{Kind: DiskOK, Node: RefAll}.Apply(Sim(s)))
 	require.NoError(t, disk(1).failSync)
 	require.Equal(t, int64(-1), disk(2).capacity)
 }
@@ -243,7 +243,7 @@ func TestRestartAllRestartsNodesStoppedByStorageFailures(t *testing.T) {
 	s.Run(50e6)
 	ping(s, 2).failed = syscall.EIO
 	require.NoError(t, s.Crash(3))
-	require.NoError(t, Restart{Node: RefAll}.Apply(s))
+	require.NoError(t, Restart{Node: RefAll}.Apply(Sim(s)))
 	for _, id := range []uint64{2, 3} {
 		info, err := s.Info(id)
 		require.NoError(t, err)

@@ -238,7 +238,7 @@ func Schedule(sim *netsim.Sim, faults []Scheduled, onErr func(Scheduled, error))
 	for _, sf := range faults {
 		sim.At(sf.At, func() {
 			sim.Note("nemesis " + sf.Fault.String())
-			if err := sf.Fault.Apply(sim); err != nil {
+			if err := sf.Fault.Apply(Sim(sim)); err != nil {
 				sim.Note("nemesis failed: " + strings.ReplaceAll(err.Error(), "\n", "; "))
 				if onErr != nil {
 					onErr(sf, err)

@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-
-	"github.com/raftlab/raftlab/core/raft"
-	"github.com/raftlab/raftlab/netsim"
 )
 
 // NodeRef names a node: a node name ("n3"), or one of the dynamic references RefLeader, RefFollower
@@ -40,24 +37,24 @@ func parseRef(s string, allowAll bool) (NodeRef, error) {
 	return NodeRef(s), nil
 }
 
-// resolve turns a reference into a node ID of sim.
-func (r NodeRef) resolve(sim *netsim.Sim) (uint64, error) {
+// resolve turns a reference into a node ID of t.
+func (r NodeRef) resolve(t Target) (uint64, error) {
 	switch r {
 	case RefLeader:
-		id, _ := sim.Leader()
+		id, _ := t.Leader()
 		if id == 0 {
 			return 0, ErrNoLeader
 		}
 		return id, nil
 	case RefFollower, RefRandom:
 		var pool []uint64
-		lead, _ := sim.Leader()
-		for _, id := range sim.Nodes() {
-			info, err := sim.Info(id)
+		lead, _ := t.Leader()
+		for _, id := range t.Nodes() {
+			st, err := t.NodeState(id)
 			if err != nil {
 				return 0, err
 			}
-			if !info.Alive || (r == RefFollower && (id == lead || info.Status.Role == raft.RoleLeader)) {
+			if !st.Alive || (r == RefFollower && (id == lead || st.Leader)) {
 				continue
 			}
 			pool = append(pool, id)
@@ -65,19 +62,19 @@ func (r NodeRef) resolve(sim *netsim.Sim) (uint64, error) {
 		if len(pool) == 0 {
 			return 0, fmt.Errorf("nemesis: no live node for %q", r)
 		}
-		return pool[sim.Rand().IntN(len(pool))], nil
+		return pool[t.Rand().IntN(len(pool))], nil
 	case RefAll:
 		return 0, errors.New("nemesis: \"all\" names no single node")
 	}
-	return sim.NodeID(string(r))
+	return t.NodeID(string(r))
 }
 
 // resolveAll turns a reference into node IDs; RefAll gives every node.
-func (r NodeRef) resolveAll(sim *netsim.Sim) ([]uint64, error) {
+func (r NodeRef) resolveAll(t Target) ([]uint64, error) {
 	if r == RefAll {
-		return sim.Nodes(), nil
+		return t.Nodes(), nil
 	}
-	id, err := r.resolve(sim)
+	id, err := r.resolve(t)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ import (
 // file system (osfs.go) only forwards to package os behind the FS interface, reading no clock and
 // starting no goroutine, and the simulator gives the WAL memfs (core/wal/memfs, linted with it)
 // instead.
-var deterministicDirs = []string{"../core/raft", "../core/store", "../core/node", "../core/wal", "../core/internal/msgp", "../core/faultpoint", "."}
+var deterministicDirs = []string{"../core/raft", "../core/store", "../core/node", "../core/wal", "../core/internal/msgp", "../core/faultpoint", "../core/v2keys", "."}
 
 // forbiddenTime are the time functions that read or wait on the wall clock.
 var forbiddenTime = map[string]bool{

@@ -120,6 +120,7 @@ func benchCommand() *command {
 	return &command{
 		name: "bench", usage: "load generator: throughput, latency percentiles and histogram",
 		argsUsage: "<" + strings.Join(workloads(), "|") + ">",
+		parse:     parseAnywhere, // kvctl's own command: a negative value is a value
 		setup: func(fs *flagSet) action {
 			var f benchFlags
 			f.register(fs)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -9,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -44,6 +44,10 @@ func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
 		}
 	}
 	endpoints := g.endpointList(cx.app.getenv)
+	if err := checkEndpointURLs(endpoints); err != nil {
+		fmt.Fprintln(cx.app.stderr, err.Error())
+		return nil, exitError, false
+	}
 	c, err := v2client.New(endpoints, opts)
 	if err != nil {
 		fmt.Fprintln(cx.app.stderr, err.Error())
@@ -75,18 +79,24 @@ func (cx *cmdContext) newClient(sync bool) (*v2client.Client, int, bool) {
 	return c, exitSuccess, true
 }
 
-// credentials splits "user:password", or asks for the password on stderr and reads one line
-// of stdin when there is no colon.
+// checkEndpointURLs refuses an endpoint that is no URL, with url.Parse's error, as etcdctl does
+// before it builds its client: "127.0.0.1:2379" (a path whose first segment has a colon) is refused.
+func checkEndpointURLs(endpoints []string) error {
+	for _, ep := range endpoints {
+		if _, err := url.Parse(ep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// credentials splits "user:password", or asks for the password when there is no colon.
 func (cx *cmdContext) credentials(flagValue string) (string, string, error) {
 	if user, pass, ok := strings.Cut(flagValue, ":"); ok {
 		return user, pass, nil
 	}
-	fmt.Fprint(cx.app.stderr, "Password: ")
-	line, err := bufio.NewReader(cx.app.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", "", fmt.Errorf("read password: %w", err)
-	}
-	return flagValue, strings.TrimRight(line, "\r\n"), nil
+	pass, err := cx.askPassword("Password: ")
+	return flagValue, pass, err
 }
 
 // httpClient builds the keep-alive HTTP client with the TLS files and the dial timeout.

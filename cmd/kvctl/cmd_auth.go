@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -64,31 +63,15 @@ func (cx *cmdContext) oneName(what string) (string, bool) {
 	return cx.args[0], true
 }
 
-// readPassword prompts on stderr and reads one line of stdin.
-func (cx *cmdContext) readPassword(prompt string) (string, error) {
-	fmt.Fprint(cx.app.stderr, prompt)
-	if cx.app.stdin == nil {
-		return "", fmt.Errorf("no input to read the password from")
-	}
-	line, err := bufio.NewReader(cx.app.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", fmt.Errorf("read password: %w", err)
-	}
-	return strings.TrimRight(line, "\r\n"), nil
-}
-
-// listFlag collects a flag given several times, each value possibly comma-separated.
+// listFlag collects a flag given several times, each value as it is: etcdctl's StringSlice
+// does not split at commas, so `--roles a,b` names one role "a,b".
 type listFlag []string
 
 // String shows the values joined by commas.
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
 
-// Set adds the comma-separated values of one occurrence.
+// Set adds the value of one occurrence.
 func (l *listFlag) Set(v string) error {
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			*l = append(*l, s)
-		}
-	}
+	*l = append(*l, v)
 	return nil
 }

@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-
 	"fmt"
 	"net/http"
+	"path"
+	"reflect"
 
 	"github.com/raftlab/raftlab/cmd/internal/v2client"
 )
@@ -103,20 +104,20 @@ func roleRemove(cx *cmdContext) int {
 
 func roleGrantRevokeSetup(grant bool) func(fs *flagSet) action {
 	return func(fs *flagSet) action {
-		var paths listFlag
 		usage := roleFlagUsage(grant)
-		fs.Var(&paths, "path", usage[0])
+		pattern := fs.String("path", "", usage[0])
 		read := fs.Bool("read", false, usage[1])
 		write := fs.Bool("write", false, usage[2])
 		readWrite := new(bool)
 		fs.boolAliases(readWrite, usage[3], "readwrite", "rw")
 		return func(cx *cmdContext) int {
-			name, ok := cx.oneName("role name")
-			if !ok {
+			// etcdctl's order of checks: the path, the permission, then the role name.
+			if *pattern == "" {
+				fmt.Fprintln(cx.app.stderr, "No path specified; please use `--path`")
 				return exitError
 			}
-			if len(paths) == 0 {
-				fmt.Fprintln(cx.app.stderr, "No path specified; please use `--path`")
+			if canonical := canonicalURLPath(*pattern); canonical != *pattern {
+				fmt.Fprintf(cx.app.stderr, "Not canonical path; please use `--path=%s`\n", canonical)
 				return exitError
 			}
 			perm, n := v2client.PermissionType(0), 0
@@ -128,29 +129,57 @@ func roleGrantRevokeSetup(grant bool) func(fs *flagSet) action {
 					perm, n = f.perm, n+1
 				}
 			}
-			switch {
-			case n > 1:
-				fmt.Fprintln(cx.app.stderr, "Please only specify one of --read, --write or --readwrite")
+			if n != 1 {
+				fmt.Fprintln(cx.app.stderr, "Please specify exactly one of --read, --write or --readwrite")
 				return exitError
-			case n == 0:
-				fmt.Fprintln(cx.app.stderr, "No permission specified; please use `--read`, `--write` or `--readwrite`")
+			}
+			name, ok := cx.oneName("role name")
+			if !ok {
 				return exitError
 			}
 			return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
-				var err error
+				current, err := c.GetRole(ctx, name)
+				if err != nil {
+					return err
+				}
+				var changed v2client.Role
 				if grant {
-					_, err = c.GrantRoleKV(ctx, name, paths, perm)
+					changed, err = c.GrantRoleKV(ctx, name, []string{*pattern}, perm)
 				} else {
-					_, err = c.RevokeRoleKV(ctx, name, paths, perm)
+					changed, err = c.RevokeRoleKV(ctx, name, []string{*pattern}, perm)
 				}
 				if err != nil {
 					return err
+				}
+				if reflect.DeepEqual(changed, current) {
+					// etcdctl's words, with no newline before the next line.
+					if grant {
+						fmt.Fprint(cx.app.stdout, "Role unchanged; already granted")
+					} else {
+						fmt.Fprint(cx.app.stdout, "Role unchanged; already revoked")
+					}
 				}
 				fmt.Fprintf(cx.app.stdout, "Role %s updated\n", name)
 				return nil
 			})
 		}
 	}
+}
+
+// canonicalURLPath cleans p as etcd's pathutil.CanonicalURLPath does: a leading "/", no "." or
+// ".." segments or doubled slashes, and a trailing slash kept.
+func canonicalURLPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
+	if p[len(p)-1] == '/' && clean != "/" {
+		clean += "/"
+	}
+	return clean
 }
 
 // roleFlagUsage are the usages of role grant's (or revoke's) --path, --read, --write and

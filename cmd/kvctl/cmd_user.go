@@ -32,7 +32,7 @@ func userAdd(cx *cmdContext) int {
 	name, password, hasPassword := strings.Cut(arg, ":")
 	if !hasPassword {
 		var err error
-		if password, err = cx.readPassword("New password: "); err != nil {
+		if password, err = cx.askPassword("New password: "); err != nil {
 			fmt.Fprintln(cx.app.stderr, "Error reading password:", err)
 			return exitError
 		}
@@ -100,12 +100,12 @@ func userGrantRevokeSetup(grant bool) func(fs *flagSet) action {
 		var roles listFlag
 		fs.Var(&roles, "roles", "List of roles to grant or revoke")
 		return func(cx *cmdContext) int {
-			name, ok := cx.oneName("username")
-			if !ok {
+			if len(roles) == 0 { // checked first, as etcdctl does
+				fmt.Fprintln(cx.app.stderr, "No roles specified; please use `--roles`")
 				return exitError
 			}
-			if len(roles) == 0 {
-				fmt.Fprintln(cx.app.stderr, "No roles specified; please use `--roles`")
+			name, ok := cx.oneName("username")
+			if !ok {
 				return exitError
 			}
 			return cx.authCall(func(ctx context.Context, c *v2client.Client) error {
@@ -130,7 +130,7 @@ func userPasswd(cx *cmdContext) int {
 	if !ok {
 		return exitError
 	}
-	password, err := cx.readPassword("New password: ")
+	password, err := cx.askPassword("New password: ")
 	if err != nil {
 		fmt.Fprintln(cx.app.stderr, "Error reading password:", err)
 		return exitError

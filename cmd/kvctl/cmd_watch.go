@@ -55,7 +55,7 @@ func watchCommand() *command {
 func execWatchCommand() *command {
 	return &command{
 		name: "exec-watch", usage: "watch a key for changes and exec an executable", argsUsage: "<key> <command> [args...]",
-		flagsFirst: true,
+		parse: parseLeading,
 		setup: func(fs *flagSet) action {
 			var recursive bool
 			afterIndex := fs.Int("after-index", 0, "watch after the given index")

@@ -1,6 +1,9 @@
 package main
 
-import "fmt"
+import (
+	"flag"
+	"fmt"
+)
 
 // action runs a command after its flags are parsed and returns the exit code.
 type action func(cx *cmdContext) int
@@ -16,9 +19,9 @@ type command struct {
 	setup func(fs *flagSet) action
 	// subcommands, when present, make this a group such as "member".
 	subcommands []*command
-	// flagsFirst stops flag parsing at the first positional argument (exec-watch, whose
-	// trailing arguments are a command line of their own).
-	flagsFirst bool
+	// parse parses the command's flags and returns its positional arguments; nil is etcdctl's
+	// way (parseInterspersed).
+	parse func(fs *flag.FlagSet, args []string) ([]string, error)
 }
 
 // cmdContext is what an action gets: the invocation and its positional arguments.

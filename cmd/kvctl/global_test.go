@@ -123,7 +123,12 @@ func TestUsername(t *testing.T) {
 	h.env = nil
 
 	r := h.run(t, "secret\n", "-u", "root", "get", "/k")
-	assert.Equal(t, result{stdout: "v\n", stderr: "Password: "}, r, "the password is read from stdin after a prompt")
+	assert.Equal(t, result{stdout: "Password: \nv\n"}, r, "the password is read from stdin after a prompt on stdout, as etcdctl's")
+	r = h.run(t, " secret \r\nmore", "-u", "root", "get", "/k")
+	assert.Equal(t, result{stdout: "Password: \nv\n"}, r, "spaces and a carriage return around the password are dropped")
+	r = h.run(t, "", "-u", "root", "get", "/k")
+	assert.Equal(t, result{stdout: "Password: \n", stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}, r,
+		"an empty stdin is an empty password, as etcdctl's")
 
 	r = h.run(t, "", "-u", "root:wrong", "get", "/k")
 	assert.Equal(t, result{stderr: "Error:  110: The request requires user authentication (Insufficient credentials) [0]\n", code: 4}, r)
@@ -134,6 +139,13 @@ func TestDiscoverySRVIsRefused(t *testing.T) {
 	r := h.run(t, "", "-D", "example.com", "get", "/k")
 	assert.Equal(t, 128, r.code)
 	assert.Contains(t, r.stderr, "--discovery-srv is not supported")
+	assert.Empty(t, h.requests())
+}
+
+func TestEndpointThatIsNoURLIsRefusedAsEtcdctlDoes(t *testing.T) {
+	h := newHarness(t)
+	r := h.runRaw(t, "", "--endpoints=127.0.0.1:1", "get", "/k")
+	assert.Equal(t, result{stderr: "parse \"127.0.0.1:1\": first path segment in URL cannot contain colon\n", code: 1}, r)
 	assert.Empty(t, h.requests())
 }
 
@@ -168,6 +180,8 @@ func TestFlagParsing(t *testing.T) {
 		{"flags between", []string{"a", "-ttl", "8", "b"}, false, []string{"a", "b"}, 8, false},
 		{"separator ends flags", []string{"-r", "--", "a", "-ttl"}, false, []string{"a", "-ttl"}, 0, true},
 		{"a lone dash is positional", []string{"-", "v"}, false, []string{"-", "v"}, 0, false},
+		{"a boolean flag takes the next word along, which ends the flags", []string{"-r", "a", "--ttl", "3"}, false, []string{"a", "--ttl", "3"}, 0, true},
+		{"an unknown flag after a positional stays one", []string{"a", "--nope"}, false, []string{"a", "--nope"}, 0, false},
 		{"leading only", []string{"-r", "k", "sh", "-c", "x"}, true, []string{"k", "sh", "-c", "x"}, 0, true},
 		{"leading keeps a later separator", []string{"--ttl", "2", "k", "--", "sh"}, true, []string{"k", "--", "sh"}, 2, false},
 		{"leading drops a first separator", []string{"--", "k", "v"}, true, []string{"k", "v"}, 0, false},
@@ -186,11 +200,17 @@ func TestFlagParsing(t *testing.T) {
 			assert.Equal(t, tt.wantR, *fs.recursive)
 		})
 	}
-	_, err := parseInterspersed(newTestFlagSet().set, []string{"a", "--nope"})
+	_, err := parseInterspersed(newTestFlagSet().set, []string{"--nope", "a"})
 	require.EqualError(t, err, "flag provided but not defined: -nope")
 	_, err = parseInterspersed(newTestFlagSet().set, []string{"a", "--ttl", "x"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fmt.Sprintf("invalid value %q for flag -ttl", "x"))
+	_, err = parseInterspersed(newTestFlagSet().set, []string{"--ttl", "-5", "k", "v"})
+	require.Error(t, err, "etcdctl's --ttl -5 /k v takes /k for the TTL")
+	assert.Contains(t, err.Error(), fmt.Sprintf("invalid value %q for flag -ttl", "k"))
+	got, err := parseAnywhere(newTestFlagSet().set, []string{"a", "--ttl", "-5", "b"})
+	require.NoError(t, err, "kvctl's own commands take a negative value")
+	assert.Equal(t, []string{"a", "b"}, got)
 }
 
 func TestDebugPrintsCurlCommands(t *testing.T) {

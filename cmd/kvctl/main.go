@@ -11,7 +11,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	a := newApp(ctx, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	a.setEcho = sttyEcho
+	code := a.run(os.Args[1:])
 	stop()
 	os.Exit(code)
 }

@@ -34,11 +34,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 
 // runContext is run with a context whose cancellation (Ctrl+C) ends watches quietly.
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	return newApp(ctx, stdin, stdout, stderr, env).run(args)
+}
+
+// newApp is an invocation's environment; env nil is an empty environment.
+func newApp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) *app {
 	if env == nil {
 		env = func(string) string { return "" }
 	}
-	app := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: env, healthInterval: defaultHealthInterval}
-	return app.run(args)
+	return &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: env, healthInterval: defaultHealthInterval}
 }
 
 // app is one invocation's environment.
@@ -49,6 +53,9 @@ type app struct {
 	getenv         func(string) string
 	healthInterval time.Duration
 	global         globalOptions
+	// setEcho turns the terminal's echo of stdin on or off around a password prompt; nil when
+	// stdin is no terminal of the process (tests).
+	setEcho func(on bool)
 }
 
 // run parses the global flags, then dispatches to the command.
@@ -97,8 +104,8 @@ func (a *app) runCommand(cmd *command, args []string, fullName string) int {
 	fs := newFlagSet(fullName)
 	action := cmd.setup(fs)
 	parse := parseInterspersed
-	if cmd.flagsFirst {
-		parse = parseLeading
+	if cmd.parse != nil {
+		parse = cmd.parse
 	}
 	positional, err := parse(fs.FlagSet, args)
 	if err != nil {

@@ -224,7 +224,7 @@ heartbeat-interval: 20
 election-timeout: 200
 enable-v2: yes
 log-format: text
-`, m.name, m.dataDir, m.peerURL, m.peerURL, m.clientURL, m.clientURL, m.peerURL))
+`, m.Name, m.DataDir, m.PeerURL, m.PeerURL, m.ClientURL, m.ClientURL, m.PeerURL))
 	m.startWith(t, "--config-file", file, "--name", "ignored")
 	m.waitHealthy(t)
 	var members struct {
@@ -234,15 +234,15 @@ log-format: text
 		} `json:"members"`
 	}
 	require.Eventually(t, func() bool {
-		return getJSON(m.clientURL+"/v2/members", &members) == nil && len(members.Members) == 1 &&
+		return getJSON(m.ClientURL+"/v2/members", &members) == nil && len(members.Members) == 1 &&
 			members.Members[0].Name == "from-file" && len(members.Members[0].ClientURLs) == 1
 	}, 10*time.Second, 20*time.Millisecond)
-	assert.Equal(t, m.clientURL, members.Members[0].ClientURLs[0])
-	assert.Contains(t, m.stderr.String(), configFileNotice)
-	assert.Contains(t, m.stderr.String(), "settings ignored because --config-file is given: --name")
-	_, err := os.Stat(filepath.Join(m.dataDir, "member", "wal"))
+	assert.Equal(t, m.ClientURL, members.Members[0].ClientURLs[0])
+	assert.Contains(t, m.RunLog(), configFileNotice)
+	assert.Contains(t, m.RunLog(), "settings ignored because --config-file is given: --name")
+	_, err := os.Stat(filepath.Join(m.DataDir, "member", "wal"))
 	require.NoError(t, err, "the file's data dir is used")
-	resp, err := http.Get(m.clientURL + "/version")
+	resp, err := http.Get(m.ClientURL + "/version")
 	require.NoError(t, err)
 	_ = resp.Body.Close()
 	m.terminate(t)

@@ -60,10 +60,10 @@ func newLoadClient(t *testing.T, id int, c *cluster, keys []string, rec *recorde
 	lc := &loadClient{id: id, keys: keys, rec: rec, timeout: 2 * time.Second, endpoint: id % len(c.members),
 		rng: rand.New(rand.NewPCG(uint64(id)+1, 0x6b7664)), lastSeen: map[string]string{}}
 	for _, m := range c.members {
-		cl, err := client.New(client.Config{Endpoints: []string{m.clientURL}, Transport: client.DefaultTransport})
+		cl, err := client.New(client.Config{Endpoints: []string{m.ClientURL}, Transport: client.DefaultTransport})
 		require.NoError(t, err)
 		lc.apis = append(lc.apis, client.NewKeysAPI(cl))
-		lc.names = append(lc.names, m.name)
+		lc.names = append(lc.names, m.Name)
 	}
 	return lc
 }

@@ -66,7 +66,7 @@ func TestCrashLoop(t *testing.T) {
 			leaderKills++
 		}
 		victim.kill()
-		t.Logf("cycle %d: killed %s", cycle+1, victim.name)
+		t.Logf("cycle %d: killed %s", cycle+1, victim.Name)
 		time.Sleep(time.Duration(100+rng.IntN(400)) * time.Millisecond) // run without it for a while
 		victim.start(t, c.staticArgs()...)
 	}

@@ -18,7 +18,7 @@ import (
 // service and checks etcd's refusals: no size key, a bad one, a full cluster, an ID registered
 // twice, an endpoint that is no keys API and one that never answers.
 func TestDiscoveryRefusals(t *testing.T) {
-	service := startCluster(t, 1).members[0].clientURL
+	service := startCluster(t, 1).members[0].ClientURL
 	registry := func(token, size string) string {
 		u := service + "/v2/keys/_etcd/registry/" + token
 		if size != "" {

@@ -41,7 +41,7 @@ func decodeKeys(t *testing.T, body string) keysAnswer {
 // another member (writes on followers are forwarded to the leader).
 func TestTalkCurlExamples(t *testing.T) {
 	c := startCluster(t, 3)
-	m0, m1, m2 := c.members[0].clientURL, c.members[1].clientURL, c.members[2].clientURL
+	m0, m1, m2 := c.members[0].ClientURL, c.members[1].ClientURL, c.members[2].ClientURL
 
 	code, _, body, err := curl(http.MethodPut, m0+"/v2/keys/nosql/foo", url.Values{"value": {"bar"}})
 	require.NoError(t, err)

@@ -36,7 +36,7 @@ func authDo(method, target, user, password, contentType, body string) (int, stri
 // a real 3-member cluster; every member then enforces them on its own.
 func TestAuthReplicatesToEveryMember(t *testing.T) {
 	c := startCluster(t, 3)
-	first := c.members[0].clientURL
+	first := c.members[0].ClientURL
 	const js, form = "application/json", "application/x-www-form-urlencoded"
 	for _, step := range []struct {
 		method, path, body string
@@ -59,23 +59,23 @@ func TestAuthReplicatesToEveryMember(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, body)
 
 	for _, m := range c.members {
-		t.Run(m.name, func(t *testing.T) {
+		t.Run(m.Name, func(t *testing.T) {
 			require.Eventually(t, func() bool {
-				code, _, err := authDo(http.MethodGet, m.clientURL+"/v2/keys/app/k", "", "", "", "")
+				code, _, err := authDo(http.MethodGet, m.ClientURL+"/v2/keys/app/k", "", "", "", "")
 				return err == nil && code == http.StatusUnauthorized
-			}, 10*time.Second, 10*time.Millisecond, "the guest role was never narrowed on %s", m.name)
-			code, body, err := authDo(http.MethodPut, m.clientURL+"/v2/keys/app/"+m.name, "alice", "alicepw", form, "value=v")
+			}, 10*time.Second, 10*time.Millisecond, "the guest role was never narrowed on %s", m.Name)
+			code, body, err := authDo(http.MethodPut, m.ClientURL+"/v2/keys/app/"+m.Name, "alice", "alicepw", form, "value=v")
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusCreated, code, body)
-			code, body, err = authDo(http.MethodPut, m.clientURL+"/v2/keys/other", "alice", "alicepw", form, "value=v")
+			code, body, err = authDo(http.MethodPut, m.ClientURL+"/v2/keys/other", "alice", "alicepw", form, "value=v")
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusUnauthorized, code)
 			assert.Equal(t, noAuthBody, body)
-			code, body, err = authDo(http.MethodGet, m.clientURL+"/v2/keys/other?wait=true", "alice", "alicepw", "", "")
+			code, body, err = authDo(http.MethodGet, m.ClientURL+"/v2/keys/other?wait=true", "alice", "alicepw", "", "")
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusUnauthorized, code)
 			assert.Equal(t, noAuthBody, body)
-			code, body, err = authDo(http.MethodGet, m.clientURL+"/v2/keys/?recursive=true&quorum=true", "root", "rootpw", "", "")
+			code, body, err = authDo(http.MethodGet, m.ClientURL+"/v2/keys/?recursive=true&quorum=true", "root", "rootpw", "", "")
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, code, body)
 		})

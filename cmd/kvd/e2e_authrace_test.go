@@ -69,7 +69,7 @@ func enableAuthAsRoot(t *testing.T, base string, records ...string) {
 func TestAuthChangeIsInForceOnEveryMemberBeforeItReturns(t *testing.T) {
 	c := startCluster(t, 3)
 	lead := c.leaderIndex(t, nil)
-	a, b := c.members[lead].clientURL, c.members[(lead+1)%3].clientURL
+	a, b := c.members[lead].ClientURL, c.members[(lead+1)%3].ClientURL
 	enableAuthAsRoot(t, a, `{"role":"app","permissions":{"kv":{"read":["/app/*"],"write":["/app/*"]}}}`)
 
 	const tries = 100 // each takes the rights away once and then tries a write and a quorum read

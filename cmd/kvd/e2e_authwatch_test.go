@@ -61,7 +61,7 @@ func requireEnds(t *testing.T, lines <-chan string, what string) []string {
 func TestWatchesEndWhenTheirRightsGo(t *testing.T) {
 	c := startCluster(t, 3)
 	lead := c.leaderIndex(t, nil)
-	a, b := c.members[lead].clientURL, c.members[(lead+1)%3].clientURL
+	a, b := c.members[lead].ClientURL, c.members[(lead+1)%3].ClientURL
 	enableAuthAsRoot(t, a, `{"role":"app","permissions":{"kv":{"read":["/app*"],"write":["/app*"]}}}`,
 		`{"user":"alice","password":"pw","roles":["app"]}`, `{"user":"bob","password":"pw","roles":["app"]}`,
 		`{"user":"carol","password":"pw","roles":["app"]}`)

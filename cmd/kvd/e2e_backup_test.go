@@ -83,8 +83,8 @@ func TestBackupRestoreAndGrow(t *testing.T) {
 	backups := make([]string, len(c.members))
 	best, bestCommit := -1, -1
 	for i, m := range c.members {
-		backups[i] = filepath.Join(c.dir, "backup-"+m.name)
-		res := runKvctl(t, kvctl, "backup", "--data-dir", m.dataDir, "--backup-dir", backups[i])
+		backups[i] = filepath.Join(c.dir, "backup-"+m.Name)
+		res := runKvctl(t, kvctl, "backup", "--data-dir", m.DataDir, "--backup-dir", backups[i])
 		require.Equal(t, 0, res.code, res.stderr)
 		match := commitIndexRE.FindStringSubmatch(res.stdout)
 		require.NotNil(t, match, res.stdout)
@@ -101,39 +101,40 @@ func TestBackupRestoreAndGrow(t *testing.T) {
 	for _, m := range c.members {
 		m.kill()
 		if m != survivor {
-			require.NoError(t, os.RemoveAll(m.dataDir))
+			require.NoError(t, os.RemoveAll(m.DataDir))
 		}
 	}
 	t.Logf("%d writes acknowledged before the backups; restoring %s (commit index %d)", len(mustHave), backups[best], bestCommit)
 
 	restored := newMember(t, "restored1", c.dir)
-	restored.dataDir = backups[best]
-	restored.peerURL = c.members[0].peerURL // reuse a destroyed member's peer address
+	restored.DataDir = backups[best]
+	restored.PeerURL = c.members[0].PeerURL // reuse a destroyed member's peer address
+	restored.PeerListen = restored.PeerURL
 	restored.start(t, "--force-new-cluster")
 	restored.waitHealthy(t)
-	assert.Contains(t, restored.stderr.String(), "forced a new one-member cluster")
+	assert.Contains(t, restored.RunLog(), "forced a new one-member cluster")
 
-	members := kvctlMemberList(t, kvctl, restored.clientURL)
+	members := kvctlMemberList(t, kvctl, restored.ClientURL)
 	require.Len(t, members, 1, "one member after --force-new-cluster")
-	initial := "restored1=" + restored.peerURL
+	initial := "restored1=" + restored.PeerURL
 	grown := []*member{restored}
 	for _, name := range []string{"restored2", "restored3"} {
 		m := newMember(t, name, c.dir)
 		// Strict reconfiguration waits for the previous member to publish its name.
 		var res kvctlResult
 		require.Eventually(t, func() bool {
-			res = runKvctl(t, kvctl, "--endpoints", restored.clientURL, "member", "add", name, m.peerURL)
+			res = runKvctl(t, kvctl, "--endpoints", restored.ClientURL, "member", "add", name, m.PeerURL)
 			return res.code == 0
 		}, 20*time.Second, 100*time.Millisecond, "member add %s: %s", name, res.stderr)
-		initial += "," + name + "=" + m.peerURL
+		initial += "," + name + "=" + m.PeerURL
 		m.start(t, "--initial-cluster", initial, "--initial-cluster-state", "existing")
 		m.waitHealthy(t)
 		grown = append(grown, m)
 	}
-	require.Len(t, kvctlMemberList(t, kvctl, restored.clientURL), 3)
+	require.Len(t, kvctlMemberList(t, kvctl, restored.ClientURL), 3)
 
 	for _, m := range grown {
-		kapi := newKeysAPI(t, []string{m.clientURL})
+		kapi := newKeysAPI(t, []string{m.ClientURL})
 		var missing []string
 		require.Eventually(t, func() bool {
 			resp, err := kapi.Get(ctxTimeout(t, 10*time.Second), "/load", &client.GetOptions{Recursive: true})
@@ -151,19 +152,19 @@ func TestBackupRestoreAndGrow(t *testing.T) {
 				}
 			}
 			return len(missing) == 0
-		}, 20*time.Second, 50*time.Millisecond, "%s misses acknowledged writes: %v", m.name, missing)
+		}, 20*time.Second, 50*time.Millisecond, "%s misses acknowledged writes: %v", m.Name, missing)
 	}
-	_, err := newKeysAPI(t, []string{grown[2].clientURL}).Set(ctxTimeout(t, 10*time.Second), "/after-restore", "ok", nil)
+	_, err := newKeysAPI(t, []string{grown[2].ClientURL}).Set(ctxTimeout(t, 10*time.Second), "/after-restore", "ok", nil)
 	require.NoError(t, err)
 
 	// The old member restarts from its data dir: its peers' addresses now belong to the new
 	// cluster, which refuses its streams.
 	survivor.start(t, c.staticArgs()...)
 	require.Eventually(t, func() bool {
-		return strings.Contains(restored.stderr.String()+grown[1].stderr.String(), "cluster ID mismatch")
+		return strings.Contains(restored.RunLog()+grown[1].RunLog(), "cluster ID mismatch")
 	}, 20*time.Second, 50*time.Millisecond, "the new cluster never refused the old member")
-	require.Len(t, kvctlMemberList(t, kvctl, restored.clientURL), 3, "the old member did not get in")
-	_, err = newKeysAPI(t, []string{restored.clientURL}).Set(ctxTimeout(t, 10*time.Second), "/still-serving", "ok", nil)
+	require.Len(t, kvctlMemberList(t, kvctl, restored.ClientURL), 3, "the old member did not get in")
+	_, err = newKeysAPI(t, []string{restored.ClientURL}).Set(ctxTimeout(t, 10*time.Second), "/still-serving", "ok", nil)
 	require.NoError(t, err)
 }
 

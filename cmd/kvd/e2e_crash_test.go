@@ -87,7 +87,7 @@ func TestKillLeaderUnderLoad(t *testing.T) {
 	wg.Wait()
 
 	want := acked.snapshot()
-	survivor := newKeysAPI(t, []string{c.members[newLead].clientURL})
+	survivor := newKeysAPI(t, []string{c.members[newLead].ClientURL})
 	rctx := ctxTimeout(t, 20*time.Second)
 	r, err := survivor.Get(rctx, "/load", &client.GetOptions{Recursive: true, Quorum: true})
 	require.NoError(t, err)
@@ -103,7 +103,7 @@ func TestKillLeaderUnderLoad(t *testing.T) {
 	victim.waitHealthy(t)
 	// A write that timed out at its client may still commit later, so the restarted member is
 	// compared with the survivor's current state, not with the acknowledged set alone.
-	restarted := newKeysAPI(t, []string{victim.clientURL})
+	restarted := newKeysAPI(t, []string{victim.ClientURL})
 	listing := func(kapi client.KeysAPI, quorum bool) map[string]string {
 		r, err := kapi.Get(rctx, "/load", &client.GetOptions{Recursive: true, Quorum: quorum})
 		if err != nil {

@@ -17,7 +17,7 @@ import (
 // running kvd acting as the discovery service; a fourth member is told the cluster is full.
 func TestDiscoveryBootstrap(t *testing.T) {
 	disc := startCluster(t, 1)
-	registry := disc.members[0].clientURL + "/v2/keys/_etcd/registry/tokA"
+	registry := disc.members[0].ClientURL + "/v2/keys/_etcd/registry/tokA"
 	code, _, body, err := curl(http.MethodPut, registry+"/_config/size", url.Values{"value": {"3"}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, code, body)
@@ -41,7 +41,7 @@ func TestDiscoveryBootstrap(t *testing.T) {
 		} `json:"members"`
 	}
 	require.Eventually(t, func() bool {
-		if getJSON(ms[0].clientURL+"/v2/members", &list) != nil || len(list.Members) != 3 {
+		if getJSON(ms[0].ClientURL+"/v2/members", &list) != nil || len(list.Members) != 3 {
 			return false
 		}
 		for _, m := range list.Members {
@@ -57,8 +57,8 @@ func TestDiscoveryBootstrap(t *testing.T) {
 	}
 	for _, m := range ms {
 		// The ID token of a discovered cluster is the whole discovery URL.
-		want := strconv.FormatUint(server.MemberID([]string{m.peerURL}, registry), 16)
-		assert.Equal(t, want, byName[m.name], "member %s", m.name)
+		want := strconv.FormatUint(server.MemberID([]string{m.PeerURL}, registry), 16)
+		assert.Equal(t, want, byName[m.Name], "member %s", m.Name)
 	}
 
 	// The registry holds one name=peerURL value per member.
@@ -78,17 +78,17 @@ func TestDiscoveryBootstrap(t *testing.T) {
 		values[n.Value] = true
 	}
 	for _, m := range ms {
-		assert.True(t, values[m.name+"="+m.peerURL], "registry %s lacks %s", body, m.name)
+		assert.True(t, values[m.Name+"="+m.PeerURL], "registry %s lacks %s", body, m.Name)
 	}
 
 	late := newMember(t, "d4", dir)
 	late.start(t, "--discovery", registry, "--discovery-fallback", "exit")
 	select {
-	case <-late.exited:
+	case <-late.Exited():
 	case <-time.After(20 * time.Second):
 		t.Fatal("the fourth member did not exit")
 	}
-	require.Error(t, late.exitErr)
-	assert.Contains(t, late.stderr.String(), "discovery: cluster is full")
-	assert.Contains(t, late.stderr.String(), "failed to bootstrap; discovery token was already used")
+	require.Error(t, late.ExitErr())
+	assert.Contains(t, late.RunLog(), "discovery: cluster is full")
+	assert.Contains(t, late.RunLog(), "failed to bootstrap; discovery token was already used")
 }

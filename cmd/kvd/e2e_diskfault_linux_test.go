@@ -43,12 +43,12 @@ func TestFailedDiskNeverServesFrozenData(t *testing.T) {
 	}
 	c := startCluster(t, 3)
 	lead := c.members[c.leaderIndex(t, nil)]
-	code, _, body, err := curl(http.MethodPut, lead.clientURL+"/v2/keys/old", url.Values{"value": {"before"}})
+	code, _, body, err := curl(http.MethodPut, lead.ClientURL+"/v2/keys/old", url.Values{"value": {"before"}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, code, body)
 
-	limitFileSize(t, lead.cmd.Process.Pid, 1)
-	code, _, body, err = curl(http.MethodPut, lead.clientURL+"/v2/keys/old", url.Values{"value": {"after"}})
+	limitFileSize(t, lead.PID(), 1)
+	code, _, body, err = curl(http.MethodPut, lead.ClientURL+"/v2/keys/old", url.Values{"value": {"after"}})
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, code, 500, "a write the member could not make durable is not acknowledged: %s", body)
 
@@ -56,12 +56,12 @@ func TestFailedDiskNeverServesFrozenData(t *testing.T) {
 	next := c.members[c.leaderIndex(t, lead)]
 	require.NotSame(t, lead, next)
 	require.Eventually(t, func() bool {
-		code, _, _, err := curl(http.MethodPut, next.clientURL+"/v2/keys/later", url.Values{"value": {"written elsewhere"}})
+		code, _, _, err := curl(http.MethodPut, next.ClientURL+"/v2/keys/later", url.Values{"value": {"written elsewhere"}})
 		return err == nil && code == http.StatusCreated
 	}, 20*time.Second, 50*time.Millisecond)
 
 	for _, key := range []string{"/later", "/old"} {
-		code, _, body, err = curl(http.MethodGet, lead.clientURL+"/v2/keys"+key, nil)
+		code, _, body, err = curl(http.MethodGet, lead.ClientURL+"/v2/keys"+key, nil)
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusInternalServerError, code, "GET %s from the failed member: %s", key, body)
 		var e struct {
@@ -74,10 +74,10 @@ func TestFailedDiskNeverServesFrozenData(t *testing.T) {
 	}
 
 	var st selfStats
-	require.NoError(t, getJSON(lead.clientURL+"/v2/stats/self", &st))
+	require.NoError(t, getJSON(lead.ClientURL+"/v2/stats/self", &st))
 	assert.Equal(t, "StateFollower", st.State, "the failed member stepped down")
 	assert.Contains(t, []string{"", "0"}, st.LeaderInfo.Leader, "and follows nobody")
-	code, _, body, err = curl(http.MethodGet, lead.clientURL+"/health", nil)
+	code, _, body, err = curl(http.MethodGet, lead.ClientURL+"/health", nil)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, code)
 	assert.Contains(t, body, "STORAGE FAILED")
@@ -88,8 +88,8 @@ func TestFailedDiskNeverServesFrozenData(t *testing.T) {
 		if m == lead {
 			continue
 		}
-		require.NoError(t, getJSON(m.clientURL+"/v2/stats/self", &st))
-		assert.NotContains(t, []string{"", "0"}, st.LeaderInfo.Leader, "%s knows a leader", m.name)
-		assert.NotEqual(t, failedID, st.LeaderInfo.Leader, "%s does not follow the failed member", m.name)
+		require.NoError(t, getJSON(m.ClientURL+"/v2/stats/self", &st))
+		assert.NotContains(t, []string{"", "0"}, st.LeaderInfo.Leader, "%s knows a leader", m.Name)
+		assert.NotEqual(t, failedID, st.LeaderInfo.Leader, "%s does not follow the failed member", m.Name)
 	}
 }

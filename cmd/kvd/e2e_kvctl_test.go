@@ -52,7 +52,7 @@ func runKvctl(t *testing.T, bin string, args ...string) kvctlResult {
 func TestTalkKvctlExamples(t *testing.T) {
 	bin := buildKvctl(t)
 	c := startCluster(t, 3)
-	eps := []string{"--endpoints", c.members[0].clientURL + "," + c.members[1].clientURL + "," + c.members[2].clientURL}
+	eps := []string{"--endpoints", c.members[0].ClientURL + "," + c.members[1].ClientURL + "," + c.members[2].ClientURL}
 	kv := func(args ...string) kvctlResult {
 		return runKvctl(t, bin, append(append([]string{}, eps...), args...)...)
 	}

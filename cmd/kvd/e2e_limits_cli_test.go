@@ -24,7 +24,7 @@ func TestOversizedRequestsFailOnceWithEtcdsError(t *testing.T) {
 	bins, err := etcdref.Build(ctx)
 	require.NoError(t, err)
 	c := startCluster(t, 3)
-	waitNamesPublished(t, c.members[0].clientURL)
+	waitNamesPublished(t, c.members[0].ClientURL)
 	eps := strings.Join(c.endpoints(), ",")
 	prev := strings.Repeat("p", 100)
 	cases := []struct {

@@ -93,7 +93,7 @@ func TestWorstRequestsCannotTakeTheClusterDown(t *testing.T) {
 		m := newMember(t, fmt.Sprintf("infra%d", i+1), c.dir)
 		m.env = []string{"GOMEMLIMIT=" + limitsGoMemLimit}
 		c.members = append(c.members, m)
-		pairs = append(pairs, m.name+"="+m.peerURL)
+		pairs = append(pairs, m.Name+"="+m.PeerURL)
 	}
 	c.initial = strings.Join(pairs, ",")
 	args := append(c.staticArgs(), "--snapshot-count", "25")
@@ -104,13 +104,13 @@ func TestWorstRequestsCannotTakeTheClusterDown(t *testing.T) {
 	for _, m := range c.members {
 		m.waitHealthy(t)
 	}
-	waitNamesPublished(t, c.members[0].clientURL)
+	waitNamesPublished(t, c.members[0].ClientURL)
 
 	// Every write the cluster accepts, refused or not by the rules, must come back intact: a wrong
 	// answer is recorded and the test goes on, to see whether the cluster survives what it took.
 	want := map[string]string{} // key → value of every accepted write
 	for _, w := range worstWrites() {
-		code, body := limitsDo(t, c.members[0].clientURL, w)
+		code, body := limitsDo(t, c.members[0].ClientURL, w)
 		if w.refused {
 			assert.True(t, code >= 400 && code < 500, "%s: %d %.300s", w.name, code, body)
 		} else {
@@ -125,15 +125,15 @@ func TestWorstRequestsCannotTakeTheClusterDown(t *testing.T) {
 			want[ev.Node.Key] = ev.Node.Value
 		}
 	}
-	writeSiblings(t, c.members[0].clientURL, 300, want)
+	writeSiblings(t, c.members[0].ClientURL, 300, want)
 
 	joiner := newMember(t, "infra4", c.dir)
 	joiner.env = []string{"GOMEMLIMIT=" + limitsGoMemLimit}
-	code, body, err := authDo(http.MethodPost, c.members[0].clientURL+"/v2/members", "", "", "application/json",
-		`{"peerURLs":["`+joiner.peerURL+`"]}`)
+	code, body, err := authDo(http.MethodPost, c.members[0].ClientURL+"/v2/members", "", "", "application/json",
+		`{"peerURLs":["`+joiner.PeerURL+`"]}`)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, code, body)
-	joiner.start(t, "--initial-cluster", c.initial+","+joiner.name+"="+joiner.peerURL,
+	joiner.start(t, "--initial-cluster", c.initial+","+joiner.Name+"="+joiner.PeerURL,
 		"--initial-cluster-state", "existing", "--snapshot-count", "25")
 	watch.track(joiner)
 	joiner.waitHealthy(t)
@@ -141,10 +141,10 @@ func TestWorstRequestsCannotTakeTheClusterDown(t *testing.T) {
 	requireServes(t, joiner, "/siblings/0299", want["/siblings/0299"])
 
 	for _, m := range c.members {
-		code, body, err := sendForm(http.MethodGet, m.clientURL+"/v2/keys/?recursive=true", nil)
-		require.NoError(t, err, m.name)
-		require.Equal(t, http.StatusOK, code, "%s: %.300s", m.name, body)
-		require.True(t, json.Valid([]byte(body)), m.name)
+		code, body, err := sendForm(http.MethodGet, m.ClientURL+"/v2/keys/?recursive=true", nil)
+		require.NoError(t, err, m.Name)
+		require.Equal(t, http.StatusOK, code, "%s: %.300s", m.Name, body)
+		require.True(t, json.Valid([]byte(body)), m.Name)
 	}
 
 	for _, m := range c.members { // every member down at once, then back from its data dir
@@ -152,7 +152,7 @@ func TestWorstRequestsCannotTakeTheClusterDown(t *testing.T) {
 	}
 	for _, m := range c.members {
 		if m == joiner {
-			m.start(t, "--initial-cluster", c.initial+","+joiner.name+"="+joiner.peerURL,
+			m.start(t, "--initial-cluster", c.initial+","+joiner.Name+"="+joiner.PeerURL,
 				"--initial-cluster-state", "existing", "--snapshot-count", "25")
 		} else {
 			m.start(t, args...)
@@ -168,7 +168,7 @@ func TestWorstRequestsCannotTakeTheClusterDown(t *testing.T) {
 	}
 	shortTTL := worstWrites()[5].key
 	require.Eventually(t, func() bool {
-		code, _, err := sendForm(http.MethodGet, c.members[0].clientURL+"/v2/keys"+shortTTL, nil)
+		code, _, err := sendForm(http.MethodGet, c.members[0].ClientURL+"/v2/keys"+shortTTL, nil)
 		return err == nil && code == http.StatusNotFound
 	}, 20*time.Second, 100*time.Millisecond, "the deep key with a 2s TTL never expired")
 
@@ -220,23 +220,33 @@ func sendForm(method, u string, form url.Values) (int, string, error) {
 func writeSiblings(t *testing.T, endpoint string, n int, want map[string]string) {
 	t.Helper()
 	var mu sync.Mutex
+	writeKeys(t, endpoint, n, 8, func(i int) (string, string) {
+		key := fmt.Sprintf("/siblings/%04d", i)
+		mu.Lock()
+		want[key] = key
+		mu.Unlock()
+		return key, key
+	})
+}
+
+// writeKeys writes keys 0..n-1 (kv gives each key and value) with `writers` writers at a time,
+// retrying timeouts (putRetryingTimeouts); any other failure fails the test.
+func writeKeys(t *testing.T, endpoint string, n, writers int, kv func(i int) (key, value string)) {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
-	for w := range 8 {
+	for w := range writers {
 		wg.Go(func() {
-			for i := w; i < n; i += 8 {
-				key := fmt.Sprintf("/siblings/%04d", i)
-				code, body, err := putRetryingTimeouts(endpoint+"/v2/keys"+key, url.Values{"value": {key}})
+			for i := w; i < n; i += writers {
+				key, value := kv(i)
+				code, body, err := putRetryingTimeouts(endpoint+"/v2/keys"+key, url.Values{"value": {value}})
 				if err == nil && code >= 300 {
-					err = fmt.Errorf("%s: %d %s", key, code, body)
+					err = fmt.Errorf("%s: %d %.200s", key, code, body)
 				}
 				if err != nil {
 					errs <- err
 					return
 				}
-				mu.Lock()
-				want[key] = key
-				mu.Unlock()
 			}
 		})
 	}
@@ -284,18 +294,18 @@ func requireServes(t *testing.T, m *member, key, value string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		var ev struct{ Node struct{ Value string } }
-		return getJSON(m.clientURL+"/v2/keys"+key, &ev) == nil && ev.Node.Value == value
-	}, 30*time.Second, 50*time.Millisecond, "%s never served %s", m.name, key)
+		return getJSON(m.ClientURL+"/v2/keys"+key, &ev) == nil && ev.Node.Value == value
+	}, 30*time.Second, 50*time.Millisecond, "%s never served %s", m.Name, key)
 }
 
 // requireQuorumRead reads key through m with quorum=true and checks its value.
 func requireQuorumRead(t *testing.T, m *member, key, value string) {
 	t.Helper()
-	code, body, err := sendForm(http.MethodGet, m.clientURL+"/v2/keys"+key+"?quorum=true", nil)
-	require.NoError(t, err, "%s: %.100s", m.name, key)
-	require.Equal(t, http.StatusOK, code, "%s: %.100s: %.300s", m.name, key, body)
+	code, body, err := sendForm(http.MethodGet, m.ClientURL+"/v2/keys"+key+"?quorum=true", nil)
+	require.NoError(t, err, "%s: %.100s", m.Name, key)
+	require.Equal(t, http.StatusOK, code, "%s: %.100s: %.300s", m.Name, key, body)
 	var ev struct{ Node struct{ Value string } }
 	require.NoError(t, json.Unmarshal([]byte(body), &ev))
-	require.Equal(t, len(value), len(ev.Node.Value), "%s: %.100s", m.name, key)
-	require.True(t, value == ev.Node.Value, "%s: %.100s: another value", m.name, key)
+	require.Equal(t, len(value), len(ev.Node.Value), "%s: %.100s", m.Name, key)
+	require.True(t, value == ev.Node.Value, "%s: %.100s: another value", m.Name, key)
 }

@@ -40,15 +40,15 @@ func TestAddAndRemoveMemberAtRuntime(t *testing.T) {
 	}, 20*time.Second, 20*time.Millisecond)
 
 	joiner := newMember(t, "infra4", c.dir)
-	added, err := mapi.Add(ctx, joiner.peerURL)
+	added, err := mapi.Add(ctx, joiner.PeerURL)
 	require.NoError(t, err)
-	assert.Equal(t, []string{joiner.peerURL}, added.PeerURLs)
+	assert.Equal(t, []string{joiner.PeerURL}, added.PeerURLs)
 	assert.Empty(t, added.Name, "an added member has no name until it starts")
 
-	joiner.start(t, "--initial-cluster", c.initial+","+joiner.name+"="+joiner.peerURL,
+	joiner.start(t, "--initial-cluster", c.initial+","+joiner.Name+"="+joiner.PeerURL,
 		"--initial-cluster-state", "existing")
 	joiner.waitHealthy(t)
-	local := newKeysAPI(t, []string{joiner.clientURL})
+	local := newKeysAPI(t, []string{joiner.ClientURL})
 	require.Eventually(t, func() bool {
 		r, err := local.Get(ctx, "/before-join", nil)
 		return err == nil && r.Node.Value == "old"
@@ -60,7 +60,7 @@ func TestAddAndRemoveMemberAtRuntime(t *testing.T) {
 		}
 		for _, m := range ms {
 			if m.ID == added.ID {
-				return m.Name == joiner.name && len(m.ClientURLs) == 1 && m.ClientURLs[0] == joiner.clientURL
+				return m.Name == joiner.Name && len(m.ClientURLs) == 1 && m.ClientURLs[0] == joiner.ClientURL
 			}
 		}
 		return false
@@ -74,26 +74,26 @@ func TestAddAndRemoveMemberAtRuntime(t *testing.T) {
 	ms, err := mapi.List(ctx)
 	require.NoError(t, err)
 	for _, m := range ms {
-		if m.Name == victim.name {
+		if m.Name == victim.Name {
 			victimID = m.ID
 		}
 	}
 	require.NotEmpty(t, victimID)
-	survivors := newKeysAPI(t, []string{c.members[1].clientURL, joiner.clientURL})
-	require.NoError(t, client.NewMembersAPI(mustClient(t, c.members[1].clientURL)).Remove(ctx, victimID))
+	survivors := newKeysAPI(t, []string{c.members[1].ClientURL, joiner.ClientURL})
+	require.NoError(t, client.NewMembersAPI(mustClient(t, c.members[1].ClientURL)).Remove(ctx, victimID))
 	select {
-	case <-victim.exited:
+	case <-victim.Exited():
 	case <-time.After(20 * time.Second):
 		t.Fatal("the removed member did not exit")
 	}
-	assert.Contains(t, victim.stderr.String(), "the member has been permanently removed")
-	code, _, body, err := curl(http.MethodDelete, c.members[1].clientURL+"/v2/members/"+victimID, nil)
+	assert.Contains(t, victim.RunLog(), "the member has been permanently removed")
+	code, _, body, err := curl(http.MethodDelete, c.members[1].ClientURL+"/v2/members/"+victimID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusGone, code, body)
 	assert.Equal(t, "Member permanently removed: "+victimID, strings.TrimSpace(jsonMessage(t, body)))
 	_, err = survivors.Set(ctx, "/after-remove", "ok", nil)
 	require.NoError(t, err)
-	code, _, body, err = curl(http.MethodGet, joiner.clientURL+"/v2/keys/after-remove?quorum=true", url.Values(nil))
+	code, _, body, err = curl(http.MethodGet, joiner.ClientURL+"/v2/keys/after-remove?quorum=true", url.Values(nil))
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, code, body)
 }

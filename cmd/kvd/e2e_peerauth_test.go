@@ -23,7 +23,7 @@ import (
 // cluster ID.
 func memberIDs(t *testing.T, m *member) (cluster uint64, ids map[string]uint64) {
 	t.Helper()
-	resp, err := httpClient.Get(m.clientURL + "/v2/members")
+	resp, err := httpClient.Get(m.ClientURL + "/v2/members")
 	require.NoError(t, err)
 	defer func() { _ = resp.Body.Close() }()
 	cluster, err = strconv.ParseUint(resp.Header.Get("X-Etcd-Cluster-Id"), 16, 64)
@@ -34,7 +34,7 @@ func memberIDs(t *testing.T, m *member) (cluster uint64, ids map[string]uint64) 
 			Name string `json:"name"`
 		} `json:"members"`
 	}
-	require.NoError(t, getJSON(m.clientURL+"/v2/members", &body))
+	require.NoError(t, getJSON(m.ClientURL+"/v2/members", &body))
 	ids = map[string]uint64{}
 	for _, e := range body.Members {
 		id, err := strconv.ParseUint(e.ID, 16, 64)
@@ -47,7 +47,7 @@ func memberIDs(t *testing.T, m *member) (cluster uint64, ids map[string]uint64) 
 // raftTerm is the X-Raft-Term m answers with.
 func raftTerm(t *testing.T, m *member) uint64 {
 	t.Helper()
-	resp, err := httpClient.Get(m.clientURL + "/v2/keys/")
+	resp, err := httpClient.Get(m.ClientURL + "/v2/keys/")
 	require.NoError(t, err)
 	_ = resp.Body.Close()
 	term, err := strconv.ParseUint(resp.Header.Get("X-Raft-Term"), 10, 64)
@@ -103,7 +103,7 @@ func forgeLeadership(t *testing.T, tr *transport.Transport, from uint64, targets
 func requireTermsBelow(t *testing.T, members []*member) {
 	t.Helper()
 	for _, m := range members {
-		assert.Less(t, raftTerm(t, m), uint64(1000), "%s adopted the forged leader's term", m.name)
+		assert.Less(t, raftTerm(t, m), uint64(1000), "%s adopted the forged leader's term", m.Name)
 	}
 }
 
@@ -116,7 +116,7 @@ func TestForgedPeerFromUnknownIDCannotMoveTheTerm(t *testing.T) {
 	cluster, ids := memberIDs(t, c.members[0])
 	targets := map[uint64]string{}
 	for _, m := range c.members {
-		targets[ids[m.name]] = m.peerURL
+		targets[ids[m.Name]] = m.PeerURL
 	}
 	const stranger = 0xdead
 	reasons := forgeLeadership(t, forger(t, cluster, stranger, targets, nil), stranger, targets)
@@ -133,37 +133,36 @@ func TestRemovedMembersFramesAreRefused(t *testing.T) {
 	c := startCluster(t, 3)
 	cluster, ids := memberIDs(t, c.members[0])
 	victim, rest := c.members[2], c.members[:2]
-	code, _, body, err := curl(http.MethodDelete, rest[0].clientURL+"/v2/members/"+strconv.FormatUint(ids[victim.name], 16), nil)
+	code, _, body, err := curl(http.MethodDelete, rest[0].ClientURL+"/v2/members/"+strconv.FormatUint(ids[victim.Name], 16), nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, code, body)
 	for _, m := range rest {
 		require.Eventually(t, func() bool {
 			_, now := memberIDs(t, m)
 			return len(now) == 2
-		}, 20*time.Second, 20*time.Millisecond, "%s never applied the removal", m.name)
+		}, 20*time.Second, 20*time.Millisecond, "%s never applied the removal", m.Name)
 	}
 	victim.kill()
 
 	targets := map[uint64]string{}
 	for _, m := range rest {
-		targets[ids[m.name]] = m.peerURL
+		targets[ids[m.Name]] = m.PeerURL
 	}
-	removed := ids[victim.name]
+	removed := ids[victim.Name]
 	reasons := forgeLeadership(t, forger(t, cluster, removed, targets, nil), removed, targets)
 	requireTermsBelow(t, rest)
 	require.Len(t, reasons, len(targets), "every remaining member refused the removed one")
 	for _, r := range reasons {
 		assert.Contains(t, r, fmt.Sprintf("member %x is not a member of cluster", removed))
 	}
-	code, _, body, err = curl(http.MethodPut, rest[1].clientURL+"/v2/keys/after-removal", url.Values{"value": {"ok"}})
+	code, _, body, err = curl(http.MethodPut, rest[1].ClientURL+"/v2/keys/after-removal", url.Values{"value": {"ok"}})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusCreated, code, body)
 }
 
 // peerTLSMember returns a member with https URLs, named like its certificate's CN.
 func peerTLSMember(t *testing.T, name, dir string) *member {
-	return &member{name: name, dataDir: dir + "/" + name + ".etcd",
-		peerURL: "https://" + freePort(t), clientURL: "http://" + freePort(t)}
+	return newMemberAt(t, name, dir, "https://"+freePort(t), "http://"+freePort(t))
 }
 
 // TestPeerPortRefusesClientCertificateWithAllowedCN runs two members with https peer URLs,
@@ -174,31 +173,31 @@ func TestPeerPortRefusesClientCertificateWithAllowedCN(t *testing.T) {
 	ca := newTestCA(t, "peer-ca")
 	dir := t.TempDir()
 	members := []*member{peerTLSMember(t, "peer1", dir), peerTLSMember(t, "peer2", dir)}
-	static := []string{"--initial-cluster", "peer1=" + members[0].peerURL + ",peer2=" + members[1].peerURL,
+	static := []string{"--initial-cluster", "peer1=" + members[0].PeerURL + ",peer2=" + members[1].PeerURL,
 		"--initial-cluster-token", "cn-token", "--initial-cluster-state", "new"}
 	for _, m := range members {
-		kp := ca.issue(t, m.name)
+		kp := ca.issue(t, m.Name)
 		m.start(t, append(static, "--peer-cert-file", kp.certFile, "--peer-key-file", kp.keyFile,
 			"--peer-trusted-ca-file", ca.caFile, "--peer-client-cert-auth", "--peer-cert-allowed-cn", "peer1,peer2")...)
 	}
 	for _, m := range members {
 		m.waitHealthy(t)
 	}
-	code, _, body, err := curl(http.MethodPut, members[0].clientURL+"/v2/keys/k", url.Values{"value": {"v"}})
+	code, _, body, err := curl(http.MethodPut, members[0].ClientURL+"/v2/keys/k", url.Values{"value": {"v"}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, code, body)
 
 	peer1 := ca.issue(t, "peer1")
 	clientCert := ca.issue(t, "client")
-	code, _, err = do(httpsClient(ca, &peer1.tls), http.MethodGet, members[1].peerURL+"/members", "")
+	code, _, err = do(httpsClient(ca, &peer1.tls), http.MethodGet, members[1].PeerURL+"/members", "")
 	require.NoError(t, err, "a member's certificate is accepted")
 	require.Equal(t, http.StatusOK, code)
-	_, _, err = do(httpsClient(ca, &clientCert.tls), http.MethodGet, members[1].peerURL+"/members", "")
+	_, _, err = do(httpsClient(ca, &clientCert.tls), http.MethodGet, members[1].PeerURL+"/members", "")
 	require.Error(t, err, "the client certificate is refused on the peer port")
 
 	// A raft stream with the client certificate, even claiming a member's ID, never gets through.
 	cluster, ids := memberIDs(t, members[0])
-	tr := forger(t, cluster, ids["peer1"], map[uint64]string{ids["peer2"]: members[1].peerURL},
+	tr := forger(t, cluster, ids["peer1"], map[uint64]string{ids["peer2"]: members[1].PeerURL},
 		transport.TLSDialer(&tls.Config{Certificates: []tls.Certificate{clientCert.tls}, RootCAs: ca.pool(), MinVersion: tls.VersionTLS12}))
 	for range 50 {
 		tr.Send([]raft.Message{{Type: raft.MsgHeartbeat, From: ids["peer1"], To: ids["peer2"], Term: 1000}})

@@ -58,7 +58,7 @@ func TestReadmeAuthWalkThrough(t *testing.T) {
 	for i, line := range steps {
 		words := shellWords(line)
 		require.Equal(t, "kvctl", words[0], line)
-		args := append([]string{"--endpoints", c.members[0].clientURL}, words[1:]...)
+		args := append([]string{"--endpoints", c.members[0].ClientURL}, words[1:]...)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Stdin = strings.NewReader("rootpw\n") // what a prompt for a password reads

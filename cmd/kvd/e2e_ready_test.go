@@ -86,7 +86,7 @@ func TestMembersServeNothingBeforeTheirPublishCommitted(t *testing.T) {
 		for i := range 3 {
 			m := newMember(t, "infra"+strconv.Itoa(i+1), c.dir)
 			c.members = append(c.members, m)
-			pairs = append(pairs, m.name+"="+m.peerURL)
+			pairs = append(pairs, m.Name+"="+m.PeerURL)
 		}
 		c.initial = strings.Join(pairs, ",")
 		var wg sync.WaitGroup
@@ -95,16 +95,16 @@ func TestMembersServeNothingBeforeTheirPublishCommitted(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				firstAnswer(t, m.clientURL+"/health", 30*time.Second)
-				members := listMembers(t, m.clientURL)
+				firstAnswer(t, m.ClientURL+"/health", 30*time.Second)
+				members := listMembers(t, m.ClientURL)
 				found := false
 				for _, mm := range members {
-					if mm.Name == m.name {
+					if mm.Name == m.Name {
 						found = true
-						assert.Equal(t, []string{m.clientURL}, mm.ClientURLs, "round %d: %s answered before its client URLs were published", round, m.name)
+						assert.Equal(t, []string{m.ClientURL}, mm.ClientURLs, "round %d: %s answered before its client URLs were published", round, m.Name)
 					}
 				}
-				assert.True(t, found, "round %d: %s answered before its name was published: %+v", round, m.name, members)
+				assert.True(t, found, "round %d: %s answered before its name was published: %+v", round, m.Name, members)
 			}()
 		}
 		wg.Wait()
@@ -124,15 +124,15 @@ func TestRestartedMemberServesOnlyOnceCaughtUp(t *testing.T) {
 	late := c.members[2]
 	late.terminate(t)
 	for i := range 50 {
-		code, _, body, err := curl(http.MethodPut, c.members[0].clientURL+"/v2/keys/k", url.Values{"value": {strconv.Itoa(i)}})
+		code, _, body, err := curl(http.MethodPut, c.members[0].ClientURL+"/v2/keys/k", url.Values{"value": {strconv.Itoa(i)}})
 		require.NoError(t, err)
 		require.Contains(t, []int{http.StatusOK, http.StatusCreated}, code, body)
 	}
 	late.start(t, c.staticArgs()...)
-	code, body := firstAnswer(t, late.clientURL+"/v2/keys/k", 30*time.Second)
+	code, body := firstAnswer(t, late.ClientURL+"/v2/keys/k", 30*time.Second)
 	assert.Equal(t, http.StatusOK, code, "the first answer of the restarted member: %s", body)
 	assert.Contains(t, body, `"value":"49"`, "the restarted member caught up before it answered")
-	assert.Len(t, listMembers(t, late.clientURL), 3)
+	assert.Len(t, listMembers(t, late.ClientURL), 3)
 }
 
 // TestRestartWithoutNameKeepsTheRecordedName: kvd restarted from its data dir without --name shows
@@ -149,9 +149,9 @@ func TestRestartWithoutNameKeepsTheRecordedName(t *testing.T) {
 	m.waitHealthy(t)
 	for _, other := range c.members {
 		var names []string
-		for _, mm := range listMembers(t, other.clientURL) {
+		for _, mm := range listMembers(t, other.ClientURL) {
 			names = append(names, mm.Name)
 		}
-		assert.ElementsMatch(t, []string{"infra1", "infra2", "infra3"}, names, "as %s lists them", other.name)
+		assert.ElementsMatch(t, []string{"infra1", "infra2", "infra3"}, names, "as %s lists them", other.Name)
 	}
 }

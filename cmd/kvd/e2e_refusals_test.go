@@ -18,11 +18,11 @@ import (
 func waitExit(t *testing.T, m *member, within time.Duration) string {
 	t.Helper()
 	select {
-	case <-m.exited:
+	case <-m.Exited():
 	case <-time.After(within):
-		t.Fatalf("%s is still running after %v; it should have refused to run:\n%s", m.name, within, tail(m.stderr.String(), 2000))
+		t.Fatalf("%s is still running after %v; it should have refused to run:\n%s", m.Name, within, tail(m.RunLog(), 2000))
 	}
-	return m.stderr.String()
+	return m.RunLog()
 }
 
 // TestCorruptWALRefusedAtStart damages a record in the middle of a member's WAL: kvd refuses to
@@ -31,13 +31,13 @@ func TestCorruptWALRefusedAtStart(t *testing.T) {
 	c := startCluster(t, 1)
 	m := c.members[0]
 	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
-		code, _, body, err := curl(http.MethodPut, m.clientURL+"/v2/keys/"+k, url.Values{"value": {strings.Repeat(k, 200)}})
+		code, _, body, err := curl(http.MethodPut, m.ClientURL+"/v2/keys/"+k, url.Values{"value": {strings.Repeat(k, 200)}})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, code, body)
 	}
 	m.terminate(t)
 
-	segments, err := filepath.Glob(filepath.Join(m.dataDir, "member", "wal", "*.wal"))
+	segments, err := filepath.Glob(filepath.Join(m.DataDir, "member", "wal", "*.wal"))
 	require.NoError(t, err)
 	require.NotEmpty(t, segments)
 	segment := segments[len(segments)-1]
@@ -48,7 +48,7 @@ func TestCorruptWALRefusedAtStart(t *testing.T) {
 
 	m.start(t, c.staticArgs()...)
 	stderr := waitExit(t, m, 20*time.Second)
-	require.Error(t, m.exitErr, "a refusal is an error exit")
+	require.Error(t, m.ExitErr(), "a refusal is an error exit")
 	assert.Contains(t, stderr, "corrupt")
 	assert.Contains(t, stderr, segment, "the error names the damaged file")
 	assert.Contains(t, stderr, "byte offset", "the error names the offset")
@@ -63,7 +63,7 @@ func TestPeerWithAnotherTokenIsRefused(t *testing.T) {
 	for _, name := range []string{"infra1", "infra2", "infra3"} {
 		m := newMember(t, name, c.dir)
 		c.members = append(c.members, m)
-		pairs = append(pairs, m.name+"="+m.peerURL)
+		pairs = append(pairs, m.Name+"="+m.PeerURL)
 	}
 	c.initial = strings.Join(pairs, ",")
 	for _, m := range c.members[:2] {
@@ -75,14 +75,14 @@ func TestPeerWithAnotherTokenIsRefused(t *testing.T) {
 		m.waitHealthy(t)
 	}
 	require.Eventually(t, func() bool {
-		return strings.Contains(stranger.stderr.String(), "cluster ID mismatch")
+		return strings.Contains(stranger.RunLog(), "cluster ID mismatch")
 	}, 20*time.Second, 20*time.Millisecond, "the stranger was never told why it is refused")
-	assert.Contains(t, c.members[0].stderr.String()+c.members[1].stderr.String(), "cluster ID mismatch",
+	assert.Contains(t, c.members[0].RunLog()+c.members[1].RunLog(), "cluster ID mismatch",
 		"the members log whom they refused")
 
 	// The stranger never joins, so it never publishes: it serves nothing, /health included.
-	requireNoAnswer(t, httpClient, stranger.clientURL+"/health")
-	kapi := newKeysAPI(t, []string{c.members[0].clientURL, c.members[1].clientURL})
+	requireNoAnswer(t, httpClient, stranger.ClientURL+"/health")
+	kapi := newKeysAPI(t, []string{c.members[0].ClientURL, c.members[1].ClientURL})
 	_, err := kapi.Set(ctxTimeout(t, 10*time.Second), "/still", "serving", nil)
 	require.NoError(t, err)
 }
@@ -94,7 +94,7 @@ func TestRemovedMemberCannotRejoin(t *testing.T) {
 	c := startCluster(t, 3)
 	victim := c.members[0]
 	ctx := ctxTimeout(t, 60*time.Second)
-	mapi := client.NewMembersAPI(mustClient(t, c.members[1].clientURL))
+	mapi := client.NewMembersAPI(mustClient(t, c.members[1].ClientURL))
 	var victimID string
 	require.Eventually(t, func() bool {
 		ms, err := mapi.List(ctx)
@@ -102,7 +102,7 @@ func TestRemovedMemberCannotRejoin(t *testing.T) {
 			return false
 		}
 		for _, m := range ms {
-			if m.Name == victim.name {
+			if m.Name == victim.Name {
 				victimID = m.ID
 			}
 		}
@@ -118,12 +118,12 @@ func TestRemovedMemberCannotRejoin(t *testing.T) {
 
 	// With a fresh data dir and the same flags the member gets the same ID again: the peers tell
 	// it that this ID was removed.
-	require.NoError(t, os.RemoveAll(victim.dataDir))
+	require.NoError(t, os.RemoveAll(victim.DataDir))
 	victim.start(t, c.staticArgs()...)
 	stderr = waitExit(t, victim, 20*time.Second)
 	assert.Contains(t, stderr, "permanently removed", "a fresh data dir must not bring the removed ID back")
 
-	kapi := newKeysAPI(t, []string{c.members[1].clientURL, c.members[2].clientURL})
+	kapi := newKeysAPI(t, []string{c.members[1].ClientURL, c.members[2].ClientURL})
 	_, err := kapi.Set(ctx, "/after-rejoin-attempt", "ok", nil)
 	require.NoError(t, err)
 	ms, err := mapi.List(ctx)

@@ -59,10 +59,9 @@ func TestTLSClusterRefusesPeersAndClientsWithoutTrustedCertificates(t *testing.T
 	var members []*member
 	var pairs []string
 	for i := range 3 {
-		m := &member{name: fmt.Sprintf("tls%d", i+1), dataDir: fmt.Sprintf("%s/tls%d.etcd", dir, i+1),
-			peerURL: "https://" + freePort(t), clientURL: "https://" + freePort(t)}
+		m := newMemberAt(t, fmt.Sprintf("tls%d", i+1), dir, "https://"+freePort(t), "https://"+freePort(t))
 		members = append(members, m)
-		pairs = append(pairs, m.name+"="+m.peerURL)
+		pairs = append(pairs, m.Name+"="+m.PeerURL)
 	}
 	static := []string{"--initial-cluster", strings.Join(pairs, ","), "--initial-cluster-token", "tls-token", "--initial-cluster-state", "new"}
 	good := []keyPair{ca.issue(t, "tls1"), ca.issue(t, "tls2")}
@@ -81,24 +80,24 @@ func TestTLSClusterRefusesPeersAndClientsWithoutTrustedCertificates(t *testing.T
 
 	client := httpsClient(ca, &good[0].tls)
 	require.Eventually(t, func() bool {
-		code, _, err := do(client, http.MethodPut, members[0].clientURL+"/v2/keys/secure", "value=over-tls")
+		code, _, err := do(client, http.MethodPut, members[0].ClientURL+"/v2/keys/secure", "value=over-tls")
 		return err == nil && code == http.StatusCreated
-	}, 20*time.Second, 20*time.Millisecond, "the two trusted members never served a write:\n%s", tail(members[0].stderr.String(), 2000))
-	code, body, err := do(client, http.MethodGet, members[1].clientURL+"/v2/keys/secure?quorum=true", "")
+	}, 20*time.Second, 20*time.Millisecond, "the two trusted members never served a write:\n%s", tail(members[0].RunLog(), 2000))
+	code, body, err := do(client, http.MethodGet, members[1].ClientURL+"/v2/keys/secure?quorum=true", "")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, `"value":"over-tls"`)
 
 	t.Run("client without certificate", func(t *testing.T) {
-		_, _, err := do(httpsClient(ca, nil), http.MethodGet, members[0].clientURL+"/v2/keys/secure", "")
+		_, _, err := do(httpsClient(ca, nil), http.MethodGet, members[0].ClientURL+"/v2/keys/secure", "")
 		require.Error(t, err)
 	})
 	t.Run("client with another CA's certificate", func(t *testing.T) {
-		_, _, err := do(httpsClient(ca, &intruder.tls), http.MethodGet, members[0].clientURL+"/v2/keys/secure", "")
+		_, _, err := do(httpsClient(ca, &intruder.tls), http.MethodGet, members[0].ClientURL+"/v2/keys/secure", "")
 		require.Error(t, err)
 	})
 	t.Run("plain http on an https port", func(t *testing.T) {
-		u, err := url.Parse(members[0].clientURL)
+		u, err := url.Parse(members[0].ClientURL)
 		require.NoError(t, err)
 		code, body, err := do(&http.Client{Timeout: 15 * time.Second}, http.MethodGet, "http://"+u.Host+"/v2/keys/secure", "")
 		require.NoError(t, err)
@@ -108,10 +107,10 @@ func TestTLSClusterRefusesPeersAndClientsWithoutTrustedCertificates(t *testing.T
 	t.Run("peer with another CA's certificate never joins", func(t *testing.T) {
 		intruderClient := httpsClient(rogue, &intruder.tls)
 		require.Never(t, func() bool {
-			code, _, err := do(intruderClient, http.MethodGet, members[2].clientURL+"/v2/keys/secure", "")
+			code, _, err := do(intruderClient, http.MethodGet, members[2].ClientURL+"/v2/keys/secure", "")
 			return err == nil && code == http.StatusOK
 		}, 2*time.Second, 100*time.Millisecond, "the intruder received the cluster's data")
 		// It never joins, so it never publishes: it serves nothing, /health included.
-		requireNoAnswer(t, intruderClient, members[2].clientURL+"/health")
+		requireNoAnswer(t, intruderClient, members[2].ClientURL+"/health")
 	})
 }

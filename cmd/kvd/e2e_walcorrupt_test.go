@@ -19,7 +19,7 @@ import (
 // after them) and their offsets.
 func lastSegmentRecords(t *testing.T, m *member) (path string, data []byte, starts []int) {
 	t.Helper()
-	dir := server.WALDir(m.dataDir)
+	dir := server.WALDir(m.DataDir)
 	names, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	for _, e := range names {
@@ -47,7 +47,7 @@ func TestKvdRefusesACorruptFinalWALRecordAndStartsAfterATornOne(t *testing.T) {
 	c := startCluster(t, 1)
 	m := c.members[0]
 	for i := range 20 {
-		code, _, body, err := curl(http.MethodPut, fmt.Sprintf("%s/v2/keys/k%d", m.clientURL, i), url.Values{"value": {"v"}})
+		code, _, body, err := curl(http.MethodPut, fmt.Sprintf("%s/v2/keys/k%d", m.ClientURL, i), url.Values{"value": {"v"}})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, code, body)
 	}
@@ -62,23 +62,23 @@ func TestKvdRefusesACorruptFinalWALRecordAndStartsAfterATornOne(t *testing.T) {
 
 	m.start(t, c.staticArgs()...)
 	select {
-	case <-m.exited:
+	case <-m.Exited():
 	case <-time.After(30 * time.Second):
 		t.Fatal("kvd started on a WAL whose synced last record is damaged")
 	}
-	require.Error(t, m.exitErr, "kvd exits with a failure status")
-	require.Contains(t, m.stderr.String(), fmt.Sprintf("%s at byte offset %d", path, last))
+	require.Error(t, m.ExitErr(), "kvd exits with a failure status")
+	require.Contains(t, m.RunLog(), fmt.Sprintf("%s at byte offset %d", path, last))
 
 	// The same record cut short: the remains of an interrupted write.
 	require.NoError(t, os.WriteFile(path, original[:last+7], 0o600))
 	m.start(t, c.staticArgs()...)
 	m.waitHealthy(t)
-	require.Contains(t, m.stderr.String(), "torn last record")
+	require.Contains(t, m.RunLog(), "torn last record")
 	var got struct {
 		Node struct {
 			Value string `json:"value"`
 		} `json:"node"`
 	}
-	require.NoError(t, getJSON(m.clientURL+"/v2/keys/k0", &got))
+	require.NoError(t, getJSON(m.ClientURL+"/v2/keys/k0", &got))
 	require.Equal(t, "v", got.Node.Value)
 }

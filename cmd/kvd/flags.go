@@ -26,6 +26,7 @@ type options struct {
 	heartbeatMs              uint
 	electionMs               uint
 	snapshotCount            uint64
+	peerMaxFrameBytes        uint
 	enableV2                 bool
 	strictReconfigCheck      bool
 	logLevel                 string
@@ -65,6 +66,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.UintVar(&o.heartbeatMs, "heartbeat-interval", 100, "Time (in milliseconds) of a heartbeat interval.")
 	fs.UintVar(&o.electionMs, "election-timeout", 1000, "Time (in milliseconds) for an election to timeout.")
 	fs.Uint64Var(&o.snapshotCount, "snapshot-count", 100000, "Number of committed transactions to trigger a snapshot to disk.")
+	fs.UintVar(&o.peerMaxFrameBytes, "peer-max-frame-bytes", 64<<20, "kvd only: largest peer frame in bytes, both ways (snapshots are streamed to peers in chunks of at most this size, whatever theirs).")
 	fs.BoolVar(&o.enableV2, "enable-v2", false, "Accepted for compatibility; kvd always serves the v2 API.")
 	fs.BoolVar(&o.strictReconfigCheck, "strict-reconfig-check", true, "Reject reconfiguration requests that would cause quorum loss.")
 	fs.StringVar(&o.logLevel, "log-level", "info", "Configures log level. Only supports debug, info, warn, error.")

@@ -107,8 +107,22 @@ func TestEtcdDefaults(t *testing.T) {
 	assert.Equal(t, 100*time.Millisecond, s.heartbeat)
 	assert.Equal(t, time.Second, s.election)
 	assert.Equal(t, uint64(100000), s.snapshotCount)
+	assert.Equal(t, 64<<20, s.peerMaxFrame)
 	assert.True(t, s.strict)
 	assert.False(t, s.join)
+}
+
+func TestPeerMaxFrameBytesMustHoldTheLargestEntry(t *testing.T) {
+	o, err := parseOptions([]string{"--peer-max-frame-bytes", "65536"}, noEnv, nil, &bytes.Buffer{})
+	require.NoError(t, err)
+	_, err = o.validate()
+	require.ErrorContains(t, err, "the largest log entry must fit one frame")
+	getenv, environ := envOf(map[string]string{"ETCD_PEER_MAX_FRAME_BYTES": "2097152"})
+	o, err = parseOptions(nil, getenv, environ, &bytes.Buffer{})
+	require.NoError(t, err)
+	s, err := o.validate()
+	require.NoError(t, err)
+	assert.Equal(t, 2<<20, s.peerMaxFrame)
 }
 
 func TestParseInitialCluster(t *testing.T) {
@@ -150,22 +164,22 @@ func TestDataDirOfAnotherCluster(t *testing.T) {
 	c := startCluster(t, 1)
 	m := c.members[0]
 	m.terminate(t)
-	require.NoError(t, m.exitErr, "SIGTERM is a clean exit")
-	assert.Contains(t, m.stderr.String(), "stopped")
+	require.NoError(t, m.ExitErr(), "SIGTERM is a clean exit")
+	assert.Contains(t, m.RunLog(), "stopped")
 
 	m.start(t, "--initial-cluster", c.initial, "--initial-cluster-token", "another-token")
 	select {
-	case <-m.exited:
+	case <-m.Exited():
 	case <-time.After(20 * time.Second):
 		t.Fatal("the member started on another cluster's data dir")
 	}
-	require.Error(t, m.exitErr)
-	assert.Contains(t, m.stderr.String(), "belongs to cluster")
+	require.Error(t, m.ExitErr())
+	assert.Contains(t, m.RunLog(), "belongs to cluster")
 
 	m.start(t, c.staticArgs()...)
 	m.waitHealthy(t)
-	require.NoError(t, m.cmd.Process.Signal(syscall.SIGINT))
-	<-m.exited
-	assert.NoError(t, m.exitErr, "SIGINT is a clean exit")
-	assert.True(t, strings.Contains(m.stderr.String(), "received signal"))
+	require.NoError(t, m.Signal(syscall.SIGINT))
+	<-m.Exited()
+	assert.NoError(t, m.ExitErr(), "SIGINT is a clean exit")
+	assert.True(t, strings.Contains(m.RunLog(), "received signal"))
 }

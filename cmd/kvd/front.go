@@ -1,49 +1,81 @@
 package main
 
 import (
-	"bufio"
+	"context"
 	"errors"
+	"log"
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // net/http costs a busy member much of its CPU per request on work a keep-alive key request does
-// not need: a response struct and its buffered writer, the header map cloned and sorted at every
-// response, a context and a background read per request. kvd's client listener therefore has a
-// front: it parses the requests of the common shapes itself (key reads and writes over plain
-// keep-alive HTTP/1.1, see fastRequest) and answers them through the same handler with one write
-// per response. A connection that sends anything else (a watch, HEAD, HTTP/1.0, a chunked or
-// expected body, headers that do not fit the read buffer, TLS) is handed, with the bytes already
-// read, to net/http for the rest of its life; so every request that is not of those shapes gets
-// exactly net/http's behaviour. front_test.go sends the same raw requests to both and compares.
+// not need: a response struct and its buffered writers, the header map cloned at every response,
+// a background read per request. kvd's client listener therefore has a front: it parses the
+// requests of the common shapes itself (key reads and writes over plain keep-alive HTTP/1.1 whose
+// headers and body fit its read buffer, see parseFastRequest) and answers them through the same
+// handler, writing the bytes net/http would write (front_response.go). A connection that sends
+// anything else (a watch, HEAD, HTTP/1.0, a chunked or expected body, a body or headers that do
+// not fit the buffer, bare LFs, TLS...) or stalls inside a body is handed, with the bytes already
+// read, to net/http for the rest of its life. FuzzFrontAgainstNetHTTP sends the same bytes to both
+// and compares what comes back.
+//
+// The limits are net/http's under kvd's configuration (serverLimits): the first request's headers
+// must arrive within ReadHeader of the connection, a later one's within ReadHeader of its first
+// bytes, which must come within Idle; a connection holds at most its read buffer. As net/http, the
+// front cancels a request's context when the handler returns or the client goes away (detected by
+// a read started once the handler has run for disconnectCheck, where net/http starts one at once),
+// and recovers a handler's panic: it is logged and the connection closed.
+//
+// What stays different: a handler's Content-Length, Transfer-Encoding and Trailer headers and
+// Hijack are not honoured (fastResponse), and neither ConnState nor SetKeepAlivesEnabled sees the
+// front's connections. clientServer's Shutdown and Close treat them as net/http's treat its own.
 
-// frontBufferSize is the read buffer of a fast connection: a request's line and headers must fit.
+// frontBufferSize is the read buffer of a fast connection: a request's line, headers and body must
+// fit for the front to serve it.
 const frontBufferSize = 4096
+
+// disconnectCheck is how often the front looks for requests that have been in their handler for
+// a while, and starts watching their connections for the client going away.
+const disconnectCheck = 100 * time.Millisecond
 
 // clientFront is a net.Listener for net/http (it yields the handed-over connections) that accepts
 // the real listener's connections itself.
 type clientFront struct {
 	ln      net.Listener
+	srv     *clientServer
 	handler http.Handler
 	limits  serverLimits
+	baseCtx context.Context
 
 	handoff chan net.Conn
 	done    chan struct{} // closed by Close, or when the real listener fails
 	once    sync.Once
 	err     error // why done was closed; set before
+	closed  atomic.Bool
 
 	mu    sync.Mutex
-	conns map[net.Conn]bool // fast connections, true while a request is being served
+	conns map[*fastConn]struct{} // until each closes or is handed over
 }
 
 // serveFront serves ln through a front, handing the connections it does not serve to srv, and
 // returns when srv stops (http.ErrServerClosed after Shutdown) or the listener fails.
-func serveFront(srv *http.Server, ln net.Listener, limits serverLimits) error {
-	f := &clientFront{ln: ln, handler: srv.Handler, limits: limits, handoff: make(chan net.Conn),
-		done: make(chan struct{}), conns: map[net.Conn]bool{}}
+func serveFront(srv *clientServer, ln net.Listener, limits serverLimits) error {
+	f := &clientFront{ln: ln, srv: srv, handler: srv.Handler, limits: limits,
+		handoff: make(chan net.Conn), done: make(chan struct{}), conns: map[*fastConn]struct{}{}}
+	if f.handler == nil {
+		f.handler = http.DefaultServeMux
+	}
+	base := context.Background()
+	if srv.BaseContext != nil {
+		base = srv.BaseContext(f)
+	}
+	f.baseCtx = context.WithValue(base, http.ServerContextKey, srv.Server)
+	srv.addFront(f)
 	go f.acceptLoop()
+	go f.watchLoop()
 	return srv.Serve(f)
 }
 
@@ -63,11 +95,33 @@ func (f *clientFront) acceptLoop() {
 			return
 		}
 		backoff = 0
-		if !f.track(c) {
+		// As net/http: the first request's headers are due ReadHeader after the connection.
+		fc := newFastConn(f, c)
+		_ = c.SetReadDeadline(fc.headerDue)
+		if !f.track(fc) {
 			_ = c.Close()
 			return
 		}
-		go f.serveConn(c)
+		go fc.serve()
+	}
+}
+
+// watchLoop starts watching for a vanished client on every connection whose request has been in
+// its handler since the previous look, until the front closes.
+func (f *clientFront) watchLoop() {
+	t := time.NewTicker(disconnectCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.done:
+			return
+		case <-t.C:
+		}
+		f.mu.Lock()
+		for fc := range f.conns {
+			fc.watchIfSlow()
+		}
+		f.mu.Unlock()
 	}
 }
 
@@ -82,24 +136,26 @@ func (f *clientFront) Accept() (net.Conn, error) {
 }
 
 // Close closes the listener and every idle fast connection; one serving a request closes once its
-// response is written (as net/http's Shutdown lets active requests finish). net/http closes what it
-// was handed.
+// response is written (its response says Connection: close, as net/http's do while it shuts down;
+// clientServer.Shutdown waits for it). net/http closes what it was handed.
 func (f *clientFront) Close() error {
-	err := f.ln.Close()
-	f.stop(net.ErrClosed)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for c, active := range f.conns {
-		if !active {
-			_ = c.Close()
-		}
+	// Closed before the listener, as net/http marks its shutdown before closing its listeners: a
+	// response written once the listener is gone says Connection: close.
+	f.closed.Store(true)
+	err := f.ln.Close()
+	f.stop(net.ErrClosed)
+	for fc := range f.conns {
+		fc.closeIfIdle()
 	}
-	f.conns = nil
 	return err
 }
 
 // Addr is the listener's address.
 func (f *clientFront) Addr() net.Addr { return f.ln.Addr() }
+
+func (f *clientFront) isClosed() bool { return f.closed.Load() }
 
 func (f *clientFront) stop(err error) {
 	f.once.Do(func() {
@@ -109,59 +165,27 @@ func (f *clientFront) stop(err error) {
 }
 
 // track records a fast connection; false once the front is closed.
-func (f *clientFront) track(c net.Conn) bool {
+func (f *clientFront) track(fc *fastConn) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.conns == nil {
+	if f.isClosed() {
 		return false
 	}
-	f.conns[c] = false
+	f.conns[fc] = struct{}{}
 	return true
 }
 
-// setActive marks a fast connection as serving a request or idle; false once the front is closed
-// (the connection is then to be closed by its goroutine when idle).
-func (f *clientFront) setActive(c net.Conn, active bool) bool {
+func (f *clientFront) untrack(fc *fastConn) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.conns == nil {
-		return false
+	delete(f.conns, fc)
+}
+
+// logf logs as net/http does: to the server's ErrorLog, or the standard logger.
+func (f *clientFront) logf(format string, args ...any) {
+	if f.srv.ErrorLog != nil {
+		f.srv.ErrorLog.Printf(format, args...)
+		return
 	}
-	f.conns[c] = active
-	return true
-}
-
-func (f *clientFront) untrack(c net.Conn) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.conns, c)
-}
-
-// handOver gives c, with the bytes br has read of it, to net/http.
-func (f *clientFront) handOver(c net.Conn, br *bufio.Reader) {
-	f.untrack(c)
-	_ = c.SetReadDeadline(time.Time{})
-	read, _ := br.Peek(br.Buffered())
-	hc := &handedConn{Conn: c, pending: append([]byte(nil), read...)}
-	select {
-	case f.handoff <- hc:
-	case <-f.done:
-		_ = c.Close()
-	}
-}
-
-// handedConn is a connection handed to net/http: its reads return the bytes the front had read
-// first.
-type handedConn struct {
-	net.Conn
-	pending []byte
-}
-
-func (c *handedConn) Read(p []byte) (int, error) {
-	if len(c.pending) > 0 {
-		n := copy(p, c.pending)
-		c.pending = c.pending[n:]
-		return n, nil
-	}
-	return c.Conn.Read(p)
+	log.Printf(format, args...)
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/textproto"
@@ -18,32 +18,23 @@ type fastRequest struct {
 	close                bool // Connection: close
 }
 
-// maxFastBody is the largest body the front reads itself (larger ones go to net/http).
-const maxFastBody = 1 << 20
-
-// headerBlock returns the request line and headers in buf (up to and including the blank line),
-// or nil when buf does not hold them all yet.
-func headerBlock(buf []byte) []byte {
-	i := bytes.Index(buf, []byte("\r\n\r\n"))
-	if i < 0 {
-		return nil
-	}
-	return buf[:i+4]
-}
-
 // parseFastRequest parses a header block into a request the front serves itself; ok is false when
-// net/http must serve it: anything but a key read or write (no watch) by GET, PUT, POST or DELETE in
-// plain HTTP/1.1 with a Host, a Content-Length body of at most maxFastBody and only well-formed
-// single-line headers, and no Transfer-Encoding, Expect or Upgrade. Header values and names are
-// kept as net/http would (names canonical). hdr is filled, its previous content dropped.
-func parseFastRequest(block []byte, hdr http.Header) (req fastRequest, ok bool) {
-	line, rest, _ := bytes.Cut(block, []byte("\r\n"))
-	method, after, ok1 := bytes.Cut(line, []byte(" "))
-	target, proto, ok2 := bytes.Cut(after, []byte(" "))
-	if !ok1 || !ok2 || string(proto) != "HTTP/1.1" {
+// net/http must serve it: anything but a key read or write (no watch in the query) by GET, PUT,
+// POST or DELETE in plain HTTP/1.1, with one valid Host, only well-formed single-line headers
+// (net/textproto's rules), a Content-Length of digits at most once, a Connection of "close" or
+// "keep-alive", and no Transfer-Encoding, Expect, Upgrade, TE, Trailer or Pragma. The handler
+// then sees what net/http would give it: names canonical, values trimmed, Host out of the header
+// map. hdr is filled, its previous content dropped; the first value of each header is held in
+// vals (a handler that appends to it gets a copy).
+func parseFastRequest(block []byte, hdr http.Header, vals *headerValues) (req fastRequest, ok bool) {
+	text := string(block) // every string of the request is a part of this one
+	line, rest, _ := strings.Cut(text, "\r\n")
+	method, after, ok1 := strings.Cut(line, " ")
+	target, proto, ok2 := strings.Cut(after, " ")
+	if !ok1 || !ok2 || proto != "HTTP/1.1" {
 		return req, false
 	}
-	switch string(method) {
+	switch method {
 	case http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete:
 	default:
 		return req, false
@@ -51,29 +42,31 @@ func parseFastRequest(block []byte, hdr http.Header) (req fastRequest, ok bool) 
 	if !isKeyTarget(target) {
 		return req, false
 	}
-	req.method, req.target = string(method), string(target)
+	req.method, req.target = method, target
 	clear(hdr)
 	req.header = hdr
-	sawLength := false
+	vals.used = 0
+	sawHost, sawLength := false, false
 	for len(rest) > 2 { // the block ends with the blank line's CRLF
-		line, rest, _ = bytes.Cut(rest, []byte("\r\n"))
-		name, value, found := bytes.Cut(line, []byte(":"))
+		line, rest, _ = strings.Cut(rest, "\r\n")
+		name, value, found := strings.Cut(line, ":")
 		if !found || !validHeaderName(name) || !validHeaderValue(value) {
 			return req, false
 		}
-		key := textproto.CanonicalMIMEHeaderKey(string(name))
-		v := string(bytes.Trim(value, " \t"))
+		key := textproto.CanonicalMIMEHeaderKey(name)
+		v := strings.Trim(value, " \t")
 		switch key {
-		case "Transfer-Encoding", "Expect", "Upgrade", "Te", "Trailer":
+		case "Transfer-Encoding", "Expect", "Upgrade", "Te", "Trailer", "Pragma":
 			return req, false
-		case "Host":
-			if req.host != "" {
+		case "Host": // net/http keeps it in Request.Host only
+			if sawHost || v == "" || !validHost(v) {
 				return req, false
 			}
-			req.host = v
+			req.host, sawHost = v, true
+			continue
 		case "Content-Length":
-			n, err := strconv.ParseInt(v, 10, 64)
-			if sawLength || err != nil || n < 0 || n > maxFastBody || v[0] == '+' {
+			n, valid := parseContentLength(v)
+			if sawLength || !valid {
 				return req, false
 			}
 			req.contentLength, sawLength = n, true
@@ -86,29 +79,64 @@ func parseFastRequest(block []byte, hdr http.Header) (req fastRequest, ok bool) 
 				return req, false
 			}
 		}
-		hdr[key] = append(hdr[key], v)
+		if vv, seen := hdr[key]; seen {
+			hdr[key] = append(vv, v)
+		} else {
+			hdr[key] = vals.one(v)
+		}
 	}
-	if req.host == "" {
-		return req, false
+	return req, sawHost
+}
+
+// headerValues is room for the first value of a request's headers (net/textproto shares one
+// array between them likewise).
+type headerValues struct {
+	room [24]string
+	used int
+}
+
+// one returns a one-value slice holding v, capped so that appending copies it.
+func (hv *headerValues) one(v string) []string {
+	if hv.used == len(hv.room) {
+		return []string{v}
 	}
-	return req, true
+	s := hv.room[hv.used : hv.used+1 : hv.used+1]
+	s[0] = v
+	hv.used++
+	return s
+}
+
+// parseContentLength parses a Content-Length as net/http accepts it: decimal digits only (no sign,
+// no spaces inside), below 1<<63.
+func parseContentLength(v string) (int64, bool) {
+	if v == "" {
+		return 0, false
+	}
+	for i := range len(v) {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseUint(v, 10, 63)
+	return int64(n), err == nil
 }
 
 // isKeyTarget reports whether target is a key path (under /v2/keys) whose query asks for no watch.
-func isKeyTarget(target []byte) bool {
-	path, query, _ := bytes.Cut(target, []byte("?"))
-	if !bytes.Equal(path, []byte("/v2/keys")) && !bytes.HasPrefix(path, []byte("/v2/keys/")) {
+func isKeyTarget(target string) bool {
+	path, query, _ := strings.Cut(target, "?")
+	if path != "/v2/keys" && !strings.HasPrefix(path, "/v2/keys/") {
 		return false
 	}
-	return !bytes.Contains(query, []byte("wait"))
+	return !strings.Contains(query, "wait")
 }
 
 // validHeaderName reports whether name is an HTTP token (no spaces, no separators).
-func validHeaderName(name []byte) bool {
-	if len(name) == 0 {
+func validHeaderName(name string) bool {
+	if name == "" {
 		return false
 	}
-	for _, c := range name {
+	for i := range len(name) {
+		c := name[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
 			return false
 		}
@@ -116,10 +144,11 @@ func validHeaderName(name []byte) bool {
 	return true
 }
 
-// validHeaderValue reports whether value holds no control character but horizontal tab, and does
-// not start a folded header (obsolete line folding is left to net/http).
-func validHeaderValue(value []byte) bool {
-	for _, c := range value {
+// validHeaderValue reports whether value holds no control character but horizontal tab (bytes
+// from 0x80 are allowed, as net/textproto allows them).
+func validHeaderValue(value string) bool {
+	for i := range len(value) {
+		c := value[i]
 		if (c < ' ' && c != '\t') || c == 0x7f {
 			return false
 		}
@@ -127,29 +156,67 @@ func validHeaderValue(value []byte) bool {
 	return true
 }
 
-// httpRequest builds the *http.Request the handler sees, without its body; false when net/http
-// would refuse the target (it then says how).
-func (fr *fastRequest) httpRequest(remote string) (*http.Request, bool) {
+// validHost reports whether every byte of a Host value is one net/http accepts (its
+// httpguts.ValidHostHeader: letters, digits and the bytes of a URI host and port).
+func validHost(h string) bool {
+	for i := range len(h) {
+		c := h[i]
+		if ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') {
+			continue
+		}
+		if strings.IndexByte("!$%&'()*+,-.:;=[]_~", c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// httpRequest builds the *http.Request the handler sees, with body (the request's bytes, read in
+// full) and ctx; false when net/http would refuse the target (it then says how).
+func (fr *fastRequest) httpRequest(ctx context.Context, remote string, body *fastBody) (*http.Request, bool) {
 	u, err := url.ParseRequestURI(fr.target)
 	if err != nil {
 		return nil, false
 	}
-	r := &http.Request{Method: fr.method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+	r := http.Request{Method: fr.method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: fr.header, ContentLength: fr.contentLength, Host: fr.host, RequestURI: fr.target,
 		RemoteAddr: remote, Close: fr.close, Body: http.NoBody}
-	return r, true
+	if fr.contentLength > 0 {
+		r.Body = body
+	}
+	return r.WithContext(ctx), true
 }
 
-// bodyReader is a request body read in full.
-type bodyReader struct{ data []byte }
+// fastBody is a request body the front holds in full. It reads as net/http's body does: the last
+// bytes come with io.EOF, and a Read after Close fails with http.ErrBodyReadAfterClose.
+type fastBody struct {
+	data   []byte
+	sawEOF bool
+	closed bool
+}
 
-func (b *bodyReader) Read(p []byte) (int, error) {
-	if len(b.data) == 0 {
+func (b *fastBody) Read(p []byte) (int, error) {
+	switch {
+	case b.closed:
+		return 0, http.ErrBodyReadAfterClose
+	case b.sawEOF:
 		return 0, io.EOF
+	case len(p) == 0:
+		return 0, nil
 	}
 	n := copy(p, b.data)
 	b.data = b.data[n:]
+	if len(b.data) == 0 {
+		b.sawEOF = true
+		return n, io.EOF
+	}
 	return n, nil
 }
 
-func (b *bodyReader) Close() error { return nil }
+// Close marks the body closed. net/http's reads what is left of a body when it is closed (up to
+// 256 KiB) so that the connection can serve the next request; the front holds the body whole, so a
+// body left unread never closes the connection.
+func (b *fastBody) Close() error {
+	b.closed = true
+	return nil
+}

@@ -231,34 +231,57 @@ func requestMethods(raw string) []string {
 }
 
 // TestFrontLetsAnActiveRequestFinishAtShutdown: a request being served when the server shuts down
-// still gets its response; the connection closes after it.
+// still gets its response, and Shutdown waits for it, as net/http's; the connection closes after it.
 func TestFrontLetsAnActiveRequestFinishAtShutdown(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	entered, release := make(chan struct{}), make(chan struct{})
-	srv := newClientServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(entered)
-		<-release
-		_, _ = io.WriteString(w, "done")
-	}), clientLimits)
-	go func() { _ = serveFront(srv, ln, clientLimits) }()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = io.WriteString(c, "GET /v2/keys/a HTTP/1.1\r\nHost: x\r\n\r\n")
-	require.NoError(t, err)
-	<-entered
-	require.NoError(t, srv.Shutdown(t.Context()))
-	close(release)
-	br := bufio.NewReader(c)
-	resp, err := http.ReadResponse(br, nil)
-	require.NoError(t, err)
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	assert.Equal(t, "done", string(body))
-	_, err = br.ReadByte()
-	assert.ErrorIs(t, err, io.EOF, "closed after the response")
+	for _, withFront := range []bool{false, true} {
+		t.Run(fmt.Sprintf("front=%v", withFront), func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			entered, release := make(chan struct{}), make(chan struct{})
+			srv := newClientServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				close(entered)
+				<-release
+				_, _ = io.WriteString(w, "done")
+			}), clientLimits)
+			if withFront {
+				go func() { _ = serveFront(srv, ln, clientLimits) }()
+			} else {
+				go func() { _ = srv.Serve(ln) }()
+			}
+			c, err := net.Dial("tcp", ln.Addr().String())
+			require.NoError(t, err)
+			defer c.Close()
+			require.NoError(t, c.SetDeadline(time.Now().Add(10*time.Second)))
+			_, err = io.WriteString(c, "GET /v2/keys/a HTTP/1.1\r\nHost: x\r\n\r\n")
+			require.NoError(t, err)
+			<-entered
+			shutdown := make(chan error, 1)
+			go func() { shutdown <- srv.Shutdown(t.Context()) }()
+			require.Eventually(t, func() bool {
+				c, err := net.Dial("tcp", ln.Addr().String())
+				if err == nil {
+					_ = c.Close()
+				}
+				return err != nil
+			}, 10*time.Second, time.Millisecond, "the listener closes")
+			select {
+			case err := <-shutdown:
+				t.Fatalf("Shutdown returned (%v) while a request was being served", err)
+			default:
+			}
+			close(release)
+			br := bufio.NewReader(c)
+			resp, err := http.ReadResponse(br, nil)
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, "done", string(body))
+			assert.True(t, resp.Close, "the answer says the connection closes")
+			_, err = br.ReadByte()
+			assert.ErrorIs(t, err, io.EOF, "closed after the response")
+			require.NoError(t, <-shutdown)
+		})
+	}
 }
 
 // TestFrontStreamsALongBody: as net/http, a body over 2048 bytes goes out chunked as the handler
@@ -271,19 +294,7 @@ func TestFrontStreamsALongBody(t *testing.T) {
 			fmt.Fprintf(w, "line %04d %s\n", i, strings.Repeat("x", 100))
 		}
 	})
-	start := func(withFront bool) string {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		srv := newClientServer(handler, clientLimits)
-		if withFront {
-			go func() { _ = serveFront(srv, ln, clientLimits) }()
-		} else {
-			go func() { _ = srv.Serve(ln) }()
-		}
-		t.Cleanup(func() { _ = srv.Close() })
-		return ln.Addr().String()
-	}
-	plain, front := start(false), start(true)
+	plain, front := startServer(t, handler, clientLimits, false, nil), startServer(t, handler, clientLimits, true, nil)
 	for _, n := range []int{0, 1, 18, 19, 2000} { // each line is 111 bytes
 		raw := fmt.Sprintf("GET /v2/keys/list?n=%d HTTP/1.1\r\nHost: x\r\n\r\nGET /v2/keys/list?n=1 HTTP/1.1\r\nHost: x\r\n\r\n", n)
 		want := exchange(t, plain, raw, "GET", "GET")

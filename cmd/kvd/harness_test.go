@@ -1,25 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/raftlab/raftlab/scenarios/realproc"
 )
+
+// The end-to-end tests run kvd processes through scenarios/realproc, the project's one
+// real-process harness; this file only fits it to these tests (a binary built once, fast timing,
+// processes killed and their logs shown when a test fails).
 
 // kvdBinary is built once per test run by TestMain.
 var kvdBinary string
@@ -30,96 +27,63 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	kvdBinary = filepath.Join(dir, "kvd")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	args := []string{"build", "-o", kvdBinary}
-	if os.Getenv("KVD_E2E_RACE") != "" {
-		args = append(args, "-race") // the processes under test run with the race detector
-	}
-	build := exec.Command(goTool, append(args, ".")...)
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// KVD_E2E_RACE: the processes under test run with the race detector.
+	bins, err := realproc.BuildCommands(ctx, dir, os.Getenv("KVD_E2E_RACE") != "", "kvd")
+	cancel()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "build kvd:", err)
 		_ = os.RemoveAll(dir)
 		os.Exit(1)
 	}
+	kvdBinary = bins[0]
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 
-// Timing flags for every test process: fast elections keep the suite short.
+// Timing of every test process: fast elections keep the suite short.
+const (
+	fastHeartbeat = 20 * time.Millisecond
+	fastElection  = 200 * time.Millisecond
+)
+
+// fastTiming are the timing flags of a member started by hand.
 var fastTiming = []string{"--heartbeat-interval", "20", "--election-timeout", "200"}
 
-// syncBuffer collects a process's stderr.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// member is one kvd process.
+// member is one kvd process of a test. env, when set, is added to its environment.
 type member struct {
-	name      string
-	dataDir   string
-	peerURL   string
-	clientURL string
-	cmd       *exec.Cmd
-	stderr    *syncBuffer
-	exited    chan struct{}
-	exitErr   error
-	// env is added to the process's environment (e.g. GOMEMLIMIT).
+	*realproc.Member
 	env []string
 }
 
-// freePort reserves a port on 127.0.0.1 and releases it for the process to bind.
-// freePort finds a free 127.0.0.1 port for a kvd process to bind. It draws below Linux's ephemeral
-// range (32768 and up), where port 0 listeners and outgoing connections get theirs: a port found free
-// there could be handed to one of those before kvd binds it.
-// portsHandedOut are the ports freePort gave out in this test binary: a port closed again is free
-// until its member binds it, so two draws could otherwise give two members the same port.
-var portsHandedOut sync.Map
+// newMember picks free ports for a member whose data directory and log are in dir.
+func newMember(t *testing.T, name, dir string) *member {
+	t.Helper()
+	m, err := realproc.NewMember(dir, name)
+	require.NoError(t, err)
+	return &member{Member: m}
+}
 
+// newMemberAt is a member with the given peer and client URLs (https ones, say).
+func newMemberAt(t *testing.T, name, dir, peerURL, clientURL string) *member {
+	t.Helper()
+	m := newMember(t, name, dir)
+	m.PeerURL, m.PeerListen, m.ClientURL = peerURL, peerURL, clientURL
+	return m
+}
+
+// freePort finds a free 127.0.0.1 port (host:port) for a process to bind.
 func freePort(t *testing.T) string {
 	t.Helper()
-	for range 100 {
-		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(20000+rand.IntN(12000)))
-		if err != nil {
-			continue // taken: draw another
-		}
-		addr := ln.Addr().String()
-		require.NoError(t, ln.Close())
-		if _, taken := portsHandedOut.LoadOrStore(addr, true); taken {
-			continue // free now, but another member of this test binary was given it
-		}
-		return addr
-	}
-	t.Fatal("100 ports in a row were taken")
-	return ""
+	addr, err := realproc.FreeAddr()
+	require.NoError(t, err)
+	return addr
 }
 
-func newMember(t *testing.T, name, dir string) *member {
-	return &member{name: name, dataDir: filepath.Join(dir, name+".etcd"),
-		peerURL: "http://" + freePort(t), clientURL: "http://" + freePort(t)}
-}
-
-// baseArgs are the flags every member gets: its name, data dir and URLs.
+// baseArgs are the flags every member gets: its name, data dir and URLs, text logs and fast timing.
 func (m *member) baseArgs() []string {
-	args := []string{"--name", m.name, "--data-dir", m.dataDir,
-		"--listen-peer-urls", m.peerURL, "--initial-advertise-peer-urls", m.peerURL,
-		"--listen-client-urls", m.clientURL, "--advertise-client-urls", m.clientURL, "--log-format", "text"}
-	return append(args, fastTiming...)
+	return append(append(m.URLArgs(), "--log-format", "text"), fastTiming...)
 }
 
 // start runs kvd with the base flags and extra ones; the process is killed at the end of the test.
@@ -131,28 +95,22 @@ func (m *member) start(t *testing.T, extra ...string) {
 // startWith runs kvd with exactly args.
 func (m *member) startWith(t *testing.T, args ...string) {
 	t.Helper()
-	m.stderr = &syncBuffer{}
-	m.exited = make(chan struct{})
-	m.cmd = exec.Command(kvdBinary, args...)
-	m.cmd.Stderr = m.stderr
-	if m.env != nil {
-		m.cmd.Env = append(os.Environ(), m.env...)
+	require.NoError(t, m.Start(kvdBinary, args, m.env))
+	t.Cleanup(func() { cleanUp(t, m.Member) })
+}
+
+// cleanUp kills a member at the end of a test, fails the test if the race detector fired in it and
+// shows its log when the test failed.
+func cleanUp(t *testing.T, m *realproc.Member) {
+	if m.State() != realproc.Down {
+		_ = m.Kill()
 	}
-	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	require.NoError(t, m.cmd.Start())
-	go func(cmd *exec.Cmd, exited chan struct{}) {
-		m.exitErr = cmd.Wait()
-		close(exited)
-	}(m.cmd, m.exited)
-	t.Cleanup(func() {
-		m.kill()
-		if strings.Contains(m.stderr.String(), "WARNING: DATA RACE") {
-			t.Errorf("%s: the race detector fired", m.name)
-		}
-		if t.Failed() {
-			t.Logf("--- %s stderr (last 3000 bytes) ---\n%s", m.name, tail(m.stderr.String(), 3000))
-		}
-	})
+	if strings.Contains(m.RunLog(), "WARNING: DATA RACE") {
+		t.Errorf("%s: the race detector fired", m.Name)
+	}
+	if t.Failed() {
+		t.Logf("--- %s log (last 3000 bytes) ---\n%s", m.Name, tail(m.RunLog(), 3000))
+	}
 }
 
 func tail(s string, n int) string {
@@ -162,29 +120,18 @@ func tail(s string, n int) string {
 	return s[len(s)-n:]
 }
 
-// kill sends SIGKILL to the process group (kill -9) and waits for the exit.
+// kill sends SIGKILL to the process group (kill -9) and waits for the exit; a member already down
+// stays down.
 func (m *member) kill() {
-	if m.cmd == nil || m.cmd.Process == nil {
-		return
+	if m.State() != realproc.Down {
+		_ = m.Kill()
 	}
-	select {
-	case <-m.exited:
-		return
-	default:
-	}
-	_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
-	<-m.exited
 }
 
 // terminate sends SIGTERM and waits for a graceful exit.
 func (m *member) terminate(t *testing.T) {
 	t.Helper()
-	require.NoError(t, m.cmd.Process.Signal(syscall.SIGTERM))
-	select {
-	case <-m.exited:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s did not stop on SIGTERM", m.name)
-	}
+	require.NoError(t, m.Stop(10*time.Second), "%s did not stop on SIGTERM", m.Name)
 }
 
 // waitHealthy polls /health until it answers 200.
@@ -192,54 +139,62 @@ func (m *member) waitHealthy(t *testing.T) {
 	t.Helper()
 	client := &http.Client{Timeout: time.Second}
 	require.Eventually(t, func() bool {
-		resp, err := client.Get(m.clientURL + "/health")
+		resp, err := client.Get(m.ClientURL + "/health")
 		if err != nil {
 			return false
 		}
 		_ = resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
-	}, 20*time.Second, 20*time.Millisecond, "%s never became healthy:\n%s", m.name, tail(m.stderr.String(), 2000))
+	}, 20*time.Second, 20*time.Millisecond, "%s never became healthy:\n%s", m.Name, tail(m.RunLog(), 2000))
 }
 
-// cluster is a statically bootstrapped set of kvd processes.
+// cluster is a statically bootstrapped set of kvd processes (started by realproc.Start, or by
+// hand with staticArgs).
 type cluster struct {
 	members []*member
 	initial string
 	dir     string
 }
 
+// clusterToken is the --initial-cluster-token of startCluster's clusters.
+const clusterToken = "e2e-token"
+
+// startCluster starts size members (infra1, infra2, ...) and returns once all are ready.
 func startCluster(t *testing.T, size int) *cluster {
 	t.Helper()
 	c := &cluster{dir: t.TempDir()}
-	var pairs []string
+	var names []string
 	for i := range size {
-		m := newMember(t, fmt.Sprintf("infra%d", i+1), c.dir)
-		c.members = append(c.members, m)
-		pairs = append(pairs, m.name+"="+m.peerURL)
+		names = append(names, fmt.Sprintf("infra%d", i+1))
 	}
-	c.initial = strings.Join(pairs, ",")
-	for _, m := range c.members {
-		m.start(t, c.staticArgs()...)
-	}
-	for _, m := range c.members {
-		m.waitHealthy(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rc, err := realproc.Start(ctx, realproc.Config{Binary: kvdBinary, Flavor: realproc.Kvd, Dir: c.dir, Names: names,
+		Token: clusterToken, Heartbeat: fastHeartbeat, Election: fastElection})
+	require.NoError(t, err)
+	c.initial = rc.Initial()
+	for _, m := range rc.Members() {
+		c.members = append(c.members, &member{Member: m})
+		t.Cleanup(func() { cleanUp(t, m) })
 	}
 	return c
 }
 
+// staticArgs are the bootstrap flags of the cluster's members.
 func (c *cluster) staticArgs() []string {
-	return []string{"--initial-cluster", c.initial, "--initial-cluster-token", "e2e-token", "--initial-cluster-state", "new"}
+	return []string{"--initial-cluster", c.initial, "--initial-cluster-token", clusterToken, "--initial-cluster-state", "new"}
 }
 
+// endpoints are the members' client URLs.
 func (c *cluster) endpoints() []string {
 	var out []string
 	for _, m := range c.members {
-		out = append(out, m.clientURL)
+		out = append(out, m.ClientURL)
 	}
 	return out
 }
 
-// leaderIndex finds the member that /v2/stats/self calls the leader, as the running members agree.
+// leaderIndex finds the member that says it leads (realproc.MemberStatus), skipping skip.
 func (c *cluster) leaderIndex(t *testing.T, skip *member) int {
 	t.Helper()
 	found := -1
@@ -248,10 +203,7 @@ func (c *cluster) leaderIndex(t *testing.T, skip *member) int {
 			if m == skip {
 				continue
 			}
-			var st struct {
-				State string `json:"state"`
-			}
-			if getJSON(m.clientURL+"/v2/stats/self", &st) == nil && st.State == "StateLeader" {
+			if st, err := realproc.MemberStatus(context.Background(), m.Member); err == nil && st.Role == "leader" {
 				found = i
 				return true
 			}

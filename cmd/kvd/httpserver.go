@@ -24,14 +24,14 @@ type serverLimits struct {
 var clientLimits = serverLimits{ReadHeader: 10 * time.Second, Idle: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
 
 // newClientServer is the HTTP server for the client URLs.
-func newClientServer(handler http.Handler, limits serverLimits) *http.Server {
-	return &http.Server{Handler: handler, ReadHeaderTimeout: limits.ReadHeader, IdleTimeout: limits.Idle,
-		MaxHeaderBytes: limits.MaxHeaderBytes}
+func newClientServer(handler http.Handler, limits serverLimits) *clientServer {
+	return &clientServer{Server: &http.Server{Handler: handler, ReadHeaderTimeout: limits.ReadHeader,
+		IdleTimeout: limits.Idle, MaxHeaderBytes: limits.MaxHeaderBytes}}
 }
 
 // serveClients serves a client listener: a TLS one with net/http alone, a plain one through the
 // front (front.go), which answers the common key requests itself.
-func serveClients(srv *http.Server, ln net.Listener, tls bool) error {
+func serveClients(srv *clientServer, ln net.Listener, tls bool) error {
 	if tls {
 		return srv.Serve(ln)
 	}

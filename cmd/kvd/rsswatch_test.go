@@ -49,7 +49,7 @@ func watchRSS(t *testing.T, limit int64) *rssWatch {
 func (w *rssWatch) track(m *member) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.pids[m.name] = m.cmd.Process.Pid
+	w.pids[m.Name] = m.PID()
 }
 
 func (w *rssWatch) run() {

@@ -95,6 +95,7 @@ func serve(ctx context.Context, s *settings, log *slog.Logger) error {
 		CheckClusterID:    s.explicitCluster && !s.join && !s.forceNewCluster,
 		ForceNewCluster:   s.forceNewCluster,
 		HeartbeatInterval: s.heartbeat, ElectionTimeout: s.election, SnapshotCount: s.snapshotCount,
+		PeerMaxFrameBytes:   s.peerMaxFrame,
 		StrictReconfigCheck: s.strict, Logger: log,
 	})
 	if err != nil {

@@ -16,6 +16,10 @@ import (
 // maxElectionMs is etcd's upper bound for --election-timeout.
 const maxElectionMs = 50000
 
+// minPeerFrameBytes is the smallest --peer-max-frame-bytes: a frame must hold one append carrying the
+// largest log entry (the request limit plus its envelope) with room to spare.
+const minPeerFrameBytes = node.DefaultMaxRequestBytes + 64<<10
+
 // settings are validated options, ready to start a member.
 type settings struct {
 	name             string
@@ -34,6 +38,7 @@ type settings struct {
 	heartbeat       time.Duration
 	election        time.Duration
 	snapshotCount   uint64
+	peerMaxFrame    int
 	strict          bool
 	logLevel        slog.Level
 	logFormat       string
@@ -51,8 +56,8 @@ var errMultipleBootstrap = errors.New(`multiple discovery or bootstrap flags are
 // validate checks the options the way etcd does and turns them into settings.
 func (o *options) validate() (*settings, error) {
 	s := &settings{name: o.name, dataDir: o.dataDir, token: o.initialClusterToken, discovery: o.discovery,
-		fallback: o.discoveryFallback, snapshotCount: o.snapshotCount, strict: o.strictReconfigCheck, logFormat: o.logFormat,
-		forceNewCluster: o.forceNewCluster}
+		fallback: o.discoveryFallback, snapshotCount: o.snapshotCount, peerMaxFrame: int(o.peerMaxFrameBytes),
+		strict: o.strictReconfigCheck, logFormat: o.logFormat, forceNewCluster: o.forceNewCluster}
 	if s.dataDir == "" {
 		s.dataDir = s.name + ".etcd"
 	}
@@ -77,6 +82,9 @@ func (o *options) validate() (*settings, error) {
 	}
 	if o.heartbeatMs == 0 {
 		return nil, errors.New("--heartbeat-interval must be positive")
+	}
+	if o.peerMaxFrameBytes < minPeerFrameBytes {
+		return nil, fmt.Errorf("--peer-max-frame-bytes[%d] must be at least %d: the largest log entry must fit one frame", o.peerMaxFrameBytes, minPeerFrameBytes)
 	}
 	if o.electionMs < 5*o.heartbeatMs {
 		return nil, fmt.Errorf("--election-timeout[%vms] should be at least as 5 times as --heartbeat-interval[%vms]", o.electionMs, o.heartbeatMs)

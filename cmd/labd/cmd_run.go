@@ -45,6 +45,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	fmt.Fprintln(stdout)
+	printSkipped(stdout, res.Skipped)
 	fmt.Fprintf(stdout, "report:     %s\n", files.Index)
 	fmt.Fprintf(stdout, "trace hash: %s (seed %d)\n", formatHash(res.TraceHash), res.Seed)
 	fmt.Fprintf(stdout, "replay:     %s\n", job.replayCommand(res.Seed))

@@ -27,7 +27,7 @@ func reportRun(res *storyrun.Result, text, replay string) reports.Run {
 	for _, n := range nodes {
 		ids[n.Name] = n.ID
 	}
-	return reports.Run{
+	rr := reports.Run{
 		Title:         title,
 		Story:         text,
 		Seed:          int64(res.Seed), // reports shows seeds as int64; story seeds are small
@@ -40,9 +40,16 @@ func reportRun(res *storyrun.Result, text, replay string) reports.Run {
 		Steps:         reportSteps(res.Steps, ids),
 		Narrative:     res.Narrative,
 		Verdict:       reportVerdict(res.Verdict),
-		Assertions:    reportAssertions(st, text, res.Failures),
+		Assertions:    reportAssertions(st, text, res.Failures, res.Skipped),
 		Failed:        !res.Passed,
 	}
+	if res.Wall {
+		rr.Title += " (on " + res.Server + ")"
+		rr.Server, rr.WallTime = res.Server, true
+		rr.NoLogs = len(res.Steps) > 0 && len(res.Steps[0].Nodes) > 0 && res.Steps[0].Nodes[0].NoLog
+		rr.TraceHash = "none: a run on real processes is not reproducible bit for bit"
+	}
+	return rr
 }
 
 // formatHash prints a trace hash the way the executor's narrative does.
@@ -128,10 +135,11 @@ func reportOps(ops []history.Op) []reports.OpPoint {
 	return out
 }
 
-// reportRole maps the executor's role words onto the report's: "removed" has no lane colour of
-// its own and is drawn as down; the others are the same words.
+// reportRole maps the executor's role words onto the report's: "removed" and "unreachable" (a
+// real process that runs but does not answer, such as one just restarted) have no lane colour of
+// their own and are drawn as down; the others are the same words.
 func reportRole(role string) string {
-	if role == "removed" {
+	if role == "removed" || role == "unreachable" {
 		return reports.RoleDown
 	}
 	return role
@@ -173,8 +181,9 @@ func reportVerdict(v checker.Verdict) reports.Verdict {
 }
 
 // reportAssertions lists every expect line of the story with its outcome, plus every other line a
-// failure points at (a wait that timed out, the end-of-story checks), in line order.
-func reportAssertions(st *story.Story, text string, failures []string) []reports.Assertion {
+// failure or a skip points at (a wait that timed out, a fault real processes cannot have, the
+// end-of-story checks), in line order. A line with a skip and no failure is skipped, not passed.
+func reportAssertions(st *story.Story, text string, failures, skipped []string) []reports.Assertion {
 	lines := strings.Split(text, "\n")
 	source := func(line int) string {
 		if line >= 1 && line <= len(lines) {
@@ -182,16 +191,8 @@ func reportAssertions(st *story.Story, text string, failures []string) []reports
 		}
 		return ""
 	}
-	byLine := make(map[int][]string)
-	var unplaced []string
-	for _, f := range failures {
-		line, detail, ok := failureLine(st.File, f)
-		if !ok {
-			unplaced = append(unplaced, f)
-			continue
-		}
-		byLine[line] = append(byLine[line], detail)
-	}
+	byLine, unplaced := byStoryLine(st.File, failures)
+	skips, unplacedSkips := byStoryLine(st.File, skipped)
 	var out []reports.Assertion
 	seen := make(map[int]bool)
 	add := func(line int) {
@@ -200,8 +201,12 @@ func reportAssertions(st *story.Story, text string, failures []string) []reports
 		}
 		seen[line] = true
 		details := byLine[line]
-		out = append(out, reports.Assertion{Line: line, Text: source(line), Passed: len(details) == 0,
-			Detail: strings.Join(details, "; ")})
+		a := reports.Assertion{Line: line, Text: source(line), Passed: len(details) == 0,
+			Detail: strings.Join(details, "; ")}
+		if len(details) == 0 && len(skips[line]) > 0 {
+			a.Passed, a.Skipped, a.Detail = false, true, strings.Join(skips[line], "; ")
+		}
+		out = append(out, a)
 	}
 	for _, s := range st.Stmts {
 		if s.Kind == story.KindExpect {
@@ -211,11 +216,37 @@ func reportAssertions(st *story.Story, text string, failures []string) []reports
 	for line := range byLine {
 		add(line)
 	}
+	for line := range skips {
+		add(line)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	for _, f := range unplaced {
 		out = append(out, reports.Assertion{Text: "end of story", Detail: f})
 	}
+	for _, f := range unplacedSkips {
+		what, why, _ := strings.Cut(f, ": ")
+		if what == st.File {
+			what = "story setting"
+		}
+		out = append(out, reports.Assertion{Text: what, Skipped: true, Detail: why})
+	}
 	return out
+}
+
+// byStoryLine groups executor lines ("FILE:LINE: message") by line; the ones without a line of the
+// story come back as they are.
+func byStoryLine(file string, lines []string) (map[int][]string, []string) {
+	byLine := make(map[int][]string)
+	var unplaced []string
+	for _, f := range lines {
+		line, detail, ok := failureLine(file, f)
+		if !ok {
+			unplaced = append(unplaced, f)
+			continue
+		}
+		byLine[line] = append(byLine[line], detail)
+	}
+	return byLine, unplaced
 }
 
 // failureLine splits an executor failure "FILE:LINE: expected …" into its line and message.

@@ -46,7 +46,7 @@ func TestReportAssertionsMarkEveryExpectLine(t *testing.T) {
 		"s.story:7: expected leader n2, got n1",
 		"s.story:5: expected a leader within 5s, got none",
 		"somewhere else: broke",
-	})
+	}, nil)
 	require.Len(t, got, 4)
 	assert.Equal(t, reports.Assertion{Line: 5, Text: "wait until leader elected within 5s", Passed: false,
 		Detail: "expected a leader within 5s, got none"}, got[0])
@@ -55,6 +55,27 @@ func TestReportAssertionsMarkEveryExpectLine(t *testing.T) {
 		Detail: "expected leader n2, got n1"}, got[2])
 	assert.Equal(t, "somewhere else: broke", got[3].Detail)
 	assert.False(t, got[3].Passed)
+}
+
+// TestReportAssertionsShowSkipsAsSkipped: an assertion a driver could not check is skipped in the
+// report, never passed; a failure on the same line wins; skips without a line get rows of their own.
+func TestReportAssertionsShowSkipsAsSkipped(t *testing.T) {
+	text := "story s\ncluster n1 n2 n3\nstep \"one\"\nwait until leader elected within 5s\nexpect logs {n1}: empty\nexpect leader n2\n"
+	st, err := story.Parse("s.story", strings.NewReader(text))
+	require.NoError(t, err)
+	got := reportAssertions(st, text, []string{"s.story:6: expected leader n2, got n1"}, []string{
+		"s.story:5: expect log {n1}: logs cannot be seen from outside the servers",
+		"s.story:6: expect leader: not comparable",
+		"s.story: check-quorum off: the servers always run check-quorum",
+		"end of story: Raft's invariants are not checked",
+	})
+	require.Len(t, got, 4)
+	assert.Equal(t, reports.Assertion{Line: 5, Text: "expect logs {n1}: empty", Skipped: true,
+		Detail: "expect log {n1}: logs cannot be seen from outside the servers"}, got[0])
+	assert.False(t, got[1].Skipped, "a failure on the line wins over a skip")
+	assert.False(t, got[1].Passed)
+	assert.Equal(t, reports.Assertion{Text: "story setting", Skipped: true, Detail: "check-quorum off: the servers always run check-quorum"}, got[2])
+	assert.Equal(t, reports.Assertion{Text: "end of story", Skipped: true, Detail: "Raft's invariants are not checked"}, got[3])
 }
 
 func TestSampleRole(t *testing.T) {

@@ -9,7 +9,7 @@
 //	labd merge SHARD_DIR... [--out DIR]
 //	labd check HISTORY_FILE [--jepsen] [--out DIR]
 //	labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]
-//	labd real STORY
+//	labd real STORY [--server kvd|etcd] [--server-bin BINARY]
 package main
 
 import (
@@ -52,7 +52,7 @@ func commands() map[string]command {
 		"merge":   {"merge the shards of a sweep into one result", "labd merge SHARD_DIR... [--out DIR]", cmdMerge},
 		"check":   {"check a history file for linearizability", "labd check HISTORY_FILE [--jepsen] [--out DIR]", cmdCheck},
 		"serve":   {"serve a web page to run stories and browse reports", "labd serve [--addr 127.0.0.1:8080] [--dir labd-runs]", cmdServe},
-		"real":    {"run a story against real kvd processes", "labd real STORY [--out DIR] [--kvd BINARY] [--data DIR] [--client-timeout D] [--ports LOW-HIGH]", cmdReal},
+		"real":    {"run a story on real server processes (kvd, or the real etcd)", realSynopsis, cmdReal},
 		"hunt":    {"run every correct-code suite seed by seed until the first failure", "labd hunt [--seeds N] [--budget 60s] [--suites A,B] [--json]", cmdHunt},
 		"mutants": {"the mutation test: build labd with each catalogued bug and hunt for it", "labd mutants [--only A,B] [--budget 60s] [--control] [--json FILE] [--list]", cmdMutants},
 	}

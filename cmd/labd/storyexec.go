@@ -87,13 +87,27 @@ func (j storyJob) defaultReportDir(base string, seed uint64) string {
 	return filepath.Join(base, name)
 }
 
-// writeStoryReport writes everything about a finished run into dir: the HTML report with its
-// figures, porcupine's visualisation when the history is not linearizable, the history, the watch
-// records, the story text and run.json.
+// writeStoryReport writes everything about a finished simulated run into dir: the report's files
+// (writeReport) and run.json, which labd replay and labd serve read.
 func writeStoryReport(dir string, j storyJob, res *storyrun.Result) (reports.Files, error) {
 	replay := j.replayCommand(res.Seed)
 	rr := reportRun(res, string(j.Source.Text), replay)
 	rr.Parent = j.Parent
+	files, err := writeReport(dir, rr, res, j.Source.Text)
+	if err != nil {
+		return files, err
+	}
+	rec := runRecord{Story: j.Source.Name, StoryFile: j.Source.File, StoryPath: j.Source.Path, Title: rr.Title,
+		Seed: res.Seed, Bug: j.Bug, TraceHash: formatHash(res.TraceHash), Verdict: verdictWord(res.Passed),
+		Linearizable: res.Verdict.Linearizable, Failures: res.Failures, Ops: clientOps(res.History),
+		VirtualTime: res.VirtualTime, Replay: replay}
+	return files, writeRecord(dir, rec)
+}
+
+// writeReport writes a finished run's report into dir, on the simulator or on real processes: the
+// HTML report with its figures, porcupine's visualisation when the history is not linearizable,
+// the history, the watch records and the story text.
+func writeReport(dir string, rr reports.Run, res *storyrun.Result, storyText []byte) (reports.Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return reports.Files{}, fmt.Errorf("create report dir: %w", err)
 	}
@@ -119,14 +133,10 @@ func writeStoryReport(dir string, j storyJob, res *storyrun.Result) (reports.Fil
 			return files, err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, storyCopy), j.Source.Text, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, storyCopy), storyText, 0o644); err != nil {
 		return files, fmt.Errorf("write story copy: %w", err)
 	}
-	rec := runRecord{Story: j.Source.Name, StoryFile: j.Source.File, StoryPath: j.Source.Path, Title: rr.Title,
-		Seed: res.Seed, Bug: j.Bug, TraceHash: formatHash(res.TraceHash), Verdict: verdictWord(res.Passed),
-		Linearizable: res.Verdict.Linearizable, Failures: res.Failures, Ops: clientOps(res.History),
-		VirtualTime: res.VirtualTime, Replay: replay}
-	return files, writeRecord(dir, rec)
+	return files, nil
 }
 
 // verdictWord is run.json's verdict.

@@ -16,17 +16,20 @@ type caller struct {
 	guest bool
 }
 
-// identify reads the request's basic-auth credentials; ok is false when credentials were sent
-// but do not match a user (such a request is refused, never downgraded to guest). Without basic
-// auth, a client certificate that the server verified (--client-cert-auth) names the user by its
-// common name, as in etcd; otherwise the caller is a guest.
+// identify reads the request's credentials as etcd does. Without an Authorization header, a
+// client certificate that the server verified (--client-cert-auth) names the user by its common
+// name; otherwise the caller is a guest. With one, it must be basic auth naming a user and its
+// password: ok is false otherwise (such a request is refused, never downgraded to guest).
 func (h *handler) identify(r *http.Request) (c caller, ok bool) {
-	name, password, has := r.BasicAuth()
-	if !has {
+	if r.Header.Get("Authorization") == "" {
 		if u, found := h.certificateUser(r); found {
 			return caller{user: u}, true
 		}
 		return caller{guest: true}, true
+	}
+	name, password, has := r.BasicAuth()
+	if !has {
+		return caller{}, false
 	}
 	u, err := h.auth.user(name)
 	if err != nil || !h.passwords.check(u.Password, password) {
@@ -51,7 +54,9 @@ func (h *handler) callerRoles(c caller) []authRole {
 }
 
 // canAccessKey reports whether r may read (or write) key, recursively or not. With auth disabled
-// everyone may; with it enabled the caller needs a role whose patterns cover the key.
+// everyone may; with it enabled the caller needs a role whose patterns cover the key. As in etcd,
+// key is the request's path after /v2/keys, not cleaned, and a guest's access is checked as a
+// single key's even for a recursive request.
 func (h *handler) canAccessKey(r *http.Request, key string, write, recursive bool) bool {
 	if !h.auth.enabled() {
 		return true
@@ -59,6 +64,9 @@ func (h *handler) canAccessKey(r *http.Request, key string, write, recursive boo
 	c, ok := h.identify(r)
 	if !ok {
 		return false
+	}
+	if c.guest {
+		recursive = false
 	}
 	for _, role := range h.callerRoles(c) {
 		if role.allows(key, write, recursive) {

@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"path"
 	"strings"
+
+	"github.com/raftlab/raftlab/core/node"
 )
 
 // Auth route prefixes (etcd's auth_api.md).
 const (
+	authPrefix      = "/v2/auth"
 	authUsersPrefix = "/v2/auth/users"
 	authRolesPrefix = "/v2/auth/roles"
 )
@@ -77,14 +81,25 @@ func (h *handler) disableAuth(r *http.Request) error {
 	return h.auth.put(r.Context(), authEnabledPath, "false")
 }
 
-// authTarget checks the common parts of a users or roles request: support, root access, the method,
-// and splits the path into the record name ("" for the collection). ok is false once answered.
-func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix, kind string) (name string, ok bool) {
+// authTarget checks the common parts of a users or roles request, in etcd's order: the path
+// (cleaned, then at most one segment after the collection: the record's name, "" for the
+// collection), the method, root access. ok is false once answered.
+func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix string) (name string, ok bool) {
 	if !h.auth.supported() {
 		http.NotFound(w, r)
 		return "", false
 	}
-	name = strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, prefix), "/")
+	if r.URL.Path != prefix {
+		pieces := strings.Split(path.Clean(strings.TrimPrefix(r.URL.Path, authPrefix)), "/")
+		switch len(pieces) {
+		case 2: // the collection: "/users"
+		case 3:
+			name = pieces[2]
+		default:
+			writeHTTPError(w, http.StatusBadRequest, "Invalid path")
+			return "", false
+		}
+	}
 	methods := []string{http.MethodGet, http.MethodPut, http.MethodDelete}
 	if name == "" {
 		methods = methods[:1]
@@ -97,12 +112,6 @@ func (h *handler) authTarget(w http.ResponseWriter, r *http.Request, prefix, kin
 		return "", false
 	}
 	h.authAnswerHeaders(w)
-	if name != "" {
-		if err := checkName(kind, name); err != nil {
-			h.writeAuthError(w, err)
-			return "", false
-		}
-	}
 	return name, true
 }
 
@@ -122,11 +131,17 @@ func (h *handler) decodeAuthBody(w http.ResponseWriter, r *http.Request, v any) 
 	return nil
 }
 
-// writeAuthError answers an auth API failure: an authError as itself, anything else as a 500.
+// writeAuthError answers an auth API failure: an authError as itself, a record too large for one
+// request as etcd's 400 "request is too large" (the client's fault: not a 500 it would retry on
+// another member), anything else as a 500.
 func (h *handler) writeAuthError(w http.ResponseWriter, err error) {
 	var ae *authError
 	if errors.As(err, &ae) {
 		writeHTTPError(w, ae.status, ae.msg)
+		return
+	}
+	if errors.Is(err, node.ErrTooLarge) {
+		writeHTTPError(w, http.StatusBadRequest, node.ErrTooLarge.Error())
 		return
 	}
 	h.cfg.Logger.Warn("httpapi: auth request failed", "err", err)

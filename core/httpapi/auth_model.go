@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/raftlab/raftlab/core/store"
 )
@@ -77,17 +76,6 @@ func authErrorf(status int, format string, args ...any) *authError {
 	return &authError{status: status, msg: "auth: " + fmt.Sprintf(format, args...)}
 }
 
-// normalized gives nil pattern lists as empty lists, so JSON shows [] rather than null.
-func (p rwPermission) normalized() rwPermission {
-	if p.Read == nil {
-		p.Read = []string{}
-	}
-	if p.Write == nil {
-		p.Write = []string{}
-	}
-	return p
-}
-
 // allows reports whether the patterns give access to key; recursive access (a recursive get,
 // watch or delete) needs a prefix pattern covering the whole subtree.
 func (p rwPermission) allows(key string, write, recursive bool) bool {
@@ -106,7 +94,14 @@ func (r authRole) allows(key string, write, recursive bool) bool {
 	return r.Permissions.KV.allows(key, write, recursive)
 }
 
-// grant adds patterns; granting one the role already has is a conflict, as in etcd.
+// isEmpty reports whether p grants nothing (etcd's Permissions.IsEmpty: nil or no pattern).
+func (p *permissions) isEmpty() bool {
+	return p == nil || (len(p.KV.Read) == 0 && len(p.KV.Write) == 0)
+}
+
+// grant adds patterns as etcd does: the lists become sorted sets (never null), and granting a
+// pattern the role already has is a conflict. Patterns are taken as they are: one that does not
+// start with / matches no key, "*" matches every one.
 func (p rwPermission) grant(g rwPermission) (rwPermission, error) {
 	read, err := addPatterns(p.Read, g.Read, "read")
 	if err != nil {
@@ -120,11 +115,8 @@ func (p rwPermission) grant(g rwPermission) (rwPermission, error) {
 }
 
 func addPatterns(have, add []string, kind string) ([]string, error) {
-	out := slices.Clone(have)
+	out := sortedSet(have)
 	for _, pat := range add {
-		if err := checkPattern(pat); err != nil {
-			return nil, err
-		}
 		if slices.Contains(out, pat) {
 			return nil, authErrorf(http.StatusConflict, "Granting duplicate %s permission %s", kind, pat)
 		}
@@ -134,28 +126,19 @@ func addPatterns(have, add []string, kind string) ([]string, error) {
 	return out, nil
 }
 
-// revoke removes patterns; revoking one the role does not have is ignored, as in etcd.
+// revoke removes patterns as etcd does: the lists become sorted sets (never null), and revoking
+// a pattern the role does not have is ignored.
 func (p rwPermission) revoke(r rwPermission) rwPermission {
 	drop := func(have, del []string) []string {
-		out := slices.DeleteFunc(slices.Clone(have), func(s string) bool { return slices.Contains(del, s) })
-		slices.Sort(out)
-		return out
+		return slices.DeleteFunc(sortedSet(have), func(s string) bool { return slices.Contains(del, s) })
 	}
 	return rwPermission{Read: drop(p.Read, r.Read), Write: drop(p.Write, r.Write)}
 }
 
-// checkPattern refuses patterns that cannot name a key.
-func checkPattern(pat string) error {
-	if !strings.HasPrefix(pat, "/") {
-		return authErrorf(http.StatusBadRequest, "Permission pattern %q must start with /", pat)
-	}
-	return nil
-}
-
-// checkName refuses user and role names that cannot be a single path segment.
-func checkName(kind, name string) error {
-	if name == "" || strings.ContainsAny(name, "/\x00") || name == "." || name == ".." {
-		return authErrorf(http.StatusBadRequest, "Invalid %s name %q", kind, name)
-	}
-	return nil
+// sortedSet is the distinct elements of list, sorted, as a non-nil slice: what etcd's string
+// sets give back.
+func sortedSet(list []string) []string {
+	out := append([]string{}, list...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

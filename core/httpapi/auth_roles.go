@@ -7,7 +7,7 @@ import (
 
 // serveAuthRoles is /v2/auth/roles[/<name>]: list, get, create or change, and delete roles.
 func (h *handler) serveAuthRoles(w http.ResponseWriter, r *http.Request) {
-	h.serveAuthResource(w, r, authResource{prefix: authRolesPrefix, noun: "role",
+	h.serveAuthResource(w, r, authResource{prefix: authRolesPrefix,
 		list: h.listRoles, get: h.getRole, put: h.putRole, del: h.deleteRole})
 }
 
@@ -24,7 +24,6 @@ func (h *handler) listRoles(w http.ResponseWriter) error {
 		if err != nil {
 			return err
 		}
-		role.Permissions.KV = role.Permissions.KV.normalized()
 		list.Roles = append(list.Roles, role)
 	}
 	return writeJSONLine(w, http.StatusOK, list)
@@ -35,12 +34,13 @@ func (h *handler) getRole(w http.ResponseWriter, name string) error {
 	if err != nil {
 		return err
 	}
-	role.Permissions.KV = role.Permissions.KV.normalized()
 	return writeJSONLine(w, http.StatusOK, role)
 }
 
-// putRole creates a role (201) when the body has no grant or revoke, else changes its
-// permissions (200). The root role cannot be changed.
+// putRole creates a role (201) when the body grants and revokes nothing, else changes its
+// permissions (200), in etcd's order of checks. A role is created as the body gives it (lists in
+// their order, null when absent), as etcd stores it; a change gives sorted lists. The root role
+// cannot be changed.
 func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) error {
 	var in authRole
 	if err := h.decodeAuthBody(w, r, &in); err != nil {
@@ -49,10 +49,13 @@ func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) e
 	if in.Role != name {
 		return &authError{status: http.StatusBadRequest, msg: "Role JSON name does not match the name in the URL"}
 	}
+	creating := in.Grant.isEmpty() && in.Revoke.isEmpty()
+	if !creating && !in.Permissions.isEmpty() {
+		return &authError{status: http.StatusBadRequest, msg: "Role JSON contains both permissions and grant/revoke"}
+	}
 	if name == rootName {
 		return authErrorf(http.StatusForbidden, "Cannot modify role %s: is root role.", name)
 	}
-	creating := in.Grant == nil && in.Revoke == nil
 	var out authRole
 	code := http.StatusOK
 	err := retryConcurrent(func() error {
@@ -68,13 +71,9 @@ func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) e
 			}
 			return authErrorf(http.StatusConflict, "Role %s already exists.", name)
 		case creating:
-			kv, err := rwPermission{}.grant(in.Permissions.KV)
-			if err != nil {
-				return err
-			}
-			out, code = authRole{Role: name, Permissions: permissions{KV: kv}}, http.StatusCreated
+			out, code = in, http.StatusCreated
 		case !exists:
-			return authErrorf(http.StatusNotFound, "Role %s doesn't exist.", name)
+			return err // etcd's "Role %s does not exist."
 		default:
 			if out, err = changedRole(old, in); err != nil {
 				return err
@@ -85,11 +84,11 @@ func (h *handler) putRole(w http.ResponseWriter, r *http.Request, name string) e
 	if err != nil {
 		return err
 	}
-	out.Permissions.KV = out.Permissions.KV.normalized()
 	return writeJSONLine(w, code, out)
 }
 
-// changedRole applies the grant, then the revoke, of in to old.
+// changedRole applies the grant, then the revoke, of in to old; a change that leaves the role
+// as it was stored is refused, as in etcd.
 func changedRole(old, in authRole) (authRole, error) {
 	kv := old.Permissions.KV
 	if in.Grant != nil {
@@ -101,10 +100,11 @@ func changedRole(old, in authRole) (authRole, error) {
 	if in.Revoke != nil {
 		kv = kv.revoke(in.Revoke.KV)
 	}
-	if reflect.DeepEqual(kv.normalized(), old.Permissions.KV.normalized()) {
+	out := authRole{Role: old.Role, Permissions: permissions{KV: kv}}
+	if reflect.DeepEqual(out, old) {
 		return old, authErrorf(http.StatusBadRequest, "Role not updated. Use grant/revoke to update the role.")
 	}
-	return authRole{Role: old.Role, Permissions: permissions{KV: kv}}, nil
+	return out, nil
 }
 
 func (h *handler) deleteRole(w http.ResponseWriter, r *http.Request, name string) error {

@@ -113,6 +113,7 @@ func (s authStore) userAt(name string) (authUser, uint64, error) {
 	if err := json.Unmarshal([]byte(v), &u); err != nil {
 		return u, 0, fmt.Errorf("auth: stored user %s: %w", name, err)
 	}
+	u.Roles = withRootRole(u.User, u.Roles)
 	return u, index, nil
 }
 

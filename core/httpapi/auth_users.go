@@ -2,25 +2,32 @@ package httpapi
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 )
 
 // serveAuthUsers is /v2/auth/users[/<name>]: list, get, create or change, and delete users.
 func (h *handler) serveAuthUsers(w http.ResponseWriter, r *http.Request) {
-	h.serveAuthResource(w, r, authResource{prefix: authUsersPrefix, noun: "user",
+	h.serveAuthResource(w, r, authResource{prefix: authUsersPrefix,
 		list: h.listUsers, get: h.getUser, put: h.putUser, del: h.deleteUser})
 }
 
-// withRoles expands a user's role names (roles deleted since are left out).
-func (h *handler) withRoles(u authUser) userWithRoles {
+// withRoles expands a user's role names. A role that does not exist (deleted since, or granted
+// before it was created) fails a strict expansion with etcd's 404, and is left out otherwise (the
+// list of users, as etcd).
+func (h *handler) withRoles(u authUser, strict bool) (userWithRoles, error) {
 	out := userWithRoles{User: u.User}
 	for _, n := range u.Roles {
-		if role, err := h.auth.role(n); err == nil {
-			role.Permissions.KV = role.Permissions.KV.normalized()
-			out.Roles = append(out.Roles, role)
+		role, err := h.auth.role(n)
+		if err != nil {
+			if strict || !isAuthNotFound(err) {
+				return out, err
+			}
+			continue
 		}
+		out.Roles = append(out.Roles, role)
 	}
-	return out
+	return out, nil
 }
 
 func (h *handler) listUsers(w http.ResponseWriter) error {
@@ -36,7 +43,11 @@ func (h *handler) listUsers(w http.ResponseWriter) error {
 		if err != nil {
 			return err
 		}
-		list.Users = append(list.Users, h.withRoles(u))
+		shown, err := h.withRoles(u, false)
+		if err != nil {
+			return err
+		}
+		list.Users = append(list.Users, shown)
 	}
 	return writeJSONLine(w, http.StatusOK, list)
 }
@@ -46,13 +57,18 @@ func (h *handler) getUser(w http.ResponseWriter, name string) error {
 	if err != nil {
 		return err
 	}
-	return writeJSONLine(w, http.StatusOK, h.withRoles(u))
+	shown, err := h.withRoles(u, true)
+	if err != nil {
+		return err
+	}
+	return writeJSONLine(w, http.StatusOK, shown)
 }
 
 // putUser creates or changes a user as etcd does. Without grant or revoke: a body with roles
 // creates the user (409 if it exists; etcd answers 200), one without creates it (201) or changes
-// its password (200). With grant or revoke (and no roles) it changes an existing user (200). The
-// body is the user without its password.
+// its password (200). With grant or revoke (and no roles) it changes an existing user (200). Role
+// names are not checked: a role may be granted before it exists, as in etcd. The body is the
+// user without its password.
 func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) error {
 	var in authUser
 	if err := h.decodeAuthBody(w, r, &in); err != nil {
@@ -75,7 +91,7 @@ func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) e
 		}
 		switch {
 		case exists && !changing && len(in.Roles) > 0: // etcd's create: the password, then the record
-			if _, err := h.newUser(in); err != nil {
+			if _, err := newUser(in); err != nil {
 				return err
 			}
 			if err := h.auth.ensureAuthDirs(r.Context()); err != nil {
@@ -83,11 +99,11 @@ func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) e
 			}
 			return authErrorf(http.StatusConflict, "User %s already exists.", name)
 		case exists:
-			out, err = h.changedUser(old, in)
+			out, err = changedUser(old, in)
 		case changing:
-			return authErrorf(http.StatusNotFound, "User %s doesn't exist.", name)
+			return err // etcd's "User %s does not exist."
 		default:
-			out, err = h.newUser(in)
+			out, err = newUser(in)
 			if len(in.Roles) == 0 {
 				code = http.StatusCreated
 			}
@@ -104,31 +120,23 @@ func (h *handler) putUser(w http.ResponseWriter, r *http.Request, name string) e
 	return writeJSONLine(w, code, out)
 }
 
-func (h *handler) newUser(in authUser) (authUser, error) {
+// newUser is the record of a new user: its roles as given (root's with the root role added).
+func newUser(in authUser) (authUser, error) {
 	if in.Password == "" {
 		return in, authErrorf(http.StatusBadRequest, "Cannot create user %s with an empty password", in.User)
-	}
-	roles := slices.Clone(in.Roles)
-	if in.User == rootName && !slices.Contains(roles, rootName) {
-		roles = append(roles, rootName)
-	}
-	slices.Sort(roles)
-	roles = slices.Compact(roles)
-	if err := h.checkRolesExist(roles); err != nil {
-		return in, err
 	}
 	hash, err := hashPassword(in.Password)
 	if err != nil {
 		return in, err
 	}
-	return authUser{User: in.User, Password: hash, Roles: roles}, nil
+	return authUser{User: in.User, Password: hash, Roles: withRootRole(in.User, in.Roles)}, nil
 }
 
-func (h *handler) changedUser(old, in authUser) (authUser, error) {
-	if in.Password == "" && len(in.Grant) == 0 && len(in.Revoke) == 0 {
-		return old, authErrorf(http.StatusBadRequest, "User not updated. Use grant/revoke/password to update the user.")
-	}
-	out := authUser{User: old.User, Password: old.Password, Roles: slices.Clone(old.Roles)}
+// changedUser applies in's password, grants and revokes to old as etcd's merge does: the roles
+// become a sorted set (never null); granting a role the user has, or revoking one it has not, is
+// a conflict; a change that leaves the record as it was is refused.
+func changedUser(old, in authUser) (authUser, error) {
+	out := authUser{User: old.User, Password: old.Password}
 	if in.Password != "" {
 		hash, err := hashPassword(in.Password)
 		if err != nil {
@@ -136,39 +144,35 @@ func (h *handler) changedUser(old, in authUser) (authUser, error) {
 		}
 		out.Password = hash
 	}
-	if err := h.checkRolesExist(in.Grant); err != nil {
-		return old, err
-	}
+	roles := sortedSet(old.Roles)
 	for _, g := range in.Grant {
-		if slices.Contains(out.Roles, g) {
+		if slices.Contains(roles, g) {
 			return old, authErrorf(http.StatusConflict, "Granting duplicate role %s for user %s", g, old.User)
 		}
-		out.Roles = append(out.Roles, g)
+		roles = append(roles, g)
 	}
 	for _, rv := range in.Revoke {
-		i := slices.Index(out.Roles, rv)
+		i := slices.Index(roles, rv)
 		if i < 0 {
 			return old, authErrorf(http.StatusConflict, "Revoking ungranted role %s for user %s", rv, old.User)
 		}
-		if old.User == rootName && rv == rootName && h.auth.enabled() {
-			return old, authErrorf(http.StatusForbidden, "Cannot revoke role root from user root while auth is enabled.")
-		}
-		out.Roles = slices.Delete(out.Roles, i, i+1)
+		roles = slices.Delete(roles, i, i+1)
 	}
-	slices.Sort(out.Roles)
-	if len(out.Roles) == 0 {
-		out.Roles = nil // etcd's set of roles gives none as null
+	slices.Sort(roles)
+	out.Roles = roles
+	if reflect.DeepEqual(out, old) {
+		return old, authErrorf(http.StatusBadRequest, "User not updated. Use grant/revoke/password to update the user.")
 	}
 	return out, nil
 }
 
-func (h *handler) checkRolesExist(names []string) error {
-	for _, n := range names {
-		if _, err := h.auth.role(n); err != nil {
-			return err
-		}
+// withRootRole is roles with the root role appended for the root user, who always has it (etcd
+// adds it to the record it creates and to every one it reads).
+func withRootRole(user string, roles []string) []string {
+	if user != rootName || slices.Contains(roles, rootName) {
+		return roles
 	}
-	return nil
+	return append(slices.Clip(roles), rootName)
 }
 
 func (h *handler) deleteUser(w http.ResponseWriter, r *http.Request, name string) error {

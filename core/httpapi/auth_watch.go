@@ -21,7 +21,7 @@ type watchPermission struct {
 }
 
 func (h *handler) watchPermission(r *http.Request, p keyParams) *watchPermission {
-	wp := &watchPermission{h: h, r: r, key: p.key, rec: p.recursive}
+	wp := &watchPermission{h: h, r: r, key: p.authKey, rec: p.recursive}
 	if h.auth.supported() {
 		wp.ticker = time.NewTicker(watchRecheckInterval)
 	}

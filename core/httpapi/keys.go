@@ -28,10 +28,15 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	h.countAuthFlagRead()
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
-	if !h.canAccessKey(r, p.key, write, p.recursive) {
+	if !h.canAccessKey(r, p.authKey, write, p.recursive) {
 		writeKeyNoAuth(w)
 		return
 	}
+	method := keysMethod(r.Method, p.quorum)
+	if !p.wait {
+		h.metrics.countReceived(method)
+	}
+	defer h.countKeysOutcome(w, method, p.wait, h.cfg.Clock())
 	switch call := keysCall(r.Method, p); call.Route {
 	case RouteWatch:
 		h.serveWatch(w, r, p)
@@ -41,7 +46,7 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		if call.Request.Kind == node.KindQuorumGet { // etcd turns it into QGET even with wait=true
 			// Checked again once read: the member has then applied every auth change that completed
 			// before the read began.
-			h.doKeysThen(w, r, call.Request, false, func() bool { return h.canAccessKey(r, p.key, false, p.recursive) })
+			h.doKeysThen(w, r, call.Request, false, func() bool { return h.canAccessKey(r, p.authKey, false, p.recursive) })
 			return
 		}
 		call.Request.Write.Caller = h.writeCaller(r) // checked again by the store in log order
@@ -68,16 +73,20 @@ func (h *handler) doKeys(w http.ResponseWriter, r *http.Request, req node.Reques
 // doKeysThen is doKeys whose successful reply is sent only if allowed (nil: always) still holds
 // once the reply is in; otherwise the request is refused with 401.
 func (h *handler) doKeysThen(w http.ResponseWriter, r *http.Request, req node.Request, noValueOnSuccess bool, allowed func() bool) {
+	if req.Kind == node.KindWrite {
+		h.metrics.proposalsPending.Add(1)
+	}
 	rep, err := h.backend.Do(r.Context(), req)
 	if err == nil {
 		err = rep.Err
 	}
+	if req.Kind == node.KindWrite {
+		h.metrics.proposalsPending.Add(-1)
+		h.metrics.countProposal(err)
+	}
 	if err == nil && allowed != nil && !allowed() {
 		writeKeyNoAuth(w)
 		return
-	}
-	if req.Kind == node.KindWrite {
-		h.metrics.countProposal(err)
 	}
 	if errors.Is(err, node.ErrTooLarge) { // the door let through what the node refuses: not a 500
 		writeStoreError(w, requestTooLarge())

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/raftlab/raftlab/core/store"
@@ -14,6 +15,7 @@ import (
 // keyParams is a parsed /v2/keys request (etcd's parseKeyRequest).
 type keyParams struct {
 	key              string
+	authKey          string // the key the auth check sees (authKey)
 	value            string
 	dir              bool
 	recursive        bool
@@ -40,6 +42,7 @@ func (h *handler) parseKeyParams(r *http.Request) (keyParams, *store.Error) {
 		return p, formError(err)
 	}
 	p.key = path.Clean("/" + r.URL.Path[len(keysPrefix):])
+	p.authKey = authKey(r.URL.Path[len(keysPrefix):], p.key)
 	if len(p.key) > h.cfg.MaxKeyBytes {
 		return p, store.KeyTooLong(len(p.key), h.cfg.MaxKeyBytes, 0)
 	}
@@ -121,4 +124,19 @@ func formBool(form url.Values, name string) (bool, error) {
 		return false, nil
 	}
 	return strconv.ParseBool(vs[0])
+}
+
+// authKey is the key an auth check looks at. etcd checks the path after /v2/keys as it came,
+// uncleaned: a trailing slash counts ("/app/" is under "/app/*", "/app" is not) and /v2/keys
+// itself is "". kvd does the same, but for dot segments (only an escaped one, %2E%2E, gets past
+// the router's redirect): there etcd lets "/app/../other" pass as under "/app/*" and then serves
+// "/other"; kvd checks the key it will serve, with its trailing slash.
+func authKey(raw, clean string) string {
+	switch {
+	case raw == "":
+		return ""
+	case strings.HasSuffix(raw, "/") && clean != "/":
+		return clean + "/"
+	}
+	return clean
 }

@@ -44,7 +44,6 @@ func newHandler(cfg Config) *handler {
 // dispatches to the endpoint.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, discardBody: r.Method == http.MethodHead}
-	defer func() { h.metrics.countRequest(r.Method, rec.status()) }()
 	addCORSHeaders(rec.Header())
 	if r.Method == http.MethodOptions {
 		rec.WriteHeader(http.StatusOK)
@@ -181,11 +180,3 @@ func (s *statusRecorder) Flush() {
 
 // Unwrap exposes the underlying writer to http.ResponseController.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// status is the status sent (200 when the handler wrote nothing).
-func (s *statusRecorder) status() int {
-	if s.code == 0 {
-		return http.StatusOK
-	}
-	return s.code
-}

@@ -35,6 +35,7 @@ func (n *Node) applyEntry(e raft.Entry) {
 		return
 	}
 	n.applied = e.Index
+	n.logBytes += uint64(len(e.Data))
 	switch e.Type {
 	case raft.EntryNormal:
 		if len(e.Data) == 0 {

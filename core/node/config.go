@@ -57,6 +57,16 @@ type Config struct {
 	SnapshotCount uint64
 	// SnapshotCatchUpEntries are kept in the log after a snapshot for slow followers (default 5000).
 	SnapshotCatchUpEntries uint64
+	// SnapshotBytes bounds the log by size as well (default DefaultSnapshotBytes): a snapshot is
+	// also taken once the entries applied since the last one hold max(SnapshotBytes, the last
+	// snapshot's size) bytes, so the log in memory follows the data's size, not the count of writes,
+	// and snapshotting costs a bounded share of the writes; and once the data shrank to less than
+	// half what the last snapshot held (less SnapshotBytes), so that the snapshot kept for followers
+	// does not outlive the data it holds.
+	SnapshotBytes uint64
+	// SnapshotCatchUpBytes bounds the catch-up entries by size (default
+	// DefaultSnapshotCatchUpBytes).
+	SnapshotCatchUpBytes uint64
 	// RequestTimeoutTicks: a request is answered at the latest this many ticks after it was first
 	// submitted, with ErrTimeout or the refusal that kept it waiting (default 5s + 2 election
 	// timeouts, as etcd's request timeout).
@@ -68,6 +78,10 @@ type Config struct {
 	MaxRequestBytes int
 	// DedupWindow is how many applied request IDs each replica remembers (default 20000).
 	DedupWindow int
+	// DedupBytes bounds the events of the remembered results (default DefaultDedupBytes): older
+	// results are kept without their events, and a retry of one is answered ErrTimeout (it is not
+	// applied again, but its outcome is no longer known). Every replica must use the same value.
+	DedupBytes int
 	// MaxSizePerMsg and MaxInflightMsgs tune replication batching (defaults 1 MiB, 256).
 	MaxSizePerMsg   uint64
 	MaxInflightMsgs int
@@ -126,6 +140,12 @@ func (c *Config) withDefaults() (Config, error) {
 	if out.SnapshotCatchUpEntries == 0 {
 		out.SnapshotCatchUpEntries = 5000
 	}
+	if out.SnapshotBytes == 0 {
+		out.SnapshotBytes = DefaultSnapshotBytes
+	}
+	if out.SnapshotCatchUpBytes == 0 {
+		out.SnapshotCatchUpBytes = DefaultSnapshotCatchUpBytes
+	}
 	if out.RequestTimeoutTicks == 0 {
 		timeout := int64(5e9) + 2*int64(out.ElectionTicks)*out.TickInterval
 		out.RequestTimeoutTicks = int(timeout / out.TickInterval)
@@ -135,6 +155,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.DedupWindow == 0 {
 		out.DedupWindow = 20000
+	}
+	if out.DedupBytes == 0 {
+		out.DedupBytes = DefaultDedupBytes
 	}
 	if out.MaxSizePerMsg == 0 {
 		out.MaxSizePerMsg = 1 << 20
@@ -147,3 +170,11 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	return out, nil
 }
+
+// Byte bounds of what a node keeps beyond its live data (the defaults of Config.DedupBytes,
+// Config.SnapshotBytes and Config.SnapshotCatchUpBytes).
+const (
+	DefaultDedupBytes           = 8 << 20
+	DefaultSnapshotBytes        = 32 << 20
+	DefaultSnapshotCatchUpBytes = 8 << 20
+)

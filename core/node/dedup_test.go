@@ -3,9 +3,14 @@ package node
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/raftlab/raftlab/core/store"
 )
 
 // dedupModel is the dedup table's specification in its plainest form: the remembered IDs oldest
@@ -36,7 +41,7 @@ func TestDedupTableAgreesWithModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for round := range 200 {
 		window := 1 + rng.IntN(20)
-		d := newDedupTable(window, rng.IntN(3*window)-window)
+		d := newDedupTable(window, 1<<30, rng.IntN(3*window)-window)
 		m := &dedupModel{window: window, ids: []uint64{}, results: map[uint64]appliedResult{}}
 		for step := range 300 {
 			id := uint64(rng.IntN(3 * window))
@@ -56,9 +61,9 @@ func TestDedupTableAgreesWithModel(t *testing.T) {
 
 // A restarted node's table is presized for the entries it re-applies (never beyond the window).
 func TestDedupTablePresizedForReplay(t *testing.T) {
-	require.Equal(t, 100, cap(newDedupTable(20000, 100).order))
-	require.Equal(t, 50, cap(newDedupTable(50, 100).order))
-	require.Equal(t, 0, cap(newDedupTable(50, -3).order))
+	require.Equal(t, 100, cap(newDedupTable(20000, 1<<30, 100).order))
+	require.Equal(t, 50, cap(newDedupTable(50, 1<<30, 100).order))
+	require.Equal(t, 0, cap(newDedupTable(50, 1<<30, -3).order))
 }
 
 // BenchmarkDedupApply is what applying a fresh run of entries costs the table: a lookup (the
@@ -77,7 +82,7 @@ func BenchmarkDedupApply(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				d := newDedupTable(20000, hint)
+				d := newDedupTable(20000, DefaultDedupBytes, hint)
 				for i, id := range ids {
 					if _, ok := d.lookup(id); !ok {
 						d.remember(id, appliedResult{EtcdIndex: uint64(i)})
@@ -88,4 +93,75 @@ func BenchmarkDedupApply(b *testing.B) {
 		})
 	}
 	require.False(b, slices.Contains(ids, 0))
+}
+
+// sizedResult is a result whose event holds a value of size bytes.
+func sizedResult(index uint64, size int) appliedResult {
+	v := strings.Repeat("v", size)
+	return appliedResult{EtcdIndex: index, Event: &store.Event{Action: store.ActionSet,
+		Node: &store.NodeExtern{Key: "/k", Value: &v, ModifiedIndex: index, CreatedIndex: index}}}
+}
+
+// The byte window on random workloads: the results that keep their events are the newest ones, they
+// hold at most maxBytes (or are the newest alone), the older ones have dropped theirs, the running
+// total is exact, and which IDs are remembered is what the count window alone says.
+func TestDedupTableKeepsEventsOfTheNewestResultsOnly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for round := range 200 {
+		window, maxBytes := 1+rng.IntN(20), 1+rng.IntN(5000)
+		d := newDedupTable(window, maxBytes, 0)
+		m := &dedupModel{window: window, ids: []uint64{}, results: map[uint64]appliedResult{}}
+		for step := range 300 {
+			id := uint64(rng.IntN(3 * window))
+			r := sizedResult(uint64(step), rng.IntN(1000))
+			if rng.IntN(4) == 0 {
+				r = appliedResult{EtcdIndex: uint64(step), Err: ErrIDExists}
+			}
+			d.remember(id, r)
+			m.remember(id, r)
+			ids := d.ids()
+			require.Equal(t, m.ids, ids, "round %d step %d", round, step)
+			total, seenPast := 0, false
+			for i := len(ids) - 1; i >= 0; i-- {
+				got, want := d.results[ids[i]], m.results[ids[i]]
+				require.Equal(t, want.Err, got.Err)
+				require.Equal(t, want.EtcdIndex, got.EtcdIndex)
+				if got.past {
+					seenPast = true
+					require.Nil(t, got.Event)
+					require.Equal(t, want.Event != nil, got.eventDropped, "round %d step %d", round, step)
+					continue
+				}
+				require.False(t, seenPast, "round %d step %d: a result newer than a past one is past too", round, step)
+				require.Equal(t, want.Event, got.Event)
+				total += resultBytes(got)
+			}
+			require.Equal(t, total, d.bytes, "round %d step %d", round, step)
+			require.True(t, total <= maxBytes || d.past == len(ids)-1, "round %d step %d: %d bytes kept", round, step, total)
+		}
+	}
+}
+
+// A retry of a request whose result is past the byte window is not applied again: it is answered
+// ErrTimeout (its outcome is no longer known), while a newer one gets its result.
+func TestRetryOfAForgottenResultIsNotAppliedAgain(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) { cfg.DedupBytes = 64 << 10 })
+	lead := c.waitLeader()
+	big := strings.Repeat("b", 40<<10)
+	first := Request{ID: c.newID(), Kind: KindWrite, Write: store.Request{Op: store.OpCreate, Key: "/first", Value: big}}
+	rep, ok := c.submit(lead, first, 50)
+	require.True(t, ok)
+	require.NoError(t, rep.Err)
+	for i := range 3 {
+		r, ok := c.submit(lead, Request{Kind: KindWrite, Write: store.Request{Op: store.OpSet, Key: "/more/" + strconv.Itoa(i), Value: big}}, 50)
+		require.True(t, ok)
+		require.NoError(t, r.Err)
+	}
+	index := c.nodes[lead].Status().EtcdIndex
+	rep, ok = c.submit(lead, first, 50)
+	require.True(t, ok)
+	require.ErrorIs(t, rep.Err, ErrTimeout, "the retry's outcome is no longer known...")
+	assert.Equal(t, index, c.nodes[lead].Status().EtcdIndex, "...and it was not applied again")
+	last, _ := c.nodes[lead].dedup.lookup(c.nextID)
+	require.NotNil(t, last.Event, "the newest result keeps its event")
 }

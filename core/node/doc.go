@@ -44,7 +44,14 @@
 // Request IDs make every proposal idempotent: the ID travels in the log entry, and each replica keeps
 // a bounded, deterministic table of recently applied IDs and their results. A proposal duplicated by
 // the network, forwarded twice or retried by a client after a timeout is applied at most once, and a
-// retry gets the result of that one application.
+// retry gets the result of that one application (or ErrTimeout once that result's event fell out of
+// the table's byte window: the outcome is then unknown to it, as after a timeout).
+//
+// Memory follows the data, not the writes: besides its key space a node keeps the store's watch
+// history (bounded by count and bytes), the dedup table's events (Config.DedupBytes), the log
+// since its last snapshot (a snapshot is due once it holds as much as that snapshot, or
+// Config.SnapshotBytes) with at most Config.SnapshotCatchUpBytes of catch-up entries after one, and
+// the last snapshot, kept for followers (a new one is taken once the data shrank below half of it).
 //
 // Membership: the initial members are seeded into the store's internal namespace identically on every
 // replica (member added, attributes published, cluster version: etcd's index arithmetic, so a fresh

@@ -24,9 +24,10 @@ type lifecycle struct {
 	// parked are the IDs of waiting requests that were refused for want of a leader, in the order
 	// they were refused (an ID may linger after its request was answered: it is skipped).
 	parked []uint64
-	// lead is the leader the node saw last; leaderChanged asks the next tick to submit every
-	// waiting request again.
+	// lead is the leader the node saw last and term the term it saw it in; leaderChanged asks the
+	// next tick to submit every waiting request again.
 	lead          uint64
+	term          uint64
 	leaderChanged bool
 }
 
@@ -142,16 +143,20 @@ func (n *Node) deadlineOf(id uint64) uint64 {
 	return n.tick + uint64(n.cfg.RequestTimeoutTicks)
 }
 
-// noteLeader records the leader raft reports; a new leader (after another one, or while requests
-// wait) makes the next tick submit every waiting request again.
-func (n *Node) noteLeader(lead uint64) {
-	if lead == n.life.lead {
+// noteLeader records the leader raft reports and its term; a new leader (after another one, or
+// while requests wait) makes the next tick submit every waiting request again. A leadership is the
+// pair (leader, term): a leader that restarted and won the next election is a new leadership under
+// the same ID, and a follower that did not vote in that election learns of it from the leader's
+// first append without ever seeing a term without a leader (raft then reports no change of leader).
+// What was forwarded to it before its restart is lost all the same.
+func (n *Node) noteLeader(lead, term uint64) {
+	if lead == n.life.lead && (lead == 0 || term == n.life.term) {
 		return
 	}
 	if lead != 0 && (n.life.lead != 0 || len(n.life.waiting) > 0) {
 		n.life.leaderChanged = true
 	}
-	n.life.lead = lead
+	n.life.lead, n.life.term = lead, term
 }
 
 // advanceLifecycle is the lifecycle's share of a tick: resubmissions, parked requests whose time is

@@ -37,6 +37,11 @@ type Node struct {
 	applied  uint64
 	snapshot uint64 // index of the last snapshot taken or installed
 	conf     raft.ConfState
+	// logBytes counts the entry bytes applied since the last snapshot; snapBytes is that snapshot's
+	// size and snapData what the data held then (dataBytes), for maybeSnapshot's size triggers.
+	logBytes  uint64
+	snapBytes uint64
+	snapData  int64
 
 	// persistence hand-off
 	seq      uint64
@@ -99,7 +104,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		codec:   newCodecs(),
 		storage: raft.NewMemoryStorage(),
 		store:   store.New(),
-		dedup:   newDedupTable(c.DedupWindow, toReplay),
+		dedup:   newDedupTable(c.DedupWindow, c.DedupBytes, toReplay),
 		members: newMembership(),
 		life:    newLifecycle(),
 		waiters: make(map[uint64]struct{}),
@@ -121,6 +126,7 @@ func New(cfg Config, durable *DurableState) (*Node, error) {
 		n.applied = durable.Snapshot.Metadata.Index
 		n.snapshot = n.applied
 		n.conf = durable.Snapshot.Metadata.ConfState
+		n.snapshotTaken(len(durable.Snapshot.Data))
 	} else if !c.Join {
 		if err := n.seedInitialMembers(); err != nil {
 			return nil, err
@@ -478,10 +484,12 @@ func (n *Node) process() {
 		rd := n.raft.Ready()
 		if rd.SoftState != nil {
 			n.soft = *rd.SoftState
-			n.noteLeader(n.soft.Lead)
 		}
 		if !rd.HardState.IsEmpty() {
 			n.hard = rd.HardState
+		}
+		if rd.SoftState != nil || !rd.HardState.IsEmpty() {
+			n.noteLeader(n.soft.Lead, n.hard.Term)
 		}
 		if commitOnly(rd) && !n.cfg.Bugs.AckBeforeDurable {
 			// Only the commit index moved: every committed entry is already on this disk (it came in
@@ -663,8 +671,9 @@ func (n *Node) reply(r Reply) {
 	n.out.Replies = append(n.out.Replies, r)
 }
 
+// replyResult answers a retry of request id with its remembered result.
 func (n *Node) replyResult(id uint64, r appliedResult) {
-	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex})
+	n.reply(r.retryReply(id))
 }
 
 // resolve answers the waiter of request id, if this node holds one.
@@ -674,7 +683,9 @@ func (n *Node) resolve(id uint64, r appliedResult, m *Member) {
 	}
 	n.cfg.Faults.Visit(faultpoint.NodeBeforeReply)
 	delete(n.waiters, id)
-	n.reply(Reply{ID: id, Event: r.Event, Err: r.Err, EtcdIndex: r.EtcdIndex, Member: m})
+	rep := r.retryReply(id)
+	rep.Member = m
+	n.reply(rep)
 }
 
 // Get serves a default (local, possibly stale) read, as etcd does without quorum=true. A node whose
@@ -779,6 +790,17 @@ func (n *Node) TransferLeadership(transferee uint64) {
 		return
 	}
 	n.raft.TransferLeadership(transferee)
+	n.process()
+}
+
+// ReportSnapshot tells raft how the snapshot sent to member id ended (failed: it did not arrive),
+// so that the leader goes back to probing it: with entries once it installed the snapshot, with
+// another snapshot if it still needs one.
+func (n *Node) ReportSnapshot(id uint64, failed bool) {
+	if n.stopped() {
+		return
+	}
+	n.raft.ReportSnapshot(id, failed)
 	n.process()
 }
 

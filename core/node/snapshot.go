@@ -1,142 +1,14 @@
 package node
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
+	"math"
 
-	"github.com/hashicorp/go-msgpack/v2/codec"
 	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/core/raft"
-	"github.com/raftlab/raftlab/core/store"
 )
-
-// snapshotData is the replicated state a snapshot carries besides raft's metadata.
-type snapshotData struct {
-	Store    []byte
-	Members  []Member
-	Learners []uint64
-	Removed  []uint64
-	Dedup    []dedupRecord
-}
-
-// dedupRecord is one remembered request result in snapshot form.
-type dedupRecord struct {
-	ID        uint64
-	Event     []byte // JSON of *store.Event, empty when nil
-	ErrJSON   []byte // JSON of *store.Error when the error was a store error
-	ErrText   string // any other error's text
-	EtcdIndex uint64
-}
-
-func (n *Node) encodeSnapshotData() ([]byte, error) {
-	st, err := n.store.Save()
-	if err != nil {
-		return nil, fmt.Errorf("node: save store: %w", err)
-	}
-	sd := snapshotData{Store: st, Members: n.members.list(), Removed: n.members.removedIDs()}
-	for _, id := range n.members.ids() {
-		if n.members.learners[id] {
-			sd.Learners = append(sd.Learners, id)
-		}
-	}
-	ids := n.dedup.ids()
-	sd.Dedup = make([]dedupRecord, 0, len(ids))
-	var events []byte // every record's event JSON, each record holding its own part
-	size := len(st)
-	for _, id := range ids {
-		r, _ := n.dedup.lookup(id)
-		rec := dedupRecord{ID: id, EtcdIndex: r.EtcdIndex}
-		if r.Event != nil {
-			start := len(events)
-			var ok bool
-			if events, ok = r.Event.AppendJSON(events); !ok { // json.Marshal's bytes, 3x faster
-				events = events[:start]
-				if rec.Event, err = json.Marshal(r.Event); err != nil {
-					return nil, fmt.Errorf("node: snapshot dedup event: %w", err)
-				}
-			} else {
-				rec.Event = events[start:len(events):len(events)]
-			}
-			size += len(rec.Event)
-		}
-		if se, ok := r.Err.(*store.Error); ok {
-			if rec.ErrJSON, err = json.Marshal(se); err != nil {
-				return nil, fmt.Errorf("node: snapshot dedup error: %w", err)
-			}
-		} else if r.Err != nil {
-			rec.ErrText = r.Err.Error()
-		}
-		sd.Dedup = append(sd.Dedup, rec)
-	}
-	// The encoder writes into the scratch buffer: sized once instead of grown (copied) step by
-	// step, and let go afterwards rather than kept at a snapshot's size.
-	n.codec.buf = slices.Grow(n.codec.buf[:0], size+64*len(ids)+1024)
-	data, err := n.codec.encode(&sd)
-	n.codec.buf = nil
-	return data, err
-}
-
-// restoreSnapshotData replaces the replicated state with a snapshot's. On error nothing changes.
-// toReplay is how many log entries the caller is about to apply on top (room is made for their IDs).
-func (n *Node) restoreSnapshotData(data []byte, toReplay int) error {
-	var sd snapshotData
-	if err := decodeSnapshotData(data, &sd); err != nil {
-		return fmt.Errorf("node: corrupt snapshot: %w", err)
-	}
-	dd := newDedupTable(n.cfg.DedupWindow, len(sd.Dedup)+toReplay)
-	for _, rec := range sd.Dedup {
-		r := appliedResult{EtcdIndex: rec.EtcdIndex}
-		if len(rec.Event) > 0 {
-			r.Event = &store.Event{}
-			if err := json.Unmarshal(rec.Event, r.Event); err != nil {
-				return fmt.Errorf("node: corrupt snapshot dedup event: %w", err)
-			}
-		}
-		switch {
-		case len(rec.ErrJSON) > 0:
-			se := &store.Error{}
-			if err := json.Unmarshal(rec.ErrJSON, se); err != nil {
-				return fmt.Errorf("node: corrupt snapshot dedup error: %w", err)
-			}
-			r.Err = se
-		case rec.ErrText != "":
-			r.Err = restoredError(rec.ErrText)
-		}
-		dd.remember(rec.ID, r)
-	}
-	ms := newMembership()
-	for _, m := range sd.Members {
-		mm := cloneMember(m)
-		ms.members[m.ID] = &mm
-	}
-	for _, id := range sd.Learners {
-		ms.learners[id] = true
-	}
-	for _, id := range sd.Removed {
-		ms.removed[id] = true
-	}
-	// Restore into the existing store (atomic: it checks the whole input first), so that watchers
-	// registered before the snapshot survive and are told what they missed.
-	if err := n.store.Recovery(sd.Store); err != nil {
-		return fmt.Errorf("node: restore store from snapshot: %w", err)
-	}
-	n.dedup, n.members = dd, ms
-	n.membershipVersion++
-	return nil
-}
-
-// restoredError maps a remembered error text back to the sentinel it came from.
-func restoredError(text string) error {
-	for _, e := range []error{ErrIDExists, ErrPeerURLExists, ErrIDNotFound, ErrIDRemoved, ErrNotLearner, ErrBadRequest} {
-		if e.Error() == text {
-			return e
-		}
-	}
-	return fmt.Errorf("%s", text)
-}
 
 // installSnapshot applies a snapshot received from the leader.
 func (n *Node) installSnapshot(snap raft.Snapshot) error {
@@ -151,16 +23,17 @@ func (n *Node) installSnapshot(snap raft.Snapshot) error {
 	n.applied = snap.Metadata.Index
 	n.snapshot = snap.Metadata.Index
 	n.conf = snap.Metadata.ConfState
+	n.snapshotTaken(len(snap.Data))
 	if n.members.removed[n.cfg.ID] {
 		n.selfRemoved = true
 	}
 	return nil
 }
 
-// maybeSnapshot takes a snapshot every SnapshotCount applied entries (and whenever a member was
-// added), compacts the in-memory log and queues the snapshot for the host to persist.
+// maybeSnapshot takes a snapshot when one is due (see snapshotDue), compacts the in-memory log and
+// queues the snapshot for the host to persist.
 func (n *Node) maybeSnapshot() {
-	if !n.forceSnap && n.applied-n.snapshot < n.cfg.SnapshotCount {
+	if !n.snapshotDue() {
 		return
 	}
 	if n.applied <= n.snapshot {
@@ -179,10 +52,8 @@ func (n *Node) maybeSnapshot() {
 		return
 	}
 	compactTo := n.applied
-	if !n.forceSnap && compactTo > n.cfg.SnapshotCatchUpEntries {
-		compactTo -= n.cfg.SnapshotCatchUpEntries
-	} else if !n.forceSnap {
-		compactTo = 0
+	if !n.forceSnap {
+		compactTo = n.catchUpStart()
 	}
 	if compactTo > 0 {
 		// ErrCompacted: the log already starts past compactTo (a member restarted from a
@@ -198,17 +69,52 @@ func (n *Node) maybeSnapshot() {
 	n.snapshot = n.applied
 	n.forceSnap = false
 	n.localSnap = &snap
+	n.snapshotTaken(len(data))
 }
 
-// decodeSnapshotData decodes a snapshot's data with a handle whose preallocation bound is the data's
-// size. The node's shared handle reads a long byte string (the store) in 256 KiB steps, copying what
-// it has at every step: quadratic, some 500 MiB of copying for a 16 MiB store. Nothing in data can
-// be longer than data, so its size bounds one allocation safely.
-func decodeSnapshotData(data []byte, sd *snapshotData) error {
-	h := &codec.MsgpackHandle{WriteExt: true}
-	h.MaxInitLen = len(data)
-	if err := codec.NewDecoderBytes(data, h).Decode(sd); err != nil {
-		return fmt.Errorf("decode snapshot data: %w", err)
+// snapshotDue says whether to take a snapshot now: every SnapshotCount applied entries, whenever a
+// member was added, and by size (see Config.SnapshotBytes): once the entries applied since the
+// last snapshot hold max(SnapshotBytes, its size), and once the data shrank to less than half of
+// what it held then (with SnapshotBytes of slack, so that a snapshot larger than the data it
+// counts, such as one of values JSON escapes, cannot trigger the next at once).
+func (n *Node) snapshotDue() bool {
+	switch {
+	case n.forceSnap, n.applied-n.snapshot >= n.cfg.SnapshotCount:
+		return true
+	case n.logBytes >= max(n.cfg.SnapshotBytes, n.snapBytes):
+		return true
 	}
-	return nil
+	return n.snapData > 2*n.dataBytes()+int64(n.cfg.SnapshotBytes)
+}
+
+// dataBytes is about the memory the replicated state holds: the store's (store.DataBytes) and the
+// events of the dedup table.
+func (n *Node) dataBytes() int64 { return n.store.DataBytes() + int64(n.dedup.bytes) }
+
+// snapshotTaken resets the size triggers after a snapshot of size bytes was taken or installed.
+func (n *Node) snapshotTaken(size int) {
+	n.logBytes = 0
+	n.snapBytes = uint64(size)
+	n.snapData = n.dataBytes()
+}
+
+// catchUpStart is where the log is compacted to after a snapshot: the last SnapshotCatchUpEntries
+// entries are kept for slow followers, fewer if they hold more than SnapshotCatchUpBytes (the
+// newest one is always kept, whatever its size).
+func (n *Node) catchUpStart() uint64 {
+	keep := min(n.applied, n.cfg.SnapshotCatchUpEntries)
+	first, _ := n.storage.FirstIndex()
+	lo := max(n.applied-keep+1, first)
+	ents, err := n.storage.Entries(lo, n.applied+1, math.MaxUint64)
+	if err != nil || len(ents) == 0 {
+		return n.applied - keep
+	}
+	var size uint64
+	for i := len(ents) - 1; i >= 0; i-- {
+		size += uint64(len(ents[i].Data))
+		if size > n.cfg.SnapshotCatchUpBytes && i < len(ents)-1 {
+			return ents[i].Index
+		}
+	}
+	return n.applied - keep
 }

@@ -51,6 +51,9 @@ type Config struct {
 	ElectionTimeout   time.Duration
 	// SnapshotCount is how many applied entries trigger a snapshot (default 100000).
 	SnapshotCount uint64
+	// PeerMaxFrameBytes bounds a peer frame (default transport.DefaultMaxFrameBytes). Snapshots are
+	// streamed to peers in chunks of at most this size, so it bounds no snapshot.
+	PeerMaxFrameBytes int
 	// StrictReconfigCheck refuses membership changes that would leave too few started members.
 	StrictReconfigCheck bool
 	// JoinTimeout bounds how long a joining member looks for the running cluster (default 10s).

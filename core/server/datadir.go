@@ -7,13 +7,14 @@ import (
 )
 
 // MemberDir, WALDir and SnapDir are the data dir layout, as etcd's: <data-dir>/member/{wal,snap}.
-// The WAL keeps its snapshot files next to its segments; snap exists for tools that expect it.
+// The WAL keeps its snapshot files next to its segments; snap holds a snapshot being received from
+// a peer while it arrives (the transport's spool).
 func MemberDir(dataDir string) string { return filepath.Join(dataDir, "member") }
 
 // WALDir is <data-dir>/member/wal.
 func WALDir(dataDir string) string { return filepath.Join(MemberDir(dataDir), "wal") }
 
-// SnapDir is <data-dir>/member/snap.
+// SnapDir is <data-dir>/member/snap, where snapshots from peers are spooled.
 func SnapDir(dataDir string) string { return filepath.Join(MemberDir(dataDir), "snap") }
 
 // prepareDataDir creates the layout and proves that it can be written, so that a read-only or

@@ -31,9 +31,9 @@ const (
 	fuzzHeapSlack     = 64 << 20
 	fuzzGrowthPerByte = 16
 	// fuzzHeapCeiling is the live heap past which the cluster is replaced by a fresh one. What a
-	// member keeps is bounded by the recent writes, not by its data: the last 1000 events, 5000
-	// log entries and 20000 request results, each up to 1.5 MiB; a long run replaces the cluster
-	// to keep measuring inputs against a small one.
+	// member keeps follows its data plus bounded budgets (watch history, request results, log,
+	// snapshot: see core/node's doc), but the inputs' data accumulates; a long run replaces the
+	// cluster to keep measuring inputs against a small one.
 	fuzzHeapCeiling = 256 << 20
 	// fuzzRestartEvery inputs, one member (in turn) is stopped and started again: it replays its
 	// log and snapshot, which must hold whatever the inputs wrote.

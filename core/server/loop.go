@@ -87,6 +87,9 @@ func (l *loop) onTick(now time.Time) {
 	for _, id := range s.tr.Unreachable() {
 		s.node.ReportUnreachable(id)
 	}
+	for _, r := range s.tr.SnapshotReports() {
+		s.node.ReportSnapshot(r.To, r.Failed)
+	}
 	l.cancelAbandoned()
 	l.maybeCheckRemoved()
 }

@@ -174,6 +174,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 	tr, err := transport.New(transport.Config{
 		LocalID: s.meta.MemberID, ClusterID: s.meta.ClusterID, Listener: s.mux.raft, Dial: cfg.peerDial(),
 		Handler: s.receive, Logger: s.log.With("component", "transport"),
+		MaxFrameBytes: cfg.PeerMaxFrameBytes, SnapshotDir: SnapDir(cfg.DataDir),
 	})
 	if err != nil {
 		_ = s.mux.Close()

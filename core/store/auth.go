@@ -83,23 +83,27 @@ func (s *Store) internalValue(p string) (string, bool) {
 	return n.value, true
 }
 
-// callerRoles returns the names of the roles c acts with, or false when c cannot be trusted as
-// the user it names (no such user, or another password than the one verified). A certificate
-// naming no user is a guest's, as in etcd.
-func (s *Store) callerRoles(c *Caller) ([]string, bool) {
-	guest := []string{AuthGuestRole}
+// callerRoles returns the names of the roles c acts with and whether c is a guest, or false when
+// c cannot be trusted as the user it names (no such user, or another password than the one
+// verified). A certificate naming no user is a guest's, and the root user always has the root
+// role, as in etcd.
+func (s *Store) callerRoles(c *Caller) (roles []string, guest, ok bool) {
+	guestRoles := []string{AuthGuestRole}
 	if c.User == "" {
-		return guest, true
+		return guestRoles, true, true
 	}
-	v, ok := s.internalValue(AuthUsersDir + "/" + c.User)
-	if !ok {
-		return guest, c.Cert
+	v, found := s.internalValue(AuthUsersDir + "/" + c.User)
+	if !found {
+		return guestRoles, true, c.Cert
 	}
 	var u authUserRecord
 	if json.Unmarshal([]byte(v), &u) != nil || (!c.Cert && PasswordTag(u.Password) != c.PasswordTag) {
-		return nil, false
+		return nil, false, false
 	}
-	return u.Roles, true
+	if c.User == AuthRootName { // the root user always has the root role, as in etcd
+		u.Roles = append(u.Roles, AuthRootName)
+	}
+	return u.Roles, false, true
 }
 
 // authorize checks r against the auth records when auth is enabled: a user write needs a role
@@ -112,7 +116,7 @@ func (s *Store) authorize(r *Request, internal bool) *Error {
 	if enabled, _ := s.internalValue(AuthEnabledPath); enabled != "true" {
 		return nil
 	}
-	roles, ok := s.callerRoles(r.Caller)
+	roles, guest, ok := s.callerRoles(r.Caller)
 	if !ok {
 		return s.errInsufficientCredentials()
 	}
@@ -121,8 +125,9 @@ func (s *Store) authorize(r *Request, internal bool) *Error {
 	}
 	if !internal {
 		key := cleanKey(r.Key)
+		recursive := r.Recursive && !guest // a guest's access is checked as a single key's, as in etcd
 		for _, name := range roles {
-			if s.roleAllowsWrite(name, key, r.Recursive) {
+			if s.roleAllowsWrite(name, key, recursive) {
 				return nil
 			}
 		}
@@ -140,5 +145,9 @@ func (s *Store) roleAllowsWrite(name, key string, recursive bool) bool {
 	if json.Unmarshal([]byte(v), &role) != nil {
 		return false
 	}
-	return slices.ContainsFunc(role.Permissions.KV.Write, func(p string) bool { return AuthPatternAllows(p, key, recursive) })
+	// The handler checked the request's own path, as etcd does, and it may end in a slash the
+	// clean key has lost: a pattern that allowed that path still allows the write here.
+	return slices.ContainsFunc(role.Permissions.KV.Write, func(p string) bool {
+		return AuthPatternAllows(p, key, recursive) || (key != "/" && AuthPatternAllows(p, key+"/", recursive))
+	})
 }

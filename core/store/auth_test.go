@@ -51,7 +51,7 @@ func TestApplyChecksTheCallerAgainstTheAuthRecords(t *testing.T) {
 	mustApply(t, s, set("/anywhere", "2")) // no caller: the cluster's own writes are not checked
 
 	requireRefused(t, s, asCaller(set("/other", "1"), alice), "outside alice's patterns")
-	requireRefused(t, s, asCaller(set("/app", "1"), alice), "/app/* does not cover /app")
+	requireRefused(t, s, asCaller(set("/ap", "1"), alice), "/app/* does not cover /ap")
 	requireRefused(t, s, asCaller(set("/app/x", "1"), &Caller{User: "alice", PasswordTag: PasswordTag("old-hash")}), "another password")
 	requireRefused(t, s, asCaller(set("/app/x", "1"), &Caller{User: "alice"}), "a password the proposer could not verify")
 	requireRefused(t, s, asCaller(set("/app/x", "1"), &Caller{}), "a guest")
@@ -77,8 +77,35 @@ func TestRecursiveDeleteNeedsAPrefixPattern(t *testing.T) {
 	s := authStore(t)
 	alice := &Caller{User: "alice", PasswordTag: PasswordTag("hash-alice")}
 	mustApply(t, s, asCaller(Request{Op: OpSet, Key: "/app/d/x", Value: "v"}, alice))
-	requireRefused(t, s, asCaller(Request{Op: OpDelete, Key: "/app", Dir: true, Recursive: true}, alice), "/app/* does not cover /app itself")
+	requireRefused(t, s, asCaller(Request{Op: OpDelete, Key: "/", Dir: true, Recursive: true}, alice), "/app/* does not cover the root")
 	mustApply(t, s, asCaller(Request{Op: OpDelete, Key: "/app/d", Dir: true, Recursive: true}, alice))
+}
+
+// The handler checks the request's path as etcd does, trailing slash included: "/app/" is under
+// "/app/*" and so is the key /app it names. The store, which sees the clean key, allows what that
+// path allowed; the handler has refused the path without the slash.
+func TestTheKeyWithATrailingSlashIsChecked(t *testing.T) {
+	s := authStore(t)
+	alice := &Caller{User: "alice", PasswordTag: PasswordTag("hash-alice")}
+	mustApply(t, s, asCaller(Request{Op: OpSet, Key: "/app/d/x", Value: "v"}, alice))
+	mustApply(t, s, asCaller(Request{Op: OpDelete, Key: "/app", Dir: true, Recursive: true}, alice))
+}
+
+// The root user always has the root role, even when its record lost it: etcd adds it to every
+// read of the user.
+func TestRootAlwaysHasTheRootRole(t *testing.T) {
+	s := authStore(t)
+	_, err := s.SetInternal(AuthUsersDir+"/root", `{"user":"root","password":"hash-root","roles":[]}`)
+	require.NoError(t, err)
+	mustApply(t, s, asCaller(set("/anywhere", "1"), &Caller{User: "root", PasswordTag: PasswordTag("hash-root")}))
+}
+
+// A guest's recursive delete is checked as a single key's, as in etcd: a pattern naming the
+// directory allows it.
+func TestAGuestIsCheckedOnItsKey(t *testing.T) {
+	s := authStore(t)
+	mustApply(t, s, set("/public/x", "1"))
+	mustApply(t, s, asCaller(Request{Op: OpDelete, Key: "/public", Dir: true, Recursive: true}, &Caller{}))
 }
 
 // An internal write with a caller (an auth API change) needs the root role once auth is on.

@@ -1,7 +1,8 @@
 // Package store is the etcd v2 key space as a deterministic state machine.
 //
 // A Store holds a tree of directories and files (ETCD_V2_API.md §2–§8), one etcd index counter for
-// the whole key space, a window of the last 1000 events for watches, a TTL queue and a hidden
+// the whole key space, a window of the last 1000 events (at most HistoryMaxBytes of them) for
+// watches, a TTL queue and a hidden
 // internal namespace for cluster membership records. Committed Raft entries are turned into Requests
 // and applied in log order with Apply; reads (Get) and watches (Watch) are local.
 //

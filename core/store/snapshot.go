@@ -1,8 +1,6 @@
 package store
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -47,30 +45,7 @@ type snapshotEvent struct {
 
 // Save serialises the store. The same state always gives the same bytes.
 func (s *Store) Save() ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	snap := snapshot{Format: snapshotFormat, Index: s.index,
-		User: flatten(s.user.root, 1, nil), Internal: flatten(s.system.root, 1, nil)}
-	snap.History = make([]snapshotEvent, 0, s.history.count)
-	for i := 0; i < s.history.count; i++ {
-		rec := s.history.at(i)
-		snap.History = append(snap.History, snapshotEvent{Event: rec.event, Refresh: rec.event.Refresh, Internal: rec.internal})
-	}
-	data, err := json.Marshal(&snap)
-	if err != nil {
-		return nil, fmt.Errorf("store: encode snapshot: %w", err)
-	}
-	return data, nil
-}
-
-// flatten appends n's descendants in pre-order, children in key order; depth is that of n's children.
-func flatten(n *node, depth int, out []snapshotNode) []snapshotNode {
-	for _, c := range n.sortedChildren() {
-		out = append(out, snapshotNode{Name: c.name, Depth: depth, Dir: c.dir, Value: c.value, Expires: c.expires,
-			Expiration: c.expiration, CreatedIndex: c.createdIndex, ModifiedIndex: c.modifiedIndex})
-		out = flatten(c, depth+1, out)
-	}
-	return out
+	return s.AppendSnapshot(make([]byte, 0, s.DataBytes()+4096))
 }
 
 // ErrCorruptSnapshot is wrapped by every Recovery error about the snapshot's content.
@@ -80,14 +55,9 @@ var ErrCorruptSnapshot = errors.New("store: corrupt snapshot")
 // Registered watchers stay registered and are given the matching events of the restored history
 // that they have not seen; a watcher whose next event fell out of the window is closed.
 func (s *Store) Recovery(data []byte) error {
-	var snap snapshot
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&snap); err != nil {
+	snap, err := decodeSnapshot(data)
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrCorruptSnapshot, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%w: trailing data after the snapshot", ErrCorruptSnapshot)
 	}
 	if snap.Format != snapshotFormat {
 		return fmt.Errorf("%w: format %q, want %q", ErrCorruptSnapshot, snap.Format, snapshotFormat)
@@ -116,6 +86,7 @@ func (s *Store) Recovery(data []byte) error {
 	seen := s.index
 	s.setIndex(snap.Index)
 	s.user.root, s.system.root = user, system
+	s.dataBytes = subtreeBytes(user) + subtreeBytes(system) - nodeBytes(user) - nodeBytes(system)
 	s.ttl = ttl
 	s.history = history
 	s.catchUpWatchers(seen + 1)
@@ -214,7 +185,7 @@ func rebuildHistory(events []snapshotEvent, index uint64) (*eventHistory, error)
 	if len(events) > historyCapacity {
 		return nil, fmt.Errorf("%d events, at most %d allowed", len(events), historyCapacity)
 	}
-	h := newEventHistory(historyCapacity)
+	h := newEventHistory(historyCapacity, HistoryMaxBytes)
 	for i, se := range events {
 		e := se.Event
 		if e == nil || e.Node == nil {

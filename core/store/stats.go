@@ -94,3 +94,30 @@ func (s *Stats) countGet(ok bool) {
 		s.GetFail++
 	}
 }
+
+// nodeOverheadBytes is what nodeBytes counts for a node besides its name and value.
+const nodeOverheadBytes = 160
+
+// nodeBytes is the memory a node holds, as DataBytes counts it.
+func nodeBytes(n *node) int64 {
+	return nodeOverheadBytes + int64(len(n.name)+len(n.value))
+}
+
+// subtreeBytes is the nodeBytes total of n and its descendants.
+func subtreeBytes(n *node) int64 {
+	total := nodeBytes(n)
+	for _, c := range n.children {
+		total += subtreeBytes(c)
+	}
+	return total
+}
+
+// DataBytes is about the memory the store holds: its trees (names, values and a fixed overhead per
+// node) and its watch history (EventBytes of each event). It is kept up to date as the store
+// changes, so reading it costs nothing; the node compares it with what it held at its last
+// snapshot.
+func (s *Store) DataBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dataBytes + int64(s.history.bytes)
+}

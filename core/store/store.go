@@ -28,6 +28,8 @@ type Store struct {
 	history   *eventHistory
 	watchers  *watcherHub
 	stats     Stats
+	// dataBytes is the nodeBytes total of both trees.
+	dataBytes int64
 	marks     *mark.Set
 }
 
@@ -36,7 +38,7 @@ func New() *Store {
 	return &Store{
 		user:     namespace{root: newRoot()},
 		system:   namespace{root: newRoot(), internal: true},
-		history:  newEventHistory(historyCapacity),
+		history:  newEventHistory(historyCapacity, HistoryMaxBytes),
 		watchers: newWatcherHub(),
 	}
 }

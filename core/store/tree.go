@@ -67,6 +67,7 @@ func (s *Store) ensureDir(ns *namespace, p string) (*node, *Error) {
 			child = &node{path: p[:end], name: name, parent: cur, dir: true, children: map[string]*node{},
 				createdIndex: s.index + 1, modifiedIndex: s.index + 1, heapIndex: -1}
 			cur.children[name] = child
+			s.dataBytes += nodeBytes(child)
 		} else if !child.dir {
 			return nil, NewError(EcodeNotDir, child.path, s.index)
 		}
@@ -81,6 +82,7 @@ func (s *Store) detach(n *node) {
 		delete(n.parent.children, n.name)
 	}
 	s.dropTTL(n)
+	s.dataBytes -= subtreeBytes(n)
 }
 
 // dropTTL takes n and all its descendants off the TTL queue.

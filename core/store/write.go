@@ -91,6 +91,7 @@ func (s *Store) place(parent *node, key string, dir bool, value string, r *Reque
 		n.value = value
 	}
 	parent.children[n.name] = n
+	s.dataBytes += nodeBytes(n)
 	s.ttl.track(n)
 	s.marks.HitIf(dir, mark.StoreMkdir)
 	return n
@@ -149,6 +150,7 @@ func (s *Store) rewrite(ns *namespace, n *node, value string, created uint64, r 
 	s.marks.HitIf(r.Refresh, mark.StoreRefresh)
 	n.createdIndex, n.modifiedIndex = created, s.index+1
 	if !n.dir {
+		s.dataBytes += int64(len(value) - len(n.value))
 		n.value = value
 	}
 	n.expires, n.expiration = r.expiring(), r.Expiration

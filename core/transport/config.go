@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"os"
 	"time"
 
 	"github.com/raftlab/raftlab/core/raft"
@@ -40,6 +41,8 @@ type Config struct {
 	// MaxFrameBytes bounds a frame's payload in both directions; default DefaultMaxFrameBytes. A
 	// received frame over the limit is refused with a logged error and its stream reset; an outbound
 	// message that alone exceeds the limit (ours or the peer's, learnt in the handshake) is dropped.
+	// Snapshots are not framed: they are streamed in chunks no larger than the limit, whatever
+	// their size.
 	MaxFrameBytes int
 	// BackoffMin and BackoffMax bound the reconnect backoff (defaults 50ms and 2s). Each failure
 	// doubles the backoff; each wait is drawn uniformly from [backoff/2, backoff].
@@ -51,7 +54,11 @@ type Config struct {
 	// accepted stream may take to send its hello.
 	DialTimeout time.Duration
 	// WriteTimeout bounds one batch write to a peer (default 5s); a stalled peer fails its stream.
+	// It bounds each chunk of a snapshot stream too.
 	WriteTimeout time.Duration
+	// SnapshotDir is where a snapshot received from a peer is spooled while it arrives (default
+	// os.TempDir()). When it is set, Start deletes what a previous run left there.
+	SnapshotDir string
 }
 
 // withDefaults validates c and fills in defaults.
@@ -99,6 +106,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.SnapshotDir == "" {
+		c.SnapshotDir = os.TempDir()
 	}
 	return c, nil
 }

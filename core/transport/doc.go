@@ -51,6 +51,27 @@
 // ConfState is an array of 2: Voters, Learners, each nil or an array of unsigned integers. A nil value
 // and an empty one are kept apart, so every message survives the trip unchanged.
 //
+// # Snapshots
+//
+// A MsgSnap never travels in a frame: it would make a snapshot's size bounded by the frame limit.
+// The writer hands it to a goroutine that opens a stream of its own to the peer, with the same
+// hello but snapshotStreamFlag (1<<31) set in its version (the same checks apply: cluster, address,
+// current peer), and writes
+//
+//	header  one frame holding the MsgSnap with its snapshot data left out
+//	size    uint64 big-endian: the data's length
+//	chunks  until size bytes are sent: length uint32 (1 ≤ length ≤ the smaller frame limit, at most
+//	        1 MiB), CRC-32C uint32 of the chunk (Castagnoli, big-endian), the chunk
+//
+// straight from the snapshot's bytes (no copy), each chunk within WriteTimeout. The receiver spools
+// the chunks to a file in Config.SnapshotDir as they arrive, checking each; once the whole data has
+// arrived it reads it back into one buffer of exactly its size and hands the complete MsgSnap to
+// Handler, then answers like a handshake (accepted, or refused with the reason). The memory a stream
+// makes the receiver commit thus follows the bytes that actually arrived, and no limit applies to a
+// snapshot's size. One snapshot at a time goes to each peer: while one is on its way, another MsgSnap
+// for the same peer is left out (Raft sends it again if it is still needed). How each stream ended
+// is reported by SnapshotReports, for the host to tell Raft (raft.Node.ReportSnapshot).
+//
 // DecodeFrame never panics on any input, refuses a frame longer than its limit before reading it, and
 // checks every count against the bytes that remain before it allocates, so the memory a frame can make
 // it allocate grows only linearly with the frame's actual length.

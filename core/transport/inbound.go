@@ -107,10 +107,17 @@ func (t *Transport) serveInbound(conn net.Conn) {
 		return
 	}
 	log = log.With("peer", fmt.Sprintf("%x", h.From))
+	snapshot := h.Version&snapshotStreamFlag != 0
+	h.Version &^= snapshotStreamFlag
 	if reason := checkHello(h, t.cfg.ClusterID, t.cfg.LocalID); reason != "" {
 		t.untrackInbound(conn, 0)
 		log.Error("refusing inbound stream", "reason", reason)
 		_ = writeAnswer(conn, t.cfg.MaxFrameBytes, reason)
+		return
+	}
+	if snapshot {
+		defer t.untrackInbound(conn, 0)
+		t.serveSnapshot(conn, h.From, log)
 		return
 	}
 	counters := t.adoptInbound(conn, h.From)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/raftlab/raftlab/core/raft"
@@ -27,6 +28,8 @@ type peer struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when run returns
 	sent   sendCounters
+	// snapshotBusy is set while a snapshot stream to the peer is open (see startSnapshot).
+	snapshotBusy atomic.Bool
 
 	mu           sync.Mutex // guards the fields below
 	addrs        []string
@@ -98,6 +101,8 @@ func (p *peer) stats() PeerStats {
 		Failures:        p.sent.failures.Load(),
 		LastError:       p.lastErr,
 		HandshakeRTT:    p.rtt,
+		SnapshotsSent:   p.sent.snapshots.Load(),
+		SnapshotsFailed: p.sent.snapshotsFailed.Load(),
 	}
 }
 
@@ -130,7 +135,9 @@ func (p *peer) run() {
 			}
 			break
 		}
-		p.deliver(batch)
+		if batch = p.divertSnapshots(batch); len(batch) > 0 {
+			p.deliver(batch)
+		}
 		clear(batch) // let the entries be collected
 	}
 }

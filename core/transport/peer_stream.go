@@ -28,8 +28,14 @@ func (p *peer) connect() error {
 	return fmt.Errorf("transport: reach member %x: %w", p.id, errors.Join(errs...))
 }
 
-// dial opens one stream and runs the handshake, both bounded by DialTimeout and canceled by stop.
+// dial opens one message stream and runs the handshake, both bounded by DialTimeout and canceled by
+// stop.
 func (p *peer) dial(addr string) (net.Conn, int, time.Duration, error) {
+	return p.dialVersion(addr, ProtocolVersion)
+}
+
+// dialVersion is dial with the hello's version field (a snapshot stream sets snapshotStreamFlag).
+func (p *peer) dialVersion(addr string, version uint32) (net.Conn, int, time.Duration, error) {
 	cfg := &p.t.cfg
 	ctx, cancel := context.WithTimeout(p.ctx, cfg.DialTimeout)
 	defer cancel()
@@ -41,7 +47,7 @@ func (p *peer) dial(addr string) (net.Conn, int, time.Duration, error) {
 	deadline, _ := ctx.Deadline()
 	_ = conn.SetDeadline(deadline)
 	unblock := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	remoteMax, err := p.handshake(conn)
+	remoteMax, err := p.handshake(conn, version)
 	if !unblock() || err != nil {
 		_ = conn.Close()
 		if err == nil {
@@ -53,9 +59,9 @@ func (p *peer) dial(addr string) (net.Conn, int, time.Duration, error) {
 	return conn, remoteMax, time.Since(begin), nil
 }
 
-func (p *peer) handshake(conn net.Conn) (int, error) {
+func (p *peer) handshake(conn net.Conn, version uint32) (int, error) {
 	cfg := &p.t.cfg
-	if err := writeHello(conn, hello{Version: ProtocolVersion, ClusterID: cfg.ClusterID, From: cfg.LocalID, To: p.id}); err != nil {
+	if err := writeHello(conn, hello{Version: version, ClusterID: cfg.ClusterID, From: cfg.LocalID, To: p.id}); err != nil {
 		return 0, err
 	}
 	remoteMax, err := readAnswer(conn)

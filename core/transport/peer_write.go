@@ -11,47 +11,22 @@ import (
 const maxKeptBuffer = 1 << 20
 
 // write encodes batch as few frames as the frame limit allows and writes them with one call. A
-// message that alone exceeds the limit is dropped and recorded, without failing the stream.
+// forwarded proposal too large for one frame is split between frames (its entries are independent
+// requests); any other message that alone exceeds the limit is dropped and recorded, without failing
+// the stream.
 func (p *peer) write(batch []raft.Message) error {
-	limit := min(p.t.cfg.MaxFrameBytes, p.remoteMax)
-	buf := p.buf[:0]
-	frames, sent := 0, 0
-	start, count := len(buf), 0
-	buf = beginFrame(buf)
+	f := frames{buf: p.buf[:0], limit: min(p.t.cfg.MaxFrameBytes, p.remoteMax)}
+	f.open()
 	for i := range batch {
-		mark := len(buf)
-		buf = appendMessage(buf, &batch[i])
-		if framePayloadLen(buf, start) <= limit {
-			count++
-			continue
-		}
-		buf = buf[:mark]
-		if count > 0 { // close this frame and retry the message in a fresh one
-			buf, _ = finishFrame(buf, start, count)
-			frames, sent = frames+1, sent+count
-			start, count = len(buf), 0
-			buf = beginFrame(buf)
-			buf = appendMessage(buf, &batch[i])
-			if framePayloadLen(buf, start) <= limit {
-				count++
-				continue
-			}
-			buf = buf[:start+frameHeaderLen+batchHeaderLen]
-		}
-		p.tooLarge(&batch[i], limit)
+		p.add(&f, &batch[i])
 	}
-	if count > 0 {
-		buf, _ = finishFrame(buf, start, count)
-		frames, sent = frames+1, sent+count
-	} else {
-		buf = buf[:start]
-	}
+	buf, nframes, sent := f.close()
 	if cap(buf) <= maxKeptBuffer {
 		p.buf = buf[:0]
 	} else {
 		p.buf = nil
 	}
-	if frames == 0 {
+	if nframes == 0 {
 		return nil
 	}
 	_ = p.conn.SetWriteDeadline(time.Now().Add(p.t.cfg.WriteTimeout))
@@ -59,9 +34,25 @@ func (p *peer) write(batch []raft.Message) error {
 		return fmt.Errorf("transport: write to member %x: %w", p.id, err)
 	}
 	p.sent.messages.Add(uint64(sent))
-	p.sent.frames.Add(uint64(frames))
+	p.sent.frames.Add(uint64(nframes))
 	p.sent.bytes.Add(uint64(len(buf)))
 	return nil
+}
+
+// add puts m in the frames, splitting a proposal whose entries together exceed the frame limit.
+func (p *peer) add(f *frames, m *raft.Message) {
+	if f.append(m) {
+		return
+	}
+	if m.Type == raft.MsgProp && len(m.Entries) > 1 {
+		half := len(m.Entries) / 2
+		first, second := *m, *m
+		first.Entries, second.Entries = m.Entries[:half:half], m.Entries[half:]
+		p.add(f, &first)
+		p.add(f, &second)
+		return
+	}
+	p.tooLarge(m, f.limit)
 }
 
 // tooLarge drops a message whose encoding alone exceeds the frame limit.

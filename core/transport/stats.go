@@ -22,14 +22,18 @@ type PeerStats struct {
 	HandshakeRTT time.Duration
 	// MessagesReceived, FramesReceived and BytesReceived count inbound traffic from the peer.
 	MessagesReceived, FramesReceived, BytesReceived uint64
+	// SnapshotsSent and SnapshotsFailed count the snapshot streams to the peer that the peer took
+	// and that failed; SnapshotsReceived the snapshots received from it and handed to Handler.
+	SnapshotsSent, SnapshotsFailed, SnapshotsReceived uint64
 }
 
 // sendCounters are updated by a peer's writer and by Send.
 type sendCounters struct {
 	messages, frames, bytes, dropped, failures atomic.Uint64
+	snapshots, snapshotsFailed                 atomic.Uint64
 }
 
 // recvCounters are updated by the inbound streams of one peer.
 type recvCounters struct {
-	messages, frames, bytes atomic.Uint64
+	messages, frames, bytes, snapshots atomic.Uint64
 }

@@ -34,12 +34,18 @@ type Transport struct {
 	recv        map[uint64]*recvCounters
 	inClosed    bool
 
-	unreachMu   sync.Mutex
-	unreachable map[uint64]struct{}
+	unreachMu       sync.Mutex // guards unreachable and snapshotReports
+	unreachable     map[uint64]struct{}
+	snapshotReports []SnapshotReport
+	// snapshotsIn are the open inbound snapshot streams, by sender (guarded by inMu).
+	snapshotsIn map[uint64]net.Conn
+	// ownSpool: SnapshotDir was configured, and what is spooled there is this member's alone.
+	ownSpool bool
 }
 
 // New validates cfg and returns a Transport that accepts nothing until Start.
 func New(cfg Config) (*Transport, error) {
+	ownSpool := cfg.SnapshotDir != ""
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -55,6 +61,8 @@ func New(cfg Config) (*Transport, error) {
 		inboundFrom: make(map[uint64]net.Conn),
 		recv:        make(map[uint64]*recvCounters),
 		unreachable: make(map[uint64]struct{}),
+		snapshotsIn: make(map[uint64]net.Conn),
+		ownSpool:    ownSpool,
 	}, nil
 }
 
@@ -65,6 +73,9 @@ func (t *Transport) Start() {
 		defer t.mu.RUnlock()
 		if t.closed {
 			return
+		}
+		if t.ownSpool {
+			t.removeSpooled()
 		}
 		t.wg.Add(1)
 		go t.acceptLoop()
@@ -180,6 +191,7 @@ func (t *Transport) Stats() map[uint64]PeerStats {
 		s.MessagesReceived = c.messages.Load()
 		s.FramesReceived = c.frames.Load()
 		s.BytesReceived = c.bytes.Load()
+		s.SnapshotsReceived = c.snapshots.Load()
 		out[id] = s
 	}
 	return out

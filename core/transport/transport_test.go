@@ -19,7 +19,8 @@ import (
 func TestTwoTransportsExchangeEveryField(t *testing.T) {
 	a, b := startNode(t, 1, 7, "", nil), startNode(t, 2, 7, "", nil)
 	connect(a, b)
-	toB, toA := fullMessages(1, 2), fullMessages(2, 1)
+	// Snapshots travel on streams of their own (TestSnapshotsAreStreamedInChunks).
+	toB, toA := framedMessages(fullMessages(1, 2)), framedMessages(fullMessages(2, 1))
 	a.Send(toB)
 	b.Send(toA)
 	require.Eventually(t, func() bool { return b.inbox.len() == len(toB) && a.inbox.len() == len(toA) }, waitFor, pollEvery)
@@ -461,4 +462,32 @@ func TestFirstMessageAfterAPeerRestartIsDelivered(t *testing.T) {
 	require.Eventually(t, func() bool { return restarted.inbox.len() == 1 }, waitFor, pollEvery,
 		"the one message sent after the restart arrives")
 	assert.Equal(t, uint64(0), a.Stats()[2].MessagesDropped)
+}
+
+// A forwarded proposal whose entries together exceed the frame limit reaches the leader as several
+// proposals carrying every entry in order (each entry is a client's request: dropping the message
+// left every one of them waiting for a timeout).
+func TestOversizedProposalIsSplitBetweenFrames(t *testing.T) {
+	a := startNode(t, 1, 7, "", func(c *Config) { c.MaxFrameBytes = 1024 })
+	b := startNode(t, 2, 7, "", nil)
+	connect(a, b)
+	var ents []raft.Entry
+	for i := range 9 {
+		ents = append(ents, raft.Entry{Type: raft.EntryNormal, Data: bytes.Repeat([]byte{byte('a' + i)}, 300)})
+	}
+	a.Send([]raft.Message{{Type: raft.MsgProp, From: 1, To: 2, Entries: ents}})
+	var got []raft.Entry
+	require.Eventually(t, func() bool {
+		got = got[:0]
+		for _, m := range b.inbox.all() {
+			assert.Equal(t, raft.MsgProp, m.Type)
+			got = append(got, m.Entries...)
+		}
+		return len(got) == len(ents)
+	}, waitFor, pollEvery)
+	assert.Equal(t, ents, got)
+	assert.Greater(t, len(b.inbox.all()), 1, "split into several proposals")
+	stats := a.Stats()[2]
+	assert.Zero(t, stats.MessagesDropped)
+	assert.NotContains(t, a.log.String(), "dropping oversized message")
 }

@@ -9,7 +9,7 @@ import (
 // snapshot marker), written with core/internal/msgp's primitives. The bytes are exactly what the
 // codec writes for []wireEntry, wireHardState, segmentHeader, []byte and snapshotMarker with the
 // WAL's handle (TestHandEncodingMatchesCodec and TestHandEncodedRecordsMatchCodec check it), so the
-// on-disk format is unchanged. Snapshot files are still encoded by the codec.
+// on-disk format is unchanged. Snapshot files are written by snapfile_parts.go, in the same way.
 
 // Field counts of the positional arrays.
 const (

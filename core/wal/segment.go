@@ -16,7 +16,7 @@ import (
 func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	prologue := w.framePrologue(segmentHeader{Seq: seq, FirstIndex: firstIndex, PrevCRC: w.lastCRC})
 	seg := segmentFile{seq: seq, firstIndex: firstIndex, name: segmentName(seq, firstIndex)}
-	if err := writeFileDurably(w.fs, w.dir, seg.name, prologue, w.opts.NoSync, w.expectedSegmentSize(),
+	if err := writeFileDurably(w.fs, w.dir, seg.name, [][]byte{prologue}, w.opts.NoSync, w.expectedSegmentSize(),
 		filePoints{w.opts.Faults, faultpoint.WALSegmentBeforeRename, faultpoint.WALSegmentBeforeDirSync}); err != nil {
 		return err
 	}

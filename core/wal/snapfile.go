@@ -46,6 +46,9 @@ func decodeSnapshotFile(b []byte) (raft.Snapshot, error) {
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[8:]) {
 		return raft.Snapshot{}, fmt.Errorf("snapshot CRC mismatch")
 	}
+	if s, ok := parseSnapshotBody(body); ok {
+		return s, nil // the data aliases b: loading a snapshot makes no copy of it
+	}
 	var w wireSnapshot
 	if err := decodePayload(bodyHandle(len(body)), body, &w); err != nil {
 		return raft.Snapshot{}, err
@@ -75,11 +78,11 @@ func readFile(fs FS, name string) ([]byte, error) {
 	return buf, nil
 }
 
-// writeFileDurably writes name through a temp file: write, fsync, rename, fsync the directory.
-// When it returns nil the file is durable under its final name; otherwise it may be absent.
-// expectedSize is how big the file is expected to grow (at least len(data)), a hint for a file
-// system that can reserve room.
-func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool, expectedSize int64, points filePoints) error {
+// writeFileDurably writes the parts of name, in order, through a temp file: write, fsync, rename,
+// fsync the directory. When it returns nil the file is durable under its final name; otherwise it
+// may be absent. expectedSize is how big the file is expected to grow (at least the parts' total),
+// a hint for a file system that can reserve room.
+func writeFileDurably(fs FS, dir, name string, parts [][]byte, noSync bool, expectedSize int64, points filePoints) error {
 	final := filepath.Join(dir, name)
 	tmp := final + tempSuffix
 	f, err := fs.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
@@ -87,11 +90,17 @@ func writeFileDurably(fs FS, dir, name string, data []byte, noSync bool, expecte
 		return fmt.Errorf("create %s: %w", tmp, err)
 	}
 	if r, ok := f.(capacityReserver); ok {
-		r.Reserve(max(expectedSize, int64(len(data))))
+		total := int64(0)
+		for _, p := range parts {
+			total += int64(len(p))
+		}
+		r.Reserve(max(expectedSize, total))
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", tmp, err)
+	for _, p := range parts {
+		if _, err := f.Write(p); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", tmp, err)
+		}
 	}
 	if !noSync {
 		if err := f.Sync(); err != nil {

@@ -32,11 +32,8 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if n := len(w.markers); n > 0 && m.Index <= w.markers[n-1].Index {
 		return fmt.Errorf("%w: snapshot at %d is not newer than the snapshot at %d", ErrInvalid, m.Index, w.markers[n-1].Index)
 	}
-	data, err := encodeSnapshotFile(w.h, snap)
-	if err != nil {
-		return err
-	}
-	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), data, w.opts.NoSync, int64(len(data)),
+	parts := snapshotFileParts(snap)
+	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), parts, w.opts.NoSync, 0,
 		filePoints{w.opts.Faults, faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync}); err != nil {
 		return w.fail(fmt.Errorf("write snapshot: %w", err))
 	}

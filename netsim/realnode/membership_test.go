@@ -54,7 +54,7 @@ func TestEmptyDiskRestartAfterAFailedMemberAdd(t *testing.T) {
 		Clients: netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3), Timeout: 100 * ms}}, Options{})
 	f, err := nemesis.Parse("disk fail-sync n3")
 	require.NoError(t, err)
-	require.NoError(t, f.Apply(s))
+	require.NoError(t, f.Apply(nemesis.Sim(s)))
 	_, add, err := s.AddMember("n4")
 	require.NoError(t, err)
 	require.True(t, s.RunUntil(add.Done, s.Now()+5*second))
@@ -63,7 +63,7 @@ func TestEmptyDiskRestartAfterAFailedMemberAdd(t *testing.T) {
 	for _, text := range []string{"disk ok n3", "crash n3", "restart n3"} {
 		f, err := nemesis.Parse(text)
 		require.NoError(t, err)
-		require.NoError(t, f.Apply(s))
+		require.NoError(t, f.Apply(nemesis.Sim(s)))
 	}
 	s.RunFor(5 * second)
 	lead, _ := s.Leader()

@@ -41,7 +41,7 @@ func TestTTLKeysExpireByTheLeadersClock(t *testing.T) {
 	// clock (+3s) is already due by the leader's clock and goes at the next expiry sync.
 	f, err := nemesis.Parse(fmt.Sprintf("clock-skew n%d +10s", lead))
 	require.NoError(t, err)
-	require.NoError(t, f.Apply(s))
+	require.NoError(t, f.Apply(nemesis.Sim(s)))
 	set("/ttl/b", follower)
 	s.RunFor(1 * second)
 	require.False(t, exists("/ttl/b"), "expired early by the skewed leader's clock")
@@ -57,7 +57,7 @@ func TestNemesisMembershipFaultsWithRealNodes(t *testing.T) {
 	for _, text := range []string{"member add n4", "member remove n2"} {
 		f, err := nemesis.Parse(text)
 		require.NoError(t, err)
-		require.NoError(t, f.Apply(s))
+		require.NoError(t, f.Apply(nemesis.Sim(s)))
 		s.RunFor(3 * second)
 	}
 	lead, _ := s.Leader()

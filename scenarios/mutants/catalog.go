@@ -128,7 +128,7 @@ func nodeMutants() []Mutant {
 	return []Mutant{
 		{
 			Name:    "node-dedup-not-snapshotted",
-			File:    "core/node/snapshot.go",
+			File:    "core/node/snapshot_data.go",
 			Find:    `	ids := n.dedup.ids()`,
 			Replace: `	ids := n.dedup.ids()[:0]`,
 			Bug:     "snapshots leave out the table of applied request IDs: a replica restored from one applies a retried write a second time",
@@ -178,7 +178,7 @@ func nodeMutants() []Mutant {
 		},
 		{
 			Name:    "node-snapshot-members-not-restored",
-			File:    "core/node/snapshot.go",
+			File:    "core/node/snapshot_data.go",
 			Find:    `	n.dedup, n.members = dd, ms`,
 			Replace: `	n.dedup = dd`,
 			Bug:     "installing a snapshot keeps the node's old member list: a lagging member misjudges later membership changes",
@@ -254,24 +254,22 @@ func storeMutants() []Mutant {
 		},
 		{
 			Name: "store-snapshot-drops-hidden",
-			File: "core/store/snapshot.go",
+			File: "core/store/snapshot_encode.go",
 			Find: `	for _, c := range n.sortedChildren() {
-		out = append(out, snapshotNode{`,
+		if !first {`,
 			Replace: `	for _, c := range n.sortedChildren() {
 		if c.hidden() {
 			continue
 		}
-		out = append(out, snapshotNode{`,
+		if !first {`,
 			Bug: "snapshots reuse the listing's filter and leave out hidden keys: a replica restored from a snapshot loses them",
 		},
 		{
-			Name: "store-snapshot-drops-ttl",
-			File: "core/store/snapshot.go",
-			Find: `		out = append(out, snapshotNode{Name: c.name, Depth: depth, Dir: c.dir, Value: c.value, Expires: c.expires,
-			Expiration: c.expiration, CreatedIndex: c.createdIndex, ModifiedIndex: c.modifiedIndex})`,
-			Replace: `		out = append(out, snapshotNode{Name: c.name, Depth: depth, Dir: c.dir, Value: c.value,
-			CreatedIndex: c.createdIndex, ModifiedIndex: c.modifiedIndex})`,
-			Bug: "snapshots leave out TTLs: on a replica restored from a snapshot, keys never expire",
+			Name:    "store-snapshot-drops-ttl",
+			File:    "core/store/snapshot_encode.go",
+			Find:    "\tif n.expires {\n\t\tb = append(b, `,\"expires\":true`...)\n\t}\n\tif n.expiration != 0 {\n",
+			Replace: "\tif false {\n\t\tb = append(b, `,\"expires\":true`...)\n\t}\n\tif false {\n",
+			Bug:     "snapshots leave out TTLs: on a replica restored from a snapshot, keys never expire",
 		},
 		{
 			Name:    "store-watch-history-off-by-one",

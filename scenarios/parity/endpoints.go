@@ -31,6 +31,9 @@ func canonicalBody(n *normalizer, ctx *bodyContext, body []byte) string {
 	if ctx.path == "/v2/machines" {
 		return "body: " + machines(n, string(body)) + suffix
 	}
+	if ctx.path == "/metrics" && strings.HasPrefix(string(body), "# HELP") {
+		return "body: " + metricFamilies(string(body)) + suffix
+	}
 	v, err := parseJSON(body)
 	if err != nil {
 		return "body: " + n.text(string(body)) + suffix

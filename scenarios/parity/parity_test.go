@@ -234,3 +234,12 @@ func TestCtlTextNamesTheClientAndSortsTheInitialCluster(t *testing.T) {
 		ctlText("NAME:\n   kvctl get - x\nETCD_INITIAL_CLUSTER=\"c=3,a=1,b=2\"\n"))
 	require.Equal(t, "<ctl> version: 3.5.33\n", ctlText("etcdctl version: 3.5.33\n"))
 }
+
+func TestSavedNumbersAreNoTokens(t *testing.T) {
+	s := &side{vars: map[string]string{}, norm: newNormalizer()}
+	s.keep("id", "8e9e05c52164694d")
+	s.keep("ix", "57")
+	require.Equal(t, map[string]string{"id": "8e9e05c52164694d", "ix": "57"}, s.vars)
+	require.Equal(t, "<$id> 18:29:26.901571091Z", s.norm.text("8e9e05c52164694d 18:29:26.901571091Z"),
+		"an index's digits are left where they appear in other text")
+}

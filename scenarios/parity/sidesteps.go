@@ -67,8 +67,7 @@ func (s *side) match(name string, pattern *regexp.Regexp) error {
 	if len(m) < 2 {
 		return fmt.Errorf("match %s: %s not found in %q", name, pattern, s.lastRaw)
 	}
-	s.vars[name] = m[1]
-	s.norm.addToken(m[1], "<$"+name+">")
+	s.keep(name, m[1])
 	return nil
 }
 
@@ -126,7 +125,16 @@ func (s *side) save(name, field string) error {
 	if v.kind == jObject || v.kind == jArray {
 		return fmt.Errorf("save %s: %s is not a scalar", name, field)
 	}
-	s.vars[name] = v.scalar
-	s.norm.addToken(v.scalar, "<$"+name+">")
+	s.keep(name, v.scalar)
 	return nil
+}
+
+// keep sets a variable and has the normaliser show its value as <$name>, unless the value is a
+// number: an index, which the normaliser already shows relative to the file's start, and whose
+// digits would otherwise be rewritten wherever they appear (in a timestamp, another index).
+func (s *side) keep(name, value string) {
+	s.vars[name] = value
+	if _, err := strconv.ParseUint(value, 10, 64); err != nil {
+		s.norm.addToken(value, "<$"+name+">")
+	}
 }

@@ -45,16 +45,16 @@ var errMemberDown = errors.New("member is down")
 // ready checks every running member once.
 func (c *Cluster) ready(ctx context.Context) error {
 	running := 0
-	for _, m := range c.members {
-		if m.crashed() {
+	for _, m := range c.current() {
+		if m.Crashed() {
 			return fmt.Errorf("realproc: %s exited (see %s): %w", m.Name, m.LogPath, errMemberDown)
 		}
-		if m.State() == Down {
+		if m.State() != Running {
 			continue
 		}
 		running++
 		if err := c.memberReady(ctx, m); err != nil {
-			if m.crashed() {
+			if m.Crashed() {
 				return fmt.Errorf("realproc: %s exited (see %s): %w", m.Name, m.LogPath, errMemberDown)
 			}
 			return fmt.Errorf("%s: %w", m.Name, err)
@@ -84,7 +84,7 @@ func (c *Cluster) memberReady(ctx context.Context, m *Member) error {
 	for _, mem := range members.Members {
 		published[mem.Name] = len(mem.ClientURLs) > 0
 	}
-	for _, other := range c.members {
+	for _, other := range c.current() {
 		if !published[other.Name] {
 			return fmt.Errorf("/v2/members does not list %s with its client URLs yet", other.Name)
 		}
@@ -151,8 +151,8 @@ func (c *Cluster) agreedLeader(ctx context.Context) (*Member, error) {
 	var leaderID uint64
 	follows := map[uint64]int{}
 	running := 0
-	for _, m := range c.members {
-		if m.State() == Down {
+	for _, m := range c.current() {
+		if m.State() != Running {
 			continue
 		}
 		running++
@@ -179,25 +179,41 @@ func (c *Cluster) agreedLeader(ctx context.Context) (*Member, error) {
 
 // getOK fetches url and returns the body of a 200 answer.
 func getOK(ctx context.Context, url string) ([]byte, error) {
+	body, _, err := httpGet(ctx, url)
+	return body, err
+}
+
+// httpGet fetches url (within requestTimeout) and returns the body and headers of a 200 answer.
+func httpGet(ctx context.Context, url string) ([]byte, http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", url, err)
+		return nil, nil, fmt.Errorf("GET %s: %w", url, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+		return nil, nil, &statusError{url: url, status: resp.StatusCode}
 	}
-	return body, nil
+	return body, resp.Header, nil
+}
+
+// statusError is an answer other than 200 OK.
+type statusError struct {
+	url    string
+	status int
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("GET %s: %d %s", e.url, e.status, http.StatusText(e.status))
 }
 
 // getJSON fetches url and decodes a 200 answer into v.

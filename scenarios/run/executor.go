@@ -5,42 +5,39 @@ import (
 	"io"
 	"strings"
 
-	"github.com/raftlab/raftlab/checker"
-	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
-	"github.com/raftlab/raftlab/scenarios/internal/observe"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 
-// executor runs one story's statements against one simulation.
+// executor runs one story's statements on one driver.
 type executor struct {
 	st         *story.Story
-	sim        *netsim.Sim
+	d          Driver
+	info       DriverInfo
 	res        *Result
 	out        io.Writer
 	maxVirtual int64
-	timeout    int64
-	// names and ids are the cluster line's node names and their simulator IDs (n-th name = ID n).
-	names []string
-	ids   []uint64
+	// ids are the cluster line's node IDs (the n-th name is ID n).
+	ids []uint64
 	// aliases are the names bound by `let`; terms the term labels bound by assertions.
 	aliases map[string]uint64
 	terms   TermLabels
 	// ops are the named client operations (and membership changes).
 	ops     map[string]*namedOp
 	opOrder []string
-	watches map[string]*watchState
+	watches map[string]Watch
+	// skipped are the names of operations and watches the driver could not start: what a later
+	// statement asks of them is skipped too.
+	skipped map[string]bool
 	removed map[uint64]bool
 	// linFailedAt is the history length at the last failed `expect linearizable` (0: none), so
 	// the end-of-story check does not report the same violation twice.
 	linFailedAt int
-	// lastRole is each node's last role, to narrate elections and step-downs.
-	lastRole map[uint64]string
-	monitor  *checker.Monitor
-	truth    *observe.Committed
-	open     []*FaultWindow
-	probes   int
-	anon     int
+	// campaigned is set by a campaign the driver could only emulate, until the next wait: the
+	// instant the story describes right after `campaign` has passed (see expect).
+	campaigned bool
+	open       []*FaultWindow
+	probes     int
+	anon       int
 	// step is the current step (nil before the first).
 	step    *StepSnapshot
 	stopped bool
@@ -51,7 +48,7 @@ type namedOp struct {
 	name     string
 	pos      story.Pos
 	desc     string
-	call     *netsim.Call
+	call     Call
 	reported bool
 }
 
@@ -62,24 +59,78 @@ func (x *executor) failf(pos story.Pos, format string, args ...any) {
 	x.event("FAILED " + msg)
 }
 
-// event notes something notable in the current step.
+// skipf records a statement or an assertion the driver cannot perform or check: it is neither
+// passed nor failed, and said so in the narrative, the counts and the report.
+func (x *executor) skipf(pos story.Pos, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	x.res.Skipped = append(x.res.Skipped, posString(pos)+": "+msg)
+	x.event("SKIPPED " + msg)
+}
+
+// markSkipped notes that the operation or watch name (when it has one) was skipped.
+func (x *executor) markSkipped(name string) {
+	if name != "" {
+		x.skipped[name] = true
+	}
+}
+
+// skippedName skips a statement about the operation or watch name when name was skipped, and says
+// whether it did.
+func (x *executor) skippedName(pos story.Pos, what, name string) bool {
+	if !x.skipped[name] {
+		return false
+	}
+	x.skipf(pos, "%s: %s was skipped", what, name)
+	return true
+}
+
+// posString is FILE:LINE, or FILE for a story-wide setting (line 0).
+func posString(pos story.Pos) string {
+	if pos.Line == 0 {
+		return pos.File
+	}
+	return pos.String()
+}
+
+// event notes something notable in the current step, after what the driver saw happen before it.
 func (x *executor) event(text string) {
+	x.driverEvents()
+	x.addEvent(x.d.Now(), text)
+}
+
+// driverEvents narrates what the driver saw happen since it was last asked.
+func (x *executor) driverEvents() {
+	for _, e := range x.d.Events() {
+		x.addEvent(e.At, e.Text)
+	}
+}
+
+func (x *executor) addEvent(at int64, text string) {
 	if x.step == nil {
 		x.beginStep("(setup)")
 	}
-	x.step.Events = append(x.step.Events, fmt.Sprintf("%s %s", fmtTime(x.sim.Now()), text))
+	x.step.Events = append(x.step.Events, fmt.Sprintf("%s %s", fmtTime(at), text))
+}
+
+// noteUnsupportedSettings reports, once, the story's settings the driver cannot honour.
+func (x *executor) noteUnsupportedSettings() {
+	for _, s := range x.info.Unsupported {
+		if (s.Name == SettingCheckQuorumOff && !x.st.CheckQuorum) || (s.Name == SettingPreVoteOff && !x.st.PreVote) {
+			x.skipf(story.Pos{File: x.st.File}, "%s: %s", s.Name, s.Why)
+		}
+	}
 }
 
 // exec runs one statement.
 func (x *executor) exec(s *story.Stmt) {
 	if s.Kind != story.KindStep {
-		x.sim.Note(fmt.Sprintf("%s %s", s.Pos, s.Kind))
+		x.d.Note(fmt.Sprintf("%s %s", s.Pos, s.Kind))
 	}
 	switch s.Kind {
 	case story.KindStep:
 		x.endStep()
 		x.beginStep(s.Text)
-		x.sim.Note("step " + s.Text)
+		x.d.Note("step " + s.Text)
 	case story.KindSay:
 		x.event("say: " + s.Text)
 	case story.KindLet:
@@ -91,15 +142,7 @@ func (x *executor) exec(s *story.Stmt) {
 		x.aliases[s.Alias] = id
 		x.event(fmt.Sprintf("%s is %s", s.Alias, x.name(id)))
 	case story.KindCampaign:
-		id, err := x.resolve(s.Node)
-		if err == nil {
-			err = realnode.Campaign(x.sim, id)
-		}
-		if err != nil {
-			x.failf(s.Pos, "expected %s to campaign, got %v", s.Node, err)
-			return
-		}
-		x.event(x.name(id) + " times out and campaigns")
+		x.campaign(s)
 	case story.KindTransfer:
 		x.transfer(s)
 	case story.KindFault:
@@ -107,10 +150,33 @@ func (x *executor) exec(s *story.Stmt) {
 	case story.KindOp:
 		x.op(s)
 	case story.KindWait:
+		x.campaigned = false
 		x.wait(s)
 	case story.KindExpect:
 		x.expect(s)
 	}
+}
+
+func (x *executor) campaign(s *story.Stmt) {
+	id, err := x.resolve(s.Node)
+	if err == nil {
+		err = x.d.Campaign(id)
+	}
+	if x.unsupported(s.Pos, err) {
+		return
+	}
+	if err != nil {
+		x.failf(s.Pos, "expected %s to campaign, got %v", s.Node, err)
+		return
+	}
+	if x.info.InstantCampaign {
+		x.event(x.name(id) + " times out and campaigns")
+		return
+	}
+	x.campaigned = true
+	_, term := x.d.Leader()
+	x.event(fmt.Sprintf("%s campaigns and leads in term %d (emulated: only %s could reach a majority until it won)",
+		x.name(id), term, x.name(id)))
 }
 
 func (x *executor) transfer(s *story.Stmt) {
@@ -119,12 +185,16 @@ func (x *executor) transfer(s *story.Stmt) {
 		x.failf(s.Pos, "expected a node to transfer leadership to, got %v", err)
 		return
 	}
-	lead, _ := x.sim.Leader()
+	lead, _ := x.d.Leader()
 	if lead == 0 {
 		x.failf(s.Pos, "expected a leader to transfer leadership from, got no leader")
 		return
 	}
-	if err := realnode.TransferLeadership(x.sim, lead, to); err != nil {
+	err = x.d.TransferLeadership(lead, to)
+	if x.unsupported(s.Pos, err) {
+		return
+	}
+	if err != nil {
 		x.failf(s.Pos, "expected leadership transfer to %s, got %v", x.name(to), err)
 		return
 	}
@@ -132,24 +202,19 @@ func (x *executor) transfer(s *story.Stmt) {
 }
 
 // resolve turns a node reference (a cluster name, a member added at runtime, `leader` or an alias)
-// into a simulator ID.
+// into a node ID.
 func (x *executor) resolve(ref string) (uint64, error) {
 	if id, ok := x.aliases[ref]; ok {
 		return id, nil
 	}
 	if ref == "leader" {
-		id, _ := x.sim.Leader()
+		id, _ := x.d.Leader()
 		if id == 0 {
 			return 0, fmt.Errorf("no leader")
 		}
 		return id, nil
 	}
-	for i, n := range x.names {
-		if n == ref {
-			return x.ids[i], nil
-		}
-	}
-	id, err := x.sim.NodeID(ref)
+	id, err := x.d.NodeID(ref)
 	if err != nil {
 		return 0, fmt.Errorf("unknown node %q: %w", ref, err)
 	}
@@ -169,15 +234,8 @@ func (x *executor) resolveAll(refs []string) ([]uint64, error) {
 	return out, nil
 }
 
-// name is the display name of a node: its name on the cluster line, or the simulator's.
-func (x *executor) name(id uint64) string {
-	for i, n := range x.ids {
-		if n == id {
-			return x.names[i]
-		}
-	}
-	return x.sim.Name(id)
-}
+// name is the display name of a node.
+func (x *executor) name(id uint64) string { return x.d.Name(id) }
 
 // names of several nodes, "{n1,n2}".
 func (x *executor) setName(ids []uint64) string {
@@ -188,22 +246,30 @@ func (x *executor) setName(ids []uint64) string {
 	return "{" + strings.Join(parts, ",") + "}"
 }
 
-// runUntil runs the simulation until pred or d ns pass; it stops the story when the run would pass
-// its virtual time budget.
+// runUntil lets time pass until pred or d ns pass; it stops the story when the run would pass its
+// time budget.
 func (x *executor) runUntil(pos story.Pos, pred func() bool, d int64) bool {
-	limit := x.sim.Now() + d
+	limit := x.d.Now() + d
 	if limit > x.maxVirtual {
-		ok := x.sim.RunUntil(pred, x.maxVirtual)
+		ok := x.d.RunUntil(pred, x.maxVirtual)
 		if !ok {
-			x.failf(pos, "expected the story to end within %s of virtual time, got more", fmtDur(x.maxVirtual))
+			x.failf(pos, "expected the story to end within %s of %s, got more", fmtDur(x.maxVirtual), x.timeWord())
 			x.stopped = true
 		}
 		return ok
 	}
-	return x.sim.RunUntil(pred, limit)
+	return x.d.RunUntil(pred, limit)
 }
 
-// runFor runs d ns of virtual time.
+// timeWord is what the story's time is: virtual time in the simulator, wall time on real processes.
+func (x *executor) timeWord() string {
+	if x.info.Wall {
+		return "wall time"
+	}
+	return "virtual time"
+}
+
+// runFor lets d ns pass.
 func (x *executor) runFor(pos story.Pos, d int64) {
 	x.runUntil(pos, func() bool { return false }, d)
 }

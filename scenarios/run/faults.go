@@ -1,27 +1,29 @@
 package run
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/raftlab/raftlab/nemesis"
-	"github.com/raftlab/raftlab/netsim"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 
 // wordPattern matches the words of a fault's text that may be node references.
 var wordPattern = regexp.MustCompile(`[A-Za-z0-9_][A-Za-z0-9_.-]*`)
 
-// faultText replaces aliases and the cluster line's names in a fault by the simulator's node names.
+// faultText replaces aliases and the cluster line's names in a fault by the names the driver's
+// fault target knows the nodes by.
 func (x *executor) faultText(text string) string {
+	t := x.d.Faults()
 	return wordPattern.ReplaceAllStringFunc(text, func(w string) string {
 		if id, ok := x.aliases[w]; ok {
-			return x.sim.Name(id)
+			return t.Name(id)
 		}
-		for i, n := range x.names {
+		for i, n := range x.st.Nodes {
 			if n == w {
-				return x.sim.Name(x.ids[i])
+				return t.Name(x.ids[i])
 			}
 		}
 		return w
@@ -37,17 +39,27 @@ func splitAs(text string) (string, string) {
 	return text, ""
 }
 
-// nodeState is which nodes are down and paused, to tell which nodes a fault touched.
-type nodeState struct{ down, paused map[uint64]bool }
-
-func (x *executor) nodeState() nodeState {
-	ns := nodeState{down: map[uint64]bool{}, paused: map[uint64]bool{}}
-	for _, id := range x.sim.Nodes() {
-		info, err := x.sim.Info(id)
-		ns.down[id] = err != nil || !info.Alive
-		ns.paused[id] = err == nil && info.Paused
+// unsupported reports an action the driver cannot perform as skipped; it says whether err was one.
+func (x *executor) unsupported(pos story.Pos, err error) bool {
+	if err == nil || !errors.Is(err, errors.ErrUnsupported) {
+		return false
 	}
-	return ns
+	x.skipf(pos, "%v", err)
+	return true
+}
+
+// nodeRoles is every node's role, to tell which nodes a fault took down, paused or brought back.
+func (x *executor) nodeRoles() map[uint64]string {
+	out := map[uint64]string{}
+	for _, id := range x.d.Nodes() {
+		out[id] = x.d.Status(id).Role
+	}
+	return out
+}
+
+// changedBy is a role change a fault made: into or out of down or paused.
+func changedBy(before, after string) bool {
+	return (before == roleDown) != (after == roleDown) || (before == rolePaused) != (after == rolePaused)
 }
 
 // fault applies a nemesis fault and keeps its window.
@@ -67,17 +79,21 @@ func (x *executor) fault(s *story.Stmt) {
 		x.memberRemove(s, f, name)
 		return
 	}
-	before := x.nodeState()
-	if err := f.Apply(x.sim); err != nil {
+	before := x.nodeRoles()
+	err = f.Apply(x.d.Faults())
+	if x.unsupported(s.Pos, err) {
+		return
+	}
+	if err != nil {
 		x.failf(s.Pos, "expected to apply `%s`, got %v", text, err)
 		return
 	}
-	after := x.nodeState()
-	now := x.sim.Now()
+	after := x.nodeRoles()
+	now := x.d.Now()
 	x.event("fault: " + f.String())
 	var changed []uint64
-	for _, id := range x.sim.Nodes() {
-		if before.down[id] != after.down[id] || before.paused[id] != after.paused[id] {
+	for _, id := range x.d.Nodes() {
+		if changedBy(before[id], after[id]) {
 			changed = append(changed, id)
 		}
 	}
@@ -149,12 +165,16 @@ func (x *executor) closeNodeWindows(now int64, kind string, ids []uint64) {
 
 // memberAdd starts a new node and submits its addition as a named operation.
 func (x *executor) memberAdd(s *story.Stmt, f nemesis.MemberAdd, name string) {
-	id, call, err := x.sim.AddMember(f.Name)
+	id, call, err := x.d.AddMember(f.Name)
+	if x.unsupported(s.Pos, err) {
+		x.markSkipped(name)
+		return
+	}
 	if err != nil {
 		x.failf(s.Pos, "expected to add member %s, got %v", f.Name, err)
 		return
 	}
-	now := x.sim.Now()
+	now := x.d.Now()
 	x.res.Faults = append(x.res.Faults, FaultWindow{Fault: f.String(), Kind: "member", Nodes: []string{f.Name}, Start: now, End: now})
 	x.memberOp(s, name, fmt.Sprintf("member add %s (id %d)", f.Name, id), call)
 }
@@ -166,18 +186,22 @@ func (x *executor) memberRemove(s *story.Stmt, f nemesis.MemberRemove, name stri
 		x.failf(s.Pos, "expected a member to remove, got %v", err)
 		return
 	}
-	call, err := x.sim.RemoveMember(id)
+	call, err := x.d.RemoveMember(id)
+	if x.unsupported(s.Pos, err) {
+		x.markSkipped(name)
+		return
+	}
 	if err != nil {
 		x.failf(s.Pos, "expected to remove member %s, got %v", x.name(id), err)
 		return
 	}
 	x.removed[id] = true
-	now := x.sim.Now()
+	now := x.d.Now()
 	x.res.Faults = append(x.res.Faults, FaultWindow{Fault: "member remove " + x.name(id), Kind: "member", Nodes: []string{x.name(id)}, Start: now, End: now})
 	x.memberOp(s, name, "member remove "+x.name(id), call)
 }
 
-func (x *executor) memberOp(s *story.Stmt, name, desc string, call *netsim.Call) {
+func (x *executor) memberOp(s *story.Stmt, name, desc string, call Call) {
 	if name == "" {
 		x.anon++
 		name = fmt.Sprintf("op%d", x.anon)

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/raftlab/raftlab/core/node"
-	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/internal/human"
 )
 
@@ -17,13 +15,20 @@ func (x *executor) beginStep(caption string) {
 }
 
 // endStep snapshots the cluster, prints the slide and keeps it in the result.
-func (x *executor) endStep() {
+func (x *executor) endStep() { x.endStepWith(nil) }
+
+// endStepWith is endStep with the cluster's snapshot already taken (nil: take it now).
+func (x *executor) endStepWith(nodes []NodeSnapshot) {
+	x.driverEvents()
 	if x.step == nil {
 		return
 	}
 	x.reportAsync()
-	x.step.At = x.sim.Now()
-	x.step.Nodes = x.snapshot()
+	x.step.At = x.d.Now()
+	if nodes == nil {
+		nodes = x.snapshot()
+	}
+	x.step.Nodes = nodes
 	x.res.Steps = append(x.res.Steps, *x.step)
 	x.print(renderStep(len(x.res.Steps), x.step))
 	x.step = nil
@@ -40,45 +45,28 @@ func (x *executor) print(lines []string) {
 // snapshot is every node's column, in ID order.
 func (x *executor) snapshot() []NodeSnapshot {
 	var out []NodeSnapshot
-	for _, id := range x.sim.Nodes() {
-		ns := NodeSnapshot{Name: x.name(id), Role: x.role(id)}
-		if info, err := x.sim.Info(id); err == nil && info.Alive {
-			ns.Term, ns.Commit = info.Status.Term, info.Status.Commit
+	for _, id := range x.d.Nodes() {
+		st := x.d.Status(id)
+		ns := NodeSnapshot{Name: x.name(id), Role: x.roleOf(id, st), Term: st.Term, Commit: st.Commit}
+		if log, err := x.d.Log(id); err != nil {
+			ns.NoLog = true
+		} else {
+			ns.Cells = log.Cells
 		}
-		ns.Cells = x.cells(id)
 		out = append(out, ns)
 	}
 	return out
 }
 
 // role is what a story calls node id's state: down, paused, removed or its Raft role.
-func (x *executor) role(id uint64) string {
-	info, err := x.sim.Info(id)
-	switch {
-	case err != nil || !info.Alive:
-		return "down"
-	case info.Paused:
-		return "paused"
-	case x.removed[id] && info.Status.Role != raft.RoleLeader:
-		return "removed"
-	}
-	return info.Status.Role.String()
-}
+func (x *executor) role(id uint64) string { return x.roleOf(id, x.d.Status(id)) }
 
-// cells are node id's user entries, numbered among user entries as the slides do.
-func (x *executor) cells(id uint64) []Cell {
-	info, err := x.sim.Info(id)
-	if err != nil || !info.Alive {
-		return nil
+// roleOf is role from a status already taken.
+func (x *executor) roleOf(id uint64, st NodeStatus) string {
+	if x.removed[id] && st.up() && st.Role != "leader" {
+		return roleRemoved
 	}
-	var out []Cell
-	for _, e := range x.sim.Log(id) {
-		if v, ok := node.EntryValue(e); ok {
-			out = append(out, Cell{Position: len(out) + 1, Index: e.Index, Term: e.Term, Value: v,
-				Committed: e.Index <= info.Status.Commit})
-		}
-	}
-	return out
+	return st.Role
 }
 
 // renderStep draws one slide: the caption, a table with a column per node (leader marked, term
@@ -119,6 +107,9 @@ func renderStep(n int, s *StepSnapshot) []string {
 	lines = append(lines, table(rows)...)
 	if depth > 0 {
 		lines = append(lines, "   (rows count client entries as the slides do; * = not committed on that node; commit = Raft's commit index)")
+	}
+	if len(s.Nodes) > 0 && s.Nodes[0].NoLog {
+		lines = append(lines, "   (logs cannot be seen from outside the servers: no log table)")
 	}
 	for _, e := range s.Events {
 		lines = append(lines, "   - "+e)

@@ -5,28 +5,27 @@ import (
 	"strings"
 
 	"github.com/raftlab/raftlab/checker/history"
-	"github.com/raftlab/raftlab/netsim"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
-
-// requestKinds maps story verbs to the simulator's request kinds (mkdir and watch are not
-// requests).
-var requestKinds = map[string]netsim.RequestKind{
-	"get": netsim.ReqGet, "qget": netsim.ReqQuorumGet, "set": netsim.ReqSet, "create": netsim.ReqCreate,
-	"update": netsim.ReqUpdate, "cas": netsim.ReqCompareAndSwap, "delete": netsim.ReqDelete,
-	"cad": netsim.ReqCompareAndDelete,
-}
 
 // op starts a client operation and, unless it is async, waits for its result.
 func (x *executor) op(s *story.Stmt) {
 	o := s.Op
-	if o.Verb == "watch" {
+	switch o.Verb {
+	case "watch":
 		x.watch(s)
 		return
+	case "mkdir":
+		x.mkdir(s)
+		return
 	}
-	req := netsim.Request{Kind: requestKinds[o.Verb], Key: o.Key, Value: o.Value, PrevValue: o.PrevValue,
-		PrevIndex: o.PrevIndex, TTL: int64(o.TTL)}
+	req := Request{Kind: history.Kind(o.Verb), Key: o.Key, Value: o.Value, PrevValue: o.PrevValue,
+		PrevIndex: o.PrevIndex, TTL: o.TTL, HasTTL: o.HasTTL, Recursive: o.Recursive}
 	if o.PrevIndexOf != "" {
+		if x.skippedName(s.Pos, o.Verb+" "+o.Key+" prev-index of "+o.PrevIndexOf, o.PrevIndexOf) {
+			x.markSkipped(o.Name)
+			return
+		}
 		idx, err := x.indexOf(o.PrevIndexOf)
 		if err != nil {
 			x.failf(s.Pos, "expected `prev-index of %s` to name a completed operation, got %v", o.PrevIndexOf, err)
@@ -36,7 +35,7 @@ func (x *executor) op(s *story.Stmt) {
 	}
 	var target uint64
 	if o.On == "leader" {
-		target, _ = x.sim.Leader() // no leader: let the client pick a node and fail over
+		target, _ = x.d.Leader() // no leader: let the client pick a node and fail over
 	} else {
 		id, err := x.resolve(o.On)
 		if err != nil {
@@ -45,7 +44,11 @@ func (x *executor) op(s *story.Stmt) {
 		}
 		target = id
 	}
-	call, err := x.sim.Do(req, netsim.DoOptions{Target: target, Timeout: x.timeout})
+	call, err := x.d.Do(req, target)
+	if x.unsupported(s.Pos, err) {
+		x.markSkipped(o.Name)
+		return
+	}
 	if err != nil {
 		x.failf(s.Pos, "expected to start %s %s, got %v", o.Verb, o.Key, err)
 		return
@@ -65,21 +68,44 @@ func (x *executor) op(s *story.Stmt) {
 		x.event(fmt.Sprintf("client: %s (async, as %s)", desc, name))
 		return
 	}
-	x.runUntil(s.Pos, call.Done, x.callBudget(target))
+	budget := x.d.CallBudget(target)
+	x.runUntil(s.Pos, call.Done, budget)
 	if !call.Done() {
-		x.failf(s.Pos, "expected %s to complete within %s, got no answer", desc, fmtDur(x.callBudget(target)))
+		x.failf(s.Pos, "expected %s to complete within %s, got no answer", desc, fmtDur(budget))
 		return
 	}
 	x.reportOp(no)
 }
 
-// callBudget is the longest an operation can take: every attempt times out.
-func (x *executor) callBudget(target uint64) int64 {
-	attempts := int64(x.sim.Config().Clients.Attempts)
-	if target != 0 || attempts < 1 {
-		attempts = 1
+// mkdir creates a directory and waits for the answer; a directory is not a register, so it is not
+// in the history, and a failure is narrated, not failed (as `etcdctl mkdir` on an existing one).
+func (x *executor) mkdir(s *story.Stmt) {
+	target := uint64(0)
+	if s.Op.On != "" && s.Op.On != "leader" {
+		id, err := x.resolve(s.Op.On)
+		if err != nil {
+			x.failf(s.Pos, "expected a node to send mkdir to, got %v", err)
+			return
+		}
+		target = id
 	}
-	return attempts*x.timeout + x.timeout/2
+	call, err := x.d.Mkdir(s.Op.Key, s.Op.TTL, s.Op.HasTTL)
+	if x.unsupported(s.Pos, err) {
+		return
+	}
+	if err != nil {
+		x.failf(s.Pos, "expected to start mkdir %s, got %v", s.Op.Key, err)
+		return
+	}
+	x.runUntil(s.Pos, call.Done, x.d.CallBudget(target))
+	switch {
+	case !call.Done():
+		x.event(fmt.Sprintf("client: mkdir %s -> no answer", s.Op.Key))
+	case call.Err() != nil:
+		x.event(fmt.Sprintf("client: mkdir %s -> %v", s.Op.Key, call.Err()))
+	default:
+		x.event(fmt.Sprintf("client: mkdir %s -> ok", s.Op.Key))
+	}
 }
 
 // remember keeps a named operation for later statements.
@@ -123,7 +149,7 @@ func (x *executor) reportAsync() {
 }
 
 // outcomeText describes what a completed operation got.
-func outcomeText(c *netsim.Call) string {
+func outcomeText(c Call) string {
 	if !c.Done() {
 		return "still running"
 	}
@@ -138,16 +164,16 @@ func outcomeText(c *netsim.Call) string {
 		}
 		return fmt.Sprintf("ok (etcd index %d)", op.Index)
 	case history.OutcomeFail:
-		return fmt.Sprintf("fail: %v", c.Reply().Err)
+		return fmt.Sprintf("fail: %v", c.Err())
 	}
-	if err := c.Reply().Err; err != nil {
+	if err := c.Err(); err != nil {
 		return fmt.Sprintf("timeout (outcome unknown: %v)", err)
 	}
 	return "timeout (outcome unknown)"
 }
 
 // describeOp renders an operation the way the story wrote it.
-func describeOp(o *story.Op, req netsim.Request) string {
+func describeOp(o *story.Op, req Request) string {
 	parts := []string{o.Verb, o.Key}
 	if o.PrevValue != "" {
 		parts = append(parts, o.PrevValue)

@@ -28,13 +28,21 @@ type Options struct {
 
 // Result is everything a run of a story produced.
 type Result struct {
-	Story     *story.Story
-	Seed      uint64
+	Story *story.Story
+	Seed  uint64
+	// TraceHash is the simulator's trace hash (0 on real processes: not reproducible bit for bit).
 	TraceHash uint64
-	// Passed is true when no expectation failed and every end-of-story check was clean.
+	// Server says what ran the story (DriverInfo.Server); Wall that its times are wall-clock times.
+	Server string
+	Wall   bool
+	// Passed is true when no expectation failed and every end-of-story check was clean. Skipped
+	// statements and assertions neither pass nor fail: they are listed in Skipped.
 	Passed bool
 	// Failures are "file:line: expected …, got …" lines, in the order found.
 	Failures []string
+	// Skipped are "file:line: why" lines for what the driver could not do or observe ("file: why"
+	// for a story setting, "end of story: why" for an end-of-story check).
+	Skipped []string
 	// Narrative is every line printed.
 	Narrative []string
 	// Steps are snapshots of the cluster at the end of each step.
@@ -49,7 +57,8 @@ type Result struct {
 	Monitor []string
 	Samples []netsim.Sample
 	Faults  []FaultWindow
-	// VirtualTime is the virtual time (ns) the story ended at.
+	// VirtualTime is the time (ns) the story ended at: virtual time, or wall time since the story
+	// began when Wall is set.
 	VirtualTime int64
 }
 
@@ -72,6 +81,9 @@ type NodeSnapshot struct {
 	Commit uint64
 	// Cells are the node's user entries (the leader's no-op and membership entries left out).
 	Cells []Cell
+	// NoLog is set where the driver cannot see logs (real processes): Cells are then unknown, not
+	// empty.
+	NoLog bool
 }
 
 // Cell is one user entry in a node's log.

@@ -36,6 +36,9 @@ func (x *executor) wait(s *story.Stmt) {
 		pred = func() bool { return x.role(id) == c.Role }
 		what = fmt.Sprintf("%s to be %s", x.name(id), c.Role)
 	case "done":
+		if x.skippedName(s.Pos, "wait until "+c.Name+" done", c.Name) {
+			return
+		}
 		no, ok := x.ops[c.Name]
 		if !ok {
 			x.failf(s.Pos, "expected an operation called %s, got none", c.Name)
@@ -54,7 +57,7 @@ func (x *executor) wait(s *story.Stmt) {
 	switch c.What {
 	case "leader":
 		got = "no leader"
-		if id, term := x.sim.Leader(); id != 0 {
+		if id, term := x.d.Leader(); id != 0 {
 			got = fmt.Sprintf("leader %s in term %d", x.name(id), term)
 		}
 	case "role":
@@ -68,7 +71,7 @@ func (x *executor) wait(s *story.Stmt) {
 
 // leaderAmong is the live leader when it is one of ids (any node when ids is empty), else 0.
 func (x *executor) leaderAmong(ids []uint64) uint64 {
-	lead, _ := x.sim.Leader()
+	lead, _ := x.d.Leader()
 	if lead == 0 || len(ids) == 0 {
 		return lead
 	}
@@ -83,7 +86,7 @@ func (x *executor) leaderAmong(ids []uint64) uint64 {
 // members are the nodes that take part: every node started and not removed.
 func (x *executor) members() []uint64 {
 	var out []uint64
-	for _, id := range x.sim.Nodes() {
+	for _, id := range x.d.Nodes() {
 		if !x.removed[id] {
 			out = append(out, id)
 		}
@@ -91,20 +94,26 @@ func (x *executor) members() []uint64 {
 	return out
 }
 
-// converged reports whether every live, running member has the same last entry (index and term,
-// which by log matching means the same log) and the same commit index; otherwise it describes the first difference.
+// converged reports whether every running member has the same last entry (index and term, which
+// by log matching means the same log) and the same commit index; otherwise it describes the first
+// difference. Where logs cannot be seen (real processes) it compares the commit index and the
+// term; a member that runs but does not answer has not converged as far as anyone can tell.
 func (x *executor) converged() (string, bool) {
 	var ref uint64
 	var refSig string
 	for _, id := range x.members() {
-		info, err := x.sim.Info(id)
-		if err != nil || !info.Alive || info.Paused {
+		st := x.d.Status(id)
+		switch st.Role {
+		case roleDown, rolePaused:
 			continue
+		case roleUnreachable:
+			return x.name(id) + " does not answer", false
 		}
-		sig := fmt.Sprintf("commit %d", info.Status.Commit)
-		if log := x.sim.Log(id); len(log) > 0 {
-			last := log[len(log)-1]
-			sig += fmt.Sprintf(" last %d/%d", last.Index, last.Term)
+		sig := fmt.Sprintf("commit %d", st.Commit)
+		if log, err := x.d.Log(id); err != nil {
+			sig += fmt.Sprintf(" term %d", st.Term)
+		} else if log.LastIndex > 0 {
+			sig += fmt.Sprintf(" last %d/%d", log.LastIndex, log.LastTerm)
 		}
 		if ref == 0 {
 			ref, refSig = id, sig
@@ -112,8 +121,16 @@ func (x *executor) converged() (string, bool) {
 		}
 		if sig != refSig {
 			return fmt.Sprintf("%s and %s differ (%s: %s; %s: %s)", x.name(ref), x.name(id), x.name(ref),
-				summarize(x.cells(ref)), x.name(id), summarize(x.cells(id))), false
+				x.describeLog(ref, refSig), x.name(id), x.describeLog(id, sig)), false
 		}
 	}
 	return "", true
+}
+
+// describeLog is a node's log in the story's syntax, or sig where the log cannot be seen.
+func (x *executor) describeLog(id uint64, sig string) string {
+	if log, err := x.d.Log(id); err == nil {
+		return summarize(log.Cells)
+	}
+	return sig
 }

@@ -2,84 +2,63 @@ package run
 
 import (
 	"fmt"
+	"strings"
 
-	"github.com/raftlab/raftlab/netsim"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
 
-// watchState is a story's watch: a simulator watcher opened at the start of the run (the
-// simulator opens watchers only from its configuration) whose events count from the index the
-// cluster had reached when the story's `watch` statement ran.
-type watchState struct {
-	// record is the watcher's position in the simulator's watch records.
-	record int
-	key    string
-	// since is the first index the watch owes; 0 until the statement ran.
-	since   uint64
-	started bool
-}
-
-// watchSpecs opens one simulator watcher per `watch` statement of the story, in story order.
-func watchSpecs(st *story.Story) []netsim.WatchSpec {
-	var specs []netsim.WatchSpec
-	for _, s := range st.Stmts {
-		if s.Kind == story.KindOp && s.Op.Verb == "watch" {
-			specs = append(specs, netsim.WatchSpec{Key: s.Op.Key, Recursive: s.Op.Recursive})
-		}
-	}
-	return specs
-}
-
-// watch starts counting a watch's events from the next index.
+// watch starts a story's watch: it owes every event from the cluster's next index on.
 func (x *executor) watch(s *story.Stmt) {
 	if _, dup := x.watches[s.Op.Name]; dup {
 		x.failf(s.Pos, "expected a new watch name, got %q again", s.Op.Name)
 		return
 	}
-	record := 0
-	for _, w := range x.st.Stmts {
-		if w.Pos == s.Pos {
-			break
-		}
-		if w.Kind == story.KindOp && w.Op.Verb == "watch" {
-			record++
-		}
+	w, err := x.d.Watch(s.Op.Key, s.Op.Recursive)
+	if x.unsupported(s.Pos, err) {
+		x.markSkipped(s.Op.Name)
+		return
 	}
-	since := x.highestIndex() + 1
-	x.watches[s.Op.Name] = &watchState{record: record, key: s.Op.Key, since: since, started: true}
+	if err != nil {
+		x.failf(s.Pos, "expected to start watch %s, got %v", s.Op.Name, err)
+		return
+	}
+	x.watches[s.Op.Name] = w
 	rec := ""
 	if s.Op.Recursive {
 		rec = " recursive"
 	}
-	x.event(fmt.Sprintf("client: watch %s%s from index %d (as %s)", s.Op.Key, rec, since, s.Op.Name))
+	x.event(fmt.Sprintf("client: watch %s%s from index %d (as %s)", s.Op.Key, rec, w.Since(), s.Op.Name))
 }
 
-// highestIndex is the highest etcd index any live node has applied.
-func (x *executor) highestIndex() uint64 {
-	var idx uint64
-	for _, id := range x.sim.Nodes() {
-		if info, err := x.sim.Info(id); err == nil && info.Alive {
-			idx = max(idx, info.Status.EtcdIndex)
-		}
+// expectWatch checks `expect watch NAME events: ...`. Where observations lag (DriverInfo.Lag) the
+// events get that long to arrive.
+func (x *executor) expectWatch(pos story.Pos, e *story.Expect) {
+	if x.skippedName(pos, "expect watch "+e.Name, e.Name) {
+		return
 	}
-	return idx
-}
-
-// watchEvents are the events watch name received, as "action key" strings.
-func (x *executor) watchEvents(name string) ([]string, error) {
-	w, ok := x.watches[name]
+	w, ok := x.watches[e.Name]
 	if !ok {
-		return nil, fmt.Errorf("no watch called %q", name)
+		x.failf(pos, "expected watch %s events, got no watch called %q", e.Name, e.Name)
+		return
 	}
-	recs := x.sim.WatchRecords()
-	if w.record >= len(recs) {
-		return nil, fmt.Errorf("watch %q has no record", name)
+	want := strings.Join(e.Events, ", ")
+	var got []string
+	var err error
+	seen := func() bool {
+		got, err = w.Events()
+		return err != nil || strings.Join(got, ", ") == want
 	}
-	var out []string
-	for _, e := range recs[w.record].Events {
-		if e.Index >= w.since {
-			out = append(out, e.Action+" "+e.Key)
+	if !seen() && x.info.Lag > 0 {
+		x.runUntil(pos, seen, int64(x.info.Lag))
+	}
+	switch {
+	case err != nil && len(got) == 0:
+		x.failf(pos, "expected watch %s events, got %v", e.Name, err)
+	case strings.Join(got, ", ") != want:
+		msg := fmt.Sprintf("expected watch %s events: %s, got: %s", e.Name, want, orNone(got))
+		if err != nil {
+			msg += fmt.Sprintf(" (the watch stopped: %v)", err)
 		}
+		x.failf(pos, "%s", msg)
 	}
-	return out, nil
 }

@@ -17,14 +17,14 @@ func breadthSuites() []Suite {
 	api := base("api-snapshots-watches", "every precondition (prevValue, prevIndex, both, prevExist), hidden and in-order keys; "+
 		"snapshots every 40 entries installed and restored under watchers; partitions, crashes, lossy links",
 		fixed(netsim.APIWorkload(6)), generated(nemesis.Mix{Nodes: 5, Partitions: 2, Crashes: 2, Links: 1}, d))
-	api.Node.SnapshotCount, api.Node.SnapshotCatchUpEntries = 40, 10
+	api.Pin = snapshotsEvery(40, 10)
 	api.Watches = []netsim.WatchSpec{{Key: "/api", Recursive: true}, {Key: "/api/k1"}, {Key: "/queue", Recursive: true},
 		{Key: "/", Recursive: true, Start: 4 * second}, {Key: "/api", Recursive: true, FromIndex: 40, Start: 7 * second}}
 
 	tree := register(base("tree-crashes", "a directory tree: mkdir, rmdir, recursive deletes, files made and "+
 		"removed under them, listings; crashes, partitions and snapshots every 50 entries",
 		fixed(netsim.TreeWorkload()), generated(nemesis.Mix{Nodes: 5, Partitions: 2, Crashes: 2}, d)))
-	tree.Node.SnapshotCount, tree.Node.SnapshotCatchUpEntries = 50, 10
+	tree.Pin = snapshotsEvery(50, 10)
 	tree.Watches = []netsim.WatchSpec{{Key: "/tree", Recursive: true}, {Key: "/tree/a"}, {Key: "/tree/a/x"}}
 
 	// 3 voters to start with: learners join, are promoted, members (the leader too) leave, and the
@@ -38,8 +38,10 @@ func breadthSuites() []Suite {
 	// Requests wait for a leader 600ms at most (etcd's request timeout, shortened): parked
 	// requests reach their deadline before their clients give up.
 	members.Node.RequestTimeoutTicks = 6
-	members.Node.SnapshotCount, members.Node.SnapshotCatchUpEntries = 100, 20
-	members.DiskLatency = netsim.Latency{Min: 5 * ms, Spread: 40 * ms}
+	members.Pin = func(o *Options) {
+		snapshotsEvery(100, 20)(o)
+		o.DiskLatency = netsim.Latency{Min: 5 * ms, Spread: 40 * ms}
+	}
 
 	// Many fast clients fill the 1000-event history window: late watchers from index 1 get 401, one
 	// from a recent index overflows its buffer, and a node cut off for long gets a snapshot whose
@@ -50,7 +52,14 @@ func breadthSuites() []Suite {
 	// Clients give up on an attempt after 200ms: the node cut off holds its requests (no leader)
 	// and would otherwise slow every client down to one operation a second.
 	window.Clients, window.Interval, window.ClientTimeout = 40, 10*ms, 200*ms
-	window.Node.SnapshotCount, window.Node.SnapshotCatchUpEntries = 300, 50
+	// 40 clients need a pipeline and fast links and disks to fill the window: one entry per append,
+	// one append in flight or 10 ms links leave a backlog of proposals that no quiet period drains
+	// (the liveness check fails) and the history never wraps.
+	window.Pin = func(o *Options) {
+		snapshotsEvery(300, 50)(o)
+		o.MaxSizePerMsg, o.MaxInflightMsgs = max(o.MaxSizePerMsg, 64<<10), max(o.MaxInflightMsgs, 16)
+		o.LinkLatency, o.DiskLatency = netsim.Latency{}, netsim.Latency{} // netsim's defaults
+	}
 	window.Watches = []netsim.WatchSpec{{Key: "/keys", Recursive: true}, {Key: "/keys/k1"}, {Key: "/keys/k2"},
 		{Key: "/", Recursive: true}, {Key: "/keys", Recursive: true, FromIndex: 1, Start: 8 * second},
 		{Key: "/keys/k3", FromIndex: 1, Start: 3 * second}}
@@ -61,17 +70,21 @@ func breadthSuites() []Suite {
 		"crashes and power failures",
 		fixed(netsim.APIWorkload(6)), combine(generated(nemesis.Mix{Nodes: 5, Crashes: 3, Partitions: 1}, d),
 			powerFailures(2*second, 4*second, 300*ms, 2*second, d)))
-	torn.Node.TornWrites, torn.Node.SegmentSize = true, 8<<10
-	torn.Node.SnapshotCount, torn.Node.SnapshotCatchUpEntries = 60, 20
-	torn.DiskLatency = netsim.Latency{Min: 1 * ms, Spread: 15 * ms}
+	torn.Pin = func(o *Options) {
+		snapshotsEvery(60, 20)(o)
+		o.TornWrites, o.SegmentSize = true, 8<<10
+		o.DiskLatency = netsim.Latency{Min: 1 * ms, Spread: 15 * ms}
+	}
 
 	// One entry per append and a pipeline of two: faults separate entries that usually travel
 	// together, and a follower's stale suffix meets appends that end before it.
 	small := base("one-entry-appends", "one entry per append, two appends in flight; loss, duplication, "+
 		"reordering, partitions and crashes",
 		fixed(netsim.APIWorkload(4)), generated(nemesis.Mix{Nodes: 5, Partitions: 2, Crashes: 1, Links: 2}, d))
-	small.Node.MaxSizePerMsg, small.Node.MaxInflightMsgs = 1, 2
-	small.Node.SnapshotCount, small.Node.SnapshotCatchUpEntries = 30, 5
+	small.Pin = func(o *Options) {
+		snapshotsEvery(30, 5)(o)
+		o.MaxSizePerMsg, o.MaxInflightMsgs = 1, 2
+	}
 	small.Link = netsim.LinkConfig{Latency: netsim.Latency{Min: ms, Spread: 6 * ms}, Loss: 0.08, Duplicate: 0.1,
 		Reorder: 0.15, ReorderDelay: 40 * ms}
 
@@ -80,10 +93,15 @@ func breadthSuites() []Suite {
 		"every 50 entries; clock skew, partitions and crashes",
 		fixed(netsim.TTLMixWorkload(4, int64(1500*ms))), generated(nemesis.Mix{Nodes: 5, Clocks: 2, Partitions: 1, Crashes: 1}, d))
 	ttl.Watches = []netsim.WatchSpec{{Key: "/ttl", Recursive: true}, {Key: "/ttl/k0"}}
-	ttl.Node.SnapshotCount, ttl.Node.SnapshotCatchUpEntries = 50, 10
+	ttl.Pin = snapshotsEvery(50, 10)
 
 	// The standard budget (go test, TestCoverageMarks): the rare paths these suites exist for need
 	// more seeds than the chaos suites' 10; a seed costs 20-100 ms.
 	api.Seeds, tree.Seeds, members.Seeds, torn.Seeds, small.Seeds, ttl.Seeds = 20, 20, 40, 20, 40, 20
 	return []Suite{api, tree, members, window, torn, small, ttl}
+}
+
+// snapshotsEvery pins a swarm seed's snapshots: one every count applied entries, keep entries kept.
+func snapshotsEvery(count, keep uint64) func(o *Options) {
+	return func(o *Options) { o.SnapshotCount, o.SnapshotCatchUpEntries = count, keep }
 }

@@ -140,6 +140,9 @@ func (o Options) String() string {
 }
 
 func latencyString(l netsim.Latency) string {
+	if l == (netsim.Latency{}) {
+		return "default"
+	}
 	dist := "+"
 	if l.Dist == netsim.DistExponential {
 		dist = "+exp "

@@ -70,6 +70,9 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	var options string
 	if s.Swarm {
 		o := DrawOptions(seed)
+		if s.Pin != nil {
+			s.Pin(&o)
+		}
 		s, options = o.apply(s), o.String()
 	}
 	w := s.Workload(seed)

@@ -41,6 +41,9 @@ type Suite struct {
 	// Swarm draws the protocol, disk and link options and the armed fault points of each seed
 	// (DrawOptions) over Node, DiskLatency, Link's latency and FaultPoints.
 	Swarm bool
+	// Pin, when set, overrides the options a swarm seed drew with what the suite exists for (its
+	// snapshot count, one entry per append, torn writes, ...): the seed varies everything else.
+	Pin func(o *Options)
 	// FaultPoints are the core fault points armed in every run; they fire only while clients run
 	// (before Duration - Settle).
 	FaultPoints []netsim.ArmedPoint

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 )
 
 // authPrefix is the path of the v2 auth API.
@@ -63,8 +64,20 @@ const (
 )
 
 // authRequest sends a request to /v2/auth/<rest> with an optional JSON body and, unless the status
-// is one of ok, returns the answer as *AuthError.
+// is one of ok, returns the answer's error as client/v2 makes it (authAnswerError).
 func (c *Client) authRequest(ctx context.Context, method, rest string, in any, ok ...int) (*reply, error) {
+	rep, err := c.authSend(ctx, method, rest, in)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(ok, rep.status) {
+		return nil, authAnswerError(rep)
+	}
+	return rep, nil
+}
+
+// authSend sends a request to /v2/auth/<rest> with an optional JSON body.
+func (c *Client) authSend(ctx context.Context, method, rest string, in any) (*reply, error) {
 	r := &request{method: method, path: authPrefix + "/" + rest}
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -73,22 +86,21 @@ func (c *Client) authRequest(ctx context.Context, method, rest string, in any, o
 		}
 		r.body, r.contentType = b, "application/json"
 	}
-	rep, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range ok {
-		if rep.status == s {
-			return rep, nil
-		}
-	}
+	return c.do(ctx, r)
+}
+
+// authAnswerError is the error of an auth answer with a status the request does not expect, as
+// client/v2 makes it: an *AuthError with the body's message (empty when the body has none: a user
+// created by a password change answers 201 with the user), or the JSON error itself when the body
+// is no JSON (a 405's text gives "invalid character 'M' looking for beginning of value").
+func authAnswerError(rep *reply) error {
 	var body struct {
 		Message string `json:"message"`
 	}
-	if err := json.Unmarshal(rep.body, &body); err != nil || body.Message == "" {
-		return nil, &StatusError{StatusCode: rep.status}
+	if err := json.Unmarshal(rep.body, &body); err != nil {
+		return err
 	}
-	return nil, &AuthError{StatusCode: rep.status, Message: body.Message}
+	return &AuthError{StatusCode: rep.status, Message: body.Message}
 }
 
 // decodeAuth reads a successful answer's JSON body into out.
@@ -192,9 +204,12 @@ func (c *Client) changeUser(ctx context.Context, ch userChange) (User, error) {
 
 // Roles lists every role with its permissions (root included).
 func (c *Client) Roles(ctx context.Context) ([]Role, error) {
-	rep, err := c.authRequest(ctx, http.MethodGet, "roles", nil, http.StatusOK)
+	rep, err := c.authSend(ctx, http.MethodGet, "roles", nil)
 	if err != nil {
 		return nil, err
+	}
+	if rep.status != http.StatusOK {
+		return nil, &StatusError{StatusCode: rep.status} // client/v2 reads no message here
 	}
 	var out struct {
 		Roles []Role `json:"roles"`

@@ -82,8 +82,8 @@ func (e *MembersError) Error() string {
 	return e.Message
 }
 
-// StatusError is returned when a members request gets an HTTP status the API does not define
-// for it.
+// StatusError is returned when a members request, or the role list, gets an HTTP status the API
+// does not define for it.
 type StatusError struct {
 	// StatusCode is the unexpected HTTP status.
 	StatusCode int

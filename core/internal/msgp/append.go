@@ -77,10 +77,16 @@ func AppendStr(b []byte, s string) []byte {
 // AppendBin appends p as a binary string (bin8, bin16 or bin32), or nil when p is nil, as the
 // codec writes a byte slice.
 func AppendBin(b, p []byte) []byte {
+	return append(AppendBinHeader(b, p), p...)
+}
+
+// AppendBinHeader appends what AppendBin writes before p's bytes (all of it when p is nil), for a
+// caller that writes the bytes themselves separately (a snapshot file written from the snapshot).
+func AppendBinHeader(b, p []byte) []byte {
 	if p == nil {
 		return append(b, Nil)
 	}
-	return append(appendHeader(b, len(p), 0, 0, Bin8, Bin16, Bin32), p...)
+	return appendHeader(b, len(p), 0, 0, Bin8, Bin16, Bin32)
 }
 
 // appendHeader appends a length n: the fix form below fixLimit (fixBase|n), then the 8-bit form
