@@ -36,6 +36,8 @@ func narrowSuites() []Suite {
 			"after it moved to a new leader's term and took its committed entries", staleLeaderScript),
 		narrow("narrow-transfer-proposal", "a leadership transfer to a lagging follower starts while the leader "+
 			"holds a proposal it has not committed, and more writes arrive during the transfer", transferScript),
+		narrow("narrow-deposed-leader-read", "a leader cut off with one follower, after a majority elected another "+
+			"that acknowledged a newer write, is asked for quorum reads before check-quorum deposes it", deposedReadScript),
 		narrow("narrow-conf-change-partitioned", "membership changes on both sides of a partition: the minority's "+
 			"leader cannot commit its change, the majority's new leader commits another", confChangeScript),
 		truncate,

@@ -18,6 +18,7 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-conf-change-partitioned": "(c) heal",
 		"narrow-truncate-crash":          "crash",
 		"narrow-snapshot-install":        "reconnect",
+		"narrow-deposed-leader-read":     "(c) quorum reads",
 	}
 	seen := 0
 	for _, s := range List() {
