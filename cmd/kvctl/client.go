@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -115,24 +112,9 @@ func (cx *cmdContext) httpClient() (*http.Client, error) {
 	keyFile := fileOrEnv(g.keyFile, "ETCDCTL_KEY_FILE", getenv)
 	caFile := fileOrEnv(g.caFile, "ETCDCTL_CA_FILE", getenv)
 	if certFile != "" || keyFile != "" || caFile != "" {
-		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-		if certFile != "" || keyFile != "" {
-			cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-			if err != nil {
-				return nil, fmt.Errorf("load client certificate: %w", err)
-			}
-			cfg.Certificates = []tls.Certificate{cert}
-		}
-		if caFile != "" {
-			pem, err := os.ReadFile(caFile)
-			if err != nil {
-				return nil, fmt.Errorf("read CA file: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("no certificate found in CA file %s", caFile)
-			}
-			cfg.RootCAs = pool
+		cfg, err := clientTLSConfig(certFile, keyFile, caFile)
+		if err != nil {
+			return nil, err
 		}
 		tr.TLSClientConfig = cfg
 	}

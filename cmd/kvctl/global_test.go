@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -155,15 +157,22 @@ func TestTotalTimeout(t *testing.T) {
 	assert.Equal(t, result{stderr: "Error:  context deadline exceeded\n", code: 4}, r)
 }
 
-func TestBadTLSFiles(t *testing.T) {
+func TestBadTLSFilesFailAsEtcdctl(t *testing.T) {
 	h := newHarness(t)
 	r := h.run(t, "", "--ca-file", "/nonexistent/ca.pem", "get", "/k")
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "read CA file")
+	assert.Equal(t, result{stderr: "open /nonexistent/ca.pem: no such file or directory\n", code: 1}, r)
 	h.env = map[string]string{"ETCDCTL_CERT_FILE": "/nonexistent/c.pem", "ETCDCTL_KEY_FILE": "/nonexistent/k.pem"}
 	r = h.run(t, "", "get", "/k")
+	assert.Equal(t, result{stderr: "open /nonexistent/c.pem: no such file or directory\n", code: 1}, r)
+	h.env = nil
+	r = h.run(t, "", "--cert-file", "/nonexistent/c.pem", "get", "/k")
+	assert.Equal(t, result{stderr: "KeyFile and CertFile must both be present[key: , cert: /nonexistent/c.pem]\n", code: 1}, r)
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(notPEM, []byte("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"), 0o600))
+	r = h.run(t, "", "--ca-file", notPEM, "get", "/k")
 	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "load client certificate")
+	assert.Contains(t, r.stderr, "x509: ", "a PEM block that is no certificate is refused with x509's error")
+	assert.Empty(t, h.requests())
 }
 
 func TestFlagParsing(t *testing.T) {

@@ -9,7 +9,7 @@
 // shell would ('single', "double with \n \" \xHH"):
 //
 //	[@M] [ct=TYPE] [auth=USER:PASS] [hdr=NAME:VALUE]... METHOD TARGET [BODY]
-//	[@M] ctl [stdin=TEXT] ARGS...        etcdctl ARGS against etcd, kvctl ARGS against kvd
+//	[@M] ctl [stdin=TEXT] [env=N=V]... ARGS...  etcdctl ARGS against etcd, kvctl ARGS against kvd
 //	[@M] bg NAME STEP                    start an HTTP request (a watch) or a ctl run
 //	collect NAME [LINES [WITHIN]]        its answer: all of it, or the first LINES lines (10s)
 //	[@M] repeat COUNT HTTP-STEP          the request COUNT times, 16 at once; answers tallied
@@ -24,7 +24,8 @@
 // is sent as application/x-www-form-urlencoded unless ct= says otherwise; the target is sent as
 // written. Templates: {{N}} is the etcd index N after the file's start, {{id:M}}, {{client:M}},
 // {{peer:M}}, {{name:M}} name a member, {{$VAR}} a saved value, {{repeat:TEXT:N}} is TEXT N times. Unless a ctl step names its own
-// endpoints, it gets --endpoints=<M's client URL>.
+// endpoints (a flag or an ETCDCTL_* variable), it gets --endpoints=<M's client URL>. A ctl run's
+// environment is PATH and its env= variables.
 //
 // # Normalisation
 //

@@ -10,12 +10,22 @@ import (
 	"syscall"
 )
 
+// endpointVariables are the environment variables etcdctl takes its endpoints from.
+var endpointVariables = []string{"ETCDCTL_ENDPOINTS=", "ETCDCTL_ENDPOINT=", "ETCDCTL_PEERS=", "ETCDCTL_DISCOVERY_SRV="}
+
 // ctlArgs are the arguments of a run for this side: the case's, after an --endpoints flag naming
-// the step's member unless the case gives its own endpoints.
+// the step's member unless the case gives its own endpoints, by a flag or a variable.
 func (s *side) ctlArgs(st *step) ([]string, error) {
 	args, err := s.expandAll(st.ctl.args)
 	if err != nil {
 		return nil, err
+	}
+	for _, v := range st.ctl.env {
+		for _, prefix := range endpointVariables {
+			if strings.HasPrefix(v, prefix) {
+				return args, nil
+			}
+		}
 	}
 	for _, a := range args {
 		for _, flag := range []string{"--endpoints", "--endpoint", "--peers", "-C", "--discovery-srv", "-D"} {
@@ -27,15 +37,19 @@ func (s *side) ctlArgs(st *step) ([]string, error) {
 	return append([]string{"--endpoints=" + s.members[st.member].ClientURL}, args...), nil
 }
 
-// ctlCommand prepares a run of this side's client. Its environment holds only PATH, so no
-// ETCDCTL_* variable of the test's environment leaks in.
+// ctlCommand prepares a run of this side's client. Its environment holds only PATH and the
+// case's variables, so no ETCDCTL_* variable of the test's environment leaks in.
 func (s *side) ctlCommand(ctx context.Context, st *step) (*exec.Cmd, error) {
 	args, err := s.ctlArgs(st)
 	if err != nil {
 		return nil, err
 	}
+	env, err := s.expandAll(st.ctl.env)
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.CommandContext(ctx, s.ctl, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
 	if st.ctl.hasStdin {
 		stdin, err := s.expand(st.ctl.stdin)
 		if err != nil {

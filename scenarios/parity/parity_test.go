@@ -132,19 +132,22 @@ bg w GET /v2/keys/a?wait=true
 PUT /v2/keys/a value=1
 collect w
 ctl stdin=v set /b
+ctl env=ETCDCTL_PEERS={{client:F1}} env=X=a=b get /b
 bg c ctl watch /b
 collect c 1
 repeat 3 ct=text/plain PUT /v2/keys/c x
 save v .node.key
 `))
 	require.NoError(t, err)
-	require.Len(t, seq.steps, 10)
+	require.Len(t, seq.steps, 11)
+	require.Equal(t, []string{"ETCDCTL_PEERS={{client:F1}}", "X=a=b"}, seq.steps[6].ctl.env)
+	require.Equal(t, []string{"get", "/b"}, seq.steps[6].ctl.args)
 	require.Equal(t, "x.seq: PUT /v2/keys/a value=1 #2", seq.steps[3].id)
 	require.Equal(t, "F1", seq.steps[1].member)
 	require.False(t, seq.steps[4].ctlCase)
 	require.True(t, seq.steps[5].ctlCase)
-	require.True(t, seq.steps[7].ctlCase)
-	require.Equal(t, "text/plain", seq.steps[8].inner.http.contentType)
+	require.True(t, seq.steps[8].ctlCase)
+	require.Equal(t, "text/plain", seq.steps[9].inner.http.contentType)
 	for _, bad := range []string{"collect w", "bg w GET /a\n", "@X GET /a", "GET a", "repeat 0 GET /a", "sleep forever", "hdr=x GET /a"} {
 		_, err := parseSequence("bad.seq", strings.NewReader(bad))
 		require.Error(t, err, bad)

@@ -89,6 +89,7 @@ type ctlRun struct {
 	args     []string
 	stdin    string
 	hasStdin bool
+	env      []string // NAME=VALUE, templates not yet expanded
 }
 
 // loadSequences reads every *.seq file of dir, in name order.
@@ -303,11 +304,15 @@ func prefixMember(alias string) []string {
 	return []string{"@" + alias}
 }
 
-// parseCtl reads [stdin=TEXT] ARGS...
+// parseCtl reads [stdin=TEXT] [env=NAME=VALUE]... ARGS...
 func parseCtl(words []string) *ctlRun {
 	run := &ctlRun{}
 	if len(words) > 0 && strings.HasPrefix(words[0], "stdin=") {
 		run.stdin, run.hasStdin = strings.TrimPrefix(words[0], "stdin="), true
+		words = words[1:]
+	}
+	for len(words) > 0 && strings.HasPrefix(words[0], "env=") && strings.Contains(words[0][len("env="):], "=") {
+		run.env = append(run.env, strings.TrimPrefix(words[0], "env="))
 		words = words[1:]
 	}
 	run.args = append([]string(nil), words...)

@@ -19,6 +19,7 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-truncate-crash":          "crash",
 		"narrow-snapshot-install":        "reconnect",
 		"narrow-deposed-leader-read":     "(c) quorum reads",
+		"narrow-truncate-long-suffix":    "crash",
 	}
 	seen := 0
 	for _, s := range List() {
