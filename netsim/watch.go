@@ -28,9 +28,6 @@ type watcher struct {
 	node   uint64 // node of the open stream (0 = none)
 	stream *watchSession
 	done   bool
-	// attempt numbers the connection attempts; an attempt whose request never reached its node (the
-	// node crashed while holding it) is given up after watchConnectTimeout (see connect).
-	attempt, reached int
 }
 
 // watchSession is an open stream on one node.
@@ -41,10 +38,6 @@ type watchSession struct {
 
 // reconnectDelay is how long a watcher waits before reconnecting after its stream broke.
 const reconnectDelay = int64(100e6)
-
-// watchConnectTimeout is how long a watcher waits for its watch request to reach the node (a paused
-// node holds it; a crash then loses it) before it tries the next node.
-const watchConnectTimeout = int64(2e9)
 
 func (cs *clientSet) startWatch(spec WatchSpec) error {
 	if spec.Key == "" {
@@ -82,25 +75,13 @@ func (w *watcher) connect() {
 	nodes := s.endpoints()
 	target := nodes[w.c.node%len(nodes)]
 	at := s.now + w.cs.cfg.Latency.draw(w.c.rng)
-	w.attempt++
-	attempt := w.attempt
-	s.schedule(at+watchConnectTimeout, func() {
-		if !w.done && w.attempt == attempt && w.reached != attempt {
-			s.tracef("watcherr", "-", "c%d watch request lost", w.c.id)
-			w.retry()
-		}
-	})
 	s.schedule(at, func() {
 		h := s.hosts[target]
 		if h == nil || !h.alive {
 			w.retry()
 			return
 		}
-		h.input("watch", fmt.Sprintf("c%d %s from=%d", w.c.id, w.spec.Key, w.next), func() {
-			if w.attempt != attempt || w.done {
-				return // given up: a later attempt is under way
-			}
-			w.reached = attempt
+		h.inputOrLost("watch", fmt.Sprintf("c%d %s from=%d", w.c.id, w.spec.Key, w.next), func() {
 			if !h.serving() {
 				s.tracef("watcherr", h.name, "c%d not serving yet", w.c.id)
 				w.retry()
@@ -124,6 +105,9 @@ func (w *watcher) connect() {
 				w.stream, w.node = sess, target
 				h.watches = append(h.watches, sess)
 			}
+		}, func() {
+			s.tracef("watcherr", h.name, "c%d crashed before it opened the stream", w.c.id)
+			w.retry()
 		})
 	})
 }
