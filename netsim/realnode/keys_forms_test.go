@@ -33,14 +33,14 @@ func TestEveryFormTranslatesAlike(t *testing.T) {
 		plain.ID = 0
 		_, plainForm := keysRequest(plain)
 		want, err := translate(plain)
-		require.NoError(t, err)
+		require.Nil(t, err)
 		forms := map[string]bool{}
 		for id := uint64(1); id <= 200; id++ {
 			req.ID = id
 			_, form := keysRequest(req)
 			forms[form.Encode()] = true
 			got, err := translate(req)
-			require.NoError(t, err, "%s in the form %s", req.Kind, form.Encode())
+			require.Nil(t, err, "%s in the form %s", req.Kind, form.Encode())
 			got.Request.ID = 0
 			want.Request.ID = 0
 			assert.Equal(t, want, got, "%s in the form %s (plain: %s)", req.Kind, form.Encode(), plainForm.Encode())
