@@ -203,24 +203,24 @@ func redteamMutants() []Mutant {
 			Bug: `Save writes the hard state record before the entries of the same batch: a torn write keeps a commit index beyond the last surviving entry and the node cannot restart. Source: etcd WAL Save order (entries, then state), Raft thesis 11.7 (persistence order).`,
 		},
 		{
-			Name: `httpapi-rt-prevexist-true-drops-prevvalue`,
-			File: `core/httpapi/keys_ops.go`,
-			Find: `	case p.prevExist != nil && *p.prevExist:
-		if p.prevIndex == 0 && p.prevValue == "" {
+			Name: `v2keys-rt-prevexist-true-drops-prevvalue`,
+			File: `core/v2keys/call.go`,
+			Find: `	case p.PrevExist != nil && *p.PrevExist:
+		if p.PrevIndex == 0 && p.PrevValue == "" {
 `,
-			Replace: `	case p.prevExist != nil && *p.prevExist:
-		if p.prevIndex == 0 {
+			Replace: `	case p.PrevExist != nil && *p.PrevExist:
+		if p.PrevIndex == 0 {
 `,
 			Bug: "PUT with prevExist=true and prevValue (no prevIndex) is translated into a plain update: the value comparison is lost. Source: etcd v2 `parseKeyRequest`/`v2store` prevExist+prevValue semantics (ETCD_V2_API.md \"Atomic Compare-and-Swap\").",
 		},
 		{
-			Name: `httpapi-rt-recursive-quorum-get-served-locally`,
-			File: `core/httpapi/translate.go`,
+			Name: `v2keys-rt-recursive-quorum-get-served-locally`,
+			File: `core/v2keys/call.go`,
 			Find: `	switch {
-	case method == http.MethodGet && p.quorum:
+	case method == http.MethodGet && p.Quorum:
 `,
 			Replace: `	switch {
-	case method == http.MethodGet && p.quorum && !p.recursive:
+	case method == http.MethodGet && p.Quorum && !p.Recursive:
 `,
 			Bug: `a recursive GET with quorum=true is served from the local tree instead of through raft: a linearizable listing becomes a possibly stale one. Source: Jepsen etcd 2014 (reads served without consensus), etcd v2 quorum=true semantics.`,
 		},
