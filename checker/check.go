@@ -55,7 +55,7 @@ func Check(ops []history.Op, opts Options) Verdict {
 		v.Problems = append(v.Problems, fmt.Sprintf("porcupine timed out after %v on some keys: result inconclusive there", opts.Timeout))
 	}
 
-	indexProblems := append(checkIndexes(valid), checkCreated(valid)...)
+	indexProblems := append(append(checkIndexes(valid), checkCreated(valid)...), checkEtcdIndex(valid)...)
 	readProblems, stale, staleCount := checkLocalReads(valid, local)
 	v.StaleReads, v.Stale = staleCount, stale
 	v.Problems = append(v.Problems, indexProblems...)

@@ -271,6 +271,7 @@ func (p *Promises) checkRecovered(node uint64, n *nodePromises, hs raft.HardStat
 			node, got.lastIndex(), a.index, human.Seconds(a.at))
 	}
 	p.checkLogKept(node, n, got, at)
+	p.checkNothingResurrected(node, n, got, at)
 }
 
 // checkLogKept checks that the recovered log holds every durable entry with its term.

@@ -321,6 +321,9 @@ func (cs *clientSet) nodeDown(id uint64) {
 
 // handle interprets one answer to the current attempt.
 func (cs *clientSet) handle(cl *call, r Reply) {
+	if r.Wire.Status != 0 {
+		r = decodeWire(r)
+	}
 	name := cs.sim.name(cl.target)
 	switch {
 	case r.Err == nil:
@@ -370,7 +373,7 @@ func (cs *clientSet) finish(cl *call, outcome history.Outcome, r Reply, node str
 	op.Node = node
 	switch outcome {
 	case history.OutcomeOK:
-		op.Index = r.Index
+		op.Index, op.EtcdIndex = r.Index, r.EtcdIndex
 		if cl.req.Kind.IsRead() {
 			op.Found = r.Found
 			if r.Found {

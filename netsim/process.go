@@ -4,6 +4,7 @@ import (
 	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/rng"
+	"github.com/raftlab/raftlab/core/v2keys"
 )
 
 // Process is what runs on a simulated node: the real core/node.Node behind an adapter, or a small fake
@@ -192,7 +193,12 @@ type Reply struct {
 	ErrorCode int
 	// Err is set for any failure; with ErrorCode == 0 it is an indefinite one (timeout, no leader,
 	// stopped): the request may or may not take effect.
-	Err error
+	Err       error // EtcdIndex is the answer's X-Etcd-Index (0 when the process does not speak HTTP).
+	EtcdIndex uint64
+	// Wire, when its Status is set, is the answer as an HTTP client receives it: the client decodes
+	// it into the fields above (decodeWire), as a v2 client reads a response. Process adapters of
+	// the v2 API (realnode) answer key-space requests so; the fields above are then left zero.
+	Wire v2keys.Wire
 }
 
 // WatchEvent is one event seen by a watch stream.
@@ -201,7 +207,9 @@ type WatchEvent struct {
 	Key    string
 	Index  uint64
 	// Dir marks events of directory nodes.
-	Dir bool
+	Dir bool // Line, when set, is the event as a watch's body carries it (one JSON line): the watcher decodes
+	// it into the fields above.
+	Line []byte
 }
 
 // WatchStream is an open stream watch. The simulator polls it after every input to its node.

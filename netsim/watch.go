@@ -88,6 +88,9 @@ func (w *watcher) connect() {
 				return
 			}
 			stream, err := h.proc.Watch(w.spec.Key, w.spec.Recursive, w.next)
+			if rw := (*RefusedWatch)(nil); errors.As(err, &rw) {
+				err = wireError(rw.Wire)
+			}
 			var ce *CodeError
 			switch {
 			case errors.As(err, &ce) && ce.Code == history.ErrCodeEventsCleared:
@@ -131,6 +134,9 @@ func (h *host) pollWatches() {
 		events, closed := sess.stream.Poll()
 		w := sess.w
 		for _, e := range events {
+			if e.Line != nil {
+				e = decodeWatchEvent(e)
+			}
 			w.rec.Events = append(w.rec.Events, history.WatchEvent{Action: e.Action, Key: e.Key, Index: e.Index, Dir: e.Dir})
 			if e.Index >= w.next {
 				w.next = e.Index + 1

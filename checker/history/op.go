@@ -114,6 +114,9 @@ type Op struct {
 	InOrder   bool `json:"inOrder,omitempty"`
 	// Created is the createdIndex of the node an ok write left or an ok read found (0: not recorded).
 	Created uint64 `json:"created,omitempty"`
+	// EtcdIndex is the X-Etcd-Index of an ok answer: the store's index when the member answered
+	// (0: not recorded).
+	EtcdIndex uint64 `json:"etcdIndex,omitempty"`
 }
 
 // WritesValue reports whether o leaves the key holding o.Value when it takes effect: a

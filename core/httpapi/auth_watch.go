@@ -20,8 +20,8 @@ type watchPermission struct {
 	ticker *time.Ticker // nil when the backend has no auth
 }
 
-func (h *handler) watchPermission(r *http.Request, p keyParams) *watchPermission {
-	wp := &watchPermission{h: h, r: r, key: p.authKey, rec: p.recursive}
+func (h *handler) watchPermission(r *http.Request, key string, recursive bool) *watchPermission {
+	wp := &watchPermission{h: h, r: r, key: key, rec: recursive}
 	if h.auth.supported() {
 		wp.ticker = time.NewTicker(watchRecheckInterval)
 	}

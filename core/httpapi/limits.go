@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/store"
 )
 
@@ -93,6 +92,7 @@ func (h *handler) clearWatchWriteDeadline(rc *http.ResponseController) {
 //   - the payload a write carries into the log (key, value and prevValue, from the body or the
 //     query): Config.MaxRequestBytes, the node's own limit on a proposal's payload (both default to
 //     node.DefaultMaxRequestBytes), so raft never sees a proposal it refuses.
+// The key and the payload are checked by the translation (v2keys.Parse), which the lab runs too.
 
 // causePOSTTooLarge is the cause of etcd's error for a form body over the limit.
 const causePOSTTooLarge = "http: POST too large"
@@ -105,19 +105,4 @@ func formError(err error) *store.Error {
 		return store.NewError(store.EcodeInvalidForm, causePOSTTooLarge, 0)
 	}
 	return store.NewError(store.EcodeInvalidForm, err.Error(), 0)
-}
-
-// requestTooLarge is the key-API error for a write whose payload is over the limit: 400/210 with
-// etcd's text for a request over --max-request-bytes.
-func requestTooLarge() *store.Error {
-	return store.NewError(store.EcodeInvalidForm, node.ErrTooLarge.Error(), 0)
-}
-
-// checkPayload refuses a write whose key, value and prevValue together exceed MaxRequestBytes. A
-// body within the limit can still carry more: a prevValue (or value) in the query string.
-func (h *handler) checkPayload(p keyParams) *store.Error {
-	if int64(len(p.key))+int64(len(p.value))+int64(len(p.prevValue)) > h.cfg.MaxRequestBytes {
-		return requestTooLarge()
-	}
-	return nil
 }

@@ -171,7 +171,7 @@ func (n *Node) submitConfChange(req Request) {
 	if err == nil && cc.NodeID == 0 {
 		err = fmt.Errorf("%w: member ID 0", ErrBadRequest)
 	}
-	if err != nil {
+	if err != nil && !maybeStale(err) {
 		n.reply(Reply{ID: req.ID, Err: err})
 		return
 	}
@@ -185,6 +185,9 @@ func (n *Node) submitConfChange(req Request) {
 		return
 	}
 	n.wait(req.ID)
+	if n.soft.Role != raft.RoleLeader {
+		n.forwarded(req.ID)
+	}
 }
 
 // applyConfChange applies a committed membership change. A change that is no longer valid (the

@@ -13,7 +13,8 @@ import (
 // again (same ID) once a leader is known; after a leader change every waiting request is submitted
 // again, because a proposal a follower forwarded to a leader that died is lost with it. Request IDs
 // make that safe: a replica applies an ID at most once and a retry gets the result of that one
-// application. A request is answered with its last refusal (or ErrTimeout) once RequestTimeoutTicks
+// application. A membership change forwarded to the leader is also sent again every half election
+// timeout while it waits: the leader drops one that comes while another is applying. A request is answered with its last refusal (or ErrTimeout) once RequestTimeoutTicks
 // passed since it was first submitted, as etcd answers after its request timeout.
 type lifecycle struct {
 	// waiting holds every request submitted and not answered yet, by ID. The records are recycled
@@ -24,6 +25,9 @@ type lifecycle struct {
 	// parked are the IDs of waiting requests that were refused for want of a leader, in the order
 	// they were refused (an ID may linger after its request was answered: it is skipped).
 	parked []uint64
+	// resend are the IDs of membership changes this node forwarded to the leader, to be sent again
+	// at their resendAt tick while they wait (an ID may linger after its request was answered).
+	resend []uint64
 	// lead is the leader the node saw last and term the term it saw it in; leaderChanged asks the
 	// next tick to submit every waiting request again.
 	lead          uint64
@@ -38,6 +42,8 @@ type waitingRequest struct {
 	deadline uint64
 	// refusal is why the request is parked (nil while it is not).
 	refusal error
+	// resendAt is the tick at which a forwarded membership change is sent again (0: none due).
+	resendAt uint64
 }
 
 func newLifecycle() lifecycle {
@@ -169,8 +175,46 @@ func (n *Node) advanceLifecycle() {
 			n.retryParked()
 		}
 	}
+	n.resendForwarded()
 	n.expireParked()
 	n.maybeGetReady()
+}
+
+// forwarded notes that membership change id went to the leader in a message: the leader refuses
+// one while another is still applying (and, after an election, until it applied its predecessor's
+// log) without telling the follower that forwarded it, so the follower sends it again every half
+// election timeout until it is answered. A change proposed twice is applied once (by request ID).
+func (n *Node) forwarded(id uint64) {
+	w, ok := n.life.waiting[id]
+	if !ok || w.resendAt != 0 {
+		return
+	}
+	w.resendAt = n.tick + uint64(max(1, n.cfg.ElectionTicks/2))
+	n.life.resend = append(n.life.resend, id)
+}
+
+// resendForwarded sends again the forwarded membership changes whose resendAt tick came.
+func (n *Node) resendForwarded() {
+	if len(n.life.resend) == 0 {
+		return
+	}
+	ids := n.life.resend
+	n.life.resend = nil
+	var due []uint64
+	for _, id := range ids {
+		w, ok := n.life.waiting[id]
+		switch {
+		case !ok || w.resendAt == 0:
+		case n.tick < w.resendAt:
+			n.life.resend = append(n.life.resend, id)
+		default:
+			w.resendAt = 0
+			due = append(due, id)
+		}
+	}
+	for _, id := range due {
+		n.redispatch(id)
+	}
 }
 
 // resubmitAll submits every waiting request again, in ID order, once a new leader is known. A

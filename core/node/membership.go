@@ -2,6 +2,7 @@ package node
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -91,6 +92,14 @@ func (ms *membership) validatePromote(id uint64) error {
 		return ErrNotLearner
 	}
 	return nil
+}
+
+// maybeStale reports whether err, a refusal found against this member's applied membership, may be
+// undone by a change committed but not applied here yet: a member just added is not found on a
+// follower that lags, a peer URL just freed is still taken there. Such a request goes through the
+// log and is judged where it applies, as etcd judges it (every replica alike).
+func maybeStale(err error) bool {
+	return errors.Is(err, ErrIDNotFound) || errors.Is(err, ErrPeerURLExists)
 }
 
 func (ms *membership) checkURLsFree(self uint64, urls []string) error {

@@ -253,7 +253,7 @@ func (n *Node) submitMemberRecord(req Request) {
 	kind := envPublish
 	if req.Kind == KindMemberUpdate {
 		kind = envMemberUpdate
-		if err := n.members.validateUpdate(req.MemberID, req.Member.PeerURLs); err != nil {
+		if err := n.members.validateUpdate(req.MemberID, req.Member.PeerURLs); err != nil && !maybeStale(err) {
 			n.reply(Reply{ID: req.ID, Err: err})
 			return
 		}

@@ -20,10 +20,11 @@ func (n *Node) queueWrite(req Request, data []byte) {
 	n.wait(req.ID)
 }
 
-// flushWrites proposes every queued write in one raft step: while a persist batch is in flight the
-// writes that arrive meanwhile pile up here, and raft then appends them together and sends one
-// append per follower for all of them instead of one per write. A write that timed out or failed
-// while queued is left out. If raft refuses the batch, each of its writes gets the refusal.
+// flushWrites proposes every queued write, in as few raft steps as the message size allows: while
+// a persist batch is in flight the writes that arrive meanwhile pile up here, and raft then appends
+// them together and sends one append per follower for all of them instead of one per write. A
+// write that timed out or failed while queued is left out. If raft refuses a batch, each of its
+// writes gets the refusal.
 func (n *Node) flushWrites() {
 	if len(n.queued) == 0 {
 		return
@@ -42,6 +43,33 @@ func (n *Node) flushWrites() {
 		return
 	}
 	n.cfg.Marks.HitIf(len(data) > 1, mark.NodeWriteBatch)
+	for len(data) > 0 {
+		k := n.batchLen(data)
+		n.proposeBatch(data[:k], ids[:k])
+		data, ids = data[k:], ids[k:]
+	}
+}
+
+// batchLen is how many of data, at least one, make a proposal within MaxSizePerMsg, sized as raft
+// sizes its appends: a follower forwards the proposal to the leader in one message, and the peer
+// transport refuses a message over its frame limit, which only has to hold the largest entry.
+func (n *Node) batchLen(data [][]byte) int {
+	size := uint64(0)
+	for i, d := range data {
+		size += uint64(len(d)) + proposalEntryOverhead
+		if i > 0 && size > n.cfg.MaxSizePerMsg {
+			return i
+		}
+	}
+	return len(data)
+}
+
+// proposalEntryOverhead is what raft counts for an entry besides its data when it sizes a message.
+const proposalEntryOverhead = 24
+
+// proposeBatch proposes data, the encoded writes ids, in one raft step; if raft refuses the batch,
+// each of its writes gets the refusal.
+func (n *Node) proposeBatch(data [][]byte, ids []uint64) {
 	if err := n.raft.ProposeBatch(data); err != nil {
 		n.cfg.Marks.Hit(mark.NodeProposalRefused)
 		err = proposalError(err)

@@ -5,7 +5,8 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/raftlab/raftlab/core/httpapi"
+	"github.com/raftlab/raftlab/core/store"
+	"github.com/raftlab/raftlab/core/v2keys"
 	"github.com/raftlab/raftlab/netsim"
 )
 
@@ -55,11 +56,11 @@ func keysRequest(req netsim.Request) (string, url.Values) {
 }
 
 // translate turns a key-space request into what the HTTP API would ask the node, through the API's
-// own translation (httpapi.TranslateKeys). The form's ttl is in whole seconds; the simulator's TTLs
-// are in ns, so the expiration is then set from the exact TTL.
-func translate(req netsim.Request) (httpapi.KeysCall, error) {
+// own translation (v2keys.Translate). The form's ttl is in whole seconds; the simulator's TTLs are
+// in ns, so the expiration is then set from the exact TTL.
+func translate(req netsim.Request) (v2keys.Call, *store.Error) {
 	method, form := keysRequest(req)
-	call, err := httpapi.TranslateKeys(method, req.Key, form, req.Now)
+	call, err := v2keys.Translate(method, req.Key, form, req.Now, v2keys.DefaultLimits())
 	if err != nil {
 		return call, err
 	}
@@ -68,4 +69,31 @@ func translate(req netsim.Request) (httpapi.KeysCall, error) {
 	}
 	call.Request.ID = req.ID
 	return call, nil
+}
+
+// watchRequest is the GET ?wait=true a v2 client sends to watch key from index since (0: from
+// now), every event on one connection (stream=true).
+func watchRequest(key string, recursive bool, since uint64) url.Values {
+	form := url.Values{"wait": {"true"}, "stream": {"true"}}
+	if recursive {
+		form.Set("recursive", "true")
+	}
+	if since > 0 {
+		form.Set("waitIndex", strconv.FormatUint(since, 10))
+	}
+	return form
+}
+
+// answer is the reply of request id as the API answers it: the bytes on the wire.
+func answer(id uint64, resp v2keys.Response) netsim.Reply {
+	return netsim.Reply{ID: id, Wire: resp.Wire(make([]byte, 0, answerBytes))}
+}
+
+// answerBytes is room enough for most answers' bodies (an event with its previous node).
+const answerBytes = 320
+
+// errorAnswer is the API's answer to a request that failed with err.
+func errorAnswer(id uint64, err error) netsim.Reply {
+	e, _ := v2keys.ErrorFor(err)
+	return answer(id, v2keys.ErrorResponse(e))
 }

@@ -6,9 +6,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/raftlab/raftlab/core/httpapi"
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/store"
+	"github.com/raftlab/raftlab/core/v2keys"
 	"github.com/raftlab/raftlab/netsim"
 )
 
@@ -42,17 +42,17 @@ func TestTranslateGoesThroughTheAPI(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.req.ID, tt.req.Now = 77, now
 			call, err := translate(tt.req)
-			require.NoError(t, err)
-			assert.Equal(t, httpapi.RouteSubmit, call.Route)
+			require.Nil(t, err)
+			assert.Equal(t, v2keys.RouteSubmit, call.Route)
 			assert.Equal(t, node.KindWrite, call.Request.Kind)
 			assert.Equal(t, uint64(77), call.Request.ID)
 			assert.Equal(t, tt.want, call.Request.Write)
 		})
 	}
 	call, err := translate(netsim.Request{Kind: netsim.ReqQuorumGet, Key: "/k", Now: now})
-	require.NoError(t, err)
+	require.Nil(t, err)
 	assert.Equal(t, node.KindQuorumGet, call.Request.Kind)
 	call, err = translate(netsim.Request{Kind: netsim.ReqGet, Key: "/k", Now: now})
-	require.NoError(t, err)
-	assert.Equal(t, httpapi.RouteLocalGet, call.Route)
+	require.Nil(t, err)
+	assert.Equal(t, v2keys.RouteLocalGet, call.Route)
 }

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/raftlab/raftlab/checker/history"
-	"github.com/raftlab/raftlab/core/httpapi"
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
+	"github.com/raftlab/raftlab/core/v2keys"
 	"github.com/raftlab/raftlab/netsim"
 )
 
@@ -75,6 +74,9 @@ type Process struct {
 	// early are the answers the API gave without submitting the request to the node (a refused
 	// request, a read it served locally).
 	early []netsim.Reply
+	// members are the membership changes in flight, answered as the members API's calls (not in
+	// the keys API's bytes).
+	members map[uint64]bool
 }
 
 // Node is the real node inside.
@@ -97,8 +99,8 @@ func (p *Process) Tick(now int64) {
 func (p *Process) Step(m raft.Message) { p.n.Step(m) }
 
 // Submit translates the request and hands it to the node: membership changes as the members API
-// does, key-space requests through the keys API's translation (a request it refuses is answered
-// with its error, as the API answers it).
+// does, key-space requests through the keys API's translation (v2keys), answered as the API
+// answers them: in bytes, which the simulated client reads as an HTTP client does.
 func (p *Process) Submit(req netsim.Request) {
 	nr := node.Request{ID: req.ID}
 	switch req.Kind {
@@ -119,20 +121,22 @@ func (p *Process) Submit(req netsim.Request) {
 		call, err := translate(req)
 		switch {
 		case err != nil:
-			p.early = append(p.early, reply(req.ID, nil, err))
+			p.early = append(p.early, answer(req.ID, v2keys.ErrorResponse(err)))
 			return
-		case call.Route == httpapi.RouteLocalGet:
-			// The API serves it from the local store, as a GET without quorum=true.
-			r := call.Request
-			ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
-			p.early = append(p.early, reply(req.ID, ev, err))
+		case call.Route == v2keys.RouteLocalGet:
+			p.early = append(p.early, p.localGet(req.ID, call.Request)) // a GET without quorum=true
 			return
-		case call.Route != httpapi.RouteSubmit:
-			p.early = append(p.early, reply(req.ID, nil, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
+		case call.Route != v2keys.RouteSubmit:
+			p.early = append(p.early, errorAnswer(req.ID, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
 			return
 		}
-		nr = call.Request
+		p.n.Submit(call.Request)
+		return
 	}
+	if p.members == nil {
+		p.members = map[uint64]bool{}
+	}
+	p.members[req.ID] = true
 	p.n.Submit(nr)
 }
 
@@ -140,42 +144,33 @@ func (p *Process) Submit(req netsim.Request) {
 func (p *Process) Read(req netsim.Request) netsim.Reply {
 	call, err := translate(req)
 	if err != nil {
-		return reply(req.ID, nil, err)
+		return answer(req.ID, v2keys.ErrorResponse(err))
 	}
-	r := call.Request
-	ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
-	return reply(req.ID, ev, err)
+	return p.localGet(req.ID, call.Request)
 }
 
-// reply turns a node answer into the simulator's neutral reply.
-func reply(id uint64, ev *store.Event, err error) netsim.Reply {
+// localGet answers a read from the local store as the API does.
+func (p *Process) localGet(id uint64, r node.Request) netsim.Reply {
+	ev, err := p.n.Get(r.Key, r.Recursive, r.Sorted, r.Now)
+	if err != nil {
+		return errorAnswer(id, err)
+	}
+	st := p.n.Brief()
+	return answer(id, v2keys.EventResponse(ev, ev.EtcdIndex, st.Commit, st.Term, false))
+}
+
+// memberReply turns the node's answer to a membership change into the simulator's neutral reply.
+func memberReply(id uint64, err error) netsim.Reply {
 	r := netsim.Reply{ID: id, Err: err}
 	if err != nil {
 		r.ErrorCode = storeErrorCode(err)
-		return r
-	}
-	if ev != nil && ev.Node != nil {
-		r.Index, r.Key = ev.Node.ModifiedIndex, ev.Node.Key
-		if ev.Action != "delete" && ev.Action != "compareAndDelete" && ev.Action != "expire" {
-			r.Found, r.Created = true, ev.Node.CreatedIndex
-			if ev.Node.Value != nil {
-				r.Value = *ev.Node.Value
-			}
-			if ev.Action == "get" && ev.Node.Dir {
-				r.Dir, r.Value = true, listing(ev.Node)
-			}
-		}
 	}
 	return r
 }
 
 // storeErrorCode is the etcd error code of a store error anywhere in err's chain, 0 for any other
-// error. The store returns its errors unwrapped, so the common case costs a type assertion (errors.As
-// would move its target to the heap on every reply).
+// error.
 func storeErrorCode(err error) int {
-	if se, ok := err.(*store.Error); ok {
-		return se.ErrorCode
-	}
 	var se *store.Error
 	if errors.As(err, &se) {
 		return se.ErrorCode
@@ -183,15 +178,22 @@ func storeErrorCode(err error) int {
 	return 0
 }
 
-// Watch opens a stream watcher on the node's store.
+// Watch opens a stream watcher on the node's store through the keys API's translation of the
+// GET ?wait=true&stream=true a v2 client sends; a refused watch is answered as the API answers it.
 func (p *Process) Watch(key string, recursive bool, sinceIndex uint64) (netsim.WatchStream, error) {
-	w, err := p.n.Watch(key, recursive, true, sinceIndex)
+	call, perr := v2keys.Translate("GET", key, watchRequest(key, recursive, sinceIndex), 0, v2keys.DefaultLimits())
+	if perr != nil {
+		resp := v2keys.ErrorResponse(perr)
+		return nil, &netsim.RefusedWatch{Wire: resp.Wire(nil)}
+	}
+	if call.Route != v2keys.RouteWatch {
+		return nil, fmt.Errorf("realnode: the API does not serve a watch of %s as one", key)
+	}
+	w, err := p.n.Watch(call.Request.Key, call.Request.Recursive, call.Stream, call.WaitIndex)
 	if err != nil {
-		var se *store.Error
-		if errors.As(err, &se) {
-			return nil, &netsim.CodeError{Code: se.ErrorCode, Err: err}
-		}
-		return nil, err
+		e, _ := v2keys.ErrorFor(err)
+		resp := v2keys.ErrorResponse(e)
+		return nil, &netsim.RefusedWatch{Wire: resp.Wire(nil)}
 	}
 	return &watchStream{w: w}, nil
 }
@@ -211,7 +213,13 @@ func (p *Process) Ready() netsim.Output {
 		clear(p.early)
 		p.early = p.early[:0]
 		for _, r := range out.Replies {
-			p.replies = append(p.replies, reply(r.ID, r.Event, r.Err))
+			if p.members[r.ID] {
+				delete(p.members, r.ID)
+				p.replies = append(p.replies, memberReply(r.ID, r.Err))
+				continue
+			}
+			resp, _ := v2keys.ReplyResponse(r, nil, false)
+			p.replies = append(p.replies, answer(r.ID, resp))
 		}
 		o.Replies = p.replies
 	}
@@ -251,11 +259,7 @@ func (s *watchStream) Poll() ([]netsim.WatchEvent, bool) {
 			if !ok {
 				return out, true
 			}
-			e := netsim.WatchEvent{Action: ev.Action}
-			if ev.Node != nil {
-				e.Key, e.Index, e.Dir = ev.Node.Key, ev.Node.ModifiedIndex, ev.Node.Dir
-			}
-			out = append(out, e)
+			out = append(out, netsim.WatchEvent{Line: v2keys.AppendEvent(nil, ev)}) // the body's next line
 		default:
 			return out, false
 		}
@@ -297,29 +301,4 @@ func TransferLeadership(sim *netsim.Sim, id, to uint64) error {
 			rp.n.TransferLeadership(to)
 		}
 	})
-}
-
-// listing is the history.Listing of a directory the store returned: its children as the store lists
-// them (in byte order of their keys, hidden ones left out), and after each directory its own
-// children when the read was recursive, named by their path below dir.
-func listing(dir *store.NodeExtern) string {
-	cut := len(dir.Key) + 1
-	if dir.Key == "/" || dir.Key == "" {
-		cut = 1
-	}
-	return history.Listing(appendEntries(nil, dir, cut))
-}
-
-func appendEntries(entries []history.Entry, dir *store.NodeExtern, cut int) []history.Entry {
-	for _, c := range dir.Nodes {
-		e := history.Entry{Name: c.Key[min(cut, len(c.Key)):], Dir: c.Dir}
-		if c.Value != nil {
-			e.Value = *c.Value
-		}
-		entries = append(entries, e)
-		if c.Dir {
-			entries = appendEntries(entries, c, cut)
-		}
-	}
-	return entries
 }

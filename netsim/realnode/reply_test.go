@@ -22,7 +22,7 @@ func TestStoreErrorCodeFindsTheCodeDirectOrWrapped(t *testing.T) {
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, storeErrorCode(c.err), c.name)
-		r := reply(1, nil, c.err)
+		r := memberReply(1, c.err)
 		assert.Equal(t, c.want, r.ErrorCode, c.name)
 		assert.Equal(t, c.err, r.Err, c.name)
 	}

@@ -438,9 +438,9 @@ func walMutants() []Mutant {
 func apiMutants() []Mutant {
 	return []Mutant{
 		{
-			Name: "httpapi-prev-exist-drops-compare",
-			File: "core/httpapi/keys_ops.go",
-			Find: `		if p.prevIndex == 0 && p.prevValue == "" {
+			Name: "v2keys-prev-exist-drops-compare",
+			File: "core/v2keys/call.go",
+			Find: `		if p.PrevIndex == 0 && p.PrevValue == "" {
 			return store.OpUpdate
 		}
 		return store.OpCompareAndSwap`,
@@ -448,22 +448,56 @@ func apiMutants() []Mutant {
 			Bug:     "PUT prevExist=true with prevValue or prevIndex is taken for a plain update: the compare is dropped",
 		},
 		{
-			Name: "httpapi-cad-on-index-deletes",
-			File: "core/httpapi/keys_ops.go",
-			Find: `	if p.prevIndex > 0 || p.prevValue != "" {
+			Name: "v2keys-cad-on-index-deletes",
+			File: "core/v2keys/call.go",
+			Find: `	if p.PrevIndex > 0 || p.PrevValue != "" {
 		return store.OpCompareAndDelete
 	}`,
-			Replace: `	if p.prevValue != "" {
+			Replace: `	if p.PrevValue != "" {
 		return store.OpCompareAndDelete
 	}`,
 			Bug: "DELETE with prevIndex alone deletes unconditionally",
 		},
 		{
-			Name:    "httpapi-quorum-read-served-locally",
-			File:    "core/httpapi/translate.go",
-			Find:    `	case method == http.MethodGet && p.quorum:`,
-			Replace: `	case method == http.MethodGet && p.quorum && p.recursive:`,
+			Name:    "v2keys-quorum-read-served-locally",
+			File:    "core/v2keys/call.go",
+			Find:    `	case method == http.MethodGet && p.Quorum:`,
+			Replace: `	case method == http.MethodGet && p.Quorum && p.Recursive:`,
 			Bug:     "quorum=true is honoured only for recursive reads; other quorum reads are served from the local store, possibly stale",
+		},
+		{
+			Name:    "v2keys-etcd-index-from-raft",
+			File:    "core/v2keys/response.go",
+			Find:    `	index := rep.EtcdIndex`,
+			Replace: `	index := rep.RaftIndex`,
+			Bug:     "a reply's X-Etcd-Index is the raft index of its entry instead of the store's index (both are called index in the code)",
+		},
+		{
+			Name: "v2keys-prev-exist-false-sets",
+			File: "core/v2keys/call.go",
+			Find: `	case p.PrevExist != nil:
+		return store.OpCreate`,
+			Replace: `	case p.PrevExist != nil:
+		return store.OpSet`,
+			Bug: "PUT prevExist=false is taken for a plain set: a create overwrites an existing key",
+		},
+		{
+			Name: "v2keys-412-answered-200",
+			File: "core/v2keys/response.go",
+			Find: `	return Response{Status: e.StatusCode(), EtcdIndex: e.Index, Error: e}`,
+			Replace: `	status := e.StatusCode()
+	if status == http.StatusPreconditionFailed {
+		status = http.StatusOK
+	}
+	return Response{Status: status, EtcdIndex: e.Index, Error: e}`,
+			Bug: "a failed precondition (412: compare failed, key exists) is answered with status 200: clients take the refused write for a success",
+		},
+		{
+			Name:    "v2keys-watch-drops-wait-index",
+			File:    "core/v2keys/call.go",
+			Find:    `			Stream: p.Stream, WaitIndex: p.WaitIndex}`,
+			Replace: `			Stream: p.Stream}`,
+			Bug:     "a watch's waitIndex is ignored: a watcher that reconnects from the index it reached misses the events in between",
 		},
 	}
 }

@@ -1,11 +1,15 @@
 package run
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	client "go.etcd.io/etcd/client/v2"
 
 	"github.com/raftlab/raftlab/checker/history"
@@ -47,4 +51,39 @@ func TestClassifyRealOutcomes(t *testing.T) {
 			assert.Equal(t, tc.errorCode, op.ErrorCode)
 		})
 	}
+}
+
+// TestARealCallThatTimesOutAbandonsItsRequest: a client that gives up (its operation times out, as
+// wow's does in much-wow-cool) closes its request, so the server's request context ends and a
+// server that honours it stops working on the request, as the simulator's node is told to; the
+// operation's outcome is unknown.
+func TestARealCallThatTimesOutAbandonsItsRequest(t *testing.T) {
+	abandoned := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.Form.Get("value") != "wow" {
+			http.Error(w, "unexpected request", http.StatusBadRequest)
+			return
+		}
+		select {
+		case <-r.Context().Done():
+			close(abandoned)
+		case <-time.After(time.Minute):
+		}
+	}))
+	defer srv.Close()
+	kapi, err := keys([]string{srv.URL})
+	require.NoError(t, err)
+	d := &realDriver{start: time.Now()}
+	r := Request{Kind: history.KindSet, Key: "/message", Value: "wow"}
+	c := d.startCall(history.Op{Kind: r.Kind, Key: r.Key, Value: r.Value}, 200*time.Millisecond, true,
+		func(ctx context.Context) (*client.Response, error) { return send(ctx, kapi, r) })
+	select {
+	case <-abandoned:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server never saw the client give up")
+	}
+	<-c.done
+	assert.Equal(t, history.OutcomeUnknown, c.Op().Outcome)
+	assert.ErrorIs(t, c.Err(), context.DeadlineExceeded)
+	require.Len(t, d.History(), 1, "the abandoned write is in the history, its outcome unknown")
 }

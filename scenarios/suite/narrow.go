@@ -25,6 +25,13 @@ func narrowSuites() []Suite {
 	truncate := narrow("narrow-truncate-crash", "a follower crashes right after it replaced a conflicting suffix of its log "+
 		"(before the truncation is durable, or right after it is and before its acknowledgement)", truncateScript)
 	truncate.FaultPoints = []netsim.ArmedPoint{{Point: faultpoint.NodeAfterTruncate, Action: faultpoint.Crash, Max: 1}}
+	// A long stale suffix (6-10 entries) that the new leader's first append replaces only in part,
+	// and F always crashes once the truncation is durable: its restart replays a WAL in which the
+	// replacing records are followed by nothing, and the stale entries after them must stay cut.
+	long := narrow("narrow-truncate-long-suffix", "a follower holding a long suffix from a deposed leader replaces "+
+		"part of it and crashes right after the truncation is durable", truncateScriptOf(truncateShape{minWrites: 6, maxWrites: 10}))
+	long.FaultPoints = truncate.FaultPoints
+	long.Node.MaxSizePerMsg = 1 // one entry per append: the first replaces one stale entry of many
 	snapshot := narrow("narrow-snapshot-install", "a follower that fell behind the leader's compacted log is sent a "+
 		"snapshot that appends may overtake, and may crash right after installing it", snapshotScript)
 	snapshot.Node.SnapshotCount, snapshot.Node.SnapshotCatchUpEntries = 16, 4
@@ -36,9 +43,12 @@ func narrowSuites() []Suite {
 			"after it moved to a new leader's term and took its committed entries", staleLeaderScript),
 		narrow("narrow-transfer-proposal", "a leadership transfer to a lagging follower starts while the leader "+
 			"holds a proposal it has not committed, and more writes arrive during the transfer", transferScript),
+		narrow("narrow-deposed-leader-read", "a leader cut off with one follower, after a majority elected another "+
+			"that acknowledged a newer write, is asked for quorum reads before check-quorum deposes it", deposedReadScript),
 		narrow("narrow-conf-change-partitioned", "membership changes on both sides of a partition: the minority's "+
 			"leader cannot commit its change, the majority's new leader commits another", confChangeScript),
 		truncate,
+		long,
 		snapshot,
 	}
 }

@@ -18,6 +18,8 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-conf-change-partitioned": "(c) heal",
 		"narrow-truncate-crash":          "crash",
 		"narrow-snapshot-install":        "reconnect",
+		"narrow-deposed-leader-read":     "(c) quorum reads",
+		"narrow-truncate-long-suffix":    "crash",
 	}
 	seen := 0
 	for _, s := range List() {

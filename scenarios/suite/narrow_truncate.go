@@ -19,13 +19,31 @@ import (
 //	    is durable and before its acknowledgement (node/after-truncate, armed by the suite). F
 //	    restarts 50-500 ms later and must come back with a log that agrees with L2's.
 func truncateScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
+	return truncateScriptOf(truncateShape{minWrites: 1, maxWrites: 3, inMemoryCrash: true})(sim, seed, stop)
+}
+
+// truncateShape is what a truncate script draws from: how many writes L1 and F hold, and whether
+// F may also crash before its truncation is durable (half the seeds) or only at the fault point.
+type truncateShape struct {
+	minWrites, maxWrites int
+	inMemoryCrash        bool
+}
+
+// truncateScriptOf is the truncate script of one shape.
+func truncateScriptOf(shape truncateShape) func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
+	return func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
+		return runTruncate(sim, seed, stop, shape)
+	}
+}
+
+func runTruncate(sim *netsim.Sim, seed uint64, stop int64, shape truncateShape) fmt.Stringer {
 	s := newScript(sim, seed, 0x7472756e63, stop, "truncate")
 	sim.At(between(s.rng, 1500*ms, 2500*ms), func() {
 		s.settledLeader(3*second, func(l1, term uint64) {
 			f := s.pick(s.others(l1))
 			rest := s.others(l1, f)
 			s.sim.Net().Partition([]uint64{l1, f}, rest)
-			writes := 1 + s.rng.IntN(3)
+			writes := shape.minWrites + s.rng.IntN(shape.maxWrites-shape.minWrites+1)
 			s.act("(a) %s leads term %d: partition {%s,%s} from the rest; %d writes on %s", s.name(l1), term,
 				s.name(l1), s.name(f), writes, s.name(l1))
 			for i := range writes {
@@ -36,7 +54,7 @@ func truncateScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 				l2 := s.pick(rest)
 				s.act("(b) %s holds entries up to %d; %s campaigns", s.name(f), held, s.name(l2))
 				s.electAny("a new leader", l2, rest, term, between(s.rng, 0, 100*ms), 4*second, func(lead, t uint64) {
-					truncateMove(s, l1, f, lead, t, held)
+					truncateMove(s, l1, f, lead, t, held, shape.inMemoryCrash)
 				})
 			})
 		})
@@ -45,12 +63,12 @@ func truncateScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 }
 
 // truncateMove (b, c): writes on the new leader, moves F to its side and crashes F when it truncates.
-func truncateMove(s *script, l1, f, lead, term, held uint64) {
+func truncateMove(s *script, l1, f, lead, term, held uint64, inMemoryCrash bool) {
 	s.act("(b) %s leads term %d: write on it; move %s to its side", s.name(lead), term, s.name(f))
 	s.do(lead, netsim.Request{Kind: netsim.ReqSet, Key: "/narrow/truncate", Value: "new"}, 2*second)
 	s.sim.Net().Heal()
 	s.sim.Net().Isolate(l1)
-	if s.rng.IntN(2) == 0 {
+	if !inMemoryCrash || s.rng.IntN(2) == 0 {
 		s.act("(c) %s will crash at fault point %s", s.name(f), faultpoint.NodeAfterTruncate)
 		return
 	}

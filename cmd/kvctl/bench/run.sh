@@ -90,16 +90,16 @@ port_high=$((10#${BASH_REMATCH[2]}))
 ((port_low >= 1024 && port_high <= 65535)) || die "PORTS=$PORTS: want ports from 1024 to 65535"
 ((port_high - port_low + 1 >= 9)) || die "PORTS=$PORTS: want at least 9 ports (3 members x peer, client, profiling)"
 
-# free_port prints a TCP port of PORTS nobody listens on (and that this script has not handed out).
+# free_port sets port to a TCP port of PORTS nobody listens on and that this script has not handed
+# out. It runs in this shell, not in a $(...) subshell, so that taken keeps what it handed out and
+# die stops the script.
 taken=" "
 free_port() {
-	local port
 	for _ in $(seq 400); do
 		port=$((port_low + (RANDOM * 32768 + RANDOM) % (port_high - port_low + 1)))
 		[[ $taken == *" $port "* ]] && continue
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			taken+="$port "
-			echo "$port"
 			return
 		fi
 	done
@@ -120,9 +120,9 @@ names=(n1 n2 n3)
 declare -A peer client pprof_port
 cluster=""
 for n in "${names[@]}"; do
-	peer[$n]=$(free_port)
-	client[$n]=$(free_port)
-	pprof_port[$n]=$(free_port)
+	free_port && peer[$n]=$port
+	free_port && client[$n]=$port
+	free_port && pprof_port[$n]=$port
 	cluster+="${cluster:+,}$n=http://127.0.0.1:${peer[$n]}"
 done
 endpoints=""

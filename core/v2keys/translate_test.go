@@ -1,4 +1,4 @@
-package httpapi
+package v2keys
 
 import (
 	"net/url"
@@ -11,13 +11,13 @@ import (
 	"github.com/raftlab/raftlab/core/store"
 )
 
-func TestTranslateKeys(t *testing.T) {
+func TestTranslate(t *testing.T) {
 	const now = int64(1_000_000_000_000)
 	tests := []struct {
 		name   string
 		method string
 		form   string
-		route  KeysRoute
+		route  Route
 		kind   node.RequestKind
 		op     store.Op
 	}{
@@ -38,8 +38,8 @@ func TestTranslateKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			form, err := url.ParseQuery(tt.form)
 			require.NoError(t, err)
-			call, err := TranslateKeys(tt.method, "/a/b", form, now)
-			require.NoError(t, err)
+			call, perr := Translate(tt.method, "/a/b", form, now, DefaultLimits())
+			require.Nil(t, perr)
 			assert.Equal(t, tt.route, call.Route)
 			assert.Equal(t, tt.kind, call.Request.Kind)
 			if tt.op != 0 {
@@ -53,22 +53,21 @@ func TestTranslateKeys(t *testing.T) {
 	}
 }
 
-func TestTranslateKeysParametersAndErrors(t *testing.T) {
+func TestTranslateParametersAndErrors(t *testing.T) {
 	form, _ := url.ParseQuery("ttl=5&refresh=true&prevExist=true")
-	call, err := TranslateKeys("PUT", "/k", form, 7e9)
-	require.NoError(t, err)
+	call, perr := Translate("PUT", "/k", form, 7e9, DefaultLimits())
+	require.Nil(t, perr)
 	w := call.Request.Write
 	assert.True(t, w.Refresh && w.HasTTL)
 	assert.Equal(t, int64(12e9), w.Expiration)
 
 	form, _ = url.ParseQuery("value=v&refresh=true&ttl=5")
-	_, err = TranslateKeys("PUT", "/k", form, 0)
-	var se *store.Error
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, store.EcodeRefreshValue, se.ErrorCode)
+	_, perr = Translate("PUT", "/k", form, 0, DefaultLimits())
+	require.NotNil(t, perr)
+	assert.Equal(t, store.EcodeRefreshValue, perr.ErrorCode)
 
 	form, _ = url.ParseQuery("prevIndex=x")
-	_, err = TranslateKeys("DELETE", "/k", form, 0)
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, store.EcodeIndexNaN, se.ErrorCode)
+	_, perr = Translate("DELETE", "/k", form, 0, DefaultLimits())
+	require.NotNil(t, perr)
+	assert.Equal(t, store.EcodeIndexNaN, perr.ErrorCode)
 }
