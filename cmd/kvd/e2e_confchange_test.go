@@ -46,7 +46,7 @@ func TestConcurrentMemberChangesThroughFollowers(t *testing.T) {
 			wg.Go(func() {
 				begin := time.Now()
 				code, body, err := do(i, f)
-				out[i] = change{what: fmt.Sprintf("%s through %s", what, f.name), code: code, body: body, elapsed: time.Since(begin), err: err}
+				out[i] = change{what: fmt.Sprintf("%s through %s", what, f.Name), code: code, body: body, elapsed: time.Since(begin), err: err}
 			})
 		}
 		wg.Wait()
@@ -59,7 +59,7 @@ func TestConcurrentMemberChangesThroughFollowers(t *testing.T) {
 	}
 	for round := range confChangeRounds {
 		added := concurrently("member add", func(i int, f *member) (int, string, error) {
-			return authDo(http.MethodPost, f.clientURL+"/v2/members", "", "", "application/json",
+			return authDo(http.MethodPost, f.ClientURL+"/v2/members", "", "", "application/json",
 				fmt.Sprintf(`{"peerURLs":["http://127.0.0.1:%d"]}`, 1+round*10+i))
 		})
 		for _, ch := range added {
@@ -71,7 +71,7 @@ func TestConcurrentMemberChangesThroughFollowers(t *testing.T) {
 			if err := json.Unmarshal([]byte(added[len(added)-1-i].body), &m); err != nil {
 				return 0, "", err
 			}
-			return authDo(http.MethodDelete, f.clientURL+"/v2/members/"+m.ID, "", "", "", "")
+			return authDo(http.MethodDelete, f.ClientURL+"/v2/members/"+m.ID, "", "", "", "")
 		})
 		for _, ch := range removed {
 			require.NoError(t, ch.err, ch.what)

@@ -67,6 +67,11 @@ type Config struct {
 	// SnapshotCatchUpBytes bounds the catch-up entries by size (default
 	// DefaultSnapshotCatchUpBytes).
 	SnapshotCatchUpBytes uint64
+	// HostEncodesSnapshots: a due snapshot is handed to the host to encode (Output.Encode, then
+	// SnapshotEncoded) instead of being encoded inside the node's step, so that the host can encode
+	// it on another goroutine while the node goes on. Off, the node encodes it at once (the
+	// simulator: the same job, encoded synchronously).
+	HostEncodesSnapshots bool
 	// RequestTimeoutTicks: a request is answered at the latest this many ticks after it was first
 	// submitted, with ErrTimeout or the refusal that kept it waiting (default 5s + 2 election
 	// timeouts, as etcd's request timeout).

@@ -64,9 +64,13 @@ type testCluster struct {
 	// holdPersist keeps a node's persist batches unanswered (to test ordering).
 	holdPersist map[uint64]bool
 	held        map[uint64]*PersistBatch
-	queue       []raft.Message
-	now         int64
-	nextID      uint64
+	// holdEncode keeps a node's snapshot jobs (Config.HostEncodesSnapshots) in jobs instead of
+	// encoding them at once.
+	holdEncode map[uint64]bool
+	jobs       map[uint64][]*SnapshotJob
+	queue      []raft.Message
+	now        int64
+	nextID     uint64
 }
 
 func newTestCluster(t testing.TB, size int, tweak func(*Config)) *testCluster {
@@ -74,7 +78,7 @@ func newTestCluster(t testing.TB, size int, tweak func(*Config)) *testCluster {
 	c := &testCluster{
 		t: t, cfgs: map[uint64]Config{}, nodes: map[uint64]*Node{}, disks: map[uint64]*memDisk{},
 		replies: map[uint64]Reply{}, replyCount: map[uint64]int{}, cut: map[[2]uint64]bool{}, holdPersist: map[uint64]bool{},
-		held: map[uint64]*PersistBatch{}, now: 1_700_000_000_000_000_000, nextID: 1000,
+		held: map[uint64]*PersistBatch{}, holdEncode: map[uint64]bool{}, jobs: map[uint64][]*SnapshotJob{}, now: 1_700_000_000_000_000_000, nextID: 1000,
 	}
 	var members []Member
 	for i := 1; i <= size; i++ {
@@ -107,6 +111,15 @@ func (c *testCluster) pump() {
 				continue
 			}
 			out := n.Ready()
+			if out.Encode != nil {
+				progress = true
+				if c.holdEncode[id] {
+					c.jobs[id] = append(c.jobs[id], out.Encode)
+				} else {
+					data, err := out.Encode.Encode()
+					n.SnapshotEncoded(out.Encode, data, err)
+				}
+			}
 			if out.Persist != nil {
 				progress = true
 				if c.holdPersist[id] {

@@ -53,6 +53,8 @@ type Node struct {
 	commitUnsaved bool
 	localSnap     *raft.Snapshot
 	forceSnap     bool
+	// snapJob is the snapshot being encoded (see maybeSnapshot), nil when none is.
+	snapJob *SnapshotJob
 
 	// waiting requests
 	queued    []queuedWrite       // writes not yet proposed (see flushWrites)
@@ -393,13 +395,25 @@ func (n *Node) maybeProposeSync() {
 // messages or replies longer copies the values. Its Persist batch stays valid until the next Ready
 // and until the host reports it with Persisted, whichever comes later.
 func (n *Node) Ready() Output {
-	if n.out.Persist == nil && len(n.out.Messages) == 0 && len(n.out.Replies) == 0 {
+	n.releaseBatches()
+	if n.out.Persist == nil && n.out.Encode == nil && len(n.out.Messages) == 0 && len(n.out.Replies) == 0 {
 		return Output{} // hosts poll until empty: nothing to hand out, nothing given back
 	}
 	out := n.out
 	n.out = Output{Messages: raft.RecycleMessages(n.handedMsgs), Replies: recycle(n.handedReplies)}
 	n.handedMsgs, n.handedReplies = out.Messages, out.Replies
 	return out
+}
+
+// releaseBatches forgets the persist batches the host is done with (reported Persisted, and a Ready
+// has come since), so that a slot does not keep a large snapshot's data reachable after a newer
+// snapshot replaced it for as long as no batch overwrites the slot.
+func (n *Node) releaseBatches() {
+	for i := range n.batches {
+		if b := &n.batches[i]; b.Seq != 0 && (b.Seq != n.seq || !n.inFlight) {
+			*b = PersistBatch{}
+		}
+	}
 }
 
 // recycle empties an array the host has given back so that the node can collect into it again. The

@@ -15,6 +15,9 @@ type Output struct {
 	Messages []raft.Message
 	// Replies answer submitted requests.
 	Replies []Reply
+	// Encode is a snapshot to encode (only with Config.HostEncodesSnapshots): the host calls
+	// Encode.Encode, on any goroutine, and hands the result back with SnapshotEncoded.
+	Encode *SnapshotJob
 }
 
 // PersistBatch is what the host must write before calling Persisted(Seq, err). Order: the snapshot

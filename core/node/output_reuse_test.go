@@ -53,13 +53,15 @@ func TestReadyOutputStaysValidUntilTheNextReadyAndIsReused(t *testing.T) {
 	require.Len(t, held.Replies, 1)
 	want := copyOutput(held)
 
-	n.Persisted(held.Persist.Seq, nil)
+	heldSeq := held.Persist.Seq
+	n.Persisted(heldSeq, nil)
 	emit(3) // a new batch, new appends and a new reply are collected while held is still out
 	require.Equal(t, want, copyOutput(held), "the node wrote into an Output before the next Ready")
 
 	next := n.Ready()
 	require.NotNil(t, next.Persist)
-	assert.Equal(t, held.Persist.Seq+1, next.Persist.Seq)
+	assert.Equal(t, heldSeq+1, next.Persist.Seq)
+	assert.Zero(t, *held.Persist, "a batch reported and followed by a Ready is released")
 	assert.NotEqual(t, want.replies[0].ID, next.Replies[0].ID)
 	require.NotEmpty(t, next.Messages)
 	assert.NotEqual(t, want.messages[0].Entries, next.Messages[0].Entries)

@@ -30,9 +30,23 @@ func (n *Node) installSnapshot(snap raft.Snapshot) error {
 	return nil
 }
 
-// maybeSnapshot takes a snapshot when one is due (see snapshotDue), compacts the in-memory log and
-// queues the snapshot for the host to persist.
+// maybeSnapshot takes a snapshot when one is due (see snapshotDue): it freezes the replicated
+// state (freezeSnapshot) and, when the host encodes snapshots (Config.HostEncodesSnapshots), hands
+// the job out (Output.Encode) and goes on; otherwise, and always for a snapshot forced by an added
+// member (every replica must have compacted its log at that index before it replicates anything
+// more to the newcomer), it encodes it at once. Once encoded (SnapshotEncoded), the snapshot is
+// kept for followers, the in-memory log compacted and the snapshot queued for the host to persist.
+// At most one job is out at a time. A snapshot taken in the step supersedes it: a forced one, and
+// one due once the log has grown to twice its byte bound while the job was out (the log in memory
+// stays bounded however slowly the host encodes).
 func (n *Node) maybeSnapshot() {
+	inStep := n.forceSnap || !n.cfg.HostEncodesSnapshots
+	if n.snapJob != nil && !inStep {
+		if n.logBytes < 2*max(n.cfg.SnapshotBytes, n.snapBytes) {
+			return
+		}
+		inStep = true
+	}
 	if !n.snapshotDue() {
 		return
 	}
@@ -40,20 +54,54 @@ func (n *Node) maybeSnapshot() {
 		n.forceSnap = false
 		return
 	}
-	data, err := n.encodeSnapshotData()
+	job := n.freezeSnapshot()
+	n.snapJob = job
+	n.out.Encode = nil // a job superseded before the host took it
+	if inStep {
+		data, err := job.Encode()
+		n.snapshotEncoded(job, data, err)
+		return
+	}
+	n.out.Encode = job
+}
+
+// SnapshotEncoded tells the node that the host encoded the snapshot job it handed out (data is
+// job.Encode's result, or err its error). A job the node no longer waits for (superseded by a
+// forced snapshot, older than a snapshot installed meanwhile, or after the node stopped) is
+// ignored.
+func (n *Node) SnapshotEncoded(job *SnapshotJob, data []byte, err error) {
+	if job == nil || job != n.snapJob || n.stopped() {
+		return
+	}
+	n.snapshotEncoded(job, data, err)
+	// Another may be due already: entries applied while this one was encoded, or data deleted.
+	n.maybeSnapshot()
+	n.process()
+}
+
+// snapshotEncoded keeps the encoded snapshot of job for followers, compacts the in-memory log and
+// queues the snapshot to persist.
+func (n *Node) snapshotEncoded(job *SnapshotJob, data []byte, err error) {
+	n.snapJob = nil
 	if err != nil {
 		n.fail(err)
 		return
 	}
-	conf := n.conf
-	snap, err := n.storage.CreateSnapshot(n.applied, &conf, data)
+	if job.forced {
+		n.forceSnap = false
+	}
+	if job.index <= n.snapshot {
+		return // a newer snapshot was installed while the job was out
+	}
+	snap, err := n.storage.CreateSnapshot(job.index, &job.conf, data)
 	if err != nil {
 		n.fail(fmt.Errorf("node: create snapshot: %w", err))
 		return
 	}
-	compactTo := n.applied
-	if !n.forceSnap {
-		compactTo = n.catchUpStart()
+
+	compactTo := job.index
+	if !job.forced {
+		compactTo = n.catchUpStart(job.index)
 	}
 	if compactTo > 0 {
 		// ErrCompacted: the log already starts past compactTo (a member restarted from a
@@ -64,12 +112,14 @@ func (n *Node) maybeSnapshot() {
 		}
 	}
 	n.cfg.Marks.Hit(mark.NodeSnapshotTaken)
-	n.cfg.Marks.HitIf(n.forceSnap, mark.NodeSnapshotForced)
+	n.cfg.Marks.HitIf(job.forced, mark.NodeSnapshotForced)
 	n.cfg.Faults.Visit(faultpoint.NodeAfterSnapshot)
-	n.snapshot = n.applied
-	n.forceSnap = false
+	n.snapshot = job.index
 	n.localSnap = &snap
-	n.snapshotTaken(len(data))
+	// What was applied after the state was frozen still counts towards the next snapshot.
+	n.logBytes -= min(n.logBytes, job.logBytes)
+	n.snapBytes = uint64(len(data))
+	n.snapData = job.dataBytes
 }
 
 // snapshotDue says whether to take a snapshot now: every SnapshotCount applied entries, whenever a
@@ -98,16 +148,16 @@ func (n *Node) snapshotTaken(size int) {
 	n.snapData = n.dataBytes()
 }
 
-// catchUpStart is where the log is compacted to after a snapshot: the last SnapshotCatchUpEntries
-// entries are kept for slow followers, fewer if they hold more than SnapshotCatchUpBytes (the
-// newest one is always kept, whatever its size).
-func (n *Node) catchUpStart() uint64 {
-	keep := min(n.applied, n.cfg.SnapshotCatchUpEntries)
+// catchUpStart is where the log is compacted to after a snapshot at index at: the last
+// SnapshotCatchUpEntries entries up to it are kept for slow followers, fewer if they hold more than
+// SnapshotCatchUpBytes (the newest one is always kept, whatever its size).
+func (n *Node) catchUpStart(at uint64) uint64 {
+	keep := min(at, n.cfg.SnapshotCatchUpEntries)
 	first, _ := n.storage.FirstIndex()
-	lo := max(n.applied-keep+1, first)
-	ents, err := n.storage.Entries(lo, n.applied+1, math.MaxUint64)
+	lo := max(at-keep+1, first)
+	ents, err := n.storage.Entries(lo, at+1, math.MaxUint64)
 	if err != nil || len(ents) == 0 {
-		return n.applied - keep
+		return at - keep
 	}
 	var size uint64
 	for i := len(ents) - 1; i >= 0; i-- {
@@ -116,5 +166,5 @@ func (n *Node) catchUpStart() uint64 {
 			return ents[i].Index
 		}
 	}
-	return n.applied - keep
+	return at - keep
 }

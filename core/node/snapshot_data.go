@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
+	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/store"
 )
 
@@ -50,18 +52,83 @@ type dedupRecord struct {
 	EventDropped bool
 }
 
-// encodeSnapshotData encodes the replicated state in format 2, into one buffer sized from what the
-// state holds (the meta part's estimate and store.DataBytes) so that neither part has to grow it
-// (values that JSON escapes heavily can still make the store's part grow it), and cut
-// to size when that overshot by much (the snapshot is kept for followers until the next one).
-// Taking a snapshot of N bytes thus allocates about N, plus the JSON of the dedup table's events
-// (at most about DedupBytes) on the way (TestSnapshotCopiesAreBounded).
-func (n *Node) encodeSnapshotData() ([]byte, error) {
-	meta, estimate, err := n.snapshotMeta()
+// encodeSnapshotData encodes the replicated state in format 2 now (see SnapshotJob.Encode).
+func (n *Node) encodeSnapshotData() ([]byte, error) { return n.freezeSnapshot().Encode() }
+
+// SnapshotJob is the replicated state frozen at one applied index, to be encoded into a snapshot's
+// data (Encode) away from the node: the node hands it out in Output.Encode and takes the result
+// back with SnapshotEncoded. It shares nothing the node changes afterwards (the store's frozen
+// copy, the members copied, the dedup table's results, whose events are immutable), so Encode
+// may run on any goroutine while the node goes on.
+type SnapshotJob struct {
+	index uint64
+	term  uint64 // of the entry at index
+	conf  raft.ConfState
+	// forced: a snapshot every replica takes at this index (a member was added).
+	forced bool
+	// logBytes and dataBytes are the node's logBytes and dataBytes when it was frozen.
+	logBytes  uint64
+	dataBytes int64
+	meta      snapshotMeta // without its Dedup, built by Encode from dedup
+	dedup     []dedupEntry
+	store     *store.Frozen
+}
+
+// dedupEntry is one remembered result as the job keeps it.
+type dedupEntry struct {
+	id uint64
+	r  appliedResult
+}
+
+// Index is the applied index the job's state was frozen at.
+func (j *SnapshotJob) Index() uint64 { return j.index }
+
+// Snapshot is the snapshot the node makes of the job and its encoded data once handed back (the
+// one its persist batch then carries): a host may write its file ahead (wal.PrepareSnapshot).
+func (j *SnapshotJob) Snapshot(data []byte) raft.Snapshot {
+	return raft.Snapshot{Data: data, Metadata: raft.SnapshotMetadata{Index: j.index, Term: j.term, ConfState: j.conf}}
+}
+
+// freezeSnapshot copies the replicated state for a snapshot at the applied index. Its cost is that
+// of copying the store's tree (store.Freeze) and the dedup table's entries, not of encoding them.
+func (n *Node) freezeSnapshot() *SnapshotJob {
+	term, _ := n.storage.Term(n.applied) // the applied entry is in the log or is its snapshot's
+	j := &SnapshotJob{
+		index:     n.applied,
+		term:      term,
+		conf:      raft.ConfState{Voters: slices.Clone(n.conf.Voters), Learners: slices.Clone(n.conf.Learners)},
+		forced:    n.forceSnap,
+		logBytes:  n.logBytes,
+		dataBytes: n.dataBytes(),
+		meta:      snapshotMeta{Members: n.members.list(), Removed: n.members.removedIDs()},
+		store:     n.store.Freeze(),
+	}
+	for _, id := range n.members.ids() {
+		if n.members.learners[id] {
+			j.meta.Learners = append(j.meta.Learners, id)
+		}
+	}
+	ids := n.dedup.ids()
+	j.dedup = make([]dedupEntry, len(ids))
+	for i, id := range ids {
+		r, _ := n.dedup.lookup(id)
+		j.dedup[i] = dedupEntry{id: id, r: r}
+	}
+	return j
+}
+
+// Encode encodes the job's state in format 2, into one buffer sized from what the state holds
+// (the meta part's estimate and the store's DataBytes) so that neither part has to grow it (values
+// that JSON escapes heavily can still make the store's part grow it), and cut to size when that
+// overshot by much (the snapshot is kept for followers until the next one). Encoding a snapshot of
+// N bytes thus allocates about N, plus the JSON of the dedup table's events (at most about
+// DedupBytes) on the way (TestSnapshotCopiesAreBounded). The same job always gives the same bytes.
+func (j *SnapshotJob) Encode() ([]byte, error) {
+	meta, estimate, err := j.snapshotMeta()
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, snapshotHeaderLen, snapshotHeaderLen+estimate+int(n.store.DataBytes())+64<<10)
+	buf := make([]byte, snapshotHeaderLen, snapshotHeaderLen+estimate+int(j.store.DataBytes())+64<<10)
 	copy(buf, snapshotDataMagic)
 	// The codec writes into the buffer's spare room (it starts from out[:0]); only if the estimate
 	// fell short does it move to a larger array of its own, which is then copied in.
@@ -75,7 +142,7 @@ func (n *Node) encodeSnapshotData() ([]byte, error) {
 		buf = append(buf, out...)
 	}
 	binary.BigEndian.PutUint64(buf[len(snapshotDataMagic):], uint64(len(out)))
-	if buf, err = n.store.AppendSnapshot(buf); err != nil {
+	if buf, err = j.store.AppendSnapshot(buf); err != nil {
 		return nil, fmt.Errorf("node: save store: %w", err)
 	}
 	if cap(buf)-len(buf) > len(buf)/2+1<<20 {
@@ -84,31 +151,28 @@ func (n *Node) encodeSnapshotData() ([]byte, error) {
 	return buf, nil
 }
 
-// snapshotMeta collects the members and the dedup table, and estimates their encoding's size.
-func (n *Node) snapshotMeta() (snapshotMeta, int, error) {
-	meta := snapshotMeta{Members: n.members.list(), Removed: n.members.removedIDs()}
-	estimate := 4096 + 16*len(meta.Removed)
+// snapshotMeta is the job's members and dedup table in snapshot form, and an estimate of their
+// encoding's size.
+func (j *SnapshotJob) snapshotMeta() (snapshotMeta, int, error) {
+	meta := j.meta
+	estimate := 4096 + 16*len(meta.Removed) + 16*len(meta.Learners)
 	for _, m := range meta.Members {
 		estimate += 128 + len(m.Name)
 		for _, u := range append(m.PeerURLs, m.ClientURLs...) {
 			estimate += 8 + len(u)
 		}
 	}
-	for _, id := range n.members.ids() {
-		if n.members.learners[id] {
-			meta.Learners = append(meta.Learners, id)
-			estimate += 16
-		}
-	}
-	ids := n.dedup.ids()
-	meta.Dedup = make([]dedupRecord, 0, len(ids))
+	meta.Dedup = make([]dedupRecord, 0, len(j.dedup))
 	// Every record's event JSON goes into one buffer, each record holding its own part.
-	events := make([]byte, 0, n.dedup.bytes+64*len(ids))
-	for _, id := range ids {
-		r, _ := n.dedup.lookup(id)
+	var eventBytes int
+	for _, e := range j.dedup {
+		eventBytes += resultBytes(e.r)
+	}
+	events := make([]byte, 0, eventBytes+64*len(j.dedup))
+	for _, e := range j.dedup {
 		var rec dedupRecord
 		var err error
-		if rec, events, err = dedupRecordOf(id, r, events); err != nil {
+		if rec, events, err = dedupRecordOf(e.id, e.r, events); err != nil {
 			return meta, 0, err
 		}
 		meta.Dedup = append(meta.Dedup, rec)

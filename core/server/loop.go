@@ -65,6 +65,8 @@ func (l *loop) run() {
 			l.removalCheck = false
 			l.removedByPeers = removed
 			s.log.Debug("removal check answered", "removed", removed)
+		case e := <-s.encoded:
+			s.node.SnapshotEncoded(e.job, e.data, e.err)
 		case r := <-s.persistRes:
 			if r.err != nil {
 				s.log.Error("WAL write failed: the member stops acknowledging writes", "seq", r.seq, "err", r.err)
@@ -131,6 +133,10 @@ func (l *loop) drain() bool {
 		b := *out.Persist
 		b.Entries = slices.Clone(b.Entries) // raft may grow its slice while the persister writes
 		s.persistReq <- &b
+	}
+	if out.Encode != nil {
+		s.encoding.Add(1)
+		go s.encodeSnapshot(out.Encode)
 	}
 	if len(out.Messages) > 0 {
 		s.stats.sent(out.Messages)

@@ -43,6 +43,10 @@ type Server struct {
 	persistRes chan persistResult
 	// removedRes carries the answer of a background "was I removed?" check to the loop.
 	removedRes chan bool
+	// encoded carries snapshots encoded off the loop back to it (see encodeSnapshot); encoding
+	// counts the goroutines encoding one.
+	encoded  chan encodedSnapshot
+	encoding sync.WaitGroup
 
 	stop chan struct{}
 	// ctx is cancelled by Stop; background checks use it.
@@ -125,6 +129,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		persistReq:  make(chan *node.PersistBatch, 1),
 		persistRes:  make(chan persistResult, 1),
 		removedRes:  make(chan bool, 1),
+		encoded:     make(chan encodedSnapshot, 1),
 		stop:        make(chan struct{}),
 		stopped:     make(chan struct{}),
 		loopDone:    make(chan struct{}),
@@ -160,7 +165,9 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		HeartbeatTicks:      1,
 		TickInterval:        int64(cfg.HeartbeatInterval),
 		SnapshotCount:       cfg.SnapshotCount,
-		Rand:                intnRand{rng},
+		// Snapshots are encoded on a goroutine of their own (encodeSnapshot): writes go on meanwhile.
+		HostEncodesSnapshots: true,
+		Rand:                 intnRand{rng},
 	}, rec.durable)
 	if err != nil {
 		_ = s.w.Close()
@@ -270,6 +277,7 @@ func (s *Server) Stop(ctx context.Context) error {
 func (s *Server) shutdown() error {
 	<-s.loopDone
 	<-s.persistDone
+	s.encoding.Wait() // a snapshot's file is written before the WAL closes
 	var errs []error
 	if err := s.tr.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close transport: %w", err))

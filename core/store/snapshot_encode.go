@@ -13,21 +13,27 @@ import (
 func (s *Store) AppendSnapshot(dst []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return appendSnapshot(dst, s.index, s.user.root, s.system.root, s.history.count, s.history.at)
+}
+
+// appendSnapshot appends the snapshot of a state: its index, both trees' roots and count history
+// records, at(i) being the i-th oldest.
+func appendSnapshot(dst []byte, index uint64, user, system *node, count int, at func(int) record) ([]byte, error) {
 	b := append(dst, `{"format":`...)
 	b = AppendJSONString(b, snapshotFormat)
 	b = append(b, `,"index":`...)
-	b = strconv.AppendUint(b, s.index, 10)
+	b = strconv.AppendUint(b, index, 10)
 	b = append(b, `,"user":[`...)
-	b = appendTree(b, s.user.root, 1, true)
+	b = appendTree(b, user, 1, true)
 	b = append(b, `],"internal":[`...)
-	b = appendTree(b, s.system.root, 1, true)
+	b = appendTree(b, system, 1, true)
 	b = append(b, `],"history":[`...)
-	for i := 0; i < s.history.count; i++ {
+	for i := range count {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		var err error
-		if b, err = appendSnapshotEvent(b, s.history.at(i)); err != nil {
+		if b, err = appendSnapshotEvent(b, at(i)); err != nil {
 			return dst, err
 		}
 	}

@@ -32,10 +32,10 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if n := len(w.markers); n > 0 && m.Index <= w.markers[n-1].Index {
 		return fmt.Errorf("%w: snapshot at %d is not newer than the snapshot at %d", ErrInvalid, m.Index, w.markers[n-1].Index)
 	}
-	parts := snapshotFileParts(snap)
-	if err := writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), parts, w.opts.NoSync, 0,
-		filePoints{w.opts.Faults, faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync}); err != nil {
-		return w.fail(fmt.Errorf("write snapshot: %w", err))
+	if !w.takePrepared(m) {
+		if err := w.writeSnapshotFile(snap); err != nil {
+			return w.fail(fmt.Errorf("write snapshot: %w", err))
+		}
 	}
 	if !w.opts.NoSync {
 		w.stats.Syncs += 2
@@ -57,6 +57,49 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 		return w.fail(fmt.Errorf("release: %w", err))
 	}
 	return w.release()
+}
+
+// PrepareSnapshot writes snap's file durably ahead of SaveSnapshot, which then only logs it. It
+// may run on another goroutine than the WAL's other methods, and while they run, when the file
+// system is safe for concurrent use (OSFS is; memfs is not): it only writes a file of its own into
+// the directory. A host writes a large snapshot's file while the log goes on taking entries. A
+// file prepared but never logged is ignored at recovery and removed once a newer snapshot is
+// logged, like any snapshot file older than the log's. On error nothing is recorded and
+// SaveSnapshot writes the file itself.
+func (w *WAL) PrepareSnapshot(snap raft.Snapshot) error {
+	if snap.IsEmpty() {
+		return fmt.Errorf("%w: empty snapshot", ErrInvalid)
+	}
+	if err := w.writeSnapshotFile(snap); err != nil {
+		return fmt.Errorf("wal: prepare snapshot: %w", err)
+	}
+	w.preparedMu.Lock()
+	defer w.preparedMu.Unlock()
+	if w.prepared == nil {
+		w.prepared = make(map[snapshotMarker]bool)
+	}
+	w.prepared[snapshotMarker{Term: snap.Metadata.Term, Index: snap.Metadata.Index}] = true
+	return nil
+}
+
+// takePrepared reports whether m's file was prepared, and forgets it (and any older one).
+func (w *WAL) takePrepared(m snapshotMarker) bool {
+	w.preparedMu.Lock()
+	defer w.preparedMu.Unlock()
+	ok := w.prepared[m]
+	for p := range w.prepared {
+		if p.Index <= m.Index {
+			delete(w.prepared, p)
+		}
+	}
+	return ok
+}
+
+// writeSnapshotFile writes snap's file durably (CRC-checked, fsynced, directory fsynced).
+func (w *WAL) writeSnapshotFile(snap raft.Snapshot) error {
+	m := snap.Metadata
+	return writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), snapshotFileParts(snap), w.opts.NoSync, 0,
+		filePoints{w.opts.Faults, faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync})
 }
 
 // release deletes the segments whose entries all precede the previous snapshot and the snapshot

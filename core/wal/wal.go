@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/hashicorp/go-msgpack/v2/codec"
 	"github.com/raftlab/raftlab/core/faultpoint"
@@ -71,7 +72,7 @@ type Recovered struct {
 	TornTail bool
 }
 
-// WAL is an open write-ahead log. It is not safe for concurrent use.
+// WAL is an open write-ahead log. It is not safe for concurrent use, but for PrepareSnapshot.
 type WAL struct {
 	fs   FS
 	dir  string
@@ -102,6 +103,10 @@ type WAL struct {
 	failed error
 	closed bool
 	stats  Stats
+
+	// prepared are the snapshot files PrepareSnapshot wrote that SaveSnapshot has not logged yet.
+	preparedMu sync.Mutex
+	prepared   map[snapshotMarker]bool
 }
 
 func newWAL(fs FS, dir string, opts Options) *WAL {
