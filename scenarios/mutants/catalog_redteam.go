@@ -89,16 +89,13 @@ func redteamMutants() []Mutant {
 		{
 			Name: `node-rt-snapshot-drops-learners`,
 			File: `core/node/snapshot_data.go`,
-			Find: `	}
-	for _, id := range n.members.ids() {
+			Find: `	for _, id := range n.members.ids() {
 		if n.members.learners[id] {
-			meta.Learners = append(meta.Learners, id)
-			estimate += 16
+			j.meta.Learners = append(j.meta.Learners, id)
 		}
 	}
 `,
-			Replace: `	}
-`,
+			Replace: ``,
 			Bug: `the node's snapshot data omits the learner set: a node restored from a snapshot treats learners as voters in its member table and refuses their promotion (ErrNotLearner) while the others apply it: diverging configurations. Source: etcd v3.4 learner + snapshot restore bugs (membership store not carried over).`,
 		},
 		{
