@@ -133,7 +133,7 @@ func (p *Promises) ObserveSend(node uint64, m *raft.Message, at int64) {
 			return
 		}
 		p.stats.Acks++
-		if last := n.log.lastIndex(); m.Index > last {
+		if last := n.log.lastIndex(); m.Index > last && !n.log.replacedAfter(last, m.Term) {
 			p.violate(at, "n%d acknowledged entries up to %d to n%d in term %d while its durable log ended at %d (entries must be durable before they are acknowledged)",
 				node, m.Index, m.To, m.Term, last)
 		}

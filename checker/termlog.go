@@ -183,3 +183,14 @@ func (l *termLog) nextChange(i uint64) uint64 {
 	}
 	return l.last + 1
 }
+
+// replacedAfter reports whether the entry at last, the log's last index, is of a term later than
+// term: the log's suffix was replaced by a later leader. An acknowledgement of term term for
+// entries past last is then stale rather than false: raft made it while the node held those entries
+// (before it entered the later term, so every vote it cast afterwards counted them), and the write
+// that made it durable also carried the later leader's replacement (a host may write two batches as
+// one).
+func (l *termLog) replacedAfter(last, term uint64) bool {
+	t, known := l.term(last)
+	return known && t > term
+}

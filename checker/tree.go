@@ -39,6 +39,10 @@ func splitTrees(ops []history.Op) (roots []string, trees map[string][]history.Op
 	}
 	trees = map[string][]history.Op{}
 	for _, op := range ops {
+		if !strings.HasPrefix(op.Key, "/") { // a sync record concerns no key in particular
+			rest = append(rest, op)
+			continue
+		}
 		root := treeRoot(op.Key, 1)
 		if !top[root] {
 			rest = append(rest, op)
@@ -337,6 +341,14 @@ func treeEffect(t tree, op *history.Op) (int, func()) {
 			}
 		}
 		return 0, func() { t.removeSubtree(key) }
+	case history.KindCAS, history.KindCAD:
+		return treeCompare(t, op)
+	case history.KindExpire:
+		// The cluster expired a file (the tree model does not time TTLs: the expiry record says when).
+		if n, ok := t[key]; !ok || n.dir {
+			return -1, nil
+		}
+		return 0, func() { delete(t, key) }
 	case history.KindGet, history.KindQGet:
 		code := t.lookupCode(key)
 		if code == history.ErrCodeKeyNotFound {
@@ -345,6 +357,29 @@ func treeEffect(t tree, op *history.Op) (int, func()) {
 		return code, nil
 	}
 	return -1, nil // not a tree operation: never legal
+}
+
+// treeCompare is treeEffect for a compare-and-swap or compare-and-delete on the value: like the
+// store, it fails on a missing key (100, or 104 with a file on the way), then on a directory (102:
+// there is no value to compare), then on another value (101). The tree model keeps no indexes: a
+// compare on prevIndex is not a tree operation.
+func treeCompare(t tree, op *history.Op) (int, func()) {
+	if op.PrevIndex != 0 || op.PrevValue == "" {
+		return -1, nil
+	}
+	if code := t.lookupCode(op.Key); code != 0 {
+		return code, nil
+	}
+	n := t[op.Key]
+	switch {
+	case n.dir:
+		return errCodeNotFile, nil
+	case n.value != op.PrevValue:
+		return history.ErrCodeTestFailed, nil
+	case op.Kind == history.KindCAD:
+		return 0, func() { t.removeSubtree(op.Key) }
+	}
+	return 0, func() { t[op.Key] = tnode{value: op.Value} }
 }
 
 // treeStep is the sequential specification of one operation on a tree; it changes t in place and

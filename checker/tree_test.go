@@ -33,6 +33,14 @@ func treeRead(key string, found bool, result string, dir bool) history.Op {
 	return history.Op{Kind: history.KindQGet, Key: key, Found: found, Result: result, Dir: dir}
 }
 
+func treeCAS(key, prev, value string) history.Op {
+	return history.Op{Kind: history.KindCAS, Key: key, PrevValue: prev, Value: value}
+}
+
+func treeCAD(key, prev string) history.Op {
+	return history.Op{Kind: history.KindCAD, Key: key, PrevValue: prev}
+}
+
 func failed(op history.Op, code int) history.Op {
 	op.Outcome, op.ErrorCode = history.OutcomeFail, code
 	return op
@@ -74,6 +82,12 @@ func TestTreeModel(t *testing.T) {
 		{"a wrong error code is illegal", seq(setTo("/t/a", "v"), failed(mkdir("/t/a"), 104)), false},
 		{"a read through a file fails 104", seq(setTo("/t/f", "1"), failed(treeRead("/t/f/x", false, "", false), 104)), true},
 		{"a file read as a dir is illegal", seq(setTo("/t/a", "1"), treeRead("/t/a", true, "", true)), false},
+		{"a compare on a dir fails 102", seq(mkdir("/t/a"), failed(treeCAS("/t/a", "none", "v"), 102), failed(treeCAD("/t/a", "none"), 102)), true},
+		{"a compare on a dir cannot fail 101", seq(mkdir("/t/a"), failed(treeCAS("/t/a", "none", "v"), 101)), false},
+		{"a compare on a dir cannot succeed", seq(mkdir("/t/a"), treeCAS("/t/a", "none", "v")), false},
+		{"a compare on a file", seq(setTo("/t/a/x", "1"), failed(treeCAS("/t/a/x", "2", "3"), 101), treeCAS("/t/a/x", "1", "3"),
+			treeRead("/t/a/x", true, "3", false), treeCAD("/t/a/x", "3"), treeRead("/t/a", true, "", true)), true},
+		{"a compare of a missing key fails 100", seq(mkdir("/t/a"), failed(treeCAS("/t/a/x", "1", "2"), 100)), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

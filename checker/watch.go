@@ -12,7 +12,8 @@ import (
 // expiry of a directory above it) from FromIndex on (up to Until, when set), in index order, none
 // invented, none repeated, none missed, unless it was Cleared (error 401), after which nothing more is
 // owed. Events of hidden keys (a segment starting with "_" below a recursive watch) may be skipped, as
-// etcd's live delivery does. It returns one fact per problem found.
+// etcd's live delivery does; one delivered live (WatchEvent.Live) is a problem, since etcd sends them
+// only when it replays its event history. It returns one fact per problem found.
 func CheckWatches(records []history.WatchRecord, committed []history.WatchEvent) []string {
 	byIndex := make(map[uint64]history.WatchEvent, len(committed))
 	var problems problemList
@@ -78,6 +79,8 @@ func checkWatch(rec history.WatchRecord, committed []history.WatchEvent, byIndex
 			problems.add(fmt.Sprintf("%s got %s, which was never committed", who, describeEvent(ev)))
 		case watchOwes(rec, want) == owedNot:
 			problems.add(fmt.Sprintf("%s got %s, which does not belong to it", who, describeEvent(ev)))
+		case ev.Live && watchOwes(rec, want) == owedOptional:
+			problems.add(fmt.Sprintf("%s got %s as it happened: a key hidden below the watched one is never sent live", who, describeEvent(ev)))
 		}
 		next = reportMissed(rec, who, committed, next, ev.Index, problems)
 	}

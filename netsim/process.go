@@ -207,7 +207,10 @@ type WatchEvent struct {
 	Key    string
 	Index  uint64
 	// Dir marks events of directory nodes.
-	Dir bool // Line, when set, is the event as a watch's body carries it (one JSON line): the watcher decodes
+	Dir bool
+	// Live marks events delivered as they happened, not replayed from the event history.
+	Live bool
+	// Line, when set, is the event as a watch's body carries it (one JSON line): the watcher decodes
 	// it into the fields above.
 	Line []byte
 }

@@ -138,9 +138,11 @@ func (h *host) pollWatches() {
 		w := sess.w
 		for _, e := range events {
 			if e.Line != nil {
+				live := e.Live
 				e = decodeWatchEvent(e)
+				e.Live = live
 			}
-			w.rec.Events = append(w.rec.Events, history.WatchEvent{Action: e.Action, Key: e.Key, Index: e.Index, Dir: e.Dir})
+			w.rec.Events = append(w.rec.Events, history.WatchEvent{Action: e.Action, Key: e.Key, Index: e.Index, Dir: e.Dir, Live: e.Live})
 			if e.Index >= w.next {
 				w.next = e.Index + 1
 			}

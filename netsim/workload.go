@@ -249,21 +249,27 @@ func APIWorkload(n int) Workload {
 // everything below them (recursive=true), files deleted, and every path read, directories as
 // listings. Paths overlap on purpose: a file where a directory is expected and the other way round
 // give errors 102, 104, 105 and 108. Directories are also read recursively (every level listed).
+// Compares on the value (swap and delete) go to files and directories alike (a directory has no
+// value: 102), and a hidden directory (/tree/a/_d) holds a file, under the suite's recursive watch.
+// One set in five gives its file a TTL of 2 s: files expire inside directories, and recursive
+// deletes remove directories holding expiring files.
 // Check it with the tree model (checker/tree.go).
 func TreeWorkload() Workload {
 	dirs := []string{"/tree/a", "/tree/b", "/tree/a/c", "/tree/f"}
-	files := []string{"/tree/a/x", "/tree/a/y", "/tree/a/_h", "/tree/b/x", "/tree/a/c/z", "/tree/f", "/tree/f/x"}
+	files := []string{"/tree/a/x", "/tree/a/y", "/tree/a/_h", "/tree/a/_d/x", "/tree/b/x", "/tree/a/c/z", "/tree/f", "/tree/f/x"}
 	// Nothing names /tree itself, so that the checker can take /tree/a, /tree/b and /tree/f apart.
 	all := append(append([]string(nil), dirs...), files...)
 	return Workload{
 		Name: "tree",
 		Keys: files,
+		TTL:  2 * 1e9,
 		Mix: []KindWeight{
-			{Kind: ReqSet, Weight: 4}, {Kind: ReqCreate, Weight: 1},
+			{Kind: ReqSet, Weight: 3, Permanent: true}, {Kind: ReqSet, Weight: 1}, {Kind: ReqCreate, Weight: 1, Permanent: true},
 			{Kind: ReqCreate, Weight: 2, Dir: true, Keys: dirs},
 			{Kind: ReqDelete, Weight: 1, Dir: true, Keys: dirs},
 			{Kind: ReqDelete, Weight: 1, Recursive: true, Keys: dirs},
 			{Kind: ReqDelete, Weight: 1},
+			{Kind: ReqCompareAndSwap, Weight: 1, Keys: all, Permanent: true}, {Kind: ReqCompareAndDelete, Weight: 1, Keys: all},
 			{Kind: ReqQuorumGet, Weight: 4, Keys: all}, {Kind: ReqGet, Weight: 1, Keys: all},
 			{Kind: ReqQuorumGet, Weight: 2, Recursive: true, Keys: dirs},
 			{Kind: ReqGet, Weight: 1, Recursive: true, Keys: dirs},

@@ -27,4 +27,8 @@ type WatchEvent struct {
 	// Dir says the event's node is a directory; the deletion or expiry of a directory is owed to the
 	// watchers of keys below it.
 	Dir bool `json:"dir,omitempty"`
+	// Live says the event reached the watcher as it happened (its index is above the store's index
+	// when the watch registered), not replayed from the event history: a recursive watcher is never
+	// sent a hidden key's event live.
+	Live bool `json:"live,omitempty"`
 }

@@ -41,6 +41,7 @@ func (s *Store) replay(w *Watcher, from uint64) bool {
 		}
 		e := *rec.event
 		e.EtcdIndex = s.index
+		w.replayed = max(w.replayed, e.Index())
 		if !w.push(&e) {
 			return false
 		}

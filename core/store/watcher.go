@@ -21,6 +21,7 @@ type Watcher struct {
 	stream     bool
 	sinceIndex uint64 // events below this index are not wanted
 	startIndex uint64
+	replayed   uint64 // the highest index sent from the event history (see ReplayedThrough)
 	ch         chan *Event
 	registered bool
 	closed     bool

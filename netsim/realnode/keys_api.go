@@ -52,6 +52,7 @@ func keysRequest(req netsim.Request) (string, url.Values) {
 	if req.TTL > 0 && method != http.MethodDelete && method != http.MethodGet {
 		form.Set("ttl", strconv.FormatInt((req.TTL+1e9-1)/1e9, 10))
 	}
+	varyForm(req.ID, method, form)
 	return method, form
 }
 

@@ -229,7 +229,11 @@ func (s *watchStream) Poll() ([]netsim.WatchEvent, bool) {
 			if !ok {
 				return out, true
 			}
-			out = append(out, netsim.WatchEvent{Line: v2keys.AppendEvent(nil, ev)}) // the body's next line
+			e := netsim.WatchEvent{Line: v2keys.AppendEvent(nil, ev)} // the body's next line
+			if ev.Node != nil {
+				e.Live = ev.Node.ModifiedIndex > max(s.w.StartIndex(), s.w.ReplayedThrough())
+			}
+			out = append(out, e)
 		default:
 			return out, false
 		}

@@ -206,3 +206,23 @@ func TestWatchOpenedDuringTheRun(t *testing.T) {
 	_, err = s.Watch(netsim.WatchSpec{})
 	assert.Error(t, err, "an empty key is refused")
 }
+
+// TestWatchRequestLostInACrashIsRetried: a watch request held by a paused node that then crashes is
+// lost with it; the watcher tries again instead of waiting forever.
+func TestWatchRequestLostInACrashIsRetried(t *testing.T) {
+	s, _ := newCluster(t, netsim.Config{Seed: 6, Nodes: 3,
+		Clients: netsim.ClientConfig{Count: 2, Workload: netsim.KeysWorkload(4)}}, Options{})
+	s.RunFor(2 * second)
+	for _, id := range s.Nodes() {
+		require.NoError(t, s.Pause(id))
+	}
+	pos, err := s.Watch(netsim.WatchSpec{Key: "/keys", Recursive: true})
+	require.NoError(t, err)
+	s.RunFor(200 * ms)
+	for _, id := range s.Nodes() {
+		require.NoError(t, s.Crash(id))
+		require.NoError(t, s.Restart(id))
+	}
+	s.RunFor(6 * second)
+	assert.NotEmpty(t, s.WatchRecords()[pos].Events, "the watcher connected again after its request was lost")
+}

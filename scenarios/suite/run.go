@@ -84,6 +84,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	mon := checker.NewMonitor()
 	promises := checker.NewPromises()
 	truth := observe.NewCommitted()
+	checks := newSelfChecks()
 	cfg := netsim.Config{
 		Seed:        seed,
 		Nodes:       s.Nodes,
@@ -93,7 +94,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 			Timeout: s.ClientTimeout, Stop: s.Duration - s.Settle},
 		Watches:     s.Watches,
 		FaultPoints: netsim.FaultPoints{Armed: s.FaultPoints, From: 500 * ms, Until: s.Duration - s.Settle},
-		Observers:   []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth},
+		Observers:   []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth, checks},
 	}
 	opts := s.Node
 	opts.Marks, opts.LeaderClocks = mark.NewSet(), realnode.NewClockLog()
@@ -102,6 +103,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		return nil, fmt.Errorf("suite %s seed %d: %w", s.Name, seed, err)
 	}
 	truth.Attach(sim)
+	checks.attach(sim)
 	faults := s.Faults(seed)
 	nemesis.Schedule(sim, faults, nil)
 	var script fmt.Stringer
@@ -152,6 +154,10 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	sum.Monitor = mon.Violations()
 	for _, v := range sum.Monitor {
 		sum.Problems = append(sum.Problems, "monitor: "+v)
+	}
+	checks.final()
+	for _, p := range checks.problems {
+		sum.Problems = append(sum.Problems, "self-check: "+p)
 	}
 	sum.Promises, sum.PromiseStats = promises.Violations(), promises.Stats()
 	for _, v := range sum.Promises {
