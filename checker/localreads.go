@@ -39,9 +39,12 @@ type keyWrites struct {
 	byValue map[string][]*history.Op // value-writing ops, by the value written
 	// refreshed are the indexes of ok refreshes: a read there shows a value written before.
 	refreshed map[uint64]bool
-	deletes   []*history.Op // deletions
-	done      []*history.Op // ok writes with an index, by return time
-	highest   []*history.Op // highest[i]: the highest-indexed write in done[:i+1]
+	// unknownRefreshes are the refreshes whose index is unknown (no answer): any of them may have
+	// moved a value written before to a later index.
+	unknownRefreshes []*history.Op
+	deletes          []*history.Op // deletions
+	done             []*history.Op // ok writes with an index, by return time
+	highest          []*history.Op // highest[i]: the highest-indexed write in done[:i+1]
 }
 
 func indexWrites(ops []history.Op) map[string]*keyWrites {
@@ -61,6 +64,9 @@ func indexWrites(ops []history.Op) map[string]*keyWrites {
 			kw.deletes = append(kw.deletes, w)
 		case w.Refresh:
 			kw.refreshed[w.Index] = w.Index != 0 && w.Outcome == history.OutcomeOK
+			if w.Index == 0 {
+				kw.unknownRefreshes = append(kw.unknownRefreshes, w)
+			}
 		default:
 			kw.byValue[w.Value] = append(kw.byValue[w.Value], w)
 		}
@@ -97,6 +103,19 @@ func (kw *keyWrites) wroteBefore(r *history.Op) bool {
 			continue
 		}
 		if r.Index == 0 || w.Index == 0 || w.Outcome != history.OutcomeOK || w.Index == r.Index || kw.refreshed[r.Index] {
+			return true
+		}
+		if w.Index < r.Index && kw.refreshedUnknownBefore(r.Return) {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshedUnknownBefore reports whether a refresh whose index is unknown was called before t.
+func (kw *keyWrites) refreshedUnknownBefore(t int64) bool {
+	for _, w := range kw.unknownRefreshes {
+		if w.Call <= t {
 			return true
 		}
 	}

@@ -146,7 +146,8 @@ func (fp *faultPointState) decide(s *Sim, h *host, p faultpoint.Point) faultpoin
 	case faultpoint.Crash:
 		h.faultCrash = p
 	case faultpoint.Fail:
-		s.After(fp.cfg.Down.draw(fp.rng), func() { s.operatorRestart(h) })
+		inc := h.incarnation
+		s.After(fp.cfg.Down.draw(fp.rng), func() { s.operatorRestart(h, inc, operatorLooks) })
 	case faultpoint.Delay:
 		h.faultHold = max(h.faultHold, fp.cfg.Hold.draw(fp.rng))
 	}
@@ -189,15 +190,27 @@ func (s *Sim) recoverFaultCrash() {
 	}
 }
 
+// operatorLooks bounds how often the operator looks again at a node whose injected I/O error has
+// not stopped it yet, every operatorLookInterval.
+const (
+	operatorLooks        = 30
+	operatorLookInterval = int64(100e6)
+)
+
 // operatorRestart restarts node h after an I/O error at a fault point stopped it (or starts it if
-// it is down), as an operator would.
-func (s *Sim) operatorRestart(h *host) {
+// it is down), as an operator would. The error may stop the node only later (a failed write is
+// reported when its batch completes, a disk latency on): then the operator looks again, left
+// more times, as long as the node runs the incarnation (inc) that met the error.
+func (s *Sim) operatorRestart(h *host, inc uint64, left int) {
 	switch {
 	case !h.alive:
 		_ = s.Restart(h.id)
+	case h.incarnation != inc:
 	case h.proc.Status().Failed != nil:
 		h.crash()
 		_ = s.Restart(h.id)
+	case left > 0:
+		s.After(operatorLookInterval, func() { s.operatorRestart(h, inc, left-1) })
 	}
 }
 

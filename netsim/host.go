@@ -49,6 +49,9 @@ type host struct {
 type heldInput struct {
 	kind, detail string
 	fn           func()
+	// lost, when set, is told that the node crashed before the input reached it (a client's
+	// connection breaks with the node).
+	lost func()
 }
 
 func (s *Sim) addHost(m MemberSpec, join bool) error {
@@ -177,12 +180,15 @@ func (h *host) tick(inc uint64) {
 
 // input runs fn against the live process and handles its outputs; while paused the input is held
 // back and replayed in order on resume.
-func (h *host) input(kind, detail string, fn func()) {
+func (h *host) input(kind, detail string, fn func()) { h.inputOrLost(kind, detail, fn, nil) }
+
+// inputOrLost is input whose caller is told (lost) when the node crashes while it holds the input.
+func (h *host) inputOrLost(kind, detail string, fn, lost func()) {
 	if !h.alive {
 		return
 	}
 	if h.paused {
-		h.held = append(h.held, heldInput{kind: kind, detail: detail, fn: fn})
+		h.held = append(h.held, heldInput{kind: kind, detail: detail, fn: fn, lost: lost})
 		h.sim.tracef("hold", h.name, "%s %s", kind, detail)
 		return
 	}
@@ -362,7 +368,13 @@ func (h *host) crash() {
 	h.proc = nil
 	h.alive = false
 	h.paused = false
+	held := h.held
 	h.held = nil
+	for _, in := range held {
+		if in.lost != nil {
+			in.lost()
+		}
+	}
 	h.incarnation++
 	h.disk.Crash()
 	h.sim.tracef("crash", h.name, "incarnation=%d", h.incarnation)

@@ -124,14 +124,20 @@ func (s *Sim) sample() {
 	s.schedule(s.now+s.cfg.SampleInterval, s.sample)
 }
 
-// sampleLogs hands every live node's log to the observers.
+// sampleLogs hands every live node's log to the observers, but a failed node's: after a storage
+// error its commit index may count entries its own disk never made durable (a leader counts its
+// copy while the fsync is in flight), which no other member learned and nobody applied.
 func (s *Sim) sampleLogs() {
 	for _, id := range s.order {
 		h := s.hosts[id]
 		if !h.alive {
 			continue
 		}
-		log, commit := h.proc.LogEntries(), h.proc.Status().Commit
+		st := h.proc.Status()
+		if st.Failed != nil {
+			continue
+		}
+		log, commit := h.proc.LogEntries(), st.Commit
 		for _, o := range s.cfg.Observers {
 			o.OnLog(id, log, commit, s.now)
 		}

@@ -81,7 +81,7 @@ func (w *watcher) connect() {
 			w.retry()
 			return
 		}
-		h.input("watch", fmt.Sprintf("c%d %s from=%d", w.c.id, w.spec.Key, w.next), func() {
+		h.inputOrLost("watch", fmt.Sprintf("c%d %s from=%d", w.c.id, w.spec.Key, w.next), func() {
 			if !h.serving() {
 				s.tracef("watcherr", h.name, "c%d not serving yet", w.c.id)
 				w.retry()
@@ -105,6 +105,9 @@ func (w *watcher) connect() {
 				w.stream, w.node = sess, target
 				h.watches = append(h.watches, sess)
 			}
+		}, func() {
+			s.tracef("watcherr", h.name, "c%d crashed before it opened the stream", w.c.id)
+			w.retry()
 		})
 	})
 }

@@ -23,16 +23,22 @@ type bigSnapshotPlan struct {
 	frameBytes int   // --peer-max-frame-bytes
 	goMemLimit int64 // GOMEMLIMIT of every member
 	rssKill    int64 // the watchdog kills a member past this RSS
+	// timing overrides the e2e members' fast elections (with hundreds of MiB, etcd's defaults: a
+	// busy machine otherwise delays heartbeats past 200 ms and the members elect one leader after
+	// another).
+	timing []string
 }
 
 // bigSnapshotPlanFromEnv is the CI plan (12 MiB of values, so a snapshot of several times the 2 MiB
-// frame limit), or, with KVD_BIG_SNAPSHOT_MIB=N, N MiB of values under the default frame limit.
+// frame limit), or, with KVD_BIG_SNAPSHOT_MIB=N, N MiB of values under the default frame limit and
+// etcd's default timing.
 func bigSnapshotPlanFromEnv(t *testing.T) bigSnapshotPlan {
 	p := bigSnapshotPlan{values: 12, frameBytes: 2 << 20}
 	if v := os.Getenv("KVD_BIG_SNAPSHOT_MIB"); v != "" {
 		n, err := strconv.Atoi(v)
 		require.NoError(t, err, "KVD_BIG_SNAPSHOT_MIB")
-		p = bigSnapshotPlan{values: n, frameBytes: 64 << 20}
+		p = bigSnapshotPlan{values: n, frameBytes: 64 << 20,
+			timing: []string{"--heartbeat-interval", "100", "--election-timeout", "1000"}}
 	}
 	live := int64(p.values) * snapshotValueBytes
 	p.goMemLimit = 3*live + 256<<20
@@ -60,7 +66,7 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 	plan := bigSnapshotPlanFromEnv(t)
 	watch := watchRSS(t, plan.rssKill)
 	env := []string{"GOMEMLIMIT=" + strconv.FormatInt(plan.goMemLimit, 10)}
-	frame := []string{"--peer-max-frame-bytes", strconv.Itoa(plan.frameBytes)}
+	extra := append([]string{"--peer-max-frame-bytes", strconv.Itoa(plan.frameBytes)}, plan.timing...)
 	c := &cluster{dir: t.TempDir()}
 	var pairs []string
 	for i := range 3 {
@@ -71,7 +77,7 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 	}
 	c.initial = strings.Join(pairs, ",")
 	for _, m := range c.members {
-		m.start(t, append(c.staticArgs(), frame...)...)
+		m.start(t, append(c.staticArgs(), extra...)...)
 		watch.track(m)
 	}
 	for _, m := range c.members {
@@ -93,7 +99,7 @@ func TestLargeSnapshotCatchesUpANewMember(t *testing.T) {
 	require.Equal(t, http.StatusCreated, code, body)
 	begin = time.Now()
 	joiner.start(t, append([]string{"--initial-cluster", c.initial + "," + joiner.Name + "=" + joiner.PeerURL,
-		"--initial-cluster-state", "existing"}, frame...)...)
+		"--initial-cluster-state", "existing"}, extra...)...)
 	watch.track(joiner)
 	last := fmt.Sprintf("/big/%05d", plan.values-1)
 	require.Eventually(t, func() bool {

@@ -32,7 +32,10 @@
 //
 // The request lifecycle is the node's too, so that the simulator runs it: a request refused for want
 // of a leader waits (parked) until one is known, every waiting request is submitted again after a
-// leader change, and each is answered at the latest RequestTimeoutTicks after it was submitted. The
+// leader change, a membership change forwarded to the leader is sent again every half election
+// timeout (the leader drops one that arrives while another applies), and each is answered at the
+// latest RequestTimeoutTicks after it was submitted. Membership changes are judged where they apply,
+// as etcd judges them, never refused on a follower's view that may lag. The
 // member publishes its name and client URLs through raft once a leader is known and reports itself
 // ready to serve (Status.Ready) once they are applied, or, after a restart with the same attributes,
 // once a read-index round shows it caught up; hosts serve clients only from then on. The strict
