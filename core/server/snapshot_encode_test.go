@@ -62,6 +62,10 @@ func TestSnapshotsEncodedAndWrittenOffTheLoopAreLoggedAndRestored(t *testing.T) 
 		c.start(i)
 	}
 	lead = c.leader()
+	// A write answered after the restart was applied after every entry before it.
+	rep, err := c.set(lead, "/after", "restart")
+	require.NoError(t, err)
+	require.NoError(t, rep.Err)
 	for i := range 100 {
 		assert.Equal(t, "v"+strconv.Itoa(i), value(t, c.servers[lead], "/k"+strconv.Itoa(i)))
 	}

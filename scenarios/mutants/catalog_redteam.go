@@ -96,7 +96,7 @@ func redteamMutants() []Mutant {
 	}
 `,
 			Replace: ``,
-			Bug: `the node's snapshot data omits the learner set: a node restored from a snapshot treats learners as voters in its member table and refuses their promotion (ErrNotLearner) while the others apply it: diverging configurations. Source: etcd v3.4 learner + snapshot restore bugs (membership store not carried over).`,
+			Bug:     `the node's snapshot data omits the learner set: a node restored from a snapshot treats learners as voters in its member table and refuses their promotion (ErrNotLearner) while the others apply it: diverging configurations. Source: etcd v3.4 learner + snapshot restore bugs (membership store not carried over).`,
 		},
 		{
 			Name: `store-rt-cas-on-directory`,
