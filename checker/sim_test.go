@@ -12,7 +12,7 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // simDuration is the virtual length of a simulated chaos run: one minute.
@@ -30,7 +30,7 @@ func simHistory(t testing.TB, seed uint64, nodes, clients int, interval int64) [
 		Clients: netsim.ClientConfig{Count: clients, Workload: netsim.RegisterWorkload(), Random: true,
 			Interval: interval, Stop: simDuration * 3 / 4},
 	}
-	sim, err := netsim.New(realnode.Configure(cfg, realnode.Options{}))
+	sim, err := netsim.New(nodehost.Configure(cfg, nodehost.Options{}))
 	require.NoError(t, err)
 	mix := nemesis.DefaultMix()
 	mix.Nodes = nodes

@@ -2,11 +2,11 @@
 // simulated network, clock and disk, drives simulated clients that record histories for the
 // checker, and reports what the nodes do to observers.
 //
-// The engine drives nodes through the small Process and Disk seams; netsim/realnode supplies the
+// The engine drives nodes through the small Process and Disk seams; netsim/nodehost supplies the
 // production ones (core/node.Node, and core/wal on a crashable memfs disk):
 //
-//	sim, err := netsim.New(realnode.Configure(netsim.Config{Seed: 7, Nodes: 5,
-//		Clients: netsim.ClientConfig{Count: 10, Workload: netsim.KeysWorkload(10)}}, realnode.Options{}))
+//	sim, err := netsim.New(nodehost.Configure(netsim.Config{Seed: 7, Nodes: 5,
+//		Clients: netsim.ClientConfig{Count: 10, Workload: netsim.KeysWorkload(10)}}, nodehost.Options{}))
 //	sim.Run(60e9)                      // one virtual minute
 //	ops := sim.History()               // for checker.Check
 //	fmt.Printf("%016x\n", sim.TraceHash())
@@ -39,7 +39,7 @@
 // watcherr, cut, connect, part, isolate, heal, net, note (scenario and nemesis annotations), member
 // (membership changes confirmed or not), bootfail (a restart the node's disk did not allow), failure
 // (a simulator-level error such as a process factory refusing a new node), fault (an armed fault
-// point fired), and whatever kind an adapter passes to Invoke (realnode uses campaign and
+// point fired), and whatever kind an adapter passes to Invoke (nodehost uses campaign and
 // transfer).
 //
 // # Network

@@ -197,7 +197,7 @@ type Reply struct {
 	EtcdIndex uint64
 	// Wire, when its Status is set, is the answer as an HTTP client receives it: the client decodes
 	// it into the fields above (decodeWire), as a v2 client reads a response. Process adapters of
-	// the v2 API (realnode) answer key-space requests so; the fields above are then left zero.
+	// the v2 API (nodehost) answer key-space requests so; the fields above are then left zero.
 	Wire v2keys.Wire
 }
 

@@ -7,7 +7,7 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 
 	"github.com/raftlab/raftlab/scenarios/run"
 	"github.com/raftlab/raftlab/scenarios/story"
@@ -87,7 +87,7 @@ func chaosHistory(b *testing.B, n int) []history.Op {
 	d := int64(n/opsPerVirtualSecond*3/2) * 1e9 // faults cost some ops: run half as long again
 	cfg := netsim.Config{Seed: 1, Nodes: 5,
 		Clients: netsim.ClientConfig{Count: 10, Workload: netsim.KeysWorkload(10), Random: true, Interval: 100e6, Stop: d}}
-	sim, err := netsim.New(realnode.Configure(cfg, realnode.Options{}))
+	sim, err := netsim.New(nodehost.Configure(cfg, nodehost.Options{}))
 	if err != nil {
 		b.Fatal(err)
 	}

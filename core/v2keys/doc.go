@@ -4,7 +4,7 @@
 // member answered becomes the status code, headers and body bytes an HTTP client receives
 // (ETCD_V2_API.md §3, §6, §8). Decode is the other end: what an HTTP client makes of those bytes.
 //
-// core/httpapi serves it over net/http; the simulator's node host (netsim/realnode) runs the same
+// core/httpapi serves it over net/http; the simulator's node host (netsim/nodehost) runs the same
 // functions in virtual time, so every simulated request goes through the API as a real one does.
 // The package is under the determinism contract (netsim's lint): no clock, no goroutines.
 package v2keys

@@ -8,7 +8,7 @@ import (
 	"github.com/raftlab/raftlab/core/wal/memfs"
 )
 
-// simSegmentSize is the segment size the simulator uses (netsim/realnode).
+// simSegmentSize is the segment size the simulator uses (netsim/nodehost).
 const simSegmentSize = 32 << 10
 
 // simWorkload saves what a simulated node saves: one or two 80-byte entries and a hard state per

@@ -12,7 +12,7 @@ import (
 	"github.com/raftlab/raftlab/core/store"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 	"github.com/raftlab/raftlab/scenarios/internal/observe"
 	"github.com/raftlab/raftlab/scenarios/story"
 )
@@ -52,14 +52,14 @@ func newSimDriver(st *story.Story, seed uint64, opts Options) (*simDriver, error
 		Watches:   d.specs,
 		Observers: []netsim.Observer{observe.MonitorObserver{M: d.monitor}, d.truth, roleObserver{d: d}},
 	}
-	ropts := realnode.Options{
+	ropts := nodehost.Options{
 		ElectionTicks:      int(st.Election / st.Heartbeat),
 		HeartbeatTicks:     1,
 		DisableCheckQuorum: !st.CheckQuorum,
 		DisablePreVote:     !st.PreVote,
 		Bugs:               opts.Bugs,
 	}
-	sim, err := netsim.New(realnode.Configure(cfg, ropts))
+	sim, err := netsim.New(nodehost.Configure(cfg, ropts))
 	if err != nil {
 		return nil, fmt.Errorf("run: %s: %w", st.File, err)
 	}
@@ -196,10 +196,10 @@ func (d *simDriver) RemoveMember(id uint64) (Call, error) {
 	return simCall{c}, nil
 }
 
-func (d *simDriver) Campaign(id uint64) error { return realnode.Campaign(d.sim, id) }
+func (d *simDriver) Campaign(id uint64) error { return nodehost.Campaign(d.sim, id) }
 
 func (d *simDriver) TransferLeadership(from, to uint64) error {
-	return realnode.TransferLeadership(d.sim, from, to)
+	return nodehost.TransferLeadership(d.sim, from, to)
 }
 
 func (d *simDriver) RunUntil(pred func() bool, limit int64) bool { return d.sim.RunUntil(pred, limit) }

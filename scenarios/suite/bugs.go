@@ -4,7 +4,7 @@ import (
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // bugDuration is the virtual length of one run of a known-bug suite.
@@ -15,7 +15,7 @@ func bugSuites() []Suite {
 	d := bugDuration
 	bug := func(name, doc string, bugs node.Bugs, w netsim.Workload) Suite {
 		return Suite{Name: name, Doc: doc, Nodes: 5, Duration: d, Settle: 2 * second, Clients: 5,
-			Workload: fixed(w), Seeds: 12, KnownBug: true, Node: realnode.Options{Bugs: bugs}}
+			Workload: fixed(w), Seeds: 12, KnownBug: true, Node: nodehost.Options{Bugs: bugs}}
 	}
 	figure8 := bug("bug-commit-previous-term",
 		"leaders commit entries of older terms by counting replicas (Raft's Figure 8): a script plays the "+

@@ -7,7 +7,7 @@ import (
 
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // CatchUpTimeout is how long every live member gets, once the repaired cluster accepted a write, to
@@ -40,7 +40,7 @@ func catchUp(sim *netsim.Sim) []string {
 func currentMembers(sim *netsim.Sim) []uint64 {
 	var best *node.Node
 	for _, id := range sim.Nodes() {
-		if n := realnode.Node(sim, id); n != nil && !n.Status().Removed && (best == nil || n.Status().Applied > best.Status().Applied) {
+		if n := nodehost.Node(sim, id); n != nil && !n.Status().Removed && (best == nil || n.Status().Applied > best.Status().Applied) {
 			best = n
 		}
 	}
@@ -95,7 +95,7 @@ func sameStores(sim *netsim.Sim, members []uint64) []string {
 	var refName string
 	var problems []string
 	for _, id := range members {
-		st := realnode.Store(sim, id)
+		st := nodehost.Store(sim, id)
 		if st == nil {
 			continue
 		}

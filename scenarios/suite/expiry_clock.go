@@ -5,13 +5,13 @@ import (
 	"time"
 
 	"github.com/raftlab/raftlab/checker/history"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // checkExpiryClocks checks that every expiry entry of the run (the sync records of the history)
 // carries a clock reading a leader had when it ticked: TTL keys expire by the leader's clock, never
 // by another member's (a member whose clock runs ahead would expire keys early for everyone).
-func checkExpiryClocks(ops []history.Op, leaders *realnode.ClockLog) []string {
+func checkExpiryClocks(ops []history.Op, leaders *nodehost.ClockLog) []string {
 	var out []string
 	seen := map[int64]bool{}
 	for _, op := range ops {

@@ -9,7 +9,7 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // TestLeaderClocksHoldEveryExpiryClock: in a run with TTL keys and skewed clocks, every expiry
@@ -29,7 +29,7 @@ func TestLeaderClocksHoldEveryExpiryClock(t *testing.T) {
 	}
 	require.Positive(t, syncs, "the run expired keys")
 
-	log := realnode.NewClockLog()
+	log := nodehost.NewClockLog()
 	got := checkExpiryClocks([]history.Op{{Kind: history.KindSync, Clock: 42, Outcome: history.OutcomeOK}}, log)
 	assert.Len(t, got, 1)
 	assert.Contains(t, got[0], "carries the clock reading 42, which no leader had")

@@ -5,7 +5,7 @@ import (
 
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // transferScript races a leadership transfer with proposals, with roles and timings drawn from the
@@ -42,7 +42,7 @@ func transferScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 				s.later(between(s.rng, 0, 5*ms), func() {
 					st, _ := s.status(l)
 					s.act("(b) %s holds entries up to %d, commit %d: transfer leadership to %s", s.name(l), s.lastIndex(l), st.Commit, s.name(t))
-					_ = realnode.TransferLeadership(s.sim, l, t)
+					_ = nodehost.TransferLeadership(s.sim, l, t)
 					s.do(l, netsim.Request{Kind: netsim.ReqSet, Key: "/narrow/transfer", Value: "during"}, 2*second)
 					transferDone(s, l, t, term)
 				})

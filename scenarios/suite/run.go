@@ -10,7 +10,7 @@ import (
 	"github.com/raftlab/raftlab/core/mark"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 	"github.com/raftlab/raftlab/scenarios/internal/observe"
 )
 
@@ -97,8 +97,8 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		Observers:   []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth, checks},
 	}
 	opts := s.Node
-	opts.Marks, opts.LeaderClocks = mark.NewSet(), realnode.NewClockLog()
-	sim, err := netsim.New(realnode.Configure(cfg, opts))
+	opts.Marks, opts.LeaderClocks = mark.NewSet(), nodehost.NewClockLog()
+	sim, err := netsim.New(nodehost.Configure(cfg, opts))
 	if err != nil {
 		return nil, fmt.Errorf("suite %s seed %d: %w", s.Name, seed, err)
 	}
@@ -197,7 +197,7 @@ func lostWrites(sim *netsim.Sim, ops []history.Op) []string {
 	var bestIndex uint64
 	for _, id := range sim.Nodes() {
 		info, err := sim.Info(id)
-		if err == nil && info.Alive && !info.Paused && info.Status.EtcdIndex >= bestIndex && realnode.Store(sim, id) != nil {
+		if err == nil && info.Alive && !info.Paused && info.Status.EtcdIndex >= bestIndex && nodehost.Store(sim, id) != nil {
 			best, bestIndex = id, info.Status.EtcdIndex
 		}
 	}
@@ -214,7 +214,7 @@ func lostWrites(sim *netsim.Sim, ops []history.Op) []string {
 		}
 	}
 	excuseRecursiveDeletes(mon, ops)
-	st := realnode.Store(sim, best)
+	st := nodehost.Store(sim, best)
 	now, _ := sim.Clock(best)
 	mon.FinalState(func(key string) (string, uint64, bool) {
 		ev, err := st.Get(key, false, false, now)

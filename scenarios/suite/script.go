@@ -8,7 +8,7 @@ import (
 
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // scriptPoll is how often a script looks at the nodes while it waits for a step. It stays below
@@ -143,7 +143,7 @@ func (s *script) electAny(step string, push uint64, ids []uint64, after uint64, 
 			}
 		}
 		if s.sim.Now() >= next {
-			_ = realnode.Campaign(s.sim, push)
+			_ = nodehost.Campaign(s.sim, push)
 			next = s.sim.Now() + 300*ms
 		}
 		return false

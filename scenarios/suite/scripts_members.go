@@ -11,7 +11,7 @@ import (
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // memberScript drives the membership features a random nemesis never uses, while the suite's faults
@@ -181,7 +181,7 @@ func (m *memberScript) checkAdmitted(call *netsim.Call, id uint64, name string, 
 // hasMember reports whether a live node has id in its membership.
 func (m *memberScript) hasMember(id uint64) bool {
 	for _, nid := range m.sim.Nodes() {
-		if n := realnode.Node(m.sim, nid); n != nil && slices.ContainsFunc(n.Status().Members, func(mem node.Member) bool { return mem.ID == id }) {
+		if n := nodehost.Node(m.sim, nid); n != nil && slices.ContainsFunc(n.Status().Members, func(mem node.Member) bool { return mem.ID == id }) {
 			return true
 		}
 	}
@@ -196,7 +196,7 @@ func (m *memberScript) checkLearner(id uint64, name string) {
 		return
 	}
 	for _, nid := range m.sim.Nodes() {
-		n := realnode.Node(m.sim, nid)
+		n := nodehost.Node(m.sim, nid)
 		if n == nil {
 			continue
 		}
@@ -283,7 +283,7 @@ func (m *memberScript) transferOnce() {
 	if to == lead {
 		return
 	}
-	if err := realnode.TransferLeadership(m.sim, lead, to); err != nil {
+	if err := nodehost.TransferLeadership(m.sim, lead, to); err != nil {
 		m.act("transfer n%d -> n%d: %v", lead, to, err)
 		return
 	}
@@ -293,7 +293,7 @@ func (m *memberScript) transferOnce() {
 // voters are the nodes the leader (or, without one, any live node) counts as voters.
 func (m *memberScript) voters() []uint64 {
 	for _, id := range m.sim.Nodes() {
-		n := realnode.Node(m.sim, id)
+		n := nodehost.Node(m.sim, id)
 		if n == nil {
 			continue
 		}

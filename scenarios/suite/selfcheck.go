@@ -6,7 +6,7 @@ import (
 
 	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // selfCheckEvery is the least virtual time between two self-checks of one member.
@@ -58,7 +58,7 @@ func (c *selfChecks) check(id uint64, at int64) {
 	if c.sim == nil || c.failed[id] {
 		return
 	}
-	n := realnode.Node(c.sim, id)
+	n := nodehost.Node(c.sim, id)
 	if n == nil {
 		return
 	}

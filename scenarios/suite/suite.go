@@ -7,7 +7,7 @@ import (
 	"github.com/raftlab/raftlab/core/node"
 	"github.com/raftlab/raftlab/nemesis"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // Suite is one randomized chaos suite: a workload and a nemesis on a cluster, for a duration.
@@ -37,7 +37,7 @@ type Suite struct {
 	// (Duration - Settle), and returns what it did, which the report appends to the faults.
 	Script func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer
 	// Node tunes the real nodes (bugs included).
-	Node realnode.Options
+	Node nodehost.Options
 	// Swarm draws the protocol, disk and link options and the armed fault points of each seed
 	// (DrawOptions) over Node, DiskLatency, Link's latency and FaultPoints.
 	Swarm bool

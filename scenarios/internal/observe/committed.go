@@ -7,7 +7,7 @@ import (
 	"github.com/raftlab/raftlab/checker/history"
 	"github.com/raftlab/raftlab/core/store"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 )
 
 // Committed records every event the key space committed, in index order, by following one node's
@@ -43,7 +43,7 @@ func (c *Committed) Attach(sim *netsim.Sim) { c.sim = sim }
 func (c *Committed) Events() []history.WatchEvent {
 	c.drain()
 	for _, id := range c.sim.Nodes() {
-		if st := realnode.Store(c.sim, id); st != nil && c.gap == nil && st.Index() >= c.next {
+		if st := nodehost.Store(c.sim, id); st != nil && c.gap == nil && st.Index() >= c.next {
 			c.follow(id)
 			c.drain()
 		}
@@ -109,7 +109,7 @@ func (c *Committed) drop() { c.source, c.st = 0, nil }
 
 // follow makes node's store the one followed, if it is up.
 func (c *Committed) follow(node uint64) {
-	if st := realnode.Store(c.sim, node); st != nil {
+	if st := nodehost.Store(c.sim, node); st != nil {
 		c.source, c.st = node, st
 	}
 }

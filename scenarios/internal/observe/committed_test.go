@@ -5,7 +5,7 @@ import (
 
 	"github.com/raftlab/raftlab/checker"
 	"github.com/raftlab/raftlab/netsim"
-	"github.com/raftlab/raftlab/netsim/realnode"
+	"github.com/raftlab/raftlab/netsim/nodehost"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,7 +17,7 @@ func TestCommittedFollowsTheStoreAcrossCrashes(t *testing.T) {
 		Clients:   netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3)},
 		Watches:   []netsim.WatchSpec{{Key: "/keys", Recursive: true}},
 		Observers: []netsim.Observer{rec, MonitorObserver{M: mon}}}
-	sim, err := netsim.New(realnode.Configure(cfg, realnode.Options{}))
+	sim, err := netsim.New(nodehost.Configure(cfg, nodehost.Options{}))
 	require.NoError(t, err)
 	rec.Attach(sim)
 	sim.Run(3e9)
@@ -47,7 +47,7 @@ func TestCommittedRecordsHiddenKeys(t *testing.T) {
 	rec := NewCommitted()
 	w := netsim.Workload{Name: "hidden", Keys: []string{"/h/_x", "/h/y"}, Mix: []netsim.KindWeight{{Kind: netsim.ReqSet, Weight: 1}}}
 	cfg := netsim.Config{Seed: 5, Nodes: 3, Clients: netsim.ClientConfig{Count: 2, Workload: w}, Observers: []netsim.Observer{rec}}
-	sim, err := netsim.New(realnode.Configure(cfg, realnode.Options{}))
+	sim, err := netsim.New(nodehost.Configure(cfg, nodehost.Options{}))
 	require.NoError(t, err)
 	rec.Attach(sim)
 	sim.Run(3e9)
@@ -67,7 +67,7 @@ func TestCommittedCatchesUpFromTheMostAdvancedNode(t *testing.T) {
 	rec := NewCommitted()
 	cfg := netsim.Config{Seed: 7, Nodes: 3, Clients: netsim.ClientConfig{Count: 2, Workload: netsim.KeysWorkload(2)},
 		Observers: []netsim.Observer{rec}}
-	sim, err := netsim.New(realnode.Configure(cfg, realnode.Options{}))
+	sim, err := netsim.New(nodehost.Configure(cfg, nodehost.Options{}))
 	require.NoError(t, err)
 	rec.Attach(sim)
 	sim.Run(2e9)
@@ -79,7 +79,7 @@ func TestCommittedCatchesUpFromTheMostAdvancedNode(t *testing.T) {
 	require.NoError(t, rec.Err())
 	var most uint64
 	for _, id := range sim.Nodes() {
-		if st := realnode.Store(sim, id); st != nil {
+		if st := nodehost.Store(sim, id); st != nil {
 			most = max(most, st.Index())
 		}
 	}

@@ -1,4 +1,4 @@
-package realnode
+package nodehost
 
 import (
 	"fmt"
@@ -16,6 +16,6 @@ func NewDisk(opts Options) netsim.DiskFactory {
 		case DiskWAL:
 			return newWALDisk(name, rng, opts), nil
 		}
-		return nil, fmt.Errorf("realnode: unknown disk kind %d", opts.Disk)
+		return nil, fmt.Errorf("nodehost: unknown disk kind %d", opts.Disk)
 	}
 }

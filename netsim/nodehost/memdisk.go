@@ -1,4 +1,4 @@
-package realnode
+package nodehost
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ func (d *memDisk) Save(b *netsim.PersistBatch) error {
 	}
 	n := int64(len(b.Entries))
 	if d.capacity >= 0 && d.used+n > d.capacity {
-		d.failed = fmt.Errorf("realnode: memory disk full: %w", syscall.ENOSPC)
+		d.failed = fmt.Errorf("nodehost: memory disk full: %w", syscall.ENOSPC)
 		return d.failed
 	}
 	d.used += n

@@ -1,4 +1,4 @@
-package realnode
+package nodehost
 
 // ClockLog records the clock readings the nodes of a simulated run had when they ticked as leader:
 // the only readings a leader proposes expiry with (core/node proposes the expiry of TTL keys on its

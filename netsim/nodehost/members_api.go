@@ -1,4 +1,4 @@
-package realnode
+package nodehost
 
 import (
 	"encoding/json"
@@ -29,7 +29,7 @@ func membersRequest(req netsim.Request) (method, rest string, body []byte) {
 	}{member(req.Member).PeerURLs, req.Kind == netsim.ReqMemberAddLearner}
 	body, err := json.Marshal(add)
 	if err != nil {
-		panic("realnode: marshal a member add: " + err.Error()) // strings and a bool
+		panic("nodehost: marshal a member add: " + err.Error()) // strings and a bool
 	}
 	return http.MethodPost, "", body
 }

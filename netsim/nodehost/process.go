@@ -1,4 +1,4 @@
-package realnode
+package nodehost
 
 import (
 	"fmt"
@@ -55,7 +55,7 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 		}
 		n, err := node.New(cfg, durable)
 		if err != nil {
-			return nil, fmt.Errorf("realnode: start %s: %w", spec.Name, err)
+			return nil, fmt.Errorf("nodehost: start %s: %w", spec.Name, err)
 		}
 		return &Process{n: n, clocks: opts.LeaderClocks}, nil
 	}
@@ -123,7 +123,7 @@ func (p *Process) Submit(req netsim.Request) {
 		p.early = append(p.early, p.localGet(req.ID, call.Request)) // a GET without quorum=true
 		return
 	case call.Route != v2keys.RouteSubmit:
-		p.early = append(p.early, errorAnswer(req.ID, fmt.Errorf("realnode: the API does not submit a %s", req.Kind)))
+		p.early = append(p.early, errorAnswer(req.ID, fmt.Errorf("nodehost: the API does not submit a %s", req.Kind)))
 		return
 	}
 	p.n.Submit(call.Request)
@@ -157,7 +157,7 @@ func (p *Process) Watch(key string, recursive bool, sinceIndex uint64) (netsim.W
 		return nil, &netsim.RefusedWatch{Wire: resp.Wire(nil)}
 	}
 	if call.Route != v2keys.RouteWatch {
-		return nil, fmt.Errorf("realnode: the API does not serve a watch of %s as one", key)
+		return nil, fmt.Errorf("nodehost: the API does not serve a watch of %s as one", key)
 	}
 	w, err := p.n.Watch(call.Request.Key, call.Request.Recursive, call.Stream, call.WaitIndex)
 	if err != nil {

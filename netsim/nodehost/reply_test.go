@@ -1,4 +1,4 @@
-package realnode
+package nodehost
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package realnode
+package nodehost
 
 import (
 	"errors"
@@ -51,20 +51,20 @@ func (d *walDisk) Save(b *netsim.PersistBatch) error {
 	if d.w == nil {
 		w, err := wal.Create(d.fs, walDir, d.metadata, d.opts)
 		if err != nil {
-			return fmt.Errorf("realnode: create wal: %w", err)
+			return fmt.Errorf("nodehost: create wal: %w", err)
 		}
 		d.w = w
 	}
 	if !b.Snapshot.IsEmpty() {
 		if err := d.w.SaveSnapshot(b.Snapshot); err != nil {
-			return fmt.Errorf("realnode: save snapshot: %w", err)
+			return fmt.Errorf("nodehost: save snapshot: %w", err)
 		}
 	}
 	if b.HardState.IsEmpty() && len(b.Entries) == 0 {
 		return nil
 	}
 	if err := d.w.Save(b.HardState, b.Entries); err != nil {
-		return fmt.Errorf("realnode: wal save: %w", err)
+		return fmt.Errorf("nodehost: wal save: %w", err)
 	}
 	return nil
 }
@@ -75,7 +75,7 @@ func (d *walDisk) Sync() error {
 		return nil
 	}
 	if err := d.w.Sync(); err != nil {
-		return fmt.Errorf("realnode: wal sync: %w", err)
+		return fmt.Errorf("nodehost: wal sync: %w", err)
 	}
 	return nil
 }
@@ -98,7 +98,7 @@ func (d *walDisk) Recover() (*netsim.Durable, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("realnode: open wal: %w", err)
+		return nil, fmt.Errorf("nodehost: open wal: %w", err)
 	}
 	d.w = w
 	if rec.TornTail {
