@@ -136,14 +136,16 @@ const watchDrain = 10 * time.Second
 // idle as the request went out on it. A stopping member (Go's http.Server.Shutdown) closes only
 // connections on which no request is being handled, and members here only ever stop gracefully,
 // so the request was not handled; Go's transport reports that race as "server closed idle
-// connection" or, when the close crosses the request on the wire, as EOF, and resends only
-// idempotent requests itself. Such a request is safe to send again even when it is not idempotent.
+// connection" or, when the close crosses the request on the wire, as EOF — or as a reset when the
+// request's bytes were already in the member's receive buffer as it closed the connection unread
+// (the kernel answers a close with unread data by a reset) — and resends only idempotent requests
+// itself. Such a request is safe to send again even when it is not idempotent.
 func notSent(err error) bool {
 	var errno syscall.Errno
 	switch {
 	case err == nil:
 		return false
-	case errors.As(err, &errno) && errno == syscall.ECONNREFUSED:
+	case errors.As(err, &errno) && (errno == syscall.ECONNREFUSED || errno == syscall.ECONNRESET):
 		return true
 	case errors.Is(err, io.EOF), strings.Contains(err.Error(), "http: server closed idle connection"):
 		return true
