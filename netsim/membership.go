@@ -48,6 +48,23 @@ func (s *Sim) addMember(name string, kind RequestKind) (uint64, *Call, error) {
 	return m.ID, &Call{cl: call}, nil
 }
 
+// StartAddedMember starts the node of member id (called name), whose addition the caller submitted
+// with AddMember or AddLearner and found in the cluster's committed membership although its client
+// call did not confirm it (an unknown outcome): an operator who sees the member in the member list
+// starts it, or the cluster keeps a voter that never runs. It is an error to start a node twice.
+func (s *Sim) StartAddedMember(id uint64, name string) error {
+	if _, err := s.host(id); err == nil {
+		return fmt.Errorf("netsim: start added member: %s already runs", name)
+	}
+	if !s.names[name] {
+		return fmt.Errorf("netsim: start added member: %s was never added", name)
+	}
+	m := MemberSpec{ID: id, Name: name}
+	s.tracef("member", "-", "add %s found in the membership: started", name)
+	s.members = append(s.members, m)
+	return s.addHost(m, true)
+}
+
 // RemoveMember submits the removal of node id through a client; the node keeps running until it
 // applies its own removal (then it stops answering, as a removed etcd member does). Once the
 // removal is confirmed, clients and watchers stop choosing the node.

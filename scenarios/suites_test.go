@@ -114,6 +114,11 @@ func TestRegressionSeeds(t *testing.T) {
 	}{
 		{"bug-commit-previous-term", 971, "the monitor paired a follower's commit index with its persisted log, " +
 			"which still held an entry an append had just replaced (node.LogEntries is now raft's view)"},
+		{"learners-transfers", 494, "an addition whose outcome stayed unknown was committed but its node " +
+			"never started, so the cluster kept a voter that never answered and lost its quorum " +
+			"(the operator now starts a member it finds in the membership)"},
+		{"learners-transfers", 1758, "the promise check took a stale acknowledgement, made before a later " +
+			"leader's entries replaced the acknowledged ones in the same durable write, for a false one"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.suite, tt.seed), func(t *testing.T) {

@@ -167,6 +167,9 @@ const admitTimeout = 10 * second
 func (m *memberScript) checkAdmitted(call *netsim.Call, id uint64, name string, deadline int64) {
 	switch {
 	case !call.Done():
+	case call.Op().Outcome == history.OutcomeUnknown:
+		m.startIfAdmitted(id, name, deadline)
+		return
 	case call.Op().Outcome != history.OutcomeOK || m.removing[id] || m.hasMember(id):
 		return
 	case deadline == 0:
@@ -176,6 +179,27 @@ func (m *memberScript) checkAdmitted(call *netsim.Call, id uint64, name string, 
 		return
 	}
 	m.sim.At(m.sim.Now()+5*ms, func() { m.checkAdmitted(call, id, name, deadline) })
+}
+
+// startIfAdmitted is the operator's answer to an addition whose outcome is unknown: it looks at the
+// membership (every 5ms, for admitTimeout from its first look) and starts the node once a live node
+// has it as a member. Left unstarted, a voter the cluster committed would count in every quorum
+// and never answer (learners-transfers seed 494 lost its quorum so).
+func (m *memberScript) startIfAdmitted(id uint64, name string, deadline int64) {
+	switch {
+	case m.hasMember(id):
+		if err := m.sim.StartAddedMember(id, name); err != nil {
+			m.sim.Fail("membership: %v", err)
+			return
+		}
+		m.act("%s found in the membership after an unknown outcome: started", name)
+		return
+	case deadline == 0:
+		deadline = m.sim.Now() + admitTimeout
+	case m.sim.Now() >= deadline:
+		return // never committed: nothing to start
+	}
+	m.sim.At(m.sim.Now()+5*ms, func() { m.startIfAdmitted(id, name, deadline) })
 }
 
 // hasMember reports whether a live node has id in its membership.
