@@ -132,18 +132,7 @@ func appendSnapshot(dst []byte, s *raft.Snapshot) []byte {
 	dst = msgp.AppendUint(dst, s.Metadata.Index)
 	dst = msgp.AppendUint(dst, s.Metadata.Term)
 	dst = msgp.AppendArrayHeader(dst, confStateFields)
-	dst = appendUints(dst, s.Metadata.ConfState.Voters)
-	dst = appendUints(dst, s.Metadata.ConfState.Learners)
+	dst = msgp.AppendUints(dst, s.Metadata.ConfState.Voters)
+	dst = msgp.AppendUints(dst, s.Metadata.ConfState.Learners)
 	return msgp.AppendBin(dst, s.Data)
-}
-
-func appendUints(dst []byte, vs []uint64) []byte {
-	if vs == nil {
-		return msgp.AppendNil(dst)
-	}
-	dst = msgp.AppendArrayHeader(dst, len(vs))
-	for _, v := range vs {
-		dst = msgp.AppendUint(dst, v)
-	}
-	return dst
 }

@@ -33,21 +33,9 @@ func appendSnapshotBodyPrefix(b []byte, snap raft.Snapshot) []byte {
 	b = msgp.AppendArrayHeader(b, snapshotFileFields)
 	b = msgp.AppendUint(b, snap.Metadata.Term)
 	b = msgp.AppendUint(b, snap.Metadata.Index)
-	b = appendUintsOrNil(b, snap.Metadata.ConfState.Voters)
-	b = appendUintsOrNil(b, snap.Metadata.ConfState.Learners)
+	b = msgp.AppendUints(b, snap.Metadata.ConfState.Voters)
+	b = msgp.AppendUints(b, snap.Metadata.ConfState.Learners)
 	return msgp.AppendBinHeader(b, snap.Data)
-}
-
-// appendUintsOrNil appends vs as an array of unsigned integers (nil as msgpack nil).
-func appendUintsOrNil(b []byte, vs []uint64) []byte {
-	if vs == nil {
-		return msgp.AppendNil(b)
-	}
-	b = msgp.AppendArrayHeader(b, len(vs))
-	for _, v := range vs {
-		b = msgp.AppendUint(b, v)
-	}
-	return b
 }
 
 // parseSnapshotBody decodes a snapshot file's body in the canonical form appendSnapshotBodyPrefix

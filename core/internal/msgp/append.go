@@ -104,3 +104,16 @@ func appendHeader(b []byte, n int, fixBase byte, fixLimit int, f8, f16, f32 byte
 		return append(b, f32, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 	}
 }
+
+// AppendUints appends vs as an array of unsigned integers, and a nil slice as msgpack nil (as
+// go-msgpack encodes a nil []uint64).
+func AppendUints(b []byte, vs []uint64) []byte {
+	if vs == nil {
+		return AppendNil(b)
+	}
+	b = AppendArrayHeader(b, len(vs))
+	for _, v := range vs {
+		b = AppendUint(b, v)
+	}
+	return b
+}

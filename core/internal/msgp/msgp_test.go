@@ -102,6 +102,13 @@ func TestAppendWritesWhatTheCodecWrites(t *testing.T) {
 	assert.Equal(t, []byte{0x01, 0xa1, 'x', 0x05}, AppendUint(AppendStr([]byte{0x01}, "x"), 5), "Append functions append")
 }
 
+func TestAppendUintsWritesWhatTheCodecWrites(t *testing.T) {
+	rng := newRand(t)
+	for _, vs := range [][]uint64{nil, {}, {0}, uintCases(rng)} {
+		require.Equal(t, codecEncode(t, vs), AppendUints(nil, vs), "%v", vs)
+	}
+}
+
 // requireReads checks that read takes the whole of b and gives want.
 func requireReads[T any](t *testing.T, read func([]byte) (T, int, error), b []byte, want T) {
 	t.Helper()
