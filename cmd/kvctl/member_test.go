@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,9 +173,16 @@ func TestMemberGroupHelp(t *testing.T) {
 }
 
 // deadEndpointBefore returns a URL nobody listens on that sorts before other, so that a
-// member publishing both lists it first.
+// member publishing both lists it first. Port 1 sorts before every other port of 127.0.0.1 and no
+// port allocator hands it out; a free port drawn at random sorts first only when other's port is
+// high (the flake this replaced), so it is the fallback when something listens on port 1.
 func deadEndpointBefore(t *testing.T, other string) string {
 	t.Helper()
+	if conn, err := net.Dial("tcp", "127.0.0.1:1"); err == nil {
+		_ = conn.Close()
+	} else if dead := "http://127.0.0.1:1"; dead < other {
+		return dead
+	}
 	for range 100 {
 		if dead := deadEndpoint(t); dead < other {
 			return dead
