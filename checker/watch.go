@@ -11,7 +11,7 @@ import (
 // a watcher sees every event of its key (or, when recursive, of keys under it, and the deletion or
 // expiry of a directory above it) from FromIndex on (up to Until, when set), in index order, none
 // invented, none repeated, none missed, unless it was Cleared (error 401), after which nothing more is
-// owed. Events of hidden keys (a segment starting with "_" below a recursive watch) may be skipped, as
+// owed; a watcher that NeverOpened a stream is owed nothing. Events of hidden keys (a segment starting with "_" below a recursive watch) may be skipped, as
 // etcd's live delivery does; one delivered live (WatchEvent.Live) is a problem, since etcd sends them
 // only when it replays its event history. It returns one fact per problem found.
 func CheckWatches(records []history.WatchRecord, committed []history.WatchEvent) []string {
@@ -65,6 +65,12 @@ func watchOwes(rec history.WatchRecord, ev history.WatchEvent) owed {
 
 func checkWatch(rec history.WatchRecord, committed []history.WatchEvent, byIndex map[uint64]history.WatchEvent, problems *problemList) {
 	who := describeWatcher(rec)
+	if rec.NeverOpened {
+		if len(rec.Events) > 0 {
+			problems.add(fmt.Sprintf("%s never had a stream open but holds %s", who, describeEvent(rec.Events[0])))
+		}
+		return
+	}
 	next := 0 // position in committed of the first event not yet accounted for
 	var last uint64
 	for i, ev := range rec.Events {

@@ -28,6 +28,11 @@ type watcher struct {
 	node   uint64 // node of the open stream (0 = none)
 	stream *watchSession
 	done   bool
+	opened bool // a stream was open at some point (else nothing was owed)
+	// reached is the highest store index a node had while this watcher's stream on it was open and
+	// intact: every event up to it was owed and delivered (a store queues a watcher's events as it
+	// applies them). A stream that breaks later does not make those events unowed.
+	reached uint64
 }
 
 // watchSession is an open stream on one node.
@@ -102,7 +107,7 @@ func (w *watcher) connect() {
 				w.retry()
 			default:
 				sess := &watchSession{w: w, stream: stream}
-				w.stream, w.node = sess, target
+				w.stream, w.node, w.opened = sess, target, true
 				h.watches = append(h.watches, sess)
 			}
 		}, func() {
@@ -153,6 +158,7 @@ func (h *host) pollWatches() {
 			w.cs.sim.schedule(h.sim.now+reconnectDelay, w.connect)
 			continue
 		}
+		w.reached = max(w.reached, h.proc.Status().EtcdIndex)
 		kept = append(kept, sess)
 	}
 	clear(h.watches[len(kept):])
@@ -160,13 +166,15 @@ func (h *host) pollWatches() {
 }
 
 // WatchRecords returns what every watcher received so far. Until is set to the index each watcher
-// is owed up to: its node's store index while connected, else the last index it reached.
+// is owed up to: the highest store index of a node while its stream there was open (events up to it
+// were owed then, even if the stream broke later), or the last index it received; a watcher no member
+// has served yet is NeverOpened (owed nothing).
 func (s *Sim) WatchRecords() []history.WatchRecord {
 	var out []history.WatchRecord
 	for _, w := range s.clients.watchers {
 		rec := w.rec
 		rec.Events = append([]history.WatchEvent(nil), w.rec.Events...)
-		rec.Until = w.next - 1
+		rec.Until = max(w.next-1, w.reached)
 		if h := s.hosts[w.node]; w.stream != nil && h != nil && h.alive {
 			if idx := h.proc.Status().EtcdIndex; idx > rec.Until {
 				rec.Until = idx
@@ -175,6 +183,7 @@ func (s *Sim) WatchRecords() []history.WatchRecord {
 		if rec.Cleared {
 			rec.Until = 0
 		}
+		rec.NeverOpened = !w.opened && !rec.Cleared
 		out = append(out, rec)
 	}
 	return out

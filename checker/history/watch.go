@@ -17,6 +17,9 @@ type WatchRecord struct {
 	// Cleared says the watcher got error 401 (its index fell out of the event history window). Events
 	// after the last one received are not owed then.
 	Cleared bool `json:"cleared,omitempty"`
+	// NeverOpened says the watcher never had a stream open (no member served it before the run
+	// ended): nothing is owed to it, and any event it holds is a problem.
+	NeverOpened bool `json:"neverOpened,omitempty"`
 }
 
 // WatchEvent is one store event as a watcher sees it.

@@ -19,7 +19,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	bug := flags.String("bug", "", "the known bug the run had switched on (with STORY or SUITE)")
 	trace := flags.String("trace", "", "the trace hash the run gave (16 hex digits): the replay must give it again")
 	dir := flags.String("dir", defaultRunsDir, "where to look for the recorded run of STORY")
-	verbose := flags.Bool("v", false, "print the narrative while replaying")
+	verbose := flags.Bool("v", false, "print the narrative while replaying (a suite seed: the simulator's trace)")
 	pos, err := parseArgs(flags, args, 1, 1)
 	if err != nil {
 		fmt.Fprintf(stderr, "labd replay: %v\n", err)
@@ -49,7 +49,8 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "labd replay: suite %s: which seed? (--seed N)\n", pos[0])
 			return exitUsage
 		}
-		return replaySuite(suiteReplay{Suite: pos[0], Seed: seed.value, Bug: *bug, TraceHash: *trace}, stdout, stderr)
+		return replaySuite(suiteReplay{Suite: pos[0], Seed: seed.value, Bug: *bug, TraceHash: *trace, Trace: narrative},
+			stdout, stderr)
 	}
 	src, err := loadStoryOrSuiteName(pos[0])
 	if err != nil {
@@ -95,7 +96,7 @@ func replayReport(dir string, narrative, stdout, stderr io.Writer) int {
 	}
 	if rec.Suite != "" {
 		return replaySuite(suiteReplay{Suite: rec.Suite, Seed: rec.Seed, Bug: rec.Bug, TraceHash: rec.TraceHash,
-			RecordedIn: dir, Verdict: rec.Verdict}, stdout, stderr)
+			RecordedIn: dir, Verdict: rec.Verdict, Trace: narrative}, stdout, stderr)
 	}
 	text, err := os.ReadFile(filepath.Join(dir, storyCopy))
 	if errors.Is(err, fs.ErrNotExist) {

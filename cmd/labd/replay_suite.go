@@ -22,6 +22,8 @@ type suiteReplay struct {
 	RecordedIn string
 	// Verdict is the recorded verdict word, "" when not known.
 	Verdict string
+	// Trace, when set, receives the simulator's trace of the replay (-v).
+	Trace io.Writer
 }
 
 // isSuiteName says whether arg names a suite ("NAME/correct" included) and not an embedded story
@@ -52,7 +54,9 @@ func replaySuite(r suiteReplay, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labd replay: %v\n", err)
 		return exitUsage
 	}
+	s.Trace = r.Trace
 	sum, err := s.Run(r.Seed)
+	s.Trace = nil
 	if err != nil {
 		fmt.Fprintf(stderr, "labd replay: %v\n", err)
 		return exitFailed

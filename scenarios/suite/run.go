@@ -95,6 +95,7 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 		Watches:     s.Watches,
 		FaultPoints: netsim.FaultPoints{Armed: s.FaultPoints, From: 500 * ms, Until: s.Duration - s.Settle},
 		Observers:   []netsim.Observer{observe.MonitorObserver{M: mon}, observe.PromisesObserver{P: promises}, truth, checks},
+		Trace:       s.Trace,
 	}
 	opts := s.Node
 	opts.Marks, opts.LeaderClocks = mark.NewSet(), nodehost.NewClockLog()

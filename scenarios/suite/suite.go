@@ -2,6 +2,7 @@ package suite
 
 import (
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/raftlab/raftlab/core/node"
@@ -57,6 +58,9 @@ type Suite struct {
 	// Blocked, when set, says why the sweep cannot reach the bug yet (TestKnownBugs then skips the
 	// must-find half and still runs the bug-free control).
 	Blocked string
+	// Trace, when set, receives the simulator's trace lines as the run makes them (labd replay -v).
+	// It does not change the run: the trace hash is the same with or without it.
+	Trace io.Writer
 }
 
 // Correct is the suite with every deliberate bug switched off (the control run of a known-bug
