@@ -100,3 +100,14 @@ func (fs *FS) Corrupt(name string, offset int64) error {
 	}
 	return nil
 }
+
+// UnsyncedWrites reports whether a crash now would find unsynced writes to tear: a durable file
+// written, and not truncated, since its last Sync (CrashTorn and CrashSectors draw only for those).
+func (fs *FS) UnsyncedWrites() bool {
+	for _, ino := range fs.durable {
+		if len(ino.pending) > 0 && !ino.truncated {
+			return true
+		}
+	}
+	return false
+}

@@ -146,3 +146,18 @@ func TestCrashSectorsIgnoresEmptyWrites(t *testing.T) {
 	require.Equal(t, []int{2}, p.asked, "only the size: an empty write touches no sector")
 	require.Equal(t, strings.Repeat("a", 600), readAll(t, fs, "/a"))
 }
+
+func TestUnsyncedWrites(t *testing.T) {
+	fs := New()
+	f := syncedFile(t, fs, "/a", "abc")
+	require.False(t, fs.UnsyncedWrites())
+	write(t, f, "d")
+	require.True(t, fs.UnsyncedWrites())
+	require.NoError(t, f.Truncate(1))
+	require.False(t, fs.UnsyncedWrites(), "a truncated file keeps nothing unsynced")
+	require.NoError(t, f.Sync())
+	write(t, f, "e")
+	require.True(t, fs.UnsyncedWrites())
+	fs.Crash()
+	require.False(t, fs.UnsyncedWrites())
+}
