@@ -47,6 +47,8 @@ func narrowSuites() []Suite {
 			"that acknowledged a newer write, is asked for quorum reads before check-quorum deposes it", deposedReadScript),
 		narrow("narrow-conf-change-partitioned", "membership changes on both sides of a partition: the minority's "+
 			"leader cannot commit its change, the majority's new leader commits another", confChangeScript),
+		narrow("narrow-longer-stale-log", "a node whose log is longer but ends in an older term campaigns against "+
+			"voters holding a committed write of a later term", longerLogScript),
 		truncate,
 		long,
 		snapshot,

@@ -20,6 +20,7 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-snapshot-install":        "reconnect",
 		"narrow-deposed-leader-read":     "(c) quorum reads",
 		"narrow-truncate-long-suffix":    "crash",
+		"narrow-longer-stale-log":        "(d) ",
 	}
 	seen := 0
 	for _, s := range List() {
