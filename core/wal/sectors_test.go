@@ -2,8 +2,12 @@ package wal_test
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/raftlab/raftlab/core/raft"
 	"github.com/raftlab/raftlab/core/wal"
 	"github.com/stretchr/testify/require"
 )
@@ -70,6 +74,69 @@ func TestUnwrittenSectors(t *testing.T) {
 			}
 			require.ErrorIs(t, err, wal.ErrCorrupt)
 			require.ErrorContains(t, err, fmt.Sprintf("%s at byte offset %d:", c.path, containing(segStarts, c.off)))
+		})
+	}
+}
+
+// TestHoleInTheUnsyncedWritesOfARealFile: on the real disk (wal.OSFS, with and without room), a
+// log written in batches whose later ones were never fsynced before a power loss can come back
+// with one of their sectors unwritten (zeros) between sectors that were. Recovery keeps every
+// batch before the hole, cuts the record that holds it and everything after, durably, and the log
+// takes appends again.
+func TestHoleInTheUnsyncedWritesOfARealFile(t *testing.T) {
+	for _, room := range []int64{-1, 0} {
+		t.Run(fmt.Sprintf("room %d", room), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "wal")
+			opts := wal.Options{Room: room, SegmentSize: 1 << 20}
+			rng := rand.New(rand.NewPCG(5, 8))
+			w, err := wal.Create(wal.OSFS(), dir, testMetadata, opts)
+			require.NoError(t, err)
+			var all []raft.Entry
+			save := func(batches int) {
+				for range batches {
+					lo := uint64(len(all) + 1)
+					ents := printableEntries(rng, 1, lo, lo+3)
+					require.NoError(t, w.Save(raft.HardState{Term: 1, Commit: lo + 3}, ents))
+					require.NoError(t, w.Sync())
+					all = append(all, ents...)
+				}
+			}
+			save(5)
+			synced := len(all)
+			path := lastRealSegment(t, dir)
+			before, err := os.ReadFile(path)
+			require.NoError(t, err)
+			syncedEnd := recordsEnd(before)
+			// The later batches stand for writes that were not fsynced when the power went out.
+			save(12)
+			require.NoError(t, w.Close())
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			end := recordsEnd(data)
+			hole := (syncedEnd+511)/512*512 + 512
+			require.Less(t, hole+1024, end, "written sectors follow the hole")
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			require.NoError(t, err)
+			_, err = f.WriteAt(make([]byte, 512), int64(hole))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+
+			w, rec, err := wal.Open(wal.OSFS(), dir, opts)
+			require.NoError(t, err)
+			require.True(t, rec.TornTail)
+			require.GreaterOrEqual(t, len(rec.Entries), synced, "every synced entry is kept")
+			require.Less(t, len(rec.Entries), len(all), "the record with the hole and what follows are cut")
+			requireEntries(t, all[:len(rec.Entries)], rec.Entries)
+
+			kept := len(rec.Entries)
+			next := printableEntries(rng, 2, uint64(kept+1), uint64(kept+2))
+			require.NoError(t, w.Save(raft.HardState{Term: 2, Commit: uint64(kept + 2)}, next))
+			require.NoError(t, w.Sync())
+			require.NoError(t, w.Close())
+			_, rec, err = wal.Open(wal.OSFS(), dir, opts)
+			require.NoError(t, err)
+			require.False(t, rec.TornTail)
+			requireEntries(t, append(all[:kept:kept], next...), rec.Entries)
 		})
 	}
 }

@@ -1,6 +1,9 @@
 package memfs
 
-import "sort"
+import (
+	"maps"
+	"slices"
+)
 
 // SectorSize is the unit the simulated disk writes whole: a sector holds one of the contents it
 // was given, never a mix of two.
@@ -29,11 +32,7 @@ func (n *inode) crashSectors(pick func(n int) int) {
 		}
 	}
 	kept := sizes[choose(pick, len(sizes))]
-	sectors := make([]int64, 0, len(touches))
-	for s := range touches {
-		sectors = append(sectors, s)
-	}
-	sort.Slice(sectors, func(i, j int) bool { return sectors[i] < sectors[j] })
+	sectors := slices.Sorted(maps.Keys(touches))
 	// version[s] is how many of the writes touching sector s its surviving content has seen:
 	// 0 is the durable content, touches[s] the newest.
 	version := make(map[int64]int, len(sectors))

@@ -1,6 +1,7 @@
 package memfs
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -160,4 +161,42 @@ func TestUnsyncedWrites(t *testing.T) {
 	require.True(t, fs.UnsyncedWrites())
 	fs.Crash()
 	require.False(t, fs.UnsyncedWrites())
+}
+
+// TestCrashSectorsExtremes: over random appends, overwrites and syncs, a crash that keeps the
+// newest version of every sector and the last size leaves what readers saw, and one that keeps
+// no sector and the synced size leaves the synced image.
+func TestCrashSectorsExtremes(t *testing.T) {
+	for seed := uint64(1); seed <= 200; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		for _, newest := range []bool{true, false} {
+			var n inode
+			for range 1 + rng.IntN(12) {
+				p := make([]byte, 1+rng.IntN(1500))
+				for i := range p {
+					p[i] = byte(1 + rng.IntN(255))
+				}
+				off := int64(len(n.data))
+				if rng.IntN(3) == 0 {
+					off = int64(rng.IntN(len(n.data) + 1))
+				}
+				n.writeAt(p, off)
+				if rng.IntN(4) == 0 {
+					n.sync()
+				}
+			}
+			want := string(n.synced())
+			if newest {
+				want = string(n.data)
+			}
+			n.crashSectors(func(k int) int {
+				if newest {
+					return k - 1
+				}
+				return 0
+			})
+			require.Equal(t, want, string(n.data), "seed %d newest %v", seed, newest)
+			require.Equal(t, want, string(n.synced()), "the crash leaves a synced file")
+		}
+	}
 }
