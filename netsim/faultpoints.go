@@ -173,6 +173,37 @@ func (s *Sim) recoverFaultCrash() {
 	if _, ok := r.(faultpoint.Crashed); !ok {
 		panic(r)
 	}
+	s.crashFaulted()
+}
+
+// bootGuarded boots h. A fault point that crashes h during its boot, inside an event that restarts
+// nodes (a nemesis restarting every node), crashes only h, restarted after Down like any fault-point
+// crash: the event goes on, the other nodes of a restart-all still start. (The crash used to unwind
+// the whole event and leave the nodes after h down for good.)
+func (s *Sim) bootGuarded(h *host) error {
+	if s.fp == nil || !s.fp.stepping {
+		return h.boot()
+	}
+	crashed := false
+	err := func() error {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(faultpoint.Crashed); !ok {
+					panic(r)
+				}
+				crashed = true
+			}
+		}()
+		return h.boot()
+	}()
+	if crashed {
+		s.crashFaulted()
+	}
+	return err
+}
+
+// crashFaulted crashes every node whose fault point fired a crash, each restarted after Down.
+func (s *Sim) crashFaulted() {
 	for _, id := range s.order {
 		h := s.hosts[id]
 		if h.faultCrash == 0 {
