@@ -63,3 +63,38 @@ func (v *visitsAtStart) Ready() Output {
 	}
 	return v.fakeProcess.Ready()
 }
+
+// TestArmFaultPointTargetsOneNodeFromNow: a point armed with Pass never fires; armed anew at run
+// time on one node, it fires on that node alone (the fake processes visit it in their first step
+// after a restart); a run that armed nothing refuses.
+func TestArmFaultPointTargetsOneNodeFromNow(t *testing.T) {
+	cfg := fakeConfig(4, 3)
+	cfg.FaultPoints = FaultPoints{Armed: []ArmedPoint{{Point: faultpoint.NodeAfterPersist, Action: faultpoint.Pass}}}
+	cfg.NewProcess = func(spec ProcessSpec) (Process, error) {
+		p, err := newFakeProcess(spec)
+		return &visitsAtStart{fakeProcess: p.(*fakeProcess), faults: spec.Faults}, err
+	}
+	s := newFakeSim(t, cfg)
+	restartAll := func() {
+		for _, id := range s.Nodes() {
+			require.NoError(t, s.Crash(id))
+			require.NoError(t, s.Restart(id))
+		}
+	}
+	a := ArmedPoint{Point: faultpoint.NodeAfterPersist, Action: faultpoint.Crash, Max: 1, Node: 2}
+	assert.Equal(t, "node/after-persist crash max 1 on n2", a.String())
+	s.After(100*ms, restartAll)
+	s.After(200*ms, func() { require.NoError(t, s.ArmFaultPoint(a)) })
+	s.After(300*ms, restartAll)
+	s.RunFor(150 * ms)
+	assert.Empty(t, s.FaultPointsFired(), "armed with Pass: reached, never fired")
+	assert.Equal(t, 3, s.FaultPointHits()[faultpoint.NodeAfterPersist], "every node reached it")
+	s.RunFor(1000 * ms)
+	fired := s.FaultPointsFired()
+	require.Len(t, fired, 1)
+	assert.Equal(t, uint64(2), fired[0].Node)
+	assert.Equal(t, 300*ms, fired[0].At)
+
+	none := newFakeSim(t, fakeConfig(4, 3))
+	assert.ErrorContains(t, none.ArmFaultPoint(a), "the run armed no fault points")
+}
