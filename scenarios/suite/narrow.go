@@ -36,6 +36,10 @@ func narrowSuites() []Suite {
 		"snapshot that appends may overtake, and may crash right after installing it", snapshotScript)
 	snapshot.Node.SnapshotCount, snapshot.Node.SnapshotCatchUpEntries = 16, 4
 	snapshot.Clients, snapshot.Interval = 5, 50*ms
+	strict := narrow("narrow-strict-reconfig", "voters added but left unstarted: removing a started voter, or adding "+
+		"another, would leave fewer started members than a quorum and must be refused (etcd's strict reconfiguration check)",
+		strictReconfigScript)
+	strict.Nodes, strict.Node.StrictReconfigCheck = 3, true
 	return []Suite{
 		narrow("narrow-read-index-first-term", "a quorum read reaches a new leader while its first-term entry, "+
 			"and with it the commit of the last acknowledged write, is still on its way", readIndexScript),
@@ -50,5 +54,6 @@ func narrowSuites() []Suite {
 		truncate,
 		long,
 		snapshot,
+		strict,
 	}
 }

@@ -20,6 +20,7 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-snapshot-install":        "reconnect",
 		"narrow-deposed-leader-read":     "(c) quorum reads",
 		"narrow-truncate-long-suffix":    "crash",
+		"narrow-strict-reconfig":         "(d) start n5",
 	}
 	seen := 0
 	for _, s := range List() {
