@@ -41,6 +41,10 @@ func narrowSuites() []Suite {
 		"the hard state committing them) is written but not synced, on a disk that tears unsynced writes", catchUpTornScript)
 	torn.Node.TornWrites = true
 	torn.FaultPoints = []netsim.ArmedPoint{{Point: faultpoint.WALBeforeSync, Action: faultpoint.Pass}}
+	strict := narrow("narrow-strict-reconfig", "voters added but left unstarted: removing a started voter, or adding "+
+		"another, would leave fewer started members than a quorum and must be refused (etcd's strict reconfiguration check)",
+		strictReconfigScript)
+	strict.Nodes, strict.Node.StrictReconfigCheck = 3, true
 	return []Suite{
 		narrow("narrow-read-index-first-term", "a quorum read reaches a new leader while its first-term entry, "+
 			"and with it the commit of the last acknowledged write, is still on its way", readIndexScript),
@@ -58,5 +62,6 @@ func narrowSuites() []Suite {
 		long,
 		snapshot,
 		torn,
+		strict,
 	}
 }
