@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -97,6 +98,10 @@ func TestMemberAdd(t *testing.T) {
 	h := newClusterHarness(t, clusterSpec{members: 3})
 	r := h.run(t, "", "member", "add", "infra3", "http://10.0.0.3:2380")
 	require.Equal(t, 0, r.code, r.stderr)
+	// The addition is committed when kvctl hears of it; member 0 (whose table the test reads) may
+	// be a follower that applies it a moment later.
+	require.Eventually(t, func() bool { return len(h.cluster.membership()) == 4 }, 10*time.Second, 5*time.Millisecond,
+		"member 0 applies the addition")
 	names, conf := map[string]string{}, map[string]string{}
 	for _, m := range h.cluster.members {
 		names[m.id()] = m.name
