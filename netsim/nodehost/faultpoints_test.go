@@ -131,33 +131,3 @@ func TestAFailedNodesLogIsNotSampled(t *testing.T) {
 		}
 	}
 }
-
-// TestAFaultPointCrashDuringARestartOfEveryNodeStillStartsTheOthers crashes every node, then
-// restarts them all in one event (as the nemesis's "restart all" does) while the first to boot
-// crashes at a fault point: only that node goes down again (and comes back after Down); the crash
-// used to unwind the whole event and leave the nodes after it down for good.
-func TestAFaultPointCrashDuringARestartOfEveryNodeStillStartsTheOthers(t *testing.T) {
-	s, _ := newCluster(t, netsim.Config{Seed: 4, Nodes: 3,
-		FaultPoints: netsim.FaultPoints{From: 3500 * ms,
-			Armed: []netsim.ArmedPoint{{Point: faultpoint.NodeAfterPersist, Action: faultpoint.Crash, Max: 1}}}},
-		Options{})
-	s.After(3*second, func() { // a leader is elected: every node has a hard state to recover
-		for _, id := range s.Nodes() {
-			require.NoError(t, s.Crash(id))
-		}
-	})
-	s.After(4*second, func() {
-		for _, id := range s.Nodes() {
-			_ = s.Restart(id)
-		}
-	})
-	s.Run(8 * second)
-	fired := s.FaultPointsFired()
-	require.Len(t, fired, 1, "the first node to boot crashed at the point")
-	require.Equal(t, 4*second, fired[0].At, "during the restart of every node")
-	for _, id := range s.Nodes() {
-		info, err := s.Info(id)
-		require.NoError(t, err)
-		assert.True(t, info.Alive, "n%d is up", id)
-	}
-}
