@@ -31,6 +31,8 @@ type ArmedPoint struct {
 	OneIn int
 	// Max bounds how often it fires in the run (0: no bound).
 	Max int
+	// Node, when set, limits the point to that node.
+	Node uint64
 }
 
 // String renders "wal/before-sync crash 1/20 max 2".
@@ -42,7 +44,23 @@ func (a ArmedPoint) String() string {
 	if a.Max > 0 {
 		s += fmt.Sprintf(" max %d", a.Max)
 	}
+	if a.Node != 0 {
+		s += fmt.Sprintf(" on n%d", a.Node)
+	}
 	return s
+}
+
+// ArmFaultPoint arms a.Point anew from now on (its count of firings restarts), replacing what the run
+// armed there: a script opens a window at the moment it chooses, on the node it chooses. The run must
+// have armed fault points to begin with (an Action of Pass arms a point that never fires), since
+// nodes get theirs when they are created.
+func (s *Sim) ArmFaultPoint(a ArmedPoint) error {
+	if s.fp == nil {
+		return fmt.Errorf("netsim: arm %s: the run armed no fault points", a)
+	}
+	s.fp.armed[a.Point] = &armedState{ArmedPoint: a}
+	s.Note("arm fault point " + a.String())
+	return nil
 }
 
 // FaultPointFiring is one point that fired.
@@ -133,6 +151,9 @@ func (fp *faultPointState) decide(s *Sim, h *host, p faultpoint.Point) faultpoin
 		return faultpoint.Pass
 	}
 	fp.hits[p]++
+	if a.Action == faultpoint.Pass || (a.Node != 0 && a.Node != h.id) {
+		return faultpoint.Pass
+	}
 	if s.now < fp.cfg.From || (fp.cfg.Until > 0 && s.now >= fp.cfg.Until) || (a.Max > 0 && a.fired >= a.Max) {
 		return faultpoint.Pass
 	}
