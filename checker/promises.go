@@ -19,7 +19,8 @@ import (
 //     index its own durable log reaches, and applies only durable entries;
 //   - a node never overwrites entries it acknowledged with entries of the same term (only a leader
 //     of a later term may replace them) nor entries it applied, and never changes its vote or lowers
-//     its term on disk;
+//     its term on disk; nor does it reject, in the term of an acknowledgement, an append that
+//     continues an entry it acknowledged (its log in memory lost what its disk may still hold);
 //   - after every restart (a crash, a power failure, a failed fsync, a torn write), the node
 //     recovers at least what was durable: no lower term than one it sent, no other vote than one it
 //     granted in that term, every durable (so every acknowledged and every applied) entry with its
@@ -130,6 +131,7 @@ func (p *Promises) ObserveSend(node uint64, m *raft.Message, at int64) {
 		n.granted = promise{term: m.Term, peer: m.To, at: at, made: true}
 	case raft.MsgAppResp:
 		if m.Reject {
+			p.checkRejectKeepsAcks(node, n, m, at)
 			return
 		}
 		p.stats.Acks++
@@ -149,6 +151,18 @@ func (p *Promises) ObserveSend(node uint64, m *raft.Message, at int64) {
 			p.violate(at, "n%d announced commit index %d to n%d in term %d while its durable log ended at %d (a leader's commit must count only entries durable on it)",
 				node, m.Commit, m.To, m.Term, last)
 		}
+	}
+}
+
+// checkRejectKeepsAcks checks a rejected append against the node's acknowledgements: once a node
+// acknowledged entries up to i in a term, its log matches that term's leader up to i for the rest
+// of the term (only that leader's appends and snapshots change it, consistently), so rejecting an
+// append of that term whose previous entry is at or below i means the node lost, in memory, entries
+// it promised to keep, even though its disk may still hold them.
+func (p *Promises) checkRejectKeepsAcks(node uint64, n *nodePromises, m *raft.Message, at int64) {
+	if a := n.acked; a.made && m.Term == a.term && m.Index > 0 && m.Index <= a.index {
+		p.violate(at, "n%d rejected an append after entry %d from n%d in term %d, but it had acknowledged entries up to %d in that term at %s (its log no longer holds entries it acknowledged)",
+			node, m.Index, m.To, m.Term, a.index, human.Seconds(a.at))
 	}
 }
 

@@ -38,10 +38,14 @@ func TestPromisesHoldForACorrectNode(t *testing.T) {
 	send(p, raft.Message{Type: raft.MsgAppResp, To: 3, Term: 4, Index: 3}, 10)
 	durable(p, raft.HardState{Term: 5, Commit: 1}, ents(2, 5), 11)
 	p.ObserveRecover(1, raft.HardState{Term: 5, Commit: 1}, raft.SnapshotMetadata{Index: 1, Term: 2}, ents(2, 5), false, 12)
+	// A rejection that loses nothing: beyond the entries acknowledged in its term (the acknowledgement
+	// of entry 3 in term 4 binds nothing in term 5).
+	send(p, raft.Message{Type: raft.MsgAppResp, To: 3, Term: 5, Index: 2}, 13)
+	send(p, raft.Message{Type: raft.MsgAppResp, To: 3, Term: 5, Index: 4, Reject: true}, 14)
 	assert.Empty(t, p.Violations())
 	st := p.Stats()
 	assert.Equal(t, 1, st.Votes)
-	assert.Equal(t, 2, st.Acks)
+	assert.Equal(t, 3, st.Acks)
 	assert.Equal(t, 4, st.Recoveries)
 }
 
@@ -113,6 +117,11 @@ func TestPromisesFindEachBrokenPromise(t *testing.T) {
 			durable(p, raft.HardState{Term: 1, Vote: 1}, ents(1, 1), 1)
 			p.ObserveRecover(1, raft.HardState{}, raft.SnapshotMetadata{}, nil, true, 3)
 		}, "recovered term 0, below its durable term 1"},
+		{"acknowledged entries lost in memory within the term", func(p *Promises) {
+			durable(p, raft.HardState{Term: 2}, ents(1, 2, 2, 2), 1)
+			send(p, raft.Message{Type: raft.MsgAppResp, To: 3, Term: 2, Index: 3}, 2)
+			send(p, raft.Message{Type: raft.MsgAppResp, To: 3, Term: 2, Index: 3, Reject: true}, 3)
+		}, "n1 rejected an append after entry 3 from n3 in term 2, but it had acknowledged entries up to 3 in that term"},
 		{"failed to restart on a healthy disk", func(p *Promises) {
 			p.ObserveBootFail(1, errors.New("wal: corrupt"), false, 3)
 		}, "n1 failed to restart on a healthy disk: wal: corrupt"},

@@ -12,17 +12,24 @@ import (
 // running cluster. If the change fails (or its outcome stays unknown) no node is started. It
 // returns the reserved ID and the client call of the change.
 func (s *Sim) AddMember(name string) (uint64, *Call, error) {
-	return s.addMember(name, ReqMemberAdd)
+	return s.addMember(name, ReqMemberAdd, true)
 }
 
 // AddLearner is AddMember for a non-voting learner (promote it later with PromoteMember).
 func (s *Sim) AddLearner(name string) (uint64, *Call, error) {
-	return s.addMember(name, ReqMemberAddLearner)
+	return s.addMember(name, ReqMemberAddLearner, true)
 }
 
-// addMember submits the addition of a member as a voter or a learner (kind) and starts its node
-// once the change succeeded.
-func (s *Sim) addMember(name string, kind RequestKind) (uint64, *Call, error) {
+// AddMemberUnstarted is AddMember by an operator whose new machine is not ready yet: the voter is
+// added but its node is not started, whatever the outcome, until StartAddedMember. Meanwhile the
+// cluster counts a voter that never answers (what etcd's strict reconfiguration check is for).
+func (s *Sim) AddMemberUnstarted(name string) (uint64, *Call, error) {
+	return s.addMember(name, ReqMemberAdd, false)
+}
+
+// addMember submits the addition of a member as a voter or a learner (kind) and, if start, starts
+// its node once the change succeeded.
+func (s *Sim) addMember(name string, kind RequestKind, start bool) (uint64, *Call, error) {
 	if name == "" || strings.ContainsAny(name, " ,{}") {
 		return 0, nil, fmt.Errorf("netsim: add member: bad name %q", name)
 	}
@@ -38,6 +45,10 @@ func (s *Sim) addMember(name string, kind RequestKind) (uint64, *Call, error) {
 	call := cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, func(op history.Op) {
 		if op.Outcome != history.OutcomeOK {
 			s.tracef("member", "-", "add %s not confirmed (%s): not started", name, op.Outcome)
+			return
+		}
+		if !start {
+			s.tracef("member", "-", "add %s confirmed: left unstarted", name)
 			return
 		}
 		s.members = append(s.members, m)

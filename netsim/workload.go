@@ -255,8 +255,11 @@ func APIWorkload(n int) Workload {
 // deletes remove directories holding expiring files.
 // Check it with the tree model (checker/tree.go).
 func TreeWorkload() Workload {
-	dirs := []string{"/tree/a", "/tree/b", "/tree/a/c", "/tree/f"}
-	files := []string{"/tree/a/x", "/tree/a/y", "/tree/a/_h", "/tree/a/_d/x", "/tree/b/x", "/tree/a/c/z", "/tree/f", "/tree/f/x"}
+	// /tree/ab shares its first letters with /tree/a: a path test that forgets the separator ("/tree/ab"
+	// is not below "/tree/a") shows up in its listings, recursive deletes and watchers.
+	dirs := []string{"/tree/a", "/tree/b", "/tree/a/c", "/tree/f", "/tree/ab"}
+	files := []string{"/tree/a/x", "/tree/a/y", "/tree/a/_h", "/tree/a/_d/x", "/tree/b/x", "/tree/a/c/z", "/tree/f", "/tree/f/x",
+		"/tree/ab/x"}
 	// Nothing names /tree itself, so that the checker can take /tree/a, /tree/b and /tree/f apart.
 	all := append(append([]string(nil), dirs...), files...)
 	return Workload{

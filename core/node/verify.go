@@ -12,7 +12,8 @@ var ErrInconsistent = errors.New("node: inconsistent")
 // Verify checks that the member's copies of the replicated state agree with one another, as etcd's
 // verification checks do: the store's own structures (store.Verify), the configuration the member
 // records in its snapshots with raft's, and the member table (members and learners) with that
-// configuration. A member with a persist batch in flight is between two consistent states (raft
+// configuration, a campaigning or leading member with the voters (verifyRole), and the member
+// table with the store's member records (verifyMemberRecords). A member with a persist batch in flight is between two consistent states (raft
 // may have taken a snapshot the member installs once it is durable) and is not checked, nor is a
 // stopped one. Verify changes nothing.
 func (n *Node) Verify() error {
@@ -37,7 +38,10 @@ func (n *Node) Verify() error {
 		return fmt.Errorf("%w: the member table (members %v, learners %v) is not the configuration (voters %v, learners %v)",
 			ErrInconsistent, members, learners, rc.Voters, rc.Learners)
 	}
-	return nil
+	if err := n.verifyRole(rc); err != nil {
+		return err
+	}
+	return n.verifyMemberRecords()
 }
 
 // sameIDs reports whether a and b hold the same IDs, in any order.

@@ -25,7 +25,9 @@ func breadthSuites() []Suite {
 		"removed under them, listings; crashes, partitions and snapshots every 50 entries",
 		fixed(netsim.TreeWorkload()), generated(nemesis.Mix{Nodes: 5, Partitions: 2, Crashes: 2}, d)))
 	tree.Pin = snapshotsEvery(50, 10)
-	tree.Watches = []netsim.WatchSpec{{Key: "/tree", Recursive: true}, {Key: "/tree/a"}, {Key: "/tree/a/x"}}
+	// /tree/a recursively and /tree/ab next to it: neither is owed the other's events.
+	tree.Watches = []netsim.WatchSpec{{Key: "/tree", Recursive: true}, {Key: "/tree/a"}, {Key: "/tree/a/x"},
+		{Key: "/tree/a", Recursive: true, Start: 2 * second}, {Key: "/tree/ab"}}
 
 	// 3 voters to start with: learners join, are promoted, members (the leader too) leave, and the
 	// leader hands over to random members, while partitions and crashes hit the first three.
@@ -74,6 +76,7 @@ func breadthSuites() []Suite {
 		snapshotsEvery(60, 20)(o)
 		o.TornWrites, o.SegmentSize = true, 8<<10
 		o.DiskLatency = netsim.Latency{Min: 1 * ms, Spread: 15 * ms}
+		crashMidSync(o)
 	}
 
 	// One entry per append and a pipeline of two: faults separate entries that usually travel
