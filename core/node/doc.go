@@ -28,7 +28,10 @@
 // batch carries all of them: that is the group commit. A Ready that moves only the commit index
 // (no entries, no snapshot, term and vote unchanged) makes nothing durable that it depends on:
 // its committed entries came in earlier, persisted Readies. It is finished at once, and its hard
-// state goes out right after in a batch of its own (or with the next one).
+// state goes out right after in a batch of its own (or with the next one). Likewise, at every step
+// the committed entries already on this disk that raft has not handed out in a Ready are applied
+// and answered at once (raft.Node.CommittedDurable), even while a batch is in flight: a commit that
+// arrives during the next batch's fsync does not wait for it.
 //
 // The request lifecycle is the node's too, so that the simulator runs it: a request refused for want
 // of a leader waits (parked) until one is known, every waiting request is submitted again after a
