@@ -30,7 +30,7 @@ func (s *Sim) Restart(id uint64) error {
 	for _, o := range s.cfg.Observers {
 		o.OnRestart(id, s.now)
 	}
-	if err := h.boot(); err != nil {
+	if err := s.bootGuarded(h); err != nil {
 		// A node that cannot recover (its disk still fails, its WAL is corrupt) stays down: that is
 		// the system's behaviour, not a simulator problem.
 		s.tracef("bootfail", h.name, "%v", err)

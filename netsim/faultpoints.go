@@ -31,6 +31,8 @@ type ArmedPoint struct {
 	OneIn int
 	// Max bounds how often it fires in the run (0: no bound).
 	Max int
+	// Node, when set, limits the point to that node.
+	Node uint64
 }
 
 // String renders "wal/before-sync crash 1/20 max 2".
@@ -42,7 +44,23 @@ func (a ArmedPoint) String() string {
 	if a.Max > 0 {
 		s += fmt.Sprintf(" max %d", a.Max)
 	}
+	if a.Node != 0 {
+		s += fmt.Sprintf(" on n%d", a.Node)
+	}
 	return s
+}
+
+// ArmFaultPoint arms a.Point anew from now on (its count of firings restarts), replacing what the run
+// armed there: a script opens a window at the moment it chooses, on the node it chooses. The run must
+// have armed fault points to begin with (an Action of Pass arms a point that never fires), since
+// nodes get theirs when they are created.
+func (s *Sim) ArmFaultPoint(a ArmedPoint) error {
+	if s.fp == nil {
+		return fmt.Errorf("netsim: arm %s: the run armed no fault points", a)
+	}
+	s.fp.armed[a.Point] = &armedState{ArmedPoint: a}
+	s.Note("arm fault point " + a.String())
+	return nil
 }
 
 // FaultPointFiring is one point that fired.
@@ -133,6 +151,9 @@ func (fp *faultPointState) decide(s *Sim, h *host, p faultpoint.Point) faultpoin
 		return faultpoint.Pass
 	}
 	fp.hits[p]++
+	if a.Action == faultpoint.Pass || (a.Node != 0 && a.Node != h.id) {
+		return faultpoint.Pass
+	}
 	if s.now < fp.cfg.From || (fp.cfg.Until > 0 && s.now >= fp.cfg.Until) || (a.Max > 0 && a.fired >= a.Max) {
 		return faultpoint.Pass
 	}
@@ -173,6 +194,37 @@ func (s *Sim) recoverFaultCrash() {
 	if _, ok := r.(faultpoint.Crashed); !ok {
 		panic(r)
 	}
+	s.crashFaulted()
+}
+
+// bootGuarded boots h. A fault point that crashes h during its boot, inside an event that restarts
+// nodes (a nemesis restarting every node), crashes only h, restarted after Down like any fault-point
+// crash: the event goes on, the other nodes of a restart-all still start. (The crash used to unwind
+// the whole event and leave the nodes after h down for good.)
+func (s *Sim) bootGuarded(h *host) error {
+	if s.fp == nil || !s.fp.stepping {
+		return h.boot()
+	}
+	crashed := false
+	err := func() error {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(faultpoint.Crashed); !ok {
+					panic(r)
+				}
+				crashed = true
+			}
+		}()
+		return h.boot()
+	}()
+	if crashed {
+		s.crashFaulted()
+	}
+	return err
+}
+
+// crashFaulted crashes every node whose fault point fired a crash, each restarted after Down.
+func (s *Sim) crashFaulted() {
 	for _, id := range s.order {
 		h := s.hosts[id]
 		if h.faultCrash == 0 {

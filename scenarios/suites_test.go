@@ -119,6 +119,11 @@ func TestRegressionSeeds(t *testing.T) {
 			"(the operator now starts a member it finds in the membership)"},
 		{"learners-transfers", 1758, "the promise check took a stale acknowledgement, made before a later " +
 			"leader's entries replaced the acknowledged ones in the same durable write, for a false one"},
+		{"tree-crashes", 933, "a watcher whose stream broke at a crash of every member, having received " +
+			"nothing, and that no member served again, was charged with every later event (Until 0 read as " +
+			"'owed everything')"},
+		{"history-window", 1258, "a watcher that no member ever served (no member was ready from 3 s to " +
+			"the end) was charged with the liveness write"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.suite, tt.seed), func(t *testing.T) {

@@ -83,3 +83,16 @@ func TestReplayVerboseStreamsTheNarrative(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Uncommitted entries from disconnected nodes are discarded")
 }
+
+// TestReplaySuiteVerbosePrintsTheTrace: -v on a suite seed prints the simulator's trace (boots,
+// roles, client calls) and still checks the trace hash against a second run.
+func TestReplaySuiteVerbosePrintsTheTrace(t *testing.T) {
+	r := runLabd(t, "replay", "narrow-deposed-leader-read", "--seed", "1", "-v")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, " boot     n1   incarnation=1")
+	assert.Contains(t, r.stdout, "deposed leader reads: (a)")
+	assert.Contains(t, r.stdout, "replayed bit-for-bit")
+	quiet := runLabd(t, "replay", "narrow-deposed-leader-read", "--seed", "1")
+	require.Equal(t, exitOK, quiet.code, quiet.stderr)
+	assert.NotContains(t, quiet.stdout, " boot ")
+}

@@ -61,6 +61,9 @@ type testCluster struct {
 	// replyCount counts every reply per request ID (a request must be answered once).
 	replyCount map[uint64]int
 	cut        map[[2]uint64]bool
+	// delay puts a link's messages aside in delayed until deliverDelayed.
+	delay   map[[2]uint64]bool
+	delayed []raft.Message
 	// holdPersist keeps a node's persist batches unanswered (to test ordering).
 	holdPersist map[uint64]bool
 	held        map[uint64]*PersistBatch
@@ -77,7 +80,7 @@ func newTestCluster(t testing.TB, size int, tweak func(*Config)) *testCluster {
 	t.Helper()
 	c := &testCluster{
 		t: t, cfgs: map[uint64]Config{}, nodes: map[uint64]*Node{}, disks: map[uint64]*memDisk{},
-		replies: map[uint64]Reply{}, replyCount: map[uint64]int{}, cut: map[[2]uint64]bool{}, holdPersist: map[uint64]bool{},
+		replies: map[uint64]Reply{}, replyCount: map[uint64]int{}, cut: map[[2]uint64]bool{}, delay: map[[2]uint64]bool{}, holdPersist: map[uint64]bool{},
 		held: map[uint64]*PersistBatch{}, holdEncode: map[uint64]bool{}, jobs: map[uint64][]*SnapshotJob{}, now: 1_700_000_000_000_000_000, nextID: 1000,
 	}
 	var members []Member
@@ -146,6 +149,10 @@ func (c *testCluster) pump() {
 			if c.cut[[2]uint64{m.From, m.To}] {
 				continue
 			}
+			if c.delay[[2]uint64{m.From, m.To}] {
+				c.delayed = append(c.delayed, m)
+				continue
+			}
 			if to := c.nodes[m.To]; to != nil {
 				to.Step(m)
 			}
@@ -163,6 +170,18 @@ func (c *testCluster) tick(n int) {
 		}
 		c.pump()
 	}
+}
+
+// deliverDelayed delivers the messages put aside (delay) in their order and lifts the delays.
+func (c *testCluster) deliverDelayed() {
+	ms := c.delayed
+	c.delayed, c.delay = nil, map[[2]uint64]bool{}
+	for _, m := range ms {
+		if to := c.nodes[m.To]; to != nil {
+			to.Step(m)
+		}
+	}
+	c.pump()
 }
 
 // releasePersist finishes a held batch.

@@ -484,7 +484,11 @@ func (n *Node) stopErr() error {
 // process turns raft Ready batches into outputs until raft has nothing more or a batch must first
 // be made durable.
 func (n *Node) process() {
-	for !n.stopped() && !n.inFlight {
+	for !n.stopped() {
+		n.applyDurable()
+		if n.inFlight {
+			return
+		}
 		if n.localSnap != nil {
 			n.emitPersist(PersistBatch{Snapshot: *n.localSnap, MustSync: true})
 			n.localSnap = nil
@@ -540,6 +544,27 @@ func (n *Node) process() {
 		}
 		n.finish(rd)
 	}
+}
+
+// applyDurable applies the committed entries already on this disk that raft has not handed out in a
+// Ready, and answers the reads waiting for them. With a batch in flight, an entry whose commit
+// arrived during the batch's fsync (a follower's acknowledgement, a leader's commit index) is
+// applied and answered now instead of after that fsync; before a Ready, the committed entries do
+// not ride along with the Ready's new entries and wait for their fsync. Applying a committed entry
+// needs nothing of this batch: it is on this disk, and the commit index need not be durable.
+func (n *Node) applyDurable() {
+	if n.cfg.Bugs.AckBeforeDurable {
+		return
+	}
+	ents := n.raft.CommittedDurable()
+	if len(ents) == 0 {
+		return
+	}
+	for _, e := range ents {
+		n.applyEntry(e)
+	}
+	n.raft.AdvanceApplied(ents)
+	n.serveReads()
 }
 
 // saveCommit emits the hard state of commit-only Readies finished without a batch.

@@ -220,22 +220,6 @@ func TestEveryTruncationPointRecovers(t *testing.T) {
 	}
 }
 
-// TestUnwrittenSectorInsideTheLastRecordIsRefused zeroes one whole sector inside the last entries
-// record while written bytes follow it: not the shape of a write cut short, so recovery refuses rather
-// than guess.
-func TestUnwrittenSectorInsideTheLastRecordIsRefused(t *testing.T) {
-	log := writeRealLog(t)
-	path := log.segments[len(log.segments)-1]
-	original, starts := readSegment(t, path)
-	// The last batch's entries record, followed by its hard state record.
-	last := starts[len(starts)-3]
-	sector := (last + 511) / 512 * 512
-	require.Less(t, sector+512, starts[len(starts)-2], "the record spans more than two sectors")
-	_, err := openDamaged(t, log.dir, path, original, zeroes(sector, 512))
-	require.ErrorIs(t, err, wal.ErrCorrupt)
-	require.ErrorContains(t, err, fmt.Sprintf("%s at byte offset %d:", path, last))
-}
-
 // TestFlippedSnapshotByteIsRefusedOrLosesNothing flips every byte of the snapshot files: a
 // damaged newest snapshot falls back to the previous one and the log kept after it (the same
 // entries up to the same last index), and a damaged snapshot nothing else can stand in for is

@@ -7,11 +7,15 @@
 // (group commit). After any failed write or fsync the WAL refuses all further work with an error
 // wrapping ErrFailed, so nothing is ever reported durable that might not be.
 //
-// Recovery contract: a torn last record of the last segment (a crash in the middle of a write:
-// the file ends inside the record, or ends in never-written zeroes starting inside it) is cut off
-// and reported in Recovered.TornTail; any other damage (a bad CRC or length anywhere in the log,
-// the last record included when it is complete, a missing segment, a broken segment chain) is
-// refused with an error wrapping ErrCorrupt that names the file and byte offset.
+// Recovery contract: no synced record is ever lost in silence. A crash leaves the last segment
+// with any subset of the sectors written since its last fsync (disks write back in any order), so
+// a torn record of the last segment (the file ends inside it, or a sector of it was never written:
+// zeros from its start or from a sector boundary inside it to the end of that sector, whatever
+// follows) is cut off durably with everything after it, and reported in Recovered.TornTail and the
+// wal.torn-tail-cut mark (torn.go). Any other damage (a bad CRC or length anywhere in the log, the
+// last record included when it is complete and holds no unwritten sector, a missing segment, a
+// broken segment chain, damage in any segment but the last) is refused with an error wrapping
+// ErrCorrupt that names the file and byte offset.
 //
 // On disk, in the WAL directory:
 //

@@ -83,10 +83,5 @@ func (w *WAL) dropRoom() error {
 
 // isRoom reports whether buf[off:] is unused room: zeros from a record boundary to the end.
 func isRoom(buf []byte, off int) bool {
-	for _, b := range buf[off:] {
-		if b != 0 {
-			return false
-		}
-	}
-	return off < len(buf)
+	return off < len(buf) && allZeros(buf[off:])
 }

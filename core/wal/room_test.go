@@ -1,6 +1,8 @@
 package wal_test
 
 import (
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -130,18 +132,57 @@ func TestRecordTornInsideTheRoomIsCut(t *testing.T) {
 	requireEntries(t, append(all[:len(rec.Entries)], entries(2, next, next)...), rec2.Entries)
 }
 
-// TestDamageInTheRoomIsRefused: a byte that is not zero after the last record, in room that no
-// record reached, is damage: refused, not guessed at.
-func TestDamageInTheRoomIsRefused(t *testing.T) {
-	dir, _ := writeWithRoom(t, 2, wal.Options{Room: roomStep})
+// TestBytesInTheRoom: a byte that is not zero in the room right after the last record is damage,
+// refused; one after zeros that run from the last record to the end of its sector is what a crash
+// leaves when a later record's first sector never reached the disk but a later sector did: a torn
+// tail, cut with everything after it, nothing synced lost.
+func TestBytesInTheRoom(t *testing.T) {
+	dir, all := writeWithRoom(t, 2, wal.Options{Room: roomStep})
 	path := lastRealSegment(t, dir)
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	original, err := os.ReadFile(path)
 	require.NoError(t, err)
-	_, err = f.WriteAt([]byte{0x5a}, fileSize(t, path)-10)
-	require.NoError(t, err)
-	require.NoError(t, f.Close())
-	_, _, err = wal.Open(wal.OSFS(), dir, wal.Options{Room: roomStep})
-	require.ErrorIs(t, err, wal.ErrCorrupt)
+	end := recordsEnd(original)
+	require.Less(t, end%512, 500, "a length field after the last record lies in its sector")
+	for _, c := range []struct {
+		name string
+		at   int
+		torn bool
+	}{
+		{"right after the last record", end + 2, false},
+		{"after zeros to the end of the sector", len(original) - 10, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.NoError(t, os.WriteFile(path, original, 0o600))
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			require.NoError(t, err)
+			_, err = f.WriteAt([]byte{0x5a}, int64(c.at))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+			w, rec, err := wal.Open(wal.OSFS(), dir, wal.Options{Room: roomStep})
+			if !c.torn {
+				require.ErrorIs(t, err, wal.ErrCorrupt)
+				require.ErrorContains(t, err, fmt.Sprintf("%s at byte offset %d:", path, end))
+				return
+			}
+			require.NoError(t, err)
+			require.True(t, rec.TornTail)
+			requireEntries(t, all, rec.Entries)
+			require.NoError(t, w.Close())
+			_, rec, err = wal.Open(wal.OSFS(), dir, wal.Options{Room: roomStep})
+			require.NoError(t, err)
+			require.False(t, rec.TornTail, "the cut was durable")
+			requireEntries(t, all, rec.Entries)
+		})
+	}
+}
+
+// recordsEnd is where a segment's records end: the first zero length field.
+func recordsEnd(data []byte) int {
+	off := 0
+	for off+8 <= len(data) && binary.LittleEndian.Uint32(data[off:]) != 0 {
+		off += 12 + int(binary.LittleEndian.Uint32(data[off:]))
+	}
+	return off
 }
 
 // TestCutSegmentsKeepNoRoom: a segment the log moved past holds only its records (replay refuses

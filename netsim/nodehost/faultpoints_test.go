@@ -116,7 +116,7 @@ func TestAFailedNodesLogIsNotSampled(t *testing.T) {
 		Clients: netsim.ClientConfig{Count: 3, Workload: netsim.KeysWorkload(3)},
 		FaultPoints: netsim.FaultPoints{From: 500 * ms, Down: netsim.Latency{Min: 10 * second},
 			Armed: []netsim.ArmedPoint{{Point: faultpoint.WALBeforeSync, Action: faultpoint.Fail, Max: 1}}}}, Options{})
-	s.Run(4 * second)
+	s.Run(8 * second)
 	fired := s.FaultPointsFired()
 	require.Len(t, fired, 1)
 	failed := fired[0].Node

@@ -39,7 +39,8 @@ type Options struct {
 	Bugs node.Bugs
 	// Disk chooses the storage (default DiskWAL).
 	Disk DiskKind
-	// TornWrites makes a crash keep a random prefix of the last unsynced write (WAL disk only).
+	// TornWrites makes a crash keep part of the unsynced writes (WAL disk only): a random prefix of
+	// them, or a random subset of their 512-byte sectors, drawn crash by crash.
 	TornWrites bool
 	// SegmentSize of WAL segments (default 32 KiB: small, so that runs cut segments often).
 	SegmentSize int64

@@ -23,8 +23,9 @@ type walDisk struct {
 	metadata []byte
 	rng      *rng.Rand
 	torn     bool
-	// TornTails counts recoveries that found and cut a torn last record.
-	tornTails int
+	// TornTails counts recoveries that found and cut a torn last record; sectorCrashes the crashes
+	// that kept a subset of the unsynced sectors rather than a prefix of the unsynced bytes.
+	tornTails, sectorCrashes int
 	// syncFault and bounded say which injected faults are in force (see Faulty).
 	syncFault, bounded bool
 }
@@ -80,15 +81,22 @@ func (d *walDisk) Sync() error {
 	return nil
 }
 
-// Crash drops the open WAL (a crash closes nothing) and every unsynced byte; with torn writes the
-// disk's generator decides how much of the last unsynced write survives.
+// Crash drops the open WAL (a crash closes nothing) and every unsynced byte. With torn writes,
+// when unsynced writes are on the disk, its generator decides crash by crash how they were torn:
+// a prefix of them survives (a disk that writes in order), or any subset of their sectors, each at
+// any version (one that writes back in any order, see memfs.CrashSectors), half the time each.
+// Nothing is drawn when nothing is unsynced.
 func (d *walDisk) Crash() {
 	d.w = nil
-	var torn func(int) int
-	if d.torn {
-		torn = func(n int) int { return d.rng.IntN(n + 1) }
+	switch {
+	case !d.torn || !d.fs.UnsyncedWrites():
+		d.fs.Crash()
+	case d.rng.IntN(2) == 0:
+		d.fs.CrashTorn(func(n int) int { return d.rng.IntN(n + 1) })
+	default:
+		d.sectorCrashes++
+		d.fs.CrashSectors(d.rng.IntN)
 	}
-	d.fs.CrashTorn(torn)
 }
 
 // Recover opens and replays the WAL, nil if the node never created one (no segment is durable).

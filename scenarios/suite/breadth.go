@@ -76,6 +76,7 @@ func breadthSuites() []Suite {
 		snapshotsEvery(60, 20)(o)
 		o.TornWrites, o.SegmentSize = true, 8<<10
 		o.DiskLatency = netsim.Latency{Min: 1 * ms, Spread: 15 * ms}
+		crashMidSync(o)
 	}
 
 	// One entry per append and a pipeline of two: faults separate entries that usually travel

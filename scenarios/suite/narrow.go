@@ -40,6 +40,11 @@ func narrowSuites() []Suite {
 		"another, would leave fewer started members than a quorum and must be refused (etcd's strict reconfiguration check)",
 		strictReconfigScript)
 	strict.Nodes, strict.Node.StrictReconfigCheck = 3, true
+	// wal/before-sync is armed to fire nowhere until the script arms it on its follower.
+	torn := narrow("narrow-catch-up-torn", "a follower crashes while the batch that catches it up (entries and "+
+		"the hard state committing them) is written but not synced, on a disk that tears unsynced writes", catchUpTornScript)
+	torn.Node.TornWrites = true
+	torn.FaultPoints = []netsim.ArmedPoint{{Point: faultpoint.WALBeforeSync, Action: faultpoint.Pass}}
 	return []Suite{
 		narrow("narrow-read-index-first-term", "a quorum read reaches a new leader while its first-term entry, "+
 			"and with it the commit of the last acknowledged write, is still on its way", readIndexScript),
@@ -51,9 +56,12 @@ func narrowSuites() []Suite {
 			"that acknowledged a newer write, is asked for quorum reads before check-quorum deposes it", deposedReadScript),
 		narrow("narrow-conf-change-partitioned", "membership changes on both sides of a partition: the minority's "+
 			"leader cannot commit its change, the majority's new leader commits another", confChangeScript),
+		narrow("narrow-longer-stale-log", "a node whose log is longer but ends in an older term campaigns against "+
+			"voters holding a committed write of a later term", longerLogScript),
 		truncate,
 		long,
 		snapshot,
 		strict,
+		torn,
 	}
 }

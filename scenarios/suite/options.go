@@ -28,8 +28,9 @@ type Options struct {
 	MaxInflightMsgs int
 	// DiskLatency is each fsync's time; LinkLatency each message's time on the wire.
 	DiskLatency, LinkLatency netsim.Latency
-	// TornWrites makes a crash keep a random prefix of the last unsynced write; SegmentSize is the
-	// WAL segment size (small ones are cut often).
+	// TornWrites makes a crash keep part of the unsynced writes (a random prefix, or a random subset
+	// of their sectors, drawn crash by crash); SegmentSize is the WAL segment size (small ones are
+	// cut often).
 	TornWrites  bool
 	SegmentSize int64
 	// FaultPoints are the core fault points armed in the run (FoundationDB's BUGGIFY): none for

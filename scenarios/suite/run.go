@@ -113,9 +113,12 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	}
 	sim.Run(s.Duration)
 	live := liveness(sim)
-	var lagging []string
+	var lagging, scripted []string
 	if live == "" {
 		lagging = catchUp(sim)
+		if f, ok := script.(finalChecker); ok && len(lagging) == 0 {
+			scripted = f.Final()
+		}
 	}
 
 	sum := &Summary{Suite: s.Name, Seed: seed, Faults: nemesis.Format(faults), TraceHash: sim.TraceHash(),
@@ -185,10 +188,17 @@ func (s Suite) Run(seed uint64) (*Summary, error) {
 	for _, f := range sim.Failures() {
 		sum.Problems = append(sum.Problems, "simulator: "+f)
 	}
+	sum.Problems = append(sum.Problems, scripted...)
 	// Members that did not catch up come last: a safety violation that explains them reads first.
 	sum.Problems = append(sum.Problems, lagging...)
 	sum.Passed = len(sum.Problems) == 0
 	return sum, nil
+}
+
+// finalChecker is a Script that has checks to make at the end of the run, once every live member
+// caught up (a confirmed membership change shows in the membership, say).
+type finalChecker interface {
+	Final() []string
 }
 
 // lostWrites checks that every acknowledged write is still in the most advanced live store (or was

@@ -30,6 +30,8 @@ type memberScript struct {
 	// promoting are the learners whose promotion the script asked for, removing the members whose
 	// removal it asked for.
 	promoting, removing map[uint64]bool
+	// confirmed are the additions answered with success, by ID.
+	confirmed map[uint64]string
 }
 
 func newMemberScript(first int) func(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
@@ -165,6 +167,12 @@ const admitTimeout = 10 * second
 // addition is committed, so the cluster has the member. It polls every 5ms without drawing from the
 // script's generator; deadline is 0 until the addition is confirmed.
 func (m *memberScript) checkAdmitted(call *netsim.Call, id uint64, name string, deadline int64) {
+	if call.Done() && call.Op().Outcome == history.OutcomeOK && m.confirmed[id] == "" {
+		if m.confirmed == nil {
+			m.confirmed = map[uint64]string{}
+		}
+		m.confirmed[id] = name
+	}
 	switch {
 	case !call.Done():
 	case call.Op().Outcome == history.OutcomeUnknown:
@@ -200,6 +208,20 @@ func (m *memberScript) startIfAdmitted(id uint64, name string, deadline int64) {
 		return // never committed: nothing to start
 	}
 	m.sim.At(m.sim.Now()+5*ms, func() { m.startIfAdmitted(id, name, deadline) })
+}
+
+// Final checks the end of the run, once every live member caught up: an addition answered with
+// success is committed, so unless the script asked for its removal a live node has the member (the
+// check in checkAdmitted gives it admitTimeout, which the end of the run may cut short).
+func (m *memberScript) Final() []string {
+	var out []string
+	for id, name := range m.confirmed { // sorted below: the map's order does not matter
+		if !m.removing[id] && !m.hasMember(id) {
+			out = append(out, fmt.Sprintf("membership: the addition of %s was confirmed, but no live node has it as a member at the end of the run", name))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // hasMember reports whether a live node has id in its membership.

@@ -16,6 +16,32 @@ func (fs *FS) Crash() { fs.CrashTorn(nil) }
 // interrupted write reached the platter. A file truncated since its last Sync keeps nothing
 // unsynced. Files are visited in path order, so the calls to torn are deterministic.
 func (fs *FS) CrashTorn(torn func(n int) int) {
+	fs.crashWith(func(ino *inode) { ino.crash(torn) })
+}
+
+// CrashSectors is Crash for a disk that writes dirty data back in any order: the page cache
+// flushes pages in no set order and the drive's volatile cache reorders sector writes, so after a
+// power loss any subset of the sectors (SectorSize bytes, each written whole) that a file's
+// unsynced writes touched may have reached the platter (the model of "All File Systems Are Not
+// Created Equal", OSDI 2014). For each file with unsynced writes, the seeded pick(n), which
+// chooses one of n outcomes (clamped to [0, n)), decides:
+//
+//   - first the file's size: one of the sizes it had, synced or after each unsynced write in
+//     order (the size is a metadata update, journaled in order, not a sector of data);
+//   - then, for each touched sector in ascending order, which of its contents survives: 0 is the
+//     durable one (the old bytes, or zeros past the synced end of the file: a never-written sector
+//     of an extension reads as zeros, as on XFS or ext4 data=writeback), k the content it had
+//     after the k-th unsynced write that touched it (a page written back early and not again).
+//
+// Bytes past the chosen size are gone. A file truncated since its last Sync keeps only its synced
+// bytes, as with CrashTorn. Files are visited in path order, so the calls to pick are deterministic.
+func (fs *FS) CrashSectors(pick func(n int) int) {
+	fs.crashWith(func(ino *inode) { ino.crashSectors(pick) })
+}
+
+// crashWith closes every open file, restores the durable namespace and reverts each durable file
+// once with crash.
+func (fs *FS) crashWith(crash func(*inode)) {
 	for _, f := range fs.open {
 		f.closed = true
 	}
@@ -31,7 +57,7 @@ func (fs *FS) CrashTorn(torn func(n int) int) {
 		ino := fs.durable[p]
 		if !crashed[ino] {
 			crashed[ino] = true
-			ino.crash(torn)
+			crash(ino)
 		}
 		names[p] = ino
 	}
@@ -73,4 +99,15 @@ func (fs *FS) Corrupt(name string, offset int64) error {
 		ino.shadow[offset] ^= 0xff
 	}
 	return nil
+}
+
+// UnsyncedWrites reports whether a crash now would find unsynced writes to tear: a durable file
+// written, and not truncated, since its last Sync (CrashTorn and CrashSectors draw only for those).
+func (fs *FS) UnsyncedWrites() bool {
+	for _, ino := range fs.durable {
+		if len(ino.pending) > 0 && !ino.truncated {
+			return true
+		}
+	}
+	return false
 }
