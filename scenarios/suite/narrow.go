@@ -36,15 +36,15 @@ func narrowSuites() []Suite {
 		"snapshot that appends may overtake, and may crash right after installing it", snapshotScript)
 	snapshot.Node.SnapshotCount, snapshot.Node.SnapshotCatchUpEntries = 16, 4
 	snapshot.Clients, snapshot.Interval = 5, 50*ms
-	strict := narrow("narrow-strict-reconfig", "voters added but left unstarted: removing a started voter, or adding "+
-		"another, would leave fewer started members than a quorum and must be refused (etcd's strict reconfiguration check)",
-		strictReconfigScript)
-	strict.Nodes, strict.Node.StrictReconfigCheck = 3, true
 	// wal/before-sync is armed to fire nowhere until the script arms it on its follower.
 	torn := narrow("narrow-catch-up-torn", "a follower crashes while the batch that catches it up (entries and "+
 		"the hard state committing them) is written but not synced, on a disk that tears unsynced writes", catchUpTornScript)
 	torn.Node.TornWrites = true
 	torn.FaultPoints = []netsim.ArmedPoint{{Point: faultpoint.WALBeforeSync, Action: faultpoint.Pass}}
+	strict := narrow("narrow-strict-reconfig", "voters added but left unstarted: removing a started voter, or adding "+
+		"another, would leave fewer started members than a quorum and must be refused (etcd's strict reconfiguration check)",
+		strictReconfigScript)
+	strict.Nodes, strict.Node.StrictReconfigCheck = 3, true
 	return []Suite{
 		narrow("narrow-read-index-first-term", "a quorum read reaches a new leader while its first-term entry, "+
 			"and with it the commit of the last acknowledged write, is still on its way", readIndexScript),
@@ -61,7 +61,7 @@ func narrowSuites() []Suite {
 		truncate,
 		long,
 		snapshot,
-		strict,
 		torn,
+		strict,
 	}
 }

@@ -20,9 +20,9 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-snapshot-install":        "reconnect",
 		"narrow-deposed-leader-read":     "(c) quorum reads",
 		"narrow-truncate-long-suffix":    "crash",
-		"narrow-strict-reconfig":         "(d) start n5",
 		"narrow-longer-stale-log":        "(d) ",
 		"narrow-catch-up-torn":           "fault point wal/before-sync: crash",
+		"narrow-strict-reconfig":         "(d) start n5",
 	}
 	seen := 0
 	for _, s := range List() {
