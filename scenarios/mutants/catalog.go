@@ -5,7 +5,7 @@ package mutants
 // (2014) or Jepsen's analyses of etcd warn about; none is one of the four --bug switches.
 func Catalog() []Mutant {
 	var out []Mutant
-	for _, group := range [][]Mutant{raftMutants(), nodeMutants(), storeMutants(), walMutants(), apiMutants(), redteamMutants()} {
+	for _, group := range [][]Mutant{raftMutants(), nodeMutants(), storeMutants(), walMutants(), apiMutants(), redteamMutants(), redteam2Mutants()} {
 		out = append(out, group...)
 	}
 	return out
