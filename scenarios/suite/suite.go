@@ -75,7 +75,7 @@ func (s Suite) Correct() Suite {
 
 // List returns every suite, correct-code suites first, each group sorted by name.
 func List() []Suite {
-	all := append(append(append(chaosSuites(), narrowSuites()...), breadthSuites()...), bugSuites()...)
+	all := append(append(append(append(chaosSuites(), slowSuite()), narrowSuites()...), breadthSuites()...), bugSuites()...)
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].KnownBug != all[j].KnownBug {
 			return !all[i].KnownBug
