@@ -103,8 +103,11 @@ func (w *snapshotMatch) refuse() {
 	w.s.when(w.s.name(w.f)+" to take a snapshot", 3*second, func() bool {
 		return w.snapshot > 0 && commitOf(w.s, w.f) >= w.snapshot
 	}, func() {
-		w.s.act("(c) %s took the snapshot of %d (its log ends at %d): release its acknowledgements",
-			w.s.name(w.f), w.snapshot, w.s.lastIndex(w.f))
+		kept := "its log ends there"
+		if last := w.s.lastIndex(w.f); last > w.snapshot {
+			kept = fmt.Sprintf("it keeps its entries past it, up to %d", last)
+		}
+		w.s.act("(c) %s took the snapshot of %d, %s: release its acknowledgements", w.s.name(w.f), w.snapshot, kept)
 		w.s.sim.Net().Intercept(nil)
 		w.s.sim.Net().ReleaseHeld()
 	})
