@@ -63,5 +63,6 @@ func narrowSuites() []Suite {
 		snapshot,
 		torn,
 		strict,
+		roomTornSuite(),
 	}
 }

@@ -23,6 +23,7 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-longer-stale-log":        "(d) ",
 		"narrow-catch-up-torn":           "fault point wal/before-sync: crash",
 		"narrow-strict-reconfig":         "(d) start n5",
+		"narrow-torn-room":               "(c) ",
 	}
 	seen := 0
 	for _, s := range List() {
