@@ -27,6 +27,8 @@ func roomTornSuite() Suite {
 	s := narrow("narrow-torn-room", "a follower or leader whose WAL keeps room crashes while a batch is written "+
 		"but not synced, on a disk that tears unsynced writes, and crashes again soon after it recovered", roomTornScript)
 	s.Node.TornWrites, s.Node.WALRoom = true, roomStep
+	// Power failures as well: every node crashes at once, with whatever it has not synced.
+	s.Faults = combine(s.Faults, powerFailures(2*second, 4*second, 300*ms, 2*second, s.Duration))
 	// wal/before-sync is armed to fire nowhere until the script arms it on its follower.
 	s.FaultPoints = []netsim.ArmedPoint{{Point: faultpoint.WALBeforeSync, Action: faultpoint.Pass}}
 	return s
@@ -46,7 +48,8 @@ func roomTornSuite() Suite {
 //	    torn tail was (a deposed leader's are: the new leader's log lacks its burst); its next
 //	    recovery must find them followed by room or a new torn tail only.
 //
-// Once V is back from that crash, another round starts if roomRoundTime is left.
+// Once V is back from that crash, another round starts if roomRoundTime is left. Power failures
+// (every node crashing at once, every 2-4 s) run beside the rounds.
 func roomTornScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 	s := newScript(sim, seed, 0x726f6f6d, stop, "torn room")
 	sim.At(between(s.rng, 1500*ms, 2500*ms), func() { roomTornRound(s) })
