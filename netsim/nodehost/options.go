@@ -44,6 +44,10 @@ type Options struct {
 	TornWrites bool
 	// SegmentSize of WAL segments (default 32 KiB: small, so that runs cut segments often).
 	SegmentSize int64
+	// WALRoom, when positive, makes the WAL keep room in the last segment as on a real disk: zeros
+	// written ahead of its records in steps of WALRoom bytes, which its records overwrite (see
+	// core/wal's room). Zero (the default) keeps the simulated WAL appending, without room.
+	WALRoom int64
 	// Marks, when set, counts the rare paths every node and WAL of the run takes (one set per run).
 	Marks *mark.Set
 	// LeaderClocks, when set, records the clock readings of the nodes' ticks as leader.

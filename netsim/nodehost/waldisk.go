@@ -40,8 +40,12 @@ func newWALDisk(name string, rng *rng.Rand, opts Options) *walDisk {
 	if segment <= 0 {
 		segment = defaultSegmentSize
 	}
+	fs := memfs.New()
+	if opts.WALRoom > 0 {
+		fs.EnableWriteAt()
+	}
 	return &walDisk{
-		fs: memfs.New(), opts: wal.Options{SegmentSize: segment, Marks: opts.Marks},
+		fs: fs, opts: wal.Options{SegmentSize: segment, Room: opts.WALRoom, Marks: opts.Marks},
 		metadata: []byte("raftlab simulated member " + name), rng: rng, torn: opts.TornWrites,
 	}
 }
@@ -84,14 +88,19 @@ func (d *walDisk) Sync() error {
 // Crash drops the open WAL (a crash closes nothing) and every unsynced byte. With torn writes,
 // when unsynced writes are on the disk, its generator decides crash by crash how they were torn:
 // a prefix of them survives (a disk that writes in order), or any subset of their sectors, each at
-// any version (one that writes back in any order, see memfs.CrashSectors), half the time each.
+// any version (one that writes back in any order, see memfs.CrashSectors), half the time each
+// (always the latter for a WAL that keeps room).
 // Nothing is drawn when nothing is unsynced.
 func (d *walDisk) Crash() {
 	d.w = nil
 	switch {
 	case !d.torn || !d.fs.UnsyncedWrites():
 		d.fs.Crash()
-	case d.rng.IntN(2) == 0:
+	case d.opts.Room <= 0 && d.rng.IntN(2) == 0:
+		// A byte-granular prefix tears a sector in half. The WAL relies on sectors being written
+		// whole (a disk's atomic unit); without room that is never seen, as the file's size ends
+		// at the cut, but records written over room would be torn inside a sector: a WAL with room
+		// crashes sector by sector only (a prefix of the sectors being one of the subsets drawn).
 		d.fs.CrashTorn(func(n int) int { return d.rng.IntN(n + 1) })
 	default:
 		d.sectorCrashes++

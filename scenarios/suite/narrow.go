@@ -64,5 +64,6 @@ func narrowSuites() []Suite {
 		torn,
 		strict,
 		snapshotMatchSuite(),
+		roomTornSuite(),
 	}
 }

@@ -24,6 +24,7 @@ func TestNarrowScriptsOpenTheirWindowAndCorrectCodePasses(t *testing.T) {
 		"narrow-catch-up-torn":           "fault point wal/before-sync: crash",
 		"narrow-strict-reconfig":         "(d) start n5",
 		"narrow-snapshot-matching-log":   "keeps its entries past it",
+		"narrow-torn-room":               "(c) ",
 	}
 	seen := 0
 	for _, s := range List() {

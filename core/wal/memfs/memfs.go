@@ -23,6 +23,8 @@ type FS struct {
 	syncs    int
 	// opsLeft is how many more mutating operations may run (StopAfter); negative is unlimited.
 	opsLeft int
+	// writeAt says files write at offsets too (EnableWriteAt).
+	writeAt bool
 }
 
 var _ wal.FS = (*FS)(nil)
@@ -80,6 +82,9 @@ func (fs *FS) OpenFile(name string, flag int, perm os.FileMode) (wal.File, error
 		ino.truncate(0)
 	}
 	fs.open = append(fs.open, f)
+	if fs.writeAt {
+		return fileAt{f}, nil
+	}
 	return f, nil
 }
 
