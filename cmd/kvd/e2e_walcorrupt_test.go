@@ -74,11 +74,7 @@ func TestKvdRefusesACorruptFinalWALRecordAndStartsAfterATornOne(t *testing.T) {
 	m.start(t, c.staticArgs()...)
 	m.waitHealthy(t)
 	require.Contains(t, m.RunLog(), "torn last record")
-	var got struct {
-		Node struct {
-			Value string `json:"value"`
-		} `json:"node"`
-	}
+	var got keysAnswer
 	require.NoError(t, getJSON(m.ClientURL+"/v2/keys/k0", &got))
 	require.Equal(t, "v", got.Node.Value)
 }

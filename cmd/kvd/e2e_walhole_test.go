@@ -39,11 +39,7 @@ func TestKvdStartsAfterAHoleInItsLastWALSegment(t *testing.T) {
 	m.start(t, c.staticArgs()...)
 	m.waitHealthy(t)
 	require.Contains(t, m.RunLog(), "torn last record")
-	var got struct {
-		Node struct {
-			Value string `json:"value"`
-		} `json:"node"`
-	}
+	var got keysAnswer
 	require.NoError(t, getJSON(m.ClientURL+"/v2/keys/k0", &got))
 	require.Equal(t, strings.Repeat("v", 100), got.Node.Value)
 	code, _, _, err := curl(http.MethodGet, m.ClientURL+"/v2/keys/k39", nil)
