@@ -30,11 +30,7 @@ func catchUpTornScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 			s.sim.Net().Isolate(f)
 			burst := 6 + s.rng.IntN(14)
 			s.act("(a) %s leads term %d: cut %s off and write %d keys", s.name(l), term, s.name(f), burst)
-			var last *netsim.Call
-			for i := range burst {
-				last = s.do(l, netsim.Request{Kind: netsim.ReqSet, Key: fmt.Sprintf("%s-%d", catchUpKey, i),
-					Value: fmt.Sprintf("v%d", i)}, 2*second)
-			}
+			last := s.burst(catchUpKey, l, burst)
 			if last == nil {
 				return
 			}
@@ -47,9 +43,7 @@ func catchUpTornScript(sim *netsim.Sim, seed uint64, stop int64) fmt.Stringer {
 // catchUpTornCrash (b, c): arms a crash at F's next fsync and reconnects F.
 func catchUpTornCrash(s *script, l, f uint64) {
 	target, _ := s.status(l)
-	if err := s.sim.ArmFaultPoint(netsim.ArmedPoint{Point: faultpoint.WALBeforeSync, Action: faultpoint.Crash,
-		Max: 1, Node: f}); err != nil {
-		s.act("%v", err)
+	if !s.armCrash(netsim.ArmedPoint{Point: faultpoint.WALBeforeSync, Action: faultpoint.Crash, Max: 1, Node: f}) {
 		return
 	}
 	s.sim.Net().Heal()

@@ -67,7 +67,7 @@ func roomTornRound(s *script) {
 		f := s.pick(s.others(l))
 		s.sim.Net().Isolate(f)
 		s.act("(a) %s leads term %d: cut %s off and write %d keys", s.name(l), term, s.name(f), burst)
-		last := roomBurst(s, l, burst)
+		last := s.burst(roomKey, l, burst)
 		if last == nil {
 			return
 		}
@@ -90,18 +90,8 @@ func roomTornLeader(s *script, l, term uint64, burst int) {
 		return
 	}
 	s.act("(a) %s leads term %d: write %d keys at once; it crashes at the fsync of their batch", s.name(l), term, burst)
-	roomBurst(s, l, burst)
+	s.burst(roomKey, l, burst)
 	roomTornAgain(s, l)
-}
-
-// roomBurst sends burst writes to node id at once and returns the last call (nil if none was sent).
-func roomBurst(s *script, id uint64, burst int) *netsim.Call {
-	var last *netsim.Call
-	for i := range burst {
-		last = s.do(id, netsim.Request{Kind: netsim.ReqSet, Key: fmt.Sprintf("%s-%d", roomKey, i),
-			Value: fmt.Sprintf("v%d", i)}, 2*second)
-	}
-	return last
 }
 
 // roomTornAgain (c): once node id crashed at its fsync and restarted, arms a second crash at one
@@ -132,13 +122,4 @@ func roomTornNext(s *script, id uint64) {
 			s.later(between(s.rng, 100*ms, 500*ms), func() { roomTornRound(s) })
 		})
 	})
-}
-
-// armCrash arms a fault point, noting the error when the run cannot.
-func (s *script) armCrash(a netsim.ArmedPoint) bool {
-	if err := s.sim.ArmFaultPoint(a); err != nil {
-		s.act("%v", err)
-		return false
-	}
-	return true
 }

@@ -162,3 +162,23 @@ func (s *script) do(target uint64, req netsim.Request, timeout int64) *netsim.Ca
 
 // durationText renders ns as a duration rounded to the millisecond.
 func durationText(ns int64) string { return time.Duration(ns).Round(time.Millisecond).String() }
+
+// burst sends n writes of keys prefix-0 .. prefix-(n-1) to node id at once (one attempt each) and
+// returns the last call (nil if none was sent).
+func (s *script) burst(prefix string, id uint64, n int) *netsim.Call {
+	var last *netsim.Call
+	for i := range n {
+		last = s.do(id, netsim.Request{Kind: netsim.ReqSet, Key: fmt.Sprintf("%s-%d", prefix, i),
+			Value: fmt.Sprintf("v%d", i)}, 2*second)
+	}
+	return last
+}
+
+// armCrash arms a fault point (netsim.Sim.ArmFaultPoint), noting the error when the run cannot.
+func (s *script) armCrash(a netsim.ArmedPoint) bool {
+	if err := s.sim.ArmFaultPoint(a); err != nil {
+		s.act("%v", err)
+		return false
+	}
+	return true
+}
