@@ -138,6 +138,7 @@ func (h *host) pollWatches() {
 		return
 	}
 	kept := h.watches[:0]
+	applied := h.proc.Status().EtcdIndex // every event up to it is queued on the open streams
 	for _, sess := range h.watches {
 		events, closed := sess.stream.Poll()
 		w := sess.w
@@ -158,7 +159,7 @@ func (h *host) pollWatches() {
 			w.cs.sim.schedule(h.sim.now+reconnectDelay, w.connect)
 			continue
 		}
-		w.reached = max(w.reached, h.proc.Status().EtcdIndex)
+		w.reached = max(w.reached, applied)
 		kept = append(kept, sess)
 	}
 	clear(h.watches[len(kept):])
