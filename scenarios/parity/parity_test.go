@@ -236,6 +236,9 @@ func TestCtlTextNamesTheClientAndSortsTheInitialCluster(t *testing.T) {
 	require.Equal(t, "NAME:\n   <ctl> get - x\nETCD_INITIAL_CLUSTER=\"a=1,b=2,c=3\"\n",
 		ctlText("NAME:\n   kvctl get - x\nETCD_INITIAL_CLUSTER=\"c=3,a=1,b=2\"\n"))
 	require.Equal(t, "<ctl> version: 3.5.33\n", ctlText("etcdctl version: 3.5.33\n"))
+	// TestParity 26-ctl-more.seq, --total-timeout 1ns: the deadline passed during the dial on one side.
+	require.Equal(t, "error #0: context deadline exceeded\n",
+		ctlText("error #0: dial tcp <client-addr:L>: i/o timeout\n"))
 }
 
 func TestSavedNumbersAreNoTokens(t *testing.T) {
