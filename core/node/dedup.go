@@ -37,75 +37,93 @@ func resultBytes(r appliedResult) int {
 // one always does): older results are kept without theirs, so the values of a burst of large writes
 // do not outlive it here. It is part of the replicated state (snapshots carry it) and evolves
 // identically on every replica because it changes only when entries are applied.
+//
+// The results live in a ring in the order they were remembered, each with its byte count, and a map
+// gives an ID's place in the ring: an applied write costs the map a lookup, an insert and (once the
+// window is full) a delete of small values, and the byte window is kept by walking the ring.
 type dedupTable struct {
 	window   int
 	maxBytes int
-	order    []uint64
-	next     int
-	results  map[uint64]appliedResult
-	// bytes is the resultBytes total of the results kept; the oldest `past` positions of the
-	// order hold results that are past the byte window.
+	// slots is the ring, oldest first from next once it holds window results.
+	slots []dedupSlot
+	next  int
+	// at is each remembered ID's index in slots.
+	at map[uint64]uint32
+	// bytes is the total of the slots' bytes; the oldest `past` slots hold results that are past
+	// the byte window.
 	bytes int
 	past  int
 }
 
+// dedupSlot is one remembered result and what it counts against the byte window (0 once past it).
+type dedupSlot struct {
+	id    uint64
+	r     appliedResult
+	bytes int
+}
+
 // newDedupTable returns an empty table of the given window and byte window with room for expected
-// IDs (at most window) before its map has to grow: a restarted node knows how many entries it will
+// IDs (at most window) before it has to grow: a restarted node knows how many entries it will
 // re-apply.
 func newDedupTable(window, maxBytes, expected int) *dedupTable {
 	size := min(max(expected, 0), max(window, 0))
-	return &dedupTable{window: window, maxBytes: maxBytes, order: make([]uint64, 0, size),
-		results: make(map[uint64]appliedResult, size)}
+	return &dedupTable{window: window, maxBytes: maxBytes, slots: make([]dedupSlot, 0, size),
+		at: make(map[uint64]uint32, size)}
 }
 
 func (d *dedupTable) lookup(id uint64) (appliedResult, bool) {
-	r, ok := d.results[id]
-	return r, ok
+	i, ok := d.at[id]
+	if !ok {
+		return appliedResult{}, false
+	}
+	return d.slots[i].r, true
 }
 
 // remember records id's result (ID 0 is never remembered). An ID remembered already keeps its
 // place in the order and gets the new result (past the byte window still, if it was); a new one
-// evicts the oldest when the window is full. The map is written first and its length tells whether
-// id was new, so the common case costs one map access.
+// evicts the oldest when the window is full.
 func (d *dedupTable) remember(id uint64, r appliedResult) {
 	if id == 0 {
 		return
 	}
-	before := len(d.results)
-	old := d.results[id]
-	if old.past {
-		r = r.pastWindow()
-	}
-	d.results[id] = r
-	d.bytes += resultBytes(r) - resultBytes(old)
-	if len(d.results) != before {
-		d.append(id)
+	if i, ok := d.at[id]; ok {
+		s := &d.slots[i]
+		if s.r.past {
+			r = r.pastWindow()
+		}
+		d.bytes -= s.bytes
+		s.r, s.bytes = r, resultBytes(r)
+		d.bytes += s.bytes
+	} else {
+		d.append(dedupSlot{id: id, r: r, bytes: resultBytes(r)})
 	}
 	d.trim()
 }
 
-// append adds new id as the newest, evicting the oldest when the window is full.
-func (d *dedupTable) append(id uint64) {
-	if len(d.order) < d.window {
-		d.order = append(d.order, id)
+// append adds a new ID's slot as the newest, evicting the oldest when the window is full.
+func (d *dedupTable) append(s dedupSlot) {
+	d.bytes += s.bytes
+	if len(d.slots) < d.window {
+		d.at[s.id] = uint32(len(d.slots))
+		d.slots = append(d.slots, s)
 		return
 	}
-	oldest := d.order[d.next]
-	d.bytes -= resultBytes(d.results[oldest])
-	delete(d.results, oldest)
+	oldest := &d.slots[d.next]
+	d.bytes -= oldest.bytes
+	delete(d.at, oldest.id)
 	d.past = max(d.past-1, 0)
-	d.order[d.next] = id
+	*oldest = s
+	d.at[s.id] = uint32(d.next)
 	d.next = (d.next + 1) % d.window
 }
 
 // trim moves the oldest results past the byte window until the rest fit it (or only the newest is
 // left).
 func (d *dedupTable) trim() {
-	for d.bytes > d.maxBytes && d.past < len(d.order)-1 {
-		id := d.order[(d.next+d.past)%len(d.order)]
-		r := d.results[id]
-		d.bytes -= resultBytes(r)
-		d.results[id] = r.pastWindow()
+	for d.bytes > d.maxBytes && d.past < len(d.slots)-1 {
+		s := &d.slots[(d.next+d.past)%len(d.slots)]
+		d.bytes -= s.bytes
+		s.r, s.bytes = s.r.pastWindow(), 0
 		d.past++
 	}
 }
@@ -121,8 +139,12 @@ func (r appliedResult) pastWindow() appliedResult {
 
 // ids returns the remembered IDs oldest first.
 func (d *dedupTable) ids() []uint64 {
-	out := make([]uint64, 0, len(d.order))
-	out = append(out, d.order[d.next:]...)
-	out = append(out, d.order[:d.next]...)
+	out := make([]uint64, 0, len(d.slots))
+	for _, s := range d.slots[d.next:] {
+		out = append(out, s.id)
+	}
+	for _, s := range d.slots[:d.next] {
+		out = append(out, s.id)
+	}
 	return out
 }

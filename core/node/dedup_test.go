@@ -55,15 +55,15 @@ func TestDedupTableAgreesWithModel(t *testing.T) {
 			require.Equal(t, wantOK, gotOK, "round %d step %d id %d", round, step, probe)
 			require.Equal(t, want, got)
 		}
-		require.Len(t, d.results, len(m.ids), "round %d: nothing evicted stays behind", round)
+		require.Len(t, d.at, len(m.ids), "round %d: nothing evicted stays behind", round)
 	}
 }
 
 // A restarted node's table is presized for the entries it re-applies (never beyond the window).
 func TestDedupTablePresizedForReplay(t *testing.T) {
-	require.Equal(t, 100, cap(newDedupTable(20000, 1<<30, 100).order))
-	require.Equal(t, 50, cap(newDedupTable(50, 1<<30, 100).order))
-	require.Equal(t, 0, cap(newDedupTable(50, 1<<30, -3).order))
+	require.Equal(t, 100, cap(newDedupTable(20000, 1<<30, 100).slots))
+	require.Equal(t, 50, cap(newDedupTable(50, 1<<30, 100).slots))
+	require.Equal(t, 0, cap(newDedupTable(50, 1<<30, -3).slots))
 }
 
 // BenchmarkDedupApply is what applying a fresh run of entries costs the table: a lookup (the
@@ -95,6 +95,34 @@ func BenchmarkDedupApply(b *testing.B) {
 	require.False(b, slices.Contains(ids, 0))
 }
 
+// BenchmarkDedupSteadyState is what an applied write costs the table once it is full, as under a
+// long write load: the retry check, then remembering a 4 KiB write's result, which evicts the
+// oldest result and moves one more past the default byte window.
+func BenchmarkDedupSteadyState(b *testing.B) {
+	const window = 20000 // the default Config.DedupWindow
+	rng := rand.New(rand.NewPCG(9, 10))
+	d := newDedupTable(window, DefaultDedupBytes, window)
+	for i := range 2 * window {
+		d.remember(rng.Uint64()|1, sizedResult(uint64(i), 4096))
+	}
+	fresh := make([]uint64, 4096)
+	for i := range fresh {
+		fresh[i] = rng.Uint64() | 1
+	}
+	r := sizedResult(1, 4096)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		id := fresh[i%len(fresh)] + uint64(i/len(fresh))<<1
+		if _, ok := d.lookup(id); !ok {
+			d.remember(id, r)
+		}
+		i++
+	}
+	require.Equal(b, window, len(d.ids()))
+	require.LessOrEqual(b, d.bytes, DefaultDedupBytes)
+}
+
 // sizedResult is a result whose event holds a value of size bytes.
 func sizedResult(index uint64, size int) appliedResult {
 	v := strings.Repeat("v", size)
@@ -123,7 +151,8 @@ func TestDedupTableKeepsEventsOfTheNewestResultsOnly(t *testing.T) {
 			require.Equal(t, m.ids, ids, "round %d step %d", round, step)
 			total, seenPast := 0, false
 			for i := len(ids) - 1; i >= 0; i-- {
-				got, want := d.results[ids[i]], m.results[ids[i]]
+				got, _ := d.lookup(ids[i])
+				want := m.results[ids[i]]
 				require.Equal(t, want.Err, got.Err)
 				require.Equal(t, want.EtcdIndex, got.EtcdIndex)
 				if got.past {

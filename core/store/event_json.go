@@ -96,6 +96,15 @@ func appendFieldName(b []byte, start int, name string) []byte {
 	return append(b, '"', ':')
 }
 
+// jsonPlainASCII says which bytes AppendJSONString copies as they are: the ASCII ones encoding/json
+// does not escape. It is a constant table (never written after its initialisation).
+var jsonPlainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // AppendJSONString appends s as a JSON string the way encoding/json escapes it by default: '"',
 // '\\' and the control characters escaped (\b \f \n \r \t by name, the others as \u00XX), '<',
 // '>' and '&' as \u003c \u003e \u0026, U+2028 and U+2029 as \u2028 and \u2029, and each byte of
@@ -106,6 +115,10 @@ func AppendJSONString(b []byte, s string) []byte {
 	done := 0 // s[:done] is in b
 	for i := 0; i < len(s); {
 		c := s[i]
+		if jsonPlainASCII[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
 			var esc string
 			switch c {

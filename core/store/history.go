@@ -7,6 +7,8 @@ const historyCapacity = 1000
 type record struct {
 	event    *Event
 	internal bool
+	// bytes is EventBytes(event), set by add (so that dropping the record reads no more of it).
+	bytes int
 }
 
 // eventHistory is a ring of the most recent events, one per etcd index, oldest first, holding at
@@ -27,6 +29,7 @@ func newEventHistory(capacity, maxBytes int) *eventHistory {
 // add appends r, dropping the oldest records while the window is over its count or its size.
 func (h *eventHistory) add(r record) {
 	size := EventBytes(r.event)
+	r.bytes = size
 	for h.count > 0 && (h.count == len(h.ring) || h.bytes+size > h.maxBytes) {
 		h.dropOldest()
 	}
@@ -37,7 +40,7 @@ func (h *eventHistory) add(r record) {
 
 // dropOldest clears the oldest record.
 func (h *eventHistory) dropOldest() {
-	h.bytes -= EventBytes(h.ring[h.first].event)
+	h.bytes -= h.ring[h.first].bytes
 	h.ring[h.first] = record{}
 	h.first = (h.first + 1) % len(h.ring)
 	h.count--
