@@ -108,7 +108,13 @@ func (l *rollLoad) run(t *testing.T, clients int) (stop func()) {
 	watchCtx, cancelWatch := context.WithCancel(context.Background())
 	var clientsDone, watchDone sync.WaitGroup
 	startIndex := l.currentIndex(t)
-	watchDone.Go(func() { l.watch(watchCtx, l.newClient(t, newHostRecorder()), startIndex) })
+	for i := range clients {
+		// One watcher per client's keys: a v2 watcher gets one event per request, and one watcher
+		// of the whole key space fell more than the 1,000 remembered events behind six clients
+		// writing without pause (error 401) on a fast day.
+		c := l.newClient(t, newHostRecorder())
+		watchDone.Go(func() { l.watch(watchCtx, c, l.clientPrefix(i), startIndex) })
+	}
 	for i := range clients {
 		tr := newHostRecorder()
 		c := l.newClient(t, tr)
@@ -183,7 +189,7 @@ const opTimeout = 15 * time.Second
 // wrote. It stops at ctx's end or after maxClientRounds.
 func (l *rollLoad) client(ctx context.Context, c client.Client, tr *hostRecorder, id int) {
 	kapi, mapi := client.NewKeysAPI(c), client.NewMembersAPI(c)
-	key := fmt.Sprintf("%s/c%d/key", l.prefix, id)
+	key := l.clientPrefix(id) + "/key"
 	last := ""
 	const maxClientRounds = 100000
 	for round := 0; round < maxClientRounds && ctx.Err() == nil; round++ {
@@ -215,7 +221,7 @@ func (l *rollLoad) client(ctx context.Context, c client.Client, tr *hostRecorder
 				last = value
 			}
 		case 3:
-			resp, err := kapi.CreateInOrder(op, fmt.Sprintf("%s/c%d/queue", l.prefix, id), value, nil)
+			resp, err := kapi.CreateInOrder(op, l.clientPrefix(id)+"/queue", value, nil)
 			l.wrote("create in order", start, tr, resp, err)
 		case 5:
 			_, err := kapi.Get(op, key, nil)
@@ -224,7 +230,7 @@ func (l *rollLoad) client(ctx context.Context, c client.Client, tr *hostRecorder
 			}
 			l.record("get", err)
 		case 6:
-			tmp := fmt.Sprintf("%s/c%d/tmp", l.prefix, id)
+			tmp := l.clientPrefix(id) + "/tmp"
 			resp, err := kapi.Set(op, tmp, value, nil)
 			l.wrote("set", start, tr, resp, err)
 			if err == nil {
@@ -298,12 +304,15 @@ func plainGet(ctx context.Context, url string) (int, string, error) {
 	return resp.StatusCode, strings.TrimSpace(string(body)), err
 }
 
-// watch follows the prefix from after index, re-watching from the last event seen when a watch
+// clientPrefix is the directory client id writes under.
+func (l *rollLoad) clientPrefix(id int) string { return fmt.Sprintf("%s/c%d", l.prefix, id) }
+
+// watch follows dir from after index, re-watching from the last event seen when a watch
 // connection ends (a member stopping cuts its watches).
-func (l *rollLoad) watch(ctx context.Context, c client.Client, after uint64) {
+func (l *rollLoad) watch(ctx context.Context, c client.Client, dir string, after uint64) {
 	kapi := client.NewKeysAPI(c)
 	for ctx.Err() == nil {
-		w := kapi.Watcher(l.prefix, &client.WatcherOptions{AfterIndex: after, Recursive: true})
+		w := kapi.Watcher(dir, &client.WatcherOptions{AfterIndex: after, Recursive: true})
 		for ctx.Err() == nil {
 			resp, err := w.Next(ctx)
 			if err != nil {
