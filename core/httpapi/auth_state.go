@@ -23,6 +23,13 @@ type InternalReader interface {
 	GetInternal(path string, recursive bool) (*store.Event, error)
 }
 
+// authFlagReader may be implemented by an InternalReader (core/server does): it reads the auth flag,
+// and with count also counts the read as storeGetCounter would, in one step and without the
+// allocations of a general read. The flag is read once or twice per keys request.
+type authFlagReader interface {
+	AuthFlag(count bool) bool
+}
+
 // Internal-namespace paths of the auth records (the store checks writes against them).
 const (
 	authEnabledPath = store.AuthEnabledPath
@@ -45,6 +52,9 @@ func (s authStore) supported() bool { return s.reader != nil }
 func (s authStore) enabled() bool {
 	if s.reader == nil {
 		return false
+	}
+	if fr, ok := s.reader.(authFlagReader); ok {
+		return fr.AuthFlag(false)
 	}
 	v, err := s.value(authEnabledPath)
 	return err == nil && v == "true"

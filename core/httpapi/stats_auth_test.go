@@ -39,3 +39,57 @@ func TestEachRequestCountsOneAuthFlagRead(t *testing.T) {
 	}
 	assert.Equal(t, after.GetFail+2, b.st.Stats().GetFail, "the watch and the PUT: one read each")
 }
+
+// flagReadingBackend is the fake backend with the auth flag's one-step read, as core/server has it.
+// calls counts its reads.
+type flagReadingBackend struct {
+	*fakeBackend
+	calls *int
+}
+
+func (b flagReadingBackend) AuthFlag(count bool) bool {
+	*b.calls++
+	return b.st.AuthFlag(count)
+}
+
+// The auth flag's one-step read answers and counts as the general read of the flag does: a failed
+// get per keys request until the flag is first written, a successful one after, and auth enforced
+// only while the flag says "true" (an anonymous write then refused the same way).
+func TestAuthFlagOneStepReadAgreesWithGeneralRead(t *testing.T) {
+	type step struct {
+		status            int
+		getFail, getsOK   uint64
+		enabledAfterwards bool
+	}
+	oneStepReads := 0
+	run := func(t *testing.T, oneStep bool) []step {
+		fb := newFakeBackend()
+		var backend Backend = fb
+		if oneStep {
+			backend = flagReadingBackend{fb, &oneStepReads}
+		}
+		h := New(Config{Backend: backend, Clock: func() time.Time { return testNow }})
+		var steps []step
+		put := func(value string) {
+			before := fb.st.Stats()
+			rec := serve(h, http.MethodPut, "/v2/keys/a", "value="+value)
+			after := fb.st.Stats()
+			steps = append(steps, step{status: rec.Code, getFail: after.GetFail - before.GetFail,
+				getsOK: after.GetSuccess - before.GetSuccess, enabledAfterwards: fb.st.AuthFlag(false)})
+		}
+		put("1")
+		for _, flag := range []string{"false", "true"} {
+			_, err := fb.st.SetInternal(authEnabledPath, flag)
+			require.NoError(t, err)
+			put(flag)
+		}
+		return steps
+	}
+	general, oneStep := run(t, false), run(t, true)
+	require.Equal(t, general, oneStep)
+	require.GreaterOrEqual(t, oneStepReads, 3, "every keys request read the flag in one step")
+	assert.Equal(t, step{status: http.StatusCreated, getFail: 1}, oneStep[0], "no flag yet: a failed get")
+	assert.Equal(t, step{status: http.StatusOK, getsOK: 1}, oneStep[1], `"false": a successful get, no auth`)
+	assert.NotEqual(t, http.StatusOK, oneStep[2].status, `"true": an anonymous write is refused`)
+	assert.True(t, oneStep[2].enabledAfterwards)
+}

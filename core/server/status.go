@@ -17,7 +17,16 @@ func (l *loop) publishStatus() node.Status {
 		st = s.node.Status()
 		l.membership, l.haveFull = b.MembershipVersion, true
 	} else {
-		st = *s.status.Load()
+		cur := s.status.Load()
+		if unchanged(cur, b) {
+			// Nothing the status shows moved (most drains under load only took a request): keep the
+			// published one rather than allocate an equal copy.
+			if st := s.node.Store(); st != s.store.Load() {
+				s.store.Store(st)
+			}
+			return *cur
+		}
+		st = *cur
 		st.Term, st.Vote, st.Lead, st.Role = b.Term, b.Vote, b.Lead, b.Role
 		st.Commit, st.Applied, st.EtcdIndex = b.Commit, b.Applied, b.EtcdIndex
 		st.Removed, st.Failed, st.Ready = b.Removed, b.Failed, b.Ready
@@ -35,4 +44,12 @@ func (l *loop) publishStatus() node.Status {
 		s.store.Store(cur)
 	}
 	return st
+}
+
+// unchanged reports whether the brief b shows nothing the published status cur does not (a failure
+// counts as a change unless both are nil: errors are compared by nothing else here).
+func unchanged(cur *node.Status, b node.Brief) bool {
+	return cur.Term == b.Term && cur.Vote == b.Vote && cur.Lead == b.Lead && cur.Role == b.Role &&
+		cur.Commit == b.Commit && cur.Applied == b.Applied && cur.EtcdIndex == b.EtcdIndex &&
+		cur.Removed == b.Removed && cur.Failed == nil && b.Failed == nil && cur.Ready == b.Ready
 }

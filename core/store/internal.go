@@ -49,6 +49,20 @@ func (s *Store) CountGet(ok bool) {
 	s.stats.countGet(ok)
 }
 
+// AuthFlag reads whether auth is enabled (the internal flag is "true") as etcd's v2 auth does once
+// per keys request and membership change; with count, the read is counted in Stats as CountGet
+// counts it (failed until the flag was first written). It is GetInternal of the flag and CountGet
+// in one lock and without their allocations: every client request makes this read.
+func (s *Store) AuthFlag(count bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.internalValue(AuthEnabledPath)
+	if count {
+		s.stats.countGet(ok)
+	}
+	return v == "true"
+}
+
 // ApplyInternal applies one write to the internal namespace: OpSet and OpDelete exactly as
 // SetInternal and DeleteInternal do (so logs written before the other ops existed replay the same),
 // and the conditional OpCreate, OpCompareAndSwap and OpCompareAndDelete as the user key space has
