@@ -190,12 +190,14 @@ func (fr *fastRequest) httpRequest(ctx context.Context, remote string, body *fas
 // fastBody is a request body the front holds in full. It reads as net/http's body does: the last
 // bytes come with io.EOF, and a Read after Close fails with http.ErrBodyReadAfterClose.
 type fastBody struct {
-	data   []byte
-	sawEOF bool
-	closed bool
+	data    []byte
+	sawEOF  bool
+	closed  bool
+	touched bool // Read was called
 }
 
 func (b *fastBody) Read(p []byte) (int, error) {
+	b.touched = true
 	switch {
 	case b.closed:
 		return 0, http.ErrBodyReadAfterClose
@@ -211,6 +213,15 @@ func (b *fastBody) Read(p []byte) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// Held returns the whole body while none of it has been read and it is open (httpapi.HeldBody:
+// the keys handler reads a form in place).
+func (b *fastBody) Held() ([]byte, bool) {
+	if b.closed || b.touched {
+		return nil, false
+	}
+	return b.data, true
 }
 
 // Close marks the body closed. net/http's reads what is left of a body when it is closed (up to

@@ -16,10 +16,7 @@ func (h *handler) serveKeys(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.clusterIDHeader(w)
-	if r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes)
-	}
-	p, perr := h.parseKeyParams(r)
+	p, perr := h.parseKeyParams(w, r)
 	if perr != nil {
 		writeStoreError(w, perr)
 		return

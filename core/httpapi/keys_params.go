@@ -8,13 +8,21 @@ import (
 	"github.com/raftlab/raftlab/core/v2keys"
 )
 
-// parseKeyParams reads r's form (query and body, the body within MaxRequestBytes) and parses the
+// parseKeyParams reads r's form (query and body, the body within MaxRequestBytes; a held body in
+// place, see heldForm) and parses the
 // request through the API's translation (v2keys.Parse) at the clock's current reading.
-func (h *handler) parseKeyParams(r *http.Request) (v2keys.Params, *store.Error) {
-	if err := r.ParseForm(); err != nil {
-		return v2keys.Params{}, formError(err)
+func (h *handler) parseKeyParams(w http.ResponseWriter, r *http.Request) (v2keys.Params, *store.Error) {
+	form, ok := heldForm(r, h.cfg.MaxRequestBytes)
+	if !ok {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes)
+		}
+		if err := r.ParseForm(); err != nil {
+			return v2keys.Params{}, formError(err)
+		}
+		form = r.Form
 	}
-	return v2keys.Parse(r.Method, r.URL.Path[len(keysPrefix):], r.Form, h.cfg.Clock().UnixNano(),
+	return v2keys.Parse(r.Method, r.URL.Path[len(keysPrefix):], form, h.cfg.Clock().UnixNano(),
 		v2keys.Limits{MaxKeyBytes: h.cfg.MaxKeyBytes, MaxRequestBytes: h.cfg.MaxRequestBytes})
 }
 
