@@ -33,5 +33,18 @@ func writeJSONLine(w http.ResponseWriter, code int, v any) error {
 
 // clusterIDHeader sets X-Etcd-Cluster-Id to the cluster ID in lowercase hex.
 func (h *handler) clusterIDHeader(w http.ResponseWriter) {
-	w.Header().Set("X-Etcd-Cluster-Id", strconv.FormatUint(h.backend.ClusterID(), 16))
+	id := h.backend.ClusterID()
+	v := h.clusterID.Load()
+	if v == nil || v.id != id {
+		v = &clusterIDValue{id: id, header: []string{strconv.FormatUint(id, 16)}}
+		h.clusterID.Store(v)
+	}
+	w.Header()["X-Etcd-Cluster-Id"] = v.header
+}
+
+// clusterIDValue is a cluster ID and its header value, shared by the responses while the ID stays
+// the same (header values are replaced, never changed in place).
+type clusterIDValue struct {
+	id     uint64
+	header []string
 }

@@ -31,6 +31,9 @@ type handler struct {
 	lastLeader atomic.Uint64
 	// watchers counts open watches per client connection (Config.MaxWatchersPerConn).
 	watchers *watchLimiter
+	// clusterID is the X-Etcd-Cluster-Id value last written, with the ID it spells (see
+	// clusterIDHeader).
+	clusterID atomic.Pointer[clusterIDValue]
 }
 
 func newHandler(cfg Config) *handler {
@@ -105,11 +108,18 @@ func notFound(_ *handler, w http.ResponseWriter, r *http.Request) { http.NotFoun
 // their values are set without allocating: one three-string array, each header a slice of it
 // that an Add could only copy, never grow in place.
 func addCORSHeaders(hdr http.Header) {
-	v := [...]string{"*", "POST, GET, OPTIONS, PUT, DELETE", "accept, content-type, authorization"}
-	hdr["Access-Control-Allow-Origin"] = v[0:1:1]
-	hdr["Access-Control-Allow-Methods"] = v[1:2:2]
-	hdr["Access-Control-Allow-Headers"] = v[2:3:3]
+	hdr["Access-Control-Allow-Origin"] = corsOrigin
+	hdr["Access-Control-Allow-Methods"] = corsMethods
+	hdr["Access-Control-Allow-Headers"] = corsHeaders
 }
+
+// The CORS header values. http.Header values are never changed in place (a handler that sets a
+// header replaces its slice), so every response shares these; never written.
+var (
+	corsOrigin  = []string{"*"}
+	corsMethods = []string{"POST, GET, OPTIONS, PUT, DELETE"}
+	corsHeaders = []string{"accept, content-type, authorization"}
+)
 
 // cleanPath is Go's ServeMux path cleaning: path.Clean, keeping a trailing slash.
 func cleanPath(p string) string {
