@@ -38,9 +38,9 @@ func resultBytes(r appliedResult) int {
 // do not outlive it here. It is part of the replicated state (snapshots carry it) and evolves
 // identically on every replica because it changes only when entries are applied.
 //
-// The results live in a ring in the order they were remembered, each with its byte count, and a map
-// gives an ID's place in the ring: an applied write costs the map a lookup, an insert and (once the
-// window is full) a delete of small values, and the byte window is kept by walking the ring.
+// The results live in a ring in the order they were remembered, each with its byte count, and an
+// index (idIndex) gives an ID's place in the ring: an applied write costs the index a lookup, an
+// insert and (once the window is full) a delete, and the byte window is kept by walking the ring.
 type dedupTable struct {
 	window   int
 	maxBytes int
@@ -48,7 +48,7 @@ type dedupTable struct {
 	slots []dedupSlot
 	next  int
 	// at is each remembered ID's index in slots.
-	at map[uint64]uint32
+	at *idIndex
 	// bytes is the total of the slots' bytes; the oldest `past` slots hold results that are past
 	// the byte window.
 	bytes int
@@ -68,11 +68,11 @@ type dedupSlot struct {
 func newDedupTable(window, maxBytes, expected int) *dedupTable {
 	size := min(max(expected, 0), max(window, 0))
 	return &dedupTable{window: window, maxBytes: maxBytes, slots: make([]dedupSlot, 0, size),
-		at: make(map[uint64]uint32, size)}
+		at: newIDIndex(size)}
 }
 
 func (d *dedupTable) lookup(id uint64) (appliedResult, bool) {
-	i, ok := d.at[id]
+	i, ok := d.at.get(id)
 	if !ok {
 		return appliedResult{}, false
 	}
@@ -86,7 +86,7 @@ func (d *dedupTable) remember(id uint64, r appliedResult) {
 	if id == 0 {
 		return
 	}
-	if i, ok := d.at[id]; ok {
+	if i, ok := d.at.get(id); ok {
 		s := &d.slots[i]
 		if s.r.past {
 			r = r.pastWindow()
@@ -104,16 +104,16 @@ func (d *dedupTable) remember(id uint64, r appliedResult) {
 func (d *dedupTable) append(s dedupSlot) {
 	d.bytes += s.bytes
 	if len(d.slots) < d.window {
-		d.at[s.id] = uint32(len(d.slots))
+		d.at.put(s.id, uint32(len(d.slots)))
 		d.slots = append(d.slots, s)
 		return
 	}
 	oldest := &d.slots[d.next]
 	d.bytes -= oldest.bytes
-	delete(d.at, oldest.id)
+	d.at.remove(oldest.id)
 	d.past = max(d.past-1, 0)
 	*oldest = s
-	d.at[s.id] = uint32(d.next)
+	d.at.put(s.id, uint32(d.next))
 	d.next = (d.next + 1) % d.window
 }
 
