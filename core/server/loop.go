@@ -50,28 +50,11 @@ func (l *loop) run() {
 	defer close(s.loopDone)
 	defer close(s.persistReq)
 	l.drain()
-	for {
-		select {
-		case <-s.stop:
-			l.answerAll(node.ErrStopped)
-			return
-		case now := <-ticker.C:
-			l.onTick(now)
-		case m := <-s.inbound:
-			s.node.Step(m)
-		case c := <-s.calls:
-			l.submit(c)
-		case removed := <-s.removedRes:
-			l.removalCheck = false
-			l.removedByPeers = removed
-			s.log.Debug("removal check answered", "removed", removed)
-		case e := <-s.encoded:
-			s.node.SnapshotEncoded(e.job, e.data, e.err)
-		case r := <-s.persistRes:
-			if r.err != nil {
-				s.log.Error("WAL write failed: the member stops acknowledging writes", "seq", r.seq, "err", r.err)
+	for round := 1; ; round++ {
+		if round%fullSelectEvery == 0 || !l.takeFrequent(round) {
+			if l.waitAny(ticker) {
+				return
 			}
-			s.node.Persisted(r.seq, r.err)
 		}
 		if !l.drain() {
 			s.log.Warn("the member has been permanently removed from the cluster; stopping")
@@ -80,6 +63,86 @@ func (l *loop) run() {
 			return
 		}
 	}
+}
+
+// fullSelectEvery is how often, in rounds, the loop waits on all of its inputs even though a
+// frequent one is ready, so that ticks, a stop and the rarer results are never starved.
+const fullSelectEvery = 16
+
+// takeFrequent takes one input of the frequent kinds (a written batch, a peer message, a call) if
+// one is ready, each by a one-channel receive that does not block: a select over all seven inputs
+// locks every one of their channels, and under load the loop goes round once per request. The kind
+// tried first turns with the round, so that none waits behind a steady stream of another.
+func (l *loop) takeFrequent(round int) bool {
+	for k := range 3 {
+		if l.takeKind((round + k) % 3) {
+			return true
+		}
+	}
+	return false
+}
+
+// takeKind takes one input of frequent kind k (0 a written batch, 1 a peer message, 2 a call) if
+// one is ready.
+func (l *loop) takeKind(k int) bool {
+	s := l.s
+	switch k {
+	case 0:
+		select {
+		case r := <-s.persistRes:
+			l.persisted(r)
+			return true
+		default:
+		}
+	case 1:
+		select {
+		case m := <-s.inbound:
+			s.node.Step(m)
+			return true
+		default:
+		}
+	default:
+		select {
+		case c := <-s.calls:
+			l.submit(c)
+			return true
+		default:
+		}
+	}
+	return false
+}
+
+// waitAny waits for any input and acts on it; true means the loop was told to stop.
+func (l *loop) waitAny(ticker *time.Ticker) bool {
+	s := l.s
+	select {
+	case <-s.stop:
+		l.answerAll(node.ErrStopped)
+		return true
+	case now := <-ticker.C:
+		l.onTick(now)
+	case m := <-s.inbound:
+		s.node.Step(m)
+	case c := <-s.calls:
+		l.submit(c)
+	case removed := <-s.removedRes:
+		l.removalCheck = false
+		l.removedByPeers = removed
+		s.log.Debug("removal check answered", "removed", removed)
+	case e := <-s.encoded:
+		s.node.SnapshotEncoded(e.job, e.data, e.err)
+	case r := <-s.persistRes:
+		l.persisted(r)
+	}
+	return false
+}
+
+// persisted reports a written batch to the node.
+func (l *loop) persisted(r persistResult) {
+	if r.err != nil {
+		l.s.log.Error("WAL write failed: the member stops acknowledging writes", "seq", r.seq, "err", r.err)
+	}
+	l.s.node.Persisted(r.seq, r.err)
 }
 
 func (l *loop) onTick(now time.Time) {
