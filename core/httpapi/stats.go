@@ -125,14 +125,12 @@ type storeGetCounter interface {
 // records (users and roles while auth is enabled, a watch checking its permission again) count
 // nothing.
 func (h *handler) countAuthFlagRead() {
-	if fr, ok := h.auth.reader.(authFlagReader); ok {
-		if _, counts := h.backend.(storeGetCounter); counts {
-			fr.AuthFlag(true)
-			return
-		}
-	}
 	c, ok := h.backend.(storeGetCounter)
 	if !ok || !h.auth.supported() {
+		return
+	}
+	if fr, ok := h.auth.reader.(authFlagReader); ok {
+		fr.AuthFlag(true)
 		return
 	}
 	_, err := h.auth.value(authEnabledPath)

@@ -16,16 +16,12 @@ func (l *loop) publishStatus() node.Status {
 	if l.membersChanged {
 		st = s.node.Status()
 		l.membership, l.haveFull = b.MembershipVersion, true
+	} else if cur := s.status.Load(); unchanged(cur, b) {
+		// Nothing the status shows moved (most drains under load only took a request): keep the
+		// published one rather than allocate an equal copy.
+		l.publishStore()
+		return *cur
 	} else {
-		cur := s.status.Load()
-		if unchanged(cur, b) {
-			// Nothing the status shows moved (most drains under load only took a request): keep the
-			// published one rather than allocate an equal copy.
-			if st := s.node.Store(); st != s.store.Load() {
-				s.store.Store(st)
-			}
-			return *cur
-		}
 		st = *cur
 		st.Term, st.Vote, st.Lead, st.Role = b.Term, b.Vote, b.Lead, b.Role
 		st.Commit, st.Applied, st.EtcdIndex = b.Commit, b.Applied, b.EtcdIndex
@@ -40,10 +36,15 @@ func (l *loop) publishStatus() node.Status {
 		l.lead = st.Lead
 	}
 	s.status.Store(&st)
-	if cur := s.node.Store(); cur != s.store.Load() {
-		s.store.Store(cur)
-	}
+	l.publishStore()
 	return st
+}
+
+// publishStore publishes the node's store when it is no longer the one published.
+func (l *loop) publishStore() {
+	if cur := l.s.node.Store(); cur != l.s.store.Load() {
+		l.s.store.Store(cur)
+	}
 }
 
 // unchanged reports whether the brief b shows nothing the published status cur does not (a failure
