@@ -96,8 +96,30 @@ func printBenchReport(w io.Writer, r *benchResult) {
 			}
 			fmt.Fprintf(w, "  %9.3f - %9.3f [%8d] %s\n", ms(row.from), ms(row.to), row.count, strings.Repeat("∎", bar))
 		}
+		printEndpointTable(w, r)
 	}
 	printErrorTable(w, r)
+}
+
+// printEndpointTable writes the latency percentiles of each endpoint when more than one answered
+// (on a cluster, the leader's clients skip the hop a follower adds).
+func printEndpointTable(w io.Writer, r *benchResult) {
+	if len(r.byEndpoint) < 2 {
+		return
+	}
+	fmt.Fprintln(w, "\nLatency by endpoint (ms):")
+	fmt.Fprintf(w, "  %-24s %10s", "endpoint", "answered")
+	for _, p := range benchPercentiles() {
+		fmt.Fprintf(w, " %9s", p.label)
+	}
+	fmt.Fprintln(w)
+	for _, e := range r.byEndpoint {
+		fmt.Fprintf(w, "  %-24s %10d", e.addr, e.hist.count())
+		for _, p := range benchPercentiles() {
+			fmt.Fprintf(w, " %9.3f", ms(e.hist.percentile(p.q)))
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // printErrorTable lists error kinds by count, each with its first message.
@@ -146,8 +168,10 @@ type benchJSON struct {
 	OpsPerSecond float64           `json:"opsPerSecond"`
 	LatencyMs    map[string]string `json:"latencyMs"`
 	Histogram    []benchJSONBin    `json:"histogram"`
-	ErrorKinds   map[string]uint64 `json:"errorKinds,omitempty"`
-	Interrupted  bool              `json:"interrupted,omitempty"`
+	// ByEndpoint is the latency percentiles (ms) of each endpoint that answered, by host:port.
+	ByEndpoint  map[string]map[string]string `json:"byEndpoint,omitempty"`
+	ErrorKinds  map[string]uint64            `json:"errorKinds,omitempty"`
+	Interrupted bool                         `json:"interrupted,omitempty"`
 }
 
 // benchJSONBin is one histogram row of the JSON report.
@@ -178,6 +202,16 @@ func printBenchJSON(w io.Writer, r *benchResult) error {
 	}
 	for _, row := range histogramRows(h) {
 		out.Histogram = append(out.Histogram, benchJSONBin{FromMs: ms(row.from), ToMs: ms(row.to), Count: row.count})
+	}
+	if len(r.byEndpoint) > 0 {
+		out.ByEndpoint = map[string]map[string]string{}
+		for _, e := range r.byEndpoint {
+			q := map[string]string{"count": fmt.Sprint(e.hist.count())}
+			for _, p := range benchPercentiles() {
+				q[p.label] = fmt.Sprintf("%.3f", ms(e.hist.percentile(p.q)))
+			}
+			out.ByEndpoint[e.addr] = q
+		}
 	}
 	if len(r.errorKinds) > 0 {
 		out.ErrorKinds = r.errorKinds

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -44,6 +45,15 @@ type benchResult struct {
 	errorKinds  map[string]uint64
 	errorSample map[string]string
 	interrupted bool
+	// byEndpoint is the latency of the answered operations by the endpoint (host:port) that
+	// answered them, in the order of the endpoints.
+	byEndpoint []endpointLatency
+}
+
+// endpointLatency is the latency histogram of the operations one endpoint answered.
+type endpointLatency struct {
+	addr string
+	hist *latencyHistogram
 }
 
 // answered is the number of operations the servers answered as the workload expects.
@@ -60,6 +70,7 @@ func (r *benchResult) throughput() float64 {
 // clientTally is one client's share of the result.
 type clientTally struct {
 	hist        latencyHistogram
+	byAddr      map[string]*latencyHistogram
 	ok, miss    uint64
 	errors      uint64
 	refreshes   uint64
@@ -74,6 +85,34 @@ func (t *clientTally) fail(kind, message string) {
 	if _, ok := t.errorSample[kind]; !ok {
 		t.errorSample[kind] = message
 	}
+}
+
+// recordAt adds one latency to the histogram of the endpoint addr.
+func (t *clientTally) recordAt(addr string, d time.Duration) {
+	h := t.byAddr[addr]
+	if h == nil {
+		h = &latencyHistogram{}
+		t.byAddr[addr] = h
+	}
+	h.record(d)
+}
+
+// mergeByEndpoint merges the clients' per-endpoint histograms, one per address of addrs that
+// answered anything, in the order of addrs.
+func mergeByEndpoint(addrs []string, tallies []*clientTally) []endpointLatency {
+	var out []endpointLatency
+	for _, addr := range addrs {
+		merged := &latencyHistogram{}
+		for _, t := range tallies {
+			if h := t.byAddr[addr]; h != nil {
+				merged.merge(h)
+			}
+		}
+		if merged.count() > 0 {
+			out = append(out, endpointLatency{addr: addr, hist: merged})
+		}
+	}
+	return out
 }
 
 // errorKind names a transport error's class for the error table.
@@ -94,6 +133,7 @@ func errorKind(err error) string {
 type benchRunner struct {
 	cfg      *benchConfig
 	pool     chan *benchConn
+	addrs    []string // the targets' addresses, each once, in order
 	progress io.Writer
 
 	issued   atomic.Int64
@@ -107,7 +147,13 @@ func newBenchRunner(cfg *benchConfig, targets []benchTarget, progress io.Writer)
 	for i := 0; i < cfg.conns; i++ {
 		pool <- newBenchConn(targets[i%len(targets)], cfg.timeout)
 	}
-	return &benchRunner{cfg: cfg, pool: pool, progress: progress}
+	var addrs []string
+	for _, t := range targets {
+		if !slices.Contains(addrs, t.addr) {
+			addrs = append(addrs, t.addr)
+		}
+	}
+	return &benchRunner{cfg: cfg, pool: pool, addrs: addrs, progress: progress}
 }
 
 // close closes every connection.
@@ -143,7 +189,7 @@ func (r *benchRunner) run(ctx context.Context, p phase) *benchResult {
 	tallies := make([]*clientTally, cfg.clients)
 	var wg sync.WaitGroup
 	for i := range tallies {
-		t := &clientTally{errorKinds: map[string]uint64{}, errorSample: map[string]string{}}
+		t := &clientTally{byAddr: map[string]*latencyHistogram{}, errorKinds: map[string]uint64{}, errorSample: map[string]string{}}
 		tallies[i] = t
 		w := newBenchWorkload(p.workload, i, cfg.seed, cfg.prefix, cfg.keySpace, cfg.valSize, cfg.readPercent)
 		wg.Add(1)
@@ -158,6 +204,7 @@ func (r *benchRunner) run(ctx context.Context, p phase) *benchResult {
 	stopProgress(elapsed)
 
 	res := &benchResult{cfg: cfg, elapsed: elapsed, errorKinds: map[string]uint64{}, errorSample: map[string]string{}, interrupted: ctx.Err() != nil}
+	res.byEndpoint = mergeByEndpoint(r.addrs, tallies)
 	for _, t := range tallies {
 		res.hist.merge(&t.hist)
 		res.ok += t.ok
@@ -232,6 +279,7 @@ func (r *benchRunner) one(w *benchWorkload, t *clientTally, kind opKind, key int
 		return
 	}
 	t.hist.record(latency)
+	t.recordAt(conn.target.addr, latency)
 	if kind != opCAS {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,21 +16,22 @@ import (
 
 // benchReport is the -o json report as a test reads it.
 type benchReport struct {
-	Workload     string            `json:"workload"`
-	Clients      int               `json:"clients"`
-	Conns        int               `json:"conns"`
-	Endpoints    []string          `json:"endpoints"`
-	Seconds      float64           `json:"seconds"`
-	Answered     uint64            `json:"answered"`
-	OK           uint64            `json:"ok"`
-	Misses       uint64            `json:"misses"`
-	Errors       uint64            `json:"errors"`
-	Refreshes    uint64            `json:"refreshes"`
-	OpsPerSecond float64           `json:"opsPerSecond"`
-	LatencyMs    map[string]string `json:"latencyMs"`
-	Histogram    []benchJSONBin    `json:"histogram"`
-	ErrorKinds   map[string]uint64 `json:"errorKinds"`
-	Interrupted  bool              `json:"interrupted"`
+	Workload     string                       `json:"workload"`
+	Clients      int                          `json:"clients"`
+	Conns        int                          `json:"conns"`
+	Endpoints    []string                     `json:"endpoints"`
+	Seconds      float64                      `json:"seconds"`
+	Answered     uint64                       `json:"answered"`
+	OK           uint64                       `json:"ok"`
+	Misses       uint64                       `json:"misses"`
+	Errors       uint64                       `json:"errors"`
+	Refreshes    uint64                       `json:"refreshes"`
+	OpsPerSecond float64                      `json:"opsPerSecond"`
+	LatencyMs    map[string]string            `json:"latencyMs"`
+	Histogram    []benchJSONBin               `json:"histogram"`
+	ErrorKinds   map[string]uint64            `json:"errorKinds"`
+	Interrupted  bool                         `json:"interrupted"`
+	ByEndpoint   map[string]map[string]string `json:"byEndpoint"`
 }
 
 // benchJSONRun runs `kvctl -o json bench args...` against the harness and decodes the report.
@@ -69,6 +71,47 @@ func TestBenchPutSpreadsOverEndpointsWithKeepAlive(t *testing.T) {
 	assert.LessOrEqual(t, len(keys), 50, "keys stay in --key-space")
 	got := h.mustRun(t, "--no-sync", "--endpoints", first.URL(), "get", keys[0])
 	assert.Len(t, strings.TrimSuffix(got, "\n"), 32, "values have --val-size bytes")
+}
+
+func TestBenchLatencyByEndpoint(t *testing.T) {
+	h := newClusterHarness(t, clusterSpec{doors: 3, advertise: func(_ int, doors []string) []string { return doors[1:] }})
+	first, second := h.cluster.members[0].doors[1], h.cluster.members[0].doors[2]
+	addr := func(u string) string { return strings.TrimPrefix(u, "http://") }
+
+	r := h.run(t, "", "bench", "put", "--clients", "4", "--total", "120", "--val-size", "8", "--progress", "0")
+	require.Equal(t, 0, r.code, r.stderr)
+	table := r.stdout[strings.Index(r.stdout, "Latency by endpoint (ms):"):]
+	require.NotEqual(t, -1, strings.Index(r.stdout, "Latency by endpoint (ms):"), r.stdout)
+	for _, door := range []*door{first, second} {
+		assert.Regexp(t, fmt.Sprintf(`(?m)^  %s\s+%d(\s+[0-9]+\.[0-9]{3}){4}$`, regexp.QuoteMeta(addr(door.URL())), door.count("PUT")), table,
+			"a row per endpoint with the operations it answered and four percentiles")
+	}
+
+	rep, res := h.benchJSONRun(t, "put", "--clients", "4", "--total", "90", "--val-size", "8")
+	require.Equal(t, 0, res.code, res.stderr)
+	require.Len(t, rep.ByEndpoint, 2)
+	total := 0
+	for _, door := range []*door{first, second} {
+		q := rep.ByEndpoint[addr(door.URL())]
+		require.NotNil(t, q, "endpoint %s", door.URL())
+		var n int
+		_, err := fmt.Sscan(q["count"], &n)
+		require.NoError(t, err)
+		assert.Positive(t, n)
+		total += n
+		for _, p := range []string{"p50", "p90", "p99", "p99.9"} {
+			assert.Regexp(t, `^[0-9]+\.[0-9]{3}$`, q[p], "%s of %s", p, door.URL())
+		}
+	}
+	assert.Equal(t, 90, total, "every answered operation counts at the endpoint that answered it")
+}
+
+func TestBenchLatencyByEndpointOnlyWithSeveral(t *testing.T) {
+	h := newClusterHarness(t, clusterSpec{doors: 2, advertise: func(_ int, doors []string) []string { return doors[1:] }})
+	r := h.run(t, "", "bench", "put", "--clients", "2", "--total", "20", "--progress", "0")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Latency (ms):")
+	assert.NotContains(t, r.stdout, "Latency by endpoint", "one endpoint: the overall figures are its own")
 }
 
 func TestBenchReads(t *testing.T) {
