@@ -21,6 +21,8 @@ type benchReport struct {
 	OpsPerSecond float64           `json:"opsPerSecond"`
 	LatencyMs    map[string]string `json:"latencyMs"`
 	ErrorKinds   map[string]uint64 `json:"errorKinds"`
+	// ByEndpoint is the latency percentiles (ms, as decimal strings) by host:port.
+	ByEndpoint map[string]map[string]string `json:"byEndpoint"`
 }
 
 // latency is the named percentile in milliseconds (0 when the report has none).
@@ -30,6 +32,25 @@ func (r benchReport) latency(name string) float64 {
 		return 0
 	}
 	return v
+}
+
+// endpointLatency is the named percentile (ms) of the operations the endpoint at url answered,
+// and whether it answered any.
+func (r benchReport) endpointLatency(url, name string) (float64, bool) {
+	q, ok := r.ByEndpoint[hostPort(url)]
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(q[name], 64)
+	return v, err == nil
+}
+
+// hostPort is url without its scheme, as kvctl names endpoints in its report.
+func hostPort(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		return url[i+3:]
+	}
+	return url
 }
 
 // loadSpec is one run of the load generator.

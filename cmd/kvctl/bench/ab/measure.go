@@ -27,6 +27,39 @@ type measurement struct {
 	LeaderChanged bool `json:"leaderChanged,omitempty"`
 	// ClientCPU is the load generator's CPU time (its whole process).
 	ClientCPU time.Duration `json:"clientCPU"`
+
+	// ByRole is the latency of the clients on the leader and on the followers: a follower
+	// forwards its clients' writes to the leader and answers once it learns of the commit, so
+	// its clients make the tail. Absent when the run had no clients there (PUT, 1 client).
+	OnLeader    *roleLatency `json:"onLeader,omitempty"`
+	OnFollowers *roleLatency `json:"onFollowers,omitempty"`
+}
+
+// roleLatency is the p50 and p99 (ms) of the clients on one role's members; for the followers,
+// the higher figure of the two.
+type roleLatency struct {
+	P50 float64 `json:"p50Ms"`
+	P99 float64 `json:"p99Ms"`
+}
+
+// fromEndpoints fills ByRole from kvctl's per-endpoint figures; urls are the members' client URLs
+// in member order.
+func (m *measurement) fromEndpoints(r benchReport, urls []string) {
+	for i, u := range urls {
+		p50, ok50 := r.endpointLatency(u, "p50")
+		p99, ok99 := r.endpointLatency(u, "p99")
+		if !ok50 || !ok99 {
+			continue
+		}
+		if i == m.Leader {
+			m.OnLeader = &roleLatency{P50: p50, P99: p99}
+			continue
+		}
+		if m.OnFollowers == nil {
+			m.OnFollowers = &roleLatency{}
+		}
+		m.OnFollowers.P50, m.OnFollowers.P99 = max(m.OnFollowers.P50, p50), max(m.OnFollowers.P99, p99)
+	}
 }
 
 // serverCPU is the three members' CPU time together.

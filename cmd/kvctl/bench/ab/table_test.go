@@ -104,3 +104,46 @@ func TestParseOptions(t *testing.T) {
 		assert.Error(t, err, "%q", bad)
 	}
 }
+
+func TestFromEndpointsSplitsLeaderAndFollowers(t *testing.T) {
+	urls := []string{"http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3"}
+	r := benchReport{ByEndpoint: map[string]map[string]string{
+		"127.0.0.1:1": {"p50": "4.500", "p99": "11.000"},
+		"127.0.0.1:2": {"p50": "3.000", "p99": "7.000"},
+		"127.0.0.1:3": {"p50": "4.700", "p99": "10.000"},
+	}}
+	m := measurement{Leader: 1}
+	m.fromEndpoints(r, urls)
+	require.NotNil(t, m.OnLeader)
+	require.NotNil(t, m.OnFollowers)
+	assert.Equal(t, roleLatency{P50: 3, P99: 7}, *m.OnLeader)
+	assert.Equal(t, roleLatency{P50: 4.7, P99: 11}, *m.OnFollowers, "the slower follower's figures, each")
+
+	one := measurement{Leader: 2}
+	one.fromEndpoints(benchReport{ByEndpoint: map[string]map[string]string{"127.0.0.1:1": {"p50": "0.800", "p99": "1.400"}}}, urls)
+	assert.Nil(t, one.OnLeader, "no client on the leader")
+	require.NotNil(t, one.OnFollowers)
+	assert.Equal(t, 0.8, one.OnFollowers.P50)
+}
+
+func TestTableShowsLatencyByRole(t *testing.T) {
+	withRoles := func(m measurement, leader, followers *roleLatency) measurement {
+		m.OnLeader, m.OnFollowers = leader, followers
+		return m
+	}
+	ms := []measurement{
+		withRoles(sample(realproc.Etcd, "put1", 1, 1000, 1, 2, time.Millisecond), &roleLatency{0.8, 1.5}, nil),
+		withRoles(sample(realproc.Etcd, "put1", 2, 1000, 1, 2, time.Millisecond), nil, &roleLatency{1.0, 1.9}),
+		withRoles(sample(realproc.Etcd, "put1", 3, 1000, 1, 2, time.Millisecond), nil, &roleLatency{1.2, 2.1}),
+		withRoles(sample(realproc.Kvd, "put1", 1, 1000, 1, 2, time.Millisecond), nil, nil),
+		withRoles(sample(realproc.Kvd, "put64", 1, 1000, 1, 2, time.Millisecond), &roleLatency{3, 7}, &roleLatency{4.7, 11}),
+		withRoles(sample(realproc.Kvd, "put64", 2, 1000, 1, 2, time.Millisecond), &roleLatency{2, 6}, &roleLatency{4.5, 12}),
+	}
+	rows, err := parseRows("put1,put64")
+	require.NoError(t, err)
+	var b bytes.Buffer
+	printTable(&b, ms, rows)
+	out := b.String()
+	assert.Contains(t, out, "| PUT, 1 client | 0.80 / 1.50 (1 of 3 runs) | 1.10 / 2.00 (2 of 3 runs) | – | – |")
+	assert.Contains(t, out, "| PUT, 64 clients | – | – | 2.50 / 6.50 | 4.60 / 11.50 |")
+}

@@ -105,6 +105,7 @@ func (t trial) measure(ctx context.Context, c *realproc.Cluster, r row) (measure
 	}
 	m := measurement{Flavor: t.flavor, Row: r.name, Run: t.run, Leader: leader, ClientCPU: res.clientCPU}
 	m.fromReport(res.report)
+	m.fromEndpoints(res.report, c.ClientURLs())
 	for i := range pids {
 		m.MemberCPU = append(m.MemberCPU, after[i]-before[i])
 	}
