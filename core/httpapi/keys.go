@@ -97,7 +97,32 @@ func (h *handler) writeKeyResponse(w http.ResponseWriter, resp v2keys.Response) 
 	if resp.Status != http.StatusOK {
 		w.WriteHeader(resp.Status)
 	}
-	_, _ = w.Write(resp.AppendBody(make([]byte, 0, 512)))
+	buf := h.bodyBuffer()
+	*buf = resp.AppendBody((*buf)[:0])
+	_, _ = w.Write(*buf)
+	h.recycleBody(buf)
+}
+
+// A write's answer carries its value twice (node and prevNode): laid out in a fresh buffer, it
+// cost an allocation or two per request the size of the body. The buffers are recycled instead,
+// those that grew past maxPooledBody (a large listing or value) excepted, so that the pool holds
+// no more than a few kilobytes each.
+const maxPooledBody = 16 << 10
+
+// bodyBuffer takes a buffer for a response body.
+func (h *handler) bodyBuffer() *[]byte {
+	if b, ok := h.bodies.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 1024)
+	return &b
+}
+
+// recycleBody gives back a buffer once its body was written (the writer has copied it).
+func (h *handler) recycleBody(b *[]byte) {
+	if cap(*b) <= maxPooledBody {
+		h.bodies.Put(b)
+	}
 }
 
 // writeKeyError writes err as a key-API error (v2keys.ErrorFor), logging an internal one.

@@ -34,6 +34,8 @@ type handler struct {
 	// clusterID is the X-Etcd-Cluster-Id value last written, with the ID it spells (see
 	// clusterIDHeader).
 	clusterID atomic.Pointer[clusterIDValue]
+	// bodies recycles the buffers key responses are laid out in (see layOutBody).
+	bodies sync.Pool
 }
 
 func newHandler(cfg Config) *handler {
