@@ -62,7 +62,9 @@ type Server struct {
 	// ready is closed when the node first reports itself ready to serve clients.
 	ready chan struct{}
 
-	status        atomic.Pointer[node.Status]
+	status atomic.Pointer[node.Status]
+	// progress holds the status's indexes, which move at nearly every step (see publishStatus).
+	progress      statusProgress
 	self          atomic.Pointer[node.Member]
 	leaderChanges atomic.Uint64
 	// walSyncs and persistBatches count the persister's fsyncs and batches (group commit figures).
@@ -371,7 +373,11 @@ func (s *Server) Watch(key string, recursive, stream bool, sinceIndex uint64) (*
 func (s *Server) Ready() <-chan struct{} { return s.ready }
 
 // Status is the node's status as of the loop's last step.
-func (s *Server) Status() node.Status { return *s.status.Load() }
+func (s *Server) Status() node.Status {
+	st := *s.status.Load()
+	s.progress.fill(&st)
+	return st
+}
 
 // ClusterID is the cluster's ID.
 func (s *Server) ClusterID() uint64 { return s.meta.ClusterID }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"strconv"
+	"sync/atomic"
 
 	"github.com/raftlab/raftlab/core/node"
 )
@@ -17,10 +18,13 @@ func (l *loop) publishStatus() node.Status {
 		st = s.node.Status()
 		l.membership, l.haveFull = b.MembershipVersion, true
 	} else if cur := s.status.Load(); unchanged(cur, b) {
-		// Nothing the status shows moved (most drains under load only took a request): keep the
-		// published one rather than allocate an equal copy.
+		// Nothing but the indexes moved (most drains under load): they are published apart, in
+		// place, rather than in a new copy of the whole status at every step.
+		s.progress.store(b)
 		l.publishStore()
-		return *cur
+		st = *cur
+		s.progress.fill(&st)
+		return st
 	} else {
 		st = *cur
 		st.Term, st.Vote, st.Lead, st.Role = b.Term, b.Vote, b.Lead, b.Role
@@ -35,9 +39,32 @@ func (l *loop) publishStatus() node.Status {
 		}
 		l.lead = st.Lead
 	}
-	s.status.Store(&st)
+	s.progress.store(b)
+	published := new(node.Status) // a copy: st itself stays on the stack on the frequent paths
+	*published = st
+	s.status.Store(published)
 	l.publishStore()
 	return st
+}
+
+// statusProgress is the part of the published status that moves at nearly every step: the commit
+// and applied indexes and the store's index. The loop stores them before the rest of a status
+// and before any reply, so a reader that loads the status first and these after sees indexes at
+// least as new as the status and as any answer it got.
+type statusProgress struct {
+	commit, applied, etcdIndex atomic.Uint64
+}
+
+// store publishes b's indexes.
+func (p *statusProgress) store(b node.Brief) {
+	p.commit.Store(b.Commit)
+	p.applied.Store(b.Applied)
+	p.etcdIndex.Store(b.EtcdIndex)
+}
+
+// fill sets st's indexes to the published ones.
+func (p *statusProgress) fill(st *node.Status) {
+	st.Commit, st.Applied, st.EtcdIndex = p.commit.Load(), p.applied.Load(), p.etcdIndex.Load()
 }
 
 // publishStore publishes the node's store when it is no longer the one published.
@@ -51,6 +78,5 @@ func (l *loop) publishStore() {
 // counts as a change unless both are nil: errors are compared by nothing else here).
 func unchanged(cur *node.Status, b node.Brief) bool {
 	return cur.Term == b.Term && cur.Vote == b.Vote && cur.Lead == b.Lead && cur.Role == b.Role &&
-		cur.Commit == b.Commit && cur.Applied == b.Applied && cur.EtcdIndex == b.EtcdIndex &&
 		cur.Removed == b.Removed && cur.Failed == nil && b.Failed == nil && cur.Ready == b.Ready
 }
