@@ -57,8 +57,11 @@ type Server struct {
 	stopErr     error         // shutdown's result, valid once stopped is closed
 	loopDone    chan struct{}
 	persistDone chan struct{}
-	peerDone    chan struct{}
-	exitErr     error // set by the loop before loopDone closes
+	// roomWanted wakes makeRoom (closed when the persister ends); roomDone is closed when it ended.
+	roomWanted chan struct{}
+	roomDone   chan struct{}
+	peerDone   chan struct{}
+	exitErr    error // set by the loop before loopDone closes
 	// ready is closed when the node first reports itself ready to serve clients.
 	ready chan struct{}
 
@@ -136,6 +139,8 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		stopped:     make(chan struct{}),
 		loopDone:    make(chan struct{}),
 		persistDone: make(chan struct{}),
+		roomWanted:  make(chan struct{}, 1),
+		roomDone:    make(chan struct{}),
 		peerDone:    make(chan struct{}),
 		ready:       make(chan struct{}),
 		stats:       newPeerStats(),
@@ -201,6 +206,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 	lp := newLoop(s, rng)
 	lp.publishStatus()
 	lp.syncPeers()
+	go s.makeRoom()
 	go s.persist()
 	go lp.run()
 	s.log.Info("member started", "name", s.meta.Name, "cluster", strconv.FormatUint(s.meta.ClusterID, 16),
@@ -227,8 +233,33 @@ func (s *Server) receive(m raft.Message) {
 // in flight (the node's contract), so neither channel ever blocks for long.
 func (s *Server) persist() {
 	defer close(s.persistDone)
+	defer close(s.roomWanted)
 	for b := range s.persistReq {
-		s.persistRes <- persistResult{seq: b.Seq, err: s.write(b)}
+		err := s.write(b)
+		if err == nil && s.w.RoomWanted() {
+			select {
+			case s.roomWanted <- struct{}{}:
+			default: // makeRoom is at it already
+			}
+		}
+		s.persistRes <- persistResult{seq: b.Seq, err: err}
+	}
+}
+
+// makeRoom keeps the WAL's room made ahead of its records (wal.MakeRoom), each time the persister
+// finds it short, so that the persister's fsyncs do not write it, until the persister ends.
+func (s *Server) makeRoom() {
+	defer close(s.roomDone)
+	for range s.roomWanted {
+		for {
+			made, err := s.w.MakeRoom()
+			if err != nil {
+				s.log.Warn("making WAL room ahead failed; the persister extends it itself", "err", err)
+			}
+			if !made || err != nil {
+				break
+			}
+		}
 	}
 }
 
@@ -279,6 +310,7 @@ func (s *Server) Stop(ctx context.Context) error {
 func (s *Server) shutdown() error {
 	<-s.loopDone
 	<-s.persistDone
+	<-s.roomDone
 	s.encoding.Wait() // a snapshot's file is written before the WAL closes
 	var errs []error
 	if err := s.tr.Close(); err != nil {

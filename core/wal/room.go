@@ -8,6 +8,8 @@ import "fmt"
 // keeps written zeros ahead of the last segment's records, "room", and its records overwrite them:
 // the file's size and blocks change only when the room is extended, once per DefaultRoom bytes of
 // log. (Zeros written, not a hole or an fallocate'd extent: writing into those changes metadata too.)
+// A host can have the room made ahead on a goroutine of its own (MakeRoom, room_ahead.go), so that
+// the extensions leave the writer's path too.
 //
 // Recovery tells room from a torn write: with room in use, zeros that begin at a record boundary
 // and run to the end of the file are the unused room, a clean end; zeros that begin inside a record
@@ -46,9 +48,14 @@ func (w *WAL) keepsRoom(f File) bool {
 // commits the new size with the records.
 func (w *WAL) extendRoom() error {
 	step := w.opts.roomStep()
-	if !w.keepsRoom(w.file) || w.fileEnd-w.fileSize >= step/2 {
+	if !w.keepsRoom(w.file) {
 		return nil
 	}
+	w.fileEnd = max(w.fileEnd, w.ahead.end.Load()) // room made ahead (room_ahead.go)
+	if w.fileEnd-w.fileSize >= step/2 {
+		return nil
+	}
+	w.stats.RoomInline++
 	zf := w.file.(zeroFiller)
 	end := (w.fileSize + step/2 + step - 1) / step * step
 	if len(w.zeros) == 0 {
@@ -62,12 +69,18 @@ func (w *WAL) extendRoom() error {
 		off += n
 	}
 	w.fileEnd = end
+	w.raiseAheadEnd(end)
 	return nil
 }
 
 // dropRoom cuts the current segment's file to its records before the next segment starts, and
 // syncs the cut: replay refuses zeros after the records of any segment but the last.
 func (w *WAL) dropRoom() error {
+	// No more room is made ahead in this segment; MakeRoom may have made some beyond fileEnd.
+	w.ahead.mu.Lock()
+	w.ahead.file = nil
+	w.fileEnd = max(w.fileEnd, w.ahead.end.Load())
+	w.ahead.mu.Unlock()
 	if w.fileEnd <= w.fileSize {
 		return nil
 	}

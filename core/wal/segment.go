@@ -40,6 +40,7 @@ func (w *WAL) startSegment(seq, firstIndex uint64) error {
 	}
 	w.file, w.fileSize, w.prologueSize, w.unsynced = f, int64(len(prologue)), int64(len(prologue)), false
 	w.fileEnd = w.fileSize
+	w.setAheadFile(f, w.fileSize, w.fileEnd)
 	w.segments = append(w.segments, seg)
 	w.stats.Segments = len(w.segments)
 	return nil

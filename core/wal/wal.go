@@ -56,6 +56,9 @@ type Stats struct {
 	Segments int
 	// Snapshots counts SaveSnapshot calls that succeeded.
 	Snapshots int64
+	// RoomInline counts the room extensions Save or Sync made on their own path, because the
+	// room made ahead (MakeRoom) ran short.
+	RoomInline int64
 }
 
 // Recovered is everything Open read back: enough to rebuild raft's in-memory storage.
@@ -72,7 +75,8 @@ type Recovered struct {
 	TornTail bool
 }
 
-// WAL is an open write-ahead log. It is not safe for concurrent use, but for PrepareSnapshot.
+// WAL is an open write-ahead log. It is not safe for concurrent use, but for PrepareSnapshot,
+// MakeRoom and RoomWanted.
 type WAL struct {
 	fs   FS
 	dir  string
@@ -107,6 +111,9 @@ type WAL struct {
 	// prepared are the snapshot files PrepareSnapshot wrote that SaveSnapshot has not logged yet.
 	preparedMu sync.Mutex
 	prepared   map[snapshotMarker]bool
+
+	// ahead is what MakeRoom, on another goroutine, shares with the writer (see room_ahead.go).
+	ahead roomAhead
 }
 
 func newWAL(fs FS, dir string, opts Options) *WAL {
@@ -215,6 +222,7 @@ func (w *WAL) openTail(rep *replayed) error {
 	if rep.tornTail {
 		w.fileEnd = rep.validEnd
 	}
+	w.setAheadFile(f, w.fileSize, w.fileEnd)
 	w.stats.Segments = len(w.segments)
 	return nil
 }
@@ -304,6 +312,7 @@ func (w *WAL) Close() error {
 		err = w.failed
 	}
 	w.closed = true
+	w.setAheadFile(nil, 0, 0)
 	if w.file != nil {
 		if cerr := w.file.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("wal: close %s: %w", w.currentPath(), cerr)
@@ -372,6 +381,16 @@ func (w *WAL) flush() error {
 	if len(w.buf) == 0 {
 		return nil
 	}
+	if w.fileSize > w.fileEnd {
+		w.fileEnd = max(w.fileEnd, w.ahead.end.Load()) // zeros MakeRoom wrote meanwhile
+	}
+	if w.fileSize > w.fileEnd {
+		// The records go past the zeros known to be written: no MakeRoom write may be in flight
+		// while they are written (room_ahead.go).
+		w.ahead.mu.Lock()
+		defer w.ahead.mu.Unlock()
+		w.fileEnd = max(w.fileEnd, w.ahead.end.Load())
+	}
 	n, err := w.file.Write(w.buf)
 	if err == nil && n != len(w.buf) {
 		err = fmt.Errorf("short write of %d of %d bytes", n, len(w.buf))
@@ -381,5 +400,7 @@ func (w *WAL) flush() error {
 	}
 	w.buf = w.buf[:0]
 	w.fileEnd = max(w.fileEnd, w.fileSize)
+	w.raiseAheadEnd(w.fileEnd)
+	w.ahead.used.Store(w.fileSize)
 	return w.extendRoom()
 }
