@@ -67,6 +67,15 @@ type Config struct {
 	// SnapshotCatchUpBytes bounds the catch-up entries by size (default
 	// DefaultSnapshotCatchUpBytes).
 	SnapshotCatchUpBytes uint64
+	// SnapshotStagger spreads the members' snapshots: the voter of rank r of n (by ID) takes its
+	// first snapshot after a start r/n of a period later than SnapshotCount and the byte bound say
+	// (the bounds of that first period only, both). All members apply the same entries at about
+	// the same time, so without it they snapshot together, and a cluster whose members all encode
+	// and write a snapshot at once slows down at once; staggered, the members stay apart by a
+	// third of a period (three members) from then on, and a quorum is always writing at full speed
+	// when the members have machines of their own. The first period's log is then up to (n-1)/n
+	// longer.
+	SnapshotStagger bool
 	// HostEncodesSnapshots: a due snapshot is handed to the host to encode (Output.Encode, then
 	// SnapshotEncoded) instead of being encoded inside the node's step, so that the host can encode
 	// it on another goroutine while the node goes on. Off, the node encodes it at once (the

@@ -37,6 +37,8 @@ type Node struct {
 	applied  uint64
 	snapshot uint64 // index of the last snapshot taken or installed
 	conf     raft.ConfState
+	// snapshotSinceStart says this node took a snapshot since it started (Config.SnapshotStagger).
+	snapshotSinceStart bool
 	// logBytes counts the entry bytes applied since the last snapshot; snapBytes is that snapshot's
 	// size and snapData what the data held then (dataBytes), for maybeSnapshot's size triggers.
 	logBytes  uint64

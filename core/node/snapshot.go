@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/raftlab/raftlab/core/faultpoint"
 	"github.com/raftlab/raftlab/core/mark"
@@ -115,6 +116,7 @@ func (n *Node) snapshotEncoded(job *SnapshotJob, data []byte, err error) {
 	n.cfg.Marks.HitIf(job.forced, mark.NodeSnapshotForced)
 	n.cfg.Faults.Visit(faultpoint.NodeAfterSnapshot)
 	n.snapshot = job.index
+	n.snapshotSinceStart = true
 	n.localSnap = &snap
 	// What was applied after the state was frozen still counts towards the next snapshot.
 	n.logBytes -= min(n.logBytes, job.logBytes)
@@ -128,13 +130,32 @@ func (n *Node) snapshotEncoded(job *SnapshotJob, data []byte, err error) {
 // what it held then (with SnapshotBytes of slack, so that a snapshot larger than the data it
 // counts, such as one of values JSON escapes, cannot trigger the next at once).
 func (n *Node) snapshotDue() bool {
+	bytes := max(n.cfg.SnapshotBytes, n.snapBytes)
 	switch {
-	case n.forceSnap, n.applied-n.snapshot >= n.cfg.SnapshotCount:
+	case n.forceSnap, n.applied-n.snapshot >= n.staggered(n.cfg.SnapshotCount):
 		return true
-	case n.logBytes >= max(n.cfg.SnapshotBytes, n.snapBytes):
+	case n.logBytes >= n.staggered(bytes):
 		return true
 	}
 	return n.snapData > 2*n.dataBytes()+int64(n.cfg.SnapshotBytes)
+}
+
+// staggered is bound, lengthened by this member's share of the stagger before its first snapshot
+// since it started (Config.SnapshotStagger).
+func (n *Node) staggered(bound uint64) uint64 {
+	if !n.cfg.SnapshotStagger || n.snapshotSinceStart {
+		return bound
+	}
+	rank, voters := 0, len(n.conf.Voters)
+	for _, id := range n.conf.Voters {
+		if id < n.cfg.ID {
+			rank++
+		}
+	}
+	if voters < 2 || !slices.Contains(n.conf.Voters, n.cfg.ID) {
+		return bound
+	}
+	return bound + bound/uint64(voters)*uint64(rank)
 }
 
 // dataBytes is about the memory the replicated state holds: the store's (store.DataBytes) and the

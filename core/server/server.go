@@ -174,7 +174,9 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		SnapshotCount:       cfg.SnapshotCount,
 		// Snapshots are encoded on a goroutine of their own (encodeSnapshot): writes go on meanwhile.
 		HostEncodesSnapshots: true,
-		Rand:                 intnRand{rng},
+		// The members' snapshots are kept apart, so that the cluster never slows down all at once.
+		SnapshotStagger: true,
+		Rand:            intnRand{rng},
 	}, rec.durable)
 	if err != nil {
 		_ = s.w.Close()

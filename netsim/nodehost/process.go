@@ -48,6 +48,8 @@ func NewProcess(opts Options) netsim.ProcessFactory {
 			MaxSizePerMsg: opts.MaxSizePerMsg, MaxInflightMsgs: opts.MaxInflightMsgs,
 			Rand: raftRand{next: spec.Rand.IntN}, Bugs: opts.Bugs, Faults: spec.Faults, Marks: opts.Marks,
 			StrictReconfigCheck: opts.StrictReconfigCheck,
+			// As kvd's server has it, so that the simulator runs the same snapshot schedule.
+			SnapshotStagger: true,
 		}
 		var durable *node.DurableState
 		if d := spec.Durable; d != nil {
