@@ -250,14 +250,20 @@ func (s *Server) persist() {
 
 // makeRoom keeps the WAL's room made ahead of its records (wal.MakeRoom), each time the persister
 // finds it short, so that the persister's fsyncs do not write it, until the persister ends.
+// A failure (a full disk) is logged when it starts and when it ends, not at every batch.
 func (s *Server) makeRoom() {
 	defer close(s.roomDone)
+	failing := false
 	for range s.roomWanted {
 		for {
 			made, err := s.w.MakeRoom()
-			if err != nil {
-				s.log.Warn("making WAL room ahead failed; the persister extends it itself", "err", err)
+			switch {
+			case err != nil && !failing:
+				s.log.Warn("making WAL room ahead failed; the persister extends it itself meanwhile", "err", err)
+			case err == nil && failing:
+				s.log.Info("making WAL room ahead works again")
 			}
+			failing = err != nil
 			if !made || err != nil {
 				break
 			}
