@@ -74,13 +74,20 @@ func (d *walDisk) Save(b *netsim.PersistBatch) error {
 	return nil
 }
 
-// Sync fsyncs the WAL.
+// Sync fsyncs the WAL, then makes its room ahead as kvd's server does after every batch
+// (wal.MakeRoom: here at once, in the step, where the server has a goroutine of its own). Its
+// zeros are unsynced until the next Sync, and a crash tears them like any other write.
 func (d *walDisk) Sync() error {
 	if d.w == nil {
 		return nil
 	}
 	if err := d.w.Sync(); err != nil {
 		return fmt.Errorf("nodehost: wal sync: %w", err)
+	}
+	for d.w.RoomWanted() {
+		if made, err := d.w.MakeRoom(); err != nil || !made {
+			break // a full disk: the WAL extends the room itself, or fails, as without it
+		}
 	}
 	return nil
 }
