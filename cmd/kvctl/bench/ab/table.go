@@ -97,12 +97,16 @@ func ratio(kvd, etcd float64) float64 {
 	return kvd / etcd
 }
 
-// printTable writes the comparison table (markdown) and the CPU breakdown.
+// printTable writes the comparison table (markdown), the CPU breakdown and the latency by role.
 func printTable(w io.Writer, ms []measurement, rows []row) {
+	etcd, kvd := make([]summary, len(rows)), make([]summary, len(rows))
+	for i, r := range rows {
+		etcd[i], kvd[i] = summarize(ms, realproc.Etcd, r.name), summarize(ms, realproc.Kvd, r.name)
+	}
 	fmt.Fprintln(w, "| row | etcd ops/s | kvd ops/s | ratio | p50 etcd / kvd (ms) | p99 etcd / kvd (ms) | p99 ratio | p99.9 etcd / kvd (ms) | CPU/op etcd / kvd (µs) | CPU ratio | errors etcd / kvd |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
-	for _, r := range rows {
-		e, k := summarize(ms, realproc.Etcd, r.name), summarize(ms, realproc.Kvd, r.name)
+	for i, r := range rows {
+		e, k := etcd[i], kvd[i]
 		fmt.Fprintf(w, "| %s | %s | %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %.2f / %.2f | %.0f / %.0f | %.2f | %d / %d |\n",
 			r.label, thousands(e.ops), thousands(k.ops), ratio(k.ops, e.ops), e.p50, k.p50, e.p99, k.p99, ratio(k.p99, e.p99),
 			e.p999, k.p999, micros(e.cpu), micros(k.cpu), ratio(micros(k.cpu), micros(e.cpu)), e.errors, k.errors)
@@ -110,8 +114,8 @@ func printTable(w io.Writer, ms []measurement, rows []row) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| row | etcd CPU/op: leader / both followers / load generator (µs) | kvd CPU/op: leader / both followers / load generator (µs) | leader changes etcd / kvd |")
 	fmt.Fprintln(w, "|---|---|---|---|")
-	for _, r := range rows {
-		e, k := summarize(ms, realproc.Etcd, r.name), summarize(ms, realproc.Kvd, r.name)
+	for i, r := range rows {
+		e, k := etcd[i], kvd[i]
 		fmt.Fprintf(w, "| %s | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f | %d / %d |\n", r.label,
 			micros(e.leaderCPU), micros(e.cpu-e.leaderCPU), micros(e.clientCPU),
 			micros(k.leaderCPU), micros(k.cpu-k.leaderCPU), micros(k.clientCPU), e.leaderChanges, k.leaderChanges)
@@ -119,8 +123,8 @@ func printTable(w io.Writer, ms []measurement, rows []row) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| row | etcd p50 / p99 (ms): clients on the leader | on the followers (the slower) | kvd: clients on the leader | on the followers (the slower) |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
-	for _, r := range rows {
-		e, k := summarize(ms, realproc.Etcd, r.name), summarize(ms, realproc.Kvd, r.name)
+	for i, r := range rows {
+		e, k := etcd[i], kvd[i]
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", r.label,
 			roleCell(e.onLeader, e.leaderRuns, e.runs), roleCell(e.onFollowers, e.followerRuns, e.runs),
 			roleCell(k.onLeader, k.leaderRuns, k.runs), roleCell(k.onFollowers, k.followerRuns, k.runs))
