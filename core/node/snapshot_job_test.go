@@ -224,3 +224,34 @@ func TestPersistedSnapshotBatchIsNotKeptOnceReplaced(t *testing.T) {
 		assert.True(t, b.Snapshot.IsEmpty() && b.Entries == nil, "batch %d is the host's no more and keeps nothing", b.Seq)
 	}
 }
+
+// TestEncodeYieldingYieldsAsItGoesAndGivesTheSameBytes: the host's yield is called through the
+// dedup records and the store's nodes (and once between the two parts), and changes nothing in
+// what the job encodes to.
+func TestEncodeYieldingYieldsAsItGoesAndGivesTheSameBytes(t *testing.T) {
+	const writes = 700
+	c := newTestCluster(t, 3, func(cfg *Config) {
+		hostEncodes(cfg)
+		cfg.SnapshotCount = writes
+	})
+	lead := c.waitLeader()
+	c.holdEncode[lead] = true
+	writeKeys(t, c, lead, "/k", writes)
+	require.Len(t, c.jobs[lead], 1)
+	job := c.jobs[lead][0]
+	require.GreaterOrEqual(t, len(job.dedup), writes-10, "the job remembers the writes' results")
+
+	plain, err := job.Encode()
+	require.NoError(t, err)
+	yields := 0
+	yielded, err := job.EncodeYielding(func() { yields++ })
+	require.NoError(t, err)
+	assert.Equal(t, plain, yielded)
+	// The dedup records count, then one yield between the parts, then the store's nodes and events
+	// as the store counts them.
+	storeYields := 0
+	_, err = job.store.AppendSnapshot(nil, func() { storeYields++ })
+	require.NoError(t, err)
+	require.Positive(t, storeYields)
+	assert.Equal(t, len(job.dedup)/store.YieldEvery+1+storeYields, yields)
+}

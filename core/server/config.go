@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime"
 	"slices"
 	"time"
 
@@ -51,6 +52,9 @@ type Config struct {
 	ElectionTimeout   time.Duration
 	// SnapshotCount is how many applied entries trigger a snapshot (default 100000).
 	SnapshotCount uint64
+	// SnapshotYield is called every few hundred records and nodes a snapshot's encoding writes
+	// (default runtime.Gosched), so that the encoder lets the member's other goroutines run.
+	SnapshotYield func()
 	// PeerMaxFrameBytes bounds a peer frame (default transport.DefaultMaxFrameBytes). Snapshots are
 	// streamed to peers in chunks of at most this size, so it bounds no snapshot.
 	PeerMaxFrameBytes int
@@ -94,6 +98,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.SnapshotCount == 0 {
 		out.SnapshotCount = 100000
+	}
+	if out.SnapshotYield == nil {
+		out.SnapshotYield = runtime.Gosched
 	}
 	if out.JoinTimeout <= 0 {
 		out.JoinTimeout = 10 * time.Second

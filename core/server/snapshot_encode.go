@@ -13,10 +13,12 @@ type encodedSnapshot struct {
 // key space) and writes its file (wal.PrepareSnapshot: tens of milliseconds more, two fsyncs) on
 // its own goroutine, so that the loop goes on applying and acknowledging writes and the persister
 // writing entries, and hands the result to the loop; the persister then only logs the snapshot.
+// The encoding yields as it goes (Config.SnapshotYield): on a member with two processors it held
+// one for tens of milliseconds at a stretch, and the writes queued behind it.
 // It ends without handing it over once the loop has ended; Stop waits for it before the WAL closes.
 func (s *Server) encodeSnapshot(job *node.SnapshotJob) {
 	defer s.encoding.Done()
-	data, err := job.Encode()
+	data, err := job.EncodeYielding(s.cfg.SnapshotYield)
 	if err == nil {
 		if perr := s.w.PrepareSnapshot(job.Snapshot(data)); perr != nil {
 			// The persister writes the file itself, and fails the member if it cannot.

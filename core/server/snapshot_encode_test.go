@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,4 +71,28 @@ func TestSnapshotsEncodedAndWrittenOffTheLoopAreLoggedAndRestored(t *testing.T) 
 		assert.Equal(t, "v"+strconv.Itoa(i), value(t, c.servers[lead], "/k"+strconv.Itoa(i)))
 	}
 	t.Logf("%d snapshot files written, %d kept", files.Load(), logged)
+}
+
+// TestSnapshotEncodingYieldsThroughTheConfiguredYield: the encoding goroutine calls
+// Config.SnapshotYield as it encodes (kvd leaves the default, runtime.Gosched), and the snapshots
+// it so encodes restore every write.
+func TestSnapshotEncodingYieldsThroughTheConfiguredYield(t *testing.T) {
+	const writes = 400
+	var yields atomic.Int64
+	c := newTestClusterWith(t, 1, func(cfg *Config) {
+		cfg.SnapshotCount = writes
+		cfg.SnapshotYield = func() { yields.Add(1) }
+	})
+	for i := range writes + 10 {
+		rep, err := c.set(0, "/k"+strconv.Itoa(i), "v")
+		require.NoError(t, err)
+		require.NoError(t, rep.Err)
+	}
+	require.Eventually(t, func() bool { return yields.Load() > 0 }, 10*time.Second, 10*time.Millisecond,
+		"a snapshot of %d keys and their results yields while it is encoded", writes)
+	c.stopAll()
+	c.start(0)
+	for _, i := range []int{0, writes / 2, writes + 9} {
+		assert.Equal(t, "v", value(t, c.servers[0], "/k"+strconv.Itoa(i)))
+	}
 }

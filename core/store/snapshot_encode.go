@@ -13,22 +13,24 @@ import (
 func (s *Store) AppendSnapshot(dst []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return appendSnapshot(dst, s.index, s.user.root, s.system.root, s.history.count, s.history.at)
+	return appendSnapshot(dst, s.index, s.user.root, s.system.root, s.history.count, s.history.at, nil)
 }
 
 // appendSnapshot appends the snapshot of a state: its index, both trees' roots and count history
 // records, at(i) being the i-th oldest.
-func appendSnapshot(dst []byte, index uint64, user, system *node, count int, at func(int) record) ([]byte, error) {
+func appendSnapshot(dst []byte, index uint64, user, system *node, count int, at func(int) record, yield func()) ([]byte, error) {
+	y := Yielder{Yield: yield}
 	b := append(dst, `{"format":`...)
 	b = AppendJSONString(b, snapshotFormat)
 	b = append(b, `,"index":`...)
 	b = strconv.AppendUint(b, index, 10)
 	b = append(b, `,"user":[`...)
-	b = appendTree(b, user, 1, true)
+	b = appendTree(b, user, 1, true, &y)
 	b = append(b, `],"internal":[`...)
-	b = appendTree(b, system, 1, true)
+	b = appendTree(b, system, 1, true, &y)
 	b = append(b, `],"history":[`...)
 	for i := range count {
+		y.Step()
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -41,15 +43,16 @@ func appendSnapshot(dst []byte, index uint64, user, system *node, count int, at 
 }
 
 // appendTree appends n's descendants in pre-order, children in key order, separated by commas (first
-// says whether nothing was written before them); depth is that of n's children.
-func appendTree(b []byte, n *node, depth int, first bool) []byte {
+// says whether nothing was written before them); depth is that of n's children. y counts the nodes.
+func appendTree(b []byte, n *node, depth int, first bool, y *Yielder) []byte {
 	for _, c := range n.sortedChildren() {
+		y.Step()
 		if !first {
 			b = append(b, ',')
 		}
 		first = false
 		b = appendSnapshotNode(b, c, depth)
-		b = appendTree(b, c, depth+1, false)
+		b = appendTree(b, c, depth+1, false, y)
 	}
 	return b
 }

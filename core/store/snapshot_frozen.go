@@ -32,9 +32,10 @@ func (f *Frozen) Index() uint64 { return f.index }
 func (f *Frozen) DataBytes() int64 { return f.dataBytes }
 
 // AppendSnapshot appends the frozen state's snapshot to dst: the bytes Store.AppendSnapshot would
-// have appended when it was frozen.
-func (f *Frozen) AppendSnapshot(dst []byte) ([]byte, error) {
-	return appendSnapshot(dst, f.index, f.user, f.system, len(f.history), func(i int) record { return f.history[i] })
+// have appended when it was frozen. yield, if not nil, is called every YieldEvery nodes and events
+// written (see Yielder); it does not change the bytes.
+func (f *Frozen) AppendSnapshot(dst []byte, yield func()) ([]byte, error) {
+	return appendSnapshot(dst, f.index, f.user, f.system, len(f.history), func(i int) record { return f.history[i] }, yield)
 }
 
 // cloneTree copies n and its descendants (what a snapshot writes of them; no TTL queue position).

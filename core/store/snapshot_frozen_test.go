@@ -27,7 +27,7 @@ func TestFrozenEncodesTheStateItWasTakenFrom(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, string(want), string(saved(t, s)))
 
-	got, err := f.AppendSnapshot([]byte("prefix"))
+	got, err := f.AppendSnapshot([]byte("prefix"), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "prefix"+string(want), string(got))
 
