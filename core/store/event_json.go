@@ -96,6 +96,33 @@ func appendFieldName(b []byte, start int, name string) []byte {
 	return append(b, '"', ':')
 }
 
+// Word-at-a-time constants: a byte's value in every byte of a uint64.
+const (
+	bytesOf01 = 0x0101010101010101
+	bytesOf80 = 0x8080808080808080
+)
+
+// plainASCII8 reports whether all eight bytes of x are jsonPlainASCII, testing them together: none
+// has its high bit set, none is below 0x20, none is '"', '\\', '<', '>' or '&'. ((y - 0x01..) &^ y
+// has a byte's high bit set exactly when some byte of y is zero; x - 0x20.., when some byte of x is
+// below 0x20, provided no byte of x has its high bit set, which x itself tells.)
+func plainASCII8(x uint64) bool {
+	bad := x | (x - 0x20*bytesOf01) |
+		(x^'"'*bytesOf01-bytesOf01)&^(x^'"'*bytesOf01) |
+		(x^'\\'*bytesOf01-bytesOf01)&^(x^'\\'*bytesOf01) |
+		(x^'<'*bytesOf01-bytesOf01)&^(x^'<'*bytesOf01) |
+		(x^'>'*bytesOf01-bytesOf01)&^(x^'>'*bytesOf01) |
+		(x^'&'*bytesOf01-bytesOf01)&^(x^'&'*bytesOf01)
+	return bad&bytesOf80 == 0
+}
+
+// load8 is s[i:i+8] as a little-endian uint64 (one load; one bounds check).
+func load8(s string, i int) uint64 {
+	w := s[i : i+8]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+}
+
 // jsonPlainASCII says which bytes AppendJSONString copies as they are: the ASCII ones encoding/json
 // does not escape. It is a constant table (never written after its initialisation).
 var jsonPlainASCII = func() (t [256]bool) {
@@ -117,6 +144,10 @@ func AppendJSONString(b []byte, s string) []byte {
 		c := s[i]
 		if jsonPlainASCII[c] {
 			i++
+			// Skip plain ASCII eight bytes at a time (values are mostly that).
+			for i+8 <= len(s) && plainASCII8(load8(s, i)) {
+				i += 8
+			}
 			continue
 		}
 		if c < utf8.RuneSelf {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +136,30 @@ func TestAppendJSONKnowsEveryField(t *testing.T) {
 	require.Equal(t, []string{"Key key,omitempty", "Value value,omitempty", "Dir dir,omitempty", "Expiration expiration,omitempty",
 		"TTL ttl,omitempty", "Nodes nodes,omitempty", "ModifiedIndex modifiedIndex,omitempty", "CreatedIndex createdIndex,omitempty"},
 		jsonFields(NodeExtern{}))
+}
+
+// TestAppendJSONStringEveryByteAtEveryPlace: every byte at every position of plain strings of 1 to
+// 20 bytes (the word-at-a-time skip covers 8 bytes at a time, so a byte that needs escaping in any
+// lane, after any run, is checked), and a run of each plain byte long enough for that skip, match
+// encoding/json.
+func TestAppendJSONStringEveryByteAtEveryPlace(t *testing.T) {
+	quoted := func(s string) string {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		require.NoError(t, enc.Encode(s))
+		return strings.TrimSuffix(buf.String(), "\n")
+	}
+	for n := 1; n <= 20; n++ {
+		for at := range n {
+			for c := range 256 {
+				s := []byte(strings.Repeat("a", n))
+				s[at] = byte(c)
+				require.Equal(t, quoted(string(s)), string(AppendJSONString(nil, string(s))), "byte %#x at %d of %d", c, at, n)
+			}
+		}
+	}
+	for c := range 256 {
+		s := strings.Repeat(string([]byte{byte(c)}), 19)
+		require.Equal(t, quoted(s), string(AppendJSONString(nil, s)), "19 bytes %#x", c)
+	}
 }
