@@ -148,3 +148,16 @@ func (d *dedupTable) ids() []uint64 {
 	}
 	return out
 }
+
+// entries returns the remembered IDs with their results, oldest first: a walk of the ring, no
+// lookups (a snapshot's freeze copies them).
+func (d *dedupTable) entries() []dedupEntry {
+	out := make([]dedupEntry, 0, len(d.slots))
+	for _, s := range d.slots[d.next:] {
+		out = append(out, dedupEntry{id: s.id, r: s.r})
+	}
+	for _, s := range d.slots[:d.next] {
+		out = append(out, dedupEntry{id: s.id, r: s.r})
+	}
+	return out
+}

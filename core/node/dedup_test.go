@@ -49,6 +49,11 @@ func TestDedupTableAgreesWithModel(t *testing.T) {
 			d.remember(id, r)
 			m.remember(id, r)
 			require.Equal(t, m.ids, d.ids(), "round %d step %d", round, step)
+			entries := make([]dedupEntry, 0, len(m.ids))
+			for _, id := range m.ids {
+				entries = append(entries, dedupEntry{id: id, r: m.results[id]})
+			}
+			require.Equal(t, entries, d.entries(), "round %d step %d", round, step)
 			probe := uint64(rng.IntN(3 * window))
 			want, wantOK := m.results[probe]
 			got, gotOK := d.lookup(probe)

@@ -118,12 +118,7 @@ func (n *Node) freezeSnapshot() *SnapshotJob {
 			j.meta.Learners = append(j.meta.Learners, id)
 		}
 	}
-	ids := n.dedup.ids()
-	j.dedup = make([]dedupEntry, len(ids))
-	for i, id := range ids {
-		r, _ := n.dedup.lookup(id)
-		j.dedup[i] = dedupEntry{id: id, r: r}
-	}
+	j.dedup = n.dedup.entries()
 	return j
 }
 

@@ -6,19 +6,17 @@ import (
 	"strconv"
 )
 
-// AppendSnapshot appends what Save returns to dst and returns the extended slice. It writes the JSON
-// node by node and event by event straight into dst, by hand (the bytes encoding/json writes): no
-// copy of the whole is ever built, so a caller that sizes dst well (the node sizes it from
-// DataBytes) makes the snapshot's one and only copy.
+// AppendSnapshot appends what Save returns to dst and returns the extended slice: the store frozen
+// (Freeze), then written node by node and event by event straight into dst, by hand (the bytes
+// encoding/json writes): no copy of the whole is ever built, so a caller that sizes dst well (the
+// node sizes it from DataBytes) makes the snapshot's one and only copy.
 func (s *Store) AppendSnapshot(dst []byte) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return appendSnapshot(dst, s.index, s.user.root, s.system.root, s.history.count, s.history.at, nil)
+	return s.Freeze().AppendSnapshot(dst, nil)
 }
 
-// appendSnapshot appends the snapshot of a state: its index, both trees' roots and count history
-// records, at(i) being the i-th oldest.
-func appendSnapshot(dst []byte, index uint64, user, system *node, count int, at func(int) record, yield func()) ([]byte, error) {
+// appendSnapshot appends the snapshot of a frozen state: its index, both trees' roots and its
+// history records, oldest first.
+func appendSnapshot(dst []byte, index uint64, user, system *frozenNode, history []record, yield func()) ([]byte, error) {
 	y := Yielder{Yield: yield}
 	b := append(dst, `{"format":`...)
 	b = AppendJSONString(b, snapshotFormat)
@@ -29,13 +27,13 @@ func appendSnapshot(dst []byte, index uint64, user, system *node, count int, at 
 	b = append(b, `],"internal":[`...)
 	b = appendTree(b, system, 1, true, &y)
 	b = append(b, `],"history":[`...)
-	for i := range count {
+	for i, rec := range history {
 		y.Step()
 		if i > 0 {
 			b = append(b, ',')
 		}
 		var err error
-		if b, err = appendSnapshotEvent(b, at(i)); err != nil {
+		if b, err = appendSnapshotEvent(b, rec); err != nil {
 			return dst, err
 		}
 	}
@@ -44,7 +42,7 @@ func appendSnapshot(dst []byte, index uint64, user, system *node, count int, at 
 
 // appendTree appends n's descendants in pre-order, children in key order, separated by commas (first
 // says whether nothing was written before them); depth is that of n's children. y counts the nodes.
-func appendTree(b []byte, n *node, depth int, first bool, y *Yielder) []byte {
+func appendTree(b []byte, n *frozenNode, depth int, first bool, y *Yielder) []byte {
 	for _, c := range n.sortedChildren() {
 		y.Step()
 		if !first {
@@ -58,7 +56,7 @@ func appendTree(b []byte, n *node, depth int, first bool, y *Yielder) []byte {
 }
 
 // appendSnapshotNode appends n as the JSON of its snapshotNode.
-func appendSnapshotNode(b []byte, n *node, depth int) []byte {
+func appendSnapshotNode(b []byte, n *frozenNode, depth int) []byte {
 	b = append(b, `{"name":`...)
 	b = AppendJSONString(b, n.name)
 	b = append(b, `,"depth":`...)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,4 +35,18 @@ func TestFrozenEncodesTheStateItWasTakenFrom(t *testing.T) {
 	restored := New()
 	require.NoError(t, restored.Recovery(got[len("prefix"):]))
 	assert.Equal(t, string(want), string(saved(t, restored)))
+}
+
+// TestFreezeAllocatesByTheChunk: a freeze happens in the node's step, so it allocates its nodes by
+// the chunk and each directory's children as one slice, not a node and a map entry per key.
+func TestFreezeAllocatesByTheChunk(t *testing.T) {
+	s := New()
+	const keys = 2000
+	for i := range keys {
+		mustApply(t, s, set("/dir/k"+strconv.Itoa(i), "v"))
+	}
+	allocs := testing.AllocsPerRun(5, func() { s.Freeze() })
+	// The Frozen, its history, one slice of children per directory (three), and the chunks: well
+	// under one allocation per 64 keys.
+	assert.LessOrEqual(t, allocs, float64(keys/64), "allocations per freeze of %d keys", keys)
 }
