@@ -129,8 +129,8 @@ func nodeMutants() []Mutant {
 		{
 			Name:    "node-dedup-not-snapshotted",
 			File:    "core/node/snapshot_data.go",
-			Find:    `	ids := n.dedup.ids()`,
-			Replace: `	ids := n.dedup.ids()[:0]`,
+			Find:    `	j.dedup = n.dedup.entries()`,
+			Replace: `	j.dedup = n.dedup.entries()[:0]`,
 			Bug:     "snapshots leave out the table of applied request IDs: a replica restored from one applies a retried write a second time",
 		},
 		{
@@ -256,9 +256,11 @@ func storeMutants() []Mutant {
 			Name: "store-snapshot-drops-hidden",
 			File: "core/store/snapshot_encode.go",
 			Find: `	for _, c := range n.sortedChildren() {
+		y.Step()
 		if !first {`,
 			Replace: `	for _, c := range n.sortedChildren() {
-		if c.hidden() {
+		y.Step()
+		if len(c.name) > 0 && c.name[0] == '_' {
 			continue
 		}
 		if !first {`,
