@@ -129,7 +129,8 @@ func (p *fakeProcess) Status() Status {
 	if p.spec.ID == 1 {
 		role = raft.RoleLeader
 	}
-	return Status{Term: 1, Lead: 1, Role: role, Commit: p.persisted, Applied: p.persisted, EtcdIndex: p.persisted}
+	return Status{Term: 1, Lead: 1, Role: role, Commit: p.persisted, Applied: p.persisted, EtcdIndex: p.persisted,
+		Durable: p.persisted}
 }
 
 func (p *fakeProcess) LogEntries() []raft.Entry { return p.log }

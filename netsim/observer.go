@@ -69,7 +69,7 @@ func (s *Sim) observe(h *host) {
 		if st.Role == raft.RoleLeader && len(s.cfg.Observers) > 0 {
 			log := h.proc.LogEntries()
 			for _, o := range s.cfg.Observers {
-				o.OnLog(h.id, log, st.Commit, s.now)
+				o.OnLog(h.id, log, st.Committed(), s.now)
 			}
 		}
 	}
@@ -124,9 +124,10 @@ func (s *Sim) sample() {
 	s.schedule(s.now+s.cfg.SampleInterval, s.sample)
 }
 
-// sampleLogs hands every live node's log to the observers, but a failed node's: after a storage
-// error its commit index may count entries its own disk never made durable (a leader counts its
-// copy while the fsync is in flight), which no other member learned and nobody applied.
+// sampleLogs hands every live node's log to the observers with its commit index as far as durable
+// copies back it (Status.Committed: a leader counts its own copy while the fsync is in flight), but
+// a failed node's: after a storage error its commit index may count entries its own disk never made
+// durable, which no other member learned and nobody applied.
 func (s *Sim) sampleLogs() {
 	for _, id := range s.order {
 		h := s.hosts[id]
@@ -137,7 +138,7 @@ func (s *Sim) sampleLogs() {
 		if st.Failed != nil {
 			continue
 		}
-		log, commit := h.proc.LogEntries(), st.Commit
+		log, commit := h.proc.LogEntries(), st.Committed()
 		for _, o := range s.cfg.Observers {
 			o.OnLog(id, log, commit, s.now)
 		}

@@ -101,6 +101,10 @@ type Status struct {
 	Commit    uint64
 	Applied   uint64
 	EtcdIndex uint64
+	// Durable is the last log index the node has made durable. A leader's Commit may count its own
+	// entries beyond it while their fsync is in flight: the observers take the commit index only up
+	// to Durable as committed (see Committed).
+	Durable uint64
 	// Failed is set once the node stopped acknowledging writes after a storage error.
 	Failed error
 	// Starting is true while the node does not serve clients yet (its attributes are not published,
@@ -223,3 +227,11 @@ type WatchStream interface {
 	// Close removes the watcher.
 	Close()
 }
+
+// Committed is the commit index as far as durable copies back it: Commit, but no further than
+// Durable. A leader counts its own copy of an entry toward the commit as soon as it appends it and
+// sends it out, before its fsync (Raft thesis §10.2.1); it acts on that commit only once its copy is
+// durable, and a power failure before then may leave the entry on fewer than a quorum of disks, to
+// be overwritten by the next leader without anything having been committed. The monitors record as
+// committed only what is committed, whatever the power does next.
+func (st Status) Committed() uint64 { return min(st.Commit, st.Durable) }

@@ -124,6 +124,11 @@ func TestRegressionSeeds(t *testing.T) {
 			"'owed everything')"},
 		{"history-window", 1258, "a watcher that no member ever served (no member was ready from 3 s to " +
 			"the end) was charged with the liveness write"},
+		{"bug-ack-before-durable", 4487, "the monitor took a leader's commit index for committed while the " +
+			"leader's own copy of the entry was still being written: two followers and the leader's in-flight " +
+			"copy made its quorum of five, the power failed before the fsync, and the next leader rightly " +
+			"overwrote an entry nobody had acted on (the observers now take the commit index up to what the " +
+			"node has made durable, netsim.Status.Committed)"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.suite, tt.seed), func(t *testing.T) {

@@ -757,6 +757,7 @@ func (n *Node) Store() *store.Store { return n.store }
 // Status reports the node's current view.
 func (n *Node) Status() Status {
 	st := n.raft.Status()
+	durable, _ := n.storage.LastIndex()
 	lead, role := n.roleAndLead(st.SoftState)
 	return Status{
 		ID:        n.cfg.ID,
@@ -772,6 +773,7 @@ func (n *Node) Status() Status {
 		Removed:   n.selfRemoved,
 		Failed:    n.failed,
 		Ready:     n.ready.ready,
+		Durable:   durable,
 	}
 }
 
@@ -779,6 +781,7 @@ func (n *Node) Status() Status {
 // applied, store index, failure) without building the member and learner lists.
 func (n *Node) Brief() Brief {
 	st := n.raft.Basic()
+	durable, _ := n.storage.LastIndex() // MemoryStorage's never fails
 	lead, role := n.roleAndLead(st.SoftState)
 	return Brief{
 		ID:        n.cfg.ID,
@@ -792,6 +795,7 @@ func (n *Node) Brief() Brief {
 		Removed:   n.selfRemoved,
 		Failed:    n.failed,
 		Ready:     n.ready.ready,
+		Durable:   durable,
 
 		MembershipVersion: n.membershipVersion,
 	}

@@ -97,6 +97,8 @@ type Status struct {
 	// Ready is true once this member serves clients: its attributes are published, or were already
 	// recorded identically and it has caught up with the cluster (see Config.Name).
 	Ready bool
+	// Durable is as in Brief.
+	Durable uint64
 }
 
 // Brief is Status without the member and learner lists: cheap enough to read after every input.
@@ -112,6 +114,11 @@ type Brief struct {
 	Removed   bool
 	Failed    error
 	Ready     bool
+	// Durable is the last log index this node has made durable (its storage's; its snapshot's when
+	// the log is empty). A leader's Commit may count its own entries beyond it, whose fsync is in
+	// flight (Raft thesis §10.2.1: nothing acts on that commit before they are durable); the
+	// commit index up to Durable is one that durable copies on a quorum back.
+	Durable uint64
 	// MembershipVersion changes whenever the member list (names, URLs, learners) may have changed, so
 	// a host can rebuild what it derives from Status().Members only then.
 	MembershipVersion uint64

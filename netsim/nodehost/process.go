@@ -208,7 +208,7 @@ func (p *Process) Persisted(seq uint64, err error) { p.n.Persisted(seq, err) }
 func (p *Process) Status() netsim.Status {
 	st := p.n.Brief()
 	return netsim.Status{Term: st.Term, Lead: st.Lead, Role: st.Role, Commit: st.Commit, Applied: st.Applied,
-		EtcdIndex: st.EtcdIndex, Failed: st.Failed, Starting: !st.Ready}
+		EtcdIndex: st.EtcdIndex, Durable: st.Durable, Failed: st.Failed, Starting: !st.Ready}
 }
 
 // LogEntries implements netsim.Process.
