@@ -53,6 +53,21 @@ func freeAddr(t testing.TB) string {
 	return addr
 }
 
+// freeAddrs returns n distinct free addresses on 127.0.0.1: it holds each port's listener until it
+// has all of them, so that the kernel cannot hand the same port out twice (freeAddr called n times
+// could, and a cluster then had two members with the same peer URL).
+func freeAddrs(t testing.TB, n int) []string {
+	t.Helper()
+	addrs := make([]string, 0, n)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer ln.Close()
+		addrs = append(addrs, ln.Addr().String())
+	}
+	return addrs
+}
+
 func newTestCluster(t testing.TB, size int) *testCluster {
 	t.Helper()
 	return newTestClusterWith(t, size, nil)
@@ -70,8 +85,7 @@ func newTestClusterWith(t testing.TB, size int, tweak func(*Config)) *testCluste
 func startTestCluster(t testing.TB, dir string, size int, tweak func(*Config)) *testCluster {
 	t.Helper()
 	c := &testCluster{t: t, dir: dir, tweak: tweak}
-	for i := range size {
-		addr := freeAddr(t)
+	for i, addr := range freeAddrs(t, size) {
 		c.addrs = append(c.addrs, addr)
 		c.members = append(c.members, node.Member{Name: "m" + strconv.Itoa(i), PeerURLs: []string{"http://" + addr}})
 		c.failDisk = append(c.failDisk, new(atomic.Bool))
