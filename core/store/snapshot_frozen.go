@@ -46,7 +46,7 @@ func (f *Frozen) AppendSnapshot(dst []byte, yield func()) ([]byte, error) {
 
 // frozenNode is what a snapshot writes of a node, copied when the store was frozen. Its children
 // are in no order: the encoder sorts them, off the freezer's path (a freeze happens in the node's
-// step; sorting 10,000 keys there would double its cost).
+// step; sorting 10,000 keys there would about double its cost).
 type frozenNode struct {
 	name          string
 	value         string
