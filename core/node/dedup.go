@@ -137,18 +137,6 @@ func (r appliedResult) pastWindow() appliedResult {
 	return r
 }
 
-// ids returns the remembered IDs oldest first.
-func (d *dedupTable) ids() []uint64 {
-	out := make([]uint64, 0, len(d.slots))
-	for _, s := range d.slots[d.next:] {
-		out = append(out, s.id)
-	}
-	for _, s := range d.slots[:d.next] {
-		out = append(out, s.id)
-	}
-	return out
-}
-
 // entries returns the remembered IDs with their results, oldest first: a walk of the ring, no
 // lookups (a snapshot's freeze copies them).
 func (d *dedupTable) entries() []dedupEntry {

@@ -199,3 +199,12 @@ func TestRetryOfAForgottenResultIsNotAppliedAgain(t *testing.T) {
 	last, _ := c.nodes[lead].dedup.lookup(c.nextID)
 	require.NotNil(t, last.Event, "the newest result keeps its event")
 }
+
+// ids returns the remembered IDs oldest first (the order of entries).
+func (d *dedupTable) ids() []uint64 {
+	out := make([]uint64, 0, len(d.slots))
+	for _, e := range d.entries() {
+		out = append(out, e.id)
+	}
+	return out
+}

@@ -143,17 +143,15 @@ func (n *Node) snapshotDue() bool {
 // staggered is bound, lengthened by this member's share of the stagger before its first snapshot
 // since it started (Config.SnapshotStagger).
 func (n *Node) staggered(bound uint64) uint64 {
-	if !n.cfg.SnapshotStagger || n.snapshotSinceStart {
+	voters := len(n.conf.Voters)
+	if !n.cfg.SnapshotStagger || n.snapshotSinceStart || voters < 2 || !slices.Contains(n.conf.Voters, n.cfg.ID) {
 		return bound
 	}
-	rank, voters := 0, len(n.conf.Voters)
+	rank := 0
 	for _, id := range n.conf.Voters {
 		if id < n.cfg.ID {
 			rank++
 		}
-	}
-	if voters < 2 || !slices.Contains(n.conf.Voters, n.cfg.ID) {
-		return bound
 	}
 	return bound + bound/uint64(voters)*uint64(rank)
 }
