@@ -4,12 +4,22 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
+	// First of all: it may execute kvd again (timerslack.go).
+	if err := settleTimerSlack(os.LookupEnv, os.Args, os.Environ()); err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprintf(os.Stderr, "kvd: %v\n", err)
+			os.Exit(exitUsage)
+		}
+		fmt.Fprintf(os.Stderr, "kvd: warning: %v\n", err)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go tuneGC(ctx, os.LookupEnv)
 	code := run(ctx, os.Args[1:], os.LookupEnv, os.Environ(), os.Stderr)
