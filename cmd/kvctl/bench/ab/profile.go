@@ -79,7 +79,7 @@ func profilePass(ctx context.Context, o options, bins binaries, work string, std
 		t := trial{flavor: flavor, binary: bins.etcd, kvctl: bins.kvctl, dir: work, rows: rows, duration: o.duration,
 			progress: progress, verbose: o.verbose}
 		if flavor == realproc.Etcd {
-			t.args = []string{"--enable-pprof"}
+			t.args, t.timerSlack = []string{"--enable-pprof"}, o.etcdTimerSlack
 		} else {
 			t.binary, t.env = bins.kvdPprof, []string{"KVD_PPROF_DIR=" + addrDir}
 		}

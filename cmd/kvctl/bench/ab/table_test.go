@@ -92,14 +92,15 @@ func TestLoadArgs(t *testing.T) {
 }
 
 func TestParseOptions(t *testing.T) {
-	o, err := parseOptions([]string{"-runs", "2", "-rows", "put64", "-kvd-env", "GOGC=100, GOMAXPROCS=1"}, &bytes.Buffer{})
+	o, err := parseOptions([]string{"-runs", "2", "-rows", "put64", "-kvd-env", "GOGC=100, GOMAXPROCS=1", "-etcd-timer-slack", "4ms"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	assert.Equal(t, 2, o.runs)
+	assert.Equal(t, 4*time.Millisecond, o.etcdTimerSlack)
 	assert.Equal(t, 8*time.Second, o.duration)
 	assert.Equal(t, []string{"GOGC=100", "GOMAXPROCS=1"}, o.kvdEnv)
 	require.Len(t, o.rows, 1)
 
-	for _, bad := range [][]string{{"-kvd-env", "GOGC"}, {"-runs", "0"}, {"-duration", "10ms"}, {"-rows", "nope"}, {"extra"}} {
+	for _, bad := range [][]string{{"-kvd-env", "GOGC"}, {"-runs", "0"}, {"-duration", "10ms"}, {"-rows", "nope"}, {"extra"}, {"-etcd-timer-slack", "11ms"}, {"-etcd-timer-slack", "-1ms"}} {
 		_, err := parseOptions(bad, &bytes.Buffer{})
 		assert.Error(t, err, "%q", bad)
 	}

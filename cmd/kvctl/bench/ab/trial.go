@@ -23,8 +23,10 @@ type trial struct {
 	// args are extra server flags (the profile pass turns pprof on); env is added to each
 	// member's environment.
 	args, env []string
-	progress  io.Writer
-	verbose   bool
+	// timerSlack, when not zero, is the timer slack the members start with (withTimerSlack).
+	timerSlack time.Duration
+	progress   io.Writer
+	verbose    bool
 	// observe, when set, runs beside each row's load (profiles, syscall counts) and must return
 	// once the load is over.
 	observe func(ctx context.Context, c *realproc.Cluster, r row, leader int) func()
@@ -43,8 +45,10 @@ func (t trial) runRows(ctx context.Context) ([]measurement, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.flavor, err)
 	}
-	c, err := realproc.Start(ctx, realproc.Config{Binary: t.binary, Flavor: t.flavor, Dir: dir,
-		Args: append(append([]string{}, serverFlags...), t.args...), Env: t.env, StartTimeout: startTimeout})
+	c, err := withTimerSlack(t.timerSlack, func() (*realproc.Cluster, error) {
+		return realproc.Start(ctx, realproc.Config{Binary: t.binary, Flavor: t.flavor, Dir: dir,
+			Args: append(append([]string{}, serverFlags...), t.args...), Env: t.env, StartTimeout: startTimeout})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("start %s cluster: %w", t.flavor, err)
 	}

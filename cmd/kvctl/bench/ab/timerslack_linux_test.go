@@ -1,0 +1,46 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestProcessesStartedWithATimerSlackInheritIt: a process started in withTimerSlack runs with the
+// slack, and the harness's own thread has its slack back afterwards.
+func TestProcessesStartedWithATimerSlackInheritIt(t *testing.T) {
+	before := selfSlack(t)
+	want := before + 3*time.Millisecond
+	out, err := withTimerSlack(want, func() (string, error) {
+		b, err := exec.Command("cat", "/proc/self/timerslack_ns").Output()
+		return string(b), err
+	})
+	require.NoError(t, err)
+	got, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
+	require.NoError(t, err)
+	assert.Equal(t, want, time.Duration(got))
+	assert.Equal(t, before, selfSlack(t))
+
+	out, err = withTimerSlack(0, func() (string, error) {
+		b, err := exec.Command("cat", "/proc/self/timerslack_ns").Output()
+		return string(b), err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, strconv.FormatInt(before.Nanoseconds(), 10), strings.TrimSpace(out))
+}
+
+// selfSlack is the timer slack of the process's main thread.
+func selfSlack(t *testing.T) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/timerslack_ns")
+	require.NoError(t, err)
+	ns, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	require.NoError(t, err)
+	return time.Duration(ns)
+}
