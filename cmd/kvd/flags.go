@@ -74,8 +74,21 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.forceNewCluster, "force-new-cluster", false, "Force to create a new one-member cluster.")
 	fs.StringVar(&o.configFile, "config-file", "", "Path to the server configuration file. Note that if a configuration file is provided, other command line flags and environment variables will be ignored.")
 	addTLSFlags(fs, &o.tls)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage of kvd:\n")
+		fs.PrintDefaults()
+		fmt.Fprint(out, usageEnvironment)
+	}
 	return fs
 }
+
+// usageEnvironment ends kvd's usage: the environment it reads besides the flags.
+const usageEnvironment = `
+Environment:
+  ETCD_<FLAG>      every flag, as in etcd (ETCD_NAME for --name; a flag given both ways is an error)
+  KVD_TIMER_SLACK  the process's Linux timer slack (default 4ms, at most 10ms; off keeps the inherited one)
+  GOGC             set: Go's collector as it says, without kvd's tuning to the live heap
+`
 
 // envPrefix is etcd's: --foo-bar is also ETCD_FOO_BAR.
 const envPrefix = "ETCD_"

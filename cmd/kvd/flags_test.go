@@ -183,3 +183,16 @@ func TestDataDirOfAnotherCluster(t *testing.T) {
 	assert.NoError(t, m.ExitErr(), "SIGINT is a clean exit")
 	assert.True(t, strings.Contains(m.RunLog(), "received signal"))
 }
+
+// TestUsageNamesTheEnvironment: kvd -h lists the flags and then the environment kvd reads.
+func TestUsageNamesTheEnvironment(t *testing.T) {
+	var out bytes.Buffer
+	_, err := parseOptions([]string{"-h"}, noEnv, nil, &out)
+	require.ErrorIs(t, err, errUsage)
+	help := out.String()
+	assert.Contains(t, help, "-initial-cluster-token")
+	for _, name := range []string{"ETCD_<FLAG>", timerSlackEnv, "GOGC"} {
+		assert.Contains(t, help, "\n  "+name+" ", name)
+	}
+	assert.Less(t, strings.Index(help, "-name"), strings.Index(help, "Environment:"), "the environment after the flags")
+}
