@@ -12,11 +12,40 @@ type row struct {
 	workload string // kvctl bench workload
 	clients  int
 	write    bool // a PUT row: CPU per operation is CPU per acknowledged write
+	// place puts the clients on one member instead of round-robin over all of them: placeLeader or
+	// placeFollower (the first member that does not lead).
+	place string
+}
+
+// Placements of a row's clients (row.place); "" is round-robin over the members.
+const (
+	placeLeader   = "leader"
+	placeFollower = "follower"
+)
+
+// endpointsFor are the client URLs a row's load goes to, given the members' URLs and the index of
+// the leader among them.
+func endpointsFor(urls []string, leader int, place string) []string {
+	switch place {
+	case placeLeader:
+		return urls[leader : leader+1]
+	case placeFollower:
+		for i := range urls {
+			if i != leader {
+				return urls[i : i+1]
+			}
+		}
+	}
+	return urls
 }
 
 // allRows are the rows of issue perf-vs-etcd, in table order.
 var allRows = []row{
 	{name: "put1", label: "PUT, 1 client", workload: "put", clients: 1, write: true},
+	// The one client of put1 is on the first member, which leads in some runs and follows in
+	// others, and a write served by a follower takes two more hops: these two compare like with like.
+	{name: "put1leader", label: "PUT, 1 client, leader", workload: "put", clients: 1, write: true, place: placeLeader},
+	{name: "put1follower", label: "PUT, 1 client, follower", workload: "put", clients: 1, write: true, place: placeFollower},
 	{name: "put64", label: "PUT, 64 clients", workload: "put", clients: 64, write: true},
 	{name: "put256", label: "PUT, 256 clients", workload: "put", clients: 256, write: true},
 	{name: "qget64", label: "quorum GET, 64", workload: "qget", clients: 64},

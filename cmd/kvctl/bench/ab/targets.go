@@ -31,6 +31,8 @@ var targets = []target{
 	{"put64", "p99", p99Of, true, 0.5},
 	{"put256", "p99", p99Of, true, 0.5},
 	{"put1", "p50", p50Of, true, 0.7},
+	{"put1leader", "p50", p50Of, true, 0.7},
+	{"put1follower", "p50", p50Of, true, 0.7},
 	{"get64", "throughput", opsOf, false, 1.5},
 	{"qget64", "throughput", opsOf, false, 2},
 }
@@ -57,6 +59,6 @@ func printTargets(w io.Writer, ms []measurement, rows []row) {
 		if !met {
 			mark = "NOT met"
 		}
-		fmt.Fprintf(w, "  %-17s %-13s %.2f (want %s %.2g): %s\n", label, t.what, got, op, t.limit, mark)
+		fmt.Fprintf(w, "  %-23s %-13s %.2f (want %s %.2g): %s\n", label, t.what, got, op, t.limit, mark)
 	}
 }

@@ -98,7 +98,9 @@ func (t trial) measure(ctx context.Context, c *realproc.Cluster, r row) (measure
 	if t.observe != nil {
 		stopObserving = t.observe(ctx, c, r, leader)
 	}
-	res, err := runLoad(ctx, t.spec(c, r.name, r.workload, r.clients, t.duration, 0, false))
+	spec := t.spec(c, r.name, r.workload, r.clients, t.duration, 0, false)
+	spec.endpoints = endpointsFor(spec.endpoints, leader, r.place)
+	res, err := runLoad(ctx, spec)
 	stopObserving()
 	if err != nil {
 		return measurement{}, err
