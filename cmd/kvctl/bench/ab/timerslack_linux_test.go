@@ -15,6 +15,9 @@ import (
 // TestProcessesStartedWithATimerSlackInheritIt: a process started in withTimerSlack runs with the
 // slack, and the harness's own thread has its slack back afterwards.
 func TestProcessesStartedWithATimerSlackInheritIt(t *testing.T) {
+	if _, err := os.Stat("/proc/self/timerslack_ns"); err != nil {
+		t.Skipf("this kernel does not show timer slack (Linux 4.6+): %v", err)
+	}
 	before := selfSlack(t)
 	want := before + 3*time.Millisecond
 	out, err := withTimerSlack(want, func() (string, error) {
