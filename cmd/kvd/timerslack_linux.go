@@ -5,13 +5,8 @@ import (
 	"os"
 	"runtime"
 	"syscall"
-	"time"
-)
 
-// prctl options for the timer slack (linux/prctl.h).
-const (
-	prSetTimerSlack = 29
-	prGetTimerSlack = 30
+	"github.com/raftlab/raftlab/cmd/internal/timerslack"
 )
 
 // settleTimerSlack gives the process the timer slack KVD_TIMER_SLACK asks for (timerslack.go). When
@@ -25,7 +20,7 @@ func settleTimerSlack(getenv func(string) (string, bool), args, environ []string
 	// prctl and execve act on the calling thread: both on the same one.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	have, err := threadTimerSlack()
+	have, err := timerslack.Thread()
 	if err != nil {
 		return err
 	}
@@ -35,8 +30,8 @@ func settleTimerSlack(getenv func(string) (string, bool), args, environ []string
 	if _, again := getenv(timerSlackReexecEnv); again {
 		return fmt.Errorf("timer slack is %v after setting it to %v; going on with it", have, want)
 	}
-	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerSlack, uintptr(want.Nanoseconds()), 0); errno != 0 {
-		return fmt.Errorf("set the timer slack to %v: %w", want, errno)
+	if err := timerslack.SetThread(want); err != nil {
+		return err
 	}
 	// The executable's own path, not /proc/self/exe: the process's name (ps, top, pgrep) is the
 	// base name of the file executed. /proc/self/exe only when that path is gone (a replaced binary).
@@ -49,18 +44,9 @@ func settleTimerSlack(getenv func(string) (string, bool), args, environ []string
 		exe, err = selfExe, syscall.Exec(selfExe, args, env)
 	}
 	// Still here: the slack stays set on this thread alone; put it back as it was.
-	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerSlack, uintptr(have.Nanoseconds()), 0)
+	_ = timerslack.SetThread(have)
 	return fmt.Errorf("execute %s to apply the timer slack: %w", exe, err)
 }
 
 // selfExe is the executable of the running process, whatever became of its path.
 const selfExe = "/proc/self/exe"
-
-// threadTimerSlack is the calling thread's timer slack.
-func threadTimerSlack() (time.Duration, error) {
-	r, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prGetTimerSlack, 0, 0)
-	if errno != 0 {
-		return 0, fmt.Errorf("read the timer slack: %w", errno)
-	}
-	return time.Duration(r), nil
-}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/raftlab/raftlab/cmd/internal/timerslack"
 )
 
 // TestKVDRunsWithItsTimerSlack starts real kvd processes and reads every thread's timer slack and
@@ -20,7 +22,8 @@ func TestKVDRunsWithItsTimerSlack(t *testing.T) {
 	if _, err := os.Stat("/proc/self/timerslack_ns"); err != nil {
 		t.Skipf("this kernel does not show timer slack (Linux 4.6+): %v", err)
 	}
-	inherited := readSlack(t, "self")
+	inherited, err := timerslack.Proc("self")
+	require.NoError(t, err)
 	tests := []struct {
 		name     string
 		env      []string
@@ -45,7 +48,9 @@ func TestKVDRunsWithItsTimerSlack(t *testing.T) {
 			require.NoError(t, err)
 			require.GreaterOrEqual(t, len(threads), 2, "the runtime's threads")
 			for _, th := range threads {
-				assert.Equal(t, tt.want, readSlack(t, th.Name()), "thread %s", th.Name())
+				got, err := timerslack.Proc(th.Name())
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, got, "thread %s", th.Name())
 			}
 			environ, err := os.ReadFile(filepath.Join("/proc", pid, "environ"))
 			require.NoError(t, err)
@@ -72,14 +77,4 @@ func TestKVDRefusesABadTimerSlack(t *testing.T) {
 	require.Error(t, m.ExitErr())
 	assert.Contains(t, m.ExitErr().Error(), "exit status 2")
 	assert.Contains(t, m.RunLog(), timerSlackEnv+`="1h"`)
-}
-
-// readSlack is the timer slack of the thread (or "self") named by tid.
-func readSlack(t *testing.T, tid string) time.Duration {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("/proc", tid, "timerslack_ns"))
-	require.NoError(t, err)
-	ns, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	require.NoError(t, err)
-	return time.Duration(ns)
 }

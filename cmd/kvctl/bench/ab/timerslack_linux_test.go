@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/raftlab/raftlab/cmd/internal/timerslack"
 )
 
 // TestProcessesStartedWithATimerSlackInheritIt: a process started in withTimerSlack runs with the
@@ -18,7 +20,8 @@ func TestProcessesStartedWithATimerSlackInheritIt(t *testing.T) {
 	if _, err := os.Stat("/proc/self/timerslack_ns"); err != nil {
 		t.Skipf("this kernel does not show timer slack (Linux 4.6+): %v", err)
 	}
-	before := selfSlack(t)
+	before, err := timerslack.Proc("self")
+	require.NoError(t, err)
 	want := before + 3*time.Millisecond
 	out, err := withTimerSlack(want, func() (string, error) {
 		b, err := exec.Command("cat", "/proc/self/timerslack_ns").Output()
@@ -28,7 +31,9 @@ func TestProcessesStartedWithATimerSlackInheritIt(t *testing.T) {
 	got, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
 	require.NoError(t, err)
 	assert.Equal(t, want, time.Duration(got))
-	assert.Equal(t, before, selfSlack(t))
+	after, err := timerslack.Proc("self")
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
 
 	out, err = withTimerSlack(0, func() (string, error) {
 		b, err := exec.Command("cat", "/proc/self/timerslack_ns").Output()
@@ -36,14 +41,4 @@ func TestProcessesStartedWithATimerSlackInheritIt(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, strconv.FormatInt(before.Nanoseconds(), 10), strings.TrimSpace(out))
-}
-
-// selfSlack is the timer slack of the process's main thread.
-func selfSlack(t *testing.T) time.Duration {
-	t.Helper()
-	b, err := os.ReadFile("/proc/self/timerslack_ns")
-	require.NoError(t, err)
-	ns, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	require.NoError(t, err)
-	return time.Duration(ns)
 }

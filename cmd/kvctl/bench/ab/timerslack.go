@@ -1,16 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"runtime"
-	"syscall"
 	"time"
-)
 
-// prctl options for the timer slack (linux/prctl.h).
-const (
-	prSetTimerSlack = 29
-	prGetTimerSlack = 30
+	"github.com/raftlab/raftlab/cmd/internal/timerslack"
 )
 
 // withTimerSlack runs start, which starts processes, on a thread whose timer slack is d, so that the
@@ -23,13 +17,13 @@ func withTimerSlack[T any](d time.Duration, start func() (T, error)) (T, error) 
 	var zero T
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	had, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prGetTimerSlack, 0, 0)
-	if errno != 0 {
-		return zero, fmt.Errorf("read the timer slack: %w", errno)
+	had, err := timerslack.Thread()
+	if err != nil {
+		return zero, err
 	}
-	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerSlack, uintptr(d.Nanoseconds()), 0); errno != 0 {
-		return zero, fmt.Errorf("set the timer slack to %v: %w", d, errno)
+	if err := timerslack.SetThread(d); err != nil {
+		return zero, err
 	}
-	defer syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerSlack, had, 0)
+	defer func() { _ = timerslack.SetThread(had) }()
 	return start()
 }
