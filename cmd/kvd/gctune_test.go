@@ -12,9 +12,10 @@ func TestGCPercentFor(t *testing.T) {
 		want int
 	}{
 		{0, maxGCPercent},
-		{1 << 20, maxGCPercent},       // 1 MiB live: 64 MiB would be 6400%, capped
-		{16 << 20, 400},               // 16 MiB live may grow by 64 MiB
-		{64 << 20, 100},               // from the headroom up, Go's default
+		{1 << 20, maxGCPercent},       // 1 MiB live: 128 MiB would be 12800%, capped
+		{16 << 20, 800},               // 16 MiB live may grow by 128 MiB
+		{64 << 20, 200},               // 64 MiB live too
+		{128 << 20, 100},              // from the headroom up, Go's default
 		{1 << 30, 100},                // a big heap doubles as usual
 		{gcHeadroom * 100 / 250, 250}, // in between, exactly the headroom
 	}
