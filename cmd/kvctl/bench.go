@@ -3,10 +3,10 @@ package main
 import (
 	"crypto/tls"
 	"encoding/base64"
-
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -23,7 +23,7 @@ type benchFlags struct {
 	total                                          int64
 	duration, timeout, progress                    time.Duration
 	rate                                           float64
-	prefix                                         string
+	prefix, latencyLog                             string
 	seed                                           uint64
 	prefill                                        bool
 }
@@ -43,6 +43,7 @@ func (f *benchFlags) register(fs *flagSet) {
 	fs.BoolVar(&f.prefill, "prefill", false, "write every key once before the measured run (not counted)")
 	fs.DurationVar(&f.timeout, "request-timeout", defaultBenchTimeout, "timeout of one request, connection included")
 	fs.DurationVar(&f.progress, "progress", time.Second, "period of the progress line on stderr (0 = only the final line)")
+	fs.StringVar(&f.latencyLog, "latency-log", "", "write every answered operation of the measured run to this file: start (Unix ns), latency (ns), endpoint")
 }
 
 // config checks the flags and the workload name and returns the run's settings.
@@ -87,7 +88,7 @@ func (f *benchFlags) config(args []string) (*benchConfig, error) {
 		workload: workload, clients: f.clients, conns: f.conns, valSize: f.valSize,
 		keySpace: f.keySpace, total: f.total, duration: f.duration, rate: f.rate,
 		readPercent: f.readPercent, prefix: prefix, seed: f.seed, timeout: f.timeout,
-		prefill: f.prefill, progressEvery: f.progress,
+		prefill: f.prefill, progressEvery: f.progress, latencyLog: f.latencyLog,
 	}
 	if cfg.conns == 0 {
 		cfg.conns = cfg.clients
@@ -145,6 +146,14 @@ func (cx *cmdContext) bench(cfg *benchConfig) int {
 	if err != nil {
 		return cx.app.fail(exitBadArgs, err)
 	}
+	var logFile *os.File
+	if cfg.latencyLog != "" {
+		// Created before the load, so that a path that cannot be written costs no run.
+		if logFile, err = os.Create(cfg.latencyLog); err != nil {
+			return cx.app.fail(exitBadArgs, fmt.Errorf("--latency-log: %w", err))
+		}
+		defer logFile.Close()
+	}
 	runner := newBenchRunner(cfg, targets, cx.app.stderr)
 	defer runner.close()
 	if cfg.prefill {
@@ -155,8 +164,18 @@ func (cx *cmdContext) bench(cfg *benchConfig) int {
 			return exitError
 		}
 	}
-	res := runner.run(cx.app.ctx, phase{name: cfg.workload, workload: cfg.workload, total: cfg.total, duration: cfg.duration, rate: cfg.rate})
+	res := runner.run(cx.app.ctx, phase{name: cfg.workload, workload: cfg.workload, total: cfg.total, duration: cfg.duration, rate: cfg.rate,
+		logLatencies: logFile != nil})
 	res.endpoints = c.Endpoints()
+	if logFile != nil {
+		err := writeLatencyLog(logFile, res.latencyLog)
+		if cerr := logFile.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("latency log: %w", cerr)
+		}
+		if err != nil {
+			return cx.app.fail(exitError, err)
+		}
+	}
 	if cx.app.global.output == "json" {
 		if err := printBenchJSON(cx.app.stdout, res); err != nil {
 			return cx.app.fail(exitError, err)

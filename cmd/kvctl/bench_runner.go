@@ -31,6 +31,8 @@ type benchConfig struct {
 	prefill     bool
 	// progressEvery is the period of the progress line.
 	progressEvery time.Duration
+	// latencyLog is the file --latency-log names, or "".
+	latencyLog string
 }
 
 // benchResult is a finished run's tally over all clients.
@@ -48,6 +50,8 @@ type benchResult struct {
 	// byEndpoint is the latency of the answered operations by the endpoint (host:port) that
 	// answered them, in the order of the endpoints.
 	byEndpoint []endpointLatency
+	// latencyLog is every answered operation, when the phase logs them (phase.logLatencies).
+	latencyLog []latencyRecord
 }
 
 // endpointLatency is the latency histogram of the operations one endpoint answered.
@@ -76,6 +80,8 @@ type clientTally struct {
 	refreshes   uint64
 	errorKinds  map[string]uint64
 	errorSample map[string]string
+	// log is every answered operation, when the phase logs them; nil otherwise.
+	log []latencyRecord
 }
 
 // fail counts one error of kind, keeping the first message of each kind.
@@ -172,6 +178,8 @@ type phase struct {
 	rate     float64
 	// sequential writes key n as operation n (the prefill) instead of drawing keys.
 	sequential bool
+	// logLatencies keeps every answered operation's start, latency and endpoint (--latency-log).
+	logLatencies bool
 }
 
 // run executes one phase and returns its tally; it stops early, marking the result
@@ -190,6 +198,9 @@ func (r *benchRunner) run(ctx context.Context, p phase) *benchResult {
 	var wg sync.WaitGroup
 	for i := range tallies {
 		t := &clientTally{byAddr: map[string]*latencyHistogram{}, errorKinds: map[string]uint64{}, errorSample: map[string]string{}}
+		if p.logLatencies {
+			t.log = []latencyRecord{}
+		}
 		tallies[i] = t
 		w := newBenchWorkload(p.workload, i, cfg.seed, cfg.prefix, cfg.keySpace, cfg.valSize, cfg.readPercent)
 		wg.Add(1)
@@ -205,6 +216,9 @@ func (r *benchRunner) run(ctx context.Context, p phase) *benchResult {
 
 	res := &benchResult{cfg: cfg, elapsed: elapsed, errorKinds: map[string]uint64{}, errorSample: map[string]string{}, interrupted: ctx.Err() != nil}
 	res.byEndpoint = mergeByEndpoint(r.addrs, tallies)
+	if p.logLatencies {
+		res.latencyLog = mergeLatencyLogs(tallies)
+	}
 	for _, t := range tallies {
 		res.hist.merge(&t.hist)
 		res.ok += t.ok
@@ -280,6 +294,9 @@ func (r *benchRunner) one(w *benchWorkload, t *clientTally, kind opKind, key int
 	}
 	t.hist.record(latency)
 	t.recordAt(conn.target.addr, latency)
+	if t.log != nil {
+		t.log = append(t.log, latencyRecord{start: began, latency: latency, addr: conn.target.addr})
+	}
 	if kind != opCAS {
 		return
 	}
