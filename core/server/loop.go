@@ -125,6 +125,8 @@ func (l *loop) waitAny(ticker *time.Ticker) bool {
 		s.node.Step(m)
 	case c := <-s.calls:
 		l.submit(c)
+	case <-s.abandoned:
+		l.cancelAbandoned()
 	case removed := <-s.removedRes:
 		l.removalCheck = false
 		l.removedByPeers = removed
@@ -160,7 +162,7 @@ func (l *loop) onTick(now time.Time) {
 }
 
 // cancelAbandoned tells the node about callers that gave up (their context ended), so that it
-// stops resubmitting their requests.
+// stops resubmitting their requests: at every tick, and as soon as a caller gives up (abandoned).
 func (l *loop) cancelAbandoned() {
 	for id, c := range l.waiting {
 		if c.ctx != nil && c.ctx.Err() != nil {

@@ -37,7 +37,11 @@ type Server struct {
 	peerHTTP  *http.Server
 	startTime time.Time
 
-	calls      chan call
+	calls chan call
+	// abandoned tells the loop that a caller gave up waiting (its context ended), so that it cancels
+	// the request in the node at once rather than at the next tick: a write parked without a
+	// leader is then not proposed when a leader comes within that tick.
+	abandoned  chan struct{}
 	inbound    chan raft.Message
 	persistReq chan *node.PersistBatch
 	persistRes chan persistResult
@@ -130,6 +134,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, startTime: time.Now(),
 		calls:       make(chan call),
+		abandoned:   make(chan struct{}, 1),
 		inbound:     make(chan raft.Message, 4096),
 		persistReq:  make(chan *node.PersistBatch, 1),
 		persistRes:  make(chan persistResult, 1),
@@ -371,6 +376,10 @@ func (s *Server) Do(ctx context.Context, req node.Request) (node.Reply, error) {
 	case r := <-c.reply:
 		return r, nil
 	case <-ctx.Done():
+		select {
+		case s.abandoned <- struct{}{}:
+		default: // the loop has been told already: it looks at every waiting caller
+		}
 		return node.Reply{}, ctx.Err()
 	case <-s.loopDone:
 		// The loop may have answered just before it ended.
