@@ -1,7 +1,6 @@
 package timerslack
 
 import (
-	"os"
 	"runtime"
 	"strconv"
 	"syscall"
@@ -15,7 +14,7 @@ import (
 // TestSetThreadChangesOnlyTheCallingThread: the slack set shows in prctl and in /proc for this
 // thread, and the thread gets its old slack back.
 func TestSetThreadChangesOnlyTheCallingThread(t *testing.T) {
-	if _, err := os.Stat("/proc/self/timerslack_ns"); err != nil {
+	if _, err := Proc("self"); err != nil {
 		t.Skipf("this kernel does not show timer slack (Linux 4.6+): %v", err)
 	}
 	runtime.LockOSThread()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -17,16 +16,12 @@ import (
 // TestProcessesStartedWithATimerSlackInheritIt: a process started in withTimerSlack runs with the
 // slack, and the harness's own thread has its slack back afterwards.
 func TestProcessesStartedWithATimerSlackInheritIt(t *testing.T) {
-	if _, err := os.Stat("/proc/self/timerslack_ns"); err != nil {
+	before, err := timerslack.Proc("self")
+	if err != nil {
 		t.Skipf("this kernel does not show timer slack (Linux 4.6+): %v", err)
 	}
-	before, err := timerslack.Proc("self")
-	require.NoError(t, err)
 	want := before + 3*time.Millisecond
-	out, err := withTimerSlack(want, func() (string, error) {
-		b, err := exec.Command("cat", "/proc/self/timerslack_ns").Output()
-		return string(b), err
-	})
+	out, err := withTimerSlack(want, childSlack)
 	require.NoError(t, err)
 	got, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
 	require.NoError(t, err)
@@ -35,10 +30,13 @@ func TestProcessesStartedWithATimerSlackInheritIt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before, after)
 
-	out, err = withTimerSlack(0, func() (string, error) {
-		b, err := exec.Command("cat", "/proc/self/timerslack_ns").Output()
-		return string(b), err
-	})
+	out, err = withTimerSlack(0, childSlack)
 	require.NoError(t, err)
 	assert.Equal(t, strconv.FormatInt(before.Nanoseconds(), 10), strings.TrimSpace(out))
+}
+
+// childSlack starts a process that prints its own timer slack, and returns what it printed.
+func childSlack() (string, error) {
+	b, err := exec.Command("cat", "/proc/self/timerslack_ns").Output()
+	return string(b), err
 }
