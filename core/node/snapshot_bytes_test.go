@@ -62,3 +62,23 @@ func TestLogAndSnapshotFollowTheDataSize(t *testing.T) {
 		assert.LessOrEqual(t, logBytes(c, id), catchUpBytes+valueBytes, "member %d: catch-up entries", id)
 	}
 }
+
+// With etcd's --snapshot-count of 100,000 and writes of 256-byte values (kvctl bench's), the count
+// decides when a snapshot is taken, not the byte bound: 100,000 such entries hold less than
+// DefaultSnapshotBytes. (At the former 32 MiB the bytes fired first, after about 76,000 writes.)
+func TestSmallWritesSnapshotByCount(t *testing.T) {
+	const etcdSnapshotCount, writes = 100000, 50
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	before := logBytes(c, lead)
+	value := strings.Repeat("v", 256)
+	for i := range writes {
+		rep, ok := c.submit(lead, Request{Kind: KindWrite, Write: store.Request{Op: store.OpSet, Key: "/bench/k" + strconv.Itoa(1000+i), Value: value}}, 50)
+		require.True(t, ok)
+		require.NoError(t, rep.Err)
+	}
+	perEntry := (logBytes(c, lead) - before) / writes
+	require.Greater(t, perEntry, 256, "an entry holds its value")
+	assert.Less(t, etcdSnapshotCount*perEntry, DefaultSnapshotBytes, "%d bytes an entry", perEntry)
+	assert.Greater(t, etcdSnapshotCount*perEntry, 32<<20, "%d bytes an entry", perEntry)
+}
