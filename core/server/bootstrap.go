@@ -115,7 +115,7 @@ func openDataDir(ctx context.Context, cfg Config) (*recovered, error) {
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	opts := wal.Options{NoSync: cfg.NoSync}
+	opts := wal.Options{NoSync: cfg.NoSync, HostReleases: true}
 	dir := WALDir(cfg.DataDir)
 	if wal.Exists(cfg.FS, dir) {
 		return restart(cfg, dir, opts)

@@ -64,8 +64,12 @@ type Server struct {
 	// roomWanted wakes makeRoom (closed when the persister ends); roomDone is closed when it ended.
 	roomWanted chan struct{}
 	roomDone   chan struct{}
-	peerDone   chan struct{}
-	exitErr    error // set by the loop before loopDone closes
+	// releaseWanted wakes releaseFiles (closed when the persister ends); releaseDone is closed
+	// when it ended.
+	releaseWanted chan struct{}
+	releaseDone   chan struct{}
+	peerDone      chan struct{}
+	exitErr       error // set by the loop before loopDone closes
 	// ready is closed when the node first reports itself ready to serve clients.
 	ready chan struct{}
 
@@ -133,22 +137,24 @@ func StartContext(ctx context.Context, cfg Config) (*Server, error) {
 func start(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, startTime: time.Now(),
-		calls:       make(chan call),
-		abandoned:   make(chan struct{}, 1),
-		inbound:     make(chan raft.Message, 4096),
-		persistReq:  make(chan *node.PersistBatch, 1),
-		persistRes:  make(chan persistResult, 1),
-		removedRes:  make(chan bool, 1),
-		encoded:     make(chan encodedSnapshot, 1),
-		stop:        make(chan struct{}),
-		stopped:     make(chan struct{}),
-		loopDone:    make(chan struct{}),
-		persistDone: make(chan struct{}),
-		roomWanted:  make(chan struct{}, 1),
-		roomDone:    make(chan struct{}),
-		peerDone:    make(chan struct{}),
-		ready:       make(chan struct{}),
-		stats:       newPeerStats(),
+		calls:         make(chan call),
+		abandoned:     make(chan struct{}, 1),
+		inbound:       make(chan raft.Message, 4096),
+		persistReq:    make(chan *node.PersistBatch, 1),
+		persistRes:    make(chan persistResult, 1),
+		removedRes:    make(chan bool, 1),
+		encoded:       make(chan encodedSnapshot, 1),
+		stop:          make(chan struct{}),
+		stopped:       make(chan struct{}),
+		loopDone:      make(chan struct{}),
+		persistDone:   make(chan struct{}),
+		roomWanted:    make(chan struct{}, 1),
+		roomDone:      make(chan struct{}),
+		releaseWanted: make(chan struct{}, 1),
+		releaseDone:   make(chan struct{}),
+		peerDone:      make(chan struct{}),
+		ready:         make(chan struct{}),
+		stats:         newPeerStats(),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.status.Store(&node.Status{})
@@ -214,6 +220,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 	lp.publishStatus()
 	lp.syncPeers()
 	go s.makeRoom()
+	go s.releaseFiles()
 	go s.persist()
 	go lp.run()
 	s.log.Info("member started", "name", s.meta.Name, "cluster", strconv.FormatUint(s.meta.ClusterID, 16),
@@ -241,13 +248,14 @@ func (s *Server) receive(m raft.Message) {
 func (s *Server) persist() {
 	defer close(s.persistDone)
 	defer close(s.roomWanted)
+	defer close(s.releaseWanted)
 	for b := range s.persistReq {
 		err := s.write(b)
 		if err == nil && s.w.RoomWanted() {
-			select {
-			case s.roomWanted <- struct{}{}:
-			default: // makeRoom is at it already
-			}
+			wake(s.roomWanted) // unless makeRoom is at it already
+		}
+		if err == nil && s.w.ReleaseWanted() {
+			wake(s.releaseWanted)
 		}
 		s.persistRes <- persistResult{seq: b.Seq, err: err}
 	}
@@ -272,6 +280,28 @@ func (s *Server) makeRoom() {
 			if !made || err != nil {
 				break
 			}
+		}
+	}
+}
+
+// wake signals a worker's channel of capacity one without waiting: a signal already pending
+// covers this one.
+func wake(c chan<- struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// releaseFiles deletes the WAL files a logged snapshot left unneeded (wal.Release) each time the
+// persister finds some, so that the persister's batches do not wait for the unlinks and directory
+// fsyncs (20-odd milliseconds for a 64 MiB segment on ext4), until the persister ends. A failure
+// is logged; the files stay queued, and the next snapshot's release tries them again.
+func (s *Server) releaseFiles() {
+	defer close(s.releaseDone)
+	for range s.releaseWanted {
+		if err := s.w.Release(); err != nil {
+			s.log.Warn("releasing old WAL files failed; they are kept and tried again after the next snapshot", "err", err)
 		}
 	}
 }
@@ -324,6 +354,7 @@ func (s *Server) shutdown() error {
 	<-s.loopDone
 	<-s.persistDone
 	<-s.roomDone
+	<-s.releaseDone
 	s.encoding.Wait() // a snapshot's file is written before the WAL closes
 	var errs []error
 	if err := s.tr.Close(); err != nil {

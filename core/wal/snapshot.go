@@ -16,7 +16,8 @@ import (
 // SaveSnapshot durably writes the snapshot file (CRC-checked, fsynced, directory fsynced), then
 // logs a snapshot record and syncs the log. It then releases what no longer matters: the log is
 // kept back to the previous snapshot (so a damaged newest snapshot can still fall back to it),
-// older segments and older snapshot files are deleted. Saving the newest snapshot again is a no-op;
+// older segments and older snapshot files are deleted (by Release: here, or by the host with
+// Options.HostReleases, see release.go). Saving the newest snapshot again is a no-op;
 // an older one is ErrInvalid.
 func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if err := w.usable(); err != nil {
@@ -56,7 +57,17 @@ func (w *WAL) SaveSnapshot(snap raft.Snapshot) error {
 	if err := w.opts.Faults.Hit(faultpoint.WALBeforeRelease); err != nil {
 		return w.fail(fmt.Errorf("release: %w", err))
 	}
-	return w.release()
+	w.queueRelease()
+	if w.opts.HostReleases {
+		return nil
+	}
+	if err := w.Release(); err != nil {
+		if errors.Is(err, errDirSync) {
+			return w.fail(err)
+		}
+		return err
+	}
+	return nil
 }
 
 // PrepareSnapshot writes snap's file durably ahead of SaveSnapshot, which then only logs it. It
@@ -100,52 +111,6 @@ func (w *WAL) writeSnapshotFile(snap raft.Snapshot) error {
 	m := snap.Metadata
 	return writeFileDurably(w.fs, w.dir, snapshotName(m.Term, m.Index), snapshotFileParts(snap), w.opts.NoSync, 0,
 		filePoints{w.opts.Faults, faultpoint.WALSnapshotBeforeRename, faultpoint.WALSnapshotBeforeDirSync})
-}
-
-// release deletes the segments whose entries all precede the previous snapshot and the snapshot
-// files older than it.
-func (w *WAL) release() error {
-	if len(w.markers) < 2 {
-		return nil
-	}
-	w.markers = w.markers[len(w.markers)-2:]
-	keepFrom := w.markers[0].Index + 1
-	// Oldest first, each removal made durable before the next, so a crash leaves a contiguous
-	// run of segments.
-	for len(w.segments) > 1 && w.segments[1].firstIndex <= keepFrom {
-		if err := w.fs.Remove(filepath.Join(w.dir, w.segments[0].name)); err != nil {
-			return fmt.Errorf("wal: release %s: %w", w.segments[0].name, err)
-		}
-		if !w.opts.NoSync {
-			if err := w.fs.SyncDir(w.dir); err != nil {
-				return w.fail(fmt.Errorf("fsync dir %s: %w", w.dir, err))
-			}
-		}
-		w.opts.Marks.Hit(mark.WALSegmentReleased)
-		w.segments = w.segments[1:]
-		w.stats.Segments = len(w.segments)
-	}
-	_, snaps, _, err := listDir(w.fs, w.dir)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, s := range snaps {
-		if s.index < w.markers[0].Index {
-			if err := w.fs.Remove(filepath.Join(w.dir, s.name)); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if !w.opts.NoSync {
-		if err := w.fs.SyncDir(w.dir); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("wal: release old files: %w", err)
-	}
-	return nil
 }
 
 // chooseSnapshot picks the newest snapshot that is logged, loads with a valid CRC and is covered

@@ -36,6 +36,9 @@ type Options struct {
 	// Room is the step in which zeros are kept written ahead of the last segment's records on a
 	// real disk (see room.go): 0 means DefaultRoom, a negative value keeps no room.
 	Room int64
+	// HostReleases makes SaveSnapshot only queue the files it no longer needs: the host deletes
+	// them with Release, on a goroutine of its own (see release.go).
+	HostReleases bool
 }
 
 func (o Options) withDefaults() Options {
@@ -76,7 +79,7 @@ type Recovered struct {
 }
 
 // WAL is an open write-ahead log. It is not safe for concurrent use, but for PrepareSnapshot,
-// MakeRoom and RoomWanted.
+// MakeRoom, RoomWanted, Release and ReleaseWanted.
 type WAL struct {
 	fs   FS
 	dir  string
@@ -114,6 +117,8 @@ type WAL struct {
 
 	// ahead is what MakeRoom, on another goroutine, shares with the writer (see room_ahead.go).
 	ahead roomAhead
+	// release is what SaveSnapshot queued for Release (see release.go).
+	release releaseQueue
 }
 
 func newWAL(fs FS, dir string, opts Options) *WAL {

@@ -45,7 +45,7 @@ func newWALDisk(name string, rng *rng.Rand, opts Options) *walDisk {
 		fs.EnableWriteAt()
 	}
 	return &walDisk{
-		fs: fs, opts: wal.Options{SegmentSize: segment, Room: opts.WALRoom, Marks: opts.Marks},
+		fs: fs, opts: wal.Options{SegmentSize: segment, Room: opts.WALRoom, Marks: opts.Marks, HostReleases: true},
 		metadata: []byte("raftlab simulated member " + name), rng: rng, torn: opts.TornWrites,
 	}
 }
@@ -63,6 +63,10 @@ func (d *walDisk) Save(b *netsim.PersistBatch) error {
 	if !b.Snapshot.IsEmpty() {
 		if err := d.w.SaveSnapshot(b.Snapshot); err != nil {
 			return fmt.Errorf("nodehost: save snapshot: %w", err)
+		}
+		// kvd's server releases the old files on a goroutine of its own; here at once, in the step.
+		if err := d.w.Release(); err != nil {
+			return fmt.Errorf("nodehost: release: %w", err)
 		}
 	}
 	if b.HardState.IsEmpty() && len(b.Entries) == 0 {
