@@ -124,6 +124,9 @@ func (h *handler) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 		changes = c.LeaderChanges()
 	}
 	var b strings.Builder
+	if d, ok := h.backend.(DiskMetrics); ok {
+		writeDisk(&b, d)
+	}
 	h.metrics.writeHTTP(&b)
 	family := func(name, kind, help, labels string, v float64) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n%s%s %s\n", name, help, name, kind, name, labels, formatFloat(v))

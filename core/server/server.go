@@ -82,11 +82,14 @@ type Server struct {
 	walSyncs       atomic.Uint64
 	persistBatches atomic.Uint64
 	stats          *peerStats
+	// disk are the figures of /metrics' disk families (httpapi.DiskMetrics).
+	disk diskMetrics
 }
 
 var (
 	_ httpapi.Backend             = (*Server)(nil)
 	_ httpapi.LeaderChangeCounter = (*Server)(nil)
+	_ httpapi.DiskMetrics         = (*Server)(nil)
 )
 
 // call is one client request waiting for its reply.
@@ -157,6 +160,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		stats:         newPeerStats(),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.disk.init()
 	s.status.Store(&node.Status{})
 	rec, err := openDataDir(ctx, cfg)
 	if err != nil {
@@ -322,10 +326,14 @@ func (s *Server) write(b *node.PersistBatch) error {
 	s.persistBatches.Add(1)
 	if b.MustSync {
 		s.walSyncs.Add(1)
-		if err := s.w.Sync(); err != nil {
+		start := time.Now()
+		err := s.w.Sync()
+		s.disk.walFsyncs.Observe(time.Since(start))
+		if err != nil {
 			return fmt.Errorf("sync WAL: %w", err)
 		}
 	}
+	s.disk.walBytes.Store(s.w.Stats().Bytes)
 	return nil
 }
 

@@ -1,6 +1,10 @@
 package server
 
-import "github.com/raftlab/raftlab/core/node"
+import (
+	"time"
+
+	"github.com/raftlab/raftlab/core/node"
+)
 
 // encodedSnapshot is a snapshot job's result, on its way back to the loop.
 type encodedSnapshot struct {
@@ -18,11 +22,15 @@ type encodedSnapshot struct {
 // It ends without handing it over once the loop has ended; Stop waits for it before the WAL closes.
 func (s *Server) encodeSnapshot(job *node.SnapshotJob) {
 	defer s.encoding.Done()
+	start := time.Now()
 	data, err := job.EncodeYielding(s.cfg.SnapshotYield)
+	s.disk.snapMarshals.Observe(time.Since(start))
 	if err == nil {
 		if perr := s.w.PrepareSnapshot(job.Snapshot(data)); perr != nil {
 			// The persister writes the file itself, and fails the member if it cannot.
 			s.log.Warn("writing the snapshot's file ahead failed", "index", job.Index(), "err", perr)
+		} else {
+			s.disk.snapSaves.Observe(time.Since(start))
 		}
 	}
 	select {

@@ -6,8 +6,8 @@ import (
 )
 
 // comparedMetrics are the metric families /metrics is compared on: etcd's v2 HTTP request
-// metrics and the server metrics of etcd's monitoring guide (leadership and proposals), the ones
-// a dashboard built for an etcd v2 member reads. Their values depend on timing and are not
+// metrics, the server metrics of etcd's monitoring guide (leadership and proposals) and its disk
+// metrics, the ones a dashboard built for an etcd v2 member reads. Their values depend on timing and are not
 // compared; a family is compared by its name, type and label names. The rest of etcd's /metrics
 // (gRPC, MVCC, bbolt, Go runtime, process) describes parts kvd does not have.
 var comparedMetrics = map[string]bool{
@@ -23,6 +23,12 @@ var comparedMetrics = map[string]bool{
 	"etcd_server_proposals_failed_total":    true,
 	"etcd_server_version":                   true,
 	"etcd_server_id":                        true,
+	// The disk families of etcd's monitoring guide that kvd has: the WAL's fsyncs and bytes, and
+	// the v2 store's snapshot saves.
+	"etcd_disk_wal_fsync_duration_seconds":                  true,
+	"etcd_disk_wal_write_bytes_total":                       true,
+	"etcd_debugging_snap_save_total_duration_seconds":       true,
+	"etcd_debugging_snap_save_marshalling_duration_seconds": true,
 }
 
 // metricFamilies renders a Prometheus text exposition as the compared families it has, one per
