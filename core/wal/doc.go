@@ -32,5 +32,7 @@
 //   - Snapshots "<term>-<index>.snap": magic, CRC-32C, length, msgpack body. A snapshot counts
 //     only once its marker record is in the log. The log is kept back to the previous snapshot,
 //     so a damaged newest snapshot falls back to the previous one; older segments and snapshot
-//     files are deleted by SaveSnapshot.
+//     files are deleted by Release, which SaveSnapshot calls, or the host on a goroutine of its
+//     own with Options.HostReleases (release.go); either way oldest segment first, each removal
+//     made durable before the next.
 package wal
