@@ -96,11 +96,9 @@ func writeFileDurably(fs FS, dir, name string, parts [][]byte, noSync bool, expe
 		}
 		r.Reserve(max(expectedSize, total))
 	}
-	for _, p := range parts {
-		if _, err := f.Write(p); err != nil {
-			f.Close()
-			return fmt.Errorf("write %s: %w", tmp, err)
-		}
+	if err := writeBackAsWritten(f, parts, noSync); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", tmp, err)
 	}
 	if !noSync {
 		if err := f.Sync(); err != nil {
