@@ -20,9 +20,9 @@ import (
 // them, and the etcd_server_* families of leadership and proposals.
 type metrics struct {
 	mu        sync.Mutex
-	received  map[string]uint64          // keys requests parsed and allowed (watches left out), by method
-	failed    map[failedKey]uint64       // keys requests the server failed, by method and status
-	durations map[string]*latencyBuckets // keys requests served (watches left out), by method
+	received  map[string]uint64     // keys requests parsed and allowed (watches left out), by method
+	failed    map[failedKey]uint64  // keys requests the server failed, by method and status
+	durations map[string]*Histogram // keys requests served (watches left out), by method
 
 	proposalsPending atomic.Int64
 	proposalsFailed  atomic.Uint64
@@ -37,24 +37,16 @@ type failedKey struct {
 
 // latencyBounds are the upper bounds of etcd_http_successful_duration_seconds' buckets, etcd's:
 // 0.5 ms doubling 13 times.
-var latencyBounds = func() [13]float64 {
-	var b [13]float64
+var latencyBounds = func() []float64 {
+	b := make([]float64, 13)
 	for i := range b {
 		b[i] = 0.0005 * float64(uint64(1)<<i)
 	}
 	return b
 }()
 
-// latencyBuckets is one histogram: how many durations fell at or under each bound, all of them,
-// and their sum in seconds.
-type latencyBuckets struct {
-	counts [len(latencyBounds)]uint64
-	count  uint64
-	sum    float64
-}
-
 func newMetrics() *metrics {
-	return &metrics{received: map[string]uint64{}, failed: map[failedKey]uint64{}, durations: map[string]*latencyBuckets{}}
+	return &metrics{received: map[string]uint64{}, failed: map[failedKey]uint64{}, durations: map[string]*Histogram{}}
 }
 
 // keysMethod is etcd's method label of a keys request: a quorum GET is "QGET".
@@ -83,17 +75,10 @@ func (m *metrics) countOutcome(method string, watch bool, code int, took time.Du
 	case code != 0 && !watch:
 		h := m.durations[method]
 		if h == nil {
-			h = &latencyBuckets{}
+			h = NewHistogram(latencyBounds)
 			m.durations[method] = h
 		}
-		s := took.Seconds()
-		for i, bound := range latencyBounds {
-			if s <= bound {
-				h.counts[i]++
-			}
-		}
-		h.count++
-		h.sum += s
+		h.Observe(took)
 	}
 }
 
@@ -171,13 +156,7 @@ func (m *metrics) writeHTTP(b *strings.Builder) {
 	if len(m.durations) > 0 {
 		b.WriteString("# HELP etcd_http_successful_duration_seconds Time taken to serve keys requests (watches left out), by method.\n# TYPE etcd_http_successful_duration_seconds histogram\n")
 		for _, method := range sortedKeys(m.durations) {
-			h := m.durations[method]
-			for i, bound := range latencyBounds {
-				fmt.Fprintf(b, "etcd_http_successful_duration_seconds_bucket{method=\"%s\",le=\"%s\"} %d\n", method, formatFloat(bound), h.counts[i])
-			}
-			fmt.Fprintf(b, "etcd_http_successful_duration_seconds_bucket{method=\"%s\",le=\"+Inf\"} %d\n", method, h.count)
-			fmt.Fprintf(b, "etcd_http_successful_duration_seconds_sum{method=\"%s\"} %s\n", method, formatFloat(h.sum))
-			fmt.Fprintf(b, "etcd_http_successful_duration_seconds_count{method=\"%s\"} %d\n", method, h.count)
+			m.durations[method].writeSeries(b, "etcd_http_successful_duration_seconds", `method="`+method+`"`)
 		}
 	}
 }

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 )
 
 // DiskMetrics may be implemented by a Backend that writes a WAL and snapshots (kvd's server):
@@ -32,53 +30,6 @@ var DiskBounds = func() []float64 {
 	}
 	return b
 }()
-
-// Histogram counts durations into buckets of fixed upper bounds, as a Prometheus histogram does.
-// It is safe for concurrent use.
-type Histogram struct {
-	bounds []float64
-	mu     sync.Mutex
-	counts []uint64 // counts[i]: durations at or under bounds[i]
-	count  uint64
-	sum    float64 // seconds
-}
-
-// NewHistogram returns an empty histogram with the given ascending upper bounds, in seconds.
-func NewHistogram(bounds []float64) *Histogram {
-	return &Histogram{bounds: bounds, counts: make([]uint64, len(bounds))}
-}
-
-// Observe counts one duration.
-func (h *Histogram) Observe(d time.Duration) {
-	s := d.Seconds()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for i, bound := range h.bounds {
-		if s <= bound {
-			h.counts[i]++
-		}
-	}
-	h.count++
-	h.sum += s
-}
-
-// Count is how many durations were observed.
-func (h *Histogram) Count() uint64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.count
-}
-
-// write writes the histogram as the family name, with its HELP and TYPE lines.
-func (h *Histogram) write(b *strings.Builder, name, help string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name)
-	for i, bound := range h.bounds {
-		fmt.Fprintf(b, "%s_bucket{le=\"%s\"} %d\n", name, formatFloat(bound), h.counts[i])
-	}
-	fmt.Fprintf(b, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %s\n%s_count %d\n", name, h.count, name, formatFloat(h.sum), name, h.count)
-}
 
 // writeDisk writes the disk families of a backend that has them.
 func writeDisk(b *strings.Builder, d DiskMetrics) {
