@@ -331,10 +331,15 @@ func (n *nodePromises) survivingTruncation(got *termLog) bool {
 	return false
 }
 
-// pendingHas reports whether a write not yet fsynced put an entry of term t at index i.
+// pendingHas reports whether a write not yet fsynced put an entry of term t at index i, or a
+// snapshot whose last entry is i of term t (a snapshot that conflicts with the log replaces all of
+// it, and a crash may keep that write).
 func (n *nodePromises) pendingHas(i, t uint64) bool {
 	for _, w := range n.pending {
 		if wt, ok := w.ents.term(i); ok && w.from > 0 && i >= w.from && wt == t {
+			return true
+		}
+		if w.snap.Index == i && w.snap.Term == t {
 			return true
 		}
 	}

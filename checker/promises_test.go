@@ -81,6 +81,12 @@ func TestPromisesFindEachBrokenPromise(t *testing.T) {
 			p.ObserveApply(1, 2, 2, 2)
 			durable(p, raft.HardState{Term: 5}, ents(2, 5), 3)
 		}, "replaced its durable entries from 2 although it applied entries up to 2"},
+		{"an applied entry replaced by a conflicting snapshot", func(p *Promises) {
+			durable(p, raft.HardState{Term: 2}, ents(1, 1, 2, 2), 1)
+			p.ObserveApply(1, 3, 2, 2)
+			p.ObserveSave(1, raft.HardState{Term: 5}, nil, raft.SnapshotMetadata{Index: 3, Term: 4}, 3)
+			p.ObserveSync(1, 3)
+		}, "replaced its durable entries from 3 although it applied entries up to 3"},
 		{"vote changed on disk", func(p *Promises) {
 			durable(p, raft.HardState{Term: 2, Vote: 2}, nil, 1)
 			durable(p, raft.HardState{Term: 2, Vote: 3}, nil, 2)
@@ -153,12 +159,43 @@ func TestPromisesAllowWhatAnUnsyncedWriteExplains(t *testing.T) {
 		p.ObserveRecover(1, raft.HardState{Term: 2}, raft.SnapshotMetadata{}, ents(1, 1), false, 4)
 		assert.Empty(t, p.Violations())
 	})
+	t.Run("an unsynced snapshot that replaced a conflicting log was kept", func(t *testing.T) {
+		// A deposed leader's own entries 2..5 of term 2 are durable; a later leader's snapshot at
+		// 3 of term 5 conflicts with them and replaces the whole log, and the crash keeps it.
+		p := NewPromises()
+		durable(p, raft.HardState{Term: 2}, ents(1, 1, 2, 2, 2, 2), 1)
+		p.ObserveSave(1, raft.HardState{Term: 6, Commit: 3}, nil, raft.SnapshotMetadata{Index: 3, Term: 5}, 2)
+		p.ObserveRecover(1, raft.HardState{Term: 6, Commit: 3}, raft.SnapshotMetadata{Index: 3, Term: 5}, nil, false, 3)
+		assert.Empty(t, p.Violations())
+	})
 	t.Run("a newer snapshot covers durable entries", func(t *testing.T) {
 		p := NewPromises()
 		durable(p, raft.HardState{Term: 2}, ents(1, 1, 2, 2), 1)
 		p.ObserveRecover(1, raft.HardState{Term: 2}, raft.SnapshotMetadata{Index: 3, Term: 2}, nil, false, 2)
 		assert.Empty(t, p.Violations())
 	})
+}
+
+func TestPromisesFindARecoveredSnapshotThatNoWriteExplains(t *testing.T) {
+	tests := []struct {
+		name    string
+		pending *raft.SnapshotMetadata
+	}{
+		{"no snapshot was written", nil},
+		{"the written snapshot had another term", &raft.SnapshotMetadata{Index: 3, Term: 4}},
+		{"the written snapshot was at another index", &raft.SnapshotMetadata{Index: 2, Term: 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := NewPromises()
+			durable(p, raft.HardState{Term: 2}, ents(1, 1, 2, 2, 2, 2), 1)
+			if tt.pending != nil {
+				p.ObserveSave(1, raft.HardState{Term: 6}, nil, *tt.pending, 2)
+			}
+			p.ObserveRecover(1, raft.HardState{Term: 6}, raft.SnapshotMetadata{Index: 3, Term: 5}, ents(4, 5, 5), false, 3)
+			assert.Contains(t, strings.Join(p.Violations(), "\n"), "n1 recovered entry 3 with term 5, but the durable entry there had term 2")
+		})
+	}
 }
 
 func TestPromisesFindALeaderCommitAheadOfItsDisk(t *testing.T) {

@@ -142,13 +142,18 @@ func nextRun(runs []termRun, i, last uint64) uint64 {
 }
 
 // applySnapshot records a snapshot at index/term: a compaction when the log holds that entry, a
-// replacement of the whole log otherwise. It returns the first index it removed, 0 if none.
+// replacement of the whole log otherwise. It returns the first index it removed or replaced, 0 if
+// none: the snapshot's own index when the log held another term there (that entry is replaced
+// too), else the first entry past the snapshot that it dropped.
 func (l *termLog) applySnapshot(index, term uint64) (removedFrom uint64) {
 	if index <= l.snapIndex {
 		return 0
 	}
 	if t, ok := l.term(index); !ok || t != term {
-		if l.last > index {
+		switch {
+		case ok && index <= l.last:
+			removedFrom = index
+		case l.last > index:
 			removedFrom = index + 1
 		}
 		l.runs, l.last = nil, index

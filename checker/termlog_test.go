@@ -53,10 +53,14 @@ func TestTermLogFollowsTheWALsReplaceRules(t *testing.T) {
 			l.appendEntries(ents(1, 1, 1, 2, 2, 3))
 			return l.applySnapshot(3, 2)
 		}, []uint64{0, 0, 2, 2, 3}, 0},
-		{"an installed snapshot replaces the log", func(l *termLog) uint64 {
+		{"an installed snapshot replaces the log, its own index included", func(l *termLog) uint64 {
 			l.appendEntries(ents(1, 1, 1, 1, 1, 1))
 			return l.applySnapshot(3, 4)
-		}, []uint64{0, 0, 4}, 4},
+		}, []uint64{0, 0, 4}, 3},
+		{"a snapshot past the log's end replaces nothing it held", func(l *termLog) uint64 {
+			l.appendEntries(ents(1, 1, 1))
+			return l.applySnapshot(5, 4)
+		}, []uint64{0, 0, 0, 0, 4}, 0},
 		{"entries under the snapshot are skipped", func(l *termLog) uint64 {
 			l.applySnapshot(5, 2)
 			return l.appendEntries(ents(4, 2, 2, 3))

@@ -119,6 +119,10 @@ func TestRegressionSeeds(t *testing.T) {
 			"(the operator now starts a member it finds in the membership)"},
 		{"learners-transfers", 1758, "the promise check took a stale acknowledgement, made before a later " +
 			"leader's entries replaced the acknowledged ones in the same durable write, for a false one"},
+		{"learners-transfers", 10398, "the promise check did not let a write not yet fsynced explain a " +
+			"recovered snapshot: a deposed leader's own entries were durable, a later leader's snapshot that " +
+			"conflicted with them replaced the log, and the crash before its fsync kept it (a crash may keep " +
+			"an unsynced write; the snapshot's own index now counts as what that write put there)"},
 		{"tree-crashes", 933, "a watcher whose stream broke at a crash of every member, having received " +
 			"nothing, and that no member served again, was charged with every later event (Until 0 read as " +
 			"'owed everything')"},
