@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -259,11 +260,33 @@ func (h *host) afterInput() {
 // writes such a hard state without waiting for the disk, and only fsyncs take the disk's time.
 // It reports whether the batch completed at once.
 func (h *host) persist(b *PersistBatch) (completed bool) {
+	if len(h.sim.promises) > 0 {
+		// A fault point that crashes the node inside Save unwinds through here: the write may be
+		// on disk all the same, in part or whole (a snapshot is logged and synced before
+		// wal/before-release), so the observers hear of it before the node recovers it.
+		returned := false
+		defer func() {
+			if !returned {
+				h.noteSave(b, errCrashedInWrite)
+			}
+		}()
+		err := h.disk.Save(b)
+		returned = true
+		h.tracePersist(b, err)
+		h.noteSave(b, err)
+		return h.afterSave(b, err)
+	}
 	err := h.disk.Save(b)
 	h.tracePersist(b, err)
-	if len(h.sim.promises) > 0 {
-		h.noteSave(b, err)
-	}
+	return h.afterSave(b, err)
+}
+
+// errCrashedInWrite is the write error the promise observers hear for a batch whose Save a fault
+// point's crash cut short.
+var errCrashedInWrite = errors.New("netsim: the node crashed during the write")
+
+// afterSave completes a batch that needs no fsync at once, and schedules the fsync of one that does.
+func (h *host) afterSave(b *PersistBatch, err error) (completed bool) {
 	if !b.MustSync {
 		h.traceSynced(b.Seq)
 		h.completePersist(b.Seq, false, err)

@@ -123,6 +123,10 @@ func TestRegressionSeeds(t *testing.T) {
 			"recovered snapshot: a deposed leader's own entries were durable, a later leader's snapshot that " +
 			"conflicted with them replaced the log, and the crash before its fsync kept it (a crash may keep " +
 			"an unsynced write; the snapshot's own index now counts as what that write put there)"},
+		{"learners-transfers", 16227, "the promise check never heard of a write that a fault point's crash " +
+			"cut short: the snapshot was logged and synced, the node died at wal/before-release before Save " +
+			"returned, and the log it recovered (the snapshot's) read as shorter than its durable one (the " +
+			"simulator now reports such a write as written, not synced)"},
 		{"tree-crashes", 933, "a watcher whose stream broke at a crash of every member, having received " +
 			"nothing, and that no member served again, was charged with every later event (Until 0 read as " +
 			"'owed everything')"},
