@@ -127,6 +127,11 @@ func TestRegressionSeeds(t *testing.T) {
 			"cut short: the snapshot was logged and synced, the node died at wal/before-release before Save " +
 			"returned, and the log it recovered (the snapshot's) read as shorter than its durable one (the " +
 			"simulator now reports such a write as written, not synced)"},
+		{"keys-membership", 14115, "a leader that applied its own removal stopped at once, and the " +
+			"members that stayed never learnt that the removal was committed: counting it and a voter " +
+			"added but never started, they needed 3 votes of 4 and had 2 (the leader now sends its " +
+			"commit index in farewell heartbeats as it steps down)"},
+		{"keys-membership", 17121, "the same as 14115"},
 		{"tree-crashes", 933, "a watcher whose stream broke at a crash of every member, having received " +
 			"nothing, and that no member served again, was charged with every later event (Until 0 read as " +
 			"'owed everything')"},

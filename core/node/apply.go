@@ -232,6 +232,19 @@ func (n *Node) applyConfChange(cc raft.ConfChange, env envelope) {
 	if n.selfRemoved {
 		// The removal itself was answered above; everything else waiting here can never be.
 		n.failAll(ErrRemoved)
+		n.queueFarewell()
+	}
+}
+
+// queueFarewell sends the heartbeats raft queued when this member, leading, applied its own removal
+// (raft's applyConfChange): they carry the commit index, the removal's included, to the members that
+// stay, which the stopped node would otherwise never tell. Nothing else raft queued then goes out:
+// the node is stopped.
+func (n *Node) queueFarewell() {
+	for _, m := range n.raft.TakeMessages() {
+		if m.Type == raft.MsgHeartbeat {
+			n.queueMessages([]raft.Message{m})
+		}
 	}
 }
 

@@ -349,3 +349,45 @@ func TestFirstWriteAfterPublishesGetsEtcdsIndex(t *testing.T) {
 	require.NoError(t, r.Err)
 	assert.Equal(t, uint64(8), r.Event.Node.ModifiedIndex, "a fresh 3-member etcd cluster hands out 8 to the first user write")
 }
+
+// TestARemovedLeaderLeavesTheOthersAQuorum: a leader that applies its own removal stops at once
+// (everything it is asked after is refused); the members that stay must still learn that the
+// removal is committed, or with a voter added but never started (member 4) the quorum of 3 of 4 is
+// out of reach for good once the removed leader is gone. (Here the commit reaches them with the
+// Ready that applies the removal; in keys-membership seed 14115 it did not, and only the farewell
+// heartbeats, queueFarewell, carry it: TestRegressionSeeds.)
+func TestARemovedLeaderLeavesTheOthersAQuorum(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.waitLeader()
+	r, ok := c.submit(lead, Request{Kind: KindMemberAdd, Member: Member{ID: 4, PeerURLs: []string{"http://p4"}}}, 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+	// The leader's own copy of the removal is the last to be durable, so its commit (and the
+	// removal's apply) comes when the leader's batch is, not with a follower's acknowledgement.
+	c.holdPersist[lead] = true
+	remove := Request{ID: c.newID(), Kind: KindMemberRemove, MemberID: lead}
+	c.nodes[lead].Submit(remove)
+	c.pump()
+	require.NotNil(t, c.held[lead], "the leader writes the removal")
+	require.Equal(t, 0, c.replyCount[remove.ID], "not committed before the leader's own copy is durable")
+	c.holdPersist[lead] = false
+	c.releasePersist(lead, nil)
+	require.Equal(t, 1, c.replyCount[remove.ID])
+	require.NoError(t, c.replies[remove.ID].Err)
+	require.True(t, c.nodes[lead].Status().Removed)
+	c.crash(lead) // its server stops
+	for _, id := range c.ids {
+		if n := c.nodes[id]; n != nil {
+			var ids []uint64
+			for _, m := range n.Status().Members {
+				ids = append(ids, m.ID)
+			}
+			assert.NotContains(t, ids, lead, "member %d applied the removal of the leader", id)
+		}
+	}
+	newLead := c.waitLeader()
+	assert.NotEqual(t, lead, newLead)
+	r, ok = c.submit(newLead, setReq("/after", "removal"), 50)
+	require.True(t, ok)
+	require.NoError(t, r.Err)
+}

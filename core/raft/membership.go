@@ -36,8 +36,14 @@ func (r *raft) applyConfChange(cc ConfChange) ConfState {
 		return r.confState()
 	}
 	if cc.Type == ConfChangeRemoveNode && cc.NodeID == r.id {
-		// The leader applied its own removal: it steps down and the rest elect a new leader.
+		// The leader applied its own removal: it steps down and the rest elect a new leader. First
+		// it tells them what it committed, its removal included (heartbeats carry the commit index
+		// up to each one's match), so that they stop counting it among the voters before they
+		// elect its successor: a quorum that still counted it might never be reached once it is
+		// gone (a voter added but never started, say). etcd 3.5's leader goes on heartbeating
+		// until its server stops, a second later.
 		r.marks.Hit(mark.RaftLeaderRemovedSelf)
+		r.bcastHeartbeat(nil)
 		r.becomeFollower(r.term, None)
 		return r.confState()
 	}

@@ -264,3 +264,27 @@ func TestNoCampaignWithUnappliedConfChange(t *testing.T) {
 		})
 	}
 }
+
+// A leader that applies its own removal tells the others, before it steps down, what it committed,
+// the removal included: its server stops right after (the node refuses everything once removed), and
+// members that still counted it might never reach a quorum again (keys-membership seed 14115, with a
+// voter added but never started). The heartbeats carry each member's share of the commit index.
+func TestRemovedLeaderSendsTheCommitIndexAsItStepsDown(t *testing.T) {
+	nw := newNetwork(t, 3)
+	nw.campaign(1)
+	require.NoError(t, nw.propose(1, "x"))
+	lead := nw.nodes[1]
+	lead.TakeMessages()
+	committed := nw.node(1).log.committed
+	lead.ApplyConfChange(ConfChange{Type: ConfChangeRemoveNode, NodeID: 1})
+	require.Equal(t, RoleFollower, nw.node(1).state)
+	var to []uint64
+	for _, m := range lead.TakeMessages() {
+		if m.Type == MsgHeartbeat {
+			to = append(to, m.To)
+			assert.Equal(t, committed, m.Commit, "the heartbeat to %d carries the commit index", m.To)
+		}
+	}
+	assert.ElementsMatch(t, []uint64{2, 3}, to, "one heartbeat to each member that stays")
+	assert.Empty(t, lead.TakeMessages(), "taken messages are gone")
+}

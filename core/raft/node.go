@@ -247,6 +247,16 @@ func (n *Node) Ready() Ready {
 	return rd
 }
 
+// TakeMessages hands out the messages raft has queued since the last Ready, without a Ready, and
+// forgets them: for a host that stops driving raft (a member that applied its own removal) and still
+// sends some of what raft queued then. The slice is the caller's.
+func (n *Node) TakeMessages() []Message {
+	r := n.r
+	out := slices.Clone(r.msgs)
+	r.msgs = RecycleMessages(r.msgs)
+	return out
+}
+
 // recycle empties an array the host has given back so that raft can collect into it again. The old
 // elements are zeroed first: they would otherwise keep entries and snapshots reachable.
 func recycle[T any](s []T) []T {
