@@ -9,8 +9,9 @@ import (
 
 // AddMember adds a member called name with a fresh ID, the way an operator does it: it submits the
 // membership change through a client and, once that succeeds, starts the new node, which joins the
-// running cluster. If the change fails (or its outcome stays unknown) no node is started. It
-// returns the reserved ID and the client call of the change.
+// running cluster. If the change fails no node is started; if its outcome stays unknown, the
+// operator looks at the membership (admitLookFor, see startIfAdmitted) and starts the node once a
+// live member has it. It returns the reserved ID and the client call of the change.
 func (s *Sim) AddMember(name string) (uint64, *Call, error) {
 	return s.addMember(name, ReqMemberAdd, true)
 }
@@ -45,6 +46,9 @@ func (s *Sim) addMember(name string, kind RequestKind, start bool) (uint64, *Cal
 	call := cs.begin(c, req, 0, cs.cfg.Attempts, cs.cfg.Timeout, func(op history.Op) {
 		if op.Outcome != history.OutcomeOK {
 			s.tracef("member", "-", "add %s not confirmed (%s): not started", name, op.Outcome)
+			if op.Outcome == history.OutcomeUnknown && start {
+				s.startIfAdmitted(m.ID, name, s.now+admitLookFor)
+			}
 			return
 		}
 		if !start {
@@ -74,6 +78,45 @@ func (s *Sim) StartAddedMember(id uint64, name string) error {
 	s.tracef("member", "-", "add %s found in the membership: started", name)
 	s.members = append(s.members, m)
 	return s.addHost(m, true)
+}
+
+// MembershipReporter is implemented by processes that can say whether a member is in the membership
+// they applied (nodehost's). AddMember's operator asks the live ones after an unknown outcome.
+type MembershipReporter interface {
+	HasMember(id uint64) bool
+}
+
+// admitLookFor is how long the operator of AddMember looks for a member whose addition had an
+// unknown outcome, and admitLookEvery how often.
+const (
+	admitLookFor   = int64(10e9)
+	admitLookEvery = int64(5e6)
+)
+
+// startIfAdmitted is the operator's answer to an addition whose outcome is unknown: until deadline it
+// looks at the membership of the live members and starts the node once one has it. Left unstarted,
+// a voter the cluster committed would count in every quorum and never answer (learners-transfers
+// seed 494 and keys-membership seed 18852 lost their quorum so).
+func (s *Sim) startIfAdmitted(id uint64, name string, deadline int64) {
+	if _, err := s.host(id); err == nil {
+		return // started meanwhile
+	}
+	for _, nid := range s.order {
+		h := s.hosts[nid]
+		if h == nil || !h.alive {
+			continue
+		}
+		if r, ok := h.proc.(MembershipReporter); ok && r.HasMember(id) {
+			if err := s.StartAddedMember(id, name); err != nil {
+				s.fail("%v", err)
+			}
+			return
+		}
+	}
+	if s.now >= deadline {
+		return // never committed: nothing to start
+	}
+	s.After(admitLookEvery, func() { s.startIfAdmitted(id, name, deadline) })
 }
 
 // RemoveMember submits the removal of node id through a client; the node keeps running until it

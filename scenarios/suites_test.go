@@ -132,6 +132,10 @@ func TestRegressionSeeds(t *testing.T) {
 			"added but never started, they needed 3 votes of 4 and had 2 (the leader now sends its " +
 			"commit index in farewell heartbeats as it steps down)"},
 		{"keys-membership", 17121, "the same as 14115"},
+		{"keys-membership", 18852, "both of the nemesis's member additions had an unknown outcome and " +
+			"were committed, and neither node was started: with the leader removed, two live voters of four " +
+			"(netsim's AddMember now looks for such a member in the membership and starts it, as the " +
+			"membership script of learners-transfers did since seed 494)"},
 		{"tree-crashes", 933, "a watcher whose stream broke at a crash of every member, having received " +
 			"nothing, and that no member served again, was charged with every later event (Until 0 read as " +
 			"'owed everything')"},

@@ -73,3 +73,25 @@ func TestEmptyDiskRestartAfterAFailedMemberAdd(t *testing.T) {
 	require.Empty(t, mon.Violations())
 	requireLinearizable(t, s.History())
 }
+
+// TestAMemberAddedWithAnUnknownOutcomeIsStartedOnceFound: the client of a member add gives up before
+// the change commits (its outcome is unknown), the change commits all the same, and the operator
+// (netsim's AddMember) finds the member in a live node's membership and starts it: left unstarted, a
+// voter the cluster counts would never answer (keys-membership seed 18852 lost its quorum so).
+func TestAMemberAddedWithAnUnknownOutcomeIsStartedOnceFound(t *testing.T) {
+	// Every fsync takes 50 ms and the client waits 30: the change is in the log when it gives up.
+	s, mon := newCluster(t, netsim.Config{Seed: 5, Nodes: 3, DiskLatency: netsim.Latency{Min: 50 * ms},
+		Clients: netsim.ClientConfig{Count: 1, Workload: netsim.KeysWorkload(3), Timeout: 30 * ms, Attempts: 1}}, Options{})
+	require.True(t, s.RunUntil(leaderElected(s), 5*second))
+	s.RunFor(1 * second)
+	id, call, err := s.AddMember("n4")
+	require.NoError(t, err)
+	require.True(t, s.RunUntil(call.Done, s.Now()+5*second))
+	require.Equal(t, history.OutcomeUnknown, call.Op().Outcome, "the client gave up before the commit")
+	require.True(t, s.RunUntil(func() bool { return Node(s, id) != nil }, s.Now()+5*second),
+		"the operator found n4 in the membership and started it")
+	lead, _ := s.Leader()
+	require.NotZero(t, lead)
+	require.Len(t, Node(s, lead).Status().Members, 4)
+	require.Empty(t, mon.Violations())
+}

@@ -253,6 +253,22 @@ func Node(sim *netsim.Sim, id uint64) *node.Node {
 	return nil
 }
 
+// HasMember reports whether member id is in the membership this node applied (netsim's
+// MembershipReporter: an operator looks for a member whose addition had an unknown outcome).
+func (p *Process) HasMember(id uint64) bool {
+	if p.n == nil {
+		return false
+	}
+	for _, m := range p.n.Status().Members {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+var _ netsim.MembershipReporter = (*Process)(nil)
+
 // Store returns the key space of sim's node id, or nil while it is down.
 func Store(sim *netsim.Sim, id uint64) *store.Store {
 	if n := Node(sim, id); n != nil {

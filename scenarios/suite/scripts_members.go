@@ -176,8 +176,7 @@ func (m *memberScript) checkAdmitted(call *netsim.Call, id uint64, name string, 
 	switch {
 	case !call.Done():
 	case call.Op().Outcome == history.OutcomeUnknown:
-		m.startIfAdmitted(id, name, deadline)
-		return
+		return // netsim's operator looks for it in the membership and starts it (AddMember)
 	case call.Op().Outcome != history.OutcomeOK || m.removing[id] || m.hasMember(id):
 		return
 	case deadline == 0:
@@ -187,27 +186,6 @@ func (m *memberScript) checkAdmitted(call *netsim.Call, id uint64, name string, 
 		return
 	}
 	m.sim.At(m.sim.Now()+5*ms, func() { m.checkAdmitted(call, id, name, deadline) })
-}
-
-// startIfAdmitted is the operator's answer to an addition whose outcome is unknown: it looks at the
-// membership (every 5ms, for admitTimeout from its first look) and starts the node once a live node
-// has it as a member. Left unstarted, a voter the cluster committed would count in every quorum
-// and never answer (learners-transfers seed 494 lost its quorum so).
-func (m *memberScript) startIfAdmitted(id uint64, name string, deadline int64) {
-	switch {
-	case m.hasMember(id):
-		if err := m.sim.StartAddedMember(id, name); err != nil {
-			m.sim.Fail("membership: %v", err)
-			return
-		}
-		m.act("%s found in the membership after an unknown outcome: started", name)
-		return
-	case deadline == 0:
-		deadline = m.sim.Now() + admitTimeout
-	case m.sim.Now() >= deadline:
-		return // never committed: nothing to start
-	}
-	m.sim.At(m.sim.Now()+5*ms, func() { m.startIfAdmitted(id, name, deadline) })
 }
 
 // Final checks the end of the run, once every live member caught up: an addition answered with
