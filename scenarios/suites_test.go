@@ -136,6 +136,11 @@ func TestRegressionSeeds(t *testing.T) {
 			"were committed, and neither node was started: with the leader removed, two live voters of four " +
 			"(netsim's AddMember now looks for such a member in the membership and starts it, as the " +
 			"membership script of learners-transfers did since seed 494)"},
+		{"learners-transfers", 11679, "raft restored a snapshot from the leader while the follower's " +
+			"batch, with committed entries handed out before, was in flight; the node then applied those " +
+			"entries, the addition of a member since removed among them, to raft's configuration on top of " +
+			"the snapshot's, and the member came back into it (the node's self-check). A conf change at or " +
+			"below raft's snapshot index now changes only the node's state"},
 		{"tree-crashes", 933, "a watcher whose stream broke at a crash of every member, having received " +
 			"nothing, and that no member served again, was charged with every later event (Until 0 read as " +
 			"'owed everything')"},

@@ -59,7 +59,17 @@ func (n *Node) applyEntry(e raft.Entry) {
 				return
 			}
 		}
-		n.applyConfChange(cc, env)
+		if e.Index <= n.raft.SnapshotIndex() {
+			// Raft restored a snapshot from the leader that covers this entry after it handed the
+			// entry out (the batch that carries it was in flight): raft's configuration holds the
+			// change already, and applying it there again would undo what came after it
+			// (learners-transfers seed 11679: a member added at 30 and removed before 69 came back
+			// into raft's configuration). The node's own state takes it; the snapshot replaces that
+			// state next.
+			n.applyConfChange(cc, env, false)
+			return
+		}
+		n.applyConfChange(cc, env, true)
 	}
 }
 
@@ -191,8 +201,9 @@ func (n *Node) submitConfChange(req Request) {
 }
 
 // applyConfChange applies a committed membership change. A change that is no longer valid (the
-// member was added or removed meanwhile) is applied as a no-op on every replica alike.
-func (n *Node) applyConfChange(cc raft.ConfChange, env envelope) {
+// member was added or removed meanwhile) is applied as a no-op on every replica alike. toRaft false
+// keeps raft's configuration as it is (a snapshot raft restored covers the change already).
+func (n *Node) applyConfChange(cc raft.ConfChange, env envelope, toRaft bool) {
 	if r, ok := n.dedup.lookup(env.ID); ok && env.ID != 0 {
 		n.conf = n.raft.ApplyConfChange(raft.ConfChange{Type: cc.Type, NodeID: raft.None})
 		n.resolve(env.ID, r, nil)
@@ -217,7 +228,11 @@ func (n *Node) applyConfChange(cc raft.ConfChange, env envelope) {
 		n.resolve(env.ID, r, nil)
 		return
 	}
-	n.conf = n.raft.ApplyConfChange(cc)
+	if toRaft {
+		n.conf = n.raft.ApplyConfChange(cc)
+	} else {
+		n.conf = n.raft.ApplyConfChange(raft.ConfChange{Type: cc.Type, NodeID: raft.None})
+	}
 	n.membershipVersion++
 	var member *Member
 	switch cc.Type {

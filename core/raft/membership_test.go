@@ -288,3 +288,15 @@ func TestRemovedLeaderSendsTheCommitIndexAsItStepsDown(t *testing.T) {
 	assert.ElementsMatch(t, []uint64{2, 3}, to, "one heartbeat to each member that stays")
 	assert.Empty(t, lead.TakeMessages(), "taken messages are gone")
 }
+
+// SnapshotIndex is the snapshot's last index as soon as raft restores a snapshot from the leader,
+// before the host has seen it in a Ready: a host still applying older committed entries must leave
+// raft's configuration alone for them (the node's applyEntry).
+func TestSnapshotIndexFollowsARestoredSnapshot(t *testing.T) {
+	nw := newNetwork(t, 3)
+	n := nw.nodes[2]
+	require.Zero(t, n.SnapshotIndex())
+	snap := &Snapshot{Metadata: SnapshotMetadata{Index: 10, Term: 1, ConfState: ConfState{Voters: []uint64{1, 2, 3}}}}
+	require.NoError(t, n.Step(Message{Type: MsgSnap, From: 1, To: 2, Term: 1, Snapshot: snap}))
+	assert.Equal(t, uint64(10), n.SnapshotIndex())
+}

@@ -247,6 +247,12 @@ func (n *Node) Ready() Ready {
 	return rd
 }
 
+// SnapshotIndex is the index of the last entry the log's snapshot covers: the last compacted entry,
+// or the last entry of a snapshot restored from the leader and not yet handed out or applied. A host
+// applying a committed entry at or below it applies what the snapshot already holds (see the node's
+// applyEntry).
+func (n *Node) SnapshotIndex() uint64 { return n.r.log.firstIndex() - 1 }
+
 // TakeMessages hands out the messages raft has queued since the last Ready, without a Ready, and
 // forgets them: for a host that stops driving raft (a member that applied its own removal) and still
 // sends some of what raft queued then. The slice is the caller's.
