@@ -260,24 +260,23 @@ func (h *host) afterInput() {
 // writes such a hard state without waiting for the disk, and only fsyncs take the disk's time.
 // It reports whether the batch completed at once.
 func (h *host) persist(b *PersistBatch) (completed bool) {
-	if len(h.sim.promises) > 0 {
+	observed, returned := len(h.sim.promises) > 0, false
+	if observed {
 		// A fault point that crashes the node inside Save unwinds through here: the write may be
 		// on disk all the same, in part or whole (a snapshot is logged and synced before
 		// wal/before-release), so the observers hear of it before the node recovers it.
-		returned := false
 		defer func() {
 			if !returned {
 				h.noteSave(b, errCrashedInWrite)
 			}
 		}()
-		err := h.disk.Save(b)
-		returned = true
-		h.tracePersist(b, err)
-		h.noteSave(b, err)
-		return h.afterSave(b, err)
 	}
 	err := h.disk.Save(b)
+	returned = true
 	h.tracePersist(b, err)
+	if observed {
+		h.noteSave(b, err)
+	}
 	return h.afterSave(b, err)
 }
 

@@ -59,17 +59,13 @@ func (n *Node) applyEntry(e raft.Entry) {
 				return
 			}
 		}
-		if e.Index <= n.raft.SnapshotIndex() {
-			// Raft restored a snapshot from the leader that covers this entry after it handed the
-			// entry out (the batch that carries it was in flight): raft's configuration holds the
-			// change already, and applying it there again would undo what came after it
-			// (learners-transfers seed 11679: a member added at 30 and removed before 69 came back
-			// into raft's configuration). The node's own state takes it; the snapshot replaces that
-			// state next.
-			n.applyConfChange(cc, env, false)
-			return
-		}
-		n.applyConfChange(cc, env, true)
+		// At or below raft's snapshot index, raft restored a snapshot from the leader that covers
+		// this entry after it handed the entry out (the batch that carries it was in flight): raft's
+		// configuration holds the change already, and applying it there again would undo what came
+		// after it (learners-transfers seed 11679: a member added at 30 and removed before 69 came
+		// back into raft's configuration). The node's own state takes it; the snapshot replaces
+		// that state next.
+		n.applyConfChange(cc, env, e.Index > n.raft.SnapshotIndex())
 	}
 }
 
